@@ -1,0 +1,51 @@
+# Every target is one line a reader can follow. `make install` builds .venv from uv.lock on a bare machine.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+RUN := $(UV) run --frozen --no-sync
+SEED ?= 20260323
+
+.PHONY: install generate check-generated lint format typecheck unit contract contract-live test bench emulator main clean
+
+$(UV):
+	$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --all-extras
+
+generate:
+	$(RUN) python -m codegen generate
+
+check-generated:
+	$(RUN) python -m codegen check
+
+lint:
+	$(RUN) ruff check . && $(RUN) ruff format --check .
+
+format:
+	$(RUN) ruff check --fix . && $(RUN) ruff format .
+
+typecheck:
+	$(RUN) mypy src generated/hubspot_associations_api emulator/hubspot_associations_emulator codegen tests contract_tests benchmarks
+
+unit:
+	$(RUN) pytest tests -q --junitxml=reports/unit.xml
+
+contract:
+	$(RUN) pytest contract_tests -q -p no:cacheprovider --junitxml=reports/contract.xml
+
+contract-live:
+	HUBSPOT_CONTRACT_TARGET=live $(RUN) pytest contract_tests -q -m live --junitxml=reports/contract-live.xml
+
+test: install lint typecheck unit contract
+
+main: install generate contract
+
+bench:
+	$(RUN) python -m benchmarks
+
+emulator:
+	$(RUN) hubspot-associations-emulator serve --host 127.0.0.1 --port 8080
+
+clean:
+	rm -rf .venv .tools reports .mypy_cache .ruff_cache .pytest_cache
