@@ -19,8 +19,9 @@ generate:
 check-generated:
 	$(RUN) python -m codegen check
 
+# generated/ is linted with the generator's own formatting (--isolated) and the rules that catch bugs.
 lint:
-	$(RUN) ruff check . && $(RUN) ruff format --check .
+	$(RUN) ruff check . && $(RUN) ruff format --check . && $(RUN) ruff check --isolated --select E,F,W,B,UP --ignore E501 generated && $(RUN) ruff format --isolated --check generated
 
 format:
 	$(RUN) ruff check --fix . && $(RUN) ruff format .

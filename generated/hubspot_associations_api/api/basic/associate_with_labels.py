@@ -1,0 +1,291 @@
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.association_spec import AssociationSpec
+from ...models.error import Error
+from ...models.labels_between_object_pair import LabelsBetweenObjectPair
+from ...types import Response, looks_like_json, status_of
+
+
+def _get_kwargs(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    body: list[AssociationSpec],
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/crm/v4/objects/{object_type}/{object_id}/associations/{to_object_type}/{to_object_id}".format(
+            object_type=quote(str(object_type), safe=""),
+            object_id=quote(str(object_id), safe=""),
+            to_object_type=quote(str(to_object_type), safe=""),
+            to_object_id=quote(str(to_object_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = []
+    for body_item_data in body:
+        body_item = body_item_data.to_dict()
+        _kwargs["json"].append(body_item)
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | LabelsBetweenObjectPair | None:
+    # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
+    # nothing to parse, and the caller still has status and content on the Response.
+    if response.status_code >= 400 and not looks_like_json(response):
+        return None
+    if response.status_code == 200:
+        response_200 = LabelsBetweenObjectPair.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = LabelsBetweenObjectPair.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx is
+    # success too, parsed like the documented one when it has a body.
+    if 200 <= response.status_code <= 299:
+        if not response.content:
+            return None
+        response_200 = LabelsBetweenObjectPair.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code >= 400:
+        response_default = Error.from_dict(response.json())
+
+        return response_default
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | LabelsBetweenObjectPair]:
+    return Response(
+        # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
+        status_code=status_of(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Response[Error | LabelsBetweenObjectPair]:
+    """Associate two records with labels
+
+     Associates two records with the association types given in the body (HubSpot-defined or custom
+    labels). The type IDs must be those of this direction.
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | LabelsBetweenObjectPair]
+    """
+
+    kwargs = _get_kwargs(
+        object_type=object_type,
+        object_id=object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Error | LabelsBetweenObjectPair | None:
+    """Associate two records with labels
+
+     Associates two records with the association types given in the body (HubSpot-defined or custom
+    labels). The type IDs must be those of this direction.
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | LabelsBetweenObjectPair
+    """
+
+    return sync_detailed(
+        object_type=object_type,
+        object_id=object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Response[Error | LabelsBetweenObjectPair]:
+    """Associate two records with labels
+
+     Associates two records with the association types given in the body (HubSpot-defined or custom
+    labels). The type IDs must be those of this direction.
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | LabelsBetweenObjectPair]
+    """
+
+    kwargs = _get_kwargs(
+        object_type=object_type,
+        object_id=object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Error | LabelsBetweenObjectPair | None:
+    """Associate two records with labels
+
+     Associates two records with the association types given in the body (HubSpot-defined or custom
+    labels). The type IDs must be those of this direction.
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | LabelsBetweenObjectPair
+    """
+
+    return (
+        await asyncio_detailed(
+            object_type=object_type,
+            object_id=object_id,
+            to_object_type=to_object_type,
+            to_object_id=to_object_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,257 @@
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_input_public_association_spec import (
+    BatchInputPublicAssociationSpec,
+)
+from ...models.batch_response_void import BatchResponseVoid
+from ...models.error import Error
+from ...types import Response, looks_like_json, status_of
+
+
+def _get_kwargs(
+    from_object_type: str,
+    to_object_type: str,
+    *,
+    body: BatchInputPublicAssociationSpec,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/crm/v4/associations/definitions/configurations/{from_object_type}/{to_object_type}/batch/purge".format(
+            from_object_type=quote(str(from_object_type), safe=""),
+            to_object_type=quote(str(to_object_type), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | BatchResponseVoid | Error | None:
+    # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
+    # nothing to parse, and the caller still has status and content on the Response.
+    if response.status_code >= 400 and not looks_like_json(response):
+        return None
+    if response.status_code == 200:
+        response_200 = BatchResponseVoid.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx is
+    # success too, parsed like the documented one when it has a body.
+    if 200 <= response.status_code <= 299:
+        if not response.content:
+            return None
+        response_200 = BatchResponseVoid.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code >= 400:
+        response_default = Error.from_dict(response.json())
+
+        return response_default
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | BatchResponseVoid | Error]:
+    return Response(
+        # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
+        status_code=status_of(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    from_object_type: str,
+    to_object_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchInputPublicAssociationSpec,
+) -> Response[Any | BatchResponseVoid | Error]:
+    """Remove association limits
+
+     Returns the given association types to HubSpot's default limit.
+
+    Args:
+        from_object_type (str):
+        to_object_type (str):
+        body (BatchInputPublicAssociationSpec): The association types whose limits to remove.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | BatchResponseVoid | Error]
+    """
+
+    kwargs = _get_kwargs(
+        from_object_type=from_object_type,
+        to_object_type=to_object_type,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    from_object_type: str,
+    to_object_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchInputPublicAssociationSpec,
+) -> Any | BatchResponseVoid | Error | None:
+    """Remove association limits
+
+     Returns the given association types to HubSpot's default limit.
+
+    Args:
+        from_object_type (str):
+        to_object_type (str):
+        body (BatchInputPublicAssociationSpec): The association types whose limits to remove.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | BatchResponseVoid | Error
+    """
+
+    return sync_detailed(
+        from_object_type=from_object_type,
+        to_object_type=to_object_type,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    from_object_type: str,
+    to_object_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchInputPublicAssociationSpec,
+) -> Response[Any | BatchResponseVoid | Error]:
+    """Remove association limits
+
+     Returns the given association types to HubSpot's default limit.
+
+    Args:
+        from_object_type (str):
+        to_object_type (str):
+        body (BatchInputPublicAssociationSpec): The association types whose limits to remove.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | BatchResponseVoid | Error]
+    """
+
+    kwargs = _get_kwargs(
+        from_object_type=from_object_type,
+        to_object_type=to_object_type,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    from_object_type: str,
+    to_object_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchInputPublicAssociationSpec,
+) -> Any | BatchResponseVoid | Error | None:
+    """Remove association limits
+
+     Returns the given association types to HubSpot's default limit.
+
+    Args:
+        from_object_type (str):
+        to_object_type (str):
+        body (BatchInputPublicAssociationSpec): The association types whose limits to remove.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | BatchResponseVoid | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            from_object_type=from_object_type,
+            to_object_type=to_object_type,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.association_category import AssociationCategory
+from ..types import ParseError
+
+T = TypeVar("T", bound="AssociationSpec")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "associationTypeId",
+        "associationCategory",
+    )
+)
+
+
+@_attrs_define
+class AssociationSpec:
+    """One association type to apply, by category and type ID.
+
+    Attributes:
+        association_type_id (int): The type ID, specific to the direction of the association.
+        association_category (AssociationCategory): Who defined an association type.
+    """
+
+    association_type_id: int
+    association_category: AssociationCategory
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        association_type_id = self.association_type_id
+
+        association_category = self.association_category.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "associationTypeId": association_type_id,
+                "associationCategory": association_category,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            association_type_id = src_dict["associationTypeId"]
+
+            association_category = AssociationCategory.from_value(
+                src_dict["associationCategory"]
+            )
+
+            association_spec = cls(
+                association_type_id=association_type_id,
+                association_category=association_category,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                association_spec.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"AssociationSpec: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"AssociationSpec: {exc}") from exc
+        return association_spec
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.association_category import AssociationCategory
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="AssociationSpecWithLabel")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "typeId",
+        "category",
+        "label",
+        "fromObjectTypeId",
+        "toObjectTypeId",
+    )
+)
+
+
+@_attrs_define
+class AssociationSpecWithLabel:
+    """An association type with its label (no label for the unlabeled type).
+
+    Attributes:
+        type_id (int): The type ID, specific to the direction of the association.
+        category (AssociationCategory): Who defined an association type.
+        label (None | str | Unset): The label shown in HubSpot; absent for the unlabeled type.
+        from_object_type_id (str | Unset): The type ID of the source object, e.g. 0-1.
+        to_object_type_id (str | Unset): The type ID of the target object, e.g. 0-2.
+    """
+
+    type_id: int
+    category: AssociationCategory
+    label: None | str | Unset = UNSET
+    from_object_type_id: str | Unset = UNSET
+    to_object_type_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_id = self.type_id
+
+        category = self.category.value
+
+        label: None | str | Unset
+        if isinstance(self.label, Unset):
+            label = UNSET
+        else:
+            label = self.label
+
+        from_object_type_id = self.from_object_type_id
+
+        to_object_type_id = self.to_object_type_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "typeId": type_id,
+                "category": category,
+            }
+        )
+        if label is not UNSET:
+            field_dict["label"] = label
+        if from_object_type_id is not UNSET:
+            field_dict["fromObjectTypeId"] = from_object_type_id
+        if to_object_type_id is not UNSET:
+            field_dict["toObjectTypeId"] = to_object_type_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            type_id = src_dict["typeId"]
+
+            category = AssociationCategory.from_value(src_dict["category"])
+
+            label = src_dict.get("label", UNSET)
+
+            from_object_type_id = src_dict.get("fromObjectTypeId", UNSET)
+
+            to_object_type_id = src_dict.get("toObjectTypeId", UNSET)
+
+            association_spec_with_label = cls(
+                type_id=type_id,
+                category=category,
+                label=label,
+                from_object_type_id=from_object_type_id,
+                to_object_type_id=to_object_type_id,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                association_spec_with_label.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"AssociationSpecWithLabel: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"AssociationSpecWithLabel: {exc}") from exc
+        return association_spec_with_label
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import ParseError
+
+T = TypeVar(
+    "T", bound="BatchInputPublicAssociationDefinitionConfigurationUpdateRequest"
+)
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(("inputs",))
+
+
+@_attrs_define
+class BatchInputPublicAssociationDefinitionConfigurationUpdateRequest:
+    """The limits to change.
+
+    Attributes:
+        inputs (list[PublicAssociationDefinitionConfigurationUpdateRequest]):
+    """
+
+    inputs: list[PublicAssociationDefinitionConfigurationUpdateRequest]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        inputs = []
+        for inputs_item_data in self.inputs:
+            inputs_item = inputs_item_data.to_dict()
+            inputs.append(inputs_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "inputs": inputs,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            inputs = []
+            _inputs = src_dict["inputs"]
+            for inputs_item_data in _inputs:
+                inputs_item = (
+                    PublicAssociationDefinitionConfigurationUpdateRequest.from_dict(
+                        inputs_item_data
+                    )
+                )
+
+                inputs.append(inputs_item)
+
+            batch_input_public_association_definition_configuration_update_request = (
+                cls(
+                    inputs=inputs,
+                )
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                batch_input_public_association_definition_configuration_update_request.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"BatchInputPublicAssociationDefinitionConfigurationUpdateRequest: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"BatchInputPublicAssociationDefinitionConfigurationUpdateRequest: {exc}"
+            ) from exc
+        return batch_input_public_association_definition_configuration_update_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.public_association_definition_configuration_update_request import (
+    PublicAssociationDefinitionConfigurationUpdateRequest,  # noqa: E402
+)

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.batch_status import BatchStatus
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="BatchResponsePublicAssociationDefinitionUserConfiguration")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "results",
+        "startedAt",
+        "completedAt",
+        "status",
+        "requestedAt",
+        "links",
+    )
+)
+
+
+@_attrs_define
+class BatchResponsePublicAssociationDefinitionUserConfiguration:
+    """The limits that were set.
+
+    Attributes:
+        results (list[PublicAssociationDefinitionUserConfiguration]):
+        started_at (datetime.datetime): When processing started.
+        completed_at (datetime.datetime): When processing ended.
+        status (BatchStatus): The state of a batch request.
+        requested_at (datetime.datetime | Unset): When the batch was requested.
+        links (BatchResponsePublicAssociationDefinitionUserConfigurationLinks | Unset): Related links.
+    """
+
+    results: list[PublicAssociationDefinitionUserConfiguration]
+    started_at: datetime.datetime
+    completed_at: datetime.datetime
+    status: BatchStatus
+    requested_at: datetime.datetime | Unset = UNSET
+    links: BatchResponsePublicAssociationDefinitionUserConfigurationLinks | Unset = (
+        UNSET
+    )
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
+
+        started_at = self.started_at.isoformat()
+
+        completed_at = self.completed_at.isoformat()
+
+        status = self.status.value
+
+        requested_at: str | Unset = UNSET
+        if not isinstance(self.requested_at, Unset):
+            requested_at = self.requested_at.isoformat()
+
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "results": results,
+                "startedAt": started_at,
+                "completedAt": completed_at,
+                "status": status,
+            }
+        )
+        if requested_at is not UNSET:
+            field_dict["requestedAt"] = requested_at
+        if links is not UNSET:
+            field_dict["links"] = links
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            results = []
+            _results = src_dict["results"]
+            for results_item_data in _results:
+                results_item = PublicAssociationDefinitionUserConfiguration.from_dict(
+                    results_item_data
+                )
+
+                results.append(results_item)
+
+            started_at = datetime.datetime.fromisoformat(src_dict["startedAt"])
+
+            completed_at = datetime.datetime.fromisoformat(src_dict["completedAt"])
+
+            status = BatchStatus.from_value(src_dict["status"])
+
+            _requested_at = src_dict.get("requestedAt", UNSET)
+            requested_at: datetime.datetime | Unset
+            if isinstance(_requested_at, Unset):
+                requested_at = UNSET
+            else:
+                requested_at = datetime.datetime.fromisoformat(_requested_at)
+
+            _links = src_dict.get("links", UNSET)
+            links: (
+                BatchResponsePublicAssociationDefinitionUserConfigurationLinks | Unset
+            )
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = BatchResponsePublicAssociationDefinitionUserConfigurationLinks.from_dict(
+                    _links
+                )
+
+            batch_response_public_association_definition_user_configuration = cls(
+                results=results,
+                started_at=started_at,
+                completed_at=completed_at,
+                status=status,
+                requested_at=requested_at,
+                links=links,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                batch_response_public_association_definition_user_configuration.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"BatchResponsePublicAssociationDefinitionUserConfiguration: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"BatchResponsePublicAssociationDefinitionUserConfiguration: {exc}"
+            ) from exc
+        return batch_response_public_association_definition_user_configuration
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.batch_response_public_association_definition_user_configuration_links import (
+    BatchResponsePublicAssociationDefinitionUserConfigurationLinks,  # noqa: E402
+)
+from ..models.public_association_definition_user_configuration import (
+    PublicAssociationDefinitionUserConfiguration,  # noqa: E402
+)

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.batch_status import BatchStatus
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="BatchResponseVoid")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "status",
+        "startedAt",
+        "completedAt",
+        "results",
+        "requestedAt",
+        "links",
+        "errors",
+        "numErrors",
+    )
+)
+
+
+@_attrs_define
+class BatchResponseVoid:
+    """A batch answer with no per-input results.
+
+    Attributes:
+        status (BatchStatus): The state of a batch request.
+        started_at (datetime.datetime): When processing started.
+        completed_at (datetime.datetime): When processing ended.
+        results (list[Any] | Unset): Empty or absent.
+        requested_at (datetime.datetime | Unset): When the batch was requested.
+        links (BatchResponseVoidLinks | Unset): Related links.
+        errors (list[StandardError] | Unset): The inputs that failed.
+        num_errors (int | Unset): How many inputs failed.
+    """
+
+    status: BatchStatus
+    started_at: datetime.datetime
+    completed_at: datetime.datetime
+    results: list[Any] | Unset = UNSET
+    requested_at: datetime.datetime | Unset = UNSET
+    links: BatchResponseVoidLinks | Unset = UNSET
+    errors: list[StandardError] | Unset = UNSET
+    num_errors: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status.value
+
+        started_at = self.started_at.isoformat()
+
+        completed_at = self.completed_at.isoformat()
+
+        results: list[Any] | Unset = UNSET
+        if not isinstance(self.results, Unset):
+            results = self.results
+
+        requested_at: str | Unset = UNSET
+        if not isinstance(self.requested_at, Unset):
+            requested_at = self.requested_at.isoformat()
+
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        num_errors = self.num_errors
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+                "startedAt": started_at,
+                "completedAt": completed_at,
+            }
+        )
+        if results is not UNSET:
+            field_dict["results"] = results
+        if requested_at is not UNSET:
+            field_dict["requestedAt"] = requested_at
+        if links is not UNSET:
+            field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if num_errors is not UNSET:
+            field_dict["numErrors"] = num_errors
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            status = BatchStatus.from_value(src_dict["status"])
+
+            started_at = datetime.datetime.fromisoformat(src_dict["startedAt"])
+
+            completed_at = datetime.datetime.fromisoformat(src_dict["completedAt"])
+
+            results = cast(list[Any], src_dict.get("results", UNSET))
+
+            _requested_at = src_dict.get("requestedAt", UNSET)
+            requested_at: datetime.datetime | Unset
+            if isinstance(_requested_at, Unset):
+                requested_at = UNSET
+            else:
+                requested_at = datetime.datetime.fromisoformat(_requested_at)
+
+            _links = src_dict.get("links", UNSET)
+            links: BatchResponseVoidLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = BatchResponseVoidLinks.from_dict(_links)
+
+            _errors = src_dict.get("errors", UNSET)
+            errors: list[StandardError] | Unset = UNSET
+            if _errors is not UNSET:
+                errors = []
+                for errors_item_data in _errors:
+                    errors_item = StandardError.from_dict(errors_item_data)
+
+                    errors.append(errors_item)
+
+            num_errors = src_dict.get("numErrors", UNSET)
+
+            batch_response_void = cls(
+                status=status,
+                started_at=started_at,
+                completed_at=completed_at,
+                results=results,
+                requested_at=requested_at,
+                links=links,
+                errors=errors,
+                num_errors=num_errors,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                batch_response_void.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"BatchResponseVoid: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"BatchResponseVoid: {exc}") from exc
+        return batch_response_void
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.batch_response_void_links import BatchResponseVoidLinks  # noqa: E402
+from ..models.standard_error import StandardError  # noqa: E402

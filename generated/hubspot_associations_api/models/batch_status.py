@@ -1,0 +1,33 @@
+from enum import StrEnum
+from typing import Any
+
+
+class BatchStatus(StrEnum):
+    CANCELED = "CANCELED"
+    COMPLETE = "COMPLETE"
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "BatchStatus | None":
+        # HubSpot adds values without notice (AssociationCategory WORK, 2026). Rather than fail
+        # the whole response, keep the unknown value as a pseudo-member that compares equal to
+        # its string and round-trips unchanged.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @classmethod
+    def from_value(cls, value: Any) -> "BatchStatus":
+        """The member for a JSON value; a dict look-up first, since Enum's call is slow."""
+        member = _MEMBERS.get(value)
+        return member if member is not None else cls(value)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+_MEMBERS: dict[str, BatchStatus] = {member.value: member for member in BatchStatus}

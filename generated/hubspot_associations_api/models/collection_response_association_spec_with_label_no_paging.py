@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import ParseError
+
+T = TypeVar("T", bound="CollectionResponseAssociationSpecWithLabelNoPaging")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(("results",))
+
+
+@_attrs_define
+class CollectionResponseAssociationSpecWithLabelNoPaging:
+    """Association types between two object types.
+
+    Attributes:
+        results (list[AssociationSpecWithLabel]):
+    """
+
+    results: list[AssociationSpecWithLabel]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "results": results,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            results = []
+            _results = src_dict["results"]
+            for results_item_data in _results:
+                results_item = AssociationSpecWithLabel.from_dict(results_item_data)
+
+                results.append(results_item)
+
+            collection_response_association_spec_with_label_no_paging = cls(
+                results=results,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                collection_response_association_spec_with_label_no_paging.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"CollectionResponseAssociationSpecWithLabelNoPaging: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"CollectionResponseAssociationSpecWithLabelNoPaging: {exc}"
+            ) from exc
+        return collection_response_association_spec_with_label_no_paging
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.association_spec_with_label import AssociationSpecWithLabel  # noqa: E402

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="CollectionResponseMultiAssociatedObjectWithLabelForwardPaging")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "results",
+        "paging",
+    )
+)
+
+
+@_attrs_define
+class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+    """One page of associated records.
+
+    Attributes:
+        results (list[MultiAssociatedObjectWithLabel]):
+        paging (ForwardPaging | Unset): Forward paging; absent on the last page.
+    """
+
+    results: list[MultiAssociatedObjectWithLabel]
+    paging: ForwardPaging | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
+
+        paging: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.paging, Unset):
+            paging = self.paging.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "results": results,
+            }
+        )
+        if paging is not UNSET:
+            field_dict["paging"] = paging
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            results = []
+            _results = src_dict["results"]
+            for results_item_data in _results:
+                results_item = MultiAssociatedObjectWithLabel.from_dict(
+                    results_item_data
+                )
+
+                results.append(results_item)
+
+            _paging = src_dict.get("paging", UNSET)
+            paging: ForwardPaging | Unset
+            if isinstance(_paging, Unset):
+                paging = UNSET
+            else:
+                paging = ForwardPaging.from_dict(_paging)
+
+            collection_response_multi_associated_object_with_label_forward_paging = cls(
+                results=results,
+                paging=paging,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                collection_response_multi_associated_object_with_label_forward_paging.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"CollectionResponseMultiAssociatedObjectWithLabelForwardPaging: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"CollectionResponseMultiAssociatedObjectWithLabelForwardPaging: {exc}"
+            ) from exc
+        return collection_response_multi_associated_object_with_label_forward_paging
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.forward_paging import ForwardPaging  # noqa: E402
+from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel  # noqa: E402

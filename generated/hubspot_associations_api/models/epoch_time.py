@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="EpochTime")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "value",
+        "dateOnly",
+        "timeZoneShift",
+    )
+)
+
+
+@_attrs_define
+class EpochTime:
+    """A point in time as epoch milliseconds, with HubSpot's date flags.
+
+    Attributes:
+        value (int): Milliseconds since 1970-01-01 UTC.
+        date_only (bool | Unset): Whether only the date part is meaningful.
+        time_zone_shift (int | Unset): An offset HubSpot applies.
+    """
+
+    value: int
+    date_only: bool | Unset = UNSET
+    time_zone_shift: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+
+        date_only = self.date_only
+
+        time_zone_shift = self.time_zone_shift
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "value": value,
+            }
+        )
+        if date_only is not UNSET:
+            field_dict["dateOnly"] = date_only
+        if time_zone_shift is not UNSET:
+            field_dict["timeZoneShift"] = time_zone_shift
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            value = src_dict["value"]
+
+            date_only = src_dict.get("dateOnly", UNSET)
+
+            time_zone_shift = src_dict.get("timeZoneShift", UNSET)
+
+            epoch_time = cls(
+                value=value,
+                date_only=date_only,
+                time_zone_shift=time_zone_shift,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                epoch_time.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(f"EpochTime: required field {exc} is missing") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"EpochTime: {exc}") from exc
+        return epoch_time
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

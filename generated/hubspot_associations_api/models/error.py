@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="Error")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "message",
+        "correlationId",
+        "category",
+        "subCategory",
+        "context",
+        "links",
+        "errors",
+        "status",
+        "errorType",
+        "policyName",
+    )
+)
+
+
+@_attrs_define
+class Error:
+    """HubSpot's error body.
+
+    Attributes:
+        message (str | Unset): A readable message.
+        correlation_id (UUID | Unset): The request's ID, for HubSpot support.
+        category (str | Unset): The error category, e.g. VALIDATION_ERROR.
+        sub_category (str | Unset): A finer category.
+        context (ErrorContext | Unset): Values that help explain the error.
+        links (ErrorLinks | Unset): Related documentation.
+        errors (list[ErrorDetail] | Unset):
+        status (str | Unset): Always "error" on an error body.
+        error_type (str | Unset): RATE_LIMIT on a 429.
+        policy_name (str | Unset): Which rate limit was hit (TEN_SECONDLY_ROLLING, SECONDLY, DAILY).
+    """
+
+    message: str | Unset = UNSET
+    correlation_id: UUID | Unset = UNSET
+    category: str | Unset = UNSET
+    sub_category: str | Unset = UNSET
+    context: ErrorContext | Unset = UNSET
+    links: ErrorLinks | Unset = UNSET
+    errors: list[ErrorDetail] | Unset = UNSET
+    status: str | Unset = UNSET
+    error_type: str | Unset = UNSET
+    policy_name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        message = self.message
+
+        correlation_id: str | Unset = UNSET
+        if not isinstance(self.correlation_id, Unset):
+            correlation_id = str(self.correlation_id)
+
+        category = self.category
+
+        sub_category = self.sub_category
+
+        context: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.context, Unset):
+            context = self.context.to_dict()
+
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        status = self.status
+
+        error_type = self.error_type
+
+        policy_name = self.policy_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if message is not UNSET:
+            field_dict["message"] = message
+        if correlation_id is not UNSET:
+            field_dict["correlationId"] = correlation_id
+        if category is not UNSET:
+            field_dict["category"] = category
+        if sub_category is not UNSET:
+            field_dict["subCategory"] = sub_category
+        if context is not UNSET:
+            field_dict["context"] = context
+        if links is not UNSET:
+            field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if status is not UNSET:
+            field_dict["status"] = status
+        if error_type is not UNSET:
+            field_dict["errorType"] = error_type
+        if policy_name is not UNSET:
+            field_dict["policyName"] = policy_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            message = src_dict.get("message", UNSET)
+
+            _correlation_id = src_dict.get("correlationId", UNSET)
+            correlation_id: UUID | Unset
+            if isinstance(_correlation_id, Unset):
+                correlation_id = UNSET
+            else:
+                correlation_id = UUID(_correlation_id)
+
+            category = src_dict.get("category", UNSET)
+
+            sub_category = src_dict.get("subCategory", UNSET)
+
+            _context = src_dict.get("context", UNSET)
+            context: ErrorContext | Unset
+            if isinstance(_context, Unset):
+                context = UNSET
+            else:
+                context = ErrorContext.from_dict(_context)
+
+            _links = src_dict.get("links", UNSET)
+            links: ErrorLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ErrorLinks.from_dict(_links)
+
+            _errors = src_dict.get("errors", UNSET)
+            errors: list[ErrorDetail] | Unset = UNSET
+            if _errors is not UNSET:
+                errors = []
+                for errors_item_data in _errors:
+                    errors_item = ErrorDetail.from_dict(errors_item_data)
+
+                    errors.append(errors_item)
+
+            status = src_dict.get("status", UNSET)
+
+            error_type = src_dict.get("errorType", UNSET)
+
+            policy_name = src_dict.get("policyName", UNSET)
+
+            error = cls(
+                message=message,
+                correlation_id=correlation_id,
+                category=category,
+                sub_category=sub_category,
+                context=context,
+                links=links,
+                errors=errors,
+                status=status,
+                error_type=error_type,
+                policy_name=policy_name,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                error.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(f"Error: required field {exc} is missing") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"Error: {exc}") from exc
+        return error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.error_context import ErrorContext  # noqa: E402
+from ..models.error_detail import ErrorDetail  # noqa: E402
+from ..models.error_links import ErrorLinks  # noqa: E402

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="ErrorDetail")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "message",
+        "in",
+        "code",
+        "subCategory",
+        "context",
+    )
+)
+
+
+@_attrs_define
+class ErrorDetail:
+    """One detail of an error.
+
+    Attributes:
+        message (str | Unset): What went wrong.
+        in_ (str | Unset): The field the detail is about.
+        code (str | Unset): A status code for this detail.
+        sub_category (str | Unset): A finer category.
+        context (ErrorDetailContext | Unset): Values that help explain the detail.
+    """
+
+    message: str | Unset = UNSET
+    in_: str | Unset = UNSET
+    code: str | Unset = UNSET
+    sub_category: str | Unset = UNSET
+    context: ErrorDetailContext | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        message = self.message
+
+        in_ = self.in_
+
+        code = self.code
+
+        sub_category = self.sub_category
+
+        context: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.context, Unset):
+            context = self.context.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if message is not UNSET:
+            field_dict["message"] = message
+        if in_ is not UNSET:
+            field_dict["in"] = in_
+        if code is not UNSET:
+            field_dict["code"] = code
+        if sub_category is not UNSET:
+            field_dict["subCategory"] = sub_category
+        if context is not UNSET:
+            field_dict["context"] = context
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            message = src_dict.get("message", UNSET)
+
+            in_ = src_dict.get("in", UNSET)
+
+            code = src_dict.get("code", UNSET)
+
+            sub_category = src_dict.get("subCategory", UNSET)
+
+            _context = src_dict.get("context", UNSET)
+            context: ErrorDetailContext | Unset
+            if isinstance(_context, Unset):
+                context = UNSET
+            else:
+                context = ErrorDetailContext.from_dict(_context)
+
+            error_detail = cls(
+                message=message,
+                in_=in_,
+                code=code,
+                sub_category=sub_category,
+                context=context,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                error_detail.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(f"ErrorDetail: required field {exc} is missing") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"ErrorDetail: {exc}") from exc
+        return error_detail
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.error_detail_context import ErrorDetailContext  # noqa: E402

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="ForwardPaging")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(("next",))
+
+
+@_attrs_define
+class ForwardPaging:
+    """Forward paging; absent on the last page.
+
+    Attributes:
+        next_ (NextPage | Unset): Where the next page starts.
+    """
+
+    next_: NextPage | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        next_: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.next_, Unset):
+            next_ = self.next_.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if next_ is not UNSET:
+            field_dict["next"] = next_
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            _next_ = src_dict.get("next", UNSET)
+            next_: NextPage | Unset
+            if isinstance(_next_, Unset):
+                next_ = UNSET
+            else:
+                next_ = NextPage.from_dict(_next_)
+
+            forward_paging = cls(
+                next_=next_,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                forward_paging.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"ForwardPaging: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"ForwardPaging: {exc}") from exc
+        return forward_paging
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.next_page import NextPage  # noqa: E402

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import ParseError
+
+T = TypeVar("T", bound="LabelsBetweenObjectPair")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "fromObjectTypeId",
+        "toObjectTypeId",
+        "labels",
+        "fromObjectId",
+        "toObjectId",
+    )
+)
+
+
+@_attrs_define
+class LabelsBetweenObjectPair:
+    """The labels between two records.
+
+    Attributes:
+        from_object_type_id (str): The type ID of the source object.
+        to_object_type_id (str): The type ID of the target object.
+        labels (list[str]): The labels of the association (the unlabeled type is not listed).
+        from_object_id (int | str): The ID of the source record (a JSON number on the live API).
+        to_object_id (int | str): The ID of the target record (a JSON number on the live API).
+    """
+
+    from_object_type_id: str
+    to_object_type_id: str
+    labels: list[str]
+    from_object_id: int | str
+    to_object_id: int | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from_object_type_id = self.from_object_type_id
+
+        to_object_type_id = self.to_object_type_id
+
+        labels = self.labels
+
+        from_object_id: int | str
+        from_object_id = self.from_object_id
+
+        to_object_id: int | str
+        to_object_id = self.to_object_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "fromObjectTypeId": from_object_type_id,
+                "toObjectTypeId": to_object_type_id,
+                "labels": labels,
+                "fromObjectId": from_object_id,
+                "toObjectId": to_object_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            from_object_type_id = src_dict["fromObjectTypeId"]
+
+            to_object_type_id = src_dict["toObjectTypeId"]
+
+            labels = cast(list[str], src_dict["labels"])
+
+            from_object_id = src_dict["fromObjectId"]
+
+            to_object_id = src_dict["toObjectId"]
+
+            labels_between_object_pair = cls(
+                from_object_type_id=from_object_type_id,
+                to_object_type_id=to_object_type_id,
+                labels=labels,
+                from_object_id=from_object_id,
+                to_object_id=to_object_id,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                labels_between_object_pair.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"LabelsBetweenObjectPair: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"LabelsBetweenObjectPair: {exc}") from exc
+        return labels_between_object_pair
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import ParseError
+
+T = TypeVar("T", bound="MultiAssociatedObjectWithLabel")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "associationTypes",
+        "toObjectId",
+    )
+)
+
+
+@_attrs_define
+class MultiAssociatedObjectWithLabel:
+    """One associated record and the association types linking it.
+
+    Attributes:
+        association_types (list[AssociationSpecWithLabel]):
+        to_object_id (int | str): The ID of the associated record (a JSON number on the live API).
+    """
+
+    association_types: list[AssociationSpecWithLabel]
+    to_object_id: int | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        association_types = []
+        for association_types_item_data in self.association_types:
+            association_types_item = association_types_item_data.to_dict()
+            association_types.append(association_types_item)
+
+        to_object_id: int | str
+        to_object_id = self.to_object_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "associationTypes": association_types,
+                "toObjectId": to_object_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            association_types = []
+            _association_types = src_dict["associationTypes"]
+            for association_types_item_data in _association_types:
+                association_types_item = AssociationSpecWithLabel.from_dict(
+                    association_types_item_data
+                )
+
+                association_types.append(association_types_item)
+
+            to_object_id = src_dict["toObjectId"]
+
+            multi_associated_object_with_label = cls(
+                association_types=association_types,
+                to_object_id=to_object_id,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                multi_associated_object_with_label.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"MultiAssociatedObjectWithLabel: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"MultiAssociatedObjectWithLabel: {exc}") from exc
+        return multi_associated_object_with_label
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.association_spec_with_label import AssociationSpecWithLabel  # noqa: E402

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.association_category import AssociationCategory
+from ..types import ParseError
+
+T = TypeVar("T", bound="PublicAssociationDefinitionConfigurationUpdateRequest")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "typeId",
+        "maxToObjectIds",
+        "category",
+    )
+)
+
+
+@_attrs_define
+class PublicAssociationDefinitionConfigurationUpdateRequest:
+    """A new limit for one association type.
+
+    Attributes:
+        type_id (int): The association type ID.
+        max_to_object_ids (int): The new limit.
+        category (AssociationCategory): Who defined an association type.
+    """
+
+    type_id: int
+    max_to_object_ids: int
+    category: AssociationCategory
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_id = self.type_id
+
+        max_to_object_ids = self.max_to_object_ids
+
+        category = self.category.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "typeId": type_id,
+                "maxToObjectIds": max_to_object_ids,
+                "category": category,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            type_id = src_dict["typeId"]
+
+            max_to_object_ids = src_dict["maxToObjectIds"]
+
+            category = AssociationCategory.from_value(src_dict["category"])
+
+            public_association_definition_configuration_update_request = cls(
+                type_id=type_id,
+                max_to_object_ids=max_to_object_ids,
+                category=category,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                public_association_definition_configuration_update_request.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionConfigurationUpdateRequest: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionConfigurationUpdateRequest: {exc}"
+            ) from exc
+        return public_association_definition_configuration_update_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.association_category import AssociationCategory
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="PublicAssociationDefinitionConfigurationUpdateResult")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "typeId",
+        "category",
+        "userEnforcedMaxToObjectIds",
+    )
+)
+
+
+@_attrs_define
+class PublicAssociationDefinitionConfigurationUpdateResult:
+    """A limit after it was changed.
+
+    Attributes:
+        type_id (int): The association type ID.
+        category (AssociationCategory): Who defined an association type.
+        user_enforced_max_to_object_ids (int | Unset): The limit now in force.
+    """
+
+    type_id: int
+    category: AssociationCategory
+    user_enforced_max_to_object_ids: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_id = self.type_id
+
+        category = self.category.value
+
+        user_enforced_max_to_object_ids = self.user_enforced_max_to_object_ids
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "typeId": type_id,
+                "category": category,
+            }
+        )
+        if user_enforced_max_to_object_ids is not UNSET:
+            field_dict["userEnforcedMaxToObjectIds"] = user_enforced_max_to_object_ids
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            type_id = src_dict["typeId"]
+
+            category = AssociationCategory.from_value(src_dict["category"])
+
+            user_enforced_max_to_object_ids = src_dict.get(
+                "userEnforcedMaxToObjectIds", UNSET
+            )
+
+            public_association_definition_configuration_update_result = cls(
+                type_id=type_id,
+                category=category,
+                user_enforced_max_to_object_ids=user_enforced_max_to_object_ids,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                public_association_definition_configuration_update_result.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionConfigurationUpdateResult: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionConfigurationUpdateResult: {exc}"
+            ) from exc
+        return public_association_definition_configuration_update_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

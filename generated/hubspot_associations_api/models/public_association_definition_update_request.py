@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="PublicAssociationDefinitionUpdateRequest")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "associationTypeId",
+        "label",
+        "inverseLabel",
+    )
+)
+
+
+@_attrs_define
+class PublicAssociationDefinitionUpdateRequest:
+    """New wording for a custom label.
+
+    Attributes:
+        association_type_id (int): The type ID of the label to change.
+        label (str): The new label.
+        inverse_label (str | Unset): The new label of the other direction.
+    """
+
+    association_type_id: int
+    label: str
+    inverse_label: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        association_type_id = self.association_type_id
+
+        label = self.label
+
+        inverse_label = self.inverse_label
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "associationTypeId": association_type_id,
+                "label": label,
+            }
+        )
+        if inverse_label is not UNSET:
+            field_dict["inverseLabel"] = inverse_label
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            association_type_id = src_dict["associationTypeId"]
+
+            label = src_dict["label"]
+
+            inverse_label = src_dict.get("inverseLabel", UNSET)
+
+            public_association_definition_update_request = cls(
+                association_type_id=association_type_id,
+                label=label,
+                inverse_label=inverse_label,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                public_association_definition_update_request.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionUpdateRequest: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionUpdateRequest: {exc}"
+            ) from exc
+        return public_association_definition_update_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.association_category import AssociationCategory
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="PublicAssociationDefinitionUserConfiguration")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "typeId",
+        "category",
+        "label",
+        "userEnforcedMaxToObjectIds",
+        "maxToObjectIds",
+    )
+)
+
+
+@_attrs_define
+class PublicAssociationDefinitionUserConfiguration:
+    """The limit set on one association type.
+
+    Attributes:
+        type_id (int): The association type ID.
+        category (AssociationCategory): Who defined an association type.
+        label (None | str | Unset): The label of the association type.
+        user_enforced_max_to_object_ids (int | Unset): The largest number of records this type may link one record to.
+        max_to_object_ids (int | Unset): The limit as the guide names it in its examples.
+    """
+
+    type_id: int
+    category: AssociationCategory
+    label: None | str | Unset = UNSET
+    user_enforced_max_to_object_ids: int | Unset = UNSET
+    max_to_object_ids: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_id = self.type_id
+
+        category = self.category.value
+
+        label: None | str | Unset
+        if isinstance(self.label, Unset):
+            label = UNSET
+        else:
+            label = self.label
+
+        user_enforced_max_to_object_ids = self.user_enforced_max_to_object_ids
+
+        max_to_object_ids = self.max_to_object_ids
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "typeId": type_id,
+                "category": category,
+            }
+        )
+        if label is not UNSET:
+            field_dict["label"] = label
+        if user_enforced_max_to_object_ids is not UNSET:
+            field_dict["userEnforcedMaxToObjectIds"] = user_enforced_max_to_object_ids
+        if max_to_object_ids is not UNSET:
+            field_dict["maxToObjectIds"] = max_to_object_ids
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            type_id = src_dict["typeId"]
+
+            category = AssociationCategory.from_value(src_dict["category"])
+
+            label = src_dict.get("label", UNSET)
+
+            user_enforced_max_to_object_ids = src_dict.get(
+                "userEnforcedMaxToObjectIds", UNSET
+            )
+
+            max_to_object_ids = src_dict.get("maxToObjectIds", UNSET)
+
+            public_association_definition_user_configuration = cls(
+                type_id=type_id,
+                category=category,
+                label=label,
+                user_enforced_max_to_object_ids=user_enforced_max_to_object_ids,
+                max_to_object_ids=max_to_object_ids,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                public_association_definition_user_configuration.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionUserConfiguration: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(
+                f"PublicAssociationDefinitionUserConfiguration: {exc}"
+            ) from exc
+        return public_association_definition_user_configuration
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

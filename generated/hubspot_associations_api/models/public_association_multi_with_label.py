@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="PublicAssociationMultiWithLabel")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "from",
+        "to",
+        "paging",
+    )
+)
+
+
+@_attrs_define
+class PublicAssociationMultiWithLabel:
+    """The associated records of one input record.
+
+    Attributes:
+        from_ (PublicObjectId): A reference to one record.
+        to (list[MultiAssociatedObjectWithLabel]):
+        paging (Paging | Unset): Paging in both directions.
+    """
+
+    from_: PublicObjectId
+    to: list[MultiAssociatedObjectWithLabel]
+    paging: Paging | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from_ = self.from_.to_dict()
+
+        to = []
+        for to_item_data in self.to:
+            to_item = to_item_data.to_dict()
+            to.append(to_item)
+
+        paging: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.paging, Unset):
+            paging = self.paging.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "from": from_,
+                "to": to,
+            }
+        )
+        if paging is not UNSET:
+            field_dict["paging"] = paging
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            from_ = PublicObjectId.from_dict(src_dict["from"])
+
+            to = []
+            _to = src_dict["to"]
+            for to_item_data in _to:
+                to_item = MultiAssociatedObjectWithLabel.from_dict(to_item_data)
+
+                to.append(to_item)
+
+            _paging = src_dict.get("paging", UNSET)
+            paging: Paging | Unset
+            if isinstance(_paging, Unset):
+                paging = UNSET
+            else:
+                paging = Paging.from_dict(_paging)
+
+            public_association_multi_with_label = cls(
+                from_=from_,
+                to=to,
+                paging=paging,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                public_association_multi_with_label.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"PublicAssociationMultiWithLabel: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"PublicAssociationMultiWithLabel: {exc}") from exc
+        return public_association_multi_with_label
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel  # noqa: E402
+from ..models.paging import Paging  # noqa: E402
+from ..models.public_object_id import PublicObjectId  # noqa: E402

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, ParseError, Unset
+
+T = TypeVar("T", bound="StandardError")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "status",
+        "id",
+        "category",
+        "subCategory",
+        "message",
+        "context",
+        "links",
+        "errors",
+    )
+)
+
+
+@_attrs_define
+class StandardError:
+    """The error of one input of a batch.
+
+    Attributes:
+        status (str | Unset): The status of the failed input.
+        id (str | Unset): The ID the error is about.
+        category (str | Unset): The error category.
+        sub_category (Any | Unset): A finer category.
+        message (str | Unset): A readable message.
+        context (StandardErrorContext | Unset): Values that help explain the error (e.g. the IDs concerned).
+        links (StandardErrorLinks | Unset): Related documentation.
+        errors (list[ErrorDetail] | Unset):
+    """
+
+    status: str | Unset = UNSET
+    id: str | Unset = UNSET
+    category: str | Unset = UNSET
+    sub_category: Any | Unset = UNSET
+    message: str | Unset = UNSET
+    context: StandardErrorContext | Unset = UNSET
+    links: StandardErrorLinks | Unset = UNSET
+    errors: list[ErrorDetail] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        id = self.id
+
+        category = self.category
+
+        sub_category = self.sub_category
+
+        message = self.message
+
+        context: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.context, Unset):
+            context = self.context.to_dict()
+
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if id is not UNSET:
+            field_dict["id"] = id
+        if category is not UNSET:
+            field_dict["category"] = category
+        if sub_category is not UNSET:
+            field_dict["subCategory"] = sub_category
+        if message is not UNSET:
+            field_dict["message"] = message
+        if context is not UNSET:
+            field_dict["context"] = context
+        if links is not UNSET:
+            field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            status = src_dict.get("status", UNSET)
+
+            id = src_dict.get("id", UNSET)
+
+            category = src_dict.get("category", UNSET)
+
+            sub_category = src_dict.get("subCategory", UNSET)
+
+            message = src_dict.get("message", UNSET)
+
+            _context = src_dict.get("context", UNSET)
+            context: StandardErrorContext | Unset
+            if isinstance(_context, Unset):
+                context = UNSET
+            else:
+                context = StandardErrorContext.from_dict(_context)
+
+            _links = src_dict.get("links", UNSET)
+            links: StandardErrorLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = StandardErrorLinks.from_dict(_links)
+
+            _errors = src_dict.get("errors", UNSET)
+            errors: list[ErrorDetail] | Unset = UNSET
+            if _errors is not UNSET:
+                errors = []
+                for errors_item_data in _errors:
+                    errors_item = ErrorDetail.from_dict(errors_item_data)
+
+                    errors.append(errors_item)
+
+            standard_error = cls(
+                status=status,
+                id=id,
+                category=category,
+                sub_category=sub_category,
+                message=message,
+                context=context,
+                links=links,
+                errors=errors,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                standard_error.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"StandardError: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"StandardError: {exc}") from exc
+        return standard_error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.error_detail import ErrorDetail  # noqa: E402
+from ..models.standard_error_context import StandardErrorContext  # noqa: E402
+from ..models.standard_error_links import StandardErrorLinks  # noqa: E402
