@@ -85,13 +85,13 @@ def page_body() -> dict[str, Any]:
 
 
 def test_numeric_ids_null_label_and_new_category_parse() -> None:
-    """A page with JSON-number IDs, label null and the WORK category parses with values kept."""
+    """JSON-number IDs come out as str; label null and the WORK category parse with values kept."""
     parsed = list_associations.sync(
         "contact", "1", "company", client=client_answering(200, page_body())
     )
     assert isinstance(parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
     first, second = parsed.results
-    assert first.to_object_id == 5434402448
+    assert first.to_object_id == "5434402448"
     assert second.to_object_id == "77"
     assert first.association_types[0].label is None
     assert first.association_types[1].category == "WORK"
@@ -169,7 +169,7 @@ def test_labelled_put_with_200_or_201_and_numeric_ids(status: int) -> None:
         "contact", "5434402448", "company", "12", client=client_answering(status, body), body=[spec]
     )
     assert isinstance(parsed, LabelsBetweenObjectPair)
-    assert parsed.from_object_id == 5434402448
+    assert parsed.from_object_id == "5434402448"
     assert parsed.labels == ["Manager"]
 
 
@@ -306,7 +306,7 @@ async def test_async_functions_parse_the_same_quirks() -> None:
         "contact", "1", "company", client=async_client_answering(200, page_body())
     )
     assert isinstance(parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
-    assert parsed.results[0].to_object_id == 5434402448
+    assert parsed.results[0].to_object_id == "5434402448"
 
 
 def async_client_answering(status: int, body: object) -> AuthenticatedClient:

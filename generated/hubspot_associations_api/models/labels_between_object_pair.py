@@ -37,8 +37,8 @@ class LabelsBetweenObjectPair:
     from_object_type_id: str
     to_object_type_id: str
     labels: list[str]
-    from_object_id: int | str
-    to_object_id: int | str
+    from_object_id: str
+    to_object_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,9 +80,9 @@ class LabelsBetweenObjectPair:
 
             labels = cast(list[str], src_dict["labels"])
 
-            from_object_id = src_dict["fromObjectId"]
+            from_object_id = str(src_dict["fromObjectId"])
 
-            to_object_id = src_dict["toObjectId"]
+            to_object_id = str(src_dict["toObjectId"])
 
             labels_between_object_pair = cls(
                 from_object_type_id=from_object_type_id,

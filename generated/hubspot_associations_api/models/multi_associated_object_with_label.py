@@ -29,7 +29,7 @@ class MultiAssociatedObjectWithLabel:
     """
 
     association_types: list[AssociationSpecWithLabel]
-    to_object_id: int | str
+    to_object_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,7 +67,7 @@ class MultiAssociatedObjectWithLabel:
 
                 association_types.append(association_types_item)
 
-            to_object_id = src_dict["toObjectId"]
+            to_object_id = str(src_dict["toObjectId"])
 
             multi_associated_object_with_label = cls(
                 association_types=association_types,
