@@ -1,0 +1,7 @@
+"""``python -m hubspot_associations_emulator serve …``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,171 @@
+"""The ASGI application: HubSpot's routes and the control API, behind a gate that applies
+faults, auth, the rate limit and latency to HubSpot paths."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+
+from . import errors
+from .backend import Backend
+from .config import EmulatorConfig
+from .control import Control, control_routes
+from .faults import FaultPlan, parse_spec
+from .ratelimit import RollingLimit
+from .routes import Handlers, dumps, hubspot_routes, json_response
+from .store import Store
+
+HUBSPOT_PREFIX = "/crm/"
+_HTML_502 = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
+    b"</h1></center><hr><center>cloudflare</center></body></html>"
+)
+
+
+class Emulator:
+    """Everything one running emulator holds: configuration, store, backend, faults, limits."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.store = Store(config.db_path)
+        self.backend = Backend(self.store, config)
+        self.handlers = Handlers(self.backend, config)
+        self.faults: FaultPlan = parse_spec(config.faults)
+        self.rate_limit = RollingLimit(*config.rate_limit) if config.rate_limit else None
+        self._tokens = frozenset(config.tokens)
+
+    def reset(self) -> None:
+        """Empty the store; faults and the rate-limit window back to the configuration."""
+        self.backend.reset()
+        self.faults = parse_spec(self.config.faults)
+        if self.rate_limit is not None:
+            self.rate_limit.reset()
+
+    def authorized(self, scope: Scope) -> errors.ApiError | None:
+        """None when the request carries an accepted bearer token, else the 401 to send."""
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer" and token.strip() in self._tokens:
+                    return None
+                return errors.unauthorized(present=True)
+        return errors.unauthorized(present=False)
+
+
+class EmulatorApp(Starlette):
+    """Starlette, with the HubSpot gate in front of routing (it needs the server's raw send)."""
+
+    emulator: Emulator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(HUBSPOT_PREFIX):
+            await super().__call__(scope, receive, send)
+            return
+        emulator = self.emulator
+        extra: list[tuple[bytes, bytes]] = []
+        if emulator.rate_limit is not None:
+            allowed, remaining = emulator.rate_limit.hit()
+            extra = emulator.rate_limit.headers(remaining)
+            if not allowed:
+                await _send(send, 429, dumps(errors.rate_limited()), extra)
+                return
+        fault = emulator.faults.draw()
+        latency = emulator.config.latency_ms + emulator.faults.latency_ms
+        if latency:
+            await asyncio.sleep(latency / 1000)
+        if fault is not None:
+            await _fault(fault, scope, send, extra)
+            return
+        denied = emulator.authorized(scope)
+        if denied is not None:
+            await _send(send, denied.status, dumps(denied.body()), extra)
+            return
+        if not extra:
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_headers)
+
+
+async def _send(
+    send: Send,
+    status: int,
+    body: bytes,
+    headers: list[tuple[bytes, bytes]],
+    content_type: bytes = b"application/json",
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _fault(kind: str, scope: Scope, send: Send, extra: list[tuple[bytes, bytes]]) -> None:
+    if kind == "drop":
+        # uvicorn's send is a bound method of its request cycle: close its transport and mark the
+        # cycle disconnected so that no 500 follows. In-process (no transport) an exception is the
+        # closest thing to a dropped connection.
+        cycle = getattr(send, "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None:
+            raise ConnectionResetError("emulator fault: connection dropped")
+        transport.close()
+        cycle.disconnected = True  # type: ignore[union-attr]
+        return
+    if kind == "html":
+        await _send(send, 502, _HTML_502, extra, b"text/html; charset=utf-8")
+        return
+    status = int(kind)
+    if status == 429:
+        await _send(send, 429, dumps(errors.rate_limited()), extra)
+        return
+    body = {
+        "status": "error",
+        "message": f"Emulated upstream failure ({status})",
+        "correlationId": errors.new_id(),
+    }
+    await _send(send, status, dumps(body), extra)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 404:
+        return json_response(errors.not_found(request.url.path).body(), 404)
+    if status == 405:
+        err = errors.ApiError(405, f"Method {request.method} not allowed", "VALIDATION_ERROR")
+        return json_response(err.body(), 405)
+    err = errors.ApiError(status, "Internal error", "INTERNAL_ERROR")
+    return json_response(err.body(), status)
+
+
+def create_app(config: EmulatorConfig | None = None) -> Starlette:
+    """A fresh emulator as an ASGI app (its state is ``app.emulator``)."""
+    config = config or EmulatorConfig()
+    emulator = Emulator(config)
+    handlers: dict[Any, Any] = {HTTPException: _http_error, Exception: _http_error}
+    app = EmulatorApp(
+        routes=[*control_routes(Control(emulator)), *hubspot_routes(emulator.handlers)],
+        exception_handlers=handlers,
+    )
+    app.emulator = emulator
+    return app

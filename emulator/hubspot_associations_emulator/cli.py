@@ -1,0 +1,82 @@
+"""``hubspot-associations-emulator serve …``: run the emulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .app import create_app
+from .config import DEFAULT_TOKEN, EmulatorConfig
+from .faults import parse_spec
+from .ratelimit import parse_rate_limit
+from .server import bind, make_server, url_of
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="hubspot-associations-emulator",
+        description="A stateful local emulator of HubSpot's CRM Associations API (v4 and 2026-03).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the emulator over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    serve.add_argument("--db", metavar="FILE", help="keep state in this SQLite file")
+    serve.add_argument(
+        "--token",
+        action="append",
+        metavar="T",
+        help=f"accepted bearer token (repeatable; default {DEFAULT_TOKEN})",
+    )
+    serve.add_argument("--rate-limit", metavar="N/SECONDS", help="e.g. 100/10")
+    serve.add_argument("--latency-ms", type=int, default=0, metavar="MS")
+    serve.add_argument(
+        "--faults", metavar="SPEC", help="e.g. rate=0.1,kinds=429+503+html+drop,seed=7"
+    )
+    serve.add_argument("--numeric-ids", action="store_true", help="answer IDs as JSON numbers")
+    serve.add_argument("--max-labels-per-pair", type=int, default=10, metavar="N")
+    serve.add_argument(
+        "--strict-records",
+        action="store_true",
+        help="only records seeded through /_emulator/seed exist",
+    )
+    serve.add_argument("--enqueue-time-format", choices=["string", "object"], default="string")
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    """An EmulatorConfig from parsed arguments (ValueError for bad values)."""
+    if args.faults:
+        parse_spec(args.faults)
+    return EmulatorConfig(
+        tokens=tuple(args.token) if args.token else (DEFAULT_TOKEN,),
+        db_path=args.db,
+        rate_limit=parse_rate_limit(args.rate_limit) if args.rate_limit else None,
+        latency_ms=args.latency_ms,
+        faults=args.faults,
+        numeric_ids=args.numeric_ids,
+        max_labels_per_pair=args.max_labels_per_pair,
+        strict_records=args.strict_records,
+        enqueue_time_format=args.enqueue_time_format,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = config_from(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    app = create_app(config)
+    sock = bind(args.host, args.port)
+    print(f"HubSpot Associations emulator on {url_of(sock)}", flush=True)
+    print(f"Token: {config.token}", flush=True)
+    make_server(app).run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

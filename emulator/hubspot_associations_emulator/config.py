@@ -1,0 +1,31 @@
+"""The emulator's settings, shared by the app factory, the CLI and the test helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DEFAULT_TOKEN = "emulator-token"
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """Everything that changes how the emulator answers.
+
+    Auth is always on: requests to HubSpot paths need ``Authorization: Bearer <one of tokens>``.
+    """
+
+    tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    db_path: str | None = None
+    rate_limit: tuple[int, float] | None = None
+    latency_ms: int = 0
+    faults: str | None = None
+    numeric_ids: bool = False
+    max_labels_per_pair: int = 10
+    strict_records: bool = False
+    enqueue_time_format: Literal["string", "object"] = "string"
+
+    @property
+    def token(self) -> str:
+        """The token to hand to clients (the first accepted one)."""
+        return self.tokens[0] if self.tokens else DEFAULT_TOKEN

@@ -1,0 +1,174 @@
+"""The control API under /_emulator/: reset, seed, faults, reports and health (no auth needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from . import errors, parsing, views
+from .catalog import resolve_object_type
+from .faults import parse_spec
+from .routes import error_response, json_response
+
+if TYPE_CHECKING:
+    from .app import Emulator
+
+
+class Control:
+    """Handlers of the control API, bound to one emulator."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+
+    async def health(self, request: Request) -> Response:
+        """GET /_emulator/health."""
+        return json_response({"status": "ok"})
+
+    async def reset(self, request: Request) -> Response:
+        """POST /_emulator/reset: empty store, faults and rate limit back to the configuration."""
+        self.emulator.reset()
+        return json_response({"status": "ok"})
+
+    async def get_faults(self, request: Request) -> Response:
+        """GET /_emulator/faults."""
+        return json_response(self.emulator.faults.describe())
+
+    async def put_faults(self, request: Request) -> Response:
+        """PUT /_emulator/faults with ``{"spec": "rate=…,kinds=…,seed=…"}`` (null: none)."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            spec = body.get("spec")
+            if spec is not None and not isinstance(spec, str):
+                raise errors.validation("spec must be a string or null")
+            try:
+                self.emulator.faults = parse_spec(spec)
+            except ValueError as exc:
+                raise errors.validation(str(exc)) from None
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response(self.emulator.faults.describe())
+
+    async def reports(self, request: Request) -> Response:
+        """GET /_emulator/reports: the content of every high-usage report requested so far."""
+        return json_response({"results": self.emulator.backend.reports()})
+
+    async def seed(self, request: Request) -> Response:
+        """POST /_emulator/seed: records, labels, associations, bulk ranges, then limits."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            return json_response(self._seed(body))
+        except errors.ApiError as exc:
+            return error_response(exc)
+
+    def _seed(self, body: dict[str, Any]) -> dict[str, Any]:
+        backend = self.emulator.backend
+        out: dict[str, Any] = {
+            "records": 0,
+            "labels": [],
+            "associations": 0,
+            "bulk": 0,
+            "limits": 0,
+        }
+        for name, ids in parsing.obj(body.get("records", {}), "records").items():
+            type_id = resolve_object_type(name)
+            numbers = [parsing.record_id(i, type_id) for i in parsing.array(ids, name)]
+            backend.seed_records(type_id, numbers)
+            out["records"] += len(numbers)
+        for i, item in enumerate(parsing.array(body.get("labels", []), "labels")):
+            where = f"labels[{i}]"
+            o = parsing.obj(item, where)
+            from_type, to_type = _pair(o, where)
+            inverse = o.get("inverseLabel")
+            made = backend.create_label(
+                from_type,
+                to_type,
+                parsing.text(parsing.field(o, "name", where), f"{where}.name"),
+                parsing.text(parsing.field(o, "label", where), f"{where}.label"),
+                None if inverse is None else parsing.text(inverse, f"{where}.inverseLabel"),
+            )
+            out["labels"].append(
+                {"name": o["name"], "results": [views.spec_with_label(t) for t in made]}
+            )
+        for i, item in enumerate(parsing.array(body.get("associations", []), "associations")):
+            where = f"associations[{i}]"
+            o = parsing.obj(item, where)
+            from_type, to_type = _pair(o, where)
+            specs = parsing.specs(o["types"], f"{where}.types") if o.get("types") else []
+            outcome = backend.associate(
+                from_type,
+                to_type,
+                [
+                    (
+                        parsing.record_id(parsing.field(o, "fromObjectId", where), from_type),
+                        parsing.record_id(parsing.field(o, "toObjectId", where), to_type),
+                        specs,
+                    )
+                ],
+            )
+            if outcome.errors:
+                raise outcome.errors[0]
+            out["associations"] += 1
+        for i, item in enumerate(parsing.array(body.get("bulk", []), "bulk")):
+            where = f"bulk[{i}]"
+            o = parsing.obj(item, where)
+            from_type, to_type = _pair(o, where)
+            from_id = parsing.record_id(parsing.field(o, "fromObjectId", where), from_type)
+            first = parsing.record_id(parsing.field(o, "firstToObjectId", where), to_type)
+            count = parsing.integer(parsing.field(o, "count", where), f"{where}.count")
+            forward = backend.unlabeled(from_type, to_type)
+            backward = backend.unlabeled(to_type, from_type)
+            with backend.store.transaction():
+                backend.store.insert_many(
+                    _bulk_rows(
+                        from_type, from_id, to_type, first, count, forward.type_id, backward.type_id
+                    )
+                )
+            out["bulk"] += count
+        for i, item in enumerate(parsing.array(body.get("limits", []), "limits")):
+            where = f"limits[{i}]"
+            o = parsing.obj(item, where)
+            from_type, to_type = _pair(o, where)
+            entry = (
+                parsing.category(parsing.field(o, "category", where), f"{where}.category"),
+                parsing.integer(parsing.field(o, "typeId", where), f"{where}.typeId"),
+                parsing.integer(
+                    parsing.field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds"
+                ),
+            )
+            exists = entry[1] in backend.limits
+            limit_outcome = backend.set_limits(from_type, to_type, [entry], create=not exists)
+            if limit_outcome.errors:
+                raise limit_outcome.errors[0]
+            out["limits"] += 1
+        return out
+
+
+def _pair(o: dict[str, Any], where: str) -> tuple[str, str]:
+    return (
+        resolve_object_type(parsing.text(parsing.field(o, "fromObjectType", where), where)),
+        resolve_object_type(parsing.text(parsing.field(o, "toObjectType", where), where)),
+    )
+
+
+def _bulk_rows(
+    from_type: str, from_id: int, to_type: str, first: int, count: int, forward: int, backward: int
+) -> Iterator[tuple[str, int, str, int, int]]:
+    for to_id in range(first, first + count):
+        yield (from_type, from_id, to_type, to_id, forward)
+        yield (to_type, to_id, from_type, from_id, backward)
+
+
+def control_routes(control: Control) -> list[BaseRoute]:
+    """The control API's routes."""
+    return [
+        Route("/_emulator/health", control.health, methods=["GET"]),
+        Route("/_emulator/reset", control.reset, methods=["POST"]),
+        Route("/_emulator/seed", control.seed, methods=["POST"]),
+        Route("/_emulator/faults", control.get_faults, methods=["GET"]),
+        Route("/_emulator/faults", control.put_faults, methods=["PUT"]),
+        Route("/_emulator/reports", control.reports, methods=["GET"]),
+    ]

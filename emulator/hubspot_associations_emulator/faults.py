@@ -1,0 +1,86 @@
+"""Seeded, reproducible fault injection: a share of answers replaced by errors or dropped.
+
+Spec strings look like ``rate=0.1,kinds=429+503+html+drop,seed=7,latency=20``:
+
+- ``rate``: the share of HubSpot-path requests that get a fault (0..1);
+- ``kinds``: ``+``-separated; an HTTP status (``429``, ``502``, ``503``, ``504``, …), ``html``
+  (a 502 with an HTML body) or ``drop`` (the connection closes without an answer);
+- ``seed``: the random seed, so a run can be replayed;
+- ``latency``: milliseconds added to every HubSpot-path answer.
+
+A faulted request is not applied: the fault replaces the whole call.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+KINDS_DEFAULT = ("429", "502", "503", "html", "drop")
+
+
+@dataclass
+class FaultPlan:
+    """A parsed spec plus the random generator it drives."""
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = KINDS_DEFAULT
+    seed: int = 0
+    latency_ms: int = 0
+    spec: str | None = None
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def draw(self) -> str | None:
+        """The fault for the next request, or None."""
+        if self.rate <= 0:
+            return None
+        if self._rng.random() < self.rate:
+            return self._rng.choice(self.kinds)
+        return None
+
+    def describe(self) -> dict[str, object]:
+        """The plan as the control API shows it."""
+        return {
+            "spec": self.spec,
+            "rate": self.rate,
+            "kinds": list(self.kinds),
+            "seed": self.seed,
+            "latencyMs": self.latency_ms,
+        }
+
+
+def parse_spec(spec: str | None) -> FaultPlan:
+    """A FaultPlan from a spec string (None or "" means no faults)."""
+    if not spec:
+        return FaultPlan()
+    values: dict[str, str] = {}
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ValueError(f"fault spec item {part!r} is not key=value")
+        values[key.strip()] = value.strip()
+    unknown = set(values) - {"rate", "kinds", "seed", "latency"}
+    if unknown:
+        raise ValueError(f"unknown fault spec keys: {', '.join(sorted(unknown))}")
+    rate = float(values.get("rate", "0"))
+    if not 0 <= rate <= 1:
+        raise ValueError("fault rate must be between 0 and 1")
+    kinds = tuple(k for k in values.get("kinds", "+".join(KINDS_DEFAULT)).split("+") if k)
+    for kind in kinds:
+        if kind not in ("html", "drop") and not (kind.isdigit() and 400 <= int(kind) <= 599):
+            raise ValueError(f"unknown fault kind {kind!r}")
+    if not kinds:
+        raise ValueError("fault kinds must not be empty")
+    return FaultPlan(
+        rate=rate,
+        kinds=kinds,
+        seed=int(values.get("seed", "0")),
+        latency_ms=int(values.get("latency", "0")),
+        spec=spec,
+    )

@@ -1,0 +1,250 @@
+"""Request parsing and validation: raw JSON and path segments in, plain Python values out.
+
+Every malformed input becomes a 400 with a message naming the field, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import errors
+from .catalog import object_label
+
+try:
+    import orjson
+
+    def loads(data: bytes) -> Any:
+        """Decode JSON (orjson when installed)."""
+        return orjson.loads(data)
+
+    _DecodeError: type[Exception] = orjson.JSONDecodeError
+except ImportError:  # pragma: no cover - orjson is optional
+    import json
+
+    def loads(data: bytes) -> Any:
+        """Decode JSON (orjson when installed)."""
+        return json.loads(data)
+
+    _DecodeError = ValueError
+
+MAX_ID = 2**63 - 1
+MAX_READ_INPUTS = 1000
+CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
+Spec = tuple[str, int]
+
+
+def json_body(data: bytes) -> Any:
+    """The decoded body; 400 when it is empty or not JSON."""
+    if not data.strip():
+        raise errors.validation("Invalid input JSON: the request body is empty")
+    try:
+        return loads(data)
+    except (_DecodeError, UnicodeDecodeError, ValueError) as exc:
+        raise errors.validation(f"Invalid input JSON: {exc}") from None
+
+
+def obj(value: Any, where: str) -> dict[str, Any]:
+    """A JSON object, or 400 naming where one was expected."""
+    if not isinstance(value, dict):
+        raise errors.validation(f"Invalid input JSON: {where} must be an object")
+    return value
+
+
+def field(value: dict[str, Any], name: str, where: str) -> Any:
+    """A required member, or 400 naming it."""
+    if name not in value or value[name] is None:
+        raise errors.missing_fields(f"{where}.{name}" if where else name)
+    return value[name]
+
+
+def array(value: Any, where: str) -> list[Any]:
+    """A JSON array, or 400 naming where one was expected."""
+    if not isinstance(value, list):
+        raise errors.validation(f"Invalid input JSON: {where} must be an array")
+    return value
+
+
+def integer(value: Any, where: str) -> int:
+    """A JSON integer (or a string of digits), or 400 naming the field."""
+    if isinstance(value, bool):
+        raise errors.validation(f"Invalid input JSON: {where} must be an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise errors.validation(f"Invalid input JSON: {where} must be an integer")
+
+
+def text(value: Any, where: str) -> str:
+    """A JSON string, or 400 naming the field."""
+    if not isinstance(value, str):
+        raise errors.validation(f"Invalid input JSON: {where} must be a string")
+    return value
+
+
+def record_id(value: Any, object_type: str) -> int:
+    """A record ID: a positive integer, sent as a string or a number; else INVALID_OBJECT_IDS."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isdigit() and value.isascii():
+        number = int(value)
+    else:
+        number = 0
+    if not 0 < number <= MAX_ID:
+        raise errors.invalid_object_ids([f"{object_label(object_type)}={value} is not valid"])
+    return number
+
+
+def ref(value: Any, where: str, object_type: str) -> int:
+    """A PublicObjectId ``{"id": ...}``."""
+    return record_id(field(obj(value, where), "id", where), object_type)
+
+
+def category(value: Any, where: str) -> str:
+    """An AssociationCategory."""
+    name = text(value, where)
+    if name not in CATEGORIES:
+        raise errors.validation(
+            f"Invalid input JSON: {where} must be one of {', '.join(sorted(CATEGORIES))}"
+        )
+    return name
+
+
+def spec(value: Any, where: str) -> Spec:
+    """An AssociationSpec ``{"associationCategory", "associationTypeId"}``."""
+    item = obj(value, where)
+    return (
+        category(field(item, "associationCategory", where), f"{where}.associationCategory"),
+        integer(field(item, "associationTypeId", where), f"{where}.associationTypeId"),
+    )
+
+
+def specs(value: Any, where: str) -> list[Spec]:
+    """A non-empty array of AssociationSpec."""
+    items = array(value, where)
+    if not items:
+        raise errors.validation(f"Invalid input JSON: {where} must not be empty")
+    return [spec(item, f"{where}[{i}]") for i, item in enumerate(items)]
+
+
+def inputs(body: Any) -> list[Any]:
+    """The ``inputs`` array of a batch body."""
+    return array(field(obj(body, "body"), "inputs", ""), "inputs")
+
+
+def default_pairs(body: Any, from_type: str, to_type: str) -> list[tuple[int, int]]:
+    """BatchInputPublicDefaultAssociationMultiPost."""
+    out = []
+    for i, item in enumerate(inputs(body)):
+        where = f"inputs[{i}]"
+        o = obj(item, where)
+        out.append(
+            (
+                ref(field(o, "from", where), f"{where}.from", from_type),
+                ref(field(o, "to", where), f"{where}.to", to_type),
+            )
+        )
+    return out
+
+
+def multi_posts(body: Any, from_type: str, to_type: str) -> list[tuple[int, int, list[Spec]]]:
+    """BatchInputPublicAssociationMultiPost."""
+    out = []
+    for i, item in enumerate(inputs(body)):
+        where = f"inputs[{i}]"
+        o = obj(item, where)
+        out.append(
+            (
+                ref(field(o, "from", where), f"{where}.from", from_type),
+                ref(field(o, "to", where), f"{where}.to", to_type),
+                specs(field(o, "types", where), f"{where}.types"),
+            )
+        )
+    return out
+
+
+def multi_archives(body: Any, from_type: str, to_type: str) -> list[tuple[int, list[int]]]:
+    """BatchInputPublicAssociationMultiArchive."""
+    out = []
+    for i, item in enumerate(inputs(body)):
+        where = f"inputs[{i}]"
+        o = obj(item, where)
+        tos = array(field(o, "to", where), f"{where}.to")
+        out.append(
+            (
+                ref(field(o, "from", where), f"{where}.from", from_type),
+                [ref(t, f"{where}.to[{j}]", to_type) for j, t in enumerate(tos)],
+            )
+        )
+    return out
+
+
+def fetches(body: Any, from_type: str) -> list[tuple[int, str | None]]:
+    """BatchInputPublicFetchAssociationsBatchRequest, at most 1,000 inputs."""
+    items = inputs(body)
+    if len(items) > MAX_READ_INPUTS:
+        raise errors.validation(
+            f"Too many inputs: {len(items)}; batch read accepts at most {MAX_READ_INPUTS}",
+            context={"inputs": [str(len(items))]},
+        )
+    out = []
+    for i, item in enumerate(items):
+        where = f"inputs[{i}]"
+        o = obj(item, where)
+        after = o.get("after")
+        out.append(
+            (
+                record_id(field(o, "id", where), from_type),
+                None if after is None else text(after, f"{where}.after"),
+            )
+        )
+    return out
+
+
+def limit_inputs(body: Any) -> list[tuple[str, int, int]]:
+    """Limit create or update inputs ``{category, typeId, maxToObjectIds}``."""
+    out = []
+    for i, item in enumerate(inputs(body)):
+        where = f"inputs[{i}]"
+        o = obj(item, where)
+        max_to = integer(field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds")
+        if max_to < 1:
+            raise errors.validation(f"Invalid input JSON: {where}.maxToObjectIds must be positive")
+        out.append(
+            (
+                category(field(o, "category", where), f"{where}.category"),
+                integer(field(o, "typeId", where), f"{where}.typeId"),
+                max_to,
+            )
+        )
+    return out
+
+
+def purge_inputs(body: Any) -> list[tuple[str, int]]:
+    """Purge inputs ``{category, typeId}``."""
+    out = []
+    for i, item in enumerate(inputs(body)):
+        where = f"inputs[{i}]"
+        o = obj(item, where)
+        out.append(
+            (
+                text(field(o, "category", where), f"{where}.category"),
+                integer(field(o, "typeId", where), f"{where}.typeId"),
+            )
+        )
+    return out
+
+
+def page_limit(raw: str | None, default: int = 500) -> int:
+    """The ``limit`` query parameter: 1..500."""
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 500:
+        raise errors.validation(
+            f"limit must be between 1 and 500, got {raw}", context={"limit": [raw]}
+        )
+    return value

@@ -1,0 +1,390 @@
+"""Routing: HubSpot's paths (v4, the newer v4 spelling and 2026-03) mapped to handlers.
+
+A handler parses the request (parsing), calls the backend and renders the answer (views).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from . import errors, parsing, views
+from .backend import Backend, iso
+from .catalog import resolve_object_type
+from .config import EmulatorConfig
+
+try:
+    import orjson
+
+    def dumps(value: Any) -> bytes:
+        """Encode JSON (orjson when installed)."""
+        return orjson.dumps(value)
+except ImportError:  # pragma: no cover - orjson is optional
+    import json
+
+    def dumps(value: Any) -> bytes:
+        """Encode JSON (orjson when installed)."""
+        return json.dumps(value, separators=(",", ":")).encode()
+
+
+OBJECT_BASES = ("/crm/v4/objects", "/crm/objects/2026-03")
+ASSOCIATION_BASES = ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    """A JSON answer."""
+    return Response(dumps(body), status_code=status, media_type="application/json")
+
+
+def error_response(exc: errors.ApiError) -> Response:
+    """A HubSpot-shaped error answer."""
+    return json_response(exc.body(), exc.status)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Handlers:
+    """The 19 operations, bound to one backend and configuration."""
+
+    def __init__(self, backend: Backend, config: EmulatorConfig) -> None:
+        self.backend = backend
+        self.config = config
+        self.fmt_id: Callable[[int], int | str] = int if config.numeric_ids else str
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _types(
+        request: Request, a: str = "fromObjectType", b: str = "toObjectType"
+    ) -> tuple[str, str]:
+        p = request.path_params
+        return resolve_object_type(p[a]), resolve_object_type(p[b])
+
+    @staticmethod
+    async def _body(request: Request) -> Any:
+        return parsing.json_body(await request.body())
+
+    @staticmethod
+    def _dated(request: Request) -> bool:
+        return "/2026-03/" in request.url.path
+
+    def _no_content_or_batch(self, request: Request, started: datetime) -> Response:
+        # 2026-03 answers these calls with a batch body where v4 answers 204.
+        if self._dated(request):
+            return json_response(
+                {
+                    "status": "COMPLETE",
+                    "results": [],
+                    "startedAt": iso(started),
+                    "completedAt": iso(_now()),
+                }
+            )
+        return Response(status_code=204)
+
+    def _to_object(self, to_id: int, types: list[Any]) -> dict[str, Any]:
+        return {
+            "toObjectId": self.fmt_id(to_id),
+            "associationTypes": [views.spec_with_label(t) for t in types],
+        }
+
+    # -- basic --------------------------------------------------------------------------------
+
+    async def put_default(self, request: Request) -> Response:
+        """PUT …/{fromObjectType}/{fromObjectId}/associations/default/{toType}/{toObjectId}."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        p = request.path_params
+        from_id = parsing.record_id(p["fromObjectId"], from_type)
+        to_id = parsing.record_id(p["toObjectId"], to_type)
+        outcome = self.backend.associate_default(from_type, to_type, [(from_id, to_id)])
+        if outcome.errors:
+            raise outcome.errors[0]
+        results = [self._default_result(r.from_id, r.to_id, r.type_id) for r in outcome.results]
+        return json_response(views.batch(outcome, results, started, _now()))
+
+    def _default_result(self, from_id: int, to_id: int, type_id: int) -> dict[str, Any]:
+        t = self.backend.types[type_id]
+        return {
+            "from": {"id": str(from_id)},
+            "to": {"id": str(to_id)},
+            "associationSpec": {"associationCategory": t.category, "associationTypeId": type_id},
+        }
+
+    async def put_labelled(self, request: Request) -> Response:
+        """PUT …/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}."""
+        from_type, to_type = self._types(request, "objectType")
+        p = request.path_params
+        from_id = parsing.record_id(p["objectId"], from_type)
+        to_id = parsing.record_id(p["toObjectId"], to_type)
+        specs = parsing.specs(await self._body(request), "body")
+        outcome = self.backend.associate(from_type, to_type, [(from_id, to_id, specs)])
+        if outcome.errors:
+            raise outcome.errors[0]
+        return json_response(self._labels_between(outcome.results[0]), 201)
+
+    def _labels_between(self, r: Any) -> dict[str, Any]:
+        return {
+            "fromObjectTypeId": r.from_type,
+            "fromObjectId": self.fmt_id(r.from_id),
+            "toObjectTypeId": r.to_type,
+            "toObjectId": self.fmt_id(r.to_id),
+            "labels": r.labels,
+        }
+
+    async def get_page(self, request: Request) -> Response:
+        """GET …/{objectType}/{objectId}/associations/{toObjectType}?after=&limit=."""
+        from_type, to_type = self._types(request, "objectType")
+        from_id = parsing.record_id(request.path_params["objectId"], from_type)
+        q = request.query_params
+        limit = parsing.page_limit(q.get("limit"))
+        after = views.decode_after(q.get("after"))
+        page = self.backend.page(from_type, from_id, to_type, after, limit)
+        body: dict[str, Any] = {"results": [self._to_object(i, ts) for i, ts in page.items]}
+        if page.next_after is not None:
+            cursor = views.encode_after(page.next_after)
+            link = f"{request.url.path}?after={cursor}&limit={limit}"
+            body["paging"] = {"next": {"after": cursor, "link": link}}
+        return json_response(body)
+
+    async def delete_pair(self, request: Request) -> Response:
+        """DELETE …/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}."""
+        from_type, to_type = self._types(request, "objectType")
+        p = request.path_params
+        from_id = parsing.record_id(p["objectId"], from_type)
+        to_id = parsing.record_id(p["toObjectId"], to_type)
+        self.backend.archive(from_type, to_type, [(from_id, [to_id])])
+        return Response(status_code=204)
+
+    # -- batch --------------------------------------------------------------------------------
+
+    async def batch_default(self, request: Request) -> Response:
+        """POST …/{fromObjectType}/{toObjectType}/batch/associate/default."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        pairs = parsing.default_pairs(await self._body(request), from_type, to_type)
+        outcome = self.backend.associate_default(from_type, to_type, pairs)
+        results = [self._default_result(r.from_id, r.to_id, r.type_id) for r in outcome.results]
+        body = views.batch(outcome, results, started, _now())
+        return json_response(body, 207 if outcome.errors else 200)
+
+    async def batch_create(self, request: Request) -> Response:
+        """POST …/{fromObjectType}/{toObjectType}/batch/create."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        inputs = parsing.multi_posts(await self._body(request), from_type, to_type)
+        outcome = self.backend.associate(from_type, to_type, inputs)
+        results = [self._labels_between(r) for r in outcome.results]
+        body = views.batch(outcome, results, started, _now())
+        return json_response(body, 207 if outcome.errors else 201)
+
+    async def batch_read(self, request: Request) -> Response:
+        """POST …/{fromObjectType}/{toObjectType}/batch/read."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        fetches = parsing.fetches(await self._body(request), from_type)
+        results = []
+        problems = []
+        for from_id, after in fetches:
+            page = self.backend.page(from_type, from_id, to_type, views.decode_after(after), 500)
+            if not page.items:
+                problems.append(self.backend.no_associations(from_type, from_id, to_type))
+                continue
+            item: dict[str, Any] = {
+                "from": {"id": str(from_id)},
+                "to": [self._to_object(i, ts) for i, ts in page.items],
+            }
+            if page.next_after is not None:
+                item["paging"] = {"next": {"after": views.encode_after(page.next_after)}}
+            results.append(item)
+        body: dict[str, Any] = {
+            "status": "COMPLETE",
+            "results": results,
+            "startedAt": iso(started),
+            "completedAt": iso(_now()),
+        }
+        if problems:
+            body["errors"] = [p.standard_error() for p in problems]
+            body["numErrors"] = len(problems)
+        return json_response(body, 207 if problems else 200)
+
+    async def batch_archive(self, request: Request) -> Response:
+        """POST …/{fromObjectType}/{toObjectType}/batch/archive."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        inputs = parsing.multi_archives(await self._body(request), from_type, to_type)
+        self.backend.archive(from_type, to_type, inputs)
+        return self._no_content_or_batch(request, started)
+
+    async def batch_archive_labels(self, request: Request) -> Response:
+        """POST …/{fromObjectType}/{toObjectType}/batch/labels/archive."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        inputs = parsing.multi_posts(await self._body(request), from_type, to_type)
+        self.backend.archive_labels(from_type, to_type, inputs)
+        return self._no_content_or_batch(request, started)
+
+    # -- report -------------------------------------------------------------------------------
+
+    async def report(self, request: Request) -> Response:
+        """POST …/usage/high-usage-report/{userId}."""
+        raw = request.path_params["userId"]
+        if not (raw.isdigit() and raw.isascii()) or int(raw) > parsing.MAX_ID:
+            raise errors.validation(f"userId must be an integer, got {raw}", {"userId": [raw]})
+        user_id = int(raw)
+        report = self.backend.high_usage_report(user_id)
+        enqueued: Any = report["enqueueTime"]
+        if self.config.enqueue_time_format == "object":
+            moment = datetime.strptime(str(enqueued), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+            enqueued = {
+                "value": int(moment.timestamp() * 1000),
+                "dateOnly": False,
+                "timeZoneShift": 0,
+            }
+        return json_response(
+            {"userEmail": report["userEmail"], "userId": user_id, "enqueueTime": enqueued}
+        )
+
+    # -- labels -------------------------------------------------------------------------------
+
+    async def labels_get(self, request: Request) -> Response:
+        """GET …/{fromObjectType}/{toObjectType}/labels."""
+        from_type, to_type = self._types(request)
+        types = self.backend.types_of_pair(from_type, to_type)
+        return json_response({"results": [views.spec_with_label(t) for t in types]})
+
+    async def labels_create(self, request: Request) -> Response:
+        """POST …/{fromObjectType}/{toObjectType}/labels."""
+        from_type, to_type = self._types(request)
+        body = parsing.obj(await self._body(request), "body")
+        name = parsing.text(parsing.field(body, "name", ""), "name")
+        label = parsing.text(parsing.field(body, "label", ""), "label")
+        inverse = body.get("inverseLabel")
+        inverse = None if inverse is None else parsing.text(inverse, "inverseLabel")
+        made = self.backend.create_label(from_type, to_type, name, label, inverse)
+        return json_response({"results": [views.spec_with_label(t) for t in made]})
+
+    async def labels_update(self, request: Request) -> Response:
+        """PUT …/{fromObjectType}/{toObjectType}/labels."""
+        from_type, to_type = self._types(request)
+        body = parsing.obj(await self._body(request), "body")
+        type_id = parsing.integer(parsing.field(body, "associationTypeId", ""), "associationTypeId")
+        label = parsing.text(parsing.field(body, "label", ""), "label")
+        inverse = body.get("inverseLabel")
+        inverse = None if inverse is None else parsing.text(inverse, "inverseLabel")
+        self.backend.update_label(from_type, to_type, type_id, label, inverse)
+        return Response(status_code=204)
+
+    async def labels_delete(self, request: Request) -> Response:
+        """DELETE …/{fromObjectType}/{toObjectType}/labels/{associationTypeId}."""
+        from_type, to_type = self._types(request)
+        type_id = parsing.integer(request.path_params["associationTypeId"], "associationTypeId")
+        self.backend.delete_label(from_type, to_type, type_id)
+        return Response(status_code=204)
+
+    # -- limits -------------------------------------------------------------------------------
+
+    async def limits_all(self, request: Request) -> Response:
+        """GET …/definitions/configurations/all."""
+        limits = self.backend.list_limits()
+        return json_response({"results": [views.user_configuration(x) for x in limits]})
+
+    async def limits_pair(self, request: Request) -> Response:
+        """GET …/definitions/configurations/{fromObjectType}/{toObjectType}."""
+        pair = self._types(request)
+        limits = self.backend.list_limits(pair)
+        return json_response({"results": [views.user_configuration(x) for x in limits]})
+
+    async def limits_create(self, request: Request) -> Response:
+        """POST …/definitions/configurations/{fromObjectType}/{toObjectType}/batch/create."""
+        return await self._limits_write(request, create=True)
+
+    async def limits_update(self, request: Request) -> Response:
+        """POST …/definitions/configurations/{fromObjectType}/{toObjectType}/batch/update."""
+        return await self._limits_write(request, create=False)
+
+    async def _limits_write(self, request: Request, *, create: bool) -> Response:
+        started = _now()
+        from_type, to_type = self._types(request)
+        inputs = parsing.limit_inputs(await self._body(request))
+        outcome = self.backend.set_limits(from_type, to_type, inputs, create=create)
+        render = views.user_configuration if create else views.update_result
+        body = views.batch(outcome, [render(x) for x in outcome.results], started, _now())
+        return json_response(body, 207 if outcome.errors else (201 if create else 200))
+
+    async def limits_purge(self, request: Request) -> Response:
+        """POST …/definitions/configurations/{fromObjectType}/{toObjectType}/batch/purge."""
+        started = _now()
+        from_type, to_type = self._types(request)
+        inputs = parsing.purge_inputs(await self._body(request))
+        self.backend.purge_limits(from_type, to_type, inputs)
+        return self._no_content_or_batch(request, started)
+
+
+def _guard(handler: Handler) -> Handler:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except errors.ApiError as exc:
+            return error_response(exc)
+
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+def hubspot_routes(handlers: Handlers) -> list[BaseRoute]:
+    """Every operation under every path family."""
+    h = handlers
+    routes: list[BaseRoute] = []
+    obj = "/{objectType}/{objectId}/associations/{toObjectType}"
+    for base in OBJECT_BASES:
+        routes += [
+            Route(
+                base
+                + "/{fromObjectType}/{fromObjectId}/associations/default"
+                + "/{toObjectType}/{toObjectId}",
+                _guard(h.put_default),
+                methods=["PUT"],
+            ),
+            Route(base + obj + "/{toObjectId}", _guard(h.put_labelled), methods=["PUT"]),
+            Route(base + obj + "/{toObjectId}", _guard(h.delete_pair), methods=["DELETE"]),
+            Route(base + obj, _guard(h.get_page), methods=["GET"]),
+        ]
+    pair = "/{fromObjectType}/{toObjectType}"
+    conf = "/definitions/configurations"
+    for base in ASSOCIATION_BASES:
+        routes += [
+            Route(base + "/usage/high-usage-report/{userId}", _guard(h.report), methods=["POST"]),
+            Route(base + conf + "/all", _guard(h.limits_all), methods=["GET"]),
+            Route(base + conf + pair, _guard(h.limits_pair), methods=["GET"]),
+            Route(base + conf + pair + "/batch/create", _guard(h.limits_create), methods=["POST"]),
+            Route(base + conf + pair + "/batch/update", _guard(h.limits_update), methods=["POST"]),
+            Route(base + conf + pair + "/batch/purge", _guard(h.limits_purge), methods=["POST"]),
+            Route(
+                base + pair + "/batch/associate/default", _guard(h.batch_default), methods=["POST"]
+            ),
+            Route(base + pair + "/batch/create", _guard(h.batch_create), methods=["POST"]),
+            Route(base + pair + "/batch/read", _guard(h.batch_read), methods=["POST"]),
+            Route(base + pair + "/batch/archive", _guard(h.batch_archive), methods=["POST"]),
+            Route(
+                base + pair + "/batch/labels/archive",
+                _guard(h.batch_archive_labels),
+                methods=["POST"],
+            ),
+            Route(base + pair + "/labels", _guard(h.labels_get), methods=["GET"]),
+            Route(base + pair + "/labels", _guard(h.labels_create), methods=["POST"]),
+            Route(base + pair + "/labels", _guard(h.labels_update), methods=["PUT"]),
+            Route(
+                base + pair + "/labels/{associationTypeId}",
+                _guard(h.labels_delete),
+                methods=["DELETE"],
+            ),
+        ]
+    return routes

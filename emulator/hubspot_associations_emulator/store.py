@@ -1,0 +1,268 @@
+"""SQLite storage: associations (both directions), custom types, limits, records and reports.
+
+One connection, used under a lock. Every request runs in one transaction and every batch input in a
+savepoint, so an input is applied whole or not at all, and a crash loses only uncommitted requests.
+The primary key orders rows by (from record, to type, to record), so a page read is one index range
+whatever the table's size.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from .catalog import AssociationType
+
+Row = tuple[str, int, str, int, int]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS assoc (
+    from_type TEXT NOT NULL, from_id INTEGER NOT NULL,
+    to_type TEXT NOT NULL, to_id INTEGER NOT NULL, type_id INTEGER NOT NULL,
+    PRIMARY KEY (from_type, from_id, to_type, to_id, type_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS assoc_by_type ON assoc (from_type, from_id, to_type, type_id);
+CREATE TABLE IF NOT EXISTS types (
+    type_id INTEGER PRIMARY KEY, category TEXT NOT NULL, from_type TEXT NOT NULL,
+    to_type TEXT NOT NULL, label TEXT, inverse_id INTEGER, kind TEXT NOT NULL, name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS limits (type_id INTEGER PRIMARY KEY, max_to INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    type TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (type, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+FIRST_CUSTOM_TYPE_ID = 1200
+
+
+class Store:
+    """The emulator's whole state, in memory or in a file."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        # The server thread and the thread that built the app both use it, always under _lock.
+        self.db = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
+        if path:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._depth = 0
+        self._savepoints = 0
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work; nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            else:
+                self.db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Part of a transaction that an error undoes alone (one batch input)."""
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        self.db.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.db.execute(f"ROLLBACK TO {name}")
+            self.db.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.db.execute(f"RELEASE {name}")
+
+    def reset(self) -> None:
+        """Forget everything."""
+        with self.transaction():
+            for table in ("assoc", "types", "limits", "records", "reports", "meta"):
+                self.db.execute(f"DELETE FROM {table}")
+
+    # -- associations --------------------------------------------------------------------------
+
+    def insert(self, row: Row) -> bool:
+        """Add one directional row; True when it was not there yet."""
+        cur = self.db.execute("INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?)", row)
+        return cur.rowcount > 0
+
+    def insert_many(self, rows: Iterable[Row]) -> None:
+        """Add rows in bulk (seeding)."""
+        self.db.executemany("INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?)", rows)
+
+    def delete(self, row: Row) -> None:
+        """Remove one directional row."""
+        self.db.execute(
+            "DELETE FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND to_id=? "
+            "AND type_id=?",
+            row,
+        )
+
+    def delete_between(self, from_type: str, from_id: int, to_type: str, to_id: int) -> None:
+        """Remove every row between two records, in both directions."""
+        sql = "DELETE FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND to_id=?"
+        self.db.execute(sql, (from_type, from_id, to_type, to_id))
+        self.db.execute(sql, (to_type, to_id, from_type, from_id))
+
+    def types_between(self, from_type: str, from_id: int, to_type: str, to_id: int) -> list[int]:
+        """Type IDs from one record to another, ascending."""
+        cur = self.db.execute(
+            "SELECT type_id FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND to_id=? "
+            "ORDER BY type_id",
+            (from_type, from_id, to_type, to_id),
+        )
+        return [r[0] for r in cur]
+
+    def to_ids_with_type(
+        self, from_type: str, from_id: int, to_type: str, type_id: int
+    ) -> list[int]:
+        """Records reached from one record through one type."""
+        cur = self.db.execute(
+            "SELECT to_id FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND type_id=?",
+            (from_type, from_id, to_type, type_id),
+        )
+        return [r[0] for r in cur]
+
+    def count(self, from_type: str, from_id: int, to_type: str, type_id: int) -> int:
+        """How many records one record reaches through one type."""
+        cur = self.db.execute(
+            "SELECT COUNT(*) FROM assoc WHERE from_type=? AND from_id=? AND to_type=? "
+            "AND type_id=?",
+            (from_type, from_id, to_type, type_id),
+        )
+        return int(cur.fetchone()[0])
+
+    def page(
+        self, from_type: str, from_id: int, to_type: str, after: int, limit: int
+    ) -> tuple[list[tuple[int, list[int]]], bool]:
+        """Up to ``limit`` associated records with to_id > after, and whether more follow."""
+        with self._lock:
+            ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT DISTINCT to_id FROM assoc WHERE from_type=? AND from_id=? AND "
+                    "to_type=? AND to_id>? ORDER BY to_id LIMIT ?",
+                    (from_type, from_id, to_type, after, limit + 1),
+                )
+            ]
+            more = len(ids) > limit
+            ids = ids[:limit]
+            if not ids:
+                return [], False
+            out: list[tuple[int, list[int]]] = []
+            for to_id, type_id in self.db.execute(
+                "SELECT to_id, type_id FROM assoc WHERE from_type=? AND from_id=? AND to_type=? "
+                "AND to_id BETWEEN ? AND ? ORDER BY to_id, type_id",
+                (from_type, from_id, to_type, ids[0], ids[-1]),
+            ):
+                if out and out[-1][0] == to_id:
+                    out[-1][1].append(type_id)
+                else:
+                    out.append((to_id, [type_id]))
+            return out, more
+
+    def delete_type_rows(self, type_ids: Iterable[int]) -> None:
+        """Remove every row of the given types (a deleted label)."""
+        for type_id in type_ids:
+            self.db.execute("DELETE FROM assoc WHERE type_id=?", (type_id,))
+
+    def heavy_users(self, threshold: int) -> list[tuple[str, int, str, int, int]]:
+        """(from_type, from_id, to_type, type_id, count) for every group of at least threshold."""
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT from_type, from_id, to_type, type_id, COUNT(*) AS n FROM assoc "
+                "GROUP BY from_type, from_id, to_type, type_id HAVING n >= ?",
+                (threshold,),
+            )
+            return list(cur)
+
+    def all_rows(self) -> list[Row]:
+        """Every row (integrity checks in tests)."""
+        with self._lock:
+            return list(self.db.execute("SELECT * FROM assoc"))
+
+    def row_count(self) -> int:
+        """Number of directional rows."""
+        with self._lock:
+            return int(self.db.execute("SELECT COUNT(*) FROM assoc").fetchone()[0])
+
+    # -- custom types, limits, records, reports ------------------------------------------------
+
+    def next_type_id(self, count: int) -> int:
+        """Reserve ``count`` consecutive type IDs and return the first."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='next_type_id'").fetchone()
+        first = int(row[0]) if row else FIRST_CUSTOM_TYPE_ID
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_type_id', ?)", (first + count,))
+        return first
+
+    def save_type(self, t: AssociationType) -> None:
+        """Create or replace a custom (or synthesised) association type."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO types VALUES (?,?,?,?,?,?,?,?)",
+            (t.type_id, t.category, t.from_type, t.to_type, t.label, t.inverse_id, t.kind, t.name),
+        )
+
+    def delete_type(self, type_id: int) -> None:
+        """Forget a custom type."""
+        self.db.execute("DELETE FROM types WHERE type_id=?", (type_id,))
+
+    def load_types(self) -> list[AssociationType]:
+        """Every stored custom or synthesised type."""
+        with self._lock:
+            return [AssociationType(*r) for r in self.db.execute("SELECT * FROM types")]
+
+    def set_limit(self, type_id: int, max_to: int) -> None:
+        """Create or change the limit of one type."""
+        self.db.execute("INSERT OR REPLACE INTO limits VALUES (?,?)", (type_id, max_to))
+
+    def delete_limit(self, type_id: int) -> None:
+        """Return one type to the system default."""
+        self.db.execute("DELETE FROM limits WHERE type_id=?", (type_id,))
+
+    def load_limits(self) -> dict[int, int]:
+        """Every user-enforced limit by type ID."""
+        with self._lock:
+            return dict(self.db.execute("SELECT type_id, max_to FROM limits"))
+
+    def add_records(self, type_id: str, ids: Iterable[int]) -> None:
+        """Declare records that exist (strict-records mode)."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO records VALUES (?,?)", ((type_id, i) for i in ids)
+        )
+
+    def record_exists(self, type_id: str, record_id: int) -> bool:
+        """Whether a record was declared."""
+        cur = self.db.execute("SELECT 1 FROM records WHERE type=? AND id=?", (type_id, record_id))
+        return cur.fetchone() is not None
+
+    def add_report(self, body: str) -> None:
+        """Keep the content of one high-usage report."""
+        self.db.execute("INSERT INTO reports (body) VALUES (?)", (body,))
+
+    def reports(self) -> list[str]:
+        """Every report's content, oldest first."""
+        with self._lock:
+            return [r[0] for r in self.db.execute("SELECT body FROM reports ORDER BY id")]
