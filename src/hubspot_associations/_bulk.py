@@ -1,0 +1,265 @@
+"""Bulk helpers: any number of inputs, split at the API's maxima, every input accounted for.
+
+The bookkeeping (what a chunk's answer means for each of its inputs) is plain code shared by the
+sync and async clients; only how chunks are run differs (threads or asyncio tasks). Every input
+ends in exactly one of ``succeeded`` or ``failed``, with HubSpot's reason for the failures.
+
+Retrying is safe: associating twice is idempotent and archiving what is gone is a no-op, so the
+transport may resend a batch whose answer was lost, and a caller may re-run ``result.failed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from hubspot_associations_api.models import MultiAssociatedObjectWithLabel
+from hubspot_associations_api.types import Unset
+
+from ._exceptions import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    HubSpotError,
+    PermissionDeniedError,
+)
+
+__all__ = [
+    "BulkFailure",
+    "BulkResult",
+    "ChunkOutcome",
+    "OnChunk",
+    "Progress",
+    "run_async",
+    "run_sync",
+]
+
+InputT = TypeVar("InputT")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BulkFailure(Generic[InputT]):
+    """One input that was not done, and why (HubSpot's message and category when it gave one)."""
+
+    input: InputT
+    reason: str
+    category: str | None = None
+    status_code: int | None = None
+
+
+@dataclass
+class BulkResult(Generic[InputT]):
+    """Every input of a bulk call, each exactly once: succeeded or failed."""
+
+    succeeded: list[InputT] = field(default_factory=list)
+    failed: list[BulkFailure[InputT]] = field(default_factory=list)
+    # Only for reads: the associations found for each record ID (empty when none).
+    associations: dict[str, list[MultiAssociatedObjectWithLabel]] = field(default_factory=dict)
+    requests: int = 0
+
+    @property
+    def total(self) -> int:
+        """How many inputs were given."""
+        return len(self.succeeded) + len(self.failed)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+    def failed_inputs(self) -> list[InputT]:
+        """The inputs to try again."""
+        return [failure.input for failure in self.failed]
+
+
+@dataclass
+class ChunkOutcome(Generic[InputT]):
+    """What one answer meant: done inputs, failed inputs, and chunks to try again smaller."""
+
+    succeeded: list[InputT] = field(default_factory=list)
+    failed: list[BulkFailure[InputT]] = field(default_factory=list)
+    split: list[list[InputT]] = field(default_factory=list)
+    associations: dict[str, list[MultiAssociatedObjectWithLabel]] = field(default_factory=dict)
+    stop: HubSpotError | None = None
+
+
+def chunked(items: Sequence[InputT], size: int) -> list[list[InputT]]:
+    """Consecutive chunks of at most ``size`` items."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[InputT]:
+    """What an error for a whole chunk means for its inputs.
+
+    A 400 for a chunk of several inputs is usually one bad input (an unknown record, a wrong
+    typeId): split the chunk in halves and send them again, so only the bad inputs fail. An
+    authentication or permission error stops the whole job: every later request would fail too.
+    """
+    if isinstance(error, BadRequestError) and len(chunk) > 1:
+        middle = len(chunk) // 2
+        return ChunkOutcome(split=[chunk[:middle], chunk[middle:]])
+    reason, category, status = _describe(error)
+    failed = [BulkFailure(item, reason, category, status) for item in chunk]
+    stop = error if isinstance(error, AuthenticationError | PermissionDeniedError) else None
+    return ChunkOutcome(failed=failed, stop=stop)
+
+
+def _describe(error: HubSpotError) -> tuple[str, str | None, int | None]:
+    if isinstance(error, APIStatusError):
+        return str(error), error.category, error.status_code
+    return str(error), None, None
+
+
+def split_by_results(
+    chunk: list[InputT],
+    done_keys: set[tuple[str, str]],
+    key: Callable[[InputT], tuple[str, str]],
+    errors: Sequence[Any] | Unset | None,
+) -> ChunkOutcome[InputT]:
+    """Split a (possibly 207) batch answer into done and failed inputs by (from, to) ID pairs."""
+    outcome: ChunkOutcome[InputT] = ChunkOutcome()
+    error_list = [] if errors is None or isinstance(errors, Unset) else list(errors)
+    for item in chunk:
+        if key(item) in done_keys:
+            outcome.succeeded.append(item)
+            continue
+        reason, category = _reason_for(key(item), error_list)
+        outcome.failed.append(BulkFailure(item, reason, category, 207))
+    return outcome
+
+
+def _reason_for(ids: tuple[str, str], errors: list[Any]) -> tuple[str, str | None]:
+    """HubSpot's error that names one of the input's IDs, else the only error there is."""
+    for error in errors:
+        context = getattr(error, "context", None)
+        values: list[str] = []
+        if context is not None and not isinstance(context, Unset):
+            for entries in context.additional_properties.values():
+                values.extend(str(v) for v in entries)
+        message = str(getattr(error, "message", "") or "")
+        if any(i in values or i in message for i in ids):
+            return message or "failed", _text(getattr(error, "category", None))
+    if len(errors) == 1:
+        only = errors[0]
+        return str(getattr(only, "message", "") or "failed"), _text(getattr(only, "category", None))
+    return "HubSpot's answer did not list this input as done", None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or isinstance(value, Unset) else str(value)
+
+
+# Called with each chunk's done and failed inputs as soon as its answer is in: a caller that
+# records them (the CLI's results file) loses nothing when the job is interrupted.
+OnChunk = Callable[[list[Any], list[BulkFailure[Any]]], None]
+
+
+class _Tally(Generic[InputT]):
+    """Collects outcomes from concurrent chunks under a lock and reports progress."""
+
+    def __init__(self, total: int, progress: Progress | None, on_chunk: OnChunk | None) -> None:
+        self.result: BulkResult[InputT] = BulkResult()
+        self.total = total
+        self.progress = progress
+        self.on_chunk = on_chunk
+        self.stop: HubSpotError | None = None
+        self._lock = threading.Lock()
+
+    def add(self, outcome: ChunkOutcome[InputT]) -> None:
+        with self._lock:
+            self.result.requests += 1
+            self.result.succeeded.extend(outcome.succeeded)
+            self.result.failed.extend(outcome.failed)
+            self.result.associations.update(outcome.associations)
+            if outcome.stop is not None and self.stop is None:
+                self.stop = outcome.stop
+            done = self.result.total
+            if self.on_chunk is not None and (outcome.succeeded or outcome.failed):
+                self.on_chunk(outcome.succeeded, outcome.failed)
+        if self.progress is not None and (outcome.succeeded or outcome.failed):
+            self.progress(done, self.total)
+
+    def abandon(self, chunk: list[InputT]) -> None:
+        """Inputs never sent because the job stopped: failed, with the reason it stopped."""
+        assert self.stop is not None
+        reason, category, status = _describe(self.stop)
+        self.add(
+            ChunkOutcome(
+                failed=[BulkFailure(i, f"not sent: {reason}", category, status) for i in chunk]
+            )
+        )
+        self.result.requests -= 1
+
+
+def run_sync(
+    chunks: Iterable[list[InputT]],
+    send: Callable[[list[InputT]], ChunkOutcome[InputT]],
+    *,
+    total: int,
+    concurrency: int,
+    progress: Progress | None,
+    on_chunk: OnChunk | None = None,
+) -> BulkResult[InputT]:
+    """Run chunks on a thread pool; split chunks go back in the queue."""
+    tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
+    queue: deque[list[InputT]] = deque(chunks)
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        running: set[Any] = set()
+        while queue or running:
+            while queue and len(running) < concurrency:
+                chunk = queue.popleft()
+                if tally.stop is not None:
+                    tally.abandon(chunk)
+                    continue
+                running.add(pool.submit(lambda c=chunk: (c, send(c))))
+            if not running:
+                continue
+            finished = next(iter(_wait_first(running)))
+            running.discard(finished)
+            _, outcome = finished.result()
+            queue.extendleft(reversed(outcome.split))
+            tally.add(outcome)
+    return tally.result
+
+
+def _wait_first(futures: set[Any]) -> set[Any]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+    return done
+
+
+async def run_async(
+    chunks: Iterable[list[InputT]],
+    send: Callable[[list[InputT]], Awaitable[ChunkOutcome[InputT]]],
+    *,
+    total: int,
+    concurrency: int,
+    progress: Progress | None,
+    on_chunk: OnChunk | None = None,
+) -> BulkResult[InputT]:
+    """Run chunks as asyncio tasks, at most ``concurrency`` at a time."""
+    tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
+    queue: deque[list[InputT]] = deque(chunks)
+    running: set[asyncio.Task[ChunkOutcome[InputT]]] = set()
+    while queue or running:
+        while queue and len(running) < concurrency:
+            chunk = queue.popleft()
+            if tally.stop is not None:
+                tally.abandon(chunk)
+                continue
+            running.add(asyncio.ensure_future(send(chunk)))
+        if not running:
+            continue
+        done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            outcome = task.result()
+            queue.extendleft(reversed(outcome.split))
+            tally.add(outcome)
+    return tally.result

@@ -1,0 +1,137 @@
+"""Turning what callers pass (ints, strings, tuples, type constants) into the generated models.
+
+Everything here runs before the network: a bad value raises ClientValidationError saying what was
+wrong and what to pass instead, and no request is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeAlias, runtime_checkable
+
+from hubspot_associations_api.models import (
+    AssociationCategory,
+    AssociationSpec,
+    PublicAssociationMultiPost,
+    PublicObjectId,
+)
+
+from ._exceptions import ClientValidationError
+from ._object_types import normalize_object_type
+
+__all__ = [
+    "IdLike",
+    "TypeLike",
+    "object_id",
+    "object_type",
+    "pair_inputs",
+    "require_items",
+    "to_spec",
+    "to_specs",
+]
+
+IdLike: TypeAlias = str | int
+
+
+@runtime_checkable
+class _HasTypeId(Protocol):
+    """Anything that names an association type: our AssociationType constants, label helpers."""
+
+    @property
+    def type_id(self) -> int: ...
+
+    @property
+    def category(self) -> str: ...
+
+
+TypeLike: TypeAlias = AssociationSpec | _HasTypeId | tuple[str, int]
+
+
+def object_id(value: IdLike, *, what: str = "record ID") -> str:
+    """A record ID as HubSpot's digit string; ints (also past 32 bits) are welcome."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ClientValidationError(
+            f"{what} must be a positive integer or a string of digits, got {value!r}"
+        )
+    text = str(value).strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise ClientValidationError(
+            f"{what} must be a positive integer or a string of digits, got {value!r}"
+        )
+    return text
+
+
+def object_type(value: str, *, what: str = "object type") -> str:
+    """An object type by name (contact, contacts) or ID (0-1, 2-123), as the path wants it."""
+    try:
+        return normalize_object_type(value)
+    except ClientValidationError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise ClientValidationError(f"{what}: {exc}") from exc
+
+
+def to_spec(value: TypeLike) -> AssociationSpec:
+    """An AssociationSpec from a constant, a (category, typeId) tuple or a spec."""
+    if isinstance(value, AssociationSpec):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        category, type_id = value
+        return AssociationSpec(
+            association_category=AssociationCategory.from_value(str(category).upper()),
+            association_type_id=_type_id(type_id),
+        )
+    if isinstance(value, _HasTypeId):
+        return AssociationSpec(
+            association_category=AssociationCategory.from_value(str(value.category)),
+            association_type_id=_type_id(value.type_id),
+        )
+    if isinstance(value, int):
+        raise ClientValidationError(
+            f"association type {value!r} is ambiguous without its category: pass a constant such as "
+            "AssociationType.CONTACT_TO_COMPANY, or a tuple like ('USER_DEFINED', 36)"
+        )
+    raise ClientValidationError(
+        f"cannot use {value!r} as an association type: pass an AssociationType constant, "
+        "an AssociationSpec, or a (category, typeId) tuple"
+    )
+
+
+def to_specs(values: Iterable[TypeLike]) -> list[AssociationSpec]:
+    """Several association types; at least one is needed."""
+    specs = [to_spec(v) for v in values]
+    if not specs:
+        raise ClientValidationError("give at least one association type")
+    return specs
+
+
+def _type_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ClientValidationError(f"an association typeId is a positive integer, got {value!r}")
+    return value
+
+
+def require_items(items: Sequence[object], *, what: str, maximum: int | None = None) -> None:
+    """Refuse an empty batch, or one larger than the API takes (and say what to use instead)."""
+    if not items:
+        raise ClientValidationError(f"{what}: the batch is empty; give at least one input")
+    if maximum is not None and len(items) > maximum:
+        raise ClientValidationError(
+            f"{what}: {len(items)} inputs is more than the {maximum} the API takes in one call; "
+            "use client.bulk, which splits the work into batches and accounts for every input"
+        )
+
+
+def pair_inputs(
+    pairs: Iterable[tuple[IdLike, IdLike]], types: Sequence[TypeLike] | None = None
+) -> list[PublicAssociationMultiPost]:
+    """Batch-create inputs from (from ID, to ID) pairs and the types to apply to each."""
+    specs = to_specs(types) if types is not None else []
+    return [
+        PublicAssociationMultiPost(
+            from_=PublicObjectId(id=object_id(a, what="from ID")),
+            to=PublicObjectId(id=object_id(b, what="to ID")),
+            types=list(specs),
+        )
+        for a, b in pairs
+    ]

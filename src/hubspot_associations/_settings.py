@@ -1,0 +1,120 @@
+"""What a client is configured with, shared by the sync and async clients and the bulk helpers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Final, TypeAlias
+
+import httpx
+
+from . import __about__
+from ._exceptions import ClientValidationError
+from ._rate_limit import RateLimiter
+from ._retry import RetryPolicy
+from ._transport import AsyncRetryingTransport, RetryingTransport
+from ._versions import (
+    ApiVersion,
+    AsyncVersionedTransport,
+    VersionedTransport,
+    check_version,
+)
+
+__all__ = ["ClientSettings", "RateLimitLike"]
+
+# None: no client-side limit; (requests, seconds): a custom window; or a limiter to share.
+RateLimitLike: TypeAlias = RateLimiter | tuple[int, float] | None
+
+TOKEN_ENV: Final = "HUBSPOT_ACCESS_TOKEN"
+BASE_URL_ENV: Final = "HUBSPOT_BASE_URL"
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Token, address, version, timeout, retry policy and rate limiter of one client."""
+
+    DEFAULT_BASE_URL: Final = "https://api.hubapi.com"
+    # HubSpot's smallest burst tier (free and starter apps): 100 requests per 10 seconds.
+    DEFAULT_RATE_LIMIT: Final = (100, 10.0)
+    DEFAULT_TIMEOUT: Final = 30.0
+    REDACTED: Final = "<redacted>"
+
+    base_url: str
+    api_version: ApiVersion
+    timeout: httpx.Timeout
+    retry_policy: RetryPolicy
+    limiter: RateLimiter | None
+    _token: str = field(repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        access_token: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_version: str = "v4",
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimitLike = DEFAULT_RATE_LIMIT,
+    ) -> ClientSettings:
+        """Settings from arguments, falling back to HUBSPOT_ACCESS_TOKEN and HUBSPOT_BASE_URL."""
+        token = access_token or os.environ.get(TOKEN_ENV, "")
+        if not token.strip():
+            raise ClientValidationError(
+                f"no access token: pass access_token=... or set {TOKEN_ENV} "
+                "(a private-app or OAuth token with the crm.objects.*.read/write scopes)"
+            )
+        policy = retry_policy or RetryPolicy()
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ClientValidationError(f"max_retries must be 0 or more, got {max_retries}")
+            policy = policy.with_max_retries(max_retries)
+        return cls(
+            base_url=(base_url or os.environ.get(BASE_URL_ENV) or cls.DEFAULT_BASE_URL).rstrip("/"),
+            api_version=check_version(api_version),
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            retry_policy=policy,
+            limiter=_limiter(rate_limit),
+            _token=token.strip(),
+        )
+
+    def headers(self) -> dict[str, str]:
+        """The headers every request carries (the token only here, never in a repr)."""
+        return {
+            "Authorization": f"Bearer {self._token}",
+            "User-Agent": f"hubspot-associations/{__about__.__version__}",
+            "Accept": "application/json",
+        }
+
+    def sync_transport(self, inner: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
+        """Retries and rate limiting around ``inner``, then the version's path mapping."""
+        transport: httpx.BaseTransport = RetryingTransport(
+            inner or httpx.HTTPTransport(), policy=self.retry_policy, limiter=self.limiter
+        )
+        return VersionedTransport(transport, self.api_version)
+
+    def async_transport(
+        self, inner: httpx.AsyncBaseTransport | None = None
+    ) -> httpx.AsyncBaseTransport:
+        """The async twin of :meth:`sync_transport`."""
+        transport: httpx.AsyncBaseTransport = AsyncRetryingTransport(
+            inner or httpx.AsyncHTTPTransport(), policy=self.retry_policy, limiter=self.limiter
+        )
+        return AsyncVersionedTransport(transport, self.api_version)
+
+    def describe(self) -> str:
+        """A one-line summary for reprs: everything but the token."""
+        return f"base_url={self.base_url!r}, api_version={self.api_version!r}"
+
+
+def _limiter(rate_limit: RateLimitLike) -> RateLimiter | None:
+    if rate_limit is None or isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    requests, seconds = rate_limit
+    if requests < 1 or seconds <= 0:
+        raise ClientValidationError(
+            f"rate_limit must be (requests >= 1, seconds > 0), got {rate_limit!r}; "
+            "HubSpot's tiers are (100, 10), (190, 10) and (250, 10)"
+        )
+    return RateLimiter(requests, seconds)
