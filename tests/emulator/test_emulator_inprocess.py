@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
+from hubspot_associations_emulator import EmulatorConfig, create_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hubspot_associations_emulator import EmulatorConfig, create_app
 from tests.emulator.emulator_helpers import spec, types
 
 AUTH = {"Authorization": "Bearer emulator-token"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from hubspot_associations_emulator import EmulatorConfig, RunningEmulator, serve_in_thread
+
 from tests.emulator.emulator_helpers import spec, types, without_volatile
 
 
@@ -81,7 +81,7 @@ def test_other_path_families_share_one_state(
         ).status_code
         == 201
     )
-    page = api.get(f"/crm/v4/objects/contact/1/associations/company").json()
+    page = api.get("/crm/v4/objects/contact/1/associations/company").json()
     assert page["results"][0]["associationTypes"] == [
         {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None},
         {"category": "USER_DEFINED", "typeId": owner, "label": "Owner"},
