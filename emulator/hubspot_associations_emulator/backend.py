@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -211,26 +212,35 @@ class Backend:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def _add_row(self, row: Row) -> None:
-        if self.store.insert(row):
-            limit = self.limits.get(row[4])
-            if limit is not None and self.store.count(row[0], row[1], row[2], row[4]) > limit:
-                raise errors.limit_exceeded(
-                    f"{object_label(row[0])}={row[1]} may have at most {limit} "
-                    f"{object_label(row[2])} associations of type {row[4]}"
-                )
+    def _add_row(self, row: Row) -> bool:
+        if not self.store.insert(row):
+            return False
+        limit = self.limits.get(row[4])
+        if limit is not None and self.store.count(row[0], row[1], row[2], row[4]) > limit:
+            raise errors.limit_exceeded(
+                f"{object_label(row[0])}={row[1]} may have at most {limit} "
+                f"{object_label(row[2])} associations of type {row[4]}"
+            )
+        return True
 
     def _remove(self, t: AssociationType, from_id: int, to_id: int) -> None:
         self.store.delete((t.from_type, from_id, t.to_type, to_id, t.type_id))
         if t.inverse_id is not None:
             self.store.delete((t.to_type, to_id, t.from_type, from_id, t.inverse_id))
 
-    def _add(self, t: AssociationType, from_id: int, to_id: int) -> None:
+    def _add(self, t: AssociationType, from_id: int, to_id: int) -> bool:
+        """Add a type (and its inverse); True when the forward row is new."""
         if t.kind == "primary":
             self._make_primary(t, from_id, to_id)
-        self._add_row((t.from_type, from_id, t.to_type, to_id, t.type_id))
-        if t.inverse_id is not None:
-            self._add_row((t.to_type, to_id, t.from_type, from_id, t.inverse_id))
+        row = (t.from_type, from_id, t.to_type, to_id, t.type_id)
+        if t.inverse_id is None:
+            return self._add_row(row)
+        inverse = (t.to_type, to_id, t.from_type, from_id, t.inverse_id)
+        if self.limits and (t.type_id in self.limits or t.inverse_id in self.limits):
+            new = self._add_row(row)
+            self._add_row(inverse)
+            return new
+        return self.store.insert_both(row, inverse)
 
     def _make_primary(self, t: AssociationType, from_id: int, to_id: int) -> None:
         # A record has one primary company: seen from that record, drop the others.
@@ -249,12 +259,18 @@ class Backend:
 
     def _associate(
         self, from_type: str, from_id: int, to_type: str, to_id: int, types: list[AssociationType]
-    ) -> None:
-        self.check_records([(from_type, from_id), (to_type, to_id)])
-        self._add(self.unlabeled(from_type, to_type), from_id, to_id)
+    ) -> list[str]:
+        """Write the unlabeled type plus the given ones; return the labels now between the pair."""
+        fresh = self._add(self.unlabeled(from_type, to_type), from_id, to_id)
         for t in types:
             if t.kind != "unlabeled":
                 self._add(t, from_id, to_id)
+        if fresh:
+            # Every association carries the unlabeled type, so a new unlabeled row means the pair
+            # had nothing before: its labels are the ones just written, no query needed.
+            named = {t.type_id: t.label for t in types if t.label is not None}
+            return [named[i] for i in sorted(named)]
+        return self.labels_between(from_type, from_id, to_type, to_id)
 
     def labels_between(self, from_type: str, from_id: int, to_type: str, to_id: int) -> list[str]:
         """Labels (not the unlabeled type) from one record to another."""
@@ -275,13 +291,19 @@ class Backend:
         with self.store.transaction():
             for from_id, to_id in pairs:
                 try:
-                    with self.store.savepoint():
+                    self.check_records([(from_type, from_id), (to_type, to_id)])
+                    with self._input_scope():
                         self._associate(from_type, from_id, to_type, to_id, [])
                 except ApiError as exc:
                     out.errors.append(exc)
                 else:
                     out.results.append(DefaultAssociation(from_id, to_id, unlabeled.type_id))
         return out
+
+    def _input_scope(self) -> AbstractContextManager[None]:
+        # Once its typeIds and records are checked, an input can only fail on a limit: without
+        # limits there is nothing to undo and the savepoint's two statements are saved.
+        return self.store.savepoint() if self.limits else nullcontext()
 
     def associate(
         self,
@@ -295,10 +317,10 @@ class Backend:
         with self.store.transaction():
             for from_id, to_id, specs in inputs:
                 try:
-                    with self.store.savepoint():
-                        types = [self.check_type(from_type, to_type, c, i) for c, i in specs]
-                        self._associate(from_type, from_id, to_type, to_id, types)
-                        labels = self.labels_between(from_type, from_id, to_type, to_id)
+                    types = [self.check_type(from_type, to_type, c, i) for c, i in specs]
+                    self.check_records([(from_type, from_id), (to_type, to_id)])
+                    with self._input_scope():
+                        labels = self._associate(from_type, from_id, to_type, to_id, types)
                 except ApiError as exc:
                     out.errors.append(exc)
                 else:

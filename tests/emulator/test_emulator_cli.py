@@ -1,0 +1,71 @@
+"""The command line: flags map onto EmulatorConfig; bad values exit with a usage error."""
+
+from __future__ import annotations
+
+import pytest
+from hubspot_associations_emulator import EmulatorConfig
+from hubspot_associations_emulator.cli import build_parser, config_from, main
+
+
+def test_every_flag_reaches_the_configuration() -> None:
+    """serve's flags become the matching EmulatorConfig fields."""
+    args = build_parser().parse_args(
+        [
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--db",
+            "x.db",
+            "--token",
+            "a",
+            "--token",
+            "b",
+            "--rate-limit",
+            "100/10",
+            "--latency-ms",
+            "5",
+            "--faults",
+            "rate=0.1,kinds=429+drop,seed=7",
+            "--numeric-ids",
+            "--max-labels-per-pair",
+            "50",
+            "--strict-records",
+            "--enqueue-time-format",
+            "object",
+        ]
+    )
+    assert config_from(args) == EmulatorConfig(
+        tokens=("a", "b"),
+        db_path="x.db",
+        rate_limit=(100, 10.0),
+        latency_ms=5,
+        faults="rate=0.1,kinds=429+drop,seed=7",
+        numeric_ids=True,
+        max_labels_per_pair=50,
+        strict_records=True,
+        enqueue_time_format="object",
+    )
+
+
+def test_defaults_match_the_config_defaults() -> None:
+    """serve without flags gives the default configuration."""
+    assert config_from(build_parser().parse_args(["serve"])) == EmulatorConfig()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "--rate-limit", "ten"],
+        ["serve", "--rate-limit", "0/10"],
+        ["serve", "--faults", "rate=2"],
+        ["serve", "--faults", "kinds=teapot"],
+        [],
+    ],
+)
+def test_bad_arguments_exit_with_usage_errors(argv: list[str]) -> None:
+    """Malformed flags stop with exit status 2 before anything is served."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
