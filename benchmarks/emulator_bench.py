@@ -10,6 +10,7 @@ import base64
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 import httpx
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
@@ -39,6 +40,10 @@ def _rate(action: Callable[[], object], seconds: float) -> float:
         action()
         count += 1
     return count / (time.perf_counter() - start)
+
+
+def _get(client: httpx.Client, url: str) -> None:
+    client.get(url).raise_for_status()
 
 
 def run() -> list[dict[str, object]]:
@@ -81,10 +86,8 @@ def run() -> list[dict[str, object]]:
                 )
             middle = _cursor(size // 2)
             url = f"/crm/v4/objects/company/1/associations/contact?limit={PAGE}&after={middle}"
-            http_ms = _median_ms(lambda url=url: c.get(url).raise_for_status(), 200)
-            store_ms = _median_ms(
-                lambda size=size: store.page("0-2", 1, "0-1", size // 2, PAGE), 500
-            )
+            http_ms = _median_ms(partial(_get, c, url), 200)
+            store_ms = _median_ms(partial(store.page, "0-2", 1, "0-1", size // 2, PAGE), 500)
             timings[size] = (http_ms, store_ms)
             label = "1k" if size == SMALL else "1M"
             rows.append(
