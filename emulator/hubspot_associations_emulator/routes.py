@@ -150,7 +150,8 @@ class Handlers:
         body: dict[str, Any] = {"results": [self._to_object(i, ts) for i, ts in page.items]}
         if page.next_after is not None:
             cursor = views.encode_after(page.next_after)
-            link = f"{request.url.path}?after={cursor}&limit={limit}"
+            url = request.url
+            link = f"{url.scheme}://{url.netloc}{url.path}?after={cursor}&limit={limit}"
             body["paging"] = {"next": {"after": cursor, "link": link}}
         return json_response(body)
 

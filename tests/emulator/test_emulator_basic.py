@@ -91,7 +91,8 @@ def test_paging_walks_every_record_with_opaque_cursors(api: httpx.Client) -> Non
             break
         after = body["paging"]["next"]["after"]
         assert after not in seen
-        assert body["paging"]["next"]["link"].endswith(f"after={after}&limit=2")
+        base = str(api.base_url).rstrip("/")
+        assert body["paging"]["next"]["link"] == f"{base}/crm/v4/objects/contact/1/associations/company?after={after}&limit=2"
     assert seen == ["1", "3", "5", "7", "9"]
     assert pages == 3
 
