@@ -92,7 +92,10 @@ def test_paging_walks_every_record_with_opaque_cursors(api: httpx.Client) -> Non
         after = body["paging"]["next"]["after"]
         assert after not in seen
         base = str(api.base_url).rstrip("/")
-        assert body["paging"]["next"]["link"] == f"{base}/crm/v4/objects/contact/1/associations/company?after={after}&limit=2"
+        assert (
+            body["paging"]["next"]["link"]
+            == f"{base}/crm/v4/objects/contact/1/associations/company?after={after}&limit=2"
+        )
     assert seen == ["1", "3", "5", "7", "9"]
     assert pages == 3
 
