@@ -119,6 +119,8 @@ class Control:
             from_id = parsing.record_id(parsing.field(o, "fromObjectId", where), from_type)
             first = parsing.record_id(parsing.field(o, "firstToObjectId", where), to_type)
             count = parsing.integer(parsing.field(o, "count", where), f"{where}.count")
+            if not 0 <= count <= parsing.MAX_ID - first + 1:
+                raise errors.validation(f"{where}.count must fit between 0 and the largest ID")
             forward = backend.unlabeled(from_type, to_type)
             backward = backend.unlabeled(to_type, from_type)
             with backend.store.transaction():

@@ -263,8 +263,10 @@ def limit_inputs(body: Any) -> list[tuple[str, int, int]]:
         where = f"inputs[{i}]"
         o = obj(item, where)
         max_to = integer(field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds")
-        if max_to < 1:
-            raise errors.validation(f"Invalid input JSON: {where}.maxToObjectIds must be positive")
+        if not 1 <= max_to <= MAX_ID:
+            raise errors.validation(
+                f"Invalid input JSON: {where}.maxToObjectIds must be a positive 64-bit integer"
+            )
         out.append(
             (
                 category(field(o, "category", where), f"{where}.category"),

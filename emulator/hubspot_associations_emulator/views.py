@@ -30,7 +30,7 @@ def decode_after(after: str | None) -> int:
         return 0
     try:
         raw = base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)).decode()
-        if raw.isdigit():
+        if raw.isdigit() and raw.isascii() and int(raw) < 2**63:
             return int(raw)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

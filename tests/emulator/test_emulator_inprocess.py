@@ -167,3 +167,69 @@ def test_bad_input_never_answers_500(
 
 
 APP = create_app()
+
+
+BIG_CURSOR = "MTE4MDU5MTYyMDcxNzQxMTMwMzQyNA"  # base64 of 2**70: past SQLite's integers
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("GET", f"/crm/v4/objects/contact/1/associations/company?after={BIG_CURSOR}", None),
+        (
+            "POST",
+            "/crm/v4/associations/deal/contact/batch/read",
+            {"inputs": [{"id": "1", "after": BIG_CURSOR}]},
+        ),
+        (
+            "POST",
+            "/crm/v4/associations/definitions/configurations/deal/contact/batch/create",
+            {"inputs": [{"category": "HUBSPOT_DEFINED", "typeId": 3, "maxToObjectIds": 2**70}]},
+        ),
+        (
+            "POST",
+            "/_emulator/seed",
+            {
+                "bulk": [
+                    {
+                        "fromObjectType": "deal",
+                        "fromObjectId": "1",
+                        "toObjectType": "contact",
+                        "firstToObjectId": 2**63 - 2,
+                        "count": 5,
+                    }
+                ]
+            },
+        ),
+        ("POST", "/_emulator/seed", {"records": {"widgets": [1]}}),
+        (
+            "POST",
+            "/_emulator/seed",
+            {
+                "associations": [
+                    {
+                        "fromObjectType": "deal",
+                        "fromObjectId": "1",
+                        "toObjectType": "contact",
+                        "toObjectId": "2",
+                        "types": "x",
+                    }
+                ]
+            },
+        ),
+        ("POST", "/_emulator/seed", [1]),
+        ("PUT", "/_emulator/faults", {"spec": "rate=0.1,kinds=418+teapot"}),
+    ],
+)
+def test_out_of_range_values_are_400_not_500(method: str, url: str, body: Any) -> None:
+    """Numbers past 64 bits and malformed control bodies answer 400."""
+
+    async def scenario() -> httpx.Response:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app()), base_url="http://e", headers=AUTH
+        ) as c:
+            return await c.request(method, url, json=body)
+
+    r = _run(scenario())
+    assert r.status_code == 400, r.text
+    assert r.json()["status"] == "error"
