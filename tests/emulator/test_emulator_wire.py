@@ -182,7 +182,8 @@ def test_strict_records_refuse_unknown_records() -> None:
                 ]
             },
         )
-        assert batch.status_code == 207
+        assert batch.status_code == 200
+        assert batch.json()["numErrors"] == 1
         assert batch.json()["errors"][0]["context"] == {
             "INVALID_OBJECT_IDS": ["COMPANY=9 is not valid"]
         }
