@@ -24,7 +24,7 @@ COMPANY = "0-2"
 # HubSpot documents limits by subscription; this stands in for them in the high-usage report.
 SYSTEM_MAX_TO_OBJECT_IDS = 50_000
 REPORT_SHARE = 0.8
-_LABEL_NAME = re.compile(r"[^\d-][^-]*")
+_LABEL_NAME = re.compile(r"[^0-9-][^-]*")
 
 T = TypeVar("T")
 

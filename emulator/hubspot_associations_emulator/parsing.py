@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - orjson is optional
     _DecodeError = ValueError
 
 MAX_ID = 2**63 - 1
+MAX_INT32 = 2**31 - 1
 MAX_READ_INPUTS = 1000
 CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
 Spec = tuple[str, int]
@@ -120,10 +121,8 @@ def spec(value: Any, where: str) -> Spec:
 
 
 def specs(value: Any, where: str) -> list[Spec]:
-    """A non-empty array of AssociationSpec."""
+    """An array of AssociationSpec (empty: only the unlabeled association, or nothing to remove)."""
     items = array(value, where)
-    if not items:
-        raise errors.validation(f"Invalid input JSON: {where} must not be empty")
     return [spec(item, f"{where}[{i}]") for i, item in enumerate(items)]
 
 
@@ -164,7 +163,7 @@ def _fast_posts(items: list[Any]) -> list[tuple[int, int, list[Spec]]]:
     out = []
     for item in items:
         types = item["types"]
-        if item.__class__ is not dict or types.__class__ is not list or not types:
+        if item.__class__ is not dict or types.__class__ is not list:
             raise _Slow
         found = []
         for t in types:
@@ -263,9 +262,9 @@ def limit_inputs(body: Any) -> list[tuple[str, int, int]]:
         where = f"inputs[{i}]"
         o = obj(item, where)
         max_to = integer(field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds")
-        if not 1 <= max_to <= MAX_ID:
+        if not 1 <= max_to <= MAX_INT32:
             raise errors.validation(
-                f"Invalid input JSON: {where}.maxToObjectIds must be a positive 64-bit integer"
+                f"Invalid input JSON: {where}.maxToObjectIds must be between 1 and {MAX_INT32}"
             )
         out.append(
             (

@@ -237,7 +237,8 @@ class Handlers:
     async def report(self, request: Request) -> Response:
         """POST …/usage/high-usage-report/{userId}."""
         raw = request.path_params["userId"]
-        if not (raw.isdigit() and raw.isascii()) or int(raw) > parsing.MAX_ID:
+        digits = raw[1:] if raw.startswith("-") else raw
+        if not (digits.isdigit() and digits.isascii()) or abs(int(raw)) > parsing.MAX_ID:
             raise errors.validation(f"userId must be an integer, got {raw}", {"userId": [raw]})
         user_id = int(raw)
         report = self.backend.high_usage_report(user_id)

@@ -202,3 +202,12 @@ def test_labelled_put_body_must_be_an_array_of_specs(api: httpx.Client) -> None:
     r = api.put(url, content=b"[{", headers={"Content-Type": "application/json"})
     assert r.status_code == 400
     assert r.json()["message"].startswith("Invalid input JSON")
+
+
+def test_labelled_put_with_no_types_writes_the_unlabeled_association(api: httpx.Client) -> None:
+    """An empty array of specs is valid input: the association carries only the unlabeled type."""
+    r = api.put("/crm/v4/objects/contact/1/associations/company/2", json=[])
+    assert r.status_code == 201
+    assert r.json()["labels"] == []
+    page = api.get("/crm/v4/objects/contact/1/associations/company").json()
+    assert page == {"results": [{"toObjectId": "2", "associationTypes": CONTACT_COMPANY_UNLABELED}]}

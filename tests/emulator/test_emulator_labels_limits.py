@@ -349,3 +349,20 @@ def test_report_user_id_must_be_an_integer(api: httpx.Client) -> None:
     r = api.post("/crm/v4/associations/usage/high-usage-report/abc")
     assert r.status_code == 400
     assert r.json()["category"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize("maximum", [0, -1, 2**31])
+def test_limit_values_outside_int32_positive_range_are_refused(
+    api: httpx.Client, maximum: int
+) -> None:
+    """maxToObjectIds is a positive int32; anything else answers 400 for the whole call."""
+    r = api.post(
+        f"{CONF}/deal/contact/batch/create",
+        json={"inputs": [{"category": "HUBSPOT_DEFINED", "typeId": 3, "maxToObjectIds": maximum}]},
+    )
+    assert r.status_code == 400
+    assert (
+        r.json()["message"]
+        == "Invalid input JSON: inputs[0].maxToObjectIds must be between 1 and 2147483647"
+    )
+    assert api.get(f"{CONF}/all").json() == {"results": []}
