@@ -153,7 +153,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return json_response(errors.not_found(request.url.path).body(), 404)
     if status == 405:
         err = errors.ApiError(405, f"Method {request.method} not allowed", "VALIDATION_ERROR")
-        return json_response(err.body(), 405)
+        response = json_response(err.body(), 405)
+        # RFC 9110 requires Allow on a 405; Starlette puts it on the exception.
+        allow = (exc.headers or {}).get("Allow") if isinstance(exc, HTTPException) else None
+        if allow:
+            response.headers["Allow"] = allow
+        return response
     err = errors.ApiError(status, "Internal error", "INTERNAL_ERROR")
     return json_response(err.body(), status)
 

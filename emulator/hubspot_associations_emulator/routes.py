@@ -238,8 +238,11 @@ class Handlers:
         """POST …/usage/high-usage-report/{userId}."""
         raw = request.path_params["userId"]
         digits = raw[1:] if raw.startswith("-") else raw
-        if not (digits.isdigit() and digits.isascii()) or abs(int(raw)) > parsing.MAX_ID:
-            raise errors.validation(f"userId must be an integer, got {raw}", {"userId": [raw]})
+        if (
+            not (digits.isdigit() and digits.isascii())
+            or not -parsing.MAX_INT32 - 1 <= int(raw) <= parsing.MAX_INT32
+        ):
+            raise errors.validation(f"userId must be an int32, got {raw}", {"userId": [raw]})
         user_id = int(raw)
         report = self.backend.high_usage_report(user_id)
         enqueued: Any = report["enqueueTime"]
@@ -330,63 +333,51 @@ class Handlers:
         return self._no_content_or_batch(request, started)
 
 
-def _guard(handler: Handler) -> Handler:
+def _endpoint(table: dict[str, Handler]) -> Handler:
+    # One route per path, dispatching on the method, so that a 405 lists every allowed method.
     async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
         try:
-            return await handler(request)
+            return await table[method](request)
         except errors.ApiError as exc:
             return error_response(exc)
 
-    endpoint.__doc__ = handler.__doc__
     return endpoint
 
 
 def hubspot_routes(handlers: Handlers) -> list[BaseRoute]:
     """Every operation under every path family."""
     h = handlers
-    routes: list[BaseRoute] = []
+    table: dict[str, dict[str, Handler]] = {}
+
+    def add(path: str, method: str, handler: Handler) -> None:
+        table.setdefault(path, {})[method] = handler
+
     obj = "/{objectType}/{objectId}/associations/{toObjectType}"
+    default = "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}"
     for base in OBJECT_BASES:
-        routes += [
-            Route(
-                base
-                + "/{fromObjectType}/{fromObjectId}/associations/default"
-                + "/{toObjectType}/{toObjectId}",
-                _guard(h.put_default),
-                methods=["PUT"],
-            ),
-            Route(base + obj + "/{toObjectId}", _guard(h.put_labelled), methods=["PUT"]),
-            Route(base + obj + "/{toObjectId}", _guard(h.delete_pair), methods=["DELETE"]),
-            Route(base + obj, _guard(h.get_page), methods=["GET"]),
-        ]
+        add(base + default, "PUT", h.put_default)
+        add(base + obj + "/{toObjectId}", "PUT", h.put_labelled)
+        add(base + obj + "/{toObjectId}", "DELETE", h.delete_pair)
+        add(base + obj, "GET", h.get_page)
     pair = "/{fromObjectType}/{toObjectType}"
     conf = "/definitions/configurations"
     for base in ASSOCIATION_BASES:
-        routes += [
-            Route(base + "/usage/high-usage-report/{userId}", _guard(h.report), methods=["POST"]),
-            Route(base + conf + "/all", _guard(h.limits_all), methods=["GET"]),
-            Route(base + conf + pair, _guard(h.limits_pair), methods=["GET"]),
-            Route(base + conf + pair + "/batch/create", _guard(h.limits_create), methods=["POST"]),
-            Route(base + conf + pair + "/batch/update", _guard(h.limits_update), methods=["POST"]),
-            Route(base + conf + pair + "/batch/purge", _guard(h.limits_purge), methods=["POST"]),
-            Route(
-                base + pair + "/batch/associate/default", _guard(h.batch_default), methods=["POST"]
-            ),
-            Route(base + pair + "/batch/create", _guard(h.batch_create), methods=["POST"]),
-            Route(base + pair + "/batch/read", _guard(h.batch_read), methods=["POST"]),
-            Route(base + pair + "/batch/archive", _guard(h.batch_archive), methods=["POST"]),
-            Route(
-                base + pair + "/batch/labels/archive",
-                _guard(h.batch_archive_labels),
-                methods=["POST"],
-            ),
-            Route(base + pair + "/labels", _guard(h.labels_get), methods=["GET"]),
-            Route(base + pair + "/labels", _guard(h.labels_create), methods=["POST"]),
-            Route(base + pair + "/labels", _guard(h.labels_update), methods=["PUT"]),
-            Route(
-                base + pair + "/labels/{associationTypeId}",
-                _guard(h.labels_delete),
-                methods=["DELETE"],
-            ),
-        ]
-    return routes
+        add(base + "/usage/high-usage-report/{userId}", "POST", h.report)
+        add(base + conf + "/all", "GET", h.limits_all)
+        add(base + conf + pair, "GET", h.limits_pair)
+        add(base + conf + pair + "/batch/create", "POST", h.limits_create)
+        add(base + conf + pair + "/batch/update", "POST", h.limits_update)
+        add(base + conf + pair + "/batch/purge", "POST", h.limits_purge)
+        add(base + pair + "/batch/associate/default", "POST", h.batch_default)
+        add(base + pair + "/batch/create", "POST", h.batch_create)
+        add(base + pair + "/batch/read", "POST", h.batch_read)
+        add(base + pair + "/batch/archive", "POST", h.batch_archive)
+        add(base + pair + "/batch/labels/archive", "POST", h.batch_archive_labels)
+        add(base + pair + "/labels", "GET", h.labels_get)
+        add(base + pair + "/labels", "POST", h.labels_create)
+        add(base + pair + "/labels", "PUT", h.labels_update)
+        add(base + pair + "/labels/{associationTypeId}", "DELETE", h.labels_delete)
+    return [
+        Route(path, _endpoint(methods), methods=list(methods)) for path, methods in table.items()
+    ]

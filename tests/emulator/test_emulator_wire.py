@@ -286,3 +286,13 @@ def test_faults_from_the_configuration_and_latency() -> None:
         assert c.get("/crm/v4/objects/contact/1/associations/company").status_code == 200
         c.post("/_emulator/reset")
         assert c.get("/_emulator/faults").json()["rate"] == 1.0
+
+
+def test_405_lists_every_method_of_the_path(api: httpx.Client) -> None:
+    """A wrong method answers a JSON 405 whose Allow header lists all the path's methods."""
+    r = api.request("PATCH", "/crm/v4/associations/contact/company/labels")
+    assert r.status_code == 405
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST", "PUT"}
+    assert r.json()["status"] == "error"
+    r = api.request("OPTIONS", "/crm/v4/objects/contact/1/associations/company/2")
+    assert set(r.headers["Allow"].split(", ")) == {"PUT", "DELETE"}
