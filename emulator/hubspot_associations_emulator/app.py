@@ -14,7 +14,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from . import errors
 from .backend import Backend
-from .config import EmulatorConfig
+from .config import DEFAULT_TOKEN, EmulatorConfig
 from .control import Control, control_routes
 from .faults import FaultPlan, parse_spec
 from .ratelimit import RollingLimit
@@ -38,7 +38,8 @@ class Emulator:
         self.handlers = Handlers(self.backend, config)
         self.faults: FaultPlan = parse_spec(config.faults)
         self.rate_limit = RollingLimit(*config.rate_limit) if config.rate_limit else None
-        self._tokens = frozenset(config.tokens)
+        # Auth is never off: an empty token list falls back to the default token.
+        self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
 
     def reset(self) -> None:
         """Empty the store; faults and the rate-limit window back to the configuration."""

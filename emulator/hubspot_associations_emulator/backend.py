@@ -103,67 +103,26 @@ class Backend:
     # -- types ----------------------------------------------------------------------------------
 
     def unlabeled(self, from_type: str, to_type: str) -> AssociationType:
-        """The unlabeled type of a direction, made up (both directions) for pairs without one."""
+        """The unlabeled type of a direction; pairs the table lacks (custom objects, one-way rows)
+        get made-up types so that both directions exist and name each other as inverse."""
         found = self._unlabeled.get((from_type, to_type))
-        if found is not None:
+        if found is not None and found.inverse_id is not None:
             return found
         category = "USER_DEFINED" if "2-" in (from_type[:2], to_type[:2]) else "HUBSPOT_DEFINED"
-        inverse = self._unlabeled.get((to_type, from_type))
         with self.store.transaction():
             if from_type == to_type:
-                first = self.store.next_type_id(1)
-                made = [
-                    AssociationType(
-                        first, category, from_type, to_type, None, first, "unlabeled", "UNLABELED"
-                    )
-                ]
-            elif inverse is not None:
-                first = self.store.next_type_id(1)
-                made = [
-                    AssociationType(
-                        first,
-                        category,
-                        from_type,
-                        to_type,
-                        None,
-                        inverse.type_id,
-                        "unlabeled",
-                        "UNLABELED",
-                    ),
-                    AssociationType(
-                        inverse.type_id,
-                        inverse.category,
-                        to_type,
-                        from_type,
-                        None,
-                        first,
-                        "unlabeled",
-                        inverse.name,
-                    ),
-                ]
+                made = [_unlabeled_type(self.store.next_type_id(1), category, from_type, to_type)]
+                made[0] = _with_inverse(made[0], made[0].type_id)
             else:
-                first = self.store.next_type_id(2)
+                forward = found or _unlabeled_type(
+                    self.store.next_type_id(1), category, from_type, to_type
+                )
+                backward = self._unlabeled.get((to_type, from_type)) or _unlabeled_type(
+                    self.store.next_type_id(1), category, to_type, from_type
+                )
                 made = [
-                    AssociationType(
-                        first,
-                        category,
-                        from_type,
-                        to_type,
-                        None,
-                        first + 1,
-                        "unlabeled",
-                        "UNLABELED",
-                    ),
-                    AssociationType(
-                        first + 1,
-                        category,
-                        to_type,
-                        from_type,
-                        None,
-                        first,
-                        "unlabeled",
-                        "UNLABELED",
-                    ),
+                    _with_inverse(forward, backward.type_id),
+                    _with_inverse(backward, forward.type_id),
                 ]
             for t in made:
                 self.store.save_type(t)
@@ -549,6 +508,18 @@ class Backend:
     def reports(self) -> list[object]:
         """Every report queued so far."""
         return [json.loads(r) for r in self.store.reports()]
+
+
+def _unlabeled_type(type_id: int, category: str, from_type: str, to_type: str) -> AssociationType:
+    return AssociationType(
+        type_id, category, from_type, to_type, None, None, "unlabeled", "UNLABELED"
+    )
+
+
+def _with_inverse(t: AssociationType, inverse_id: int) -> AssociationType:
+    return AssociationType(
+        t.type_id, t.category, t.from_type, t.to_type, t.label, inverse_id, t.kind, t.name
+    )
 
 
 def _relabel(t: AssociationType, label: str) -> AssociationType:

@@ -211,3 +211,15 @@ def test_labelled_put_with_no_types_writes_the_unlabeled_association(api: httpx.
     assert r.json()["labels"] == []
     page = api.get("/crm/v4/objects/contact/1/associations/company").json()
     assert page == {"results": [{"toObjectId": "2", "associationTypes": CONTACT_COMPANY_UNLABELED}]}
+
+
+def test_one_way_table_rows_get_an_inverse(api: httpx.Client) -> None:
+    """lead→contact has no contact→lead row in the table: one is made so both sides read back."""
+    r = api.put("/crm/v4/objects/lead/1/associations/default/contact/2")
+    assert r.status_code == 200
+    forward = r.json()["results"][0]["associationSpec"]["associationTypeId"]
+    back = api.get("/crm/v4/objects/contact/2/associations/lead").json()["results"]
+    assert back[0]["toObjectId"] == "1"
+    assert back[0]["associationTypes"][0]["typeId"] != forward
+    labels = api.get("/crm/v4/associations/contact/lead/labels").json()["results"]
+    assert labels == back[0]["associationTypes"]
