@@ -1,0 +1,81 @@
+"""CRM object types by name (singular or plural, any case) or by type ID (0-1, 2-123…)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from ._exceptions import ClientValidationError
+
+__all__ = ["OBJECT_TYPE_IDS", "normalize_object_type", "object_type_id"]
+
+# HubSpot's object type IDs. The first block is confirmed by HubSpot's guide; the second is widely
+# documented but not re-checked here.
+OBJECT_TYPE_IDS: Final[dict[str, str]] = {
+    "contact": "0-1",
+    "company": "0-2",
+    "deal": "0-3",
+    "ticket": "0-5",
+    "call": "0-48",
+    "communication": "0-18",
+    "cart": "0-142",
+    "course": "0-410",
+    "appointment": "0-421",
+    "product": "0-7",
+    "line_item": "0-8",
+    "quote": "0-14",
+    "note": "0-46",
+    "meeting": "0-47",
+    "email": "0-49",
+    "task": "0-27",
+}
+_PLURALS: Final = {
+    "contacts": "contact",
+    "companies": "company",
+    "deals": "deal",
+    "tickets": "ticket",
+    "calls": "call",
+    "communications": "communication",
+    "carts": "cart",
+    "courses": "course",
+    "appointments": "appointment",
+    "products": "product",
+    "line_items": "line_item",
+    "quotes": "quote",
+    "notes": "note",
+    "meetings": "meeting",
+    "emails": "email",
+    "tasks": "task",
+}
+_TYPE_ID = re.compile(r"^\d+-\d+$")
+# Custom objects may also be named (p_cars, p12345_cars): anything path-safe is passed through.
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def normalize_object_type(value: str) -> str:
+    """The object type as a path segment: a known name lower-cased, or a type ID as given."""
+    if not isinstance(value, str):
+        raise ClientValidationError(
+            f"an object type is a name like 'contact' or an ID like '0-1', got {value!r}"
+        )
+    text = value.strip()
+    if _TYPE_ID.match(text):
+        return text
+    lowered = text.lower()
+    if lowered in OBJECT_TYPE_IDS or lowered in _PLURALS:
+        return lowered
+    if _NAME.match(text):
+        return text
+    raise ClientValidationError(
+        f"{value!r} is not an object type: use a name (contact, companies, deal …), a type ID "
+        "(0-1, 0-2, 2-123 for custom objects) or a custom object's name"
+    )
+
+
+def object_type_id(value: str) -> str | None:
+    """The type ID (0-1 …) of a name or ID, or None for a custom object named by name."""
+    text = normalize_object_type(value)
+    if _TYPE_ID.match(text):
+        return text
+    lowered = text.lower()
+    return OBJECT_TYPE_IDS.get(_PLURALS.get(lowered, lowered))

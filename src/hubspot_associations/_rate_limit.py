@@ -1,0 +1,97 @@
+"""A client-side rate limiter shaped like HubSpot's rolling windows.
+
+HubSpot counts requests per app in a rolling 10-second window (100, 190 or 250 by plan). The
+limiter hands out start times so that no window of ``per_seconds`` ever holds more than
+``max_requests`` starts, queueing callers in order instead of letting them hit 429. One limiter
+serves a client's sync and async calls alike (it is thread-safe and never blocks the event loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+from ._exceptions import ClientValidationError
+
+__all__ = [
+    "FREE_OR_STARTER",
+    "PROFESSIONAL_OR_ENTERPRISE",
+    "WITH_API_LIMIT_INCREASE",
+    "RateLimiter",
+]
+
+# HubSpot's burst limits per app, as (requests, seconds), by plan.
+FREE_OR_STARTER: Final = (100, 10.0)
+PROFESSIONAL_OR_ENTERPRISE: Final = (190, 10.0)
+WITH_API_LIMIT_INCREASE: Final = (250, 10.0)
+
+
+class RateLimiter:
+    """At most ``max_requests`` request starts in any window of ``per_seconds`` seconds."""
+
+    FREE_OR_STARTER: Final = FREE_OR_STARTER
+    PROFESSIONAL_OR_ENTERPRISE: Final = PROFESSIONAL_OR_ENTERPRISE
+    WITH_API_LIMIT_INCREASE: Final = WITH_API_LIMIT_INCREASE
+
+    def __init__(
+        self,
+        max_requests: int,
+        per_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if max_requests < 1 or per_seconds <= 0:
+            raise ClientValidationError(
+                f"a rate limit needs max_requests >= 1 and per_seconds > 0, got ({max_requests}, "
+                f"{per_seconds}); HubSpot's tiers are (100, 10), (190, 10) and (250, 10)"
+            )
+        self.max_requests = max_requests
+        self.per_seconds = per_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._async_sleep = async_sleep
+        self._starts: deque[float] = deque(maxlen=max_requests)
+        self._floor = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def tier(cls, limit: tuple[int, float], **kwargs: Any) -> RateLimiter:
+        """A limiter for one of HubSpot's tiers, e.g. ``RateLimiter.tier(FREE_OR_STARTER)``."""
+        return cls(limit[0], limit[1], **kwargs)
+
+    def __repr__(self) -> str:
+        return f"RateLimiter({self.max_requests}, {self.per_seconds:g})"
+
+    def reserve(self) -> float:
+        """Book the next start; returns how many seconds to wait before sending."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._floor)
+            if len(self._starts) == self.max_requests:
+                # The start max_requests back must leave the window before this one enters it.
+                start = max(start, self._starts[0] + self.per_seconds)
+            self._starts.append(start)
+            return start - now
+
+    def pause(self, seconds: float) -> None:
+        """Hold every later request for ``seconds`` (HubSpot said to slow down)."""
+        with self._lock:
+            self._floor = max(self._floor, self._clock() + seconds)
+
+    def acquire(self) -> None:
+        """Wait (blocking this thread) until a request may start."""
+        wait = self.reserve()
+        if wait > 0:
+            self._sleep(wait)
+
+    async def acquire_async(self) -> None:
+        """Wait (without blocking the event loop) until a request may start."""
+        wait = self.reserve()
+        if wait > 0:
+            await self._async_sleep(wait)
