@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         text = README.read_text(encoding="utf-8")
         body = MARK + "\n" + "\n\n".join(sections) + "\n" + MARK.replace("table", "table-end")
         pattern = re.escape(MARK) + r".*?(" + re.escape(MARK.replace("table", "table-end")) + r"|$)"
-        README.write_text(re.sub(pattern, lambda _: body, text, count=1, flags=re.S), encoding="utf-8")
+        README.write_text(
+            re.sub(pattern, lambda _: body, text, count=1, flags=re.S), encoding="utf-8"
+        )
     return 0
 
 

@@ -37,10 +37,20 @@ def emulator(*extra: str) -> Iterator[str]:
     """Start the emulator command on a free loopback port; yield its URL; stop it."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "hubspot_associations_emulator.cli", "serve",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--rate-limit", f"{RATE[0]}/{RATE[1]:g}", "--latency-ms", str(LATENCY_MS), *extra,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "hubspot_associations_emulator.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--rate-limit",
+        f"{RATE[0]}/{RATE[1]:g}",
+        "--latency-ms",
+        str(LATENCY_MS),
+        *extra,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -140,7 +150,12 @@ def run() -> list[dict[str, object]]:
         rows.append({"name": f"bulk {PAIRS:,} pairs: hubspot-associations", **ours(url)})
         rows.append({"name": f"bulk {PAIRS:,} pairs: hubspot-api-client loop", **official(url)})
     with emulator("--faults", "rate=0.1,kinds=429+503+drop,seed=7") as url:
-        rows.append({"name": f"bulk {PAIRS:,} pairs, 10% faults: hubspot-associations", **ours(url, offset=1_000_000)})  # fmt: skip
+        rows.append(
+            {
+                "name": f"bulk {PAIRS:,} pairs, 10% faults: hubspot-associations",
+                **ours(url, offset=1_000_000),
+            }
+        )
     return rows
 
 

@@ -29,7 +29,9 @@ def page_bytes() -> bytes:
         }
         for i in range(PAGE_SIZE)
     ]
-    return json.dumps({"results": results, "paging": {"next": {"after": "NTAw", "link": "x"}}}).encode()
+    return json.dumps(
+        {"results": results, "paging": {"next": {"after": "NTAw", "link": "x"}}}
+    ).encode()
 
 
 def _best_ms(fn: Callable[[], object], *, seconds: float = 1.5) -> float:
@@ -116,7 +118,9 @@ def run() -> list[dict[str, object]]:
         try:
             value = _best_ms(factory(raw))
         except Exception as exc:  # a competitor that cannot run must not hide our figures
-            rows.append({"name": name, "value": None, "unit": "ms", "ratio": None, "note": repr(exc)})
+            rows.append(
+                {"name": name, "value": None, "unit": "ms", "ratio": None, "note": repr(exc)}
+            )
             continue
         rows.append({"name": name, "value": value, "unit": "ms", "ratio": value / baseline})
     return rows

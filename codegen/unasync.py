@@ -45,15 +45,16 @@ def render(source: str) -> str:
     text = source
     for pattern, replacement in _REPLACEMENTS:
         text = re.sub(pattern, replacement, text)
-    return _ruff(HEADER + text)
+    return _ruff_format(HEADER + text, TARGET)
 
 
-def _ruff(text: str) -> str:
+def _ruff_format(text: str, target: Path) -> str:
+    """Sort imports and format ``text`` as the project's ruff would format ``target``."""
     # Renaming changes import order and line lengths; let the project's own ruff settle both.
     ruff = str(Path(sys.executable).parent / "ruff")
     for command in (
-        [ruff, "check", "--fix-only", "--select", "I,F401", "--stdin-filename", str(TARGET), "-"],
-        [ruff, "format", "--stdin-filename", str(TARGET), "-"],
+        [ruff, "check", "--fix-only", "--select", "I,F401", "--stdin-filename", str(target), "-"],
+        [ruff, "format", "--stdin-filename", str(target), "-"],
     ):
         text = subprocess.run(
             command, input=text, capture_output=True, text=True, check=True

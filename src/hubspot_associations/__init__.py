@@ -1,0 +1,111 @@
+"""HubSpot CRM Associations (v4, 2026-03): typed clients with retries, rate limits, bulk helpers.
+
+Start with :class:`HubSpotAssociations` (or :class:`AsyncHubSpotAssociations`). The generated
+low-level client is the ``hubspot_associations_api`` package; ``client.raw`` is an instance of it.
+"""
+
+from hubspot_associations_api.models import (
+    AssociationCategory,
+    AssociationSpec,
+    AssociationSpecWithLabel,
+    LabelsBetweenObjectPair,
+    MultiAssociatedObjectWithLabel,
+    PublicAssociationMultiWithLabel,
+)
+
+from .__about__ import __version__
+from ._association_types import (
+    ALL_ASSOCIATION_TYPES,
+    AssociationType,
+    AssociationTypeInfo,
+    types_between,
+)
+from ._async_client import (
+    AsyncBasic,
+    AsyncBatch,
+    AsyncBulk,
+    AsyncHubSpotAssociations,
+    AsyncLabels,
+    AsyncLimits,
+    AsyncReport,
+)
+from ._bulk import BulkFailure, BulkResult
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientValidationError,
+    ConflictError,
+    HubSpotError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+    UnexpectedStatusError,
+)
+from ._labels import CustomLabel, LabelPair, label_pair, validate_label_name
+from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
+from ._rate_limit import RateLimiter
+from ._retry import RetryPolicy
+from ._settings import ClientSettings
+from ._sync_client import Basic, Batch, Bulk, HubSpotAssociations, Labels, Limits, Report
+from ._versions import API_VERSIONS, ApiVersion
+
+__all__ = [
+    "ALL_ASSOCIATION_TYPES",
+    "API_VERSIONS",
+    "OBJECT_TYPE_IDS",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ApiVersion",
+    "AssociationCategory",
+    "AssociationSpec",
+    "AssociationSpecWithLabel",
+    "AssociationType",
+    "AssociationTypeInfo",
+    "AsyncBasic",
+    "AsyncBatch",
+    "AsyncBulk",
+    "AsyncHubSpotAssociations",
+    "AsyncLabels",
+    "AsyncLimits",
+    "AsyncReport",
+    "AuthenticationError",
+    "BadRequestError",
+    "Basic",
+    "Batch",
+    "Bulk",
+    "BulkFailure",
+    "BulkResult",
+    "ClientSettings",
+    "ClientValidationError",
+    "ConflictError",
+    "CustomLabel",
+    "HubSpotAssociations",
+    "HubSpotError",
+    "LabelPair",
+    "Labels",
+    "LabelsBetweenObjectPair",
+    "Limits",
+    "MultiAssociatedObjectWithLabel",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PublicAssociationMultiWithLabel",
+    "RateLimitError",
+    "RateLimiter",
+    "Report",
+    "RetryPolicy",
+    "ServerError",
+    "UnexpectedResponseError",
+    "UnexpectedStatusError",
+    "__version__",
+    "label_pair",
+    "normalize_object_type",
+    "object_type_id",
+    "types_between",
+    "validate_label_name",
+]

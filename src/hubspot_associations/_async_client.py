@@ -12,7 +12,6 @@ from types import ModuleType, TracebackType
 from typing import Any, cast
 
 import httpx
-
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.api.basic import (
     associate_default,
@@ -27,7 +26,12 @@ from hubspot_associations_api.api.batch import (
     batch_remove_associations,
     batch_remove_labels,
 )
-from hubspot_associations_api.api.labels import create_label, delete_label, list_labels, update_label
+from hubspot_associations_api.api.labels import (
+    create_label,
+    delete_label,
+    list_labels,
+    update_label,
+)
 from hubspot_associations_api.api.limits import (
     create_limits,
     list_all_limits,
@@ -145,7 +149,11 @@ class AsyncBasic:
         self._core = core
 
     async def associate_default(
-        self, from_object_type: str, from_object_id: IdLike, to_object_type: str, to_object_id: IdLike
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
     ) -> BatchResponsePublicDefaultAssociation:
         """Associate two records with the default (unlabeled) type."""
         result = await self._core.call(
@@ -165,7 +173,7 @@ class AsyncBasic:
         to_object_id: IdLike,
         types: Iterable[TypeLike],
     ) -> LabelsBetweenObjectPair:
-        """Associate two records with the given types (labels); the typeIds must be of this direction."""
+        """Associate two records with the given types (labels) of this direction."""
         result = await self._core.call(
             associate_with_labels,
             object_type(from_object_type),
@@ -198,7 +206,12 @@ class AsyncBasic:
         return cast(CollectionResponseMultiAssociatedObjectWithLabelForwardPaging, result)
 
     async def iter_all(
-        self, object_type_: str, object_id_: IdLike, to_object_type: str, *, page_size: int = PAGE_MAX
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        *,
+        page_size: int = PAGE_MAX,
     ) -> AsyncIterator[MultiAssociatedObjectWithLabel]:
         """Every associated record, following ``paging.next.after`` to the last page."""
         after: str | None = None
@@ -213,7 +226,11 @@ class AsyncBasic:
                 return
 
     async def remove(
-        self, from_object_type: str, from_object_id: IdLike, to_object_type: str, to_object_id: IdLike
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
     ) -> None:
         """Remove every association (unlabeled and labelled) between two records."""
         await self._core.call(
@@ -281,7 +298,7 @@ class AsyncBatch:
         BatchResponsePublicAssociationMultiWithLabel
         | BatchResponsePublicAssociationMultiWithLabelWithErrors
     ):
-        """Read the associations of up to 1,000 records; an ID may carry its own ``after`` cursor."""
+        """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor."""
         inputs = [_fetch_input(value) for value in ids]
         require_items(inputs, what="batch.read", maximum=BATCH_READ_MAX)
         result = await self._core.call(
@@ -319,7 +336,10 @@ class AsyncBatch:
             grouped.setdefault(object_id(a, what="from ID"), []).append(
                 PublicObjectId(id=object_id(b, what="to ID"))
             )
-        inputs = [PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v) for k, v in grouped.items()]
+        inputs = [
+            PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v)
+            for k, v in grouped.items()
+        ]
         require_items(inputs, what="batch.archive")
         await self._core.call(
             batch_remove_associations,
@@ -366,7 +386,9 @@ class AsyncLabels:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def list(self, from_object_type: str, to_object_type: str) -> builtins.list[AssociationSpecWithLabel]:
+    async def list(
+        self, from_object_type: str, to_object_type: str
+    ) -> builtins.list[AssociationSpecWithLabel]:
         """Every association type of this direction, HubSpot-defined and custom."""
         result = await self._core.call(
             list_labels, object_type(from_object_type), object_type(to_object_type)
@@ -427,7 +449,9 @@ class AsyncLimits:
     async def list_all(self) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
         """Every limit users have set, for all object pairs."""
         result = await self._core.call(list_all_limits)
-        return cast(CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, result).results
+        return cast(
+            CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, result
+        ).results
 
     async def list(
         self, from_object_type: str, to_object_type: str
@@ -436,7 +460,9 @@ class AsyncLimits:
         result = await self._core.call(
             list_limits, object_type(from_object_type), object_type(to_object_type)
         )
-        return cast(CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, result).results
+        return cast(
+            CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, result
+        ).results
 
     async def create(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
@@ -447,7 +473,9 @@ class AsyncLimits:
         """Set limits: (association type, largest number of records) pairs."""
         inputs = [
             PublicAssociationDefinitionConfigurationCreateRequest(
-                category=spec.association_category, type_id=spec.association_type_id, max_to_object_ids=n
+                category=spec.association_category,
+                type_id=spec.association_type_id,
+                max_to_object_ids=n,
             )
             for spec, n in _limit_inputs(limits)
         ]
@@ -473,7 +501,9 @@ class AsyncLimits:
         """Change limits set before: (association type, new largest number) pairs."""
         inputs = [
             PublicAssociationDefinitionConfigurationUpdateRequest(
-                category=spec.association_category, type_id=spec.association_type_id, max_to_object_ids=n
+                category=spec.association_category,
+                type_id=spec.association_type_id,
+                max_to_object_ids=n,
             )
             for spec, n in _limit_inputs(limits)
         ]
@@ -496,7 +526,9 @@ class AsyncLimits:
         """Return the given association types to HubSpot's default limit."""
         specs = to_specs(types)
         inputs = [
-            PublicAssociationSpec(category=str(s.association_category), type_id=s.association_type_id)
+            PublicAssociationSpec(
+                category=str(s.association_category), type_id=s.association_type_id
+            )
             for s in specs
         ]
         await self._core.call(
@@ -534,7 +566,9 @@ class AsyncBulk:
 
         async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
             try:
-                answer = await self._batch.associate_default(from_object_type, to_object_type, chunk)
+                answer = await self._batch.associate_default(
+                    from_object_type, to_object_type, chunk
+                )
             except HubSpotError as error:
                 return outcome_of_error(chunk, error)
             done = {(r.from_.id, r.to.id) for r in answer.results}
@@ -793,7 +827,6 @@ def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[Any, int
             )
         checked.append((to_spec(kind), maximum))
     return checked
-
 
 
 def _same(pair: tuple[str, str]) -> tuple[str, str]:

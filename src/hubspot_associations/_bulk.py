@@ -217,12 +217,12 @@ def run_sync(
                 if tally.stop is not None:
                     tally.abandon(chunk)
                     continue
-                running.add(pool.submit(lambda c=chunk: (c, send(c))))
+                running.add(pool.submit(send, chunk))
             if not running:
                 continue
             finished = next(iter(_wait_first(running)))
             running.discard(finished)
-            _, outcome = finished.result()
+            outcome = finished.result()
             queue.extendleft(reversed(outcome.split))
             tally.add(outcome)
     return tally.result

@@ -88,7 +88,7 @@ def to_spec(value: TypeLike) -> AssociationSpec:
         )
     if isinstance(value, int):
         raise ClientValidationError(
-            f"association type {value!r} is ambiguous without its category: pass a constant such as "
+            f"association type {value!r} is ambiguous without its category: pass a constant like "
             "AssociationType.CONTACT_TO_COMPANY, or a tuple like ('USER_DEFINED', 36)"
         )
     raise ClientValidationError(

@@ -15,7 +15,7 @@ _NAME = re.compile(r"^[^0-9-][^-]*$")
 
 
 def validate_label_name(name: str) -> str:
-    """The label name if HubSpot would take it: not empty, no hyphen, no digit first."""
+    """A label's internal name: not empty, no hyphens, no leading digit (HubSpot's rules)."""
     if not isinstance(name, str) or not name.strip():
         raise ClientValidationError("a label needs a name (its internal name, e.g. 'manager_of')")
     if "-" in name:

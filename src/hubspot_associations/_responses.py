@@ -6,7 +6,6 @@ from types import ModuleType
 from typing import Any
 
 import httpx
-
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.types import ParseError
 

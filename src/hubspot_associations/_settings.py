@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Final, TypeAlias
+from typing import ClassVar, Final, TypeAlias
 
 import httpx
 
@@ -33,11 +33,11 @@ BASE_URL_ENV: Final = "HUBSPOT_BASE_URL"
 class ClientSettings:
     """Token, address, version, timeout, retry policy and rate limiter of one client."""
 
-    DEFAULT_BASE_URL: Final = "https://api.hubapi.com"
+    DEFAULT_BASE_URL: ClassVar[str] = "https://api.hubapi.com"
     # HubSpot's smallest burst tier (free and starter apps): 100 requests per 10 seconds.
-    DEFAULT_RATE_LIMIT: Final = (100, 10.0)
-    DEFAULT_TIMEOUT: Final = 30.0
-    REDACTED: Final = "<redacted>"
+    DEFAULT_RATE_LIMIT: ClassVar[tuple[int, float]] = (100, 10.0)
+    DEFAULT_TIMEOUT: ClassVar[float] = 30.0
+    REDACTED: ClassVar[str] = "<redacted>"
 
     base_url: str
     api_version: ApiVersion

@@ -10,7 +10,13 @@ from typing import Literal
 
 import httpx
 
-__all__ = ["API_VERSIONS", "ApiVersion", "AsyncVersionedTransport", "VersionedTransport", "to_version"]
+__all__ = [
+    "API_VERSIONS",
+    "ApiVersion",
+    "AsyncVersionedTransport",
+    "VersionedTransport",
+    "to_version",
+]
 
 ApiVersion = Literal["v4", "2026-03"]
 API_VERSIONS: tuple[ApiVersion, ...] = ("v4", "2026-03")
@@ -40,7 +46,7 @@ def check_version(version: str) -> ApiVersion:
             f"api_version must be one of {', '.join(API_VERSIONS)}; got {version!r}. "
             "Use '2026-03' for HubSpot's date-versioned API (v4 ends on 2027-03-30)."
         )
-    return version  # type: ignore[return-value]
+    return version
 
 
 def _rewrite(request: httpx.Request, version: ApiVersion) -> None:

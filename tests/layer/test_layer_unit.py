@@ -54,7 +54,10 @@ def page(ids: list[int], after: str | None) -> dict[str, Any]:
     """A page of associated records with numeric IDs."""
     body: dict[str, Any] = {
         "results": [
-            {"toObjectId": i, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}]}
+            {
+                "toObjectId": i,
+                "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}],
+            }
             for i in ids
         ]
     }
@@ -102,7 +105,10 @@ def test_batch_iter_read_follows_each_inputs_paging() -> None:
         results = []
         for item in body["inputs"]:
             more = item["id"] == "1" and "after" not in item
-            result: dict[str, Any] = {"from": {"id": item["id"]}, "to": page([int(item["id"]) * 10 + len(bodies)], None)["results"]}
+            result: dict[str, Any] = {
+                "from": {"id": item["id"]},
+                "to": page([int(item["id"]) * 10 + len(bodies)], None)["results"],
+            }
             if more:
                 result["paging"] = {"next": {"after": "p2"}}
             results.append(result)
@@ -110,7 +116,11 @@ def test_batch_iter_read_follows_each_inputs_paging() -> None:
 
     with make_client(handler) as client:
         results = list(client.batch.iter_read("contact", "company", [1, 2]))
-    assert [(r.from_.id, r.to[0].to_object_id) for r in results] == [("1", "11"), ("2", "21"), ("1", "12")]
+    assert [(r.from_.id, r.to[0].to_object_id) for r in results] == [
+        ("1", "11"),
+        ("2", "21"),
+        ("1", "12"),
+    ]
     assert bodies[1] == {"inputs": [{"id": "1", "after": "p2"}]}
 
 
@@ -127,11 +137,16 @@ def test_batch_iter_read_follows_each_inputs_paging() -> None:
         (lambda c: c.labels.create("contact", "company", name="2nd", label="L"), "digit"),
         (lambda c: c.basic.associate("contact", 1, "company", 2, [279]), "ambiguous"),
         (lambda c: c.basic.associate("contact", 1, "company", 2, []), "at least one"),
-        (lambda c: c.limits.create("contact", "company", [(("USER_DEFINED", 36), 0)]), "at least 1"),
+        (
+            lambda c: c.limits.create("contact", "company", [(("USER_DEFINED", 36), 0)]),
+            "at least 1",
+        ),
         (lambda c: c.report.request(0), "user_id"),
     ],
 )
-def test_client_side_validation_sends_nothing(call: Callable[[HubSpotAssociations], object], fragment: str) -> None:
+def test_client_side_validation_sends_nothing(
+    call: Callable[[HubSpotAssociations], object], fragment: str
+) -> None:
     """What can be known before the network raises ClientValidationError, and no request is sent."""
     with make_client(refuse) as client, pytest.raises(ClientValidationError, match=fragment):
         call(client)
@@ -139,9 +154,17 @@ def test_client_side_validation_sends_nothing(call: Callable[[HubSpotAssociation
 
 @pytest.mark.parametrize(
     ("status", "error_type"),
-    [(400, BadRequestError), (401, AuthenticationError), (404, NotFoundError), (429, RateLimitError), (503, ServerError)],
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (404, NotFoundError),
+        (429, RateLimitError),
+        (503, ServerError),
+    ],
 )
-def test_status_errors_are_typed_with_hubspots_fields(status: int, error_type: type[Exception]) -> None:
+def test_status_errors_are_typed_with_hubspots_fields(
+    status: int, error_type: type[Exception]
+) -> None:
     """Each error status raises its typed error carrying category, context and correlationId."""
     body = {
         "status": "error",
@@ -150,9 +173,11 @@ def test_status_errors_are_typed_with_hubspots_fields(status: int, error_type: t
         "category": "VALIDATION_ERROR",
         "context": {"INVALID_OBJECT_IDS": ["CONTACT=123 is not valid"]},
     }
-    with make_client(lambda r: httpx.Response(status, json=body)) as client:
-        with pytest.raises(error_type) as info:
-            client.basic.associate_default("contact", 123, "company", 1)
+    with (
+        make_client(lambda r: httpx.Response(status, json=body)) as client,
+        pytest.raises(error_type) as info,
+    ):
+        client.basic.associate_default("contact", 123, "company", 1)
     error: Any = info.value
     assert error.status_code == status
     assert error.category == "VALIDATION_ERROR"
@@ -162,7 +187,9 @@ def test_status_errors_are_typed_with_hubspots_fields(status: int, error_type: t
 
 def test_html_error_body_still_gives_a_typed_error() -> None:
     """A 502 with an HTML body raises ServerError, not a JSON decoding error."""
-    html = httpx.Response(502, content=b"<html><h1>Bad gateway</h1></html>", headers={"Content-Type": "text/html"})
+    html = httpx.Response(
+        502, content=b"<html><h1>Bad gateway</h1></html>", headers={"Content-Type": "text/html"}
+    )
     with make_client(lambda r: html) as client, pytest.raises(ServerError) as info:
         client.labels.list("contact", "company")
     assert info.value.status_code == 502
@@ -174,7 +201,14 @@ def test_token_never_in_reprs_or_errors() -> None:
     with make_client(lambda r: httpx.Response(401, json=body)) as client:
         with pytest.raises(AuthenticationError) as info:
             client.labels.list("contact", "company")
-        texts = [repr(client), str(client), repr(client.raw), repr(client.settings), repr(info.value), str(info.value)]
+        texts = [
+            repr(client),
+            str(client),
+            repr(client.raw),
+            repr(client.settings),
+            repr(info.value),
+            str(info.value),
+        ]
     assert all(TOKEN not in text for text in texts)
 
 
@@ -201,10 +235,22 @@ def test_missing_token_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.mark.parametrize(
     ("v4", "successor"),
     [
-        ("/crm/v4/objects/contact/1/associations/company", "/crm/objects/2026-03/contact/1/associations/company"),
-        ("/crm/v4/associations/contact/company/batch/read", "/crm/associations/2026-03/contact/company/batch/read"),
-        ("/crm/v4/associations/usage/high-usage-report/7", "/crm/associations/2026-03/usage/high-usage-report/7"),
-        ("/crm/v4/associations/definitions/configurations/all", "/crm/associations/2026-03/definitions/configurations/all"),
+        (
+            "/crm/v4/objects/contact/1/associations/company",
+            "/crm/objects/2026-03/contact/1/associations/company",
+        ),
+        (
+            "/crm/v4/associations/contact/company/batch/read",
+            "/crm/associations/2026-03/contact/company/batch/read",
+        ),
+        (
+            "/crm/v4/associations/usage/high-usage-report/7",
+            "/crm/associations/2026-03/usage/high-usage-report/7",
+        ),
+        (
+            "/crm/v4/associations/definitions/configurations/all",
+            "/crm/associations/2026-03/definitions/configurations/all",
+        ),
     ],
 )
 def test_2026_03_path_mapping(v4: str, successor: str) -> None:
@@ -238,12 +284,29 @@ def test_association_type_constants_become_specs() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         bodies.append(json.loads(request.content))
-        return httpx.Response(201, json={"fromObjectTypeId": "0-1", "fromObjectId": 1, "toObjectTypeId": "0-2", "toObjectId": 2, "labels": []})
+        return httpx.Response(
+            201,
+            json={
+                "fromObjectTypeId": "0-1",
+                "fromObjectId": 1,
+                "toObjectTypeId": "0-2",
+                "toObjectId": 2,
+                "labels": [],
+            },
+        )
 
     with make_client(handler) as client:
-        answer = client.basic.associate("contact", 1, "company", 2, [AssociationType.PRIMARY_CONTACT_TO_COMPANY, ("USER_DEFINED", 36)])
-    assert bodies == [[
-        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1},
-        {"associationCategory": "USER_DEFINED", "associationTypeId": 36},
-    ]]
+        answer = client.basic.associate(
+            "contact",
+            1,
+            "company",
+            2,
+            [AssociationType.PRIMARY_CONTACT_TO_COMPANY, ("USER_DEFINED", 36)],
+        )
+    assert bodies == [
+        [
+            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1},
+            {"associationCategory": "USER_DEFINED", "associationTypeId": 36},
+        ]
+    ]
     assert (answer.from_object_id, answer.to_object_id) == ("1", "2")

@@ -14,7 +14,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._app import main as run
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         if exc.name == "rich":
-            print("the command line needs rich: pip install 'hubspot-associations[cli]'", file=sys.stderr)  # fmt: skip
+            print(
+                "the command line needs rich: pip install 'hubspot-associations[cli]'",
+                file=sys.stderr,
+            )
             return 2
         raise
     return run(argv)

@@ -41,18 +41,26 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--token", help="access token (default: $HUBSPOT_ACCESS_TOKEN)")
     common.add_argument("--base-url", help="API address (default: $HUBSPOT_BASE_URL or HubSpot's)")
     common.add_argument("--api-version", default="v4", choices=["v4", "2026-03"])
-    common.add_argument("--rate-limit", type=_rate, default=(100, 10.0), metavar="N/SECONDS",
-                        help="client-side limit (default 100/10, HubSpot's smallest burst tier)")  # fmt: skip
+    common.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=(100, 10.0),
+        metavar="N/SECONDS",
+        help="client-side limit (default 100/10, HubSpot's smallest burst tier)",
+    )
     common.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
     bulk = argparse.ArgumentParser(add_help=False)
-    bulk.add_argument("file", type=Path, help="CSV (from_id,to_id) or JSONL ({\"from\":…,\"to\":…})")
+    bulk.add_argument("file", type=Path, help='CSV (from_id,to_id) or JSONL ({"from":…,"to":…})')
     bulk.add_argument("--from", dest="from_type", required=True, help="object type, e.g. contact")
     bulk.add_argument("--to", dest="to_type", required=True, help="object type, e.g. company")
     bulk.add_argument("--results", type=Path, help="results file (default: FILE.results.jsonl)")
-    bulk.add_argument("--resume", action="store_true",
-                      help="skip inputs the results file already records as done")  # fmt: skip
-    bulk.add_argument("--dry-run", action="store_true", help="show what would be sent, send nothing")
+    bulk.add_argument(
+        "--resume", action="store_true", help="skip inputs the results file already records as done"
+    )
+    bulk.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent, send nothing"
+    )
     bulk.add_argument("--batch-size", type=int, default=100)
     bulk.add_argument("--concurrency", type=int, default=4)
     bulk.add_argument("--progress", choices=["auto", "always", "never"], default="auto")
@@ -61,17 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
     which = labelled.add_mutually_exclusive_group()
     which.add_argument("--label", help="custom label name or text (looked up between the types)")
     which.add_argument("--type-id", type=int, help="association typeId of this direction")
-    labelled.add_argument("--category", default=None,
-                          help="category of --type-id (default HUBSPOT_DEFINED for HubSpot's IDs, else USER_DEFINED)")  # fmt: skip
-    labelled.add_argument("--primary", action="store_true",
-                          help="the HubSpot-defined primary type of this pair")  # fmt: skip
+    labelled.add_argument(
+        "--category",
+        default=None,
+        help="category of --type-id (default HUBSPOT_DEFINED for HubSpot's IDs, else USER_DEFINED)",
+    )
+    labelled.add_argument(
+        "--primary", action="store_true", help="the HubSpot-defined primary type of this pair"
+    )
 
-    parser = argparse.ArgumentParser(prog="hubspot-associations", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="hubspot-associations",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("associate", parents=[common, bulk, labelled], help="associate record pairs")
     sub.add_parser("unassociate", parents=[common, bulk], help="remove all associations of pairs")
-    sub.add_parser("remove-label", parents=[common, bulk, labelled], help="remove one label from pairs")  # fmt: skip
+    sub.add_parser(
+        "remove-label", parents=[common, bulk, labelled], help="remove one label from pairs"
+    )
 
     export = sub.add_parser("export", parents=[common], help="read associations of many records")
     export.add_argument("ids_file", type=Path)
@@ -86,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("from_type")
         p.add_argument("to_type")
         if action == "create":
-            p.add_argument("--name", required=True, help="internal name: no hyphens, no leading digit")
+            p.add_argument(
+                "--name", required=True, help="internal name: no hyphens, no leading digit"
+            )
             p.add_argument("--label", required=True)
             p.add_argument("--inverse-label", help="makes a paired label")
         if action in ("update", "delete"):
@@ -110,14 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     types = sub.add_parser("types", parents=[common], help="type IDs between two object types")
     types.add_argument("from_type")
     types.add_argument("to_type")
-    types.add_argument("--offline", action="store_true",
-                       help="only HubSpot-defined types from the built-in table, no request")  # fmt: skip
+    types.add_argument(
+        "--offline",
+        action="store_true",
+        help="only HubSpot-defined types from the built-in table, no request",
+    )
 
     report = sub.add_parser("report", parents=[common], help="request the high-usage report")
     report.add_argument("user_id", type=int)
 
     check = sub.add_parser("check", help="run the contract checks (emulator, or --live)")
-    check.add_argument("--live", action="store_true", help="against $HUBSPOT_BASE_URL with $HUBSPOT_ACCESS_TOKEN")  # fmt: skip
+    check.add_argument(
+        "--live", action="store_true", help="against $HUBSPOT_BASE_URL with $HUBSPOT_ACCESS_TOKEN"
+    )
 
     emulator = sub.add_parser("emulator", help="the local HubSpot emulator", add_help=False)
     emulator.add_argument("rest", nargs=argparse.REMAINDER)
@@ -165,15 +189,21 @@ def _types_for(args: argparse.Namespace, client: HubSpotAssociations | None) -> 
     if args.primary:
         primary = [t for t in types_between(args.from_type, args.to_type) if t.kind == "primary"]
         if not primary:
-            raise ClientValidationError(f"HubSpot defines no primary type from {args.from_type} to {args.to_type}")  # fmt: skip
+            raise ClientValidationError(
+                f"HubSpot defines no primary type from {args.from_type} to {args.to_type}"
+            )
         return primary
     if args.type_id is not None:
         builtin = {t.type_id for t in types_between(args.from_type, args.to_type)}
-        category = args.category or ("HUBSPOT_DEFINED" if args.type_id in builtin else "USER_DEFINED")
+        category = args.category or (
+            "HUBSPOT_DEFINED" if args.type_id in builtin else "USER_DEFINED"
+        )
         return [(category, args.type_id)]
     if args.label:
         if client is None:
-            raise ClientValidationError("--label is looked up in HubSpot; use --type-id with --dry-run")
+            raise ClientValidationError(
+                "--label is looked up in HubSpot; use --type-id with --dry-run"
+            )
         wanted = args.label.strip().lower()
         for item in client.labels.list(args.from_type, args.to_type):
             label = item.label if isinstance(item.label, str) else ""
@@ -199,7 +229,15 @@ def _run_bulk(args: argparse.Namespace, out: Output) -> int:
         raise ClientValidationError("remove-label needs --label, --type-id or --primary")
     if args.dry_run:
         types = _types_for(args, None) if (args.type_id is not None or args.primary) else []
-        out.dry_run(args.command, args.from_type, args.to_type, todo, types, len(rows) - len(todo), args.batch_size)  # fmt: skip
+        out.dry_run(
+            args.command,
+            args.from_type,
+            args.to_type,
+            todo,
+            types,
+            len(rows) - len(todo),
+            args.batch_size,
+        )
         return EXIT_OK
     with _client(args) as client:
         types = _types_for(args, client)
@@ -253,12 +291,22 @@ def _labels(args: argparse.Namespace, out: Output) -> int:
             out.labels(client.labels.list(args.from_type, args.to_type))
         elif args.action == "create":
             out.labels(
-                client.labels.create(args.from_type, args.to_type, name=args.name,
-                                     label=args.label, inverse_label=args.inverse_label)  # fmt: skip
+                client.labels.create(
+                    args.from_type,
+                    args.to_type,
+                    name=args.name,
+                    label=args.label,
+                    inverse_label=args.inverse_label,
+                )
             )
         elif args.action == "update":
-            client.labels.update(args.from_type, args.to_type, type_id=args.type_id,
-                                 label=args.label, inverse_label=args.inverse_label)  # fmt: skip
+            client.labels.update(
+                args.from_type,
+                args.to_type,
+                type_id=args.type_id,
+                label=args.label,
+                inverse_label=args.inverse_label,
+            )
             out.message(f"label {args.type_id} updated")
         else:
             client.labels.delete(args.from_type, args.to_type, args.type_id)
@@ -289,7 +337,7 @@ def _limits(args: argparse.Namespace, out: Output) -> int:
 
 def _types(args: argparse.Namespace, out: Output) -> int:
     builtin = types_between(args.from_type, args.to_type)
-    rows = [
+    rows: list[dict[str, object]] = [
         {"typeId": t.type_id, "category": "HUBSPOT_DEFINED", "label": t.name, "kind": t.kind}
         for t in builtin
     ]
@@ -298,8 +346,17 @@ def _types(args: argparse.Namespace, out: Output) -> int:
             for item in client.labels.list(args.from_type, args.to_type):
                 if str(item.category) != "HUBSPOT_DEFINED":
                     label = item.label if isinstance(item.label, str) else None
-                    rows.append({"typeId": item.type_id, "category": str(item.category), "label": label, "kind": "custom"})  # fmt: skip
-    out.table(["typeId", "category", "label", "kind"], rows, title=f"{args.from_type} → {args.to_type}")  # fmt: skip
+                    rows.append(
+                        {
+                            "typeId": item.type_id,
+                            "category": str(item.category),
+                            "label": label,
+                            "kind": "custom",
+                        }
+                    )
+    out.table(
+        ["typeId", "category", "label", "kind"], rows, title=f"{args.from_type} → {args.to_type}"
+    )
     return EXIT_OK
 
 
@@ -316,8 +373,10 @@ def _check(live: bool) -> int:
     root = Path(__file__).resolve().parents[3]
     suite = root / "contract_tests"
     if not suite.is_dir():
-        print("the contract suite ships with the repository: run `make contract` in a checkout",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "the contract suite ships with the repository: run `make contract` in a checkout",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     command = [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider"]
     env = dict(os.environ)
@@ -341,4 +400,3 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -68,7 +68,11 @@ def read_pairs(path: Path) -> list[PairRow]:
             problems.append(f"{line}: {problem}")
             continue
         a, b = values
-        bad = [f"{name} {v!r} is not a record ID (digits only)" for name, v in (("from", a), ("to", b)) if not _is_id(v)]  # fmt: skip
+        bad = [
+            f"{name} {v!r} is not a record ID (digits only)"
+            for name, v in (("from", a), ("to", b))
+            if not _is_id(v)
+        ]
         if bad:
             problems.append(f"{line}: " + "; ".join(bad))
             continue
@@ -99,7 +103,9 @@ def _csv_pairs(text: str) -> list[tuple[int, tuple[str, str], str | None]]:
             continue
         cells = next(csv.reader([line]))
         if len(cells) != len(header):
-            out.append((number, ("", ""), f"{len(cells)} columns where the header has {len(header)}"))  # fmt: skip
+            out.append(
+                (number, ("", ""), f"{len(cells)} columns where the header has {len(header)}")
+            )
             continue
         out.append((number, (cells[first].strip(), cells[second].strip()), None))
     return out

@@ -48,8 +48,8 @@ class Output:
         self.errors = Console(stderr=True)
 
     def error(self, text: str) -> None:
-        """A message on stderr."""
-        self.errors.print(text, markup=False, highlight=False)
+        """A message on stderr, unwrapped so that file:line references stay whole."""
+        print(text, file=sys.stderr, flush=True)
 
     def message(self, text: str) -> None:
         """A one-line confirmation."""
@@ -65,7 +65,9 @@ class Output:
             return
         table = Table(show_header=False)
         for key, value in data.items():
-            table.add_row(str(key), json.dumps(value, default=str) if isinstance(value, dict) else str(value))  # fmt: skip
+            table.add_row(
+                str(key), json.dumps(value, default=str) if isinstance(value, dict) else str(value)
+            )
         self.console.print(table)
 
     def table(self, columns: Sequence[str], rows: list[dict[str, Any]], *, title: str = "") -> None:
@@ -81,7 +83,11 @@ class Output:
     def labels(self, items: Sequence[Any]) -> None:
         """Association types (from the labels API)."""
         rows = [
-            {"typeId": i.type_id, "category": str(i.category), "label": i.label if isinstance(i.label, str) else None}  # fmt: skip
+            {
+                "typeId": i.type_id,
+                "category": str(i.category),
+                "label": i.label if isinstance(i.label, str) else None,
+            }
             for i in items
         ]
         self.table(["typeId", "category", "label"], rows)
@@ -91,12 +97,14 @@ class Output:
         rows = []
         for item in items:
             data = item.to_dict()
-            rows.append({
-                "category": data.get("category"),
-                "typeId": data.get("typeId"),
-                "label": data.get("label"),
-                "limit": data.get("userEnforcedMaxToObjectIds", data.get("maxToObjectIds")),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "category": data.get("category"),
+                    "typeId": data.get("typeId"),
+                    "label": data.get("label"),
+                    "limit": data.get("userEnforcedMaxToObjectIds", data.get("maxToObjectIds")),
+                }
+            )
         self.table(["category", "typeId", "label", "limit"], rows)
 
     def dry_run(
@@ -133,7 +141,9 @@ class Output:
             self.console.print(f"  line {row.line}: {row.from_id} → {row.to_id}", markup=False)
 
     @contextlib.contextmanager
-    def progress(self, total: int, mode: str, *, already: int = 0) -> Iterator[Callable[[int, int], None]]:
+    def progress(
+        self, total: int, mode: str, *, already: int = 0
+    ) -> Iterator[Callable[[int, int], None]]:
         """A progress bar with rate and ETA on stderr (on a terminal, or with --progress always)."""
         show = mode == "always" or (mode == "auto" and sys.stderr.isatty() and not self.json_mode)
         if not show:
@@ -174,7 +184,9 @@ class Output:
             markup=False,
         )
         for failure in result.failed[:10]:
-            self.console.print(f"  failed {failure.input[0]} → {failure.input[1]}: {failure.reason}", markup=False)  # fmt: skip
+            self.console.print(
+                f"  failed {failure.input[0]} → {failure.input[1]}: {failure.reason}", markup=False
+            )
 
     def export(self, result: Any, out: Path | None) -> None:
         """Associations read in bulk, as CSV (default) or JSONL."""
@@ -183,11 +195,13 @@ class Output:
                 "from_id": record,
                 "to_id": item.to_object_id,
                 "type_ids": " ".join(str(t.type_id) for t in item.association_types),
-                "labels": "|".join(t.label for t in item.association_types if isinstance(t.label, str)),
+                "labels": "|".join(
+                    t.label for t in item.association_types if isinstance(t.label, str)
+                ),
             }
             for record, items in result.associations.items()
             for item in items
-        ]  # fmt: skip
+        ]
         if out is not None and out.suffix.lower() in {".jsonl", ".ndjson"}:
             text = "".join(json.dumps(r) + "\n" for r in rows)
         else:
@@ -200,6 +214,9 @@ class Output:
             sys.stdout.write(text)
         else:
             out.write_text(text, encoding="utf-8")
-            self.errors.print(f"{len(rows)} association(s) of {len(result.associations)} record(s) written to {out}", markup=False)  # fmt: skip
+            self.errors.print(
+                f"{len(rows)} association(s) of {len(result.associations)} record(s) in {out}",
+                markup=False,
+            )
         for failure in result.failed:
             self.errors.print(f"failed {failure.input}: {failure.reason}", markup=False)

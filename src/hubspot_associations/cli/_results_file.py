@@ -35,7 +35,13 @@ class ResultsFile:
         self._lines = lines
         self._operation = operation
         self._lock = threading.Lock()
+        # A crash can leave a last line cut short: start on a fresh line so ours stay readable.
+        cut_short = (
+            path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
+        )
         self._handle: IO[str] = path.open("a", encoding="utf-8")
+        if cut_short:
+            self._handle.write("\n")
 
     def record(self, done: list[Any], failed: list[Any]) -> None:
         """Write one line per input of a finished chunk."""

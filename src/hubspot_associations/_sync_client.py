@@ -1,0 +1,857 @@
+# GENERATED FILE: do not edit. Made by codegen/unasync.py from _async_client.py;
+# change that file and run `make generate`.
+"""The synchronous client: one method per operation, grouped like the API's tags.
+
+Only the async module is written by hand; codegen/unasync.py derives the sync twin from it, so
+the two clients always offer the same methods with the same checks.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Iterator, Sequence
+from types import ModuleType, TracebackType
+from typing import Any, cast
+
+import httpx
+from hubspot_associations_api import AuthenticatedClient
+from hubspot_associations_api.api.basic import (
+    associate_default,
+    associate_with_labels,
+    list_associations,
+    remove_associations,
+)
+from hubspot_associations_api.api.batch import (
+    batch_associate_default,
+    batch_create_associations,
+    batch_read_associations,
+    batch_remove_associations,
+    batch_remove_labels,
+)
+from hubspot_associations_api.api.labels import (
+    create_label,
+    delete_label,
+    list_labels,
+    update_label,
+)
+from hubspot_associations_api.api.limits import (
+    create_limits,
+    list_all_limits,
+    list_limits,
+    purge_limits,
+    update_limits,
+)
+from hubspot_associations_api.api.report import request_high_usage_report
+from hubspot_associations_api.models import (
+    AssociationSpecWithLabel,
+    BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+    BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+    BatchInputPublicAssociationMultiArchive,
+    BatchInputPublicAssociationMultiPost,
+    BatchInputPublicAssociationSpec,
+    BatchInputPublicDefaultAssociationMultiPost,
+    BatchInputPublicFetchAssociationsBatchRequest,
+    BatchResponseLabelsBetweenObjectPair,
+    BatchResponseLabelsBetweenObjectPairWithErrors,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+    BatchResponsePublicAssociationDefinitionUserConfiguration,
+    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+    BatchResponsePublicAssociationMultiWithLabel,
+    BatchResponsePublicAssociationMultiWithLabelWithErrors,
+    BatchResponsePublicDefaultAssociation,
+    CollectionResponseAssociationSpecWithLabelNoPaging,
+    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
+    LabelsBetweenObjectPair,
+    MultiAssociatedObjectWithLabel,
+    PublicAssociationDefinitionConfigurationCreateRequest,
+    PublicAssociationDefinitionConfigurationUpdateRequest,
+    PublicAssociationDefinitionCreateRequest,
+    PublicAssociationDefinitionUpdateRequest,
+    PublicAssociationDefinitionUserConfiguration,
+    PublicAssociationMultiArchive,
+    PublicAssociationMultiPost,
+    PublicAssociationMultiWithLabel,
+    PublicAssociationSpec,
+    PublicDefaultAssociationMultiPost,
+    PublicFetchAssociationsBatchRequest,
+    PublicObjectId,
+    ReportCreationResponse,
+)
+from hubspot_associations_api.types import UNSET, Unset
+
+from ._bulk import (
+    BulkResult,
+    ChunkOutcome,
+    OnChunk,
+    Progress,
+    chunked,
+    outcome_of_error,
+    run_sync,
+    split_by_results,
+)
+from ._exceptions import ClientValidationError, HubSpotError
+from ._inputs import (
+    IdLike,
+    TypeLike,
+    object_id,
+    object_type,
+    pair_inputs,
+    require_items,
+    to_spec,
+    to_specs,
+)
+from ._labels import validate_label_name
+from ._responses import connection_error, finish
+from ._settings import ClientSettings, RateLimitLike
+from ._versions import ApiVersion
+
+__all__ = [
+    "Basic",
+    "Batch",
+    "Bulk",
+    "Core",
+    "HubSpotAssociations",
+    "Labels",
+    "Limits",
+    "Report",
+]
+
+BATCH_READ_MAX = 1000
+PAGE_MAX = 500
+# HubSpot publishes no cap for the other batch calls; 100 per request is what its own tools send,
+# and integrators report 2,000 working.
+DEFAULT_BULK_BATCH = 100
+BULK_BATCH_MAX = 2000
+DEFAULT_CONCURRENCY = 8
+
+
+class Core:
+    """Sends one generated operation through the configured HTTP client and checks the answer."""
+
+    def __init__(self, http: httpx.Client, raw: AuthenticatedClient) -> None:
+        self.http = http
+        self.raw = raw
+
+    def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
+        """Build the request with the generated module, send it, and parse or raise."""
+        request = operation._get_kwargs(*args, **kwargs)
+        try:
+            response = self.http.request(**request)
+        except httpx.TransportError as exc:
+            raise connection_error(exc) from exc
+        return finish(operation, self.raw, response)
+
+
+class Basic:
+    """Associations between two individual records."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def associate_default(
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
+    ) -> BatchResponsePublicDefaultAssociation:
+        """Associate two records with the default (unlabeled) type."""
+        result = self._core.call(
+            associate_default,
+            object_type(from_object_type),
+            object_id(from_object_id),
+            object_type(to_object_type),
+            object_id(to_object_id),
+        )
+        return cast(BatchResponsePublicDefaultAssociation, result)
+
+    def associate(
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
+        types: Iterable[TypeLike],
+    ) -> LabelsBetweenObjectPair:
+        """Associate two records with the given types (labels) of this direction."""
+        result = self._core.call(
+            associate_with_labels,
+            object_type(from_object_type),
+            object_id(from_object_id),
+            object_type(to_object_type),
+            object_id(to_object_id),
+            body=to_specs(types),
+        )
+        return cast(LabelsBetweenObjectPair, result)
+
+    def get_page(
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        *,
+        after: str | None = None,
+        limit: int = PAGE_MAX,
+    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+        """One page of the records of ``to_object_type`` associated with a record."""
+        _check_limit(limit)
+        result = self._core.call(
+            list_associations,
+            object_type(object_type_),
+            object_id(object_id_),
+            object_type(to_object_type),
+            after=UNSET if after is None else after,
+            limit=limit,
+        )
+        return cast(CollectionResponseMultiAssociatedObjectWithLabelForwardPaging, result)
+
+    def iter_all(
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        *,
+        page_size: int = PAGE_MAX,
+    ) -> Iterator[MultiAssociatedObjectWithLabel]:
+        """Every associated record, following ``paging.next.after`` to the last page."""
+        after: str | None = None
+        while True:
+            page = self.get_page(
+                object_type_, object_id_, to_object_type, after=after, limit=page_size
+            )
+            for item in page.results:
+                yield item
+            after = _next_after(page.paging)
+            if after is None:
+                return
+
+    def remove(
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
+    ) -> None:
+        """Remove every association (unlabeled and labelled) between two records."""
+        self._core.call(
+            remove_associations,
+            object_type(from_object_type),
+            object_id(from_object_id),
+            object_type(to_object_type),
+            object_id(to_object_id),
+        )
+
+
+class Batch:
+    """Associations between many records in one request (see ``client.bulk`` for any number)."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def associate_default(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> BatchResponsePublicDefaultAssociation:
+        """Associate each (from ID, to ID) pair with the default type."""
+        inputs = [
+            PublicDefaultAssociationMultiPost(
+                from_=PublicObjectId(id=object_id(a, what="from ID")),
+                to=PublicObjectId(id=object_id(b, what="to ID")),
+            )
+            for a, b in pairs
+        ]
+        require_items(inputs, what="batch.associate_default")
+        result = self._core.call(
+            batch_associate_default,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicDefaultAssociationMultiPost(inputs=inputs),
+        )
+        return cast(BatchResponsePublicDefaultAssociation, result)
+
+    def create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None = None,
+    ) -> BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors:
+        """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``."""
+        posts = _multi_posts(inputs, types)
+        require_items(posts, what="batch.create")
+        result = self._core.call(
+            batch_create_associations,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationMultiPost(inputs=posts),
+        )
+        return cast(
+            BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors,
+            result,
+        )
+
+    def read(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        ids: Iterable[IdLike | tuple[IdLike, str]],
+    ) -> (
+        BatchResponsePublicAssociationMultiWithLabel
+        | BatchResponsePublicAssociationMultiWithLabelWithErrors
+    ):
+        """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor."""
+        inputs = [_fetch_input(value) for value in ids]
+        require_items(inputs, what="batch.read", maximum=BATCH_READ_MAX)
+        result = self._core.call(
+            batch_read_associations,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicFetchAssociationsBatchRequest(inputs=inputs),
+        )
+        return cast(
+            BatchResponsePublicAssociationMultiWithLabel
+            | BatchResponsePublicAssociationMultiWithLabelWithErrors,
+            result,
+        )
+
+    def iter_read(
+        self, from_object_type: str, to_object_type: str, ids: Iterable[IdLike]
+    ) -> Iterator[PublicAssociationMultiWithLabel]:
+        """Every result of a batch read, following each input's own paging to its end."""
+        pending: list[IdLike | tuple[IdLike, str]] = list(ids)
+        while pending:
+            chunk, pending = pending[:BATCH_READ_MAX], pending[BATCH_READ_MAX:]
+            response = self.read(from_object_type, to_object_type, chunk)
+            for result in response.results:
+                yield result
+                after = _next_after(result.paging)
+                if after is not None:
+                    pending.append((result.from_.id, after))
+
+    def archive(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> None:
+        """Remove every association between each (from ID, to ID) pair."""
+        grouped: dict[str, list[PublicObjectId]] = {}
+        for a, b in pairs:
+            grouped.setdefault(object_id(a, what="from ID"), []).append(
+                PublicObjectId(id=object_id(b, what="to ID"))
+            )
+        inputs = [
+            PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v)
+            for k, v in grouped.items()
+        ]
+        require_items(inputs, what="batch.archive")
+        self._core.call(
+            batch_remove_associations,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationMultiArchive(inputs=inputs),
+        )
+
+    def archive_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None = None,
+    ) -> None:
+        """Remove only the given labels between pairs; they stay associated otherwise."""
+        posts = _multi_posts(inputs, types)
+        require_items(posts, what="batch.archive_labels")
+        self._core.call(
+            batch_remove_labels,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationMultiPost(inputs=posts),
+        )
+
+
+class Report:
+    """The high-usage report."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def request(self, user_id: int) -> ReportCreationResponse:
+        """Ask HubSpot to e-mail ``user_id`` the records at 80 % or more of their limit."""
+        if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0:
+            raise ClientValidationError(f"user_id must be a positive integer, got {user_id!r}")
+        result = self._core.call(request_high_usage_report, user_id)
+        return cast(ReportCreationResponse, result)
+
+
+class Labels:
+    """Association types and custom labels between two object types."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def list(
+        self, from_object_type: str, to_object_type: str
+    ) -> builtins.list[AssociationSpecWithLabel]:
+        """Every association type of this direction, HubSpot-defined and custom."""
+        result = self._core.call(
+            list_labels, object_type(from_object_type), object_type(to_object_type)
+        )
+        return cast(CollectionResponseAssociationSpecWithLabelNoPaging, result).results
+
+    def create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        name: str,
+        label: str,
+        inverse_label: str | None = None,
+    ) -> builtins.list[AssociationSpecWithLabel]:
+        """Create a label (paired when ``inverse_label`` is given); both directions come back."""
+        validate_label_name(name)
+        body = PublicAssociationDefinitionCreateRequest(
+            name=name, label=label, inverse_label=UNSET if inverse_label is None else inverse_label
+        )
+        result = self._core.call(
+            create_label, object_type(from_object_type), object_type(to_object_type), body=body
+        )
+        return cast(CollectionResponseAssociationSpecWithLabelNoPaging, result).results
+
+    def update(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        type_id: int,
+        label: str,
+        inverse_label: str | None = None,
+    ) -> None:
+        """Change the wording of a custom label (and of its inverse)."""
+        body = PublicAssociationDefinitionUpdateRequest(
+            association_type_id=type_id,
+            label=label,
+            inverse_label=UNSET if inverse_label is None else inverse_label,
+        )
+        self._core.call(
+            update_label, object_type(from_object_type), object_type(to_object_type), body=body
+        )
+
+    def delete(self, from_object_type: str, to_object_type: str, type_id: int) -> None:
+        """Delete a custom label; associations that used it lose that label."""
+        self._core.call(
+            delete_label, object_type(from_object_type), object_type(to_object_type), type_id
+        )
+
+
+class Limits:
+    """Limits on how many records one record may be associated with, per association type."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def list_all(self) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+        """Every limit users have set, for all object pairs."""
+        result = self._core.call(list_all_limits)
+        return cast(
+            CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, result
+        ).results
+
+    def list(
+        self, from_object_type: str, to_object_type: str
+    ) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+        """The limits set on the association types of one direction."""
+        result = self._core.call(
+            list_limits, object_type(from_object_type), object_type(to_object_type)
+        )
+        return cast(
+            CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, result
+        ).results
+
+    def create(
+        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+    ) -> (
+        BatchResponsePublicAssociationDefinitionUserConfiguration
+        | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
+    ):
+        """Set limits: (association type, largest number of records) pairs."""
+        inputs = [
+            PublicAssociationDefinitionConfigurationCreateRequest(
+                category=spec.association_category,
+                type_id=spec.association_type_id,
+                max_to_object_ids=n,
+            )
+            for spec, n in _limit_inputs(limits)
+        ]
+        require_items(inputs, what="limits.create")
+        result = self._core.call(
+            create_limits,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=inputs),
+        )
+        return cast(
+            BatchResponsePublicAssociationDefinitionUserConfiguration
+            | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+            result,
+        )
+
+    def update(
+        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+    ) -> (
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
+        | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
+    ):
+        """Change limits set before: (association type, new largest number) pairs."""
+        inputs = [
+            PublicAssociationDefinitionConfigurationUpdateRequest(
+                category=spec.association_category,
+                type_id=spec.association_type_id,
+                max_to_object_ids=n,
+            )
+            for spec, n in _limit_inputs(limits)
+        ]
+        require_items(inputs, what="limits.update")
+        result = self._core.call(
+            update_limits,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=inputs),
+        )
+        return cast(
+            BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
+            | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+            result,
+        )
+
+    def purge(self, from_object_type: str, to_object_type: str, types: Iterable[TypeLike]) -> None:
+        """Return the given association types to HubSpot's default limit."""
+        specs = to_specs(types)
+        inputs = [
+            PublicAssociationSpec(
+                category=str(s.association_category), type_id=s.association_type_id
+            )
+            for s in specs
+        ]
+        self._core.call(
+            purge_limits,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationSpec(inputs=inputs),
+        )
+
+
+class Bulk:
+    """Any number of inputs: chunked at the API's maxima, run concurrently within the rate limit.
+
+    Each call returns a :class:`BulkResult` that lists every input exactly once, as succeeded or
+    failed with HubSpot's reason; nothing raises half-way. A chunk answered 400 is split in halves
+    and sent again until the bad inputs are isolated. Re-running ``result.failed_inputs()`` is safe.
+    """
+
+    def __init__(self, batch: Batch) -> None:
+        self._batch = batch
+
+    def associate_default(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Associate every (from ID, to ID) pair with the default type."""
+        items = _checked_pairs(pairs)
+
+        def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
+            try:
+                answer = self._batch.associate_default(from_object_type, to_object_type, chunk)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            done = {(r.from_.id, r.to.id) for r in answer.results}
+            return split_by_results(chunk, done, _same, answer.errors)
+
+        return run_sync(
+            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Associate every pair with the given types (labels)."""
+        items = _checked_pairs(pairs)
+        specs = to_specs(types)
+
+        def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
+            try:
+                answer = self._batch.create(from_object_type, to_object_type, chunk, specs)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            done = {(r.from_object_id, r.to_object_id) for r in answer.results}
+            return split_by_results(chunk, done, _same, getattr(answer, "errors", None))
+
+        return run_sync(
+            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def archive(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Remove every association between each pair."""
+        items = _checked_pairs(pairs)
+
+        def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
+            try:
+                self._batch.archive(from_object_type, to_object_type, chunk)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            return ChunkOutcome(succeeded=chunk)
+
+        return run_sync(
+            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def archive_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Remove only the given labels between each pair."""
+        items = _checked_pairs(pairs)
+        specs = to_specs(types)
+
+        def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
+            try:
+                self._batch.archive_labels(from_object_type, to_object_type, chunk, specs)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            return ChunkOutcome(succeeded=chunk)
+
+        return run_sync(
+            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def read(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        ids: Iterable[IdLike],
+        *,
+        batch_size: int = BATCH_READ_MAX,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[str]:
+        """The associations of every record, all pages; ``result.associations[id]`` lists them.
+
+        A record with nothing associated succeeds with an empty list (HubSpot reports it as a
+        NO_ASSOCIATIONS_FOUND error in a 207, which is an answer, not a failure).
+        """
+        items = [object_id(value) for value in ids]
+
+        def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
+            found: dict[str, builtins.list[MultiAssociatedObjectWithLabel]] = {}
+            try:
+                for result in self._batch.iter_read(from_object_type, to_object_type, chunk):
+                    found.setdefault(result.from_.id, []).extend(result.to)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            outcome: ChunkOutcome[str] = ChunkOutcome(succeeded=chunk)
+            outcome.associations = {record: found.get(record, []) for record in chunk}
+            return outcome
+
+        return run_sync(
+            chunked(items, _batch_size(batch_size, BATCH_READ_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+
+class HubSpotAssociations:
+    """A client of HubSpot's CRM Associations API with retries, rate limiting and typed errors.
+
+    Timeouts, retries and a client-side rate limit are on by default. ``raw`` is the generated
+    client underneath, for anything not wrapped here.
+    """
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_version: ApiVersion | str = "v4",
+        timeout: float | httpx.Timeout | None = ClientSettings.DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        rate_limit: RateLimitLike = ClientSettings.DEFAULT_RATE_LIMIT,
+        transport: httpx.BaseTransport | None = None,
+        settings: ClientSettings | None = None,
+    ) -> None:
+        self.settings = settings or ClientSettings.build(
+            access_token,
+            base_url=base_url,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+        )
+        self._http = httpx.Client(
+            base_url=self.settings.base_url,
+            timeout=self.settings.timeout,
+            headers=self.settings.headers(),
+            transport=self.settings.sync_transport(transport),
+        )
+        self.raw = AuthenticatedClient(
+            base_url=self.settings.base_url, token=ClientSettings.REDACTED
+        ).set_httpx_client(self._http)
+        core = Core(self._http, self.raw)
+        self.basic = Basic(core)
+        self.batch = Batch(core)
+        self.report = Report(core)
+        self.labels = Labels(core)
+        self.limits = Limits(core)
+        self.bulk = Bulk(self.batch)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.settings.describe()})"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> HubSpotAssociations:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _check_limit(limit: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
+        raise ClientValidationError(
+            f"limit must be an integer from 1 to {PAGE_MAX} (HubSpot's page maximum), got {limit!r}"
+        )
+
+
+def _next_after(paging: Any) -> str | None:
+    """The cursor of the next page, or None on the last page (HubSpot leaves paging out)."""
+    if paging is None or isinstance(paging, Unset):
+        return None
+    following = paging.next_
+    if isinstance(following, Unset) or following is None:
+        return None
+    return cast(str, following.after)
+
+
+def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsBatchRequest:
+    if isinstance(value, tuple):
+        record, after = value
+        return PublicFetchAssociationsBatchRequest(id=object_id(record), after=after)
+    return PublicFetchAssociationsBatchRequest(id=object_id(value))
+
+
+def _multi_posts(
+    inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+    types: Sequence[TypeLike] | None,
+) -> list[PublicAssociationMultiPost]:
+    items = list(inputs)
+    if items and all(isinstance(i, PublicAssociationMultiPost) for i in items):
+        return cast(list[PublicAssociationMultiPost], items)
+    if types is None:
+        raise ClientValidationError(
+            "give the association types to apply (types=[...]) with (from ID, to ID) pairs"
+        )
+    return pair_inputs(cast(list[tuple[IdLike, IdLike]], items), types)
+
+
+def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[Any, int]]:
+    checked = []
+    for kind, maximum in limits:
+        if isinstance(maximum, bool) or not isinstance(maximum, int) or maximum < 1:
+            raise ClientValidationError(
+                f"a limit (maxToObjectIds) is an integer of at least 1, got {maximum!r}"
+            )
+        checked.append((to_spec(kind), maximum))
+    return checked
+
+
+def _same(pair: tuple[str, str]) -> tuple[str, str]:
+    return pair
+
+
+def _checked_pairs(pairs: Iterable[tuple[IdLike, IdLike]]) -> builtins.list[tuple[str, str]]:
+    """Every pair as digit strings; all bad pairs are reported at once, before anything is sent."""
+    items: builtins.list[tuple[str, str]] = []
+    problems: builtins.list[str] = []
+    for index, pair in enumerate(pairs):
+        try:
+            first, second = pair
+            items.append((object_id(first, what="from ID"), object_id(second, what="to ID")))
+        except (ClientValidationError, TypeError, ValueError) as exc:
+            problems.append(f"input {index}: {exc}")
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ClientValidationError(
+            f"{len(problems)} of the inputs are not (from ID, to ID) pairs of record IDs, so "
+            f"nothing was sent: {shown}{more}"
+        )
+    return items
+
+
+def _batch_size(size: int, maximum: int) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= maximum:
+        raise ClientValidationError(f"batch_size must be from 1 to {maximum}, got {size!r}")
+    return size
