@@ -104,6 +104,7 @@ from ._inputs import (
 )
 from ._labels import validate_label_name
 from ._responses import connection_error, finish
+from ._retry import RetryPolicy
 from ._settings import ClientSettings, RateLimitLike
 from ._versions import ApiVersion
 
@@ -730,6 +731,7 @@ class HubSpotAssociations:
         api_version: ApiVersion | str = "v4",
         timeout: float | httpx.Timeout | None = ClientSettings.DEFAULT_TIMEOUT,
         max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimitLike = ClientSettings.DEFAULT_RATE_LIMIT,
         transport: httpx.BaseTransport | None = None,
         settings: ClientSettings | None = None,
@@ -740,6 +742,7 @@ class HubSpotAssociations:
             api_version=api_version,
             timeout=timeout,
             max_retries=max_retries,
+            retry_policy=retry_policy,
             rate_limit=rate_limit,
         )
         self._http = httpx.Client(

@@ -112,6 +112,9 @@ class RetryingTransport(httpx.BaseTransport):
                     raise
                 self._before_retry(attempts.retries, delay, None, error)
                 continue
+            if response.status_code >= 400:
+                # The retry decision may read the body (a 429's policyName); error bodies are small.
+                response.read()
             delay = attempts.wait_after(response)
             if delay is None:
                 return response
@@ -175,6 +178,8 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     raise
                 await self._before_retry(attempts.retries, delay, None, error)
                 continue
+            if response.status_code >= 400:
+                await response.aread()
             delay = attempts.wait_after(response)
             if delay is None:
                 return response
