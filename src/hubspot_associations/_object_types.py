@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Final
 
+from ._association_types import ALL_ASSOCIATION_TYPES
 from ._exceptions import ClientValidationError
 
 __all__ = ["OBJECT_TYPE_IDS", "normalize_object_type", "object_type_id"]
@@ -48,8 +50,26 @@ _PLURALS: Final = {
     "tasks": "task",
 }
 _TYPE_ID = re.compile(r"^\d+-\d+$")
-# Custom objects may also be named (p_cars, p12345_cars): anything path-safe is passed through.
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Custom objects are also reached by name: p_cars, or the fully qualified p12345_cars.
+_CUSTOM_NAME = re.compile(r"^p\d*_[a-z0-9_]+$")
+
+
+def _plural(name: str) -> str:
+    if name.endswith("y"):
+        return name[:-1] + "ies"
+    return name + ("es" if name.endswith(("s", "x")) else "s")
+
+
+# Every object type HubSpot's own association table names is a valid path segment too.
+_TABLE_OBJECTS: Final = frozenset(
+    {t.from_object for t in ALL_ASSOCIATION_TYPES} | {t.to_object for t in ALL_ASSOCIATION_TYPES}
+)
+_KNOWN_NAMES: Final = frozenset(
+    set(OBJECT_TYPE_IDS)
+    | set(_PLURALS)
+    | _TABLE_OBJECTS
+    | {_plural(name) for name in _TABLE_OBJECTS}
+)
 
 
 def normalize_object_type(value: str) -> str:
@@ -62,13 +82,14 @@ def normalize_object_type(value: str) -> str:
     if _TYPE_ID.match(text):
         return text
     lowered = text.lower()
-    if lowered in OBJECT_TYPE_IDS or lowered in _PLURALS:
+    if lowered in _KNOWN_NAMES or _CUSTOM_NAME.match(lowered):
         return lowered
-    if _NAME.match(text):
-        return text
+    close = difflib.get_close_matches(lowered, sorted(_KNOWN_NAMES), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
     raise ClientValidationError(
-        f"{value!r} is not an object type: use a name (contact, companies, deal …), a type ID "
-        "(0-1, 0-2, 2-123 for custom objects) or a custom object's name"
+        f"{value!r} is not an object type this client knows: use a name (contact, companies, "
+        "deal …), a type ID (0-1, 0-2, 2-123 for custom objects) or a custom object's name "
+        f"(p_cars, p12345_cars).{hint}"
     )
 
 

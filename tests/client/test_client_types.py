@@ -89,6 +89,8 @@ def test_render_refuses_unknown_kind() -> None:
         ("2-123456", "2-123456"),
         ("line_items", "line_items"),
         ("p_cars", "p_cars"),
+        ("P12345_Cars", "p12345_cars"),
+        ("postal_mail", "postal_mail"),
     ],
 )
 def test_normalize_object_type(given: str, expected: str) -> None:
@@ -96,7 +98,7 @@ def test_normalize_object_type(given: str, expected: str) -> None:
     assert normalize_object_type(given) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "con tacts", "0-", "contacts/1", "../x", 12])
+@pytest.mark.parametrize("bad", ["", "con tacts", "0-", "contacts/1", "../x", 12, "widgets"])
 def test_bad_object_types_are_refused(bad: object) -> None:
     """Anything that is not a name or type ID is a ClientValidationError naming the value."""
     with pytest.raises(ClientValidationError, match="object type"):
@@ -190,3 +192,9 @@ def test_label_pair_unpaired_and_empty() -> None:
     assert pair.forward.type_id == 9
     with pytest.raises(ClientValidationError):
         label_pair([], "a", "b", "x", None)
+
+
+def test_unknown_name_suggests_the_closest() -> None:
+    """A misspelt name gets a suggestion in the error."""
+    with pytest.raises(ClientValidationError, match="Did you mean 'companies'"):
+        normalize_object_type("compaines")
