@@ -1018,12 +1018,33 @@ _PLURALS: Final = {
 }
 
 
+# Standard object type IDs, so a pair may also be given as ("0-1", "0-2").
+_BY_ID: Final = {
+    "0-1": "contact",
+    "0-2": "company",
+    "0-3": "deal",
+    "0-5": "ticket",
+    "0-7": "product",
+    "0-8": "line_item",
+    "0-14": "quote",
+    "0-18": "communication",
+    "0-27": "task",
+    "0-46": "note",
+    "0-47": "meeting",
+    "0-48": "call",
+    "0-49": "email",
+    "0-142": "cart",
+    "0-410": "course",
+    "0-421": "appointment",
+}
+
+
 def _singular(name: str) -> str:
     lowered = name.strip().lower()
-    return _PLURALS.get(lowered, lowered)
+    return _BY_ID.get(lowered) or _PLURALS.get(lowered, lowered)
 
 
 def types_between(from_object: str, to_object: str) -> list[AssociationTypeInfo]:
-    """The HubSpot-defined types from one object type to another (names, singular or plural)."""
+    """The HubSpot-defined types from one object type to another (name, plural or type ID)."""
     first, second = _singular(from_object), _singular(to_object)
     return [t for t in ALL_ASSOCIATION_TYPES if t.from_object == first and t.to_object == second]

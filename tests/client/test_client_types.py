@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import attrs
 import pytest
 
 from codegen.association_types import TARGET, generate, render
@@ -17,6 +18,7 @@ from hubspot_associations._association_types import (
 from hubspot_associations._exceptions import ClientValidationError
 from hubspot_associations._labels import LabelPair, label_pair, validate_label_name
 from hubspot_associations._object_types import normalize_object_type, object_type_id
+from hubspot_associations._retry import RetryPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV_TEXT = (ROOT / "openapi" / "association-types.csv").read_text(encoding="utf-8")
@@ -48,6 +50,15 @@ def test_known_ids() -> None:
     assert AssociationType.CONTACT_TO_DEAL.type_id == 4
 
 
+def test_retry_policy_is_frozen() -> None:
+    """A RetryPolicy cannot be changed in place; with_max_retries makes a new one."""
+    policy = RetryPolicy()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        policy.max_retries = 1  # type: ignore[misc]
+    assert policy.with_max_retries(1).max_retries == 1
+    assert policy.max_retries == 4
+
+
 def test_type_ids_are_unique() -> None:
     """No two constants share a type ID, so an ID names one type."""
     ids = [t.type_id for t in ALL_ASSOCIATION_TYPES]
@@ -59,6 +70,7 @@ def test_types_between_pair() -> None:
     found = {(t.type_id, t.kind) for t in types_between("Contacts", "company")}
     assert found == {(279, "unlabeled"), (1, "primary")}
     assert {t.type_id for t in types_between("companies", "contacts")} == {280, 2}
+    assert {t.type_id for t in types_between("0-3", "0-1")} == {3}
     assert types_between("contact", "nothing") == []
 
 
