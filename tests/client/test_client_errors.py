@@ -165,3 +165,24 @@ def test_client_validation_error_is_value_error() -> None:
     error = ClientValidationError("limit must be 1..500")
     assert isinstance(error, ValueError)
     assert isinstance(error, HubSpotError)
+
+
+def test_token_not_in_logs_or_retry_hooks(caplog: pytest.LogCaptureFixture) -> None:
+    """Through retries to the final error, no log record, hook argument or error holds the token."""
+    from hubspot_associations._retry import RetryPolicy
+    from hubspot_associations._transport import RetryingTransport
+
+    answers = iter([httpx.Response(503), httpx.Response(401, json={"message": "bad token"})])
+    seen: list[str] = []
+    transport = RetryingTransport(
+        httpx.MockTransport(lambda _request: next(answers)),
+        policy=RetryPolicy(jitter=0.0),
+        sleep=lambda _s: None,
+        on_retry=lambda *args: seen.append(repr(args)),
+    )
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with caplog.at_level("DEBUG"), httpx.Client(transport=transport, headers=headers) as http:
+        error = error_from_response(http.get(URL))
+    assert isinstance(error, AuthenticationError)
+    texts = [*seen, caplog.text, str(error), repr(error), repr(transport)]
+    assert all(TOKEN not in text for text in texts)
