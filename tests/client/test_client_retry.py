@@ -323,3 +323,14 @@ async def test_async_daily_and_connection_error(clock: FakeClock) -> None:
         assert (await http.get(URL)).status_code == 429
         with pytest.raises(httpx.ConnectError, match="b"):
             await http.get(URL)
+
+
+def test_unread_streamed_429_body_is_read_for_its_policy(clock: FakeClock) -> None:
+    """A 429 arriving as an unread stream still has its policyName honoured (DAILY: no retry)."""
+    body = json.dumps({"message": "daily", "policyName": "DAILY"}).encode()
+    handler, seen = scripted(httpx.Response(429, stream=httpx.ByteStream(body)))
+    http, _ = client(handler, clock)
+    response = http.get(URL)
+    assert response.status_code == 429
+    assert len(seen) == 1
+    assert response.json()["policyName"] == "DAILY"
