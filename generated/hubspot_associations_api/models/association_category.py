@@ -1,5 +1,5 @@
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class AssociationCategory(StrEnum):
@@ -7,6 +7,9 @@ class AssociationCategory(StrEnum):
     INTEGRATOR_DEFINED = "INTEGRATOR_DEFINED"
     USER_DEFINED = "USER_DEFINED"
     WORK = "WORK"
+
+    # Filled in below the class: a plain dict look-up is much faster than Enum's call.
+    _lookup: ClassVar[dict[str, "AssociationCategory"]]
 
     @classmethod
     def _missing_(cls, value: object) -> "AssociationCategory | None":
@@ -22,14 +25,11 @@ class AssociationCategory(StrEnum):
 
     @classmethod
     def from_value(cls, value: Any) -> "AssociationCategory":
-        """The member for a JSON value; a dict look-up first, since Enum's call is slow."""
-        member = _MEMBERS.get(value)
-        return member if member is not None else cls(value)
+        """The member for a JSON value (unknown strings become pseudo-members)."""
+        return cls._lookup.get(value) or cls(value)
 
     def __str__(self) -> str:
         return str(self.value)
 
 
-_MEMBERS: dict[str, AssociationCategory] = {
-    member.value: member for member in AssociationCategory
-}
+AssociationCategory._lookup = {member.value: member for member in AssociationCategory}

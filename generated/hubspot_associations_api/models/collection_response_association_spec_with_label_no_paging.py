@@ -47,15 +47,13 @@ class CollectionResponseAssociationSpecWithLabelNoPaging:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = []
-            _results = src_dict["results"]
-            for results_item_data in _results:
-                results_item = AssociationSpecWithLabel.from_dict(results_item_data)
+            results = [
+                AssociationSpecWithLabel.from_dict(item) for item in src_dict["results"]
+            ]
 
-                results.append(results_item)
-
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             collection_response_association_spec_with_label_no_paging = cls(
-                results=results,
+                results,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

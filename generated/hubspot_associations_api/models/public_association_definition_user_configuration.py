@@ -82,7 +82,9 @@ class PublicAssociationDefinitionUserConfiguration:
         try:
             type_id = src_dict["typeId"]
 
-            category = AssociationCategory.from_value(src_dict["category"])
+            category = AssociationCategory._lookup.get(
+                src_dict["category"]
+            ) or AssociationCategory(src_dict["category"])
 
             label = src_dict.get("label", UNSET)
 
@@ -92,12 +94,13 @@ class PublicAssociationDefinitionUserConfiguration:
 
             max_to_object_ids = src_dict.get("maxToObjectIds", UNSET)
 
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             public_association_definition_user_configuration = cls(
-                type_id=type_id,
-                category=category,
-                label=label,
-                user_enforced_max_to_object_ids=user_enforced_max_to_object_ids,
-                max_to_object_ids=max_to_object_ids,
+                type_id,
+                category,
+                label,
+                user_enforced_max_to_object_ids,
+                max_to_object_ids,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

@@ -58,9 +58,10 @@ class PublicAssociationSpec:
 
             type_id = src_dict["typeId"]
 
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             public_association_spec = cls(
-                category=category,
-                type_id=type_id,
+                category,
+                type_id,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

