@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -97,5 +98,5 @@ class BatchInputPublicAssociationDefinitionConfigurationCreateRequest:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.public_association_definition_configuration_create_request import (
-    PublicAssociationDefinitionConfigurationCreateRequest,  # noqa: E402
+    PublicAssociationDefinitionConfigurationCreateRequest,
 )

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -93,5 +94,5 @@ class BatchInputPublicDefaultAssociationMultiPost:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.public_default_association_multi_post import (
-    PublicDefaultAssociationMultiPost,  # noqa: E402
+    PublicDefaultAssociationMultiPost,
 )

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -159,6 +160,6 @@ class BatchResponseLabelsBetweenObjectPair:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.batch_response_labels_between_object_pair_links import (
-    BatchResponseLabelsBetweenObjectPairLinks,  # noqa: E402
+    BatchResponseLabelsBetweenObjectPairLinks,
 )
-from ..models.labels_between_object_pair import LabelsBetweenObjectPair  # noqa: E402
+from ..models.labels_between_object_pair import LabelsBetweenObjectPair

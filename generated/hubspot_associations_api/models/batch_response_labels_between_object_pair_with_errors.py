@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -191,7 +192,7 @@ class BatchResponseLabelsBetweenObjectPairWithErrors:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.batch_response_labels_between_object_pair_with_errors_links import (
-    BatchResponseLabelsBetweenObjectPairWithErrorsLinks,  # noqa: E402
+    BatchResponseLabelsBetweenObjectPairWithErrorsLinks,
 )
-from ..models.labels_between_object_pair import LabelsBetweenObjectPair  # noqa: E402
-from ..models.standard_error import StandardError  # noqa: E402
+from ..models.labels_between_object_pair import LabelsBetweenObjectPair
+from ..models.standard_error import StandardError

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -201,9 +202,9 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithError
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.batch_response_public_association_definition_configuration_update_result_with_errors_links import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks,  # noqa: E402
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks,
 )
 from ..models.public_association_definition_configuration_update_result import (
-    PublicAssociationDefinitionConfigurationUpdateResult,  # noqa: E402
+    PublicAssociationDefinitionConfigurationUpdateResult,
 )
-from ..models.standard_error import StandardError  # noqa: E402
+from ..models.standard_error import StandardError

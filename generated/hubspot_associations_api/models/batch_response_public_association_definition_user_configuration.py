@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -168,8 +169,8 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.batch_response_public_association_definition_user_configuration_links import (
-    BatchResponsePublicAssociationDefinitionUserConfigurationLinks,  # noqa: E402
+    BatchResponsePublicAssociationDefinitionUserConfigurationLinks,
 )
 from ..models.public_association_definition_user_configuration import (
-    PublicAssociationDefinitionUserConfiguration,  # noqa: E402
+    PublicAssociationDefinitionUserConfiguration,
 )

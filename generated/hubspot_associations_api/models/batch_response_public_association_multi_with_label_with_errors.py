@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -192,7 +193,7 @@ class BatchResponsePublicAssociationMultiWithLabelWithErrors:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.batch_response_public_association_multi_with_label_with_errors_links import (
-    BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks,  # noqa: E402
+    BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks,
 )
-from ..models.public_association_multi_with_label import PublicAssociationMultiWithLabel  # noqa: E402
-from ..models.standard_error import StandardError  # noqa: E402
+from ..models.public_association_multi_with_label import PublicAssociationMultiWithLabel
+from ..models.standard_error import StandardError

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -187,7 +188,7 @@ class BatchResponsePublicDefaultAssociation:
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
 from ..models.batch_response_public_default_association_links import (
-    BatchResponsePublicDefaultAssociationLinks,  # noqa: E402
+    BatchResponsePublicDefaultAssociationLinks,
 )
-from ..models.public_default_association import PublicDefaultAssociation  # noqa: E402
-from ..models.standard_error import StandardError  # noqa: E402
+from ..models.public_default_association import PublicDefaultAssociation
+from ..models.standard_error import StandardError

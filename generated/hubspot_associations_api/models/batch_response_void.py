@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -184,5 +185,5 @@ class BatchResponseVoid:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.batch_response_void_links import BatchResponseVoidLinks  # noqa: E402
-from ..models.standard_error import StandardError  # noqa: E402
+from ..models.batch_response_void_links import BatchResponseVoidLinks
+from ..models.standard_error import StandardError

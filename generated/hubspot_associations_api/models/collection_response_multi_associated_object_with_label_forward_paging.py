@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -113,5 +114,5 @@ class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.forward_paging import ForwardPaging  # noqa: E402
-from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel  # noqa: E402
+from ..models.forward_paging import ForwardPaging
+from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel

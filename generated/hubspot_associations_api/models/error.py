@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -204,6 +205,6 @@ class Error:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.error_context import ErrorContext  # noqa: E402
-from ..models.error_detail import ErrorDetail  # noqa: E402
-from ..models.error_links import ErrorLinks  # noqa: E402
+from ..models.error_context import ErrorContext
+from ..models.error_detail import ErrorDetail
+from ..models.error_links import ErrorLinks

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -131,4 +132,4 @@ class ErrorDetail:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.error_detail_context import ErrorDetailContext  # noqa: E402
+from ..models.error_detail_context import ErrorDetailContext

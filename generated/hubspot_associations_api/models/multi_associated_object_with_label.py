@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -104,4 +105,4 @@ class MultiAssociatedObjectWithLabel:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.association_spec_with_label import AssociationSpecWithLabel  # noqa: E402
+from ..models.association_spec_with_label import AssociationSpecWithLabel

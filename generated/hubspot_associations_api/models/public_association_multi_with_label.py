@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -120,6 +121,6 @@ class PublicAssociationMultiWithLabel:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel  # noqa: E402
-from ..models.paging import Paging  # noqa: E402
-from ..models.public_object_id import PublicObjectId  # noqa: E402
+from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel
+from ..models.paging import Paging
+from ..models.public_object_id import PublicObjectId

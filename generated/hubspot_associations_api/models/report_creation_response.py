@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 import datetime
@@ -126,4 +127,4 @@ class ReportCreationResponse:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.epoch_time import EpochTime  # noqa: E402
+from ..models.epoch_time import EpochTime

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -178,6 +179,6 @@ class StandardError:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.error_detail import ErrorDetail  # noqa: E402
-from ..models.standard_error_context import StandardErrorContext  # noqa: E402
-from ..models.standard_error_links import StandardErrorLinks  # noqa: E402
+from ..models.error_detail import ErrorDetail
+from ..models.standard_error_context import StandardErrorContext
+from ..models.standard_error_links import StandardErrorLinks
