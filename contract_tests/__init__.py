@@ -1,0 +1,1 @@
+"""Contract tests: the curated spec, the generated client and a server, checked against each other."""
