@@ -45,6 +45,7 @@ from ._exceptions import (
     ServerError,
     UnexpectedResponseError,
     UnexpectedStatusError,
+    error_from_response,
 )
 from ._labels import CustomLabel, LabelPair, label_pair, validate_label_name
 from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
@@ -52,6 +53,7 @@ from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
 from ._settings import ClientSettings
 from ._sync_client import Basic, Batch, Bulk, HubSpotAssociations, Labels, Limits, Report
+from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._versions import API_VERSIONS, ApiVersion
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "AsyncLabels",
     "AsyncLimits",
     "AsyncReport",
+    "AsyncRetryingTransport",
     "AuthenticationError",
     "BadRequestError",
     "Basic",
@@ -99,10 +102,12 @@ __all__ = [
     "RateLimiter",
     "Report",
     "RetryPolicy",
+    "RetryingTransport",
     "ServerError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "__version__",
+    "error_from_response",
     "label_pair",
     "normalize_object_type",
     "object_type_id",

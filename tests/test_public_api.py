@@ -1,0 +1,56 @@
+"""The public API of hubspot_associations, pinned: removing or renaming a name is a breaking change."""
+
+from __future__ import annotations
+
+import inspect
+
+import hubspot_associations
+from hubspot_associations import AsyncHubSpotAssociations, HubSpotAssociations
+
+EXPECTED = {
+    "ALL_ASSOCIATION_TYPES", "API_VERSIONS", "OBJECT_TYPE_IDS", "APIConnectionError", "APIStatusError",
+    "APITimeoutError", "ApiVersion", "AssociationCategory", "AssociationSpec", "AssociationSpecWithLabel",
+    "AssociationType", "AssociationTypeInfo", "AsyncBasic", "AsyncBatch", "AsyncBulk",
+    "AsyncHubSpotAssociations", "AsyncLabels", "AsyncLimits", "AsyncReport", "AuthenticationError",
+    "BadRequestError", "Basic", "Batch", "Bulk", "BulkFailure", "BulkResult", "ClientSettings",
+    "ClientValidationError", "ConflictError", "CustomLabel", "HubSpotAssociations", "HubSpotError",
+    "LabelPair", "Labels", "LabelsBetweenObjectPair", "Limits", "MultiAssociatedObjectWithLabel",
+    "NotFoundError", "PermissionDeniedError", "PublicAssociationMultiWithLabel", "RateLimitError",
+    "RateLimiter", "Report", "RetryPolicy", "ServerError", "UnexpectedResponseError",
+    "UnexpectedStatusError", "__version__", "label_pair", "normalize_object_type", "object_type_id",
+    "types_between", "validate_label_name", "RetryingTransport", "AsyncRetryingTransport",
+    "error_from_response",
+}  # fmt: skip
+
+
+def test_all_is_exactly_the_pinned_names() -> None:
+    """__all__ lists exactly the pinned public names, sorted, and each one exists."""
+    assert set(hubspot_associations.__all__) == EXPECTED
+    for name in hubspot_associations.__all__:
+        assert hasattr(hubspot_associations, name), name
+
+
+def test_sync_and_async_clients_offer_the_same_methods() -> None:
+    """Every group of the sync client has the async client's methods with the same parameters."""
+    sync = HubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    asynchronous = AsyncHubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    for group in ("basic", "batch", "report", "labels", "limits", "bulk"):
+        mine = getattr(sync, group)
+        theirs = getattr(asynchronous, group)
+        names = {n for n in dir(theirs) if not n.startswith("_")}
+        assert names == {n for n in dir(mine) if not n.startswith("_")}, group
+        for name in names:
+            assert (
+                inspect.signature(getattr(mine, name)).parameters.keys()
+                == inspect.signature(getattr(theirs, name)).parameters.keys()
+            )
+    sync.close()
+
+
+def test_generated_package_stays_reachable() -> None:
+    """client.raw is the generated client, usable with any generated operation."""
+    from hubspot_associations_api import AuthenticatedClient
+
+    client = HubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    assert isinstance(client.raw, AuthenticatedClient)
+    client.close()
