@@ -21,7 +21,10 @@ import httpx
 
 PAIRS = int(os.environ.get("BENCH_PAIRS", "100000"))
 BATCH = 100
-RATE = (100, 1.0)
+# HubSpot's 100 requests per 10 s, scaled down; BENCH_RATE=100/2 suits a busy 2-core machine,
+# where one emulator process cannot serve 100 batches a second (see the capacity row).
+_rate = os.environ.get("BENCH_RATE", "100/1").split("/")
+RATE = (int(_rate[0]), float(_rate[1]))
 LATENCY_MS = 20
 TOKEN = "emulator-token"
 
@@ -33,9 +36,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def emulator(*extra: str) -> Iterator[str]:
+def emulator(*extra: str, limited: bool = True) -> Iterator[str]:
     """Start the emulator command on a free loopback port; yield its URL; stop it."""
     port = _free_port()
+    limit = ["--rate-limit", f"{RATE[0]}/{RATE[1]:g}"] if limited else []
     command = [
         sys.executable,
         "-m",
@@ -45,8 +49,7 @@ def emulator(*extra: str) -> Iterator[str]:
         "127.0.0.1",
         "--port",
         str(port),
-        "--rate-limit",
-        f"{RATE[0]}/{RATE[1]:g}",
+        *limit,
         "--latency-ms",
         str(LATENCY_MS),
         *extra,
@@ -73,17 +76,18 @@ def _pairs(offset: int = 0) -> list[tuple[str, str]]:
     return [(str(10_000_000 + offset + i), str(20_000_000 + (i % 1000))) for i in range(PAIRS)]
 
 
-def ours(url: str, *, offset: int = 0) -> dict[str, object]:
+def ours(
+    url: str, *, offset: int = 0, rate: tuple[int, float] | None = RATE, count: int = PAIRS
+) -> dict[str, object]:
     """This package's async bulk helper within the rate limit."""
     import asyncio
 
-    from hubspot_associations import AsyncHubSpotAssociations
+    from hubspot_associations import AsyncHubSpotAssociations, BulkResult
 
-    pairs = _pairs(offset)
-    rate_limited = 0
+    pairs = _pairs(offset)[:count]
 
-    async def job() -> object:
-        async with AsyncHubSpotAssociations(TOKEN, base_url=url, rate_limit=RATE) as client:
+    async def job() -> BulkResult[tuple[str, str]]:
+        async with AsyncHubSpotAssociations(TOKEN, base_url=url, rate_limit=rate) as client:
             return await client.bulk.associate_default(
                 "contact", "company", pairs, batch_size=BATCH, concurrency=8
             )
@@ -91,18 +95,15 @@ def ours(url: str, *, offset: int = 0) -> dict[str, object]:
     start = time.perf_counter()
     result = asyncio.run(job())
     seconds = time.perf_counter() - start
-    done = {tuple(p) for p in result.succeeded}  # type: ignore[attr-defined]
-    failed = result.failed  # type: ignore[attr-defined]
-    rate_limited = sum(1 for f in failed if f.status_code == 429)
-    accounted = len(result.succeeded) + len(failed)  # type: ignore[attr-defined]
+    accounted = len(result.succeeded) + len(result.failed)
     return {
-        "inputs_per_s": PAIRS / seconds,
-        "ceiling_share": (PAIRS / seconds) / (BATCH * RATE[0] / RATE[1]),
+        "inputs_per_s": len(pairs) / seconds,
+        "ceiling_share": (len(pairs) / seconds) / (BATCH * RATE[0] / RATE[1]),
         "seconds": seconds,
-        "succeeded": len(done),
-        "failed": len(failed),
-        "rate_limited_to_caller": rate_limited,
-        "lost": PAIRS - accounted,
+        "succeeded": len(set(result.succeeded)),
+        "failed": len(result.failed),
+        "rate_limited_to_caller": sum(1 for f in result.failed if f.status_code == 429),
+        "lost": len(set(pairs) - set(result.succeeded) - {f.input for f in result.failed}),
         "duplicated": accounted - len(set(pairs)),
     }
 
@@ -146,6 +147,9 @@ def official(url: str) -> dict[str, object]:
 def run() -> list[dict[str, object]]:
     """Rows for the README table."""
     rows: list[dict[str, object]] = []
+    with emulator(limited=False) as url:
+        capacity = ours(url, rate=None, count=min(PAIRS, 20_000), offset=3_000_000)
+        rows.append({"name": "emulator capacity, no rate limit (for scale)", **capacity})
     with emulator() as url:
         rows.append({"name": f"bulk {PAIRS:,} pairs: hubspot-associations", **ours(url)})
         rows.append({"name": f"bulk {PAIRS:,} pairs: hubspot-api-client loop", **official(url)})
