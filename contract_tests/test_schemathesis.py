@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import schemathesis
+from hubspot_associations_emulator import EmulatorConfig, create_app
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from contract_tests import coverage, target
 from contract_tests.strategies import SPEC_PATH
-from hubspot_associations_emulator import EmulatorConfig, create_app
 
 EMULATOR_TOKEN = EmulatorConfig().token
+
+
+FIXED_OBJECT_TYPES = {
+    "fromObjectType": "contacts",
+    "objectType": "contact",
+    "toObjectType": "companies",
+}
 
 
 def contract_config(token: str) -> SchemathesisConfig:
@@ -29,7 +35,7 @@ def contract_config(token: str) -> SchemathesisConfig:
             "headers": {"Authorization": f"Bearer {token}"},
             # Object types are free strings in the spec, but only names HubSpot knows get past the
             # first check; fixing them lets the generated IDs, bodies and cursors reach the logic.
-            "parameters": {"fromObjectType": "contacts", "objectType": "contact", "toObjectType": "companies"},
+            "parameters": dict(FIXED_OBJECT_TYPES),
             "generation": {
                 "mode": "all",
                 "max-examples": target.examples(),
@@ -77,3 +83,44 @@ def call_validate_and_record(case: Any, **kwargs: Any) -> None:
 def test_emulator_conforms_to_the_spec(case: Any) -> None:
     """Every operation against the in-process emulator passes every schemathesis check."""
     call_validate_and_record(case)
+
+
+class EmulatorWorkflow(emulator_schema.as_state_machine()):  # type: ignore[misc]
+    """Stateful sequences along the links overlay (labels, limits, paging) against the emulator."""
+
+    def before_call(self, case: Any) -> None:
+        """Use object types the emulator knows (as the parametrized test does through its config)."""
+        if case.path_parameters:
+            for name, value in FIXED_OBJECT_TYPES.items():
+                if name in case.path_parameters:
+                    case.path_parameters[name] = value
+
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
+        """Record the status for the coverage table, then run every check."""
+        operation_id = case.operation.definition.raw["operationId"]
+        coverage.record("schemathesis", operation_id, response.status_code)
+        excluded = [negative_data_rejection] if operation_id in KNOWN_DISAGREEMENTS else []
+        case.validate_response(
+            response,
+            additional_checks=additional_checks,
+            excluded_checks=excluded,
+            transport_kwargs=kwargs or None,
+            recorder=self.recorder,
+        )
+
+
+def test_stateful_sequences_conform() -> None:
+    """Linked sequences (label lifecycle, limit lifecycle, paging) pass every check against the emulator."""
+    from hypothesis import settings
+
+    EmulatorWorkflow.run(
+        settings=settings(
+            max_examples=max(5, target.examples() // 2),
+            stateful_step_count=8,
+            derandomize=True,
+            database=None,
+            deadline=None,
+        )
+    )
