@@ -247,6 +247,20 @@ class Backend:
         self.prepare_pair(from_type, to_type)
         unlabeled = self.unlabeled(from_type, to_type)
         out: BatchOutcome[DefaultAssociation] = BatchOutcome()
+        if not self.limits and not self.config.strict_records:
+            # Nothing can refuse an input: write every pair (both directions) in one statement.
+            rows = [
+                (unlabeled.from_type, f, unlabeled.to_type, t, unlabeled.type_id) for f, t in pairs
+            ]
+            if unlabeled.inverse_id is not None:
+                inverse_id = unlabeled.inverse_id
+                rows += [
+                    (unlabeled.to_type, t, unlabeled.from_type, f, inverse_id) for f, t in pairs
+                ]
+            with self.store.transaction():
+                self.store.insert_many(rows)
+            out.results = [DefaultAssociation(f, t, unlabeled.type_id) for f, t in pairs]
+            return out
         with self.store.transaction():
             for from_id, to_id in pairs:
                 try:
