@@ -1,0 +1,391 @@
+"""The generated client against the emulator over real HTTP: all 19 operations, sync and async."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from hubspot_associations_api import AuthenticatedClient
+from hubspot_associations_api.api.basic import (
+    associate_default,
+    associate_with_labels,
+    list_associations,
+    remove_associations,
+)
+from hubspot_associations_api.api.batch import (
+    batch_associate_default,
+    batch_create_associations,
+    batch_read_associations,
+    batch_remove_associations,
+    batch_remove_labels,
+)
+from hubspot_associations_api.api.labels import (
+    create_label,
+    delete_label,
+    list_labels,
+    update_label,
+)
+from hubspot_associations_api.api.limits import (
+    create_limits,
+    list_all_limits,
+    list_limits,
+    purge_limits,
+    update_limits,
+)
+from hubspot_associations_api.api.report import request_high_usage_report
+from hubspot_associations_api.models import (
+    AssociationCategory,
+    AssociationSpec,
+    BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+    BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+    BatchInputPublicAssociationMultiArchive,
+    BatchInputPublicAssociationMultiPost,
+    BatchInputPublicAssociationSpec,
+    BatchInputPublicDefaultAssociationMultiPost,
+    BatchInputPublicFetchAssociationsBatchRequest,
+    BatchResponseLabelsBetweenObjectPair,
+    BatchResponseLabelsBetweenObjectPairWithErrors,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
+    BatchResponsePublicAssociationDefinitionUserConfiguration,
+    BatchResponsePublicAssociationMultiWithLabel,
+    BatchResponsePublicAssociationMultiWithLabelWithErrors,
+    BatchResponsePublicDefaultAssociation,
+    BatchStatus,
+    CollectionResponseAssociationSpecWithLabelNoPaging,
+    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
+    Error,
+    LabelsBetweenObjectPair,
+    PublicAssociationDefinitionConfigurationCreateRequest,
+    PublicAssociationDefinitionConfigurationUpdateRequest,
+    PublicAssociationDefinitionCreateRequest,
+    PublicAssociationDefinitionUpdateRequest,
+    PublicAssociationMultiArchive,
+    PublicAssociationMultiPost,
+    PublicAssociationSpec,
+    PublicDefaultAssociationMultiPost,
+    PublicFetchAssociationsBatchRequest,
+    PublicObjectId,
+    ReportCreationResponse,
+)
+from hubspot_associations_api.types import UNSET, Unset
+from hubspot_associations_emulator import RunningEmulator, serve_in_thread
+
+from contract_tests import coverage
+
+pytestmark = pytest.mark.anyio
+
+MODES = ["sync", "async"]
+HUBSPOT = AssociationCategory.HUBSPOT_DEFINED
+CONTACT_TO_COMPANY_UNLABELED, CONTACT_TO_COMPANY_PRIMARY = 279, 1
+DEAL_TO_CONTACT = 3
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    """One emulator on 127.0.0.1 for the module; each test resets it."""
+    with serve_in_thread() as running:
+        yield running
+
+
+@pytest.fixture
+async def client(emulator: RunningEmulator) -> AsyncIterator[AuthenticatedClient]:
+    """A generated client pointed at a freshly reset emulator."""
+    async with httpx.AsyncClient() as control:
+        (await control.post(f"{emulator.base_url}/_emulator/reset")).raise_for_status()
+    api = AuthenticatedClient(base_url=emulator.base_url, token=emulator.token)
+    yield api
+    api.get_httpx_client().close()
+    await api.get_async_httpx_client().aclose()
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """Whether the test drives the sync or the async function of each operation."""
+    return str(request.param)
+
+
+async def call(mode: str, module: ModuleType, *args: Any, **kwargs: Any) -> Any:
+    """Call one operation through its sync_detailed or asyncio_detailed function; note the status."""
+    if mode == "sync":
+        response = module.sync_detailed(*args, **kwargs)
+    else:
+        response = await module.asyncio_detailed(*args, **kwargs)
+    coverage.record("client e2e", module.__name__.rsplit(".", 1)[-1], int(response.status_code))
+    return response
+
+
+def seed(emulator: RunningEmulator, body: dict[str, Any]) -> None:
+    """Add state through the emulator's control API."""
+    httpx.post(f"{emulator.base_url}/_emulator/seed", json=body).raise_for_status()
+
+
+def pair(
+    from_id: str, to_id: str, *types: tuple[AssociationCategory, int]
+) -> PublicAssociationMultiPost:
+    """A batch input associating two records with the given types."""
+    return PublicAssociationMultiPost(
+        from_=PublicObjectId(id=from_id),
+        to=PublicObjectId(id=to_id),
+        types=[AssociationSpec(association_category=c, association_type_id=t) for c, t in types],
+    )
+
+
+async def test_associate_default_and_list(mode: str, client: AuthenticatedClient) -> None:
+    """associate_default answers the forward unlabeled spec; list_associations then shows the record."""
+    created = await call(mode, associate_default, "contact", "1", "company", "10", client=client)
+    assert created.status_code == 200
+    assert isinstance(created.parsed, BatchResponsePublicDefaultAssociation)
+    assert created.parsed.status == BatchStatus.COMPLETE
+    (result,) = created.parsed.results
+    assert (result.from_.id, result.to.id) == ("1", "10")
+    assert result.association_spec.association_type_id == CONTACT_TO_COMPANY_UNLABELED
+    page = await call(mode, list_associations, "contact", "1", "company", client=client)
+    assert page.status_code == 200
+    assert isinstance(page.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert [item.to_object_id for item in page.parsed.results] == ["10"]
+    assert isinstance(page.parsed.paging, Unset)
+
+
+async def test_associate_with_labels_and_remove(mode: str, client: AuthenticatedClient) -> None:
+    """A labelled PUT answers the labels between the pair; remove_associations deletes them all."""
+    labelled = await call(
+        mode, associate_with_labels, "contact", "1", "company", "10", client=client,
+        body=[AssociationSpec(association_category=HUBSPOT, association_type_id=CONTACT_TO_COMPANY_PRIMARY)],
+    )  # fmt: skip
+    assert labelled.status_code == 201
+    assert isinstance(labelled.parsed, LabelsBetweenObjectPair)
+    assert (labelled.parsed.from_object_id, labelled.parsed.to_object_id) == ("1", "10")
+    assert "Primary" in labelled.parsed.labels
+    removed = await call(mode, remove_associations, "contact", "1", "company", "10", client=client)
+    assert removed.status_code == 204
+    assert removed.parsed is None
+    page = await call(mode, list_associations, "contact", "1", "company", client=client)
+    assert isinstance(page.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert page.parsed.results == []
+
+
+async def test_paged_reads_follow_after_to_the_end(
+    mode: str, client: AuthenticatedClient, emulator: RunningEmulator
+) -> None:
+    """list_associations pages follow paging.next.after until a page comes without paging."""
+    seed(
+        emulator,
+        {
+            "bulk": [
+                {
+                    "fromObjectType": "company",
+                    "fromObjectId": "10",
+                    "toObjectType": "contact",
+                    "firstToObjectId": 1,
+                    "count": 1203,
+                }
+            ]
+        },
+    )
+    seen: list[str] = []
+    after: str | Unset = UNSET
+    for _ in range(10):
+        page = await call(
+            mode,
+            list_associations,
+            "company",
+            "10",
+            "contact",
+            client=client,
+            after=after,
+            limit=500,
+        )
+        assert isinstance(
+            page.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging
+        )
+        seen.extend(item.to_object_id for item in page.parsed.results)
+        if isinstance(page.parsed.paging, Unset) or isinstance(page.parsed.paging.next_, Unset):
+            break
+        after = page.parsed.paging.next_.after
+    assert len(seen) == len(set(seen)) == 1203
+
+
+async def test_batch_associate_create_read_and_remove(
+    mode: str, client: AuthenticatedClient
+) -> None:
+    """The batch calls answer their documented models: 200, 201, 207 with errors, 204."""
+    default = await call(
+        mode, batch_associate_default, "contact", "company", client=client,
+        body=BatchInputPublicDefaultAssociationMultiPost(inputs=[PublicDefaultAssociationMultiPost(from_=PublicObjectId(id="1"), to=PublicObjectId(id="10"))]),
+    )  # fmt: skip
+    assert default.status_code == 200
+    assert isinstance(default.parsed, BatchResponsePublicDefaultAssociation)
+    assert default.parsed.results[0].to.id == "10"
+    created = await call(
+        mode, batch_create_associations, "contact", "company", client=client,
+        body=BatchInputPublicAssociationMultiPost(inputs=[pair("2", "11", (HUBSPOT, CONTACT_TO_COMPANY_PRIMARY))]),
+    )  # fmt: skip
+    assert created.status_code == 201
+    assert isinstance(created.parsed, BatchResponseLabelsBetweenObjectPair)
+    assert created.parsed.results[0].labels == ["Primary"]
+    partial = await call(
+        mode, batch_create_associations, "contact", "company", client=client,
+        body=BatchInputPublicAssociationMultiPost(inputs=[pair("3", "12", (HUBSPOT, CONTACT_TO_COMPANY_UNLABELED)), pair("3", "13", (HUBSPOT, 999_999))]),
+    )  # fmt: skip
+    assert partial.status_code == 207
+    assert isinstance(partial.parsed, BatchResponseLabelsBetweenObjectPairWithErrors)
+    assert partial.parsed.num_errors == 1
+    read = await call(
+        mode, batch_read_associations, "contact", "company", client=client,
+        body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[PublicFetchAssociationsBatchRequest(id="1")]),
+    )  # fmt: skip
+    assert read.status_code == 200
+    assert isinstance(read.parsed, BatchResponsePublicAssociationMultiWithLabel)
+    assert read.parsed.results[0].to[0].to_object_id == "10"
+    missing = await call(
+        mode, batch_read_associations, "contact", "company", client=client,
+        body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[PublicFetchAssociationsBatchRequest(id="1"), PublicFetchAssociationsBatchRequest(id="99")]),
+    )  # fmt: skip
+    assert missing.status_code == 207
+    assert isinstance(missing.parsed, BatchResponsePublicAssociationMultiWithLabelWithErrors)
+    assert not isinstance(missing.parsed.errors, Unset)
+    assert missing.parsed.errors[0].sub_category == "crm.associations.NO_ASSOCIATIONS_FOUND"
+    archived = await call(
+        mode, batch_remove_associations, "contact", "company", client=client,
+        body=BatchInputPublicAssociationMultiArchive(inputs=[PublicAssociationMultiArchive(from_=PublicObjectId(id="1"), to=[PublicObjectId(id="10")])]),
+    )  # fmt: skip
+    assert archived.status_code == 204
+    assert archived.parsed is None
+
+
+async def test_label_lifecycle(mode: str, client: AuthenticatedClient) -> None:
+    """Create a label, associate two records with it, read it back (single and batch), remove it, delete it."""
+    made = await call(
+        mode, create_label, "contact", "company", client=client,
+        body=PublicAssociationDefinitionCreateRequest(name="billing_contact", label="Billing contact", inverse_label="Billed company"),
+    )  # fmt: skip
+    assert made.status_code == 200
+    assert isinstance(made.parsed, CollectionResponseAssociationSpecWithLabelNoPaging)
+    forward = next(spec for spec in made.parsed.results if spec.label == "Billing contact")
+    assert forward.category == AssociationCategory.USER_DEFINED
+    label = (AssociationCategory.USER_DEFINED, forward.type_id)
+    renamed = await call(
+        mode, update_label, "contact", "company", client=client,
+        body=PublicAssociationDefinitionUpdateRequest(association_type_id=forward.type_id, label="Invoice contact"),
+    )  # fmt: skip
+    assert renamed.status_code == 204
+    listed = await call(mode, list_labels, "contact", "company", client=client)
+    assert isinstance(listed.parsed, CollectionResponseAssociationSpecWithLabelNoPaging)
+    by_id = {spec.type_id: spec for spec in listed.parsed.results}
+    assert by_id[forward.type_id].label == "Invoice contact"
+    assert by_id[CONTACT_TO_COMPANY_UNLABELED].label is None
+    labelled = await call(
+        mode, associate_with_labels, "contact", "5", "company", "50", client=client,
+        body=[AssociationSpec(association_category=label[0], association_type_id=label[1])],
+    )  # fmt: skip
+    assert isinstance(labelled.parsed, LabelsBetweenObjectPair)
+    assert labelled.parsed.labels == ["Invoice contact"]
+    single = await call(mode, list_associations, "contact", "5", "company", client=client)
+    assert isinstance(single.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert {t.type_id for t in single.parsed.results[0].association_types} == {
+        CONTACT_TO_COMPANY_UNLABELED,
+        forward.type_id,
+    }
+    batch = await call(
+        mode, batch_read_associations, "contact", "company", client=client,
+        body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[PublicFetchAssociationsBatchRequest(id="5")]),
+    )  # fmt: skip
+    assert isinstance(batch.parsed, BatchResponsePublicAssociationMultiWithLabel)
+    assert forward.type_id in {t.type_id for t in batch.parsed.results[0].to[0].association_types}
+    unlabelled = await call(
+        mode, batch_remove_labels, "contact", "company", client=client,
+        body=BatchInputPublicAssociationMultiPost(inputs=[pair("5", "50", label)]),
+    )  # fmt: skip
+    assert unlabelled.status_code == 204
+    after = await call(mode, list_associations, "contact", "5", "company", client=client)
+    assert isinstance(after.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert [t.type_id for t in after.parsed.results[0].association_types] == [
+        CONTACT_TO_COMPANY_UNLABELED
+    ]
+    deleted = await call(mode, delete_label, "contact", "company", forward.type_id, client=client)
+    assert deleted.status_code == 204
+    listed = await call(mode, list_labels, "contact", "company", client=client)
+    assert isinstance(listed.parsed, CollectionResponseAssociationSpecWithLabelNoPaging)
+    assert forward.type_id not in {spec.type_id for spec in listed.parsed.results}
+
+
+async def test_limit_lifecycle(mode: str, client: AuthenticatedClient) -> None:
+    """Set a limit, read it, change it, exceed it, purge it: each answer is its documented model."""
+    limit = PublicAssociationDefinitionConfigurationCreateRequest(
+        category=HUBSPOT, type_id=DEAL_TO_CONTACT, max_to_object_ids=2
+    )
+    made = await call(
+        mode,
+        create_limits,
+        "deal",
+        "contact",
+        client=client,
+        body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=[limit]),
+    )
+    assert made.status_code == 201
+    assert isinstance(made.parsed, BatchResponsePublicAssociationDefinitionUserConfiguration)
+    assert made.parsed.results[0].user_enforced_max_to_object_ids == 2
+    for module, args in ((list_limits, ("deal", "contact")), (list_all_limits, ())):
+        listed = await call(mode, module, *args, client=client)
+        assert isinstance(
+            listed.parsed, CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging
+        )
+        assert [(c.type_id, c.user_enforced_max_to_object_ids) for c in listed.parsed.results] == [
+            (DEAL_TO_CONTACT, 2)
+        ]
+    changed = await call(
+        mode, update_limits, "deal", "contact", client=client,
+        body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=[PublicAssociationDefinitionConfigurationUpdateRequest(category=HUBSPOT, type_id=DEAL_TO_CONTACT, max_to_object_ids=1)]),
+    )  # fmt: skip
+    assert changed.status_code == 200
+    assert isinstance(
+        changed.parsed, BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
+    )
+    assert changed.parsed.results[0].user_enforced_max_to_object_ids == 1
+    first = await call(mode, associate_default, "deal", "1", "contact", "1", client=client)
+    assert first.status_code == 200
+    over = await call(
+        mode, associate_with_labels, "deal", "1", "contact", "2", client=client,
+        body=[AssociationSpec(association_category=HUBSPOT, association_type_id=DEAL_TO_CONTACT)],
+    )  # fmt: skip
+    assert over.status_code == 400
+    assert isinstance(over.parsed, Error)
+    assert over.parsed.category == "VALIDATION_ERROR"
+    purged = await call(
+        mode, purge_limits, "deal", "contact", client=client,
+        body=BatchInputPublicAssociationSpec(inputs=[PublicAssociationSpec(category="HUBSPOT_DEFINED", type_id=DEAL_TO_CONTACT)]),
+    )  # fmt: skip
+    assert purged.status_code == 204
+    again = await call(
+        mode, associate_with_labels, "deal", "1", "contact", "2", client=client,
+        body=[AssociationSpec(association_category=HUBSPOT, association_type_id=DEAL_TO_CONTACT)],
+    )  # fmt: skip
+    assert again.status_code == 201
+
+
+async def test_high_usage_report(mode: str, client: AuthenticatedClient) -> None:
+    """request_high_usage_report answers who gets the report and when it was queued."""
+    report = await call(mode, request_high_usage_report, 12345, client=client)
+    assert report.status_code == 200
+    assert isinstance(report.parsed, ReportCreationResponse)
+    assert report.parsed.user_id == 12345
+    assert "@" in report.parsed.user_email
+
+
+async def test_errors_parse_into_the_error_model(
+    mode: str, client: AuthenticatedClient, emulator: RunningEmulator
+) -> None:
+    """An unknown object type (400) and a bad token (401) come back as typed Error models."""
+    unknown = await call(mode, list_labels, "not_a_type", "company", client=client)
+    assert unknown.status_code == 400
+    assert isinstance(unknown.parsed, Error)
+    assert "not_a_type" in str(unknown.parsed.message)
+    stranger = AuthenticatedClient(base_url=emulator.base_url, token="wrong-token")
+    denied = await call(mode, list_all_limits, client=stranger)
+    assert denied.status_code == 401
+    assert isinstance(denied.parsed, Error)
+    assert denied.parsed.category == "INVALID_AUTHENTICATION"
