@@ -20,11 +20,10 @@ __all__ = ["DEFAULT_SEED", "HOW_TO_GO_LIVE", "Target", "examples", "seed", "sele
 DEFAULT_SEED = 20260323
 
 HOW_TO_GO_LIVE = (
-    "live HubSpot target not configured: set HUBSPOT_ACCESS_TOKEN to a private-app token of a "
-    "sandbox portal (scopes crm.objects.*.read, plus .write for writes) and run "
-    "`make contract-live` (or HUBSPOT_CONTRACT_TARGET=live pytest contract_tests -m live); "
-    "HUBSPOT_BASE_URL points at another server, HUBSPOT_CONTRACT_ALLOW_WRITES=1 also runs the "
-    "writes, on records the suite creates and deletes"
+    "live target not configured (the default target, the embedded emulator, needs nothing): "
+    "set HUBSPOT_ACCESS_TOKEN to a sandbox portal's private-app token and run `make contract-live`; "
+    "HUBSPOT_BASE_URL selects another server, HUBSPOT_CONTRACT_ALLOW_WRITES=1 also creates and "
+    "deletes one test label"
 )
 
 
