@@ -7,7 +7,7 @@ the two clients always offer the same methods with the same checks.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import ModuleType, TracebackType
 from typing import Any, cast
 
@@ -546,6 +546,7 @@ class AsyncBulk:
     Each call returns a :class:`BulkResult` that lists every input exactly once, as succeeded or
     failed with HubSpot's reason; nothing raises half-way. A chunk answered 400 is split in halves
     and sent again until the bad inputs are isolated. Re-running ``result.failed_inputs()`` is safe.
+    ``on_chunk(done, failed)`` sees each chunk's inputs as soon as its answer is in.
     """
 
     def __init__(self, batch: AsyncBatch) -> None:
@@ -563,25 +564,12 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type."""
-        items = _checked_pairs(pairs)
 
-        async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
-            try:
-                answer = await self._batch.associate_default(
-                    from_object_type, to_object_type, chunk
-                )
-            except HubSpotError as error:
-                return outcome_of_error(chunk, error)
-            done = {(r.from_.id, r.to.id) for r in answer.results}
-            return split_by_results(chunk, done, _same, answer.errors)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return await self._batch.associate_default(from_object_type, to_object_type, chunk)
 
-        return await run_async(
-            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
-            send,
-            total=len(items),
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
+        return await self._pair_job(
+            pairs, call, _default_done, batch_size, concurrency, progress, on_chunk
         )
 
     async def create(
@@ -597,24 +585,13 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels)."""
-        items = _checked_pairs(pairs)
         specs = to_specs(types)
 
-        async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
-            try:
-                answer = await self._batch.create(from_object_type, to_object_type, chunk, specs)
-            except HubSpotError as error:
-                return outcome_of_error(chunk, error)
-            done = {(r.from_object_id, r.to_object_id) for r in answer.results}
-            return split_by_results(chunk, done, _same, getattr(answer, "errors", None))
+        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return await self._batch.create(from_object_type, to_object_type, chunk, specs)
 
-        return await run_async(
-            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
-            send,
-            total=len(items),
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
+        return await self._pair_job(
+            pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
         )
 
     async def archive(
@@ -629,23 +606,11 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair."""
-        items = _checked_pairs(pairs)
 
-        async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
-            try:
-                await self._batch.archive(from_object_type, to_object_type, chunk)
-            except HubSpotError as error:
-                return outcome_of_error(chunk, error)
-            return ChunkOutcome(succeeded=chunk)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return await self._batch.archive(from_object_type, to_object_type, chunk)
 
-        return await run_async(
-            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
-            send,
-            total=len(items),
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        return await self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
     async def archive_labels(
         self,
@@ -660,24 +625,12 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair."""
-        items = _checked_pairs(pairs)
         specs = to_specs(types)
 
-        async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
-            try:
-                await self._batch.archive_labels(from_object_type, to_object_type, chunk, specs)
-            except HubSpotError as error:
-                return outcome_of_error(chunk, error)
-            return ChunkOutcome(succeeded=chunk)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return await self._batch.archive_labels(from_object_type, to_object_type, chunk, specs)
 
-        return await run_async(
-            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
-            send,
-            total=len(items),
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        return await self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
     async def read(
         self,
@@ -716,6 +669,46 @@ class AsyncBulk:
             progress=progress,
             on_chunk=on_chunk,
         )
+
+    async def _pair_job(
+        self,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        call: Callable[[builtins.list[tuple[str, str]]], Any],
+        done_of: Callable[[Any], set[tuple[str, str]]] | None,
+        batch_size: int,
+        concurrency: int,
+        progress: Progress | None,
+        on_chunk: OnChunk | None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Run ``call`` over chunks of pairs; ``done_of`` reads the done pairs from an answer
+        (None: an answer without error means the whole chunk is done)."""
+        items = _checked_pairs(pairs)
+
+        async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
+            try:
+                answer = await call(chunk)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            if done_of is None:
+                return ChunkOutcome(succeeded=chunk)
+            return split_by_results(chunk, done_of(answer), _same, getattr(answer, "errors", None))
+
+        return await run_async(
+            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+
+def _default_done(answer: Any) -> set[tuple[str, str]]:
+    return {(r.from_.id, r.to.id) for r in answer.results}
+
+
+def _labels_done(answer: Any) -> set[tuple[str, str]]:
+    return {(r.from_object_id, r.to_object_id) for r in answer.results}
 
 
 class AsyncHubSpotAssociations:
