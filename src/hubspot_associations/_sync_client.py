@@ -474,20 +474,13 @@ class Limits:
         | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
     ):
         """Set limits: (association type, largest number of records) pairs."""
-        inputs = [
-            PublicAssociationDefinitionConfigurationCreateRequest(
-                category=spec.association_category,
-                type_id=spec.association_type_id,
-                max_to_object_ids=n,
-            )
-            for spec, n in _limit_inputs(limits)
-        ]
-        require_items(inputs, what="limits.create")
-        result = self._core.call(
+        result = self._send(
             create_limits,
-            object_type(from_object_type),
-            object_type(to_object_type),
-            body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=inputs),
+            PublicAssociationDefinitionConfigurationCreateRequest,
+            BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+            from_object_type,
+            to_object_type,
+            limits,
         )
         return cast(
             BatchResponsePublicAssociationDefinitionUserConfiguration
@@ -502,25 +495,44 @@ class Limits:
         | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
     ):
         """Change limits set before: (association type, new largest number) pairs."""
+        result = self._send(
+            update_limits,
+            PublicAssociationDefinitionConfigurationUpdateRequest,
+            BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+            from_object_type,
+            to_object_type,
+            limits,
+        )
+        return cast(
+            BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
+            | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+            result,
+        )
+
+    def _send(
+        self,
+        operation: ModuleType,
+        request_type: Callable[..., Any],
+        batch_type: Callable[..., Any],
+        from_object_type: str,
+        to_object_type: str,
+        limits: Iterable[tuple[TypeLike, int]],
+    ) -> Any:
+        """Create and update take the same inputs in differently named models."""
         inputs = [
-            PublicAssociationDefinitionConfigurationUpdateRequest(
+            request_type(
                 category=spec.association_category,
                 type_id=spec.association_type_id,
                 max_to_object_ids=n,
             )
             for spec, n in _limit_inputs(limits)
         ]
-        require_items(inputs, what="limits.update")
-        result = self._core.call(
-            update_limits,
+        require_items(inputs, what=f"limits.{operation.__name__.rsplit('.', 1)[-1]}")
+        return self._core.call(
+            operation,
             object_type(from_object_type),
             object_type(to_object_type),
-            body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=inputs),
-        )
-        return cast(
-            BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-            | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
-            result,
+            body=batch_type(inputs=inputs),
         )
 
     def purge(self, from_object_type: str, to_object_type: str, types: Iterable[TypeLike]) -> None:
