@@ -13,11 +13,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.config import SchemathesisConfig
-
-from contract_tests import coverage, target
-from contract_tests.strategies import SPEC_PATH
-from contract_tests.test_schemathesis import FIXED_OBJECT_TYPES, contract_config
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.api.labels import (
     create_label,
@@ -33,6 +28,11 @@ from hubspot_associations_api.models import (
     PublicAssociationDefinitionCreateRequest,
     PublicAssociationDefinitionUpdateRequest,
 )
+from schemathesis.config import SchemathesisConfig
+
+from contract_tests import coverage, target
+from contract_tests.strategies import SPEC_PATH
+from contract_tests.test_schemathesis import FIXED_OBJECT_TYPES, contract_config
 
 pytestmark = pytest.mark.live
 

@@ -7,8 +7,10 @@ request as a curl command: keep it in CI output.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import httpx
 import schemathesis
 from hubspot_associations_emulator import EmulatorConfig, create_app
 from schemathesis.config import SchemathesisConfig
@@ -86,8 +88,19 @@ def test_emulator_conforms_to_the_spec(case: Any) -> None:
     call_validate_and_record(case)
 
 
+async def reset_emulator(app: Any) -> None:
+    """Empty the in-process emulator through its control API."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as control:
+        (await control.post("/_emulator/reset")).raise_for_status()
+
+
 class EmulatorWorkflow(emulator_schema.as_state_machine()):  # type: ignore[misc]
     """Stateful sequences along the links overlay (labels, limits, paging) against the emulator."""
+
+    def setup(self) -> None:
+        """Start each scenario from an empty emulator (the parametrized run fills the label slots)."""
+        asyncio.run(reset_emulator(emulator_schema.app))
 
     def before_call(self, case: Any) -> None:
         """Use object types the emulator knows (as the parametrized test does through its config)."""
