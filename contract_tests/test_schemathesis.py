@@ -60,6 +60,7 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "create_limits": "emulator answers 207 (per-input error), not 400, for a typeId past int32",
     "update_limits": "emulator answers 207 (per-input error), not 400, for a typeId past int32",
     "purge_limits": "emulator answers 204 for a typeId past int32 (spec: int32)",
+    "batch_create_associations": "emulator answers 207 (per-input error), not 400, for an associationTypeId outside int32 (found with HUBSPOT_CONTRACT_EXAMPLES=100)",
     "create_label": 'emulator accepts "inverseLabel": null (spec: a string, not nullable)',
 }
 
