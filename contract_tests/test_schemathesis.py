@@ -56,13 +56,7 @@ def contract_config(token: str) -> SchemathesisConfig:
 # Disagreements between the emulator and the curated spec that schemathesis found, reported to
 # the emulator's owner and not yet settled. Only the one check they trip is off, only for these
 # operations, and the summary prints them, so they cannot be forgotten. Remove a line when fixed.
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "create_limits": "emulator answers 207 (per-input error), not 400, for a typeId past int32",
-    "update_limits": "emulator answers 207 (per-input error), not 400, for a typeId past int32",
-    "purge_limits": "emulator answers 204 for a typeId past int32 (spec: int32)",
-    "batch_create_associations": "emulator answers 207 (per-input error), not 400, for an associationTypeId outside int32 (found with HUBSPOT_CONTRACT_EXAMPLES=100)",
-    "create_label": 'emulator accepts "inverseLabel": null (spec: a string, not nullable)',
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 
 if target.selected().kind == "emulator":
     coverage.NOTES.extend(

@@ -65,15 +65,23 @@ def array(value: Any, where: str) -> list[Any]:
     return value
 
 
-def integer(value: Any, where: str) -> int:
-    """A JSON integer (or a string of digits), or 400 naming the field."""
+def integer(value: Any, where: str, *, int32: bool = True) -> int:
+    """A 32-bit JSON integer (or a string of digits), or 400 naming the field.
+
+    Every integer field of these bodies is an int32 in HubSpot's schemas (typeIds, limits): a
+    larger number is malformed input for the whole request, not one failed input.
+    """
     if isinstance(value, bool):
         raise errors.validation(f"Invalid input JSON: {where} must be an integer")
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise errors.validation(f"Invalid input JSON: {where} must be an integer")
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value)
+    else:
+        raise errors.validation(f"Invalid input JSON: {where} must be an integer")
+    if int32 and not -MAX_INT32 - 1 <= number <= MAX_INT32:
+        raise errors.validation(f"Invalid input JSON: {where} must be a 32-bit integer")
+    return number
 
 
 def text(value: Any, where: str) -> str:
@@ -168,7 +176,7 @@ def _fast_posts(items: list[Any]) -> list[tuple[int, int, list[Spec]]]:
         found = []
         for t in types:
             name, number = t["associationCategory"], t["associationTypeId"]
-            if name not in CATEGORIES or number.__class__ is not int:
+            if name not in CATEGORIES or number.__class__ is not int or abs(number) > MAX_INT32:
                 raise _Slow
             found.append((name, number))
         out.append((_fast_id(item["from"]["id"]), _fast_id(item["to"]["id"]), found))
@@ -261,7 +269,8 @@ def limit_inputs(body: Any) -> list[tuple[str, int, int]]:
     for i, item in enumerate(inputs(body)):
         where = f"inputs[{i}]"
         o = obj(item, where)
-        max_to = integer(field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds")
+        # Range-checked just below, with a message that gives the allowed range.
+        max_to = integer(field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds", int32=False)
         if not 1 <= max_to <= MAX_INT32:
             raise errors.validation(
                 f"Invalid input JSON: {where}.maxToObjectIds must be between 1 and {MAX_INT32}"

@@ -271,8 +271,10 @@ class Handlers:
         body = parsing.obj(await self._body(request), "body")
         name = parsing.text(parsing.field(body, "name", ""), "name")
         label = parsing.text(parsing.field(body, "label", ""), "label")
-        inverse = body.get("inverseLabel")
-        inverse = None if inverse is None else parsing.text(inverse, "inverseLabel")
+        # Absent means a single label; present it must be a string (null is not in the schema).
+        inverse = (
+            parsing.text(body["inverseLabel"], "inverseLabel") if "inverseLabel" in body else None
+        )
         made = self.backend.create_label(from_type, to_type, name, label, inverse)
         return json_response({"results": [views.spec_with_label(t) for t in made]})
 
@@ -282,8 +284,10 @@ class Handlers:
         body = parsing.obj(await self._body(request), "body")
         type_id = parsing.integer(parsing.field(body, "associationTypeId", ""), "associationTypeId")
         label = parsing.text(parsing.field(body, "label", ""), "label")
-        inverse = body.get("inverseLabel")
-        inverse = None if inverse is None else parsing.text(inverse, "inverseLabel")
+        # Absent means a single label; present it must be a string (null is not in the schema).
+        inverse = (
+            parsing.text(body["inverseLabel"], "inverseLabel") if "inverseLabel" in body else None
+        )
         self.backend.update_label(from_type, to_type, type_id, label, inverse)
         return Response(status_code=204)
 
