@@ -45,6 +45,7 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        margin: float | None = None,
     ) -> None:
         if max_requests < 1 or per_seconds <= 0:
             raise ClientValidationError(
@@ -53,6 +54,10 @@ class RateLimiter:
             )
         self.max_requests = max_requests
         self.per_seconds = per_seconds
+        # Requests reach HubSpot a little later and less evenly than they leave: without a margin
+        # a full-speed job lands N+1 requests in some server window, and each 429 then stalls the
+        # whole job for a window. 5 % (at most 0.25 s) keeps throughput above 95 % of the limit.
+        self.margin = min(0.05 * per_seconds, 0.25) if margin is None else margin
         self._clock = clock
         self._sleep = sleep
         self._async_sleep = async_sleep
@@ -75,7 +80,7 @@ class RateLimiter:
             start = max(now, self._floor)
             if len(self._starts) == self.max_requests:
                 # The start max_requests back must leave the window before this one enters it.
-                start = max(start, self._starts[0] + self.per_seconds)
+                start = max(start, self._starts[0] + self.per_seconds + self.margin)
             self._starts.append(start)
             return start - now
 

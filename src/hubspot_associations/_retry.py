@@ -77,6 +77,12 @@ class RetryPolicy:
         if policy == "DAILY":
             return None  # the daily quota resets at midnight: retrying only spends error budget
         hinted = hinted_delay(response)
+        if policy == "TEN_SECONDLY_ROLLING" and "retry-after" not in response.headers:
+            # A rolling window frees a slot as soon as its oldest request ages out, usually long
+            # before a whole window has passed: waiting the full interval would stall a bulk job
+            # for 10 s per 429. Back off exponentially instead, never longer than one window.
+            window = hinted or _POLICY_WINDOWS[policy]
+            return min(delay, window)
         if hinted is None and policy is not None:
             hinted = _POLICY_WINDOWS.get(policy)
         if response.status_code == 423:

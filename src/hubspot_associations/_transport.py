@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from ._rate_limit import RateLimiter
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, policy_name
 
 __all__ = ["RETRYABLE_ERRORS", "AsyncRetryingTransport", "OnRetry", "RetryingTransport"]
 
@@ -121,7 +121,7 @@ class RetryingTransport(httpx.BaseTransport):
             response.read()
             response.close()
             if response.status_code == 429 and self.limiter is not None:
-                self.limiter.pause(delay)
+                self.limiter.pause(_shared_pause(response, delay, self.limiter))
             self._before_retry(attempts.retries, delay, response, None)
 
     def _before_retry(
@@ -186,7 +186,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             await response.aread()
             await response.aclose()
             if response.status_code == 429 and self.limiter is not None:
-                self.limiter.pause(delay)
+                self.limiter.pause(_shared_pause(response, delay, self.limiter))
             await self._before_retry(attempts.retries, delay, response, None)
 
     async def _before_retry(
@@ -200,3 +200,15 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the wrapped transport."""
         await self.inner.aclose()
+
+
+def _shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -> float:
+    """How long every request of the client holds back after this 429.
+
+    For HubSpot's rolling ten-second window our own limiter already spaces requests, so a 429
+    means a few arrived bunched: holding every request for the retry's whole backoff would cost far
+    more than it saves. One slot's worth of the limit is enough. Other 429s hold back fully.
+    """
+    if policy_name(response) == "TEN_SECONDLY_ROLLING":
+        return min(delay, limiter.per_seconds / limiter.max_requests)
+    return delay

@@ -30,7 +30,9 @@ def max_in_window(starts: list[float], seconds: float) -> int:
 
 
 def limiter(clock: FakeClock, n: int = 10, seconds: float = 1.0) -> RateLimiter:
-    return RateLimiter(n, seconds, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep)
+    return RateLimiter(
+        n, seconds, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, margin=0.0
+    )
 
 
 def test_tiers() -> None:
@@ -140,3 +142,13 @@ async def test_sync_and_async_share_the_limiter(clock: FakeClock) -> None:
 def test_repr_names_the_limit() -> None:
     """The repr shows the limit."""
     assert repr(RateLimiter(100, 10)) == "RateLimiter(100, 10)"
+
+
+def test_default_margin_spaces_windows_slightly_wider(clock: FakeClock) -> None:
+    """By default the window is 5 % wider (0.25 s at most), so late arrivals never make N+1."""
+    lim = RateLimiter(10, 1.0, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep)
+    assert lim.margin == pytest.approx(0.05)
+    assert RateLimiter(100, 10.0).margin == pytest.approx(0.25)
+    waits = [lim.reserve() for _ in range(11)]
+    assert waits[:10] == [0.0] * 10
+    assert waits[10] == pytest.approx(1.05)

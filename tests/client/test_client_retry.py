@@ -128,23 +128,36 @@ def test_retry_after_in_the_past_or_garbage_falls_back_to_backoff() -> None:
 
 
 def test_rate_limit_headers_with_nothing_left_wait_for_interval(clock: FakeClock) -> None:
-    """Remaining 0 with an interval header waits that interval."""
+    """A 429 naming no rolling policy, with Remaining 0 and an interval, waits that interval."""
     headers = {
         "X-HubSpot-RateLimit-Remaining": "0",
         "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
     }
-    handler, _ = scripted(rate_limited("TEN_SECONDLY_ROLLING", **headers), httpx.Response(200))
+    handler, _ = scripted(httpx.Response(429, headers=headers), httpx.Response(200))
     http, _ = client(handler, clock)
     assert http.get(URL).status_code == 200
     assert clock.sleeps == [10.0]
 
 
-def test_ten_secondly_without_headers_waits_a_window(clock: FakeClock) -> None:
-    """TEN_SECONDLY_ROLLING with no headers waits one 10-second window."""
+def test_rolling_window_429_backs_off_instead_of_waiting_a_window(clock: FakeClock) -> None:
+    """TEN_SECONDLY_ROLLING with Remaining 0: exponential backoff, capped at the window."""
+    headers = {
+        "X-HubSpot-RateLimit-Remaining": "0",
+        "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
+    }
+    answers = [rate_limited("TEN_SECONDLY_ROLLING", **headers) for _ in range(4)]
+    handler, _ = scripted(*answers, httpx.Response(200))
+    http, _ = client(handler, clock)
+    assert http.get(URL).status_code == 200
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0]
+
+
+def test_ten_secondly_without_headers_backs_off(clock: FakeClock) -> None:
+    """TEN_SECONDLY_ROLLING with no headers backs off (a rolling window frees slots early)."""
     handler, _ = scripted(rate_limited("TEN_SECONDLY_ROLLING"), httpx.Response(200))
     http, _ = client(handler, clock)
     http.get(URL)
-    assert clock.sleeps == [10.0]
+    assert clock.sleeps == [0.5]
 
 
 def test_secondly_waits_one_second(clock: FakeClock) -> None:
@@ -334,3 +347,14 @@ def test_unread_streamed_429_body_is_read_for_its_policy(clock: FakeClock) -> No
     assert response.status_code == 429
     assert len(seen) == 1
     assert response.json()["policyName"] == "DAILY"
+
+
+def test_rolling_429_holds_other_requests_for_one_slot_only() -> None:
+    """A rolling-window 429 holds the shared limiter for one slot; other 429s for the full wait."""
+    from hubspot_associations._rate_limit import RateLimiter
+    from hubspot_associations._transport import _shared_pause
+
+    limiter = RateLimiter(100, 10.0)
+    assert _shared_pause(rate_limited("TEN_SECONDLY_ROLLING"), 0.5, limiter) == pytest.approx(0.1)
+    assert _shared_pause(rate_limited("SECONDLY"), 1.0, limiter) == 1.0
+    assert _shared_pause(httpx.Response(429), 2.0, limiter) == 2.0
