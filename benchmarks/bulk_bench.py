@@ -35,10 +35,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def emulator(*extra: str, limited: bool = True) -> Iterator[str]:
+def emulator(*extra: str) -> Iterator[str]:
     """Start the emulator command on a free loopback port; yield its URL; stop it."""
     port = _free_port()
-    limit = ["--rate-limit", f"{RATE[0]}/{RATE[1]:g}"] if limited else []
+    limit = ["--rate-limit", f"{RATE[0]}/{RATE[1]:g}"]
     command = [
         sys.executable,
         "-m",

@@ -14,7 +14,7 @@ import asyncio
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -210,7 +210,7 @@ def run_sync(
     tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
     queue: deque[list[InputT]] = deque(chunks)
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        running: set[Any] = set()
+        running: set[Future[ChunkOutcome[InputT]]] = set()
         while queue or running:
             while queue and len(running) < concurrency:
                 chunk = queue.popleft()
@@ -220,19 +220,12 @@ def run_sync(
                 running.add(pool.submit(send, chunk))
             if not running:
                 continue
-            finished = next(iter(_wait_first(running)))
-            running.discard(finished)
-            outcome = finished.result()
-            queue.extendleft(reversed(outcome.split))
-            tally.add(outcome)
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome = future.result()
+                queue.extendleft(reversed(outcome.split))
+                tally.add(outcome)
     return tally.result
-
-
-def _wait_first(futures: set[Any]) -> set[Any]:
-    from concurrent.futures import FIRST_COMPLETED, wait
-
-    done, _ = wait(futures, return_when=FIRST_COMPLETED)
-    return done
 
 
 async def run_async(

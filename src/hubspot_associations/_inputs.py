@@ -61,14 +61,9 @@ def object_id(value: IdLike, *, what: str = "record ID") -> str:
     return text
 
 
-def object_type(value: str, *, what: str = "object type") -> str:
-    """An object type by name (contact, contacts) or ID (0-1, 2-123), as the path wants it."""
-    try:
-        return normalize_object_type(value)
-    except ClientValidationError:
-        raise
-    except (TypeError, ValueError) as exc:
-        raise ClientValidationError(f"{what}: {exc}") from exc
+# An object type by name (contact, contacts) or ID (0-1, 2-123), as the path wants it; bad
+# values already raise ClientValidationError there.
+object_type = normalize_object_type
 
 
 def to_spec(value: TypeLike) -> AssociationSpec:
