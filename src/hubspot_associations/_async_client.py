@@ -576,6 +576,7 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type."""
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
         async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
             return await self._batch.associate_default(from_object_type, to_object_type, chunk)
@@ -597,6 +598,7 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels)."""
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
 
         async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
@@ -618,6 +620,7 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair."""
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
         async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
             return await self._batch.archive(from_object_type, to_object_type, chunk)
@@ -637,6 +640,7 @@ class AsyncBulk:
         on_chunk: OnChunk | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair."""
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
 
         async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
@@ -660,6 +664,7 @@ class AsyncBulk:
         A record with nothing associated succeeds with an empty list (HubSpot reports it as a
         NO_ASSOCIATIONS_FOUND error in a 207, which is an answer, not a failure).
         """
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         items = [object_id(value) for value in ids]
 
         async def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
@@ -835,6 +840,11 @@ def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[Any, int
             )
         checked.append((to_spec(kind), maximum))
     return checked
+
+
+def _pair_types(from_object_type: str, to_object_type: str) -> tuple[str, str]:
+    """Both object types checked before a bulk job sends anything (not once per chunk)."""
+    return object_type(from_object_type), object_type(to_object_type)
 
 
 def _same(pair: tuple[str, str]) -> tuple[str, str]:

@@ -22,9 +22,11 @@ from hubspot_associations_api.models import MultiAssociatedObjectWithLabel
 from hubspot_associations_api.types import Unset
 
 from ._exceptions import (
+    APIConnectionError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ClientValidationError,
     HubSpotError,
     PermissionDeniedError,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "ChunkOutcome",
     "OnChunk",
     "Progress",
+    "check_concurrency",
     "run_async",
     "run_sync",
 ]
@@ -51,6 +54,8 @@ class BulkFailure(Generic[InputT]):
     reason: str
     category: str | None = None
     status_code: int | None = None
+    # False: never sent, because the job stopped first (a retry or --resume sends it).
+    sent: bool = True
 
 
 @dataclass
@@ -62,6 +67,8 @@ class BulkResult(Generic[InputT]):
     # Only for reads: the associations found for each record ID (empty when none).
     associations: dict[str, list[MultiAssociatedObjectWithLabel]] = field(default_factory=dict)
     requests: int = 0
+    # The error that stopped the job (authentication, permission, no connection), if one did.
+    stopped: HubSpotError | None = None
 
     @property
     def total(self) -> int:
@@ -89,6 +96,22 @@ class ChunkOutcome(Generic[InputT]):
     stop: HubSpotError | None = None
 
 
+MAX_CONCURRENCY = 64
+
+
+def check_concurrency(concurrency: int) -> None:
+    """Refuse a concurrency that cannot run (0 used to spin a core forever)."""
+    if (
+        isinstance(concurrency, bool)
+        or not isinstance(concurrency, int)
+        or not 1 <= concurrency <= MAX_CONCURRENCY
+    ):
+        raise ClientValidationError(
+            f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, got {concurrency!r}; "
+            "the rate limit, not concurrency, sets the pace (4 to 8 is plenty)"
+        )
+
+
 def chunked(items: Sequence[InputT], size: int) -> list[list[InputT]]:
     """Consecutive chunks of at most ``size`` items."""
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
@@ -100,13 +123,16 @@ def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[I
     A 400 for a chunk of several inputs is usually one bad input (an unknown record, a wrong
     typeId): split the chunk in halves and send them again, so only the bad inputs fail. An
     authentication or permission error stops the whole job: every later request would fail too.
+    So does a connection error: the transport has already retried it, and sending the rest of a
+    large job into an unreachable server would only take hours to fail the same way.
     """
     if isinstance(error, BadRequestError) and len(chunk) > 1:
         middle = len(chunk) // 2
         return ChunkOutcome(split=[chunk[:middle], chunk[middle:]])
     reason, category, status = _describe(error)
     failed = [BulkFailure(item, reason, category, status) for item in chunk]
-    stop = error if isinstance(error, AuthenticationError | PermissionDeniedError) else None
+    stops = AuthenticationError | PermissionDeniedError | APIConnectionError
+    stop = error if isinstance(error, stops) else None
     return ChunkOutcome(failed=failed, stop=stop)
 
 
@@ -179,6 +205,7 @@ class _Tally(Generic[InputT]):
             self.result.associations.update(outcome.associations)
             if outcome.stop is not None and self.stop is None:
                 self.stop = outcome.stop
+                self.result.stopped = outcome.stop
             done = self.result.total
             if self.on_chunk is not None and (outcome.succeeded or outcome.failed):
                 self.on_chunk(outcome.succeeded, outcome.failed)
@@ -191,7 +218,10 @@ class _Tally(Generic[InputT]):
         reason, category, status = _describe(self.stop)
         self.add(
             ChunkOutcome(
-                failed=[BulkFailure(i, f"not sent: {reason}", category, status) for i in chunk]
+                failed=[
+                    BulkFailure(i, f"not sent: {reason}", category, status, sent=False)
+                    for i in chunk
+                ]
             )
         )
         self.result.requests -= 1
@@ -207,6 +237,7 @@ def run_sync(
     on_chunk: OnChunk | None = None,
 ) -> BulkResult[InputT]:
     """Run chunks on a thread pool; split chunks go back in the queue."""
+    check_concurrency(concurrency)
     tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
     queue: deque[list[InputT]] = deque(chunks)
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
@@ -238,6 +269,7 @@ async def run_async(
     on_chunk: OnChunk | None = None,
 ) -> BulkResult[InputT]:
     """Run chunks as asyncio tasks, at most ``concurrency`` at a time."""
+    check_concurrency(concurrency)
     tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
     queue: deque[list[InputT]] = deque(chunks)
     running: set[asyncio.Task[ChunkOutcome[InputT]]] = set()

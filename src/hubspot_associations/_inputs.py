@@ -17,6 +17,7 @@ from hubspot_associations_api.models import (
 )
 
 from ._exceptions import ClientValidationError
+from ._ids import InvalidId, canonical_id, describe_value
 from ._object_types import normalize_object_type
 
 __all__ = [
@@ -48,17 +49,18 @@ TypeLike: TypeAlias = AssociationSpec | _HasTypeId | tuple[str, int]
 
 
 def object_id(value: IdLike, *, what: str = "record ID") -> str:
-    """A record ID as HubSpot's digit string; ints (also past 32 bits) are welcome."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    """A record ID in its canonical form (see ``_ids``); ints (also past 32 bits) are welcome."""
+    if not isinstance(value, str | int):
         raise ClientValidationError(
-            f"{what} must be a positive integer or a string of digits, got {value!r}"
+            f"{what} must be a positive integer or a string of digits, got {describe_value(value)}"
         )
-    text = str(value).strip()
-    if not text.isdigit() or int(text) <= 0:
+    try:
+        return canonical_id(value)
+    except InvalidId as exc:
         raise ClientValidationError(
-            f"{what} must be a positive integer or a string of digits, got {value!r}"
-        )
-    return text
+            f"{what} {describe_value(value)} {exc}: pass a positive integer below 2^63 "
+            "or a string of ASCII digits"
+        ) from None
 
 
 # An object type by name (contact, contacts) or ID (0-1, 2-123), as the path wants it; bad

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from typing import ClassVar, Final, TypeAlias
@@ -65,13 +66,16 @@ class ClientSettings:
                 f"no access token: pass access_token=... or set {TOKEN_ENV} "
                 "(a private-app or OAuth token with the crm.objects.*.read/write scopes)"
             )
+        _check_token(token.strip())
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
             if max_retries < 0:
                 raise ClientValidationError(f"max_retries must be 0 or more, got {max_retries}")
             policy = policy.with_max_retries(max_retries)
         return cls(
-            base_url=(base_url or os.environ.get(BASE_URL_ENV) or cls.DEFAULT_BASE_URL).rstrip("/"),
+            base_url=_check_base_url(
+                base_url or os.environ.get(BASE_URL_ENV) or cls.DEFAULT_BASE_URL
+            ),
             api_version=check_version(api_version),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             retry_policy=policy,
@@ -108,13 +112,57 @@ class ClientSettings:
         return f"base_url={self.base_url!r}, api_version={self.api_version!r}"
 
 
+def _check_token(token: str) -> None:
+    """Refuse a token that cannot travel in a header, without ever showing it."""
+    # A CR, LF or NUL would split or truncate the Authorization header (and used to be echoed
+    # into errors and results files); non-ASCII cannot be encoded in a header at all.
+    bad = [c for c in token if not 0x21 <= ord(c) <= 0x7E]
+    if bad:
+        kinds = sorted({_char_kind(c) for c in bad})
+        raise ClientValidationError(
+            f"the access token contains {', '.join(kinds)}, which a token never holds: copy it "
+            "again from HubSpot (private app > Auth), without quotes or line breaks; "
+            "the token is not shown here"
+        )
+
+
+def _char_kind(char: str) -> str:
+    names = {"\r": "a carriage return", "\n": "a line break", "\x00": "a NUL byte"}
+    if char in names:
+        return names[char]
+    if char.isspace():
+        return "a space"
+    return "a non-ASCII character" if ord(char) > 0x7E else "a control character"
+
+
+def _check_base_url(value: str) -> str:
+    """An http(s) address with a host, or a ClientValidationError naming what to pass."""
+    try:
+        url = httpx.URL(value.strip())
+    except (httpx.InvalidURL, TypeError, ValueError):
+        url = None
+    if url is None or url.scheme not in {"http", "https"} or not url.host:
+        raise ClientValidationError(
+            f"base_url {value!r} is not an http(s) address such as https://api.hubapi.com "
+            "or http://127.0.0.1:8080 (the emulator)"
+        )
+    return value.strip().rstrip("/")
+
+
 def _limiter(rate_limit: RateLimitLike) -> RateLimiter | None:
     if rate_limit is None or isinstance(rate_limit, RateLimiter):
         return rate_limit
     requests, seconds = rate_limit
-    if requests < 1 or seconds <= 0:
+    if (
+        isinstance(requests, bool)
+        or not isinstance(requests, int)
+        or not isinstance(seconds, int | float)
+        or requests < 1
+        or not math.isfinite(seconds)
+        or seconds <= 0
+    ):
         raise ClientValidationError(
-            f"rate_limit must be (requests >= 1, seconds > 0), got {rate_limit!r}; "
+            f"rate_limit must be (requests >= 1, finite seconds > 0), got {rate_limit!r}; "
             "HubSpot's tiers are (100, 10), (190, 10) and (250, 10)"
         )
     return RateLimiter(requests, seconds)

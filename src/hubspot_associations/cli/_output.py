@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -42,10 +40,14 @@ class _RateColumn(TextColumn):
 class Output:
     """Prints results for people (rich tables) or programs (--json)."""
 
-    def __init__(self, *, json_mode: bool = False) -> None:
+    def __init__(
+        self, *, json_mode: bool = False, quiet: bool = False, verbose: bool = False
+    ) -> None:
         self.json_mode = json_mode
-        self.console = Console()
-        self.errors = Console(stderr=True)
+        self.quiet = quiet
+        self.verbose = verbose
+        self.console = _console(sys.stdout)
+        self.errors = _console(sys.stderr, stderr=True)
 
     def error(self, text: str) -> None:
         """A message on stderr, unwrapped so that file:line references stay whole."""
@@ -53,6 +55,8 @@ class Output:
 
     def message(self, text: str) -> None:
         """A one-line confirmation."""
+        if self.quiet:
+            return
         if self.json_mode:
             print(json.dumps({"message": text}))
         else:
@@ -112,32 +116,38 @@ class Output:
         command: str,
         from_type: str,
         to_type: str,
-        todo: Sequence[Any],
-        types: Sequence[Any],
+        first: Iterator[Sequence[Any]],
+        inputs: int,
         skipped: int,
         batch_size: int,
+        identity: Any,
     ) -> None:
         """What a bulk run would send, without sending it."""
-        requests = -(-len(todo) // max(1, batch_size))
+        requests = -(-inputs // max(1, batch_size))
+        shown = next(first, [])
         plan = {
             "command": command,
             "from": from_type,
             "to": to_type,
-            "inputs": len(todo),
+            "inputs": inputs,
             "skipped_as_done": skipped,
             "requests": requests,
-            "types": [str(t) for t in types],
-            "first": [{"line": r.line, "from": r.from_id, "to": r.to_id} for r in todo[:5]],
+            "types": [list(t) for t in identity.types],
+            "label": identity.label,
+            "first": [{"line": r.line, "from": r.from_id, "to": r.to_id} for r in shown],
+            "job": identity.to_json(),
         }
         if self.json_mode:
             print(json.dumps(plan))
             return
+        if self.quiet:
+            return
         self.console.print(
-            f"dry run: {command} {len(todo)} pair(s) {from_type} → {to_type} in {requests} "
+            f"dry run: {command} {inputs} pair(s) {from_type} → {to_type} in {requests} "
             f"request(s); {skipped} already done; nothing sent.",
             markup=False,
         )
-        for row in todo[:5]:
+        for row in shown:
             self.console.print(f"  line {row.line}: {row.from_id} → {row.to_id}", markup=False)
 
     @contextlib.contextmanager
@@ -145,7 +155,9 @@ class Output:
         self, total: int, mode: str, *, already: int = 0
     ) -> Iterator[Callable[[int, int], None]]:
         """A progress bar with rate and ETA on stderr (on a terminal, or with --progress always)."""
-        show = mode == "always" or (mode == "auto" and sys.stderr.isatty() and not self.json_mode)
+        show = mode == "always" or (
+            mode == "auto" and sys.stderr.isatty() and not self.json_mode and not self.quiet
+        )
         if not show:
             yield lambda done, total_: None
             return
@@ -165,58 +177,60 @@ class Output:
         with bar:
             yield lambda done, total_: bar.update(task, completed=done)
 
-    def summary(self, total: int, skipped: int, result: Any, results_path: Path) -> None:
+    def summary(self, total: int, skipped: int, tally: Any, results_path: Path) -> None:
         """The end of a bulk run: counts, and where every input's result is."""
         data = {
             "inputs": total,
             "skipped_as_done": skipped,
-            "done": len(result.succeeded),
-            "failed": len(result.failed),
-            "requests": result.requests,
+            "done": tally.done,
+            "failed": tally.failed,
+            "not_sent": tally.not_sent,
+            "requests": tally.requests,
             "results_file": str(results_path),
+            "stopped_by": None if tally.stopped is None else str(tally.stopped),
         }
         if self.json_mode:
             print(json.dumps(data))
             return
+        if self.quiet:
+            return
+        not_sent = f", {tally.not_sent} not sent" if tally.not_sent else ""
         self.console.print(
-            f"{data['done']} done, {data['failed']} failed, {skipped} skipped (done before); "
+            f"{tally.done} done, {tally.failed} failed{not_sent}, {skipped} skipped (done before); "
             f"every input is listed in {results_path}",
             markup=False,
         )
-        for failure in result.failed[:10]:
+        if tally.stopped is not None:
+            self.error(
+                f"the job stopped: {tally.stopped}. Fix that, then run the same command with "
+                "--resume to send what is left."
+            )
+        for failure in tally.shown:
             self.console.print(
                 f"  failed {failure.input[0]} → {failure.input[1]}: {failure.reason}", markup=False
             )
 
-    def export(self, result: Any, out: Path | None) -> None:
-        """Associations read in bulk, as CSV (default) or JSONL."""
-        rows = [
-            {
-                "from_id": record,
-                "to_id": item.to_object_id,
-                "type_ids": " ".join(str(t.type_id) for t in item.association_types),
-                "labels": "|".join(
-                    t.label for t in item.association_types if isinstance(t.label, str)
-                ),
-            }
-            for record, items in result.associations.items()
-            for item in items
-        ]
-        if out is not None and out.suffix.lower() in {".jsonl", ".ndjson"}:
-            text = "".join(json.dumps(r) + "\n" for r in rows)
-        else:
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, ["from_id", "to_id", "type_ids", "labels"])
-            writer.writeheader()
-            writer.writerows(rows)
-            text = buffer.getvalue()
-        if out is None:
-            sys.stdout.write(text)
-        else:
-            out.write_text(text, encoding="utf-8")
-            self.errors.print(
-                f"{len(rows)} association(s) of {len(result.associations)} record(s) in {out}",
-                markup=False,
-            )
-        for failure in result.failed:
-            self.errors.print(f"failed {failure.input}: {failure.reason}", markup=False)
+    def progress_note(self, rows: int) -> None:
+        """How far a long export has got (with -v)."""
+        if self.verbose and not self.json_mode:
+            self.error(f"… {rows} association(s) written")
+
+    def export_summary(
+        self, rows: int, records: int, failed: list[tuple[str, str]], out: str | None
+    ) -> None:
+        """The end of an export, on stderr (stdout may be the export itself)."""
+        where = "stdout" if out in (None, "-") else out
+        if not self.quiet:
+            self.error(f"{rows} association(s) of {records} record(s) written to {where}")
+        shown = failed if self.verbose else failed[:10]
+        for record, reason in shown:
+            self.error(f"failed {record}: {reason}")
+        if len(failed) > len(shown):
+            self.error(f"… and {len(failed) - len(shown)} more failed records (-v lists all)")
+
+
+def _console(stream: Any, *, stderr: bool = False) -> Console:
+    """A console that wraps only on a terminal: piped output keeps each line whole."""
+    if stream.isatty():
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=10_000, soft_wrap=True)

@@ -1,0 +1,173 @@
+"""export: the associations of many records, written as each page arrives.
+
+Nothing holds the whole export: records are read a batch (1,000 records) at a time, each
+record's pages followed to the end, and every row written out before the next page is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any, Final
+
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    BadRequestError,
+    HubSpotError,
+    PermissionDeniedError,
+)
+from .._object_types import normalize_object_type
+from .._sync_client import HubSpotAssociations
+from ._client import make_client
+from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
+from ._input_files import SHOWN_PROBLEMS, InputFileError, Problem, open_input, scan_ids
+from ._output import Output
+from ._pair_index import PairIndex
+
+__all__ = ["run_export"]
+
+BATCH: Final = 1_000
+COLUMNS: Final = ("from_id", "to_id", "type_ids", "labels")
+# Errors after which every later request would fail the same way.
+_STOPS: Final = (AuthenticationError, PermissionDeniedError, APIConnectionError)
+
+
+class _Rows:
+    """Writes rows as CSV or JSONL to a file or stdout."""
+
+    def __init__(self, handle: IO[str], jsonl: bool) -> None:
+        self.handle = handle
+        self.jsonl = jsonl
+        self.count = 0
+        self._csv = None if jsonl else csv.writer(handle, lineterminator="\n")
+        if self._csv is not None:
+            self._csv.writerow(COLUMNS)
+
+    def write(self, record: str, items: list[Any]) -> None:
+        for item in items:
+            types = item.association_types
+            values = (
+                record,
+                item.to_object_id,
+                " ".join(str(t.type_id) for t in types),
+                "|".join(t.label for t in types if isinstance(t.label, str)),
+            )
+            if self._csv is not None:
+                self._csv.writerow(values)
+            else:
+                self.handle.write(json.dumps(dict(zip(COLUMNS, values, strict=True))) + "\n")
+        self.count += len(items)
+
+
+def run_export(args: argparse.Namespace, out: Output) -> int:
+    """Read every record's associations and write them out; returns the exit code."""
+    from_type, to_type = normalize_object_type(args.from_type), normalize_object_type(args.to_type)
+    source = open_input(args.ids_file, fmt="csv")
+    index = PairIndex()
+    try:
+        problems: list[Problem] = []
+        count = index.load(scan_ids(source), problems, SHOWN_PROBLEMS)
+        duplicates, repeated = index.duplicates(SHOWN_PROBLEMS, as_ids=True)
+        if count + repeated:
+            merged = sorted([*problems, *duplicates], key=lambda p: p.line)
+            raise InputFileError(source.name, [(p.line, p.text) for p in merged], count + repeated)
+        if index.rows == 0:
+            raise InputFileError(source.name, [(1, "no IDs in the file")])
+        jsonl = args.json or (
+            args.out not in (None, "-") and args.out.lower().endswith((".jsonl", ".ndjson"))
+        )
+        with make_client(args) as client, _output(args.out) as handle:
+            rows = _Rows(handle, jsonl)
+            failed, stopped = _read_all(client, from_type, to_type, index, rows, out)
+    finally:
+        index.close()
+        source.close()
+    out.export_summary(rows.count, index.rows, failed, args.out)
+    if not failed:
+        return EXIT_OK
+    return EXIT_NOT_RUN if stopped or len(failed) == index.rows else EXIT_FAILED
+
+
+@contextlib.contextmanager
+def _output(given: str | None) -> Iterator[IO[str]]:
+    if given in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        handle = open(given, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UsageError(f"--out {given}: cannot be written ({exc.strerror})") from None
+    with handle:
+        yield handle
+
+
+def _read_all(
+    client: HubSpotAssociations,
+    from_type: str,
+    to_type: str,
+    index: PairIndex,
+    rows: _Rows,
+    out: Output,
+) -> tuple[list[tuple[str, str]], bool]:
+    """Read each batch; returns the (record, reason) failures and whether the job stopped."""
+    failed: list[tuple[str, str]] = []
+    stopped: HubSpotError | None = None
+    for batch in index.todo(BATCH):
+        ids = [row.from_id for row in batch]
+        if stopped is not None:
+            failed.extend((record, f"not read: the export stopped ({stopped})") for record in ids)
+            continue
+        pending = [ids]
+        while pending:
+            chunk = pending.pop()
+            error, split = _read_chunk(client, from_type, to_type, chunk, rows, failed)
+            if split:
+                # One bad ID refuses the whole batch (400): halve it until the bad IDs stand alone.
+                middle = len(chunk) // 2
+                pending += [chunk[middle:], chunk[:middle]]
+            elif isinstance(error, _STOPS):
+                stopped = error
+        out.progress_note(rows.count)
+    return failed, stopped is not None
+
+
+def _read_chunk(
+    client: HubSpotAssociations,
+    from_type: str,
+    to_type: str,
+    chunk: list[str],
+    rows: _Rows,
+    failed: list[tuple[str, str]],
+) -> tuple[HubSpotError | None, bool]:
+    """Write a chunk's rows as they arrive; on an error, fail the records not read to the end.
+
+    Returns the error, if any, and whether to split the chunk and read its halves again.
+    """
+    unfinished = set(chunk)
+    written = False
+    try:
+        for result in client.batch.iter_read(from_type, to_type, chunk):
+            record = result.from_.id
+            rows.write(record, list(result.to))
+            written = True
+            if _last_page(result):
+                unfinished.discard(record)
+        return None, False
+    except HubSpotError as error:
+        if isinstance(error, BadRequestError) and len(chunk) > 1 and not written:
+            return error, True
+        reason = str(error)
+        failed.extend((record, reason) for record in chunk if record in unfinished)
+        return error, False
+
+
+def _last_page(result: Any) -> bool:
+    paging = getattr(result, "paging", None)
+    following = getattr(paging, "next_", None) if paging is not None else None
+    return following is None or not getattr(following, "after", None)

@@ -1,0 +1,244 @@
+"""The argument parser: shared option groups, then one sub-parser per command."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import __about__
+from .._bulk import MAX_CONCURRENCY
+from .._versions import API_VERSIONS
+
+__all__ = ["build_parser"]
+
+EPILOG = """\
+exit codes:
+  0  every input done
+  1  some inputs failed (each is listed in the results file with HubSpot's reason)
+  2  usage or input error: nothing was sent
+  3  the job could not run (authentication, permission, network, or HubSpot refused every
+     call); inputs not sent are listed as not_sent, so --resume continues them
+  130 interrupted (Ctrl-C); --resume continues
+"""
+
+
+def rate(value: str) -> tuple[int, float]:
+    """N/SECONDS, both positive and finite."""
+    try:
+        requests_text, seconds_text = value.split("/", 1)
+        requests, seconds = int(requests_text), float(seconds_text)
+    except ValueError:
+        requests, seconds = 0, 0.0
+    if requests < 1 or not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not N/SECONDS with N >= 1 and 0 < SECONDS < inf "
+            "(e.g. 100/10, HubSpot's smallest tier)"
+        )
+    return requests, seconds
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = low - 1
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a whole number from {low} to {high}"
+            )
+        return number
+
+    return parse
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--token", help="access token (default: $HUBSPOT_ACCESS_TOKEN)")
+    common.add_argument("--base-url", help="API address (default: $HUBSPOT_BASE_URL or HubSpot's)")
+    common.add_argument("--api-version", default="v4", choices=list(API_VERSIONS))
+    common.add_argument(
+        "--rate-limit",
+        type=rate,
+        default=(100, 10.0),
+        metavar="N/SECONDS",
+        help="client-side limit (default 100/10, HubSpot's smallest burst tier)",
+    )
+    common.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
+    talk = common.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only errors and data")
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", help="list every failure, log retries"
+    )
+    return common
+
+
+def _bulk() -> argparse.ArgumentParser:
+    bulk = argparse.ArgumentParser(add_help=False)
+    bulk.add_argument("file", help='CSV (from_id,to_id) or JSONL ({"from":…,"to":…}); - is stdin')
+    bulk.add_argument("--from", dest="from_type", required=True, help="object type, e.g. contact")
+    bulk.add_argument("--to", dest="to_type", required=True, help="object type, e.g. company")
+    bulk.add_argument(
+        "--format",
+        choices=["auto", "csv", "jsonl"],
+        default="auto",
+        help="input format (auto: .jsonl/.ndjson or a leading '{' means JSONL)",
+    )
+    bulk.add_argument(
+        "--results",
+        type=_path,
+        help="results file (default: FILE.COMMAND-FROM-TO.results.jsonl; required for stdin)",
+    )
+    bulk.add_argument(
+        "--resume", action="store_true", help="continue the same job: skip inputs recorded as done"
+    )
+    bulk.add_argument(
+        "--dry-run", action="store_true", help="check and show the plan, send nothing"
+    )
+    bulk.add_argument("--batch-size", type=_bounded(1, 2000), default=100)
+    bulk.add_argument("--concurrency", type=_bounded(1, MAX_CONCURRENCY), default=4)
+    bulk.add_argument("--progress", choices=["auto", "always", "never"], default="auto")
+    return bulk
+
+
+def _path(value: str) -> Path:
+    return Path(value)
+
+
+def _labelled() -> argparse.ArgumentParser:
+    labelled = argparse.ArgumentParser(add_help=False)
+    which = labelled.add_mutually_exclusive_group()
+    which.add_argument("--label", help="custom label name or text (looked up between the types)")
+    which.add_argument("--type-id", type=_bounded(1, 2**31 - 1), help="typeId of this direction")
+    which.add_argument(
+        "--primary", action="store_true", help="the HubSpot-defined primary type of this pair"
+    )
+    labelled.add_argument(
+        "--category",
+        default=None,
+        help="category of --type-id (default HUBSPOT_DEFINED for HubSpot's IDs, else USER_DEFINED)",
+    )
+    return labelled
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="hubspot-associations",
+        description="HubSpot CRM associations in bulk: associate, remove, export, labels, limits.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"hubspot-associations {__about__.__version__}"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common, bulk, labelled = _common(), _bulk(), _labelled()
+    plain = argparse.ArgumentParser(add_help=False)
+    plain.set_defaults(label=None, type_id=None, primary=False, category=None)
+    bulk_parents = {
+        "associate": ([common, bulk, labelled], "associate record pairs "
+                      "(batch_associate_default, or batch_create_associations with a type)"),
+        "unassociate": ([common, bulk, plain], "remove every association between record pairs "
+                        "(batch_remove_associations)"),
+        "remove-label": ([common, bulk, labelled], "remove one label from record pairs "
+                         "(batch_remove_labels)"),
+    }  # fmt: skip
+    for name, (parents, text) in bulk_parents.items():
+        sub.add_parser(name, parents=parents, help=text, description=text, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    _add_export(sub, common)
+    _add_labels(sub, common)
+    _add_limits(sub, common)
+    _add_types_and_report(sub, common)
+    _add_tools(sub)
+    return parser
+
+
+def _add_export(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the associations of many records (batch_read_associations, all pages)",
+    )
+    export.add_argument(
+        "ids_file", help="one record ID per line, or a CSV with an id column; - is stdin"
+    )
+    export.add_argument("--from", dest="from_type", required=True)
+    export.add_argument("--to", dest="to_type", required=True)
+    export.add_argument(
+        "--out", help="output file (.csv, or .jsonl/.ndjson; default and -: stdout; --json: JSONL)"
+    )
+
+
+def _add_labels(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    labels = sub.add_parser("labels", help="list, create, update or delete custom labels")
+    actions = labels.add_subparsers(dest="action", required=True)
+    operation = {"list": "list_labels", "create": "create_label", "update": "update_label",
+                 "delete": "delete_label"}  # fmt: skip
+    for action, op in operation.items():
+        p = actions.add_parser(action, parents=[common], help=f"{action} ({op})")
+        p.add_argument("from_type")
+        p.add_argument("to_type")
+        if action == "create":
+            p.add_argument(
+                "--name", required=True, help="internal name: no hyphens, no leading digit"
+            )
+            p.add_argument("--label", required=True)
+            p.add_argument("--inverse-label", help="makes a paired label")
+        if action in ("update", "delete"):
+            p.add_argument("type_id", type=_bounded(1, 2**31 - 1))
+        if action == "update":
+            p.add_argument("--label", required=True)
+            p.add_argument("--inverse-label")
+
+
+def _add_limits(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    limits = sub.add_parser("limits", help="list, set or purge association limits")
+    actions = limits.add_subparsers(dest="action", required=True)
+    operation = {"list": "list_limits / list_all_limits", "set": "create_limits / update_limits",
+                 "purge": "purge_limits"}  # fmt: skip
+    for action, op in operation.items():
+        p = actions.add_parser(action, parents=[common], help=f"{action} ({op})")
+        p.add_argument("from_type", nargs="?" if action == "list" else None)
+        p.add_argument("to_type", nargs="?" if action == "list" else None)
+        if action in ("set", "purge"):
+            p.add_argument("type_id", type=_bounded(1, 2**31 - 1))
+            p.add_argument("--category", default="USER_DEFINED")
+        if action == "set":
+            p.add_argument("max", type=_bounded(1, 2**31 - 1), help="largest number of records")
+
+
+def _add_types_and_report(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    types = sub.add_parser(
+        "types", parents=[common], help="type IDs between two object types (list_labels)"
+    )
+    types.add_argument("from_type")
+    types.add_argument("to_type")
+    types.add_argument(
+        "--offline", action="store_true", help="only HubSpot-defined types from the built-in table"
+    )
+    report = sub.add_parser(
+        "report", parents=[common], help="request the high-usage report (request_high_usage_report)"
+    )
+    report.add_argument("user_id", type=_bounded(1, 2**63 - 1))
+
+
+def _add_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = sub.add_parser("check", help="run the contract checks (emulator, or --live)")
+    check.add_argument(
+        "--live", action="store_true", help="against $HUBSPOT_BASE_URL with $HUBSPOT_ACCESS_TOKEN"
+    )
+    # Everything after `emulator` goes to the emulator's own parser (main() routes it there).
+    sub.add_parser("emulator", help="the local HubSpot emulator (emulator --help for its options)",
+                   add_help=False)  # fmt: skip
