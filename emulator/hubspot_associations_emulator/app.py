@@ -16,6 +16,7 @@ from . import errors
 from .backend import Backend
 from .config import DEFAULT_TOKEN, EmulatorConfig
 from .control import Control, control_routes
+from .counts import RequestCounts
 from .faults import FaultPlan, parse_spec
 from .ratelimit import RollingLimit
 from .routes import Handlers, dumps, hubspot_routes, json_response
@@ -29,7 +30,7 @@ _HTML_502 = (
 
 
 class Emulator:
-    """Everything one running emulator holds: configuration, store, backend, faults, limits."""
+    """What one running emulator holds: configuration, store, backend, faults, limits, counts."""
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
@@ -38,12 +39,14 @@ class Emulator:
         self.handlers = Handlers(self.backend, config)
         self.faults: FaultPlan = parse_spec(config.faults)
         self.rate_limit = RollingLimit(*config.rate_limit) if config.rate_limit else None
+        self.requests = RequestCounts()
         # Auth is never off: an empty token list falls back to the default token.
         self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
 
     def reset(self) -> None:
-        """Empty the store; faults and the rate-limit window back to the configuration."""
+        """Empty the store and the counts; faults and the rate-limit window back to the config."""
         self.backend.reset()
+        self.requests.reset()
         self.faults = parse_spec(self.config.faults)
         if self.rate_limit is not None:
             self.rate_limit.reset()
@@ -69,6 +72,8 @@ class EmulatorApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         emulator = self.emulator
+        # Before the rate limit, faults and auth, so that a request they answer still counts.
+        emulator.requests.receive()
         extra: list[tuple[bytes, bytes]] = []
         if emulator.rate_limit is not None:
             allowed, remaining = emulator.rate_limit.hit()
@@ -170,7 +175,10 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     emulator = Emulator(config)
     handlers: dict[Any, Any] = {HTTPException: _http_error, Exception: _http_error}
     app = EmulatorApp(
-        routes=[*control_routes(Control(emulator)), *hubspot_routes(emulator.handlers)],
+        routes=[
+            *control_routes(Control(emulator)),
+            *hubspot_routes(emulator.handlers, emulator.requests),
+        ],
         exception_handlers=handlers,
     )
     app.emulator = emulator

@@ -1,4 +1,4 @@
-"""The control API under /_emulator/: reset, seed, faults, reports and health (no auth needed)."""
+"""The control API under /_emulator/: reset, seed, faults, reports, counts, health (no auth)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,10 @@ class Control:
     async def reports(self, request: Request) -> Response:
         """GET /_emulator/reports: the content of every high-usage report requested so far."""
         return json_response({"results": self.emulator.backend.reports()})
+
+    async def requests(self, request: Request) -> Response:
+        """GET /_emulator/requests: requests received and handled per operation since the reset."""
+        return json_response(self.emulator.requests.describe())
 
     async def seed(self, request: Request) -> Response:
         """POST /_emulator/seed: records, labels, associations, bulk ranges, then limits."""
@@ -173,4 +177,5 @@ def control_routes(control: Control) -> list[BaseRoute]:
         Route("/_emulator/faults", control.get_faults, methods=["GET"]),
         Route("/_emulator/faults", control.put_faults, methods=["PUT"]),
         Route("/_emulator/reports", control.reports, methods=["GET"]),
+        Route("/_emulator/requests", control.requests, methods=["GET"]),
     ]

@@ -17,6 +17,7 @@ from . import errors, parsing, views
 from .backend import Backend, iso
 from .catalog import resolve_object_type
 from .config import EmulatorConfig
+from .counts import RequestCounts
 
 try:
     import orjson
@@ -35,6 +36,28 @@ except ImportError:  # pragma: no cover - orjson is optional
 OBJECT_BASES = ("/crm/v4/objects", "/crm/objects/2026-03")
 ASSOCIATION_BASES = ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")
 Handler = Callable[[Request], Awaitable[Response]]
+# Each handler's operationId in openapi/curated.yaml: the request counts are keyed by these.
+OPERATION_IDS = {
+    "put_default": "associate_default",
+    "put_labelled": "associate_with_labels",
+    "get_page": "list_associations",
+    "delete_pair": "remove_associations",
+    "batch_default": "batch_associate_default",
+    "batch_create": "batch_create_associations",
+    "batch_read": "batch_read_associations",
+    "batch_archive": "batch_remove_associations",
+    "batch_archive_labels": "batch_remove_labels",
+    "report": "request_high_usage_report",
+    "labels_get": "list_labels",
+    "labels_create": "create_label",
+    "labels_update": "update_label",
+    "labels_delete": "delete_label",
+    "limits_all": "list_all_limits",
+    "limits_pair": "list_limits",
+    "limits_create": "create_limits",
+    "limits_update": "update_limits",
+    "limits_purge": "purge_limits",
+}
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -349,13 +372,25 @@ def _endpoint(table: dict[str, Handler]) -> Handler:
     return endpoint
 
 
-def hubspot_routes(handlers: Handlers) -> list[BaseRoute]:
-    """Every operation under every path family."""
+def _counted(handler: Handler, counts: RequestCounts) -> Handler:
+    """The handler, counting each request under the handler's operationId before it runs."""
+    # Looked up when the routes are built, so a handler missing from the map fails at startup.
+    operation_id = OPERATION_IDS[handler.__name__]
+
+    async def counted(request: Request) -> Response:
+        counts.operation(operation_id)
+        return await handler(request)
+
+    return counted
+
+
+def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]:
+    """Every operation under every path family, each request counted by its operationId."""
     h = handlers
     table: dict[str, dict[str, Handler]] = {}
 
     def add(path: str, method: str, handler: Handler) -> None:
-        table.setdefault(path, {})[method] = handler
+        table.setdefault(path, {})[method] = _counted(handler, counts)
 
     obj = "/{objectType}/{objectId}/associations/{toObjectType}"
     default = "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}"

@@ -1,0 +1,50 @@
+"""Request counts for the control API, so that a test can assert what a client sent, or not."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+# The operations that change nothing; batch/read is a POST but only reads.
+READS = frozenset(
+    {
+        "list_associations",
+        "batch_read_associations",
+        "list_labels",
+        "list_all_limits",
+        "list_limits",
+    }
+)
+
+
+class RequestCounts:
+    """Requests to HubSpot paths, and those that reached each operation, since the last reset."""
+
+    # Every update and read runs on the server's event loop, so no lock is needed.
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.operations: Counter[str] = Counter()
+
+    def receive(self) -> None:
+        """One more request to a HubSpot path, whatever its answer."""
+        self.received += 1
+
+    def operation(self, operation_id: str) -> None:
+        """One more request handed to the handler of ``operation_id``."""
+        self.operations[operation_id] += 1
+
+    def reset(self) -> None:
+        """Every count back to zero."""
+        self.received = 0
+        self.operations.clear()
+
+    def describe(self) -> dict[str, Any]:
+        """The counts as the control API answers them."""
+        reads = sum(n for op, n in self.operations.items() if op in READS)
+        return {
+            "received": self.received,
+            "operations": dict(sorted(self.operations.items())),
+            "reads": reads,
+            "writes": sum(self.operations.values()) - reads,
+        }
