@@ -29,7 +29,7 @@ def write_pairs(path: Path, count: int) -> list[tuple[str, str]]:
 def done_lines(path: Path) -> collections.Counter[tuple[str, str]]:
     """How many 'done' lines the results file holds for each pair."""
     counts: collections.Counter[tuple[str, str]] = collections.Counter()
-    for line in path.read_text().splitlines():
+    for line in path.read_text().splitlines()[1:]:
         row = json.loads(line)
         if row["status"] == "done":
             counts[(row["from"], row["to"])] += 1
@@ -68,7 +68,7 @@ def test_20000_pairs_with_faults_complete_with_exact_accounting(tmp_path: Path) 
         )
         out, err = process.communicate(timeout=240)
         assert process.returncode == 0, err.decode()
-        counts = done_lines(tmp_path / "pairs.csv.results.jsonl")
+        counts = done_lines(tmp_path / "pairs.csv.associate-contact-company.results.jsonl")
         assert set(counts) == set(pairs)
         assert set(counts.values()) == {1}
         httpx.put(f"{server.base_url}/_emulator/faults", json={"spec": None}).raise_for_status()
@@ -84,7 +84,7 @@ def test_interrupted_run_resumes_and_ends_with_each_input_done_once(tmp_path: Pa
     """Ctrl-C in the middle, then --resume: every input ends done exactly once, none redone."""
     source = tmp_path / "pairs.csv"
     pairs = write_pairs(source, PAIRS)
-    results = tmp_path / "pairs.csv.results.jsonl"
+    results = tmp_path / "pairs.csv.associate-contact-company.results.jsonl"
     with serve_in_thread(EmulatorConfig(latency_ms=30)) as server:
         env = dict(os.environ, HUBSPOT_ACCESS_TOKEN=server.token, HUBSPOT_BASE_URL=server.base_url)
         args = [

@@ -35,8 +35,8 @@ def write_pairs(path: Path, pairs: list[tuple[int, int]]) -> Path:
 
 
 def results(path: Path) -> list[dict[str, object]]:
-    """The lines of a results file."""
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    """The result lines of a results file (after its job identity line)."""
+    return [json.loads(line) for line in path.read_text().splitlines()[1:]]
 
 
 def test_associate_writes_every_input_to_the_results_file(tmp_path: Path, server: str) -> None:
@@ -57,7 +57,7 @@ def test_associate_writes_every_input_to_the_results_file(tmp_path: Path, server
         )
         == 0
     )
-    lines = results(tmp_path / "pairs.csv.results.jsonl")
+    lines = results(tmp_path / "pairs.csv.associate-contact-company.results.jsonl")
     assert len(lines) == 250
     assert {line["status"] for line in lines} == {"done"}
     assert sorted(int(str(line["line"])) for line in lines) == list(range(2, 252))
@@ -89,22 +89,44 @@ def test_bad_file_reports_line_numbers_and_sends_nothing(
         headers={"Authorization": "Bearer emulator-token"},
     ).json()
     assert page["results"] == []
-    assert not (tmp_path / "bad.csv.results.jsonl").exists()
+    assert not list(tmp_path.glob("*.results.jsonl"))
 
 
 def test_resume_skips_done_inputs(tmp_path: Path) -> None:
     """--resume sends only the inputs the results file does not record as done."""
     source = write_pairs(tmp_path / "p.csv", [(i, 7) for i in range(1, 11)])
-    done = tmp_path / "p.csv.results.jsonl"
+    done = tmp_path / "p.csv.associate-contact-company.results.jsonl"
+    args = ["associate", str(source), "--from", "contact", "--to", "company"]
+    assert main([*args, "--dry-run", "--json"]) == 0
+    header = open_header(done, source)
     done.write_text(
-        "".join(
+        header
+        + "".join(
             json.dumps({"from": str(i), "to": "7", "status": "done"}) + "\n" for i in range(1, 8)
         )
         + '{"from": "8", "to"'
     )
-    assert main(["associate", str(source), "--from", "contact", "--to", "company", "--resume"]) == 0
-    lines = [json.loads(x) for x in done.read_text().splitlines()[8:]]
+    assert main([*args, "--resume"]) == 0
+    lines = [json.loads(x) for x in done.read_text().splitlines()[9:]]
     assert sorted(line["from"] for line in lines) == ["10", "8", "9"]
+
+
+def open_header(results_file: Path, source: Path) -> str:
+    """The job identity line a run of `associate SOURCE --from contact --to company` writes."""
+    import hashlib
+
+    job = {
+        "command": "associate",
+        "from_type": "contact",
+        "to_type": "company",
+        "api_version": "v4",
+        "input_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "types": [],
+        "label": None,
+        "primary": False,
+        "input_name": str(source),
+    }
+    return json.dumps({"hubspot_associations_results": 2, "job": job}) + "\n"
 
 
 def test_existing_results_file_needs_resume(
@@ -112,7 +134,7 @@ def test_existing_results_file_needs_resume(
 ) -> None:
     """A second run without --resume refuses to mix its results into an old file."""
     source = write_pairs(tmp_path / "p.csv", [(1, 2)])
-    (tmp_path / "p.csv.results.jsonl").write_text("")
+    (tmp_path / "p.csv.associate-contact-company.results.jsonl").write_text("x\n")
     assert main(["associate", str(source), "--from", "contact", "--to", "company"]) == 2
     assert "--resume" in capsys.readouterr().err
 
@@ -262,7 +284,7 @@ def test_token_is_never_printed(
 ) -> None:
     """A wrong token fails with HubSpot's message, and the token appears nowhere in the output."""
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-very-secret")
-    assert main(["labels", "list", "contact", "company"]) == 1
+    assert main(["labels", "list", "contact", "company"]) == 3
     captured = capsys.readouterr()
     assert "pat-na1-very-secret" not in captured.out + captured.err
     assert "401" in captured.err or "authentication" in captured.err.lower()
