@@ -115,7 +115,7 @@ def open_header(results_file: Path, source: Path) -> str:
     """The job identity line a run of `associate SOURCE --from contact --to company` writes."""
     import hashlib
 
-    job = {
+    job: dict[str, object] = {
         "command": "associate",
         "from_type": "contact",
         "to_type": "company",

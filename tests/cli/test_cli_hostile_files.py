@@ -133,7 +133,8 @@ def test_a_token_that_cannot_be_a_header_is_refused_unshown(
     source = write_pairs(tmp_path / "p.csv", [(1, 2)])
     code, out, err = in_process(["associate", str(source), *ASSOCIATE, "--token", token], server)
     assert code == 2
-    assert "abc" not in out + err and "token" in err
+    assert "abc" not in out + err
+    assert "token" in err
     assert counts(server)["received"] == 0
     assert not list(tmp_path.glob("*.results.jsonl"))
 
@@ -163,7 +164,8 @@ def test_bad_options_exit_2_and_write_nothing(
     assert counts(server)["received"] == 0
     assert not list(tmp_path.glob("*.results.jsonl"))
     if option[0] == "--token":
-        assert "abc" not in err and "nicode" not in err
+        assert "abc" not in err
+        assert "nicode" not in err
         assert "token" in err
 
 
