@@ -12,7 +12,12 @@ import re
 import sys
 from pathlib import Path
 
-SUITES = ["benchmarks.decode_bench", "benchmarks.bulk_bench", "benchmarks.emulator_bench"]
+SUITES = [
+    "benchmarks.decode_bench",
+    "benchmarks.bulk_bench",
+    "benchmarks.emulator_bench",
+    "benchmarks.cli_memory_bench",
+]
 README = Path(__file__).resolve().parent.parent / "README.md"
 MARK = "<!-- bench-table -->"
 
