@@ -12,6 +12,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
 from .._exceptions import (
@@ -31,7 +32,12 @@ from ._pair_index import PairIndex
 
 __all__ = ["run_export"]
 
-BATCH: Final = 1_000
+BATCH: Final = 1_000  # HubSpot's batch/read maximum
+PAGE_MAX: Final = 500  # associations per record in one batch/read answer
+ITEMS_PER_READ: Final = 10_000
+FIRST_READ: Final = ITEMS_PER_READ // PAGE_MAX  # busy records cannot overfill the first answer
+MIN_READ: Final = 10
+SHOWN_FAILURES: Final = 1_000
 COLUMNS: Final = ("from_id", "to_id", "type_ids", "labels")
 # Errors after which every later request would fail the same way.
 _STOPS: Final = (AuthenticationError, PermissionDeniedError, APIConnectionError)
@@ -83,14 +89,15 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
         )
         with make_client(args) as client, _output(args.out) as handle:
             rows = _Rows(handle, jsonl)
-            failed, stopped = _read_all(client, from_type, to_type, index, rows, out)
+            failures = _read_all(client, from_type, to_type, index, rows, out)
     finally:
         index.close()
         source.close()
-    out.export_summary(rows.count, index.rows, failed, args.out)
-    if not failed:
+    out.export_summary(rows.count, index.rows, failures.count, failures.shown, args.out)
+    if not failures.count:
         return EXIT_OK
-    return EXIT_NOT_RUN if stopped or len(failed) == index.rows else EXIT_FAILED
+    everything = failures.count == index.rows
+    return EXIT_NOT_RUN if failures.stopped or everything else EXIT_FAILED
 
 
 @contextlib.contextmanager
@@ -107,6 +114,42 @@ def _output(given: str | None) -> Iterator[IO[str]]:
         yield handle
 
 
+class _Sizer:
+    """How many records to ask for at once, so that one answer stays about ITEMS_PER_READ items.
+
+    One batch/read answers up to 500 associations per record: 1,000 busy records would be half a
+    million items in one answer. The size adapts to the associations seen per record so far.
+    """
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.items = 0
+
+    def seen(self, records: int, items: int) -> None:
+        self.records += records
+        self.items += items
+
+    def size(self) -> int:
+        if not self.records:
+            return FIRST_READ
+        per_record = min(PAGE_MAX, max(1.0, self.items / self.records))
+        return max(MIN_READ, min(BATCH, int(ITEMS_PER_READ / per_record)))
+
+
+@dataclass
+class _Failures:
+    """Records not read: how many, the first few with the reason, and what stopped the job."""
+
+    count: int = 0
+    shown: list[tuple[str, str]] = field(default_factory=list)
+    stopped: HubSpotError | None = None
+
+    def add(self, records: list[str], reason: str) -> None:
+        self.count += len(records)
+        room = SHOWN_FAILURES - len(self.shown)
+        self.shown.extend((record, reason) for record in records[: max(0, room)])
+
+
 def _read_all(
     client: HubSpotAssociations,
     from_type: str,
@@ -114,27 +157,32 @@ def _read_all(
     index: PairIndex,
     rows: _Rows,
     out: Output,
-) -> tuple[list[tuple[str, str]], bool]:
-    """Read each batch; returns the (record, reason) failures and whether the job stopped."""
-    failed: list[tuple[str, str]] = []
-    stopped: HubSpotError | None = None
+) -> _Failures:
+    """Read every record in adaptive chunks, writing rows as they arrive."""
+    failures = _Failures()
+    sizer = _Sizer()
+    cap = BATCH
     for batch in index.todo(BATCH):
-        ids = [row.from_id for row in batch]
-        if stopped is not None:
-            failed.extend((record, f"not read: the export stopped ({stopped})") for record in ids)
-            continue
-        pending = [ids]
+        pending = [row.from_id for row in batch]
         while pending:
-            chunk = pending.pop()
-            error, split = _read_chunk(client, from_type, to_type, chunk, rows, failed)
+            if failures.stopped is not None:
+                failures.add(pending, f"not read: the export stopped ({failures.stopped})")
+                break
+            size = min(sizer.size(), cap)
+            chunk, pending = pending[:size], pending[size:]
+            before = rows.count
+            error, split = _read_chunk(client, from_type, to_type, chunk, rows, failures)
+            sizer.seen(len(chunk), rows.count - before)
             if split:
                 # One bad ID refuses the whole batch (400): halve it until the bad IDs stand alone.
-                middle = len(chunk) // 2
-                pending += [chunk[middle:], chunk[:middle]]
-            elif isinstance(error, _STOPS):
-                stopped = error
+                cap = max(1, len(chunk) // 2)
+                pending = [*chunk, *pending]
+                continue
+            cap = min(BATCH, cap * 2)
+            if isinstance(error, _STOPS):
+                failures.stopped = error
         out.progress_note(rows.count)
-    return failed, stopped is not None
+    return failures
 
 
 def _read_chunk(
@@ -143,7 +191,7 @@ def _read_chunk(
     to_type: str,
     chunk: list[str],
     rows: _Rows,
-    failed: list[tuple[str, str]],
+    failures: _Failures,
 ) -> tuple[HubSpotError | None, bool]:
     """Write a chunk's rows as they arrive; on an error, fail the records not read to the end.
 
@@ -162,8 +210,7 @@ def _read_chunk(
     except HubSpotError as error:
         if isinstance(error, BadRequestError) and len(chunk) > 1 and not written:
             return error, True
-        reason = str(error)
-        failed.extend((record, reason) for record in chunk if record in unfinished)
+        failures.add([record for record in chunk if record in unfinished], str(error))
         return error, False
 
 

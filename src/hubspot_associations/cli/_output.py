@@ -216,17 +216,17 @@ class Output:
             self.error(f"… {rows} association(s) written")
 
     def export_summary(
-        self, rows: int, records: int, failed: list[tuple[str, str]], out: str | None
+        self, rows: int, records: int, failed: int, first: list[tuple[str, str]], out: str | None
     ) -> None:
         """The end of an export, on stderr (stdout may be the export itself)."""
         where = "stdout" if out in (None, "-") else out
         if not self.quiet:
             self.error(f"{rows} association(s) of {records} record(s) written to {where}")
-        shown = failed if self.verbose else failed[:10]
+        shown = first if self.verbose else first[:10]
         for record, reason in shown:
             self.error(f"failed {record}: {reason}")
-        if len(failed) > len(shown):
-            self.error(f"… and {len(failed) - len(shown)} more failed records (-v lists all)")
+        if failed > len(shown):
+            self.error(f"… and {failed - len(shown)} more record(s) failed (-v shows more)")
 
 
 def _console(stream: Any, *, stderr: bool = False) -> Console:
