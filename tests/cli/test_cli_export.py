@@ -46,7 +46,8 @@ def test_export_with_a_refused_token_exits_3(tmp_path: Path, server: str) -> Non
     ids.write_text("1\n2\n")
     ran = run(["export", str(ids), *EXPORT, "--token", "pat-na1-nope"], server)
     assert ran.code == 3, ran.err
-    assert "401" in ran.err and "pat-na1-nope" not in ran.err + ran.out
+    assert "401" in ran.err
+    assert "pat-na1-nope" not in ran.err + ran.out
 
 
 def test_export_of_a_bad_id_file_sends_nothing(tmp_path: Path, server: str) -> None:
@@ -55,5 +56,6 @@ def test_export_of_a_bad_id_file_sends_nothing(tmp_path: Path, server: str) -> N
     ids.write_text("id\n1\n１２\n1\n")
     ran = run(["export", str(ids), *EXPORT], server)
     assert ran.code == 2
-    assert "ids.csv:3:" in ran.err and "ids.csv:4: duplicate of line 2" in ran.err
+    assert "ids.csv:3:" in ran.err
+    assert "ids.csv:4: duplicate of line 2" in ran.err
     assert counts(server)["received"] == 0
