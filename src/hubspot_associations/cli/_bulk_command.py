@@ -22,16 +22,13 @@ from .._sync_client import HubSpotAssociations
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
 from ._input_files import (
-    SHOWN_PROBLEMS,
-    InputFileError,
     InputSource,
-    Problem,
     open_input,
     scan_pairs,
 )
 from ._job import JobIdentity
 from ._output import Output
-from ._pair_index import PairIndex
+from ._pair_index import PairIndex, load_checked
 from ._results_file import ResultsFile, check_results_path, read_identity, read_states
 
 __all__ = ["default_results_path", "run_bulk"]
@@ -101,23 +98,11 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
     index = PairIndex()
     try:
         check_results_path(results_path, None if source.spooled else source.path)
-        _load(index, source)
+        load_checked(index, scan_pairs(source), source.name)
         return _run(args, out, source, index, results_path, from_type, to_type)
     finally:
         index.close()
         source.close()
-
-
-def _load(index: PairIndex, source: InputSource) -> None:
-    problems: list[Problem] = []
-    count = index.load(scan_pairs(source), problems, SHOWN_PROBLEMS)
-    duplicates, repeated = index.duplicates(SHOWN_PROBLEMS)
-    total = count + repeated
-    if total:
-        merged = sorted([*problems, *duplicates], key=lambda p: p.line)
-        raise InputFileError(source.name, [(p.line, p.text) for p in merged], total)
-    if index.rows == 0:
-        raise InputFileError(source.name, [(1, "no pairs in the file")])
 
 
 def _run(

@@ -26,9 +26,9 @@ from .._object_types import normalize_object_type
 from .._sync_client import HubSpotAssociations
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
-from ._input_files import SHOWN_PROBLEMS, InputFileError, Problem, open_input, scan_ids
+from ._input_files import open_input, scan_ids
 from ._output import Output
-from ._pair_index import PairIndex
+from ._pair_index import PairIndex, load_checked
 
 __all__ = ["run_export"]
 
@@ -76,14 +76,7 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
     source = open_input(args.ids_file, fmt="csv")
     index = PairIndex()
     try:
-        problems: list[Problem] = []
-        count = index.load(scan_ids(source), problems, SHOWN_PROBLEMS)
-        duplicates, repeated = index.duplicates(SHOWN_PROBLEMS, as_ids=True)
-        if count + repeated:
-            merged = sorted([*problems, *duplicates], key=lambda p: p.line)
-            raise InputFileError(source.name, [(p.line, p.text) for p in merged], count + repeated)
-        if index.rows == 0:
-            raise InputFileError(source.name, [(1, "no IDs in the file")])
+        load_checked(index, scan_ids(source), source.name, ids=True)
         jsonl = args.json or (
             args.out not in (None, "-") and args.out.lower().endswith((".jsonl", ".ndjson"))
         )

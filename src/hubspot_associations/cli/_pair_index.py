@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
-from ._input_files import Problem, Row
+from ._input_files import SHOWN_PROBLEMS, InputFileError, Problem, Row
 
-__all__ = ["PairIndex"]
+__all__ = ["PairIndex", "load_checked"]
 
 _BATCH: Final = 10_000
 _CACHE_KIB: Final = 8_192
@@ -106,3 +106,17 @@ class PairIndex:
         self._db.close()
         with contextlib.suppress(OSError):
             self._path.unlink()
+
+
+def load_checked(
+    index: PairIndex, scanned: Iterable[Row | Problem], name: str, *, ids: bool = False
+) -> None:
+    """Fill ``index`` from a scan; any bad or repeated line raises InputFileError (exit 2)."""
+    problems: list[Problem] = []
+    count = index.load(scanned, problems, SHOWN_PROBLEMS)
+    duplicates, repeated = index.duplicates(SHOWN_PROBLEMS, as_ids=ids)
+    if count + repeated:
+        merged = sorted([*problems, *duplicates], key=lambda p: p.line)
+        raise InputFileError(name, [(p.line, p.text) for p in merged], count + repeated)
+    if index.rows == 0:
+        raise InputFileError(name, [(1, f"no {'IDs' if ids else 'pairs'} in the file")])
