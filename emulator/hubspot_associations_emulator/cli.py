@@ -74,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     sock = bind(args.host, args.port)
     print(f"HubSpot Associations emulator on {url_of(sock)}", flush=True)
     print(f"Token: {config.token}", flush=True)
-    make_server(app).run(sockets=[sock])
+    try:
+        make_server(app).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # Ctrl-C is how a local server is stopped: no traceback, the shell's usual code.
+        return 130
     return 0
 
 

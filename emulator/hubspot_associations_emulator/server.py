@@ -36,6 +36,9 @@ def bind(host: str, port: int) -> socket.socket:
     # Nagle and the client's delayed ACK, 40 ms a request.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    # Listen now, before the URL is printed: a client that reads the URL and connects before
+    # uvicorn starts would otherwise be refused.
+    sock.listen(2048)
     return sock
 
 

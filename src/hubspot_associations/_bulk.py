@@ -11,6 +11,7 @@ transport may resend a batch whose answer was lost, and a caller may re-run ``re
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -161,7 +162,11 @@ def split_by_results(
 
 
 def _reason_for(ids: tuple[str, str], errors: list[Any]) -> tuple[str, str | None]:
-    """HubSpot's error that names one of the input's IDs, else the only error there is."""
+    """HubSpot's error that names one of the input's IDs, else what the errors say in all.
+
+    An error that names no record (a bad typeId, say) applies to every input it did not list as
+    done: its message is the reason when it is the only one, else the distinct messages joined.
+    """
     for error in errors:
         context = getattr(error, "context", None)
         values: list[str] = []
@@ -169,12 +174,23 @@ def _reason_for(ids: tuple[str, str], errors: list[Any]) -> tuple[str, str | Non
             for entries in context.additional_properties.values():
                 values.extend(str(v) for v in entries)
         message = str(getattr(error, "message", "") or "")
-        if any(i in values or i in message for i in ids):
+        if any(i in values or _names(message, i) for i in ids):
             return message or "failed", _text(getattr(error, "category", None))
-    if len(errors) == 1:
-        only = errors[0]
-        return str(getattr(only, "message", "") or "failed"), _text(getattr(only, "category", None))
-    return "HubSpot's answer did not list this input as done", None
+    said = {
+        (str(getattr(e, "message", "") or ""), _text(getattr(e, "category", None))) for e in errors
+    }
+    said.discard(("", None))
+    if not said:
+        return "HubSpot's answer did not list this input as done, and gave no reason", None
+    messages = sorted({message for message, _ in said if message})
+    categories = {category for _, category in said}
+    category = categories.pop() if len(categories) == 1 else None
+    return "; ".join(messages) or "failed", category
+
+
+def _names(message: str, record_id: str) -> bool:
+    """Whether a message names this ID as a whole number (ID 1 is not named by "1200")."""
+    return re.search(rf"(?<![0-9]){re.escape(record_id)}(?![0-9])", message) is not None
 
 
 def _text(value: object) -> str | None:

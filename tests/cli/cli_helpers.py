@@ -27,7 +27,7 @@ class Ran:
 
 def run(args: list[str], server: str, *, stdin: bytes | None = None, **env: str) -> Ran:
     """The command as its own process, as an operator runs it, pointed at ``server``."""
-    environment = dict(os.environ, HUBSPOT_ACCESS_TOKEN=TOKEN, HUBSPOT_BASE_URL=server, **env)
+    environment = {**os.environ, "HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_BASE_URL": server, **env}
     done = subprocess.run(
         [sys.executable, "-m", "hubspot_associations.cli", *args],
         input=stdin,

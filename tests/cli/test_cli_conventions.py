@@ -54,8 +54,9 @@ def test_quiet_prints_nothing_and_verbose_lists_every_failure(tmp_path: Path) ->
         verbose = run([*args, "-v", "--results", str(tmp_path / "v.jsonl")], strict.base_url)
     assert quiet.code == 1
     assert quiet.out == ""
+    assert sum("failed " in line for line in quiet.err.splitlines()) == 10
     assert verbose.code == 1
-    assert sum("failed " in line and "→" in line for line in verbose.out.splitlines()) == 14
+    assert sum("failed " in line and "→" in line for line in verbose.err.splitlines()) == 14
 
 
 def test_json_summary_is_one_object(tmp_path: Path, server: str) -> None:
@@ -66,3 +67,21 @@ def test_json_summary_is_one_object(tmp_path: Path, server: str) -> None:
     assert ran.code == 0, ran.err
     summary = json.loads(ran.out)
     assert (summary["inputs"], summary["done"], summary["failed"]) == (2, 2, 0)
+
+
+def test_emulator_stops_cleanly_on_ctrl_c() -> None:
+    """`hubspot-associations emulator serve` ends on SIGINT with 130 and no traceback."""
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hubspot_associations.cli", "emulator", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert b"emulator on http://127.0.0.1:" in process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err.decode()
+    assert b"Traceback" not in err

@@ -59,3 +59,37 @@ def test_export_of_a_bad_id_file_sends_nothing(tmp_path: Path, server: str) -> N
     assert "ids.csv:3:" in ran.err
     assert "ids.csv:4: duplicate of line 2" in ran.err
     assert counts(server)["received"] == 0
+
+
+def test_export_refuses_to_overwrite_its_input(tmp_path: Path, server: str) -> None:
+    """--out naming the ID file itself is refused before anything is read or written."""
+    ids = tmp_path / "ids.csv"
+    ids.write_text("id\n1\n2\n")
+    ran = run(["export", str(ids), *EXPORT, "--out", str(ids)], server)
+    assert ran.code == 2
+    assert "input file itself" in ran.err
+    assert ids.read_text() == "id\n1\n2\n"
+    assert counts(server)["received"] == 0
+
+
+def test_closed_stdout_exits_141_without_a_traceback(tmp_path: Path, server: str) -> None:
+    """`export … | head -1`: the reader leaves early; exit 141 as a shell reports it, no trace."""
+    import os
+    import subprocess
+    import sys
+
+    seed(server, {1: 4000})
+    ids = tmp_path / "ids.txt"
+    ids.write_text("1\n")
+    env = dict(os.environ, HUBSPOT_ACCESS_TOKEN="emulator-token", HUBSPOT_BASE_URL=server)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hubspot_associations.cli", "export", str(ids), *EXPORT],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert process.stdout.readline().startswith(b"from_id")
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141, err
+    assert "Traceback" not in err

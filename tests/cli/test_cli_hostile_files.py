@@ -149,6 +149,7 @@ def test_a_token_that_cannot_be_a_header_is_refused_unshown(
         ["--concurrency", "-3"],
         ["--batch-size", "0"],
         ["--to", "compnay"],
+        ["--type-id", "279", "--category", "FOO"],
         ["--base-url", "htp:/nowhere"],
         ["--token", "pat-na1-abc\r\nX-Injected: yes"],
         ["--token", "pat-na1-ünicode"],

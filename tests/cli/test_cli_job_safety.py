@@ -156,3 +156,36 @@ def test_kill_9_at_any_point_then_resume_does_each_input_once(
     assert resumed.returncode == 0, resumed.stderr.decode()
     done = [(row["from"], row["to"]) for row in result_lines(results) if row["status"] == "done"]
     assert sorted(done) == sorted((str(a), str(b)) for a, b in pairs)
+
+
+def test_spellings_of_one_object_type_are_one_job(tmp_path: Path, server: str) -> None:
+    """contacts, Contact and 0-1 name the same job and the same default results file."""
+    source = write_pairs(tmp_path / "p.csv", [(1, 2)])
+    assert run(["associate", str(source), "--from", "contacts", "--to", "0-2", *FAST],
+               server).code == 0  # fmt: skip
+    ran = run(["associate", str(source), "--from", "Contact", "--to", "companies", *FAST,
+               "--resume"], server)  # fmt: skip
+    assert ran.code == 0, ran.err
+    assert "0 done, 0 failed, 1 skipped" in ran.out
+    assert [p.name for p in tmp_path.glob("*.results.jsonl")] == [
+        "p.csv.associate-contact-company.results.jsonl"
+    ]
+
+
+def test_resume_without_results_says_it_starts_over(tmp_path: Path, server: str) -> None:
+    """--resume when the results file does not exist yet runs everything, and says so."""
+    source = write_pairs(tmp_path / "p.csv", [(1, 2)])
+    ran = run(["associate", str(source), "--from", "contact", "--to", "company", *FAST,
+               "--resume", "--results", str(tmp_path / "new.jsonl")], server)  # fmt: skip
+    assert ran.code == 0, ran.err
+    assert "holds no results yet" in ran.err
+
+
+def test_no_token_names_the_option(tmp_path: Path, server: str) -> None:
+    """Without a token the message names --token and HUBSPOT_ACCESS_TOKEN; exit 2."""
+    source = write_pairs(tmp_path / "p.csv", [(1, 2)])
+    ran = run(["associate", str(source), "--from", "contact", "--to", "company", *FAST],
+              server, HUBSPOT_ACCESS_TOKEN="")  # fmt: skip
+    assert ran.code == 2
+    assert "--token" in ran.err
+    assert "HUBSPOT_ACCESS_TOKEN" in ran.err

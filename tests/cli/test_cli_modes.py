@@ -123,11 +123,13 @@ def test_dry_run_of_every_associate_mode_sends_no_write(
     tmp_path: Path, server: str, extra: list[str]
 ) -> None:
     """associate --dry-run, in each mode, writes nothing to the emulator and no results file."""
+    create_label(server)
+    before = writes(server)
     source = write_pairs(tmp_path / "p.csv", PAIRS)
     ran = run(bulk("associate", source, "--dry-run", *extra), server)
     assert ran.code == 0, ran.err
     assert "nothing sent" in ran.out
-    assert writes(server) == 0
+    assert writes(server) == before
     assert not list(tmp_path.glob("*.results.jsonl"))
 
 
@@ -224,3 +226,50 @@ def test_labels_limits_types_report_print_json(server: str) -> None:
         json.loads(ran.out)
     listed = json.loads(run(["labels", "list", "contact", "company", "--json"], server).out)
     assert all(str(row["typeId"]) != type_id for row in listed)
+
+
+def test_limits_set_refused_by_hubspot_exits_1(server: str) -> None:
+    """limits set for a type HubSpot refuses (error inside the answer) is a failure, not a set."""
+    ran = run(["limits", "set", "contact", "company", "9999", "5"], server)
+    assert ran.code == 1, ran.out
+    assert "not set" in ran.err
+    listed = run(["limits", "list", "contact", "company", "--json"], server)
+    assert json.loads(listed.out) == []
+
+
+def test_jsonl_is_recognised_by_its_first_brace_whatever_the_name(
+    tmp_path: Path, server: str
+) -> None:
+    """A .txt file of JSON lines is read as JSONL (its first byte is '{')."""
+    source = tmp_path / "pairs.txt"
+    source.write_text('{"from": 8, "to": 18}\n')
+    ran = run(bulk("associate", source), server)
+    assert ran.code == 0, ran.err
+    assert linked(server, "contact", 8, "company") == {"18": [279]}
+
+
+def test_dry_run_looks_the_label_up(tmp_path: Path, server: str) -> None:
+    """--dry-run --label resolves the label (a read): an unknown label is exit 2, no write."""
+    source = write_pairs(tmp_path / "p.csv", PAIRS)
+    ran = run(bulk("associate", source, "--dry-run", "--label", "Nope"), server)
+    assert ran.code == 2
+    assert "no label 'Nope'" in ran.err
+    type_id = create_label(server)
+    planned = run(bulk("associate", source, "--dry-run", "--label", "Buyer", "--json"), server)
+    assert json.loads(planned.out)["types"] == [["USER_DEFINED", type_id]]
+    assert writes(server) == 1  # the label made above, nothing from the dry runs
+
+
+def test_a_hubspot_reason_naming_no_record_reaches_every_input(tmp_path: Path, server: str) -> None:
+    """An unknown --type-id: each input fails with HubSpot's own message and category."""
+    source = write_pairs(tmp_path / "p.csv", PAIRS)
+    ran = run(bulk("associate", source, "--type-id", "99999"), server)
+    assert ran.code in (1, 3), ran.err
+    results = source.with_name("p.csv.associate-contact-company.results.jsonl")
+    rows = result_lines(results)
+    assert len(rows) == 3
+    for row in rows:
+        assert row["status"] == "failed"
+        assert "99999" in row["reason"]
+        assert "did not list" not in row["reason"]
+        assert row.get("category")

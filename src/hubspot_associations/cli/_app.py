@@ -29,6 +29,7 @@ from ._exit_codes import (
     EXIT_INTERRUPTED,
     EXIT_NOT_RUN,
     EXIT_OK,
+    EXIT_PIPE_CLOSED,
     EXIT_USAGE,
     UsageError,
 )
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `… | head`: the reader left; nothing more to say. Point stdout at devnull so the
         # interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILED
+        return EXIT_PIPE_CLOSED
 
 
 def _emulator(arguments: list[str]) -> int:
@@ -128,15 +129,28 @@ def _limits(args: argparse.Namespace, out: Output) -> int:
         elif args.action == "set":
             kind = (args.category, args.type_id)
             existing = {c.type_id for c in client.limits.list(args.from_type, args.to_type)}
+            answer: object
             if args.type_id in existing:
-                client.limits.update(args.from_type, args.to_type, [(kind, args.max)])
+                answer = client.limits.update(args.from_type, args.to_type, [(kind, args.max)])
             else:
-                client.limits.create(args.from_type, args.to_type, [(kind, args.max)])
+                answer = client.limits.create(args.from_type, args.to_type, [(kind, args.max)])
+            refused = _errors_in(answer)
+            if refused:
+                out.error(f"limit of type {args.type_id} not set: {refused}")
+                return EXIT_FAILED
             out.message(f"limit of type {args.type_id} set to {args.max}")
         else:
             client.limits.purge(args.from_type, args.to_type, [(args.category, args.type_id)])
             out.message(f"limit of type {args.type_id} purged")
     return EXIT_OK
+
+
+def _errors_in(answer: object) -> str:
+    """HubSpot's per-input errors inside a batch answer (a 207, or a 200 in some releases)."""
+    errors = getattr(answer, "errors", None)
+    if not isinstance(errors, list) or not errors:
+        return ""
+    return "; ".join(sorted({str(getattr(e, "message", "") or "refused") for e in errors}))
 
 
 def _types(args: argparse.Namespace, out: Output) -> int:

@@ -17,7 +17,7 @@ from typing import Any, Final
 from .._association_types import types_between
 from .._bulk import BulkFailure, BulkResult
 from .._exceptions import HubSpotError
-from .._object_types import normalize_object_type
+from .._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
 from .._sync_client import HubSpotAssociations
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
@@ -76,6 +76,13 @@ class Tally:
         return EXIT_FAILED
 
 
+def canonical_object_type(value: str) -> str:
+    """One spelling per object type (contacts, Contact, 0-1 → contact): one job, one file."""
+    type_id = object_type_id(value)
+    names = [name for name, known in OBJECT_TYPE_IDS.items() if known == type_id]
+    return names[0] if names else normalize_object_type(value)
+
+
 def default_results_path(given: str, command: str, from_type: str, to_type: str) -> Path | None:
     """FILE.COMMAND-FROM-TO.results.jsonl beside the input: one per command and pair."""
     if given == "-":
@@ -87,7 +94,7 @@ def default_results_path(given: str, command: str, from_type: str, to_type: str)
 def run_bulk(args: argparse.Namespace, out: Output) -> int:
     """Run one bulk command from parsed arguments; returns the exit code."""
     command = args.command
-    from_type, to_type = normalize_object_type(args.from_type), normalize_object_type(args.to_type)
+    from_type, to_type = canonical_object_type(args.from_type), canonical_object_type(args.to_type)
     needs_type = command == "remove-label"
     if needs_type and not (args.label or args.type_id is not None or args.primary):
         raise UsageError("remove-label needs --label, --type-id or --primary")
@@ -116,17 +123,19 @@ def _run(
 ) -> int:
     offline = _offline_types(args, from_type, to_type)
     if args.dry_run:
-        identity = _identity(args, source, from_type, to_type, offline or [])
-        skipped = _resume_state(
-            args, index, results_path, identity, types_known=offline is not None
-        )
+        # A dry run sends no write; a --label is still looked up (one read) so the plan is real.
+        if offline is None:
+            with make_client(args) as client:
+                offline = _looked_up(args, client, from_type, to_type)
+        identity = _identity(args, source, from_type, to_type, offline)
+        skipped = _resume_state(args, out, index, results_path, identity)
         out.dry_run(args.command, from_type, to_type, index.todo(5), index.rows - skipped, skipped,
                     args.batch_size, identity)  # fmt: skip
         return EXIT_OK
     with make_client(args) as client:
         types = offline if offline is not None else _looked_up(args, client, from_type, to_type)
         identity = _identity(args, source, from_type, to_type, types)
-        skipped = _resume_state(args, index, results_path, identity, types_known=True)
+        skipped = _resume_state(args, out, index, results_path, identity)
         writer = ResultsFile(results_path, identity)
         try:
             tally = _send(args, out, client, index, writer, types, skipped)
@@ -192,14 +201,15 @@ def _identity(
 
 def _resume_state(
     args: argparse.Namespace,
+    out: Output,
     index: PairIndex,
     results_path: Path,
     identity: JobIdentity,
-    *,
-    types_known: bool,
 ) -> int:
     """Check the results file against this job; return how many inputs it records as done."""
     if not results_path.exists() or results_path.stat().st_size == 0:
+        if args.resume:
+            out.error(f"note: {results_path} holds no results yet; starting the job from the top")
         return 0
     has_header, earlier = read_identity(results_path)
     if not args.resume:
@@ -213,12 +223,12 @@ def _resume_state(
     if earlier is None:
         what = "an unreadable job identity" if has_header else "no job identity"
         raise UsageError(
-            f"{results_path} has {what} (written by hubspot-associations 0.1, or not a "
-            "results file), so --resume cannot tell whether it belongs to this job. Run again "
-            "with --results NEW_FILE: associating or removing twice is harmless, so the new run "
-            "simply redoes what the old one did."
+            f"{results_path} has {what} (written before results files carried one, or "
+            "not a results file), so --resume cannot tell whether it belongs to this job. Run "
+            "again with --results NEW_FILE: associating or removing twice is harmless, so the "
+            "new run simply redoes what the old one did."
         )
-    differences = identity.differences(earlier, types_known=types_known)
+    differences = identity.differences(earlier)
     if differences:
         raise UsageError(
             f"--resume refused: {results_path} belongs to another job.\n"

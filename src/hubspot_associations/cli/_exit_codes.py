@@ -9,6 +9,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_NOT_RUN",
     "EXIT_OK",
+    "EXIT_PIPE_CLOSED",
     "EXIT_USAGE",
     "UsageError",
 ]
@@ -18,6 +19,7 @@ EXIT_FAILED: Final = 1  # some inputs failed; the results file lists each with H
 EXIT_USAGE: Final = 2  # usage or input error: nothing was sent
 EXIT_NOT_RUN: Final = 3  # the job could not run: authentication, permission, network
 EXIT_INTERRUPTED: Final = 130  # Ctrl-C; --resume continues
+EXIT_PIPE_CLOSED: Final = 141  # stdout closed early (`| head`), as a shell reports SIGPIPE
 
 
 class UsageError(Exception):

@@ -10,9 +10,11 @@ import argparse
 import contextlib
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any, Final
 
 from .._exceptions import (
@@ -74,6 +76,9 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
     """Read every record's associations and write them out; returns the exit code."""
     from_type, to_type = normalize_object_type(args.from_type), normalize_object_type(args.to_type)
     source = open_input(args.ids_file, fmt="csv")
+    if args.out not in (None, "-") and not source.spooled and _same_file(args.out, source.path):
+        source.close()
+        raise UsageError(f"--out {args.out}: is the input file itself; the export would destroy it")
     index = PairIndex()
     try:
         load_checked(index, scan_ids(source), source.name, ids=True)
@@ -91,6 +96,13 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
         return EXIT_OK
     everything = failures.count == index.rows
     return EXIT_NOT_RUN if failures.stopped or everything else EXIT_FAILED
+
+
+def _same_file(given: str, source: Path) -> bool:
+    try:
+        return os.path.samefile(given, source)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -153,9 +153,7 @@ def _is_jsonl(path: Path, fmt: str) -> bool:
         return fmt == "jsonl"
     if path.suffix.lower() in _JSONL_SUFFIXES:
         return True
-    if path.suffix:
-        return False
-    # No suffix (stdin, or a bare name): a first non-blank byte '{' means JSONL.
+    # A CSV starts with its header, never with '{': a first non-blank '{' means JSONL.
     with path.open("rb") as handle:
         start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     return start.startswith(b"{")

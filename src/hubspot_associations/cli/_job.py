@@ -52,14 +52,13 @@ class JobIdentity:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def differences(self, other: JobIdentity, *, types_known: bool = True) -> list[str]:
+    def differences(self, other: JobIdentity) -> list[str]:
         """What differs from ``other`` (empty: the same job)."""
         mine, theirs = self.to_json(), other.to_json()
-        skip = set(_NOT_COMPARED) | (set() if types_known else {"types"})
         return [
             f"{key}: {theirs[key]!r} there, {mine[key]!r} now"
             for key in mine
-            if key not in skip and mine[key] != theirs[key]
+            if key not in _NOT_COMPARED and mine[key] != theirs[key]
         ]
 
     def describe(self) -> str:

@@ -192,23 +192,23 @@ class Output:
         if self.json_mode:
             print(json.dumps(data))
             return
-        if self.quiet:
-            return
-        not_sent = f", {tally.not_sent} not sent" if tally.not_sent else ""
-        self.console.print(
-            f"{tally.done} done, {tally.failed} failed{not_sent}, {skipped} skipped (done before); "
-            f"every input is listed in {results_path}",
-            markup=False,
-        )
+        if not self.quiet:
+            not_sent = f", {tally.not_sent} not sent" if tally.not_sent else ""
+            self.console.print(
+                f"{tally.done} done, {tally.failed} failed{not_sent}, {skipped} skipped "
+                f"(done before); every input is listed in {results_path}",
+                markup=False,
+            )
+        # Failures are errors: on stderr, and shown with -q too.
         if tally.stopped is not None:
             self.error(
                 f"the job stopped: {tally.stopped}. Fix that, then run the same command with "
                 "--resume to send what is left."
             )
         for failure in tally.shown:
-            self.console.print(
-                f"  failed {failure.input[0]} → {failure.input[1]}: {failure.reason}", markup=False
-            )
+            what = "failed" if failure.sent else "not sent"
+            reason = failure.reason.removeprefix("not sent: ")
+            self.error(f"  {what} {failure.input[0]} → {failure.input[1]}: {reason}")
 
     def progress_note(self, rows: int) -> None:
         """How far a long export has got (with -v)."""

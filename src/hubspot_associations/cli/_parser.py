@@ -21,6 +21,7 @@ exit codes:
   3  the job could not run (authentication, permission, network, or HubSpot refused every
      call); inputs not sent are listed as not_sent, so --resume continues them
   130 interrupted (Ctrl-C); --resume continues
+  141 stdout was closed early (e.g. `| head`)
 """
 
 
@@ -37,6 +38,17 @@ def rate(value: str) -> tuple[int, float]:
             "(e.g. 100/10, HubSpot's smallest tier)"
         )
     return requests, seconds
+
+
+CATEGORIES = ("HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED")
+
+
+def category(value: str) -> str:
+    """An association category, any case."""
+    upper = value.strip().upper()
+    if upper not in CATEGORIES:
+        raise argparse.ArgumentTypeError(f"{value!r} is not one of {', '.join(CATEGORIES)}")
+    return upper
 
 
 def _bounded(low: int, high: int) -> Callable[[str], int]:
@@ -118,6 +130,7 @@ def _labelled() -> argparse.ArgumentParser:
     labelled.add_argument(
         "--category",
         default=None,
+        type=category,
         help="category of --type-id (default HUBSPOT_DEFINED for HubSpot's IDs, else USER_DEFINED)",
     )
     return labelled
@@ -212,7 +225,7 @@ def _add_limits(
         p.add_argument("to_type", nargs="?" if action == "list" else None)
         if action in ("set", "purge"):
             p.add_argument("type_id", type=_bounded(1, 2**31 - 1))
-            p.add_argument("--category", default="USER_DEFINED")
+            p.add_argument("--category", default="USER_DEFINED", type=category)
         if action == "set":
             p.add_argument("max", type=_bounded(1, 2**31 - 1), help="largest number of records")
 
