@@ -111,6 +111,7 @@ def _lock(root: Path, curated_text: str) -> str:
             **{f"{OVERLAYS_DIR}/{p.name}": _sha256(p) for p in overlay_paths(root)},
             **{str(t.relative_to(root)): _sha256(t) for t in templates},
             "openapi/association-types.csv": _sha256(root / "openapi/association-types.csv"),
+            "openapi/releases.yaml": _sha256(root / "openapi/releases.yaml"),
             "src/hubspot_associations/_async_client.py": _sha256(
                 root / "src/hubspot_associations/_async_client.py"
             ),
@@ -137,9 +138,10 @@ def _render_all(root: Path, workdir: Path) -> dict[Path, str]:
         if path.is_file() and not _is_cache(path.relative_to(package_dir)):
             files[GENERATED_DIR / path.relative_to(package_dir)] = path.read_text(encoding="utf-8")
     # Imported here: the constants' generator is a sibling step with its own inputs.
-    from codegen import association_types, unasync
+    from codegen import association_types, releases, unasync
 
     files.update(association_types.generate(root))
+    files.update(releases.generate(root, curated_text))
     files.update(unasync.generate(root))
     return files
 

@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only records seeded through /_emulator/seed exist",
     )
-    serve.add_argument("--enqueue-time-format", choices=["string", "object"], default="string")
+    serve.add_argument(
+        "--enqueue-time-format",
+        choices=["auto", "string", "object"],
+        default="auto",
+        help="the report's enqueueTime (auto: ISO string on v4, DateTime object on dated releases)",
+    )
     return parser
 
 

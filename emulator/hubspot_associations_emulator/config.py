@@ -23,7 +23,8 @@ class EmulatorConfig:
     numeric_ids: bool = False
     max_labels_per_pair: int = 10
     strict_records: bool = False
-    enqueue_time_format: Literal["string", "object"] = "string"
+    # auto: each release's own form (string on v4, the DateTime object on dated releases).
+    enqueue_time_format: Literal["auto", "string", "object"] = "auto"
 
     @property
     def token(self) -> str:

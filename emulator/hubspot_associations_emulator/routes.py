@@ -1,4 +1,4 @@
-"""Routing: HubSpot's paths (v4, the newer v4 spelling and 2026-03) mapped to handlers.
+"""Routing: HubSpot's paths (every release in release_table) mapped to handlers.
 
 A handler parses the request (parsing), calls the backend and renders the answer (views).
 """
@@ -18,6 +18,7 @@ from .backend import Backend, iso
 from .catalog import resolve_object_type
 from .config import EmulatorConfig
 from .counts import RequestCounts
+from .release_table import RELEASES
 
 try:
     import orjson
@@ -33,8 +34,11 @@ except ImportError:  # pragma: no cover - orjson is optional
         return json.dumps(value, separators=(",", ":")).encode()
 
 
-OBJECT_BASES = ("/crm/v4/objects", "/crm/objects/2026-03")
-ASSOCIATION_BASES = ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")
+# Each release's path families; a route knows its release, handlers never parse paths for it.
+OBJECT_BASES = tuple((r["object_base"], name) for name, r in RELEASES.items())
+ASSOCIATION_BASES = tuple(
+    (base, name) for name, r in RELEASES.items() for base in r["association_bases"]
+)
 Handler = Callable[[Request], Awaitable[Response]]
 # Each handler's operationId in openapi/curated.yaml: the request counts are keyed by these.
 OPERATION_IDS = {
@@ -96,12 +100,19 @@ class Handlers:
         return parsing.json_body(await request.body())
 
     @staticmethod
-    def _dated(request: Request) -> bool:
-        return "/2026-03/" in request.url.path
+    def _release(request: Request) -> dict[str, Any]:
+        release: dict[str, Any] = RELEASES[request.scope["hubspot_release"]]
+        return release
+
+    def _batch_status(self, request: Request, failed: bool, success: int) -> int:
+        # Some releases answer every batch call 200, with the failed inputs inside the body.
+        if self._release(request)["batch_errors_in_200"]:
+            return 200
+        return 207 if failed else success
 
     def _no_content_or_batch(self, request: Request, started: datetime) -> Response:
-        # 2026-03 answers these calls with a batch body where v4 answers 204.
-        if self._dated(request):
+        # Dated releases answer these calls with a batch body where v4 answers 204.
+        if self._release(request)["batch_body_for_void"]:
             return json_response(
                 {
                     "status": "COMPLETE",
@@ -207,7 +218,7 @@ class Handlers:
         outcome = self.backend.associate(from_type, to_type, inputs)
         results = [self._labels_between(r) for r in outcome.results]
         body = views.batch(outcome, results, started, _now())
-        return json_response(body, 207 if outcome.errors else 201)
+        return json_response(body, self._batch_status(request, bool(outcome.errors), 201))
 
     async def batch_read(self, request: Request) -> Response:
         """POST …/{fromObjectType}/{toObjectType}/batch/read."""
@@ -237,7 +248,7 @@ class Handlers:
         if problems:
             body["errors"] = [p.standard_error() for p in problems]
             body["numErrors"] = len(problems)
-        return json_response(body, 207 if problems else 200)
+        return json_response(body, self._batch_status(request, bool(problems), 200))
 
     async def batch_archive(self, request: Request) -> Response:
         """POST …/{fromObjectType}/{toObjectType}/batch/archive."""
@@ -269,7 +280,10 @@ class Handlers:
         user_id = int(raw)
         report = self.backend.high_usage_report(user_id)
         enqueued: Any = report["enqueueTime"]
-        if self.config.enqueue_time_format == "object":
+        form = self.config.enqueue_time_format
+        if form == "auto":
+            form = self._release(request)["enqueue_time"]
+        if form == "object":
             moment = datetime.strptime(str(enqueued), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
             enqueued = {
                 "value": int(moment.timestamp() * 1000),
@@ -349,7 +363,8 @@ class Handlers:
         outcome = self.backend.set_limits(from_type, to_type, inputs, create=create)
         render = views.user_configuration if create else views.update_result
         body = views.batch(outcome, [render(x) for x in outcome.results], started, _now())
-        return json_response(body, 207 if outcome.errors else (201 if create else 200))
+        status = self._batch_status(request, bool(outcome.errors), 201 if create else 200)
+        return json_response(body, status)
 
     async def limits_purge(self, request: Request) -> Response:
         """POST …/definitions/configurations/{fromObjectType}/{toObjectType}/batch/purge."""
@@ -360,9 +375,10 @@ class Handlers:
         return self._no_content_or_batch(request, started)
 
 
-def _endpoint(table: dict[str, Handler]) -> Handler:
+def _endpoint(table: dict[str, Handler], release: str) -> Handler:
     # One route per path, dispatching on the method, so that a 405 lists every allowed method.
     async def endpoint(request: Request) -> Response:
+        request.scope["hubspot_release"] = release
         method = "GET" if request.method == "HEAD" else request.method
         try:
             return await table[method](request)
@@ -388,20 +404,30 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
     """Every operation under every path family, each request counted by its operationId."""
     h = handlers
     table: dict[str, dict[str, Handler]] = {}
+    release_of: dict[str, str] = {}
 
     def add(path: str, method: str, handler: Handler) -> None:
+        base_release = release_of[path.split("/{", 1)[0]]
+        # What a release lacks has no route: HubSpot answers 404 as for any unknown path.
+        if OPERATION_IDS[handler.__name__] in RELEASES[base_release]["lacks"]:
+            return
         table.setdefault(path, {})[method] = _counted(handler, counts)
 
     obj = "/{objectType}/{objectId}/associations/{toObjectType}"
     default = "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}"
-    for base in OBJECT_BASES:
+    for base, name in (*OBJECT_BASES, *ASSOCIATION_BASES):
+        release_of[base] = name
+        release_of[base + "/usage/high-usage-report"] = name
+        release_of[base + "/definitions/configurations"] = name
+        release_of[base + "/definitions/configurations/all"] = name
+    for base, _ in OBJECT_BASES:
         add(base + default, "PUT", h.put_default)
         add(base + obj + "/{toObjectId}", "PUT", h.put_labelled)
         add(base + obj + "/{toObjectId}", "DELETE", h.delete_pair)
         add(base + obj, "GET", h.get_page)
     pair = "/{fromObjectType}/{toObjectType}"
     conf = "/definitions/configurations"
-    for base in ASSOCIATION_BASES:
+    for base, _ in ASSOCIATION_BASES:
         add(base + "/usage/high-usage-report/{userId}", "POST", h.report)
         add(base + conf + "/all", "GET", h.limits_all)
         add(base + conf + pair, "GET", h.limits_pair)
@@ -418,5 +444,6 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
         add(base + pair + "/labels", "PUT", h.labels_update)
         add(base + pair + "/labels/{associationTypeId}", "DELETE", h.labels_delete)
     return [
-        Route(path, _endpoint(methods), methods=list(methods)) for path, methods in table.items()
+        Route(path, _endpoint(methods, release_of[path.split("/{", 1)[0]]), methods=list(methods))
+        for path, methods in table.items()
     ]

@@ -41,6 +41,7 @@ __all__ = [
     "check_concurrency",
     "run_async",
     "run_sync",
+    "split_by_errors",
 ]
 
 InputT = TypeVar("InputT")
@@ -159,6 +160,43 @@ def split_by_results(
         reason, category = _reason_for(key(item), error_list)
         outcome.failed.append(BulkFailure(item, reason, category, 207))
     return outcome
+
+
+def split_by_errors(
+    chunk: list[InputT],
+    key: Callable[[InputT], tuple[str, str]],
+    errors: Sequence[Any] | Unset | None,
+) -> ChunkOutcome[InputT]:
+    """An answer without per-input results: the inputs its errors name failed, the rest are done.
+
+    Errors that name no input cannot say which inputs failed: then the whole chunk fails with
+    their messages (safe, since removing again is a no-op).
+    """
+    error_list = [] if errors is None or isinstance(errors, Unset) else list(errors)
+    if not error_list:
+        return ChunkOutcome(succeeded=list(chunk))
+    outcome: ChunkOutcome[InputT] = ChunkOutcome()
+    named = [item for item in chunk if _named_by(key(item), error_list)]
+    for item in chunk:
+        if named and item not in named:
+            outcome.succeeded.append(item)
+            continue
+        reason, category = _reason_for(key(item), error_list)
+        outcome.failed.append(BulkFailure(item, reason, category, 200))
+    return outcome
+
+
+def _named_by(ids: tuple[str, str], errors: list[Any]) -> bool:
+    for error in errors:
+        context = getattr(error, "context", None)
+        values: list[str] = []
+        if context is not None and not isinstance(context, Unset):
+            for entries in context.additional_properties.values():
+                values.extend(str(v) for v in entries)
+        message = str(getattr(error, "message", "") or "")
+        if any(i in values or _names(message, i) for i in ids):
+            return True
+    return False
 
 
 def _reason_for(ids: tuple[str, str], errors: list[Any]) -> tuple[str, str | None]:

@@ -15,10 +15,13 @@ from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._versions import (
+    RELEASES,
     ApiVersion,
     AsyncVersionedTransport,
+    Release,
     VersionedTransport,
     check_version,
+    warn_if_ending,
 )
 
 __all__ = ["ClientSettings", "RateLimitLike"]
@@ -72,16 +75,23 @@ class ClientSettings:
             if max_retries < 0:
                 raise ClientValidationError(f"max_retries must be 0 or more, got {max_retries}")
             policy = policy.with_max_retries(max_retries)
+        version = check_version(api_version)
+        warn_if_ending(RELEASES[version])
         return cls(
             base_url=_check_base_url(
                 base_url or os.environ.get(BASE_URL_ENV) or cls.DEFAULT_BASE_URL
             ),
-            api_version=check_version(api_version),
+            api_version=version,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             retry_policy=policy,
             limiter=_limiter(rate_limit),
             _token=token.strip(),
         )
+
+    @property
+    def release(self) -> Release:
+        """The HubSpot release this client speaks (paths, what it lacks, how it answers)."""
+        return RELEASES[self.api_version]
 
     def headers(self) -> dict[str, str]:
         """The headers every request carries (the token only here, never in a repr)."""

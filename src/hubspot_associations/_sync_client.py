@@ -60,6 +60,7 @@ from hubspot_associations_api.models import (
     BatchResponsePublicAssociationMultiWithLabel,
     BatchResponsePublicAssociationMultiWithLabelWithErrors,
     BatchResponsePublicDefaultAssociation,
+    BatchResponseVoid,
     CollectionResponseAssociationSpecWithLabelNoPaging,
     CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
     CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
@@ -89,6 +90,7 @@ from ._bulk import (
     chunked,
     outcome_of_error,
     run_sync,
+    split_by_errors,
     split_by_results,
 )
 from ._exceptions import ClientValidationError, HubSpotError
@@ -106,7 +108,8 @@ from ._labels import validate_label_name
 from ._responses import connection_error, finish
 from ._retry import RetryPolicy
 from ._settings import ClientSettings, RateLimitLike
-from ._versions import ApiVersion
+from ._standins import decode_cursor, page_from_batch_read
+from ._versions import ApiVersion, Release
 
 __all__ = [
     "Basic",
@@ -131,9 +134,10 @@ DEFAULT_CONCURRENCY = 8
 class Core:
     """Sends one generated operation through the configured HTTP client and checks the answer."""
 
-    def __init__(self, http: httpx.Client, raw: AuthenticatedClient) -> None:
+    def __init__(self, http: httpx.Client, raw: AuthenticatedClient, release: Release) -> None:
         self.http = http
         self.raw = raw
+        self.release = release
 
     def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
         """Build the request with the generated module, send it, and parse or raise."""
@@ -196,8 +200,16 @@ class Basic:
         after: str | None = None,
         limit: int = PAGE_MAX,
     ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
-        """One page of the records of ``to_object_type`` associated with a record."""
+        """One page of the records of ``to_object_type`` associated with a record.
+
+        operationId ``list_associations``. On a release without it (2026-09), the page is read
+        with ``batch_read_associations`` for this one record: ``limit`` still caps the page, and
+        ``paging.next.after`` is this client's cursor for that release (cursors are opaque and
+        belong to one release).
+        """
         _check_limit(limit)
+        if not self._core.release.offers("list_associations"):
+            return self._page_by_batch_read(object_type_, object_id_, to_object_type, after, limit)
         result = self._core.call(
             list_associations,
             object_type(object_type_),
@@ -207,6 +219,26 @@ class Basic:
             limit=limit,
         )
         return cast(CollectionResponseMultiAssociatedObjectWithLabelForwardPaging, result)
+
+    def _page_by_batch_read(
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        after: str | None,
+        limit: int,
+    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+        hubspot_after, offset = decode_cursor(after, self._core.release.name)
+        fetch = PublicFetchAssociationsBatchRequest(
+            id=object_id(object_id_), after=UNSET if hubspot_after is None else hubspot_after
+        )
+        answer = self._core.call(
+            batch_read_associations,
+            object_type(object_type_),
+            object_type(to_object_type),
+            body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[fetch]),
+        )
+        return page_from_batch_read(answer, hubspot_after, offset, limit)
 
     def iter_all(
         self,
@@ -332,8 +364,12 @@ class Batch:
 
     def archive(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> None:
-        """Remove every association between each (from ID, to ID) pair."""
+    ) -> BatchResponseVoid | None:
+        """Remove every association between each (from ID, to ID) pair.
+
+        operationId ``batch_remove_associations``. Returns None on a 204 (v4), or the batch body
+        that dated releases answer with (it may list failed inputs in ``errors``).
+        """
         grouped: dict[str, list[PublicObjectId]] = {}
         for a, b in pairs:
             grouped.setdefault(object_id(a, what="from ID"), []).append(
@@ -344,12 +380,13 @@ class Batch:
             for k, v in grouped.items()
         ]
         require_items(inputs, what="batch.archive")
-        self._core.call(
+        answer = self._core.call(
             batch_remove_associations,
             object_type(from_object_type),
             object_type(to_object_type),
             body=BatchInputPublicAssociationMultiArchive(inputs=inputs),
         )
+        return answer if isinstance(answer, BatchResponseVoid) else None
 
     def archive_labels(
         self,
@@ -357,16 +394,21 @@ class Batch:
         to_object_type: str,
         inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> None:
-        """Remove only the given labels between pairs; they stay associated otherwise."""
+    ) -> BatchResponseVoid | None:
+        """Remove only the given labels between pairs; they stay associated otherwise.
+
+        operationId ``batch_remove_labels``. Returns None on a 204 (v4), or the batch body that
+        dated releases answer with (it may list failed inputs in ``errors``).
+        """
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.archive_labels")
-        self._core.call(
+        answer = self._core.call(
             batch_remove_labels,
             object_type(from_object_type),
             object_type(to_object_type),
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
+        return answer if isinstance(answer, BatchResponseVoid) else None
 
 
 class Report:
@@ -707,7 +749,8 @@ class Bulk:
             except HubSpotError as error:
                 return outcome_of_error(chunk, error)
             if done_of is None:
-                return ChunkOutcome(succeeded=chunk)
+                # A 204, or a batch body (dated releases) that may name failed inputs.
+                return split_by_errors(chunk, _same, getattr(answer, "errors", None))
             return split_by_results(chunk, done_of(answer), _same, getattr(answer, "errors", None))
 
         return run_sync(
@@ -766,7 +809,8 @@ class HubSpotAssociations:
         self.raw = AuthenticatedClient(
             base_url=self.settings.base_url, token=ClientSettings.REDACTED
         ).set_httpx_client(self._http)
-        core = Core(self._http, self.raw)
+        self.release = self.settings.release
+        core = Core(self._http, self.raw, self.release)
         self.basic = Basic(core)
         self.batch = Batch(core)
         self.report = Report(core)

@@ -1,75 +1,150 @@
-"""API versions: v4 and its date-versioned successor 2026-03, which differ only in their paths.
+"""HubSpot's releases (v4, 2026-03, 2026-09 …) as data, and the transport that speaks each one.
 
-The generated client speaks the v4 paths of the curated spec. For 2026-03 a transport rewrites
-each request's path prefix, so every operation, model and helper serves both versions unchanged.
+A release is a row of ``openapi/releases.yaml`` (generated into ``_release_table``): its path
+families, the operations it lacks, how its batch calls answer, its support-end date and its
+successor. The generated client speaks the v4 paths of the curated spec; a transport rewrites each
+request's path to the chosen release, and the facade stands in where a release lacks a call.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime
+import warnings
+from dataclasses import dataclass
+from typing import Final
 
 import httpx
 
+from ._exceptions import ClientValidationError
+from ._release_table import API_VERSIONS, RELEASE_DATA, ApiVersion
+
 __all__ = [
     "API_VERSIONS",
+    "RELEASES",
     "ApiVersion",
     "AsyncVersionedTransport",
+    "Release",
     "VersionedTransport",
+    "check_version",
+    "get_release",
     "to_version",
+    "warn_if_ending",
 ]
 
-ApiVersion = Literal["v4", "2026-03"]
-API_VERSIONS: tuple[ApiVersion, ...] = ("v4", "2026-03")
+V4_OBJECTS: Final = "/crm/v4/objects/"
+V4_ASSOCIATIONS: Final = "/crm/v4/associations/"
+WARN_DAYS: Final = 90
 
-# (v4 prefix, 2026-03 prefix); HubSpot ends v4 support on 2027-03-30.
-_PREFIXES: dict[ApiVersion, tuple[tuple[str, str], ...]] = {
-    "v4": (),
-    "2026-03": (
-        ("/crm/v4/objects/", "/crm/objects/2026-03/"),
-        ("/crm/v4/associations/", "/crm/associations/2026-03/"),
-    ),
-}
+
+@dataclass(frozen=True)
+class Release:
+    """One HubSpot release of the Associations API."""
+
+    name: ApiVersion
+    object_base: str
+    association_base: str
+    support_ends: datetime.date | None
+    successor: str | None
+    lacks: frozenset[str]
+    batch_errors_in_200: bool
+    batch_body_for_void: bool
+    enqueue_time: str
+    statuses: dict[str, tuple[int, ...]]
+
+    def offers(self, operation_id: str) -> bool:
+        """Whether HubSpot offers this operation in this release."""
+        return operation_id not in self.lacks
+
+    def path(self, v4_path: str) -> str:
+        """A v4 path of the curated spec, as this release spells it."""
+        if v4_path.startswith(V4_OBJECTS):
+            return f"{self.object_base}/{v4_path[len(V4_OBJECTS) :]}"
+        if v4_path.startswith(V4_ASSOCIATIONS):
+            return f"{self.association_base}/{v4_path[len(V4_ASSOCIATIONS) :]}"
+        return v4_path
+
+
+def _release(name: ApiVersion) -> Release:
+    data = RELEASE_DATA[name]
+    ends = data["support_ends"]
+    return Release(
+        name=name,
+        object_base=data["object_base"],
+        association_base=data["association_bases"][0],
+        support_ends=None if ends is None else datetime.date.fromisoformat(ends),
+        successor=data["successor"],
+        lacks=frozenset(data["lacks"]),
+        batch_errors_in_200=data["batch_errors_in_200"],
+        batch_body_for_void=data["batch_body_for_void"],
+        enqueue_time=data["enqueue_time"],
+        statuses=dict(data["statuses"]),
+    )
+
+
+RELEASES: Final[dict[str, Release]] = {name: _release(name) for name in API_VERSIONS}
+_warned: set[str] = set()
+
+
+def check_version(version: str) -> ApiVersion:
+    """Validate a user-supplied release name, saying which ones exist."""
+    if not isinstance(version, str) or version not in RELEASES:
+        raise ClientValidationError(
+            f"api_version must be one of {', '.join(API_VERSIONS)}; got {version!r}. "
+            "v4 is the default; the dated releases are HubSpot's successors (v4 ends 2027-03-30)."
+        )
+    return RELEASES[version].name
+
+
+def get_release(version: str) -> Release:
+    """The release named ``version`` (ClientValidationError for an unknown one)."""
+    return RELEASES[check_version(version)]
+
+
+def warn_if_ending(release: Release, today: datetime.date | None = None) -> None:
+    """Warn once per release when its support ends within 90 days, naming the successor."""
+    if release.support_ends is None or release.name in _warned:
+        return
+    today = today or datetime.date.today()
+    left = (release.support_ends - today).days
+    if left > WARN_DAYS:
+        return
+    _warned.add(release.name)
+    ended = "ended" if left < 0 else f"ends in {left} day(s)"
+    successor = f"; move to api_version={release.successor!r}" if release.successor else ""
+    warnings.warn(
+        f"HubSpot's support for the {release.name} Associations API {ended} "
+        f"({release.support_ends.isoformat()}){successor}",
+        FutureWarning,
+        stacklevel=4,
+    )
 
 
 def to_version(path: str, version: ApiVersion) -> str:
     """Map a v4 path of the curated spec to the same operation's path in ``version``."""
-    for old, new in _PREFIXES[version]:
-        if path.startswith(old):
-            return new + path[len(old) :]
-    return path
+    return RELEASES[version].path(path)
 
 
-def check_version(version: str) -> ApiVersion:
-    """Validate a user-supplied version string, saying which ones exist."""
-    if version not in API_VERSIONS:
-        raise ValueError(
-            f"api_version must be one of {', '.join(API_VERSIONS)}; got {version!r}. "
-            "Use '2026-03' for HubSpot's date-versioned API (v4 ends on 2027-03-30)."
-        )
-    return version
-
-
-def _rewrite(request: httpx.Request, version: ApiVersion) -> None:
+def _rewrite(request: httpx.Request, release: Release) -> None:
     path = request.url.raw_path.decode("ascii")
     query = ""
     if "?" in path:
         path, query = path.split("?", 1)
         query = "?" + query
-    new_path = to_version(path, version)
+    new_path = release.path(path)
     if new_path != path:
         request.url = request.url.copy_with(raw_path=(new_path + query).encode("ascii"))
 
 
 class VersionedTransport(httpx.BaseTransport):
-    """Send each request to the chosen API version's path."""
+    """Send each request to the chosen release's path."""
 
     def __init__(self, inner: httpx.BaseTransport, version: ApiVersion) -> None:
         self._inner = inner
-        self._version = version
+        self._release = RELEASES[version]
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Rewrite the path prefix, then hand the request on."""
-        _rewrite(request, self._version)
+        _rewrite(request, self._release)
         return self._inner.handle_request(request)
 
     def close(self) -> None:
@@ -82,11 +157,11 @@ class AsyncVersionedTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, inner: httpx.AsyncBaseTransport, version: ApiVersion) -> None:
         self._inner = inner
-        self._version = version
+        self._release = RELEASES[version]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Rewrite the path prefix, then hand the request on."""
-        _rewrite(request, self._version)
+        _rewrite(request, self._release)
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:

@@ -22,6 +22,8 @@ _FIELDS: frozenset[str] = frozenset(
         "status",
         "requestedAt",
         "links",
+        "errors",
+        "numErrors",
     )
 )
 
@@ -37,6 +39,8 @@ class BatchResponseLabelsBetweenObjectPair:
         status (BatchStatus): The state of a batch request.
         requested_at (datetime.datetime | Unset): When the batch was requested.
         links (BatchResponseLabelsBetweenObjectPairLinks | Unset): Related links.
+        errors (list[StandardError] | Unset): The inputs that failed, when the release reports them inside a 200.
+        num_errors (int | Unset): How many inputs failed.
     """
 
     results: list[LabelsBetweenObjectPair]
@@ -45,6 +49,8 @@ class BatchResponseLabelsBetweenObjectPair:
     status: BatchStatus
     requested_at: datetime.datetime | Unset = UNSET
     links: BatchResponseLabelsBetweenObjectPairLinks | Unset = UNSET
+    errors: list[StandardError] | Unset = UNSET
+    num_errors: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,6 +73,15 @@ class BatchResponseLabelsBetweenObjectPair:
         if not isinstance(self.links, Unset):
             links = self.links.to_dict()
 
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        num_errors = self.num_errors
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -81,6 +96,10 @@ class BatchResponseLabelsBetweenObjectPair:
             field_dict["requestedAt"] = requested_at
         if links is not UNSET:
             field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if num_errors is not UNSET:
+            field_dict["numErrors"] = num_errors
 
         return field_dict
 
@@ -116,6 +135,13 @@ class BatchResponseLabelsBetweenObjectPair:
             else:
                 links = BatchResponseLabelsBetweenObjectPairLinks.from_dict(_links)
 
+            _errors = src_dict.get("errors", UNSET)
+            errors: list[StandardError] | Unset = UNSET
+            if _errors is not UNSET:
+                errors = [StandardError.from_dict(item) for item in _errors]
+
+            num_errors = src_dict.get("numErrors", UNSET)
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_response_labels_between_object_pair = cls(
                 results,
@@ -124,6 +150,8 @@ class BatchResponseLabelsBetweenObjectPair:
                 status,
                 requested_at,
                 links,
+                errors,
+                num_errors,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
@@ -163,3 +191,4 @@ from ..models.batch_response_labels_between_object_pair_links import (
     BatchResponseLabelsBetweenObjectPairLinks,
 )
 from ..models.labels_between_object_pair import LabelsBetweenObjectPair
+from ..models.standard_error import StandardError

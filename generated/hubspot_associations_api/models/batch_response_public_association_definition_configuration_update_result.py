@@ -24,6 +24,8 @@ _FIELDS: frozenset[str] = frozenset(
         "status",
         "requestedAt",
         "links",
+        "errors",
+        "numErrors",
     )
 )
 
@@ -39,6 +41,8 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
         status (BatchStatus): The state of a batch request.
         requested_at (datetime.datetime | Unset): When the batch was requested.
         links (BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks | Unset): Related links.
+        errors (list[StandardError] | Unset): The inputs that failed, when the release reports them inside a 200.
+        num_errors (int | Unset): How many inputs failed.
     """
 
     results: list[PublicAssociationDefinitionConfigurationUpdateResult]
@@ -49,6 +53,8 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
     links: (
         BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks | Unset
     ) = UNSET
+    errors: list[StandardError] | Unset = UNSET
+    num_errors: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +77,15 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
         if not isinstance(self.links, Unset):
             links = self.links.to_dict()
 
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        num_errors = self.num_errors
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -85,6 +100,10 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
             field_dict["requestedAt"] = requested_at
         if links is not UNSET:
             field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if num_errors is not UNSET:
+            field_dict["numErrors"] = num_errors
 
         return field_dict
 
@@ -126,6 +145,13 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
                     _links
                 )
 
+            _errors = src_dict.get("errors", UNSET)
+            errors: list[StandardError] | Unset = UNSET
+            if _errors is not UNSET:
+                errors = [StandardError.from_dict(item) for item in _errors]
+
+            num_errors = src_dict.get("numErrors", UNSET)
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_response_public_association_definition_configuration_update_result = (
                 cls(
@@ -135,6 +161,8 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
                     status,
                     requested_at,
                     links,
+                    errors,
+                    num_errors,
                 )
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
@@ -179,3 +207,4 @@ from ..models.batch_response_public_association_definition_configuration_update_
 from ..models.public_association_definition_configuration_update_result import (
     PublicAssociationDefinitionConfigurationUpdateResult,
 )
+from ..models.standard_error import StandardError

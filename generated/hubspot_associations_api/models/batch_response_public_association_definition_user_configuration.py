@@ -22,6 +22,8 @@ _FIELDS: frozenset[str] = frozenset(
         "status",
         "requestedAt",
         "links",
+        "errors",
+        "numErrors",
     )
 )
 
@@ -37,6 +39,8 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
         status (BatchStatus): The state of a batch request.
         requested_at (datetime.datetime | Unset): When the batch was requested.
         links (BatchResponsePublicAssociationDefinitionUserConfigurationLinks | Unset): Related links.
+        errors (list[StandardError] | Unset): The inputs that failed, when the release reports them inside a 200.
+        num_errors (int | Unset): How many inputs failed.
     """
 
     results: list[PublicAssociationDefinitionUserConfiguration]
@@ -47,6 +51,8 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
     links: BatchResponsePublicAssociationDefinitionUserConfigurationLinks | Unset = (
         UNSET
     )
+    errors: list[StandardError] | Unset = UNSET
+    num_errors: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +75,15 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
         if not isinstance(self.links, Unset):
             links = self.links.to_dict()
 
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        num_errors = self.num_errors
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -83,6 +98,10 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
             field_dict["requestedAt"] = requested_at
         if links is not UNSET:
             field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if num_errors is not UNSET:
+            field_dict["numErrors"] = num_errors
 
         return field_dict
 
@@ -123,6 +142,13 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
                     _links
                 )
 
+            _errors = src_dict.get("errors", UNSET)
+            errors: list[StandardError] | Unset = UNSET
+            if _errors is not UNSET:
+                errors = [StandardError.from_dict(item) for item in _errors]
+
+            num_errors = src_dict.get("numErrors", UNSET)
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_response_public_association_definition_user_configuration = cls(
                 results,
@@ -131,6 +157,8 @@ class BatchResponsePublicAssociationDefinitionUserConfiguration:
                 status,
                 requested_at,
                 links,
+                errors,
+                num_errors,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
@@ -174,3 +202,4 @@ from ..models.batch_response_public_association_definition_user_configuration_li
 from ..models.public_association_definition_user_configuration import (
     PublicAssociationDefinitionUserConfiguration,
 )
+from ..models.standard_error import StandardError

@@ -1,0 +1,89 @@
+"""What the facade does where a release lacks a call: a record's page through batch/read.
+
+HubSpot's 2026-09 release has no list call; batch/read of one record answers the same items (up
+to 500 per page, with its own cursor). ``limit`` still caps the page: the stand-in cursor carries
+HubSpot's cursor and an offset into HubSpot's page. Cursors are opaque and belong to one release:
+a v4 cursor is refused here, and this cursor means nothing to v4.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Final
+
+from hubspot_associations_api.models import (
+    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    ForwardPaging,
+    MultiAssociatedObjectWithLabel,
+    NextPage,
+)
+from hubspot_associations_api.types import UNSET, Unset
+
+from ._exceptions import ClientValidationError
+
+__all__ = ["decode_cursor", "page_from_batch_read"]
+
+_PREFIX: Final = "hsa1."
+
+
+def encode_cursor(hubspot_after: str | None, offset: int) -> str:
+    """Our cursor: HubSpot's batch/read cursor and an offset into that page."""
+    raw = json.dumps({"a": hubspot_after, "o": offset}, separators=(",", ":")).encode()
+    return _PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(after: str | None, release: str) -> tuple[str | None, int]:
+    """(HubSpot's cursor, offset) from our cursor; None means the first page."""
+    if after is None:
+        return None, 0
+    problem = ClientValidationError(
+        f"after={after!r} is not a cursor of this client for release {release}: cursors are "
+        "opaque and belong to one release; pass the paging.next.after of a page read with the "
+        "same api_version"
+    )
+    if not after.startswith(_PREFIX):
+        raise problem
+    body = after[len(_PREFIX) :]
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        hubspot_after, offset = data["a"], data["o"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise problem from None
+    if not (hubspot_after is None or isinstance(hubspot_after, str)) or not (
+        isinstance(offset, int) and offset >= 0
+    ):
+        raise problem
+    return hubspot_after, offset
+
+
+def page_from_batch_read(
+    answer: Any, hubspot_after: str | None, offset: int, limit: int
+) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+    """The list call's page, cut from a batch/read answer for one record."""
+    results = list(getattr(answer, "results", None) or [])
+    items: list[MultiAssociatedObjectWithLabel] = list(results[0].to) if results else []
+    page = items[offset : offset + limit]
+    following: str | None = None
+    if offset + limit < len(items):
+        following = encode_cursor(hubspot_after, offset + limit)
+    elif results:
+        hubspot_next = _next_after(results[0].paging)
+        if hubspot_next is not None:
+            following = encode_cursor(hubspot_next, 0)
+    paging: ForwardPaging | Unset = UNSET
+    if following is not None:
+        paging = ForwardPaging(next_=NextPage(after=following))
+    return CollectionResponseMultiAssociatedObjectWithLabelForwardPaging(
+        results=page, paging=paging
+    )
+
+
+def _next_after(paging: Any) -> str | None:
+    if paging is None or isinstance(paging, Unset):
+        return None
+    following = paging.next_
+    if isinstance(following, Unset) or following is None:
+        return None
+    return str(following.after)
