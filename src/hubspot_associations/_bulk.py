@@ -38,6 +38,7 @@ __all__ = [
     "ChunkOutcome",
     "OnChunk",
     "Progress",
+    "answer_status",
     "check_concurrency",
     "run_async",
     "run_sync",
@@ -149,8 +150,9 @@ def split_by_results(
     done_keys: set[tuple[str, str]],
     key: Callable[[InputT], tuple[str, str]],
     errors: Sequence[Any] | Unset | None,
+    status: int = 207,
 ) -> ChunkOutcome[InputT]:
-    """Split a (possibly 207) batch answer into done and failed inputs by (from, to) ID pairs."""
+    """Split a batch answer (a 207, or a 200 with errors inside) into done and failed inputs."""
     outcome: ChunkOutcome[InputT] = ChunkOutcome()
     error_list = [] if errors is None or isinstance(errors, Unset) else list(errors)
     for item in chunk:
@@ -158,8 +160,14 @@ def split_by_results(
             outcome.succeeded.append(item)
             continue
         reason, category = _reason_for(key(item), error_list)
-        outcome.failed.append(BulkFailure(item, reason, category, 207))
+        outcome.failed.append(BulkFailure(item, reason, category, status))
     return outcome
+
+
+def answer_status(answer: object) -> int:
+    """The status a parsed batch answer came with: its model says 207 or 200."""
+    # The generated client maps 207 to the ...WithErrors models and every 200 to the others.
+    return 207 if type(answer).__name__.endswith("WithErrors") else 200
 
 
 def split_by_errors(

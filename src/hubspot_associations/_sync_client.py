@@ -87,6 +87,7 @@ from ._bulk import (
     ChunkOutcome,
     OnChunk,
     Progress,
+    answer_status,
     chunked,
     outcome_of_error,
     run_sync,
@@ -751,7 +752,8 @@ class Bulk:
             if done_of is None:
                 # A 204, or a batch body (dated releases) that may name failed inputs.
                 return split_by_errors(chunk, _same, getattr(answer, "errors", None))
-            return split_by_results(chunk, done_of(answer), _same, getattr(answer, "errors", None))
+            errors = getattr(answer, "errors", None)
+            return split_by_results(chunk, done_of(answer), _same, errors, answer_status(answer))
 
         return run_sync(
             chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),

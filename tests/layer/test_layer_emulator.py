@@ -9,6 +9,7 @@ import pytest
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import (
+    API_VERSIONS,
     AssociationType,
     AsyncHubSpotAssociations,
     BadRequestError,
@@ -45,20 +46,31 @@ def server() -> Iterator[str]:
         yield running.base_url
 
 
+@pytest.fixture(params=API_VERSIONS)
+def release(request: pytest.FixtureRequest) -> str:
+    """Each HubSpot release the client speaks: every end-to-end test runs on each."""
+    name: str = request.param
+    return name
+
+
 @pytest.fixture
-def client(server: str) -> Iterator[HubSpotAssociations]:
-    """A sync client on a freshly reset emulator."""
+def client(server: str, release: str) -> Iterator[HubSpotAssociations]:
+    """A sync client of one release on a freshly reset emulator."""
     httpx.post(f"{server}/_emulator/reset")
-    with HubSpotAssociations("emulator-token", base_url=server, rate_limit=None) as c:
+    with HubSpotAssociations(
+        "emulator-token", base_url=server, rate_limit=None, api_version=release
+    ) as c:
         yield c
 
 
 @pytest.fixture
-async def aclient(server: str) -> AsyncIterator[AsyncHubSpotAssociations]:
-    """An async client on a freshly reset emulator."""
+async def aclient(server: str, release: str) -> AsyncIterator[AsyncHubSpotAssociations]:
+    """An async client of one release on a freshly reset emulator."""
     async with httpx.AsyncClient() as plain:
         await plain.post(f"{server}/_emulator/reset")
-    async with AsyncHubSpotAssociations("emulator-token", base_url=server, rate_limit=None) as c:
+    async with AsyncHubSpotAssociations(
+        "emulator-token", base_url=server, rate_limit=None, api_version=release
+    ) as c:
         yield c
 
 
@@ -220,3 +232,30 @@ def test_bulk_with_faults_accounts_for_every_input_exactly_once() -> None:
         # Faults are drawn per request, and threads change the order: count them, not kinds.
         assert seen.dropped + sum(status >= 400 for status in seen.statuses) >= 3
         assert all([a.to_object_id for a in stored.associations[f]] == [t] for f, t in pairs[:200])
+
+
+def test_bulk_failures_carry_hubspots_reason_on_every_release(release: str) -> None:
+    """Inputs HubSpot refuses (unknown records) fail with its category and message, whether the
+    release reports them in a 207 or inside a 200."""
+    config = EmulatorConfig(strict_records=True)
+    with serve_in_thread(config) as server:
+        httpx.post(
+            f"{server.base_url}/_emulator/seed",
+            json={"records": {"contact": list(range(1, 51)), "company": [900]}},
+        ).raise_for_status()
+        pairs = [(str(i), "900") for i in range(1, 101)]
+        with HubSpotAssociations(
+            server.token, base_url=server.base_url, rate_limit=None, api_version=release
+        ) as client:
+            created = client.bulk.create(
+                "contact", "company", pairs, [AssociationType.CONTACT_TO_COMPANY], batch_size=25
+            )
+            made = client.bulk.associate_default("contact", "company", pairs, batch_size=25)
+    # batch create answers 207 where the release has it; associate default always 200.
+    for result, status in ((created, 200 if release == "2026-09" else 207), (made, 200)):
+        assert sorted(result.succeeded) == sorted(pairs[:50])
+        assert sorted(f.input for f in result.failed) == sorted(pairs[50:])
+        for failure in result.failed:
+            assert failure.category == "VALIDATION_ERROR"
+            assert failure.reason == "One or more associations are invalid"
+            assert failure.status_code == status
