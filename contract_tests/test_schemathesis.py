@@ -29,7 +29,7 @@ FIXED_OBJECT_TYPES = {
 }
 
 
-def contract_config(token: str) -> SchemathesisConfig:
+def contract_config(token: str, examples: int | None = None) -> SchemathesisConfig:
     """Schemathesis settings: fixed seed, positive and negative data, every check on."""
     return SchemathesisConfig.from_dict(
         {
@@ -40,7 +40,7 @@ def contract_config(token: str) -> SchemathesisConfig:
             "parameters": dict(FIXED_OBJECT_TYPES),
             "generation": {
                 "mode": "all",
-                "max-examples": target.examples(),
+                "max-examples": examples or target.examples(),
                 "deterministic": True,
                 "database": "none",
             },
