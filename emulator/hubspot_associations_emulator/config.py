@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 DEFAULT_TOKEN = "emulator-token"
 
@@ -25,6 +26,8 @@ class EmulatorConfig:
     strict_records: bool = False
     # auto: each release's own form (string on v4, the DateTime object on dated releases).
     enqueue_time_format: Literal["auto", "string", "object"] = "auto"
+    # The release table (release_table.RELEASES when None); a test may play a made-up release.
+    releases: Mapping[str, dict[str, Any]] | None = field(default=None, hash=False, compare=False)
 
     @property
     def token(self) -> str:

@@ -34,11 +34,16 @@ except ImportError:  # pragma: no cover - orjson is optional
         return json.dumps(value, separators=(",", ":")).encode()
 
 
-# Each release's path families; a route knows its release, handlers never parse paths for it.
-OBJECT_BASES = tuple((r["object_base"], name) for name, r in RELEASES.items())
-ASSOCIATION_BASES = tuple(
-    (base, name) for name, r in RELEASES.items() for base in r["association_bases"]
-)
+
+def path_families(
+    releases: dict[str, dict[str, Any]],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(object bases, association bases), each with its release: a route knows its release."""
+    objects = tuple((r["object_base"], name) for name, r in releases.items())
+    associations = tuple(
+        (base, name) for name, r in releases.items() for base in r["association_bases"]
+    )
+    return objects, associations
 Handler = Callable[[Request], Awaitable[Response]]
 # Each handler's operationId in openapi/curated.yaml: the request counts are keyed by these.
 OPERATION_IDS = {
@@ -84,6 +89,7 @@ class Handlers:
     def __init__(self, backend: Backend, config: EmulatorConfig) -> None:
         self.backend = backend
         self.config = config
+        self.releases: dict[str, dict[str, Any]] = dict(config.releases or RELEASES)
         self.fmt_id: Callable[[int], int | str] = int if config.numeric_ids else str
 
     # -- helpers ------------------------------------------------------------------------------
@@ -99,10 +105,8 @@ class Handlers:
     async def _body(request: Request) -> Any:
         return parsing.json_body(await request.body())
 
-    @staticmethod
-    def _release(request: Request) -> dict[str, Any]:
-        release: dict[str, Any] = RELEASES[request.scope["hubspot_release"]]
-        return release
+    def _release(self, request: Request) -> dict[str, Any]:
+        return self.releases[request.scope["hubspot_release"]]
 
     def _batch_status(self, request: Request, failed: bool, success: int) -> int:
         # Some releases answer every batch call 200, with the failed inputs inside the body.
@@ -409,25 +413,26 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
     def add(path: str, method: str, handler: Handler) -> None:
         base_release = release_of[path.split("/{", 1)[0]]
         # What a release lacks has no route: HubSpot answers 404 as for any unknown path.
-        if OPERATION_IDS[handler.__name__] in RELEASES[base_release]["lacks"]:
+        if OPERATION_IDS[handler.__name__] in h.releases[base_release]["lacks"]:
             return
         table.setdefault(path, {})[method] = _counted(handler, counts)
 
     obj = "/{objectType}/{objectId}/associations/{toObjectType}"
     default = "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}"
-    for base, name in (*OBJECT_BASES, *ASSOCIATION_BASES):
+    object_bases, association_bases = path_families(h.releases)
+    for base, name in (*object_bases, *association_bases):
         release_of[base] = name
         release_of[base + "/usage/high-usage-report"] = name
         release_of[base + "/definitions/configurations"] = name
         release_of[base + "/definitions/configurations/all"] = name
-    for base, _ in OBJECT_BASES:
+    for base, _ in object_bases:
         add(base + default, "PUT", h.put_default)
         add(base + obj + "/{toObjectId}", "PUT", h.put_labelled)
         add(base + obj + "/{toObjectId}", "DELETE", h.delete_pair)
         add(base + obj, "GET", h.get_page)
     pair = "/{fromObjectType}/{toObjectType}"
     conf = "/definitions/configurations"
-    for base, _ in ASSOCIATION_BASES:
+    for base, _ in association_bases:
         add(base + "/usage/high-usage-report/{userId}", "POST", h.report)
         add(base + conf + "/all", "GET", h.limits_all)
         add(base + conf + pair, "GET", h.limits_pair)

@@ -22,8 +22,9 @@ from hubspot_associations_api.models import (
 from hubspot_associations_api.types import UNSET, Unset
 
 from ._exceptions import ClientValidationError
+from ._versions import RELEASES, Release
 
-__all__ = ["decode_cursor", "page_from_batch_read"]
+__all__ = ["decode_cursor", "page_from_batch_read", "require_offered"]
 
 _PREFIX: Final = "hsa1."
 
@@ -87,3 +88,16 @@ def _next_after(paging: Any) -> str | None:
     if isinstance(following, Unset) or following is None:
         return None
     return str(following.after)
+
+
+def require_offered(release: Release, operation_id: str) -> None:
+    """Refuse, before sending, an operation the release lacks, naming where it exists."""
+    if release.offers(operation_id):
+        return
+    elsewhere = [name for name, other in RELEASES.items() if other.offers(operation_id)]
+    where = f"; it exists in {', '.join(elsewhere)}" if elsewhere else ""
+    raise ClientValidationError(
+        f"HubSpot's {release.name} release has no {operation_id}{where}. Use a client with "
+        "another api_version for it, or see the README's release table for what this "
+        "release offers instead"
+    )

@@ -109,7 +109,7 @@ from ._labels import validate_label_name
 from ._responses import connection_error, finish
 from ._retry import RetryPolicy
 from ._settings import ClientSettings, RateLimitLike
-from ._standins import decode_cursor, page_from_batch_read
+from ._standins import decode_cursor, page_from_batch_read, require_offered
 from ._versions import ApiVersion, Release
 
 __all__ = [
@@ -142,6 +142,7 @@ class Core:
 
     def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
         """Build the request with the generated module, send it, and parse or raise."""
+        require_offered(self.release, operation.__name__.rsplit(".", 1)[-1])
         request = operation._get_kwargs(*args, **kwargs)
         try:
             response = self.http.request(**request)

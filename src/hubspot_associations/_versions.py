@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import warnings
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, cast
 
 import httpx
 
@@ -27,6 +27,7 @@ __all__ = [
     "VersionedTransport",
     "check_version",
     "get_release",
+    "release_from",
     "to_version",
     "warn_if_ending",
 ]
@@ -64,11 +65,11 @@ class Release:
         return v4_path
 
 
-def _release(name: ApiVersion) -> Release:
-    data = RELEASE_DATA[name]
+def release_from(name: str, data: dict[str, Any]) -> Release:
+    """A Release from one row of the generated table."""
     ends = data["support_ends"]
     return Release(
-        name=name,
+        name=cast(ApiVersion, name),
         object_base=data["object_base"],
         association_base=data["association_bases"][0],
         support_ends=None if ends is None else datetime.date.fromisoformat(ends),
@@ -81,7 +82,9 @@ def _release(name: ApiVersion) -> Release:
     )
 
 
-RELEASES: Final[dict[str, Release]] = {name: _release(name) for name in API_VERSIONS}
+RELEASES: Final[dict[str, Release]] = {
+    name: release_from(name, RELEASE_DATA[name]) for name in API_VERSIONS
+}
 _warned: set[str] = set()
 
 

@@ -273,3 +273,36 @@ def test_a_hubspot_reason_naming_no_record_reaches_every_input(tmp_path: Path, s
         assert "99999" in row["reason"]
         assert "did not list" not in row["reason"]
         assert row.get("category")
+
+
+@pytest.mark.parametrize("release", ["2026-03", "2026-09"])
+def test_dated_releases_run_every_bulk_command(tmp_path: Path, server: str, release: str) -> None:
+    """--api-version: associate, export, remove-label and unassociate on the release's own paths,
+    against one store (read back through v4)."""
+    type_id = create_label(server)
+    source = write_pairs(tmp_path / "p.csv", PAIRS)
+    version = ["--api-version", release]
+    assert run(bulk("associate", source, *version, "--label", "Buyer"), server).code == 0
+    assert linked(server, "contact", 1, "company") == {"11": sorted([279, type_id])}
+    ids = tmp_path / "ids.txt"
+    ids.write_text("1\n2\n9\n")
+    exported = run(["export", str(ids), "--from", "contact", "--to", "company", *FAST[:2],
+                    *version, "--json"], server)  # fmt: skip
+    assert exported.code == 0, exported.err
+    assert sorted(json.loads(line)["to_id"] for line in exported.out.splitlines()) == ["11", "12"]
+    assert run(bulk("remove-label", source, *version, "--label", "Buyer"), server).code == 0
+    assert linked(server, "contact", 2, "company") == {"12": [279]}
+    assert run(bulk("unassociate", source, *version), server).code == 0
+    assert linked(server, "contact", 3, "company") == {}
+    operations = counts(server)["operations"]
+    assert operations["batch_create_associations"] == 1
+
+
+def test_releases_lists_what_each_release_lacks(server: str) -> None:
+    """`releases --json` names every release, its paths and what it lacks."""
+    ran = run(["releases", "--json"], server)
+    assert ran.code == 0, ran.err
+    rows = {row["release"]: row for row in json.loads(ran.out)}
+    assert set(rows) == {"v4", "2026-03", "2026-09"}
+    assert rows["2026-09"]["lacks"] == "list_associations"
+    assert rows["v4"]["support ends"] == "2027-03-30"

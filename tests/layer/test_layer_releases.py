@@ -99,3 +99,13 @@ def test_release_table_says_what_2026_09_lacks() -> None:
     assert not RELEASES["2026-09"].offers("list_associations")
     assert RELEASES["2026-09"].statuses["batch_create_associations"] == (200,)
     assert RELEASES["v4"].statuses["batch_create_associations"] == (201, 207)
+
+
+def test_an_operation_the_release_lacks_is_refused_before_sending(server: str) -> None:
+    """Calling list_associations itself on 2026-09 raises, naming the release and where it exists."""
+    from hubspot_associations_api.api.basic import list_associations
+
+    client = HubSpotAssociations("emulator-token", base_url=server, api_version="2026-09")
+    with client, pytest.raises(ClientValidationError, match="2026-09 release has no") as caught:
+        client.basic._core.call(list_associations, "contacts", "1", "companies")
+    assert "v4, 2026-03" in str(caught.value)

@@ -22,6 +22,7 @@ from .._exceptions import (
     PermissionDeniedError,
 )
 from .._object_types import normalize_object_type
+from .._versions import RELEASES
 from ._bulk_command import run_bulk
 from ._client import make_client
 from ._exit_codes import (
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     if args.command == "check":
         return _check(args.live)
+    if args.command == "releases":
+        return _releases(Output(json_mode=args.json))
     out = Output(json_mode=args.json, quiet=args.quiet, verbose=args.verbose)
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -183,6 +186,23 @@ def _report(args: argparse.Namespace, out: Output) -> int:
     with make_client(args) as client:
         answer = client.report.request(args.user_id)
     out.record(answer.to_dict())
+    return EXIT_OK
+
+
+def _releases(out: Output) -> int:
+    rows: list[dict[str, object]] = [
+        {
+            "release": r.name,
+            "records": r.object_base,
+            "batch, labels, limits": r.association_base,
+            "support ends": r.support_ends.isoformat() if r.support_ends else None,
+            "successor": r.successor,
+            "lacks": ", ".join(sorted(r.lacks)) or None,
+            "batch answers": "200 with errors inside" if r.batch_errors_in_200 else "201/207",
+        }
+        for r in RELEASES.values()
+    ]
+    out.table(list(rows[0]), rows, title="HubSpot releases (--api-version)")
     return EXIT_OK
 
 

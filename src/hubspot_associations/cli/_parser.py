@@ -248,6 +248,10 @@ def _add_types_and_report(
 
 
 def _add_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    releases = sub.add_parser(
+        "releases", help="HubSpot's releases this version knows (for --api-version)"
+    )
+    releases.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
     check = sub.add_parser("check", help="run the contract checks (emulator, or --live)")
     check.add_argument(
         "--live", action="store_true", help="against $HUBSPOT_BASE_URL with $HUBSPOT_ACCESS_TOKEN"

@@ -1,0 +1,102 @@
+"""Adding a release by the written procedure only (ARCHITECTURE.md, "Adding a HubSpot release").
+
+A made-up release, 2099-01, differs from 2026-09 in one thing: it also lacks batch_remove_labels.
+Step 2 of the procedure (one entry in openapi/releases.yaml) and step 3 (`make generate`, here its
+release step into a scratch folder) must be all it takes for the client's table, the emulator
+and the strict spec to know it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from hubspot_associations_emulator import EmulatorConfig, create_app
+
+from codegen import releases
+from hubspot_associations._versions import release_from
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRY = """
+  "2099-01":
+    object_base: /crm/objects/2099-01
+    association_bases: [/crm/associations/2099-01]
+    support_ends: null
+    successor: null
+    lacks: [list_associations, batch_remove_labels]
+    batch_errors_in_200: true
+    batch_body_for_void: true
+    enqueue_time: object
+"""
+
+
+def _made_up_release(tmp_path: Path) -> dict[Path, str]:
+    (tmp_path / "openapi").mkdir()
+    shutil.copy(ROOT / releases.TABLE, tmp_path / releases.TABLE)
+    with (tmp_path / releases.TABLE).open("a", encoding="utf-8") as table:
+        table.write(ENTRY)
+    curated = (ROOT / "openapi/curated.yaml").read_text(encoding="utf-8")
+    return releases.generate(tmp_path, curated)
+
+
+def _module(text: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    return namespace
+
+
+def test_one_table_entry_makes_the_strict_spec(tmp_path: Path) -> None:
+    """The strict spec of 2099-01 has its paths, lacks its two operations, and answers 200 only."""
+    files = _made_up_release(tmp_path)
+    spec = yaml.safe_load(files[releases.STRICT_DIR / "2099-01.yaml"])
+    operations = {
+        op["operationId"]: (path, {int(c) for c in op["responses"] if str(c).startswith("2")})
+        for path, item in spec["paths"].items()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    assert "list_associations" not in operations
+    assert "batch_remove_labels" not in operations
+    assert len(operations) == 17
+    assert all(path.startswith(("/crm/objects/2099-01/", "/crm/associations/2099-01/"))
+               for path, _ in operations.values())  # fmt: skip
+    assert operations["batch_create_associations"][1] == {200}
+
+
+def test_one_table_entry_teaches_the_client(tmp_path: Path) -> None:
+    """The client's generated table names 2099-01 in ApiVersion and maps its paths."""
+    files = _made_up_release(tmp_path)
+    table = _module(files[releases.CLIENT_TABLE])
+    assert "2099-01" in table["API_VERSIONS"]
+    made_up = release_from("2099-01", table["RELEASE_DATA"]["2099-01"])
+    assert made_up.path("/crm/v4/associations/contact/company/batch/create") == (
+        "/crm/associations/2099-01/contact/company/batch/create"
+    )
+    assert not made_up.offers("batch_remove_labels")
+    assert made_up.offers("batch_create_associations")
+
+
+def test_one_table_entry_teaches_the_emulator(tmp_path: Path) -> None:
+    """The emulator built with the generated table serves 2099-01 and 404s what it lacks."""
+    files = _made_up_release(tmp_path)
+    table = _module(files[releases.EMULATOR_TABLE])["RELEASES"]
+    app = create_app(EmulatorConfig(releases=table))
+    auth = {"Authorization": "Bearer emulator-token"}
+    body = {"inputs": [{"from": {"id": "1"}, "to": {"id": "2"}, "types": [
+        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}]}]}  # fmt: skip
+
+    async def play() -> tuple[int, int, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+            base = "/crm/associations/2099-01/contact/company"
+            created = await http.post(f"{base}/batch/create", json=body, headers=auth)
+            removed = await http.post(f"{base}/batch/labels/archive", json=body, headers=auth)
+            listed = await http.get("/crm/objects/2099-01/contact/1/associations/company",
+                                    headers=auth)  # fmt: skip
+        return created.status_code, removed.status_code, listed.status_code
+
+    assert asyncio.run(play()) == (200, 404, 404)
