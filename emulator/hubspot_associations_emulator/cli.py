@@ -75,14 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from(args)
     except ValueError as exc:
         parser.error(str(exc))
-    app = create_app(config)
-    sock = bind(args.host, args.port)
-    print(f"HubSpot Associations emulator on {url_of(sock)}", flush=True)
-    print(f"Token: {config.token}", flush=True)
+    # Ctrl-C is how a local server is stopped, at any moment (even before uvicorn has set its
+    # own handler): no traceback, the shell's usual code.
     try:
+        app = create_app(config)
+        sock = bind(args.host, args.port)
+        print(f"HubSpot Associations emulator on {url_of(sock)}", flush=True)
+        print(f"Token: {config.token}", flush=True)
         make_server(app).run(sockets=[sock])
     except KeyboardInterrupt:
-        # Ctrl-C is how a local server is stopped: no traceback, the shell's usual code.
         return 130
     return 0
 

@@ -34,7 +34,6 @@ except ImportError:  # pragma: no cover - orjson is optional
         return json.dumps(value, separators=(",", ":")).encode()
 
 
-
 def path_families(
     releases: dict[str, dict[str, Any]],
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -44,6 +43,8 @@ def path_families(
         (base, name) for name, r in releases.items() for base in r["association_bases"]
     )
     return objects, associations
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 # Each handler's operationId in openapi/curated.yaml: the request counts are keyed by these.
 OPERATION_IDS = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from hubspot_associations import __version__
 from tests.cli.cli_helpers import run, write_pairs
 
@@ -69,18 +71,26 @@ def test_json_summary_is_one_object(tmp_path: Path, server: str) -> None:
     assert (summary["inputs"], summary["done"], summary["failed"]) == (2, 2, 0)
 
 
-def test_emulator_stops_cleanly_on_ctrl_c() -> None:
-    """`hubspot-associations emulator serve` ends on SIGINT with 130 and no traceback."""
+@pytest.mark.parametrize("when", ["at-once", "serving"])
+def test_emulator_stops_cleanly_on_ctrl_c(when: str) -> None:
+    """`hubspot-associations emulator serve` ends on SIGINT with 130 and no traceback, whether
+    the signal comes before the server runs or while it serves."""
     import signal
     import subprocess
     import sys
+
+    import httpx
 
     process = subprocess.Popen(
         [sys.executable, "-m", "hubspot_associations.cli", "emulator", "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     assert process.stdout is not None
-    assert b"emulator on http://127.0.0.1:" in process.stdout.readline()
+    first = process.stdout.readline()
+    assert b"emulator on http://127.0.0.1:" in first
+    if when == "serving":
+        url = first.decode().split(" on ")[1].strip()
+        assert httpx.get(f"{url}/_emulator/health", timeout=10).status_code == 200
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err.decode()
