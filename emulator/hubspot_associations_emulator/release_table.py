@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["RELEASES"]
+__all__ = ["PROFILES", "RELEASES"]
 
 RELEASES: Final[dict[str, dict[str, Any]]] = {
     "v4": {
@@ -101,5 +101,14 @@ RELEASES: Final[dict[str, dict[str, Any]]] = {
             "update_limits": (200,),
             "purge_limits": (200,),
         },
+    },
+}
+# How the v4 paths answered in earlier v4 releases (--profile).
+PROFILES: Final[dict[str, dict[str, Any]]] = {
+    "current": {"labelled_put": "flat", "batch_errors_in_200": False, "void_body": ()},
+    "2025-10": {
+        "labelled_put": "wrapped",
+        "batch_errors_in_200": True,
+        "void_body": ("batch_remove_associations", "batch_remove_labels"),
     },
 }
