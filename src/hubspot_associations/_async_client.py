@@ -63,6 +63,7 @@ from hubspot_associations_api.models import (
     CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
     CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
     LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairCreated,
     MultiAssociatedObjectWithLabel,
     PublicAssociationDefinitionConfigurationCreateRequest,
     PublicAssociationDefinitionConfigurationUpdateRequest,
@@ -180,7 +181,11 @@ class AsyncBasic:
         to_object_id: IdLike,
         types: Iterable[TypeLike],
     ) -> LabelsBetweenObjectPair:
-        """Associate two records with the given types (labels) of this direction."""
+        """Associate two records with the given types (labels) of this direction.
+
+        operationId ``associate_with_labels``. Releases answer 201 with the labels, or 200 with
+        them wrapped in ``entity`` (2025-10): either way the labels are returned.
+        """
         result = await self._core.call(
             associate_with_labels,
             object_type(from_object_type),
@@ -189,6 +194,8 @@ class AsyncBasic:
             object_id(to_object_id),
             body=to_specs(types),
         )
+        if isinstance(result, LabelsBetweenObjectPairCreated):
+            return result.entity
         return cast(LabelsBetweenObjectPair, result)
 
     async def get_page(

@@ -96,6 +96,7 @@ from .error_detail_context import ErrorDetailContext
 from .error_links import ErrorLinks
 from .forward_paging import ForwardPaging
 from .labels_between_object_pair import LabelsBetweenObjectPair
+from .labels_between_object_pair_created import LabelsBetweenObjectPairCreated
 from .multi_associated_object_with_label import MultiAssociatedObjectWithLabel
 from .next_page import NextPage
 from .paging import Paging
@@ -174,6 +175,7 @@ __all__ = (
     "ErrorLinks",
     "ForwardPaging",
     "LabelsBetweenObjectPair",
+    "LabelsBetweenObjectPairCreated",
     "MultiAssociatedObjectWithLabel",
     "NextPage",
     "Paging",

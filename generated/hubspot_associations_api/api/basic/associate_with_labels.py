@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.association_spec import AssociationSpec
 from ...models.error import Error
 from ...models.labels_between_object_pair import LabelsBetweenObjectPair
+from ...models.labels_between_object_pair_created import LabelsBetweenObjectPairCreated
 from ...types import Response, looks_like_json, status_of
 
 
@@ -44,13 +45,37 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | LabelsBetweenObjectPair | None:
+) -> (
+    Error
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPairCreated
+    | None
+):
     # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
     # nothing to parse, and the caller still has status and content on the Response.
     if response.status_code >= 400 and not looks_like_json(response):
         return None
     if response.status_code == 200:
-        response_200 = LabelsBetweenObjectPair.from_dict(response.json())
+
+        def _parse_response_200(
+            data: object,
+        ) -> LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = LabelsBetweenObjectPair.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -99,7 +124,25 @@ def _parse_response(
     if 200 <= response.status_code <= 299:
         if not response.content:
             return None
-        response_200 = LabelsBetweenObjectPair.from_dict(response.json())
+
+        def _parse_response_200(
+            data: object,
+        ) -> LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = LabelsBetweenObjectPair.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -115,7 +158,12 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | LabelsBetweenObjectPair]:
+) -> Response[
+    Error
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPairCreated
+]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -133,7 +181,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[AssociationSpec],
-) -> Response[Error | LabelsBetweenObjectPair]:
+) -> Response[
+    Error
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPairCreated
+]:
     """Associate two records with labels
 
      Associates two records with the association types given in the body (HubSpot-defined or custom
@@ -151,7 +204,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | LabelsBetweenObjectPair]
+        Response[Error | LabelsBetweenObjectPair | LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated]
     """
 
     kwargs = _get_kwargs(
@@ -177,7 +230,13 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[AssociationSpec],
-) -> Error | LabelsBetweenObjectPair | None:
+) -> (
+    Error
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPairCreated
+    | None
+):
     """Associate two records with labels
 
      Associates two records with the association types given in the body (HubSpot-defined or custom
@@ -195,7 +254,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | LabelsBetweenObjectPair
+        Error | LabelsBetweenObjectPair | LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated
     """
 
     return sync_detailed(
@@ -216,7 +275,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[AssociationSpec],
-) -> Response[Error | LabelsBetweenObjectPair]:
+) -> Response[
+    Error
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPairCreated
+]:
     """Associate two records with labels
 
      Associates two records with the association types given in the body (HubSpot-defined or custom
@@ -234,7 +298,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | LabelsBetweenObjectPair]
+        Response[Error | LabelsBetweenObjectPair | LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated]
     """
 
     kwargs = _get_kwargs(
@@ -258,7 +322,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[AssociationSpec],
-) -> Error | LabelsBetweenObjectPair | None:
+) -> (
+    Error
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPair
+    | LabelsBetweenObjectPairCreated
+    | None
+):
     """Associate two records with labels
 
      Associates two records with the association types given in the body (HubSpot-defined or custom
@@ -276,7 +346,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | LabelsBetweenObjectPair
+        Error | LabelsBetweenObjectPair | LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated
     """
 
     return (
