@@ -81,6 +81,7 @@ from hubspot_associations_api.models import (
 )
 from hubspot_associations_api.types import UNSET, Unset
 
+from ._body import DEFAULT_MAX_BODY_BYTES
 from ._bulk import (
     BulkResult,
     ChunkOutcome,
@@ -93,7 +94,7 @@ from ._bulk import (
     split_by_errors,
     split_by_results,
 )
-from ._exceptions import ClientValidationError, HubSpotError
+from ._exceptions import APIConnectionError, ClientValidationError, HubSpotError
 from ._inputs import (
     IdLike,
     TypeLike,
@@ -109,6 +110,7 @@ from ._responses import connection_error, finish
 from ._retry import RetryPolicy
 from ._settings import ClientSettings, RateLimitLike
 from ._standins import decode_cursor, page_from_batch_read, require_offered
+from ._transport import NOT_IDEMPOTENT, OnRetry
 from ._versions import ApiVersion, Release
 
 __all__ = [
@@ -129,6 +131,8 @@ PAGE_MAX = 500
 DEFAULT_BULK_BATCH = 100
 BULK_BATCH_MAX = 2000
 DEFAULT_CONCURRENCY = 8
+# Operations that must not be resent once they may have reached HubSpot.
+NOT_IDEMPOTENT_OPERATIONS = frozenset({"create_label"})
 
 
 class AsyncCore:
@@ -141,11 +145,13 @@ class AsyncCore:
 
     async def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
         """Build the request with the generated module, send it, and parse or raise."""
-        require_offered(self.release, operation.__name__.rsplit(".", 1)[-1])
+        operation_id = operation.__name__.rsplit(".", 1)[-1]
+        require_offered(self.release, operation_id)
         request = operation._get_kwargs(*args, **kwargs)
+        extensions = {NOT_IDEMPOTENT: True} if operation_id in NOT_IDEMPOTENT_OPERATIONS else {}
         try:
-            response = await self.http.request(**request)
-        except httpx.TransportError as exc:
+            response = await self.http.request(**request, extensions=extensions)
+        except httpx.RequestError as exc:
             raise connection_error(exc) from exc
         return finish(operation, self.raw, response)
 
@@ -458,14 +464,29 @@ class AsyncLabels:
         label: str,
         inverse_label: str | None = None,
     ) -> builtins.list[AssociationSpecWithLabel]:
-        """Create a label (paired when ``inverse_label`` is given); both directions come back."""
+        """Create a label (paired when ``inverse_label`` is given); both directions come back.
+
+        operationId ``create_label``. Creating is not idempotent (a second create answers "already
+        exists"), so a lost answer is not resent: the labels are looked up instead, and returned
+        if the create went through.
+        """
         validate_label_name(name)
         body = PublicAssociationDefinitionCreateRequest(
             name=name, label=label, inverse_label=UNSET if inverse_label is None else inverse_label
         )
-        result = await self._core.call(
-            create_label, object_type(from_object_type), object_type(to_object_type), body=body
-        )
+        try:
+            result = await self._core.call(
+                create_label, object_type(from_object_type), object_type(to_object_type), body=body
+            )
+        except APIConnectionError:
+            found = [
+                t
+                for t in await self.list(from_object_type, to_object_type)
+                if str(t.category) != "HUBSPOT_DEFINED" and t.label in {label, inverse_label}
+            ]
+            if not found:
+                raise
+            return found
         return cast(CollectionResponseAssociationSpecWithLabelNoPaging, result).results
 
     async def update(
@@ -802,6 +823,8 @@ class AsyncHubSpotAssociations:
         rate_limit: RateLimitLike = ClientSettings.DEFAULT_RATE_LIMIT,
         transport: httpx.AsyncBaseTransport | None = None,
         settings: ClientSettings | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        on_retry: OnRetry | None = None,
     ) -> None:
         self.settings = settings or ClientSettings.build(
             access_token,
@@ -811,6 +834,8 @@ class AsyncHubSpotAssociations:
             max_retries=max_retries,
             retry_policy=retry_policy,
             rate_limit=rate_limit,
+            max_body_bytes=max_body_bytes,
+            on_retry=on_retry,
         )
         self._http = httpx.AsyncClient(
             base_url=self.settings.base_url,

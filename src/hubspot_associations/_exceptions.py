@@ -5,7 +5,8 @@
     HubSpotError                      every error of this package
     ├── ClientValidationError         bad input found before the network (also a ValueError)
     ├── APIConnectionError            no answer: connection refused, dropped, DNS ...
-    │   └── APITimeoutError           no answer in time
+    │   └── APITimeoutError           no answer in time (each call has a deadline, retries included)
+    ├── ResponseTooLargeError         an answer larger than max_body_bytes once decompressed
     └── APIStatusError                HubSpot answered with an error status
         ├── BadRequestError           400 (VALIDATION_ERROR, unknown object type ...)
         ├── AuthenticationError       401
@@ -41,6 +42,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
@@ -69,6 +71,20 @@ class APIConnectionError(HubSpotError):
 
 class APITimeoutError(APIConnectionError):
     """The request got no answer in time (after any retries)."""
+
+
+class ResponseTooLargeError(HubSpotError):
+    """An answer whose body (decompressed) passed the client's cap; the rest was not read."""
+
+    def __init__(self, limit: int, *, request: httpx.Request | None = None) -> None:
+        where = f" ({request.method} {_safe_url(request.url)})" if request is not None else ""
+        super().__init__(
+            f"HubSpot's answer{where} is larger than {limit:,} bytes once decompressed; it was "
+            "not read further. Ask for less per call, or raise max_body_bytes if it is legitimate"
+        )
+        self.limit = limit
+        self.method = request.method if request is not None else None
+        self.url = _safe_url(request.url) if request is not None else None
 
 
 class APIStatusError(HubSpotError):

@@ -37,7 +37,7 @@ def finish(operation: ModuleType, raw: AuthenticatedClient, response: httpx.Resp
         ) from exc
 
 
-def connection_error(exc: httpx.TransportError) -> APIConnectionError:
+def connection_error(exc: httpx.RequestError) -> APIConnectionError:
     """The typed error for a request that never got an answer (after retries)."""
     request = exc.request if _has_request(exc) else None
     if isinstance(exc, httpx.TimeoutException):
@@ -45,7 +45,7 @@ def connection_error(exc: httpx.TransportError) -> APIConnectionError:
     return APIConnectionError(f"could not reach HubSpot: {exc!r}", request=request)
 
 
-def _has_request(exc: httpx.TransportError) -> bool:
+def _has_request(exc: httpx.RequestError) -> bool:
     try:
         exc.request  # noqa: B018  (httpx raises RuntimeError when no request is attached)
     except RuntimeError:

@@ -10,10 +10,11 @@ from typing import ClassVar, Final, TypeAlias
 import httpx
 
 from . import __about__
+from ._body import DEFAULT_MAX_BODY_BYTES
 from ._exceptions import ClientValidationError
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
-from ._transport import AsyncRetryingTransport, RetryingTransport
+from ._transport import AsyncRetryingTransport, OnRetry, RetryingTransport
 from ._versions import (
     RELEASES,
     ApiVersion,
@@ -49,6 +50,9 @@ class ClientSettings:
     retry_policy: RetryPolicy
     limiter: RateLimiter | None
     _token: str = field(repr=False)
+    # A decompressed answer larger than this raises ResponseTooLargeError without being read.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    on_retry: OnRetry | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -61,6 +65,8 @@ class ClientSettings:
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimitLike = DEFAULT_RATE_LIMIT,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        on_retry: OnRetry | None = None,
     ) -> ClientSettings:
         """Settings from arguments, falling back to HUBSPOT_ACCESS_TOKEN and HUBSPOT_BASE_URL."""
         token = access_token or os.environ.get(TOKEN_ENV, "")
@@ -70,6 +76,14 @@ class ClientSettings:
                 "(a private-app or OAuth token with the crm.objects.*.read/write scopes)"
             )
         _check_token(token.strip())
+        if (
+            isinstance(max_body_bytes, bool)
+            or not isinstance(max_body_bytes, int)
+            or (max_body_bytes < 1024)
+        ):
+            raise ClientValidationError(
+                f"max_body_bytes must be an integer of at least 1024, got {max_body_bytes!r}"
+            )
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
             if max_retries < 0:
@@ -85,6 +99,8 @@ class ClientSettings:
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             retry_policy=policy,
             limiter=_limiter(rate_limit),
+            max_body_bytes=max_body_bytes,
+            on_retry=on_retry,
             _token=token.strip(),
         )
 
@@ -99,12 +115,18 @@ class ClientSettings:
             "Authorization": f"Bearer {self._token}",
             "User-Agent": f"hubspot-associations/{__about__.__version__}",
             "Accept": "application/json",
+            # Only what the transport can inflate with a bounded output (see _body).
+            "Accept-Encoding": "gzip, deflate",
         }
 
     def sync_transport(self, inner: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
         """Retries and rate limiting around ``inner``, then the version's path mapping."""
         transport: httpx.BaseTransport = RetryingTransport(
-            inner or httpx.HTTPTransport(), policy=self.retry_policy, limiter=self.limiter
+            inner or httpx.HTTPTransport(),
+            policy=self.retry_policy,
+            limiter=self.limiter,
+            on_retry=self.on_retry,
+            max_body_bytes=self.max_body_bytes,
         )
         return VersionedTransport(transport, self.api_version)
 
@@ -113,7 +135,11 @@ class ClientSettings:
     ) -> httpx.AsyncBaseTransport:
         """The async twin of :meth:`sync_transport`."""
         transport: httpx.AsyncBaseTransport = AsyncRetryingTransport(
-            inner or httpx.AsyncHTTPTransport(), policy=self.retry_policy, limiter=self.limiter
+            inner or httpx.AsyncHTTPTransport(),
+            policy=self.retry_policy,
+            limiter=self.limiter,
+            on_retry=self.on_retry,
+            max_body_bytes=self.max_body_bytes,
         )
         return AsyncVersionedTransport(transport, self.api_version)
 

@@ -83,6 +83,7 @@ from hubspot_associations_api.models import (
 )
 from hubspot_associations_api.types import UNSET, Unset
 
+from ._body import DEFAULT_MAX_BODY_BYTES
 from ._bulk import (
     BulkResult,
     ChunkOutcome,
@@ -95,7 +96,7 @@ from ._bulk import (
     split_by_errors,
     split_by_results,
 )
-from ._exceptions import ClientValidationError, HubSpotError
+from ._exceptions import APIConnectionError, ClientValidationError, HubSpotError
 from ._inputs import (
     IdLike,
     TypeLike,
@@ -111,6 +112,7 @@ from ._responses import connection_error, finish
 from ._retry import RetryPolicy
 from ._settings import ClientSettings, RateLimitLike
 from ._standins import decode_cursor, page_from_batch_read, require_offered
+from ._transport import NOT_IDEMPOTENT, OnRetry
 from ._versions import ApiVersion, Release
 
 __all__ = [
@@ -131,6 +133,8 @@ PAGE_MAX = 500
 DEFAULT_BULK_BATCH = 100
 BULK_BATCH_MAX = 2000
 DEFAULT_CONCURRENCY = 8
+# Operations that must not be resent once they may have reached HubSpot.
+NOT_IDEMPOTENT_OPERATIONS = frozenset({"create_label"})
 
 
 class Core:
@@ -143,11 +147,13 @@ class Core:
 
     def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
         """Build the request with the generated module, send it, and parse or raise."""
-        require_offered(self.release, operation.__name__.rsplit(".", 1)[-1])
+        operation_id = operation.__name__.rsplit(".", 1)[-1]
+        require_offered(self.release, operation_id)
         request = operation._get_kwargs(*args, **kwargs)
+        extensions = {NOT_IDEMPOTENT: True} if operation_id in NOT_IDEMPOTENT_OPERATIONS else {}
         try:
-            response = self.http.request(**request)
-        except httpx.TransportError as exc:
+            response = self.http.request(**request, extensions=extensions)
+        except httpx.RequestError as exc:
             raise connection_error(exc) from exc
         return finish(operation, self.raw, response)
 
@@ -458,14 +464,29 @@ class Labels:
         label: str,
         inverse_label: str | None = None,
     ) -> builtins.list[AssociationSpecWithLabel]:
-        """Create a label (paired when ``inverse_label`` is given); both directions come back."""
+        """Create a label (paired when ``inverse_label`` is given); both directions come back.
+
+        operationId ``create_label``. Creating is not idempotent (a second create answers "already
+        exists"), so a lost answer is not resent: the labels are looked up instead, and returned
+        if the create went through.
+        """
         validate_label_name(name)
         body = PublicAssociationDefinitionCreateRequest(
             name=name, label=label, inverse_label=UNSET if inverse_label is None else inverse_label
         )
-        result = self._core.call(
-            create_label, object_type(from_object_type), object_type(to_object_type), body=body
-        )
+        try:
+            result = self._core.call(
+                create_label, object_type(from_object_type), object_type(to_object_type), body=body
+            )
+        except APIConnectionError:
+            found = [
+                t
+                for t in self.list(from_object_type, to_object_type)
+                if str(t.category) != "HUBSPOT_DEFINED" and t.label in {label, inverse_label}
+            ]
+            if not found:
+                raise
+            return found
         return cast(CollectionResponseAssociationSpecWithLabelNoPaging, result).results
 
     def update(
@@ -800,6 +821,8 @@ class HubSpotAssociations:
         rate_limit: RateLimitLike = ClientSettings.DEFAULT_RATE_LIMIT,
         transport: httpx.BaseTransport | None = None,
         settings: ClientSettings | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        on_retry: OnRetry | None = None,
     ) -> None:
         self.settings = settings or ClientSettings.build(
             access_token,
@@ -809,6 +832,8 @@ class HubSpotAssociations:
             max_retries=max_retries,
             retry_policy=retry_policy,
             rate_limit=rate_limit,
+            max_body_bytes=max_body_bytes,
+            on_retry=on_retry,
         )
         self._http = httpx.Client(
             base_url=self.settings.base_url,

@@ -13,16 +13,31 @@ values again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Final
 
 import httpx
 
+from ._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy, policy_name
 
-__all__ = ["RETRYABLE_ERRORS", "AsyncRetryingTransport", "OnRetry", "RetryingTransport"]
+__all__ = [
+    "NOT_IDEMPOTENT",
+    "RETRYABLE_ERRORS",
+    "AsyncRetryingTransport",
+    "OnRetry",
+    "RetryingTransport",
+]
+
+logger = logging.getLogger("hubspot_associations")
+# A request extension: the request must not be sent again once it may have reached HubSpot
+# (creating a label twice answers "already exists"); only errors before sending are retried.
+NOT_IDEMPOTENT: Final = "hubspot_associations.not_idempotent"
+_NOT_SENT: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.ConnectTimeout)
 
 # Called before each retry's wait with (retry number from 1, seconds it will wait, the answer that
 # is being retried or None, the connection error or None).
@@ -38,13 +53,47 @@ RETRYABLE_ERRORS: tuple[type[httpx.TransportError], ...] = (
 
 
 class _Attempts:
-    """The bookkeeping both transports share: attempts made, time spent, the next wait."""
+    """The bookkeeping both transports share: attempts made, the call's deadline, the next wait.
 
-    def __init__(self, policy: RetryPolicy, clock: Callable[[], float]) -> None:
+    ``policy.total_timeout`` is the call's deadline, retries included: it bounds each attempt's
+    connect, read and write timeouts and the reading of the body, not only when a retry starts.
+    """
+
+    def __init__(
+        self, policy: RetryPolicy, clock: Callable[[], float], request: httpx.Request
+    ) -> None:
         self.policy = policy
         self.clock = clock
         self.started = clock()
+        self.deadline = self.started + policy.total_timeout
         self.retries = 0
+        self.request = request
+        self.idempotent = not request.extensions.get(NOT_IDEMPOTENT)
+        self._timeouts = dict(request.extensions.get("timeout") or {})
+
+    def clamp(self) -> None:
+        """Give the next attempt no more time than the call has left."""
+        left = self.deadline - self.clock()
+        if left <= 0:
+            raise httpx.ReadTimeout("the call's deadline passed", request=self.request)
+        self.request.extensions["timeout"] = {
+            key: left if value is None else min(value, left)
+            for key, value in (
+                self._timeouts or dict.fromkeys(("connect", "read", "write", "pool"))
+            ).items()
+        }
+
+    def retryable(self, error: Exception) -> bool:
+        """Whether a connection error may be retried for this request."""
+        return self.idempotent or isinstance(error, _NOT_SENT)
+
+    def give_up(self, what: str) -> None:
+        """Log that no retry follows (the caller gets the last answer or error)."""
+        if self.retries:
+            logger.warning(
+                "giving up on %s %s after %d retries: %s",
+                self.request.method, _where(self.request), self.retries, what,
+            )  # fmt: skip
 
     def wait_after(self, response: httpx.Response | None) -> float | None:
         """Seconds to wait before the next attempt, or None to stop here."""
@@ -53,7 +102,7 @@ class _Attempts:
         delay = self.policy.delay_for(self.retries, response)
         if delay is None:
             return None
-        if self.clock() - self.started + delay > self.policy.total_timeout:
+        if self.clock() + delay > self.deadline:
             return None
         self.retries += 1
         return delay
@@ -83,8 +132,10 @@ class RetryingTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         on_retry: OnRetry | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.inner = inner if inner is not None else httpx.HTTPTransport()
+        self.max_body_bytes = max_body_bytes
         self.policy = policy if policy is not None else RetryPolicy()
         self.limiter = limiter
         self.sleep = sleep
@@ -100,36 +151,48 @@ class RetryingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send, and send again while the policy says the outcome may change."""
         request.read()  # a retry must send the same bytes again
-        attempts = _Attempts(self.policy, self.clock)
+        attempts: _Attempts | None = None
         while True:
             if self.limiter is not None:
                 self.limiter.acquire()
+            # The deadline starts with the first attempt: waiting for our own limiter is not
+            # HubSpot being slow.
+            attempts = attempts or _Attempts(self.policy, self.clock, request)
+            reader = BodyReader(attempts.deadline, self.clock, self.max_body_bytes)
             try:
+                attempts.clamp()
                 response = self.inner.handle_request(request)
+                # The whole body is read here, within the deadline and the cap: a cut 2xx body
+                # is then a lost answer like any other, and is retried.
+                cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
+                response = reader.read(response, request, truncate_at=cap)
             except RETRYABLE_ERRORS as error:
-                delay = attempts.wait_after(None)
+                delay = attempts.wait_after(None) if attempts.retryable(error) else None
                 if delay is None:
+                    attempts.give_up(repr(error))
                     raise
-                self._before_retry(attempts.retries, delay, None, error)
+                self._before_retry(attempts, delay, None, error)
                 continue
-            if response.status_code >= 400:
-                # The retry decision may read the body (a 429's policyName); error bodies are small.
-                response.read()
             delay = attempts.wait_after(response)
             if delay is None:
+                if response.status_code >= 400:
+                    attempts.give_up(f"status {response.status_code}")
                 return response
-            response.read()
-            response.close()
             if response.status_code == 429 and self.limiter is not None:
                 self.limiter.pause(_shared_pause(response, delay, self.limiter))
-            self._before_retry(attempts.retries, delay, response, None)
+            self._before_retry(attempts, delay, response, None)
 
     def _before_retry(
-        self, retry: int, delay: float, response: httpx.Response | None, error: Exception | None
+        self,
+        attempts: _Attempts,
+        delay: float,
+        response: httpx.Response | None,
+        error: Exception | None,
     ) -> None:
         self._retries.add()
+        _log_retry(attempts, delay, response, error)
         if self.on_retry is not None:
-            self.on_retry(retry, delay, response, error)
+            self.on_retry(attempts.retries, delay, response, error)
         self.sleep(delay)
 
     def close(self) -> None:
@@ -149,8 +212,10 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         on_retry: OnRetry | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.inner = inner if inner is not None else httpx.AsyncHTTPTransport()
+        self.max_body_bytes = max_body_bytes
         self.policy = policy if policy is not None else RetryPolicy()
         self.limiter = limiter
         self.sleep = sleep
@@ -166,35 +231,55 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send, and send again while the policy says the outcome may change."""
         await request.aread()  # a retry must send the same bytes again
-        attempts = _Attempts(self.policy, self.clock)
+        attempts: _Attempts | None = None
         while True:
             if self.limiter is not None:
                 await self.limiter.acquire_async()
+            attempts = attempts or _Attempts(self.policy, self.clock, request)
+            reader = BodyReader(attempts.deadline, self.clock, self.max_body_bytes)
             try:
-                response = await self.inner.handle_async_request(request)
+                attempts.clamp()
+                # asyncio can also cut an attempt in flight: the deadline holds even when a
+                # single read would block longer than the read timeout allows.
+                response = await asyncio.wait_for(
+                    self._attempt(request, reader), max(0.0, attempts.deadline - self.clock())
+                )
+            except TimeoutError:
+                error = httpx.ReadTimeout("the call's deadline passed", request=request)
+                attempts.give_up(repr(error))
+                raise error from None
             except RETRYABLE_ERRORS as error:
-                delay = attempts.wait_after(None)
+                delay = attempts.wait_after(None) if attempts.retryable(error) else None
                 if delay is None:
+                    attempts.give_up(repr(error))
                     raise
-                await self._before_retry(attempts.retries, delay, None, error)
+                await self._before_retry(attempts, delay, None, error)
                 continue
-            if response.status_code >= 400:
-                await response.aread()
             delay = attempts.wait_after(response)
             if delay is None:
+                if response.status_code >= 400:
+                    attempts.give_up(f"status {response.status_code}")
                 return response
-            await response.aread()
-            await response.aclose()
             if response.status_code == 429 and self.limiter is not None:
                 self.limiter.pause(_shared_pause(response, delay, self.limiter))
-            await self._before_retry(attempts.retries, delay, response, None)
+            await self._before_retry(attempts, delay, response, None)
+
+    async def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
+        return await reader.aread(response, request, truncate_at=cap)
 
     async def _before_retry(
-        self, retry: int, delay: float, response: httpx.Response | None, error: Exception | None
+        self,
+        attempts: _Attempts,
+        delay: float,
+        response: httpx.Response | None,
+        error: Exception | None,
     ) -> None:
         self._retries.add()
+        _log_retry(attempts, delay, response, error)
         if self.on_retry is not None:
-            self.on_retry(retry, delay, response, error)
+            self.on_retry(attempts.retries, delay, response, error)
         await self.sleep(delay)
 
     async def aclose(self) -> None:
@@ -212,3 +297,18 @@ def _shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) 
     if policy_name(response) == "TEN_SECONDLY_ROLLING":
         return min(delay, limiter.per_seconds / limiter.max_requests)
     return delay
+
+
+def _where(request: httpx.Request) -> str:
+    """The request's address without its query (never a header: the token stays out)."""
+    return str(request.url.copy_with(query=None))
+
+
+def _log_retry(
+    attempts: _Attempts, delay: float, response: httpx.Response | None, error: Exception | None
+) -> None:
+    what = f"status {response.status_code}" if response is not None else repr(error)
+    logger.info(
+        "retry %d of %s %s in %.2f s after %s",
+        attempts.retries, attempts.request.method, _where(attempts.request), delay, what,
+    )  # fmt: skip
