@@ -46,8 +46,9 @@ OBJECT_TYPE_IDS: dict[str, str] = {
     "listing": "0-420",
 }
 _IRREGULAR_PLURALS = {"company": "companies", "tax": "taxes", "service": "services"}
-_CUSTOM = re.compile(r"2-\d{1,18}")
-_STANDARD = re.compile(r"0-\d{1,6}")
+# [0-9], not \d: \d also matches non-ASCII digits such as '١', which are no type ID.
+_CUSTOM = re.compile(r"2-[0-9]{1,18}")
+_STANDARD = re.compile(r"0-[0-9]{1,6}")
 
 NAME_BY_ID: dict[str, str] = {v: k for k, v in OBJECT_TYPE_IDS.items()}
 _LOOKUP: dict[str, str] = {}

@@ -73,7 +73,8 @@ def parse_spec(spec: str | None) -> FaultPlan:
         raise ValueError("fault rate must be between 0 and 1")
     kinds = tuple(k for k in values.get("kinds", "+".join(KINDS_DEFAULT)).split("+") if k)
     for kind in kinds:
-        if kind not in ("html", "drop") and not (kind.isdigit() and 400 <= int(kind) <= 599):
+        status = kind.isascii() and kind.isdigit() and len(kind) == 3 and 400 <= int(kind) <= 599
+        if kind not in ("html", "drop") and not status:
             raise ValueError(f"unknown fault kind {kind!r}")
     if not kinds:
         raise ValueError("fault kinds must not be empty")

@@ -5,6 +5,7 @@ Every malformed input becomes a 400 with a message naming the field, never a 500
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import errors
@@ -32,6 +33,24 @@ MAX_INT32 = 2**31 - 1
 MAX_READ_INPUTS = 1000
 CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
 Spec = tuple[str, int]
+# ASCII only: str.isdigit() takes '²' (on which int() raises) and int() takes '١٢٣' and '１２３';
+# HubSpot refuses all three. And int() raises past 4,300 digits, hence the length check.
+_INTEGER = re.compile(r"-?[0-9]+")
+# Past any range checked here (int64 has 19 digits), yet small enough to build without parsing.
+_SATURATED = 10**20
+_MAX_DIGITS = 20
+
+
+def ascii_int(text: str) -> int | None:
+    """The integer written in ASCII digits (optional minus), saturated at ±10**20; else None."""
+    if not _INTEGER.fullmatch(text):
+        return None
+    negative = text.startswith("-")
+    digits = text.lstrip("-").lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return -_SATURATED if negative else _SATURATED
+    number = int(digits or "0")
+    return -number if negative else number
 
 
 def json_body(data: bytes) -> Any:
@@ -73,10 +92,11 @@ def integer(value: Any, where: str, *, int32: bool = True) -> int:
     """
     if isinstance(value, bool):
         raise errors.validation(f"Invalid input JSON: {where} must be an integer")
+    parsed = ascii_int(value.strip()) if isinstance(value, str) else None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        number = int(value)
+    elif parsed is not None:
+        number = parsed
     else:
         raise errors.validation(f"Invalid input JSON: {where} must be an integer")
     if int32 and not -MAX_INT32 - 1 <= number <= MAX_INT32:
@@ -95,8 +115,9 @@ def record_id(value: Any, object_type: str) -> int:
     """A record ID: a positive integer, sent as a string or a number; else INVALID_OBJECT_IDS."""
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.isdigit() and value.isascii():
-        number = int(value)
+    elif isinstance(value, str):
+        # A minus sign is refused along with every other non-positive value just below.
+        number = ascii_int(value) or 0
     else:
         number = 0
     if not 0 < number <= MAX_ID:
@@ -144,7 +165,8 @@ class _Slow(Exception):
 
 
 def _fast_id(value: Any) -> int:
-    if value.__class__ is str and value.isdigit() and value.isascii():
+    # Longer strings (out of range, or leading zeros) are left to record_id, which never raises.
+    if value.__class__ is str and len(value) <= 19 and value.isdigit() and value.isascii():
         number = int(value)
     elif value.__class__ is int:
         number = value
@@ -304,10 +326,7 @@ def page_limit(raw: str | None, default: int = 500) -> int:
     """The ``limit`` query parameter: 1..500."""
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
+    value = ascii_int(raw) or 0
     if not 1 <= value <= 500:
         raise errors.validation(
             f"limit must be between 1 and 500, got {raw}", context={"limit": [raw]}

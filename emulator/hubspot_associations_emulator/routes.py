@@ -276,13 +276,9 @@ class Handlers:
     async def report(self, request: Request) -> Response:
         """POST …/usage/high-usage-report/{userId}."""
         raw = request.path_params["userId"]
-        digits = raw[1:] if raw.startswith("-") else raw
-        if (
-            not (digits.isdigit() and digits.isascii())
-            or not -parsing.MAX_INT32 - 1 <= int(raw) <= parsing.MAX_INT32
-        ):
+        user_id = parsing.ascii_int(raw)
+        if user_id is None or not -parsing.MAX_INT32 - 1 <= user_id <= parsing.MAX_INT32:
             raise errors.validation(f"userId must be an int32, got {raw}", {"userId": [raw]})
-        user_id = int(raw)
         report = self.backend.high_usage_report(user_id)
         enqueued: Any = report["enqueueTime"]
         form = self.config.enqueue_time_format

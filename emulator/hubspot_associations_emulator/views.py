@@ -7,7 +7,7 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from . import errors
+from . import errors, parsing
 from .backend import BatchOutcome, Limit, iso
 from .catalog import AssociationType
 
@@ -30,8 +30,9 @@ def decode_after(after: str | None) -> int:
         return 0
     try:
         raw = base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)).decode()
-        if raw.isdigit() and raw.isascii() and int(raw) < 2**63:
-            return int(raw)
+        number = None if raw.startswith("-") else parsing.ascii_int(raw)
+        if number is not None and number < 2**63:
+            return number
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise errors.validation(f"Invalid after cursor: {after}", context={"after": [after]})
