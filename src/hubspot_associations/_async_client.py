@@ -479,15 +479,28 @@ class AsyncLabels:
                 create_label, object_type(from_object_type), object_type(to_object_type), body=body
             )
         except APIConnectionError:
-            found = [
-                t
-                for t in await self.list(from_object_type, to_object_type)
-                if str(t.category) != "HUBSPOT_DEFINED" and t.label in {label, inverse_label}
-            ]
+            found = await self._created(from_object_type, to_object_type, label, inverse_label)
             if not found:
                 raise
             return found
         return cast(CollectionResponseAssociationSpecWithLabelNoPaging, result).results
+
+    async def _created(
+        self, from_object_type: str, to_object_type: str, label: str, inverse_label: str | None
+    ) -> builtins.list[AssociationSpecWithLabel]:
+        """The custom label (and its inverse, listed from the other side) if they exist."""
+        found = [
+            t
+            for t in await self.list(from_object_type, to_object_type)
+            if str(t.category) != "HUBSPOT_DEFINED" and t.label == label
+        ]
+        if found and inverse_label is not None:
+            found += [
+                t
+                for t in await self.list(to_object_type, from_object_type)
+                if str(t.category) != "HUBSPOT_DEFINED" and t.label == inverse_label
+            ]
+        return found
 
     async def update(
         self,
