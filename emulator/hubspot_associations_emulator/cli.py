@@ -9,6 +9,7 @@ from .app import create_app
 from .config import DEFAULT_TOKEN, EmulatorConfig
 from .faults import parse_spec
 from .ratelimit import parse_rate_limit
+from .release_table import PROFILES
 from .server import bind, make_server, url_of
 
 
@@ -47,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="the report's enqueueTime (auto: ISO string on v4, DateTime object on dated releases)",
     )
+    serve.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="current",
+        help="how the v4 paths answer: today (current) or as in an earlier v4 release",
+    )
     return parser
 
 
@@ -64,6 +71,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         max_labels_per_pair=args.max_labels_per_pair,
         strict_records=args.strict_records,
         enqueue_time_format=args.enqueue_time_format,
+        profile=args.profile,
     )
 
 

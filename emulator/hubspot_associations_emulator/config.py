@@ -26,6 +26,8 @@ class EmulatorConfig:
     strict_records: bool = False
     # auto: each release's own form (string on v4, the DateTime object on dated releases).
     enqueue_time_format: Literal["auto", "string", "object"] = "auto"
+    # How the v4 paths answer: a key of release_table.PROFILES ("current", or an earlier v4).
+    profile: str = "current"
     # The release table (release_table.RELEASES when None); a test may play a made-up release.
     releases: Mapping[str, dict[str, Any]] | None = field(default=None, hash=False, compare=False)
 

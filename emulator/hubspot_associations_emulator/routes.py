@@ -18,6 +18,7 @@ from .backend import Backend, iso
 from .catalog import resolve_object_type
 from .config import EmulatorConfig
 from .counts import RequestCounts
+from .profiles import effective_releases
 from .release_table import RELEASES
 
 try:
@@ -90,7 +91,8 @@ class Handlers:
     def __init__(self, backend: Backend, config: EmulatorConfig) -> None:
         self.backend = backend
         self.config = config
-        self.releases: dict[str, dict[str, Any]] = dict(config.releases or RELEASES)
+        # The profile is merged here, once: handlers read only their release's row.
+        self.releases = effective_releases(config.releases or RELEASES, config.profile)
         self.fmt_id: Callable[[int], int | str] = int if config.numeric_ids else str
 
     # -- helpers ------------------------------------------------------------------------------
@@ -115,9 +117,9 @@ class Handlers:
             return 200
         return 207 if failed else success
 
-    def _no_content_or_batch(self, request: Request, started: datetime) -> Response:
-        # Dated releases answer these calls with a batch body where v4 answers 204.
-        if self._release(request)["batch_body_for_void"]:
+    def _no_content_or_batch(self, request: Request, started: datetime, operation: str) -> Response:
+        # Dated releases (and some v4 profiles) answer these calls with a batch body, not 204.
+        if operation in self._release(request)["void_body"]:
             return json_response(
                 {
                     "status": "COMPLETE",
@@ -167,7 +169,17 @@ class Handlers:
         outcome = self.backend.associate(from_type, to_type, [(from_id, to_id, specs)])
         if outcome.errors:
             raise outcome.errors[0]
-        return json_response(self._labels_between(outcome.results[0]), 201)
+        entity = self._labels_between(outcome.results[0])
+        if self._release(request)["labelled_put"] == "wrapped":
+            url = request.url
+            return json_response(
+                {
+                    "createdResourceId": f"{from_id}-{to_id}",
+                    "entity": entity,
+                    "location": f"{url.scheme}://{url.netloc}{url.path}",
+                }
+            )
+        return json_response(entity, 201)
 
     def _labels_between(self, r: Any) -> dict[str, Any]:
         return {
@@ -261,7 +273,7 @@ class Handlers:
         from_type, to_type = self._types(request)
         inputs = parsing.multi_archives(await self._body(request), from_type, to_type)
         self.backend.archive(from_type, to_type, inputs)
-        return self._no_content_or_batch(request, started)
+        return self._no_content_or_batch(request, started, "batch_remove_associations")
 
     async def batch_archive_labels(self, request: Request) -> Response:
         """POST …/{fromObjectType}/{toObjectType}/batch/labels/archive."""
@@ -269,7 +281,7 @@ class Handlers:
         from_type, to_type = self._types(request)
         inputs = parsing.multi_posts(await self._body(request), from_type, to_type)
         self.backend.archive_labels(from_type, to_type, inputs)
-        return self._no_content_or_batch(request, started)
+        return self._no_content_or_batch(request, started, "batch_remove_labels")
 
     # -- report -------------------------------------------------------------------------------
 
@@ -373,7 +385,7 @@ class Handlers:
         from_type, to_type = self._types(request)
         inputs = parsing.purge_inputs(await self._body(request))
         self.backend.purge_limits(from_type, to_type, inputs)
-        return self._no_content_or_batch(request, started)
+        return self._no_content_or_batch(request, started, "purge_limits")
 
 
 def _endpoint(table: dict[str, Handler], release: str) -> Handler:
