@@ -19,9 +19,14 @@ from ._exceptions import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "ERROR_BODY_BYTES", "BodyReader"]
 
-# The largest legitimate answer: a batch/read of 1,000 records with full pages of 500
-# associations (~100-180 bytes each) is 50-90 MB. bulk.read and export ask for far less.
-DEFAULT_MAX_BODY_BYTES: Final = 128 * 1024 * 1024
+# Above the largest answer HubSpot sends to this client's calls with one type per association: a
+# batch/read of 1,000 records with full pages of 500 (~105 bytes each) is about 52 MB; a 2,000-input
+# batch create about 1 MB. bulk.read and export ask for ~10,000 associations per answer (~2 MB).
+# Raise it (max_body_bytes=) for batch reads of many heavily labelled records.
+DEFAULT_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
+# JSON compresses 5-30 times; a body inflating 200 times past the first 8 MiB is a bomb.
+BOMB_RATIO: Final = 200
+BOMB_AFTER: Final = 8 * 1024 * 1024
 # Error answers are read for their policyName and message: the first MiB says all of it.
 ERROR_BODY_BYTES: Final = 1024 * 1024
 _STEP: Final = 256 * 1024
@@ -33,6 +38,7 @@ class _Inflater:
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
+        self.raw = 0
         if encoding in {"gzip", "x-gzip"}:
             self._z: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -42,6 +48,7 @@ class _Inflater:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """The decoded bytes of one raw chunk, a bounded piece at a time."""
+        self.raw += len(data)
         if self._z is None:
             yield data
             return
@@ -55,6 +62,21 @@ class _Inflater:
             yield out
             if not out and not pending:
                 return
+
+
+class _Body:
+    """Chunks and their total: no over-allocation while growing (a bytearray's can be 1/8)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, piece: bytes) -> None:
+        self.chunks.append(piece)
+        self.size += len(piece)
+
+    def bytes(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 class BodyReader:
@@ -71,14 +93,20 @@ class BodyReader:
             return None  # br, zstd: left to httpx (we never ask for them)
         return _Inflater(encoding)
 
-    def _add(self, body: bytearray, piece: bytes, cap: int, request: httpx.Request) -> bool:
+    def _add(
+        self, body: _Body, piece: bytes, cap: int, inflater: _Inflater, request: httpx.Request
+    ) -> bool:
         """Append; False once the cap is passed (the rest is not read)."""
         if self.clock() > self.deadline:
             raise httpx.ReadTimeout("the call's deadline passed while reading the answer",
                                     request=request)  # fmt: skip
-        if len(body) + len(piece) > cap:
+        if body.size + len(piece) > cap:
             return False
-        body += piece
+        body.add(piece)
+        if body.size > BOMB_AFTER and body.size > BOMB_RATIO * max(1, inflater.raw):
+            raise ResponseTooLargeError(
+                self.max_bytes, request=request, reason="inflates more than 200 times: a bomb"
+            )
         return True
 
     def _checked(
@@ -116,17 +144,17 @@ class BodyReader:
             response.read()
             return self._checked(response, request, truncate_at)
         cap = truncate_at or self.max_bytes
-        body = bytearray()
+        body = _Body()
         try:
             for raw in response.iter_raw():
                 for piece in inflater.feed(raw):
-                    if not self._add(body, piece, cap, request):
+                    if not self._add(body, piece, cap, inflater, request):
                         if truncate_at is None:
                             raise ResponseTooLargeError(self.max_bytes, request=request)
-                        return self._rebuilt(response, request, bytes(body), True)
+                        return self._rebuilt(response, request, body.bytes(), True)
         finally:
             response.close()
-        return self._rebuilt(response, request, bytes(body), True)
+        return self._rebuilt(response, request, body.bytes(), True)
 
     async def aread(
         self, response: httpx.Response, request: httpx.Request, *, truncate_at: int | None = None
@@ -137,18 +165,18 @@ class BodyReader:
             await response.aread()
             return self._checked(response, request, truncate_at)
         cap = truncate_at or self.max_bytes
-        body = bytearray()
+        body = _Body()
         chunks: AsyncIterator[bytes] = response.aiter_raw()
         try:
             async for raw in chunks:
                 for piece in inflater.feed(raw):
-                    if not self._add(body, piece, cap, request):
+                    if not self._add(body, piece, cap, inflater, request):
                         if truncate_at is None:
                             raise ResponseTooLargeError(self.max_bytes, request=request)
-                        return self._rebuilt(response, request, bytes(body), True)
+                        return self._rebuilt(response, request, body.bytes(), True)
         finally:
             await response.aclose()
-        return self._rebuilt(response, request, bytes(body), True)
+        return self._rebuilt(response, request, body.bytes(), True)
 
 
 def _in_memory(response: httpx.Response) -> bool:

@@ -76,11 +76,14 @@ class APITimeoutError(APIConnectionError):
 class ResponseTooLargeError(HubSpotError):
     """An answer whose body (decompressed) passed the client's cap; the rest was not read."""
 
-    def __init__(self, limit: int, *, request: httpx.Request | None = None) -> None:
+    def __init__(
+        self, limit: int, *, request: httpx.Request | None = None, reason: str | None = None
+    ) -> None:
         where = f" ({request.method} {_safe_url(request.url)})" if request is not None else ""
+        what = reason or f"is larger than {limit:,} bytes once decompressed"
         super().__init__(
-            f"HubSpot's answer{where} is larger than {limit:,} bytes once decompressed; it was "
-            "not read further. Ask for less per call, or raise max_body_bytes if it is legitimate"
+            f"HubSpot's answer{where} {what}; it was not read further. Ask for less per call, "
+            "or raise max_body_bytes if it is legitimate"
         )
         self.limit = limit
         self.method = request.method if request is not None else None

@@ -142,3 +142,13 @@ def test_retries_are_logged_and_hooked_without_the_token(caplog: pytest.LogCaptu
     assert sum("retry" in m for m in messages) == 3
     assert any("giving up" in m for m in messages)
     assert all("token" not in m for m in messages)
+
+
+def test_with_the_default_cap_a_bomb_is_caught_by_its_ratio() -> None:
+    """With the default 64 MiB cap, a bomb is refused after 8 MiB: it inflates over 200 times."""
+    with (
+        serve([gzip_bomb(200, 1 << 30)]) as (url, _),
+        client(url) as c,
+        pytest.raises(ResponseTooLargeError, match="bomb"),
+    ):
+        c.batch.associate_default("contact", "company", [(1, 2)])
