@@ -17,6 +17,7 @@ SUITES = [
     "benchmarks.bulk_bench",
     "benchmarks.emulator_bench",
     "benchmarks.cli_memory_bench",
+    "benchmarks.client_memory_bench",
 ]
 README = Path(__file__).resolve().parent.parent / "README.md"
 MARK = "<!-- bench-table -->"
