@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from . import errors
+from . import connection, errors
 from .backend import Backend
 from .config import DEFAULT_TOKEN, EmulatorConfig
 from .control import Control, control_routes
@@ -85,24 +85,27 @@ class EmulatorApp(Starlette):
         latency = emulator.config.latency_ms + emulator.faults.latency_ms
         if latency:
             await asyncio.sleep(latency / 1000)
-        if fault is not None:
+        if fault is not None and fault != "cut":
             await _fault(fault, scope, send, extra)
             return
         denied = emulator.authorized(scope)
         if denied is not None:
             await _send(send, denied.status, dumps(denied.body()), extra)
             return
-        if not extra:
-            await super().__call__(scope, receive, send)
+        answer = send
+        if extra:
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message = dict(message)
+                    message["headers"] = [*message.get("headers", []), *extra]
+                await send(message)
+
+            answer = send_with_headers
+        if fault == "cut":
+            await connection.answer_cut(super().__call__, scope, receive, answer, send)
             return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = dict(message)
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await super().__call__(scope, receive, send_with_headers)
+        await super().__call__(scope, receive, answer)
 
 
 async def _send(
@@ -128,15 +131,7 @@ async def _send(
 
 async def _fault(kind: str, scope: Scope, send: Send, extra: list[tuple[bytes, bytes]]) -> None:
     if kind == "drop":
-        # uvicorn's send is a bound method of its request cycle: close its transport and mark the
-        # cycle disconnected so that no 500 follows. In-process (no transport) an exception is the
-        # closest thing to a dropped connection.
-        cycle = getattr(send, "__self__", None)
-        transport = getattr(cycle, "transport", None)
-        if transport is None:
-            raise ConnectionResetError("emulator fault: connection dropped")
-        transport.close()
-        cycle.disconnected = True  # type: ignore[union-attr]
+        connection.close(send, "connection dropped")
         return
     if kind == "html":
         await _send(send, 502, _HTML_502, extra, b"text/html; charset=utf-8")

@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--rate-limit", metavar="N/SECONDS", help="e.g. 100/10")
     serve.add_argument("--latency-ms", type=int, default=0, metavar="MS")
     serve.add_argument(
-        "--faults", metavar="SPEC", help="e.g. rate=0.1,kinds=429+503+html+drop,seed=7"
+        "--faults", metavar="SPEC", help="e.g. rate=0.1,kinds=429+503+html+drop+cut,seed=7"
     )
     serve.add_argument("--numeric-ids", action="store_true", help="answer IDs as JSON numbers")
     serve.add_argument("--max-labels-per-pair", type=int, default=10, metavar="N")

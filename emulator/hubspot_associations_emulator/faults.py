@@ -4,11 +4,13 @@ Spec strings look like ``rate=0.1,kinds=429+503+html+drop,seed=7,latency=20``:
 
 - ``rate``: the share of HubSpot-path requests that get a fault (0..1);
 - ``kinds``: ``+``-separated; an HTTP status (``429``, ``502``, ``503``, ``504``, …), ``html``
-  (a 502 with an HTML body) or ``drop`` (the connection closes without an answer);
+  (a 502 with an HTML body), ``drop`` (the connection closes without an answer) or ``cut`` (the
+  request is applied, then its answer's body stops halfway and the connection closes);
 - ``seed``: the random seed, so a run can be replayed;
 - ``latency``: milliseconds added to every HubSpot-path answer.
 
-A faulted request is not applied: the fault replaces the whole call.
+A faulted request is not applied: the fault replaces the whole call. Except ``cut``: as when a
+proxy loses the answer on its way back, the call was made.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import random
 from dataclasses import dataclass, field
 
 KINDS_DEFAULT = ("429", "502", "503", "html", "drop")
+# Kinds that are not an HTTP status.
+NAMED_KINDS = ("html", "drop", "cut")
 
 
 @dataclass
@@ -74,7 +78,7 @@ def parse_spec(spec: str | None) -> FaultPlan:
     kinds = tuple(k for k in values.get("kinds", "+".join(KINDS_DEFAULT)).split("+") if k)
     for kind in kinds:
         status = kind.isascii() and kind.isdigit() and len(kind) == 3 and 400 <= int(kind) <= 599
-        if kind not in ("html", "drop") and not status:
+        if kind not in NAMED_KINDS and not status:
             raise ValueError(f"unknown fault kind {kind!r}")
     if not kinds:
         raise ValueError("fault kinds must not be empty")

@@ -1,0 +1,50 @@
+"""What the emulator does to the connection itself: closing it, and cutting an answer short."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.types import Message, Receive, Scope, Send
+
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def close(send: Send, why: str) -> None:
+    """Close the client's connection now; in-process (no socket) raise ConnectionResetError."""
+    # uvicorn's send is a bound method of its request cycle: close its transport and mark the
+    # cycle disconnected so that no 500 follows. In-process (no transport) an exception is the
+    # closest thing to a lost connection.
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:
+        raise ConnectionResetError(f"emulator fault: {why}")
+    transport.close()
+    cycle.disconnected = True  # type: ignore[union-attr]
+
+
+async def answer_cut(app: App, scope: Scope, receive: Receive, send: Send, raw_send: Send) -> None:
+    """Run the request, then send its answer's headers and half its body, and close.
+
+    ``send`` may add headers; ``raw_send`` is the server's own, which knows the connection.
+    """
+    messages: list[Message] = []
+
+    async def keep(message: Message) -> None:
+        messages.append(message)
+
+    await app(scope, receive, keep)
+    start, rest = messages[0], messages[1:]
+    if not 200 <= start["status"] < 300:
+        # Only an answer that would succeed is cut: a refused call was not applied.
+        for message in messages:
+            await send(message)
+        return
+    body = b"".join(m.get("body", b"") for m in rest)
+    if len(body) >= 2:
+        # The real Content-Length stays in the headers: the client learns the body is short.
+        await send(start)
+        await send(
+            {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
+        )
+    # An answer without a body (204) cannot be cut: the connection closes before it instead.
+    close(raw_send, "answer cut short")
