@@ -18,6 +18,7 @@ SUITES = [
     "benchmarks.emulator_bench",
     "benchmarks.cli_memory_bench",
     "benchmarks.client_memory_bench",
+    "benchmarks.accounting_bench",
 ]
 README = Path(__file__).resolve().parent.parent / "README.md"
 MARK = "<!-- bench-table -->"
