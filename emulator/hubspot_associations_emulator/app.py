@@ -4,6 +4,7 @@ faults, auth, the rate limit and latency to HubSpot paths."""
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Any
 
 from starlette.applications import Starlette
@@ -33,6 +34,10 @@ class Emulator:
     """What one running emulator holds: configuration, store, backend, faults, limits, counts."""
 
     def __init__(self, config: EmulatorConfig) -> None:
+        if not (math.isfinite(config.request_timeout) and config.request_timeout > 0):
+            raise ValueError("request_timeout must be a finite number of seconds above 0")
+        if config.max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be at least 1")
         self.config = config
         self.store = Store(config.db_path)
         self.backend = Backend(self.store, config)
@@ -68,12 +73,33 @@ class EmulatorApp(Starlette):
     emulator: Emulator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(HUBSPOT_PREFIX):
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        hubspot = scope["path"].startswith(HUBSPOT_PREFIX)
+        if hubspot:
+            # Before anything can answer, so that every request to a HubSpot path counts.
+            self.emulator.requests.receive()
+        config = self.emulator.config
+        try:
+            body = await connection.read_body(
+                scope, receive, config.max_body_bytes, config.request_timeout
+            )
+        except connection.ClientGone:
+            return
+        except errors.ApiError as exc:
+            # The rest of the body is not read: close rather than drain it into keep-alive.
+            await _send(send, exc.status, dumps(exc.body()), [(b"connection", b"close")])
+            return
+        receive = connection.replay(body, receive)
+        if hubspot:
+            await self._hubspot(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _hubspot(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The gate of HubSpot paths: rate limit, faults, latency, auth, then routing."""
         emulator = self.emulator
-        # Before the rate limit, faults and auth, so that a request they answer still counts.
-        emulator.requests.receive()
         extra: list[tuple[bytes, bytes]] = []
         if emulator.rate_limit is not None:
             allowed, remaining = emulator.rate_limit.hit()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from .app import create_app
 from .config import DEFAULT_TOKEN, EmulatorConfig
@@ -11,6 +14,8 @@ from .faults import parse_spec
 from .ratelimit import parse_rate_limit
 from .release_table import PROFILES
 from .server import bind, make_server, url_of
+
+T = TypeVar("T", int, float)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +59,36 @@ def build_parser() -> argparse.ArgumentParser:
         default="current",
         help="how the v4 paths answer: today (current) or as in an earlier v4 release",
     )
+    serve.add_argument(
+        "--request-timeout",
+        type=_positive(float),
+        default=30.0,
+        metavar="SECONDS",
+        help="longest a client may take to send a request's headers, and then its body",
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive(int),
+        default=16 * 1024 * 1024,
+        metavar="N",
+        help="larger request bodies answer 413 (default 16 MiB)",
+    )
     return parser
+
+
+def _positive(kind: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type: a number of the given kind, greater than zero."""
+
+    def parse(text: str) -> T:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(f"must be a finite number above 0: {text!r}")
+        return value
+
+    return parse
 
 
 def config_from(args: argparse.Namespace) -> EmulatorConfig:
@@ -72,6 +106,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         strict_records=args.strict_records,
         enqueue_time_format=args.enqueue_time_format,
         profile=args.profile,
+        request_timeout=args.request_timeout,
+        max_body_bytes=args.max_body_bytes,
     )
 
 

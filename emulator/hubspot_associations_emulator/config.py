@@ -28,6 +28,10 @@ class EmulatorConfig:
     enqueue_time_format: Literal["auto", "string", "object"] = "auto"
     # How the v4 paths answer: a key of release_table.PROFILES ("current", or an earlier v4).
     profile: str = "current"
+    # Seconds a client may take to send a request's headers, and then its body (each).
+    request_timeout: float = 30.0
+    # Far above a 2,000-input batch (about 300 KB), far below what would strain a test machine.
+    max_body_bytes: int = 16 * 1024 * 1024
     # The release table (release_table.RELEASES when None); a test may play a made-up release.
     releases: Mapping[str, dict[str, Any]] | None = field(default=None, hash=False, compare=False)
 

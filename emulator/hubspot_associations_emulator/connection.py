@@ -1,10 +1,14 @@
-"""What the emulator does to the connection itself: closing it, and cutting an answer short."""
+"""The connection under the routes: request bodies in (bounded in size and time), faults out."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from starlette.types import Message, Receive, Scope, Send
+
+from . import errors
+from .parsing import ascii_int
 
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -48,3 +52,47 @@ async def answer_cut(app: App, scope: Scope, receive: Receive, send: Send, raw_s
         )
     # An answer without a body (204) cannot be cut: the connection closes before it instead.
     close(raw_send, "answer cut short")
+
+
+class ClientGone(Exception):
+    """The client disconnected before its request body arrived: nobody to answer."""
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int, seconds: float) -> bytes:
+    """The whole request body, at most ``limit`` bytes, arriving within ``seconds``.
+
+    413 (ApiError) past the limit, read no further; 408 when the body is late; ClientGone.
+    """
+    for name, value in scope["headers"]:
+        # A declared length past the cap is refused before a byte of the body is read.
+        if name == b"content-length" and (ascii_int(value.decode("latin-1")) or 0) > limit:
+            raise errors.too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    try:
+        async with asyncio.timeout(seconds):
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientGone
+                chunk = message.get("body", b"")
+                # Counted as it streams: a chunked body declares no length.
+                size += len(chunk)
+                if size > limit:
+                    raise errors.too_large(limit)
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+    except TimeoutError:
+        raise errors.request_timeout(seconds) from None
+    return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the body already read, then the server's own messages."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed

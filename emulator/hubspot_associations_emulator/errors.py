@@ -135,3 +135,13 @@ def rate_limited() -> JSON:
 def not_found(path: str) -> ApiError:
     """404 for a path no operation serves."""
     return ApiError(404, f"No operation at {path}", "OBJECT_NOT_FOUND")
+
+
+def too_large(limit: int) -> ApiError:
+    """413 for a request body past the emulator's cap."""
+    return ApiError(413, f"The request body is larger than {limit} bytes", "VALIDATION_ERROR")
+
+
+def request_timeout(seconds: float) -> ApiError:
+    """408 for a request body that did not arrive in time (no category: not a HubSpot answer)."""
+    return ApiError(408, f"The request body did not arrive within {seconds:g} s", None)

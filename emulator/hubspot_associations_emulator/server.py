@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
 import time
@@ -14,8 +15,10 @@ from starlette.applications import Starlette
 
 from .app import create_app
 from .config import EmulatorConfig
+from .protocol import timed_protocol
 
 STARTUP_TIMEOUT = 15.0
+KEEP_ALIVE = 30
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,16 @@ def url_of(sock: socket.socket) -> str:
 
 
 def make_server(app: Starlette) -> uvicorn.Server:
-    """A quiet uvicorn server for the app."""
+    """A quiet uvicorn server for the app, bounding how long a connection may wait or dawdle."""
+    timeout = app.emulator.config.request_timeout  # type: ignore[attr-defined]
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="off", access_log=False, timeout_keep_alive=30
+        app,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        http=timed_protocol(timeout),
+        # Idle between requests (and before the first): no longer than a request may take.
+        timeout_keep_alive=min(KEEP_ALIVE, math.ceil(timeout)),
     )
     return uvicorn.Server(config)
 
