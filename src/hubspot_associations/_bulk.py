@@ -195,16 +195,18 @@ def split_by_errors(
 
 
 def _named_by(ids: tuple[str, str], errors: list[Any]) -> bool:
-    for error in errors:
-        context = getattr(error, "context", None)
-        values: list[str] = []
-        if context is not None and not isinstance(context, Unset):
-            for entries in context.additional_properties.values():
-                values.extend(str(v) for v in entries)
-        message = str(getattr(error, "message", "") or "")
-        if any(i in values or _names(message, i) for i in ids):
-            return True
-    return False
+    return any(_error_names(error, ids) for error in errors)
+
+
+def _error_names(error: Any, ids: tuple[str, str]) -> bool:
+    """Whether an error names one of the input's IDs, in its context or its message."""
+    context = getattr(error, "context", None)
+    values: list[str] = []
+    if context is not None and not isinstance(context, Unset):
+        for entries in context.additional_properties.values():
+            values.extend(str(v) for v in entries)
+    message = str(getattr(error, "message", "") or "")
+    return any(i in values or _names(message, i) for i in ids)
 
 
 def _reason_for(ids: tuple[str, str], errors: list[Any]) -> tuple[str, str | None]:
@@ -214,13 +216,8 @@ def _reason_for(ids: tuple[str, str], errors: list[Any]) -> tuple[str, str | Non
     done: its message is the reason when it is the only one, else the distinct messages joined.
     """
     for error in errors:
-        context = getattr(error, "context", None)
-        values: list[str] = []
-        if context is not None and not isinstance(context, Unset):
-            for entries in context.additional_properties.values():
-                values.extend(str(v) for v in entries)
-        message = str(getattr(error, "message", "") or "")
-        if any(i in values or _names(message, i) for i in ids):
+        if _error_names(error, ids):
+            message = str(getattr(error, "message", "") or "")
             return message or "failed", _text(getattr(error, "category", None))
     said = {
         (str(getattr(e, "message", "") or ""), _text(getattr(e, "category", None))) for e in errors

@@ -24,7 +24,7 @@ from hubspot_associations_api.types import UNSET, Unset
 from ._exceptions import ClientValidationError
 from ._versions import RELEASES, Release
 
-__all__ = ["decode_cursor", "page_from_batch_read", "require_offered"]
+__all__ = ["decode_cursor", "next_after", "page_from_batch_read", "require_offered"]
 
 _PREFIX: Final = "hsa1."
 
@@ -70,7 +70,7 @@ def page_from_batch_read(
     if offset + limit < len(items):
         following = encode_cursor(hubspot_after, offset + limit)
     elif results:
-        hubspot_next = _next_after(results[0].paging)
+        hubspot_next = next_after(results[0].paging)
         if hubspot_next is not None:
             following = encode_cursor(hubspot_next, 0)
     paging: ForwardPaging | Unset = UNSET
@@ -81,7 +81,8 @@ def page_from_batch_read(
     )
 
 
-def _next_after(paging: Any) -> str | None:
+def next_after(paging: Any) -> str | None:
+    """The cursor of the next page, or None on the last page (HubSpot leaves paging out)."""
     if paging is None or isinstance(paging, Unset):
         return None
     following = paging.next_

@@ -81,7 +81,7 @@ from hubspot_associations_api.models import (
     PublicObjectId,
     ReportCreationResponse,
 )
-from hubspot_associations_api.types import UNSET, Unset
+from hubspot_associations_api.types import UNSET
 
 from ._body import DEFAULT_MAX_BODY_BYTES
 from ._bulk import (
@@ -111,7 +111,7 @@ from ._labels import validate_label_name
 from ._responses import connection_error, finish
 from ._retry import RetryPolicy
 from ._settings import ClientSettings, RateLimitLike
-from ._standins import decode_cursor, page_from_batch_read, require_offered
+from ._standins import decode_cursor, next_after, page_from_batch_read, require_offered
 from ._transport import NOT_IDEMPOTENT, OnRetry
 from ._versions import ApiVersion, Release
 
@@ -271,7 +271,7 @@ class Basic:
             )
             for item in page.results:
                 yield item
-            after = _next_after(page.paging)
+            after = next_after(page.paging)
             if after is None:
                 return
 
@@ -373,7 +373,7 @@ class Batch:
             response = self.read(from_object_type, to_object_type, chunk)
             for result in response.results:
                 yield result
-                after = _next_after(result.paging)
+                after = next_after(result.paging)
                 if after is not None:
                     pending.append((result.from_.id, after))
 
@@ -890,16 +890,6 @@ def _check_limit(limit: int) -> None:
         raise ClientValidationError(
             f"limit must be an integer from 1 to {PAGE_MAX} (HubSpot's page maximum), got {limit!r}"
         )
-
-
-def _next_after(paging: Any) -> str | None:
-    """The cursor of the next page, or None on the last page (HubSpot leaves paging out)."""
-    if paging is None or isinstance(paging, Unset):
-        return None
-    following = paging.next_
-    if isinstance(following, Unset) or following is None:
-        return None
-    return cast(str, following.after)
 
 
 def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsBatchRequest:
