@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from . import connection, errors
+from . import connection, errors, guard
 from .backend import Backend
 from .config import DEFAULT_TOKEN, EmulatorConfig
 from .control import Control, control_routes
@@ -92,6 +92,10 @@ class EmulatorApp(Starlette):
             await _send(send, exc.status, dumps(exc.body()), [(b"connection", b"close")])
             return
         receive = connection.replay(body, receive)
+        refused = guard.refusal(scope) if scope["path"].startswith(guard.CONTROL_PREFIX) else None
+        if refused is not None:
+            await _send(send, refused.status, dumps(refused.body()), [])
+            return
         if hubspot:
             await self._hubspot(scope, receive, send)
         else:

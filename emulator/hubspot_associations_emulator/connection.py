@@ -34,6 +34,7 @@ async def answer_cut(app: App, scope: Scope, receive: Receive, send: Send, raw_s
     messages: list[Message] = []
 
     async def keep(message: Message) -> None:
+        """Hold the answer back until it is known whether there is a body to cut."""
         messages.append(message)
 
     await app(scope, receive, keep)
@@ -93,6 +94,7 @@ def replay(body: bytes, receive: Receive) -> Receive:
     pending = [{"type": "http.request", "body": body, "more_body": False}]
 
     async def replayed() -> Message:
+        """The body once, then whatever the server says (a disconnect)."""
         return pending.pop() if pending else await receive()
 
     return replayed

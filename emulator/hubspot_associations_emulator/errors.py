@@ -145,3 +145,18 @@ def too_large(limit: int) -> ApiError:
 def request_timeout(seconds: float) -> ApiError:
     """408 for a request body that did not arrive in time (no category: not a HubSpot answer)."""
     return ApiError(408, f"The request body did not arrive within {seconds:g} s", None)
+
+
+def forbidden(message: str) -> ApiError:
+    """403 for a control API request from another site or through a foreign host name."""
+    return ApiError(403, message, None)
+
+
+def unsupported_media_type() -> ApiError:
+    """415 for a control API write without a JSON content type."""
+    return ApiError(
+        415,
+        "The control API takes Content-Type: application/json "
+        "(a call without a body may also send no Content-Type)",
+        "VALIDATION_ERROR",
+    )

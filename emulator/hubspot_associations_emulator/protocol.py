@@ -19,6 +19,7 @@ class TimedH11Protocol(H11Protocol):
     request_timeout: float = 30.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """uvicorn's protocol, with no headers' deadline running yet."""
         super().__init__(*args, **kwargs)
         self._headers_deadline: asyncio.TimerHandle | None = None
 
@@ -44,11 +45,13 @@ class TimedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def _stop_deadline(self) -> None:
+        """Cancel the headers' deadline, if one runs."""
         if self._headers_deadline is not None:
             self._headers_deadline.cancel()
             self._headers_deadline = None
 
     def _too_slow(self) -> None:
+        """Close the connection if its request's headers are still incomplete."""
         self._headers_deadline = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
             self.transport.close()

@@ -124,6 +124,7 @@ def test_cut_in_process_raises_after_applying() -> None:
     app = create_app(EmulatorConfig(faults=CUT))
 
     async def scenario() -> Any:
+        """Write under the cut, then read back with faults off."""
         transport = httpx.ASGITransport(app=app)
         auth = {"Authorization": "Bearer emulator-token"}
         async with httpx.AsyncClient(transport=transport, base_url="http://e", headers=auth) as c:
