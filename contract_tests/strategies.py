@@ -266,7 +266,10 @@ def _schema_name(response: Mapping[str, Any]) -> str | None:
     content = response.get("content")
     if not content:
         return None
-    ref = content["application/json"]["schema"]["$ref"]
+    schema = content["application/json"]["schema"]
+    # A response of several shapes (the labelled PUT's 200: flat or wrapped) is generated as its
+    # first shape; the emulator's profiles play the others end to end.
+    ref = schema["$ref"] if "$ref" in schema else schema["anyOf"][0]["$ref"]
     return str(ref).rsplit("/", 1)[-1]
 
 

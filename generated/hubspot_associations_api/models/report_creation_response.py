@@ -80,7 +80,7 @@ class ReportCreationResponse:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise ParseError("the answer matches none of its documented shapes")
                 enqueue_time_type_1 = EpochTime.from_dict(data)
 
                 return enqueue_time_type_1

@@ -9,7 +9,7 @@ from ...models.association_spec import AssociationSpec
 from ...models.error import Error
 from ...models.labels_between_object_pair import LabelsBetweenObjectPair
 from ...models.labels_between_object_pair_created import LabelsBetweenObjectPairCreated
-from ...types import Response, looks_like_json, status_of
+from ...types import ParseError, Response, looks_like_json, status_of
 
 
 def _get_kwargs(
@@ -70,7 +70,7 @@ def _parse_response(
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
-                raise TypeError()
+                raise ParseError("the answer matches none of its documented shapes")
             response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
 
             return response_200_type_1
@@ -137,7 +137,7 @@ def _parse_response(
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
-                raise TypeError()
+                raise ParseError("the answer matches none of its documented shapes")
             response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
 
             return response_200_type_1
