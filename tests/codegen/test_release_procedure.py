@@ -9,7 +9,6 @@ and the strict spec to know it.
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +35,12 @@ ENTRY = """
 
 def _made_up_release(tmp_path: Path) -> dict[Path, str]:
     (tmp_path / "openapi").mkdir()
-    shutil.copy(ROOT / releases.TABLE, tmp_path / releases.TABLE)
-    with (tmp_path / releases.TABLE).open("a", encoding="utf-8") as table:
-        table.write(ENTRY)
+    # Step 2: one entry under `releases:` (wherever the file's other sections are).
+    text = (ROOT / releases.TABLE).read_text(encoding="utf-8")
+    assert text.count("\nreleases:\n") == 1
+    (tmp_path / releases.TABLE).write_text(
+        text.replace("\nreleases:\n", "\nreleases:" + ENTRY), encoding="utf-8"
+    )
     curated = (ROOT / "openapi/curated.yaml").read_text(encoding="utf-8")
     return releases.generate(tmp_path, curated)
 
