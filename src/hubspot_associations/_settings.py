@@ -11,6 +11,7 @@ import httpx
 
 from . import __about__
 from ._body import DEFAULT_MAX_BODY_BYTES
+from ._deadline import deadline_transport
 from ._exceptions import ClientValidationError
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
@@ -122,7 +123,7 @@ class ClientSettings:
     def sync_transport(self, inner: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
         """Retries and rate limiting around ``inner``, then the version's path mapping."""
         transport: httpx.BaseTransport = RetryingTransport(
-            inner or httpx.HTTPTransport(),
+            inner or deadline_transport(),
             policy=self.retry_policy,
             limiter=self.limiter,
             on_retry=self.on_retry,

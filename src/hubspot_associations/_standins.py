@@ -41,7 +41,7 @@ def decode_cursor(after: str | None, release: str) -> tuple[str | None, int]:
         return None, 0
     problem = ClientValidationError(
         f"after={after!r} is not a cursor of this client for release {release}: cursors are "
-        "opaque and belong to one release; pass the paging.next.after of a page read with the "
+        "opaque and belong to one release; pass the paging.next_.after of a page read with the "
         "same api_version"
     )
     if not after.startswith(_PREFIX):

@@ -219,7 +219,7 @@ class Basic:
 
         operationId ``list_associations``. On a release without it (2026-09), the page is read
         with ``batch_read_associations`` for this one record: ``limit`` still caps the page, and
-        ``paging.next.after`` is this client's cursor for that release (cursors are opaque and
+        ``paging.next_.after`` is this client's cursor for that release (cursors are opaque and
         belong to one release).
         """
         _check_limit(limit)
@@ -263,7 +263,7 @@ class Basic:
         *,
         page_size: int = PAGE_MAX,
     ) -> Iterator[MultiAssociatedObjectWithLabel]:
-        """Every associated record, following ``paging.next.after`` to the last page."""
+        """Every associated record, following ``paging.next_.after`` to the last page."""
         after: str | None = None
         while True:
             page = self.get_page(

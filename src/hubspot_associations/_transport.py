@@ -22,6 +22,7 @@ from typing import Final
 import httpx
 
 from ._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
+from ._deadline import deadline, deadline_transport
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy, policy_name
 
@@ -87,9 +88,10 @@ class _Attempts:
         """Whether a connection error may be retried for this request."""
         return self.idempotent or isinstance(error, _NOT_SENT)
 
-    def give_up(self, what: str) -> None:
-        """Log that no retry follows (the caller gets the last answer or error)."""
-        if self.retries:
+    def give_up(self, what: str, *, failed: bool = True) -> None:
+        """Log that no retry follows (the caller gets the last answer or error): always after a
+        connection error or the deadline, after an error status only if it was retried."""
+        if failed or self.retries:
             logger.warning(
                 "giving up on %s %s after %d retries: %s",
                 self.request.method, _where(self.request), self.retries, what,
@@ -134,7 +136,7 @@ class RetryingTransport(httpx.BaseTransport):
         on_retry: OnRetry | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self.inner = inner if inner is not None else httpx.HTTPTransport()
+        self.inner = inner if inner is not None else deadline_transport()
         self.max_body_bytes = max_body_bytes
         self.policy = policy if policy is not None else RetryPolicy()
         self.limiter = limiter
@@ -161,11 +163,12 @@ class RetryingTransport(httpx.BaseTransport):
             reader = BodyReader(attempts.deadline, self.clock, self.max_body_bytes)
             try:
                 attempts.clamp()
-                response = self.inner.handle_request(request)
-                # The whole body is read here, within the deadline and the cap: a cut 2xx body
-                # is then a lost answer like any other, and is retried.
-                cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
-                response = reader.read(response, request, truncate_at=cap)
+                with deadline(attempts.deadline - self.clock()):
+                    response = self.inner.handle_request(request)
+                    # The whole body is read here, within the deadline and the cap: a cut 2xx
+                    # body is then a lost answer like any other, and is retried.
+                    cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
+                    response = reader.read(response, request, truncate_at=cap)
             except RETRYABLE_ERRORS as error:
                 delay = attempts.wait_after(None) if attempts.retryable(error) else None
                 if delay is None:
@@ -176,7 +179,7 @@ class RetryingTransport(httpx.BaseTransport):
             delay = attempts.wait_after(response)
             if delay is None:
                 if response.status_code >= 400:
-                    attempts.give_up(f"status {response.status_code}")
+                    attempts.give_up(f"status {response.status_code}", failed=False)
                 return response
             if response.status_code == 429 and self.limiter is not None:
                 self.limiter.pause(_shared_pause(response, delay, self.limiter))
@@ -258,7 +261,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             delay = attempts.wait_after(response)
             if delay is None:
                 if response.status_code >= 400:
-                    attempts.give_up(f"status {response.status_code}")
+                    attempts.give_up(f"status {response.status_code}", failed=False)
                 return response
             if response.status_code == 429 and self.limiter is not None:
                 self.limiter.pause(_shared_pause(response, delay, self.limiter))

@@ -136,3 +136,16 @@ def endless(status: int = 200) -> Answer:
             conn.sendall(block)
 
     return answer
+
+
+def trickle_head(every: float) -> Answer:
+    """The status line and headers themselves, one byte every ``every`` seconds."""
+
+    def answer(conn: socket.socket) -> None:
+        for (
+            byte
+        ) in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}":
+            conn.sendall(bytes([byte]))
+            time.sleep(every)
+
+    return answer

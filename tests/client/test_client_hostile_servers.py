@@ -20,7 +20,7 @@ from hubspot_associations import (
     ResponseTooLargeError,
     RetryPolicy,
 )
-from tests.client.raw_server import cut, endless, full, gzip_bomb, serve, trickle
+from tests.client.raw_server import cut, endless, full, gzip_bomb, serve, trickle, trickle_head
 
 BATCH_ANSWER = json.dumps({
     "status": "COMPLETE", "startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:00:01Z",
@@ -43,6 +43,25 @@ def test_a_trickling_server_cannot_hold_a_call_past_its_deadline() -> None:
         with pytest.raises(APITimeoutError):
             c.batch.associate_default("contact", "company", [(1, 2)])
         assert time.monotonic() - started < 8
+
+
+@pytest.mark.parametrize("head", [True, False], ids=["status-line", "body"])
+def test_a_trickled_answer_ends_at_the_deadline_and_is_logged(
+    head: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A status line (or body) trickled one byte every second ends at the 3 s deadline, sync,
+    with the give-up logged."""
+    answer = trickle_head(1.0) if head else trickle(1.0, 100)
+    with (
+        serve([answer]) as (url, _),
+        caplog.at_level(logging.INFO, logger="hubspot_associations"),
+        client(url, retry_policy=QUICK) as c,
+    ):
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            c.basic.get_page("contact", 1, "company")
+        assert time.monotonic() - started < 4.5
+    assert any("giving up" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.anyio
