@@ -124,12 +124,14 @@ def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[I
     """What an error for a whole chunk means for its inputs.
 
     A 400 for a chunk of several inputs is usually one bad input (an unknown record, a wrong
-    typeId): split the chunk in halves and send them again, so only the bad inputs fail. An
+    typeId): split the chunk in halves and send them again, so only the bad inputs fail; a 413
+    (the request too large for the server) is halved the same way. An
     authentication or permission error stops the whole job: every later request would fail too.
     So does a connection error: the transport has already retried it, and sending the rest of a
     large job into an unreachable server would only take hours to fail the same way.
     """
-    if isinstance(error, BadRequestError) and len(chunk) > 1:
+    too_large = isinstance(error, APIStatusError) and error.status_code == 413
+    if (isinstance(error, BadRequestError) or too_large) and len(chunk) > 1:
         middle = len(chunk) // 2
         return ChunkOutcome(split=[chunk[:middle], chunk[middle:]])
     reason, category, status = _describe(error)

@@ -38,3 +38,13 @@ def test_every_input_once_with_reasons(release: str, profile: str, labelled: boo
     assert accounting.succeeded == len(known)
     assert accounting.failed == INPUTS - len(known)
     assert set(accounting.categories) == {"VALIDATION_ERROR"}
+
+
+def test_a_batch_too_large_for_the_server_is_halved_until_it_fits() -> None:
+    """A server that answers 413 to large bodies: chunks are halved, and every input is done."""
+    pairs = [(str(1000 + i), "90") for i in range(1200)]
+    with serve_in_thread(EmulatorConfig(max_body_bytes=20_000)) as server:
+        accounting = run_accounted(server.base_url, server.token, pairs, batch_size=1200,
+                                   retry_policy=QUICK)  # fmt: skip
+    assert accounting.exact, accounting
+    assert accounting.succeeded == len(pairs)
