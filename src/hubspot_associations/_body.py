@@ -109,6 +109,23 @@ class BodyReader:
             )
         return True
 
+    def _refuse_declared(
+        self, response: httpx.Response, request: httpx.Request, truncate_at: int | None
+    ) -> None:
+        """An uncompressed answer that declares a length past the cap is refused unread."""
+        declared = response.headers.get("content-length", "")
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        uncompressed = encoding in {"", "identity"}
+        # Length first: past 4,300 digits int() itself raises.
+        too_long = (
+            declared.isascii()
+            and declared.isdigit()
+            and (len(declared) > 18 or int(declared) > self.max_bytes)
+        )
+        if truncate_at is None and uncompressed and too_long:
+            response.close()
+            raise ResponseTooLargeError(self.max_bytes, request=request)
+
     def _checked(
         self, response: httpx.Response, request: httpx.Request, truncate_at: int | None
     ) -> httpx.Response:
@@ -144,6 +161,7 @@ class BodyReader:
             response.read()
             return self._checked(response, request, truncate_at)
         cap = truncate_at or self.max_bytes
+        self._refuse_declared(response, request, truncate_at)
         body = _Body()
         try:
             for raw in response.iter_raw():
@@ -165,6 +183,7 @@ class BodyReader:
             await response.aread()
             return self._checked(response, request, truncate_at)
         cap = truncate_at or self.max_bytes
+        self._refuse_declared(response, request, truncate_at)
         body = _Body()
         chunks: AsyncIterator[bytes] = response.aiter_raw()
         try:

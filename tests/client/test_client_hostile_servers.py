@@ -171,3 +171,21 @@ def test_with_the_default_cap_a_bomb_is_caught_by_its_ratio() -> None:
         pytest.raises(ResponseTooLargeError, match="bomb"),
     ):
         c.batch.associate_default("contact", "company", [(1, 2)])
+
+
+def test_a_declared_oversize_body_is_refused_unread() -> None:
+    """An answer declaring 1 GiB in Content-Length is refused before a byte of it is read."""
+    declared = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n"
+    )
+
+    def answer(conn: Any) -> None:
+        conn.sendall(declared)
+        time.sleep(3)
+
+    with (
+        serve([answer]) as (url, _),
+        client(url, max_body_bytes=1 << 20) as c,
+        pytest.raises(ResponseTooLargeError),
+    ):
+        c.batch.associate_default("contact", "company", [(1, 2)])
