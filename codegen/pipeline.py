@@ -137,6 +137,9 @@ def _render_all(root: Path, workdir: Path) -> dict[Path, str]:
     for path in sorted(package_dir.rglob("*")):
         if path.is_file() and not _is_cache(path.relative_to(package_dir)):
             files[GENERATED_DIR / path.relative_to(package_dir)] = path.read_text(encoding="utf-8")
+    # PEP 561: without the marker a user's type checker treats the installed package as untyped
+    # (`--meta none` makes the generator skip it), and every call into it becomes Any.
+    files[GENERATED_DIR / "py.typed"] = ""
     # Imported here: the constants' generator is a sibling step with its own inputs.
     from codegen import association_types, releases, unasync
 
@@ -165,7 +168,6 @@ def generate(root: Path = ROOT) -> list[Path]:
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    # The package marker is ours to ship; the generator writes py.typed too, keep both in sync.
     return sorted(files)
 
 
