@@ -123,11 +123,12 @@ PROFILES: Final[dict[str, dict[str, Any]]] = {profiles}
 
 def render_modules(text: str) -> tuple[str, str]:
     """The client's and the emulator's table modules."""
-    plain = _plain(load(text))
+    table = load(text)
+    plain = _plain(table)
     data = pprint.pformat(plain, width=100, sort_dicts=False)
     names = ", ".join(repr(n) for n in plain)
     client = _CLIENT_HEAD.format(literal=names, names=names, data=data)
-    profiles = pprint.pformat(_profiles(load(text)), width=100, sort_dicts=False)
+    profiles = pprint.pformat(_profiles(table), width=100, sort_dicts=False)
     return client, _EMULATOR_HEAD.format(data=data, profiles=profiles)
 
 

@@ -419,45 +419,40 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
     table: dict[str, dict[str, Handler]] = {}
     release_of: dict[str, str] = {}
 
-    def add(path: str, method: str, handler: Handler) -> None:
-        base_release = release_of[path.split("/{", 1)[0]]
+    def add(release: str, path: str, method: str, handler: Handler) -> None:
         # What a release lacks has no route: HubSpot answers 404 as for any unknown path.
-        if OPERATION_IDS[handler.__name__] in h.releases[base_release]["lacks"]:
+        if OPERATION_IDS[handler.__name__] in h.releases[release]["lacks"]:
             return
         table.setdefault(path, {})[method] = _counted(handler, counts)
+        release_of[path] = release
 
     obj = "/{objectType}/{objectId}/associations/{toObjectType}"
     default = "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}"
     object_bases, association_bases = path_families(h.releases)
-    for base, name in (*object_bases, *association_bases):
-        release_of[base] = name
-        release_of[base + "/usage/high-usage-report"] = name
-        release_of[base + "/definitions/configurations"] = name
-        release_of[base + "/definitions/configurations/all"] = name
-    for base, _ in object_bases:
-        add(base + default, "PUT", h.put_default)
-        add(base + obj + "/{toObjectId}", "PUT", h.put_labelled)
-        add(base + obj + "/{toObjectId}", "DELETE", h.delete_pair)
-        add(base + obj, "GET", h.get_page)
+    for base, name in object_bases:
+        add(name, base + default, "PUT", h.put_default)
+        add(name, base + obj + "/{toObjectId}", "PUT", h.put_labelled)
+        add(name, base + obj + "/{toObjectId}", "DELETE", h.delete_pair)
+        add(name, base + obj, "GET", h.get_page)
     pair = "/{fromObjectType}/{toObjectType}"
     conf = "/definitions/configurations"
-    for base, _ in association_bases:
-        add(base + "/usage/high-usage-report/{userId}", "POST", h.report)
-        add(base + conf + "/all", "GET", h.limits_all)
-        add(base + conf + pair, "GET", h.limits_pair)
-        add(base + conf + pair + "/batch/create", "POST", h.limits_create)
-        add(base + conf + pair + "/batch/update", "POST", h.limits_update)
-        add(base + conf + pair + "/batch/purge", "POST", h.limits_purge)
-        add(base + pair + "/batch/associate/default", "POST", h.batch_default)
-        add(base + pair + "/batch/create", "POST", h.batch_create)
-        add(base + pair + "/batch/read", "POST", h.batch_read)
-        add(base + pair + "/batch/archive", "POST", h.batch_archive)
-        add(base + pair + "/batch/labels/archive", "POST", h.batch_archive_labels)
-        add(base + pair + "/labels", "GET", h.labels_get)
-        add(base + pair + "/labels", "POST", h.labels_create)
-        add(base + pair + "/labels", "PUT", h.labels_update)
-        add(base + pair + "/labels/{associationTypeId}", "DELETE", h.labels_delete)
+    for base, name in association_bases:
+        add(name, base + "/usage/high-usage-report/{userId}", "POST", h.report)
+        add(name, base + conf + "/all", "GET", h.limits_all)
+        add(name, base + conf + pair, "GET", h.limits_pair)
+        add(name, base + conf + pair + "/batch/create", "POST", h.limits_create)
+        add(name, base + conf + pair + "/batch/update", "POST", h.limits_update)
+        add(name, base + conf + pair + "/batch/purge", "POST", h.limits_purge)
+        add(name, base + pair + "/batch/associate/default", "POST", h.batch_default)
+        add(name, base + pair + "/batch/create", "POST", h.batch_create)
+        add(name, base + pair + "/batch/read", "POST", h.batch_read)
+        add(name, base + pair + "/batch/archive", "POST", h.batch_archive)
+        add(name, base + pair + "/batch/labels/archive", "POST", h.batch_archive_labels)
+        add(name, base + pair + "/labels", "GET", h.labels_get)
+        add(name, base + pair + "/labels", "POST", h.labels_create)
+        add(name, base + pair + "/labels", "PUT", h.labels_update)
+        add(name, base + pair + "/labels/{associationTypeId}", "DELETE", h.labels_delete)
     return [
-        Route(path, _endpoint(methods, release_of[path.split("/{", 1)[0]]), methods=list(methods))
+        Route(path, _endpoint(methods, release_of[path]), methods=list(methods))
         for path, methods in table.items()
     ]

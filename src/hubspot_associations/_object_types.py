@@ -9,7 +9,7 @@ from typing import Final
 from ._association_types import ALL_ASSOCIATION_TYPES
 from ._exceptions import ClientValidationError
 
-__all__ = ["OBJECT_TYPE_IDS", "normalize_object_type", "object_type_id"]
+__all__ = ["OBJECT_TYPE_IDS", "canonical_object_type", "normalize_object_type", "object_type_id"]
 
 # HubSpot's object type IDs. The first block is confirmed by HubSpot's guide; the second is widely
 # documented but not re-checked here.
@@ -100,3 +100,10 @@ def object_type_id(value: str) -> str | None:
         return text
     lowered = text.lower()
     return OBJECT_TYPE_IDS.get(_PLURALS.get(lowered, lowered))
+
+
+def canonical_object_type(value: str) -> str:
+    """One spelling per object type (contacts, Contact, 0-1 → contact), for naming jobs."""
+    type_id = object_type_id(value)
+    names = [name for name, known in OBJECT_TYPE_IDS.items() if known == type_id]
+    return names[0] if names else normalize_object_type(value)

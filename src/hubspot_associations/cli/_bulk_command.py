@@ -17,7 +17,7 @@ from typing import Any, Final
 from .._association_types import types_between
 from .._bulk import BulkFailure, BulkResult
 from .._exceptions import HubSpotError
-from .._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
+from .._object_types import canonical_object_type
 from .._sync_client import HubSpotAssociations
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
@@ -74,13 +74,6 @@ class Tally:
         if self.stopped is not None or (self.done == 0 and self.input_level_failures == 0):
             return EXIT_NOT_RUN
         return EXIT_FAILED
-
-
-def canonical_object_type(value: str) -> str:
-    """One spelling per object type (contacts, Contact, 0-1 → contact): one job, one file."""
-    type_id = object_type_id(value)
-    names = [name for name, known in OBJECT_TYPE_IDS.items() if known == type_id]
-    return names[0] if names else normalize_object_type(value)
 
 
 def default_results_path(given: str, command: str, from_type: str, to_type: str) -> Path | None:

@@ -131,10 +131,12 @@ class _Sizer:
         self.items = 0
 
     def seen(self, records: int, items: int) -> None:
+        """Count one answer's records and the associations they had."""
         self.records += records
         self.items += items
 
     def size(self) -> int:
+        """Records to ask for next."""
         if not self.records:
             return FIRST_READ
         per_record = min(PAGE_MAX, max(1.0, self.items / self.records))

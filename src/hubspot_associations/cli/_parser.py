@@ -100,7 +100,7 @@ def _bulk() -> argparse.ArgumentParser:
     )
     bulk.add_argument(
         "--results",
-        type=_path,
+        type=Path,
         help="results file (default: FILE.COMMAND-FROM-TO.results.jsonl; required for stdin)",
     )
     bulk.add_argument(
@@ -113,10 +113,6 @@ def _bulk() -> argparse.ArgumentParser:
     bulk.add_argument("--concurrency", type=_bounded(1, MAX_CONCURRENCY), default=4)
     bulk.add_argument("--progress", choices=["auto", "always", "never"], default="auto")
     return bulk
-
-
-def _path(value: str) -> Path:
-    return Path(value)
 
 
 def _labelled() -> argparse.ArgumentParser:

@@ -149,12 +149,9 @@ class ResultsFile:
 
     def not_sent(self, pairs: list[tuple[int, str, str]], reason: str) -> None:
         """Inputs the job stopped before sending: listed, so --resume sends them."""
-        rows = [
-            {"line": line, "from": f, "to": t, "operation": self.identity.command,
-             "status": "not_sent", "reason": reason}
-            for line, f, t in pairs
-        ]  # fmt: skip
-        self._write(rows)
+        self._write(
+            [self._row((f, t), "not_sent", line=line, reason=reason) for line, f, t in pairs]
+        )
 
     def _write(self, rows: list[dict[str, object]]) -> None:
         text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
@@ -162,9 +159,11 @@ class ResultsFile:
             self._handle.write(text)
             self._handle.flush()
 
-    def _row(self, pair: tuple[str, str], status: str, **extra: object) -> dict[str, object]:
+    def _row(
+        self, pair: tuple[str, str], status: str, *, line: int | None = None, **extra: object
+    ) -> dict[str, object]:
         row: dict[str, object] = {
-            "line": self._lines.get(pair),
+            "line": line if line is not None else self._lines.get(pair),
             "from": pair[0],
             "to": pair[1],
             "operation": self.identity.command,
