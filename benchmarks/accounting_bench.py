@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 
 import httpx
+from hubspot_associations_contract.accounting import run_accounted
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
-from contract_tests.accounting import run_accounted
 from hubspot_associations import RetryPolicy
 
 INPUTS = int(os.environ.get("BENCH_ACCOUNTING_INPUTS", "100000"))

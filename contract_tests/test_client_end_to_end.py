@@ -20,52 +20,32 @@ from hubspot_associations_api.api.batch import (
     batch_create_associations,
     batch_read_associations,
     batch_remove_associations,
-    batch_remove_labels,
 )
 from hubspot_associations_api.api.labels import (
-    create_label,
-    delete_label,
     list_labels,
-    update_label,
 )
 from hubspot_associations_api.api.limits import (
-    create_limits,
     list_all_limits,
-    list_limits,
-    purge_limits,
-    update_limits,
 )
 from hubspot_associations_api.api.report import request_high_usage_report
 from hubspot_associations_api.models import (
     AssociationCategory,
     AssociationSpec,
-    BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-    BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
     BatchInputPublicAssociationMultiArchive,
     BatchInputPublicAssociationMultiPost,
-    BatchInputPublicAssociationSpec,
     BatchInputPublicDefaultAssociationMultiPost,
     BatchInputPublicFetchAssociationsBatchRequest,
     BatchResponseLabelsBetweenObjectPair,
     BatchResponseLabelsBetweenObjectPairWithErrors,
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
     BatchResponsePublicAssociationMultiWithLabel,
     BatchResponsePublicAssociationMultiWithLabelWithErrors,
     BatchResponsePublicDefaultAssociation,
     BatchStatus,
-    CollectionResponseAssociationSpecWithLabelNoPaging,
     CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
-    CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
     Error,
     LabelsBetweenObjectPair,
-    PublicAssociationDefinitionConfigurationCreateRequest,
-    PublicAssociationDefinitionConfigurationUpdateRequest,
-    PublicAssociationDefinitionCreateRequest,
-    PublicAssociationDefinitionUpdateRequest,
     PublicAssociationMultiArchive,
     PublicAssociationMultiPost,
-    PublicAssociationSpec,
     PublicDefaultAssociationMultiPost,
     PublicFetchAssociationsBatchRequest,
     PublicObjectId,
@@ -255,116 +235,6 @@ async def test_batch_associate_create_read_and_remove(
     )  # fmt: skip
     assert archived.status_code == 204
     assert archived.parsed is None
-
-
-async def test_label_lifecycle(mode: str, client: AuthenticatedClient) -> None:
-    """Create a label, associate two records with it, read it back (single and batch), remove it, delete it."""
-    made = await call(
-        mode, create_label, "contact", "company", client=client,
-        body=PublicAssociationDefinitionCreateRequest(name="billing_contact", label="Billing contact", inverse_label="Billed company"),
-    )  # fmt: skip
-    assert made.status_code == 200
-    assert isinstance(made.parsed, CollectionResponseAssociationSpecWithLabelNoPaging)
-    forward = next(spec for spec in made.parsed.results if spec.label == "Billing contact")
-    assert forward.category == AssociationCategory.USER_DEFINED
-    label = (AssociationCategory.USER_DEFINED, forward.type_id)
-    renamed = await call(
-        mode, update_label, "contact", "company", client=client,
-        body=PublicAssociationDefinitionUpdateRequest(association_type_id=forward.type_id, label="Invoice contact"),
-    )  # fmt: skip
-    assert renamed.status_code == 204
-    listed = await call(mode, list_labels, "contact", "company", client=client)
-    assert isinstance(listed.parsed, CollectionResponseAssociationSpecWithLabelNoPaging)
-    by_id = {spec.type_id: spec for spec in listed.parsed.results}
-    assert by_id[forward.type_id].label == "Invoice contact"
-    assert by_id[CONTACT_TO_COMPANY_UNLABELED].label is None
-    labelled = await call(
-        mode, associate_with_labels, "contact", "5", "company", "50", client=client,
-        body=[AssociationSpec(association_category=label[0], association_type_id=label[1])],
-    )  # fmt: skip
-    assert isinstance(labelled.parsed, LabelsBetweenObjectPair)
-    assert labelled.parsed.labels == ["Invoice contact"]
-    single = await call(mode, list_associations, "contact", "5", "company", client=client)
-    assert isinstance(single.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
-    assert {t.type_id for t in single.parsed.results[0].association_types} == {
-        CONTACT_TO_COMPANY_UNLABELED,
-        forward.type_id,
-    }
-    batch = await call(
-        mode, batch_read_associations, "contact", "company", client=client,
-        body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[PublicFetchAssociationsBatchRequest(id="5")]),
-    )  # fmt: skip
-    assert isinstance(batch.parsed, BatchResponsePublicAssociationMultiWithLabel)
-    assert forward.type_id in {t.type_id for t in batch.parsed.results[0].to[0].association_types}
-    unlabelled = await call(
-        mode, batch_remove_labels, "contact", "company", client=client,
-        body=BatchInputPublicAssociationMultiPost(inputs=[pair("5", "50", label)]),
-    )  # fmt: skip
-    assert unlabelled.status_code == 204
-    after = await call(mode, list_associations, "contact", "5", "company", client=client)
-    assert isinstance(after.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
-    assert [t.type_id for t in after.parsed.results[0].association_types] == [
-        CONTACT_TO_COMPANY_UNLABELED
-    ]
-    deleted = await call(mode, delete_label, "contact", "company", forward.type_id, client=client)
-    assert deleted.status_code == 204
-    listed = await call(mode, list_labels, "contact", "company", client=client)
-    assert isinstance(listed.parsed, CollectionResponseAssociationSpecWithLabelNoPaging)
-    assert forward.type_id not in {spec.type_id for spec in listed.parsed.results}
-
-
-async def test_limit_lifecycle(mode: str, client: AuthenticatedClient) -> None:
-    """Set a limit, read it, change it, exceed it, purge it: each answer is its documented model."""
-    limit = PublicAssociationDefinitionConfigurationCreateRequest(
-        category=HUBSPOT, type_id=DEAL_TO_CONTACT, max_to_object_ids=2
-    )
-    made = await call(
-        mode,
-        create_limits,
-        "deal",
-        "contact",
-        client=client,
-        body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=[limit]),
-    )
-    assert made.status_code == 201
-    assert isinstance(made.parsed, BatchResponsePublicAssociationDefinitionUserConfiguration)
-    assert made.parsed.results[0].user_enforced_max_to_object_ids == 2
-    for module, args in ((list_limits, ("deal", "contact")), (list_all_limits, ())):
-        listed = await call(mode, module, *args, client=client)
-        assert isinstance(
-            listed.parsed, CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging
-        )
-        assert [(c.type_id, c.user_enforced_max_to_object_ids) for c in listed.parsed.results] == [
-            (DEAL_TO_CONTACT, 2)
-        ]
-    changed = await call(
-        mode, update_limits, "deal", "contact", client=client,
-        body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=[PublicAssociationDefinitionConfigurationUpdateRequest(category=HUBSPOT, type_id=DEAL_TO_CONTACT, max_to_object_ids=1)]),
-    )  # fmt: skip
-    assert changed.status_code == 200
-    assert isinstance(
-        changed.parsed, BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    )
-    assert changed.parsed.results[0].user_enforced_max_to_object_ids == 1
-    first = await call(mode, associate_default, "deal", "1", "contact", "1", client=client)
-    assert first.status_code == 200
-    over = await call(
-        mode, associate_with_labels, "deal", "1", "contact", "2", client=client,
-        body=[AssociationSpec(association_category=HUBSPOT, association_type_id=DEAL_TO_CONTACT)],
-    )  # fmt: skip
-    assert over.status_code == 400
-    assert isinstance(over.parsed, Error)
-    assert over.parsed.category == "VALIDATION_ERROR"
-    purged = await call(
-        mode, purge_limits, "deal", "contact", client=client,
-        body=BatchInputPublicAssociationSpec(inputs=[PublicAssociationSpec(category="HUBSPOT_DEFINED", type_id=DEAL_TO_CONTACT)]),
-    )  # fmt: skip
-    assert purged.status_code == 204
-    again = await call(
-        mode, associate_with_labels, "deal", "1", "contact", "2", client=client,
-        body=[AssociationSpec(association_category=HUBSPOT, association_type_id=DEAL_TO_CONTACT)],
-    )  # fmt: skip
-    assert again.status_code == 201
 
 
 async def test_high_usage_report(mode: str, client: AuthenticatedClient) -> None:

@@ -1,4 +1,4 @@
-"""Each HubSpot release's strict spec (openapi/releases/<name>.yaml) against the emulator.
+"""Each HubSpot release's strict spec (shipped in hubspot_associations_contract/specs/) against the emulator.
 
 The tolerant curated spec generates the client; a server is checked against the strict spec of
 the release it claims to serve: only the operations that release offers, only its statuses.
@@ -8,25 +8,47 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
 import yaml
+from hubspot_associations_contract.specs import spec_path
 from hubspot_associations_emulator import EmulatorConfig, create_app
+from schemathesis.config import SchemathesisConfig
 
 from contract_tests import target
-from contract_tests.test_schemathesis import EMULATOR_TOKEN, contract_config
 from hubspot_associations import API_VERSIONS
 
-RELEASE_SPECS = Path(__file__).resolve().parent.parent / "openapi" / "releases"
+EMULATOR_TOKEN = EmulatorConfig().token
+
+
+def contract_config(token: str, examples: int) -> SchemathesisConfig:
+    """Fixed seed, positive and negative data, every check, object types the emulator knows."""
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": target.seed(),
+            "headers": {"Authorization": f"Bearer {token}"},
+            "parameters": {
+                "fromObjectType": "contacts",
+                "objectType": "contact",
+                "toObjectType": "companies",
+            },
+            "generation": {
+                "mode": "all",
+                "max-examples": examples,
+                "deterministic": True,
+                "database": "none",
+            },
+            "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", 400, 404, 409]}},
+        }
+    )
 
 
 def _release_test(name: str) -> Callable[..., None]:
     schema = schemathesis.openapi.from_path(
-        RELEASE_SPECS / f"{name}.yaml",
+        spec_path(name),
         config=contract_config(EMULATOR_TOKEN, examples=max(3, target.examples() // 3)),
     )
     schema.app = create_app(EmulatorConfig())
@@ -48,7 +70,7 @@ for _name in API_VERSIONS:
 def test_batch_create_answers_only_the_releases_statuses(release: str) -> None:
     """Batch create (one good, one refused input) answers a status the release's spec lists, and
     the list call exists exactly where the release offers it."""
-    spec = yaml.safe_load((RELEASE_SPECS / f"{release}.yaml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load(spec_path(release).read_text(encoding="utf-8"))
     paths = spec["paths"]
     batch = next(p for p in paths if p.endswith("/batch/create") and "configurations" not in p)
     allowed = {int(c) for c in paths[batch]["post"]["responses"] if str(c).startswith("2")}

@@ -19,8 +19,8 @@ from .config import DEFAULT_TOKEN, EmulatorConfig
 from .control import Control, control_routes
 from .counts import RequestCounts
 from .faults import FaultPlan, parse_spec
-from .ratelimit import RollingLimit
-from .routes import Handlers, dumps, hubspot_routes, json_response
+from .ratelimit import RollingLimit, check_rate_limit
+from .routes import Handlers, dumps, hubspot_routes, json_response, operation_at
 from .store import Store
 
 HUBSPOT_PREFIX = "/crm/"
@@ -43,7 +43,8 @@ class Emulator:
         self.backend = Backend(self.store, config)
         self.handlers = Handlers(self.backend, config)
         self.faults: FaultPlan = parse_spec(config.faults)
-        self.rate_limit = RollingLimit(*config.rate_limit) if config.rate_limit else None
+        self.rate_limit: RollingLimit | None = None
+        self.set_rate_limit(config.rate_limit)  # ValueError when out of range
         self.requests = RequestCounts()
         # Auth is never off: an empty token list falls back to the default token.
         self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
@@ -53,8 +54,32 @@ class Emulator:
         self.backend.reset()
         self.requests.reset()
         self.faults = parse_spec(self.config.faults)
-        if self.rate_limit is not None:
-            self.rate_limit.reset()
+        self.set_rate_limit(self.config.rate_limit)
+
+    def set_rate_limit(self, limit: tuple[int, float] | None) -> None:
+        """At most ``limit`` = (requests, seconds) from now on, in a fresh window (None: none).
+
+        ValueError when the limit is out of range (``ratelimit.check_rate_limit``).
+        """
+        self.rate_limit = RollingLimit(*check_rate_limit(*limit)) if limit is not None else None
+
+    def describe_rate_limit(self) -> dict[str, int | float | None]:
+        """The rate limit as the control API shows it."""
+        limit = self.rate_limit
+        if limit is None:
+            return {"requests": None, "seconds": None}
+        return {"requests": limit.max_requests, "seconds": limit.interval}
+
+    def admit(self) -> tuple[bool, list[tuple[bytes, bytes]]]:
+        """Count one HubSpot-path request against the rate limit.
+
+        (allowed, the X-HubSpot-RateLimit-* headers of its answer: none without a limit).
+        """
+        limit = self.rate_limit
+        if limit is None:
+            return True, []
+        allowed, remaining = limit.hit()
+        return allowed, limit.headers(remaining)
 
     def authorized(self, scope: Scope) -> errors.ApiError | None:
         """None when the request carries an accepted bearer token, else the 401 to send."""
@@ -104,13 +129,12 @@ class EmulatorApp(Starlette):
     async def _hubspot(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The gate of HubSpot paths: rate limit, faults, latency, auth, then routing."""
         emulator = self.emulator
-        extra: list[tuple[bytes, bytes]] = []
-        if emulator.rate_limit is not None:
-            allowed, remaining = emulator.rate_limit.hit()
-            extra = emulator.rate_limit.headers(remaining)
-            if not allowed:
-                await _send(send, 429, dumps(errors.rate_limited()), extra)
-                return
+        allowed, extra = emulator.admit()
+        if not allowed:
+            # Counted under the operation the request would have reached (routing is not run).
+            emulator.requests.rate_limited(operation_at(self.router.routes, scope))
+            await _send(send, 429, dumps(errors.rate_limited()), extra)
+            return
         fault = emulator.faults.draw()
         latency = emulator.config.latency_ms + emulator.faults.latency_ms
         if latency:

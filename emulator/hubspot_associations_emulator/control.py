@@ -1,4 +1,5 @@
-"""The control API under /_emulator/: reset, seed, faults, reports, counts, health (no auth)."""
+"""The control API under /_emulator/: reset, seed, faults, rate limit, reports, counts, health
+(no auth)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from . import errors, parsing, views
 from .catalog import resolve_object_type
 from .faults import parse_spec
+from .ratelimit import check_rate_limit
 from .routes import error_response, json_response
 
 if TYPE_CHECKING:
@@ -51,6 +53,26 @@ class Control:
         except errors.ApiError as exc:
             return error_response(exc)
         return json_response(self.emulator.faults.describe())
+
+    async def get_rate_limit(self, request: Request) -> Response:
+        """GET /_emulator/rate-limit: ``{"requests": N, "seconds": S}``, both null without one."""
+        return json_response(self.emulator.describe_rate_limit())
+
+    async def put_rate_limit(self, request: Request) -> Response:
+        """PUT /_emulator/rate-limit with ``{"requests": N, "seconds": S}`` (null: none)."""
+        try:
+            content = await request.body()
+            if not content.strip():
+                # httpx's json=None sends no body at all: say how to send the null it meant.
+                raise errors.validation(
+                    'The request body is empty: send {"requests": N, "seconds": S}, or the JSON '
+                    "null to remove the rate limit"
+                )
+            limit = _rate_limit(parsing.json_body(content))
+        except errors.ApiError as exc:
+            return error_response(exc)
+        self.emulator.set_rate_limit(limit)
+        return json_response(self.emulator.describe_rate_limit())
 
     async def reports(self, request: Request) -> Response:
         """GET /_emulator/reports: the content of every high-usage report requested so far."""
@@ -153,6 +175,35 @@ class Control:
         return out
 
 
+_RATE_LIMIT_FIELDS = ("requests", "seconds")
+
+
+def _rate_limit(body: Any) -> tuple[int, float] | None:
+    """The body of PUT /_emulator/rate-limit as (requests, seconds), or None for no limit."""
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        raise errors.validation(
+            'The body must be {"requests": N, "seconds": S}, or null for no rate limit'
+        )
+    unknown = sorted(set(body) - set(_RATE_LIMIT_FIELDS))
+    if unknown:
+        raise errors.validation(
+            f"Unknown fields: {unknown}; a rate limit has only requests and seconds"
+        )
+    requests, seconds = body.get("requests"), body.get("seconds")
+    if requests is None:
+        if seconds is not None:
+            raise errors.validation("seconds must be null when requests is null (no rate limit)")
+        return None
+    if seconds is None:
+        raise errors.missing_fields("seconds")
+    try:
+        return check_rate_limit(requests, seconds)
+    except ValueError as exc:
+        raise errors.validation(str(exc)) from None
+
+
 def _pair(o: dict[str, Any], where: str) -> tuple[str, str]:
     return (
         resolve_object_type(parsing.text(parsing.field(o, "fromObjectType", where), where)),
@@ -176,6 +227,8 @@ def control_routes(control: Control) -> list[BaseRoute]:
         Route("/_emulator/seed", control.seed, methods=["POST"]),
         Route("/_emulator/faults", control.get_faults, methods=["GET"]),
         Route("/_emulator/faults", control.put_faults, methods=["PUT"]),
+        Route("/_emulator/rate-limit", control.get_rate_limit, methods=["GET"]),
+        Route("/_emulator/rate-limit", control.put_rate_limit, methods=["PUT"]),
         Route("/_emulator/reports", control.reports, methods=["GET"]),
         Route("/_emulator/requests", control.requests, methods=["GET"]),
     ]

@@ -18,13 +18,16 @@ READS = frozenset(
 
 
 class RequestCounts:
-    """Requests to HubSpot paths, and those that reached each operation, since the last reset."""
+    """Requests to HubSpot paths, those that reached each operation, and those the rate limit
+    refused, since the last reset."""
 
     # Every update and read runs on the server's event loop, so no lock is needed.
 
     def __init__(self) -> None:
         self.received = 0
         self.operations: Counter[str] = Counter()
+        self.limited = 0
+        self.limited_operations: Counter[str] = Counter()
 
     def receive(self) -> None:
         """One more request to a HubSpot path, whatever its answer."""
@@ -34,10 +37,18 @@ class RequestCounts:
         """One more request handed to the handler of ``operation_id``."""
         self.operations[operation_id] += 1
 
+    def rate_limited(self, operation_id: str | None) -> None:
+        """One more 429 from the rate limit, to a request for ``operation_id`` (None: no route)."""
+        self.limited += 1
+        if operation_id is not None:
+            self.limited_operations[operation_id] += 1
+
     def reset(self) -> None:
         """Every count back to zero."""
         self.received = 0
         self.operations.clear()
+        self.limited = 0
+        self.limited_operations.clear()
 
     def describe(self) -> dict[str, Any]:
         """The counts as the control API answers them."""
@@ -47,4 +58,8 @@ class RequestCounts:
             "operations": dict(sorted(self.operations.items())),
             "reads": reads,
             "writes": sum(self.operations.values()) - reads,
+            "rateLimited": {
+                "total": self.limited,
+                "operations": dict(sorted(self.limited_operations.items())),
+            },
         }

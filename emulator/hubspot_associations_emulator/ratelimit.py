@@ -38,12 +38,30 @@ class RollingLimit:
         self._times.clear()
 
 
+# Bounds of a rate limit: N an int32 from 1, a window above 0 and at most a day (HubSpot's longest).
+MAX_REQUESTS = 2**31 - 1
+MAX_SECONDS = 86_400
+
+
+def check_rate_limit(requests: object, seconds: object) -> tuple[int, float]:
+    """(requests, seconds) when both are in range, else ValueError saying which is not."""
+    if isinstance(requests, bool) or not isinstance(requests, int):
+        raise ValueError(f"requests must be an integer from 1 to {MAX_REQUESTS}")
+    if not 1 <= requests <= MAX_REQUESTS:
+        raise ValueError(f"requests must be an integer from 1 to {MAX_REQUESTS}")
+    # NaN and infinities fail the comparison, and a huge integer is compared without a float.
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not 0 < seconds <= MAX_SECONDS
+    ):
+        raise ValueError(f"seconds must be a finite number above 0 and at most {MAX_SECONDS}")
+    return requests, float(seconds)
+
+
 def parse_rate_limit(text: str) -> tuple[int, float]:
     """``N/SECONDS`` (e.g. ``100/10``) as (requests, seconds)."""
     count, sep, seconds = text.partition("/")
     if not sep:
         raise ValueError(f"rate limit {text!r} is not N/SECONDS")
-    n, s = int(count), float(seconds)
-    if n < 1 or s <= 0:
-        raise ValueError("rate limit needs N >= 1 and SECONDS > 0")
-    return n, s
+    return check_rate_limit(int(count), float(seconds))

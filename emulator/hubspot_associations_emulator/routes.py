@@ -5,13 +5,14 @@ A handler parses the request (parsing), calls the backend and renders the answer
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Scope
 
 from . import errors, parsing, views
 from .backend import Backend, iso
@@ -413,17 +414,37 @@ def _counted(handler: Handler, counts: RequestCounts) -> Handler:
     return counted
 
 
+class HubSpotRoute(Route):
+    """The route of one HubSpot path, knowing the operationId each of its methods reaches."""
+
+    def __init__(self, path: str, endpoint: Handler, operations: dict[str, str]) -> None:
+        super().__init__(path, endpoint, methods=list(operations))
+        self.operations = operations
+
+
+def operation_at(routes: Iterable[BaseRoute], scope: Scope) -> str | None:
+    """The operationId a request would reach, without running it (None: no such operation)."""
+    method = "GET" if scope["method"] == "HEAD" else scope["method"]
+    for route in routes:
+        if isinstance(route, HubSpotRoute) and route.matches(scope)[0] is Match.FULL:
+            return route.operations.get(method)
+    return None
+
+
 def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]:
     """Every operation under every path family, each request counted by its operationId."""
     h = handlers
     table: dict[str, dict[str, Handler]] = {}
+    operations: dict[str, dict[str, str]] = {}
     release_of: dict[str, str] = {}
 
     def add(release: str, path: str, method: str, handler: Handler) -> None:
         # What a release lacks has no route: HubSpot answers 404 as for any unknown path.
-        if OPERATION_IDS[handler.__name__] in h.releases[release]["lacks"]:
+        operation_id = OPERATION_IDS[handler.__name__]
+        if operation_id in h.releases[release]["lacks"]:
             return
         table.setdefault(path, {})[method] = _counted(handler, counts)
+        operations.setdefault(path, {})[method] = operation_id
         release_of[path] = release
 
     obj = "/{objectType}/{objectId}/associations/{toObjectType}"
@@ -453,6 +474,6 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
         add(name, base + pair + "/labels", "PUT", h.labels_update)
         add(name, base + pair + "/labels/{associationTypeId}", "DELETE", h.labels_delete)
     return [
-        Route(path, _endpoint(methods, release_of[path]), methods=list(methods))
+        HubSpotRoute(path, _endpoint(methods, release_of[path]), operations[path])
         for path, methods in table.items()
     ]

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 import httpx
 from attrs import define
@@ -67,7 +67,68 @@ def looks_like_json(response: "httpx.Response") -> bool:
 
 
 class ParseError(ValueError):
-    """A response body does not have the shape the API documents; the message says where."""
+    """A response body does not have the shape the API documents; the message says where.
+
+    ``status`` is the HTTP status of the answer when the error escaped an endpoint's parsing
+    (the message names it too); None when a model's ``from_dict`` raised it directly.
+    """
+
+    status: int | None = None
+
+
+def json_body(response: "httpx.Response") -> Any:
+    """The decoded JSON of an answer. A body that is not JSON (empty, HTML, cut short, not
+    UTF-8) raises ParseError naming the status and what is wrong, not a bare JSONDecodeError."""
+    # Every page decode passes here: on success, nothing but the decode (no copy of the body).
+    try:
+        return response.json()
+    except (
+        ValueError,
+        RecursionError,
+    ) as exc:  # JSONDecodeError, UnicodeDecodeError, nesting
+        error = ParseError(
+            f"the {response.status_code} answer is not JSON ({_not_json(response, exc)})"
+        )
+        error.status = response.status_code
+        raise error from exc
+
+
+def _not_json(response: "httpx.Response", exc: BaseException) -> str:
+    """What is wrong with a body that failed to decode, for an error message (cold path)."""
+    content = response.content
+    if not content:
+        return "empty body"
+    if isinstance(exc, UnicodeDecodeError):
+        problem = f"not {exc.encoding}: {exc.reason} at byte {exc.start}"
+    elif isinstance(exc, RecursionError):
+        problem = "nested too deeply"
+    else:
+        problem = str(exc)
+    kind = response.headers.get("content-type", "no content type")
+    return f"{kind}, {len(content)} bytes: {problem}; first bytes {content[:60]!r}"
+
+
+def with_status(exc: ParseError, status: int) -> ParseError:
+    """A ParseError raised by a model's ``from_dict``, its message naming the answer's status."""
+    error = ParseError(f"the {status} answer has the wrong shape: {exc}")
+    error.status = status
+    return error
+
+
+_JSON_KINDS = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
+
+
+def json_kind(value: object) -> str:
+    """How JSON names the type of a decoded value: "an array", "a string", "null"..."""
+    if value is None:
+        return "null"
+    return _JSON_KINDS.get(type(value), type(value).__name__)
 
 
 __all__ = [
@@ -78,6 +139,9 @@ __all__ = [
     "RequestFiles",
     "Response",
     "Unset",
+    "json_body",
+    "json_kind",
     "looks_like_json",
     "status_of",
+    "with_status",
 ]

@@ -59,6 +59,9 @@ def test_defaults_match_the_config_defaults() -> None:
     [
         ["serve", "--rate-limit", "ten"],
         ["serve", "--rate-limit", "0/10"],
+        ["serve", "--rate-limit", "10/inf"],
+        ["serve", "--rate-limit", "10/nan"],
+        ["serve", "--rate-limit", "10/86401"],
         ["serve", "--faults", "rate=2"],
         ["serve", "--faults", "kinds=teapot"],
         [],

@@ -11,7 +11,14 @@ from hubspot_associations_emulator import EmulatorConfig, RunningEmulator, serve
 
 from codegen.pipeline import CURATED_SPEC, ROOT
 
-NOTHING = {"received": 0, "operations": {}, "reads": 0, "writes": 0}
+NOT_LIMITED = {"total": 0, "operations": {}}
+NOTHING = {
+    "received": 0,
+    "operations": {},
+    "reads": 0,
+    "writes": 0,
+    "rateLimited": NOT_LIMITED,
+}
 # Values that route every templated path of the spec to its handler.
 PATH_VALUES = {
     "objectType": "contact",
@@ -58,6 +65,7 @@ def test_a_read_counts_as_received_and_as_a_read(api: httpx.Client) -> None:
         "operations": {"list_associations": 1},
         "reads": 1,
         "writes": 0,
+        "rateLimited": NOT_LIMITED,
     }
 
 
@@ -69,6 +77,7 @@ def test_a_write_counts_as_received_and_as_a_write(api: httpx.Client) -> None:
         "operations": {"associate_default": 1},
         "reads": 0,
         "writes": 1,
+        "rateLimited": NOT_LIMITED,
     }
 
 
@@ -82,6 +91,7 @@ def test_batch_read_is_a_read_although_it_is_a_post(api: httpx.Client) -> None:
         "operations": {"batch_associate_default": 1, "batch_read_associations": 1},
         "reads": 1,
         "writes": 1,
+        "rateLimited": NOT_LIMITED,
     }
 
 
@@ -91,18 +101,18 @@ def test_a_401_is_received_but_reaches_no_operation(server: RunningEmulator) -> 
         anonymous.post("/_emulator/reset")
         r = anonymous.put("/crm/v4/objects/contact/1/associations/default/company/2")
         assert r.status_code == 401
-        assert counts(anonymous) == {"received": 1, "operations": {}, "reads": 0, "writes": 0}
+        assert counts(anonymous) == {**NOTHING, "received": 1}
 
 
 def test_a_faulted_request_is_received_but_reaches_no_operation(api: httpx.Client) -> None:
     """A request the fault plan answers (503 here) is counted as received only."""
     api.put("/_emulator/faults", json={"spec": "rate=1,kinds=503,seed=1"})
     assert api.get("/crm/v4/objects/contact/1/associations/company").status_code == 503
-    assert counts(api) == {"received": 1, "operations": {}, "reads": 0, "writes": 0}
+    assert counts(api) == {**NOTHING, "received": 1}
 
 
-def test_a_rate_limited_request_is_received_but_reaches_no_operation() -> None:
-    """A 429 from the emulator's rate limit is counted as received only."""
+def test_a_rate_limited_request_is_received_and_rate_limited_but_reaches_no_operation() -> None:
+    """A 429 from the rate limit counts as received and rate-limited, under no handled operation."""
     with (
         serve_in_thread(EmulatorConfig(rate_limit=(1, 60))) as server,
         httpx.Client(
@@ -118,13 +128,14 @@ def test_a_rate_limited_request_is_received_but_reaches_no_operation() -> None:
             "operations": {"list_associations": 1},
             "reads": 1,
             "writes": 0,
+            "rateLimited": {"total": 1, "operations": {"list_associations": 1}},
         }
 
 
 def test_an_unknown_hubspot_path_is_received_but_reaches_no_operation(api: httpx.Client) -> None:
     """A 404 under /crm/ is counted as received only."""
     assert api.get("/crm/v4/nothing/here").status_code == 404
-    assert counts(api) == {"received": 1, "operations": {}, "reads": 0, "writes": 0}
+    assert counts(api) == {**NOTHING, "received": 1}
 
 
 def test_reset_sets_every_count_back_to_zero(api: httpx.Client) -> None:
@@ -157,6 +168,7 @@ def test_every_operation_of_the_spec_is_counted_under_its_operation_id(
         "operations": {operation_id: 1 for _, _, operation_id in operations},
         "reads": len(reads),
         "writes": 19 - len(reads),
+        "rateLimited": NOT_LIMITED,
     }
 
 

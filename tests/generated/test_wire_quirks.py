@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.api.basic import associate_with_labels, list_associations
 from hubspot_associations_api.api.batch import (
@@ -164,7 +162,9 @@ def test_labelled_put_with_200_or_201_and_numeric_ids(status: int) -> None:
         "toObjectId": 12,
         "labels": ["Manager"],
     }
-    spec = AssociationSpec(association_category=AssociationCategory.USER_DEFINED, association_type_id=36)
+    spec = AssociationSpec(
+        association_category=AssociationCategory.USER_DEFINED, association_type_id=36
+    )
     parsed = associate_with_labels.sync(
         "contact", "5434402448", "company", "12", client=client_answering(status, body), body=[spec]
     )
@@ -189,7 +189,9 @@ def test_undocumented_2xx_parses_like_the_documented_success() -> None:
     assert parsed.completed_at == dt.datetime(2026, 3, 1, 10, 0, 1, 500000, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("status", "body"), [(204, None), (200, {"status": "COMPLETE", "results": [], **BATCH_TIMES})])
+@pytest.mark.parametrize(
+    ("status", "body"), [(204, None), (200, {"status": "COMPLETE", "results": [], **BATCH_TIMES})]
+)
 def test_batch_archive_accepts_204_and_200(status: int, body: object) -> None:
     """Batch archive answers 204 (v4) or 200 with a batch body (2026-03); both are success."""
     payload = BatchInputPublicAssociationMultiArchive(
@@ -231,7 +233,9 @@ def test_batch_read_207_with_string_sub_category() -> None:
         ],
         **BATCH_TIMES,
     }
-    payload = BatchInputPublicFetchAssociationsBatchRequest([PublicFetchAssociationsBatchRequest("123")])
+    payload = BatchInputPublicFetchAssociationsBatchRequest(
+        [PublicFetchAssociationsBatchRequest("123")]
+    )
     parsed = batch_read_associations.sync("deal", "company", client=client_answering(207, body), body=payload)  # fmt: skip
     assert isinstance(parsed, BatchResponsePublicAssociationMultiWithLabelWithErrors)
     assert not isinstance(parsed.errors, Unset)
@@ -311,9 +315,10 @@ async def test_async_functions_parse_the_same_quirks() -> None:
 
 def async_client_answering(status: int, body: object) -> AuthenticatedClient:
     """An async-capable generated client with one canned answer."""
-    handler: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(
-        status, json=body
-    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
     client = AuthenticatedClient(base_url="https://api.hubapi.com", token="test-token")
     client.set_async_httpx_client(
         httpx.AsyncClient(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler))

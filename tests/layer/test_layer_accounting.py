@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hubspot_associations_contract.accounting import run_accounted
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
-from contract_tests.accounting import run_accounted
 from hubspot_associations import RetryPolicy
 
 FAULTS = "rate=0.1,kinds=429+503+html+drop+cut,seed=5"

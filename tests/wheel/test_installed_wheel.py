@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,14 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([_uv(), "venv", "--python", sys.executable, str(work / "venv")],
                    check=True, capture_output=True)  # fmt: skip
     python = work / "venv" / "bin" / "python"
-    subprocess.run([_uv(), "pip", "install", "--python", str(python),
-                    f"{wheel}[cli,emulator]", MYPY], check=True, capture_output=True)  # fmt: skip
+    # The locked versions, so that a new release of an extra's dependency cannot flake CI.
+    locked = subprocess.run([_uv(), "export", "--frozen", "--no-hashes", "--all-extras",
+                             "--no-emit-project", "--project", str(ROOT)],
+                            check=True, capture_output=True, text=True).stdout  # fmt: skip
+    (work / "constraints.txt").write_text(locked)
+    subprocess.run([_uv(), "pip", "install", "--python", str(python), "-c",
+                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract]", MYPY],
+                   check=True, capture_output=True)  # fmt: skip
     return work / "venv"
 
 
@@ -88,6 +95,7 @@ def test_a_users_strict_mypy_sees_real_types(venv: Path, tmp_path: Path) -> None
         ["hubspot-associations", "--version"],
         ["hubspot-associations", "releases", "--json"],
         ["hubspot-associations-emulator", "--help"],
+        ["hubspot-associations", "check", "--help"],
         ["python", "-m", "hubspot_associations.cli", "--version"],
         ["python", "-m", "hubspot_associations_emulator", "--help"],
     ],
@@ -137,7 +145,24 @@ def test_the_wheel_carries_its_license_and_typing_markers(venv: Path) -> None:
     """py.typed in every package, and the licence, are installed."""
     site = next((venv / "lib").glob("python3*/site-packages"))
     for package in ("hubspot_associations", "hubspot_associations_api",
-                    "hubspot_associations_emulator"):  # fmt: skip
+                    "hubspot_associations_emulator", "hubspot_associations_contract"):  # fmt: skip
         assert (site / package / "py.typed").exists(), package
+    assert (site / "hubspot_associations_contract" / "specs" / "v4.yaml").exists()
     assert list(site.glob("hubspot_associations-*.dist-info/licenses/LICENSE"))
     assert os.path.getsize(next(site.glob("hubspot_associations-*.dist-info/METADATA"))) > 0
+
+
+def test_check_runs_from_the_installed_wheel(venv: Path, tmp_path: Path) -> None:
+    """`hubspot-associations check` from the wheel, outside any checkout: the embedded emulator
+    passes every rule and a JUnit file has one case per rule and operation."""
+    junit = tmp_path / "contract.xml"
+    done = _run(venv, str(venv / "bin" / "hubspot-associations"), "check", "--examples", "2",
+                "--junit", str(junit), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert "seed 20260323" in done.stdout
+    root = ET.parse(junit).getroot()
+    cases = {(c.get("classname"), c.get("name")) for c in root.iter("testcase")}
+    assert root.get("failures") == "0"
+    assert ("status.documented", "delete_label") in cases
+    assert ("graph.both-directions", "list_associations") in cases
+    assert len({rule for rule, _ in cases}) >= 15, sorted(cases)

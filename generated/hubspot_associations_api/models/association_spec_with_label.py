@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.association_category import AssociationCategory
-from ..types import UNSET, ParseError, Unset
+from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar("T", bound="AssociationSpecWithLabel")
 
@@ -112,6 +112,12 @@ class AssociationSpecWithLabel:
                 f"AssociationSpecWithLabel: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"AssociationSpecWithLabel: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"AssociationSpecWithLabel: {exc}") from exc
         return association_spec_with_label
 

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_status import BatchStatus
-from ..types import UNSET, ParseError, Unset
+from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar(
     "T", bound="BatchResponsePublicAssociationDefinitionConfigurationUpdateResult"
@@ -177,6 +177,12 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult:
                 f"BatchResponsePublicAssociationDefinitionConfigurationUpdateResult: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"BatchResponsePublicAssociationDefinitionConfigurationUpdateResult: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(
                 f"BatchResponsePublicAssociationDefinitionConfigurationUpdateResult: {exc}"
             ) from exc

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, ParseError, Unset
+from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar("T", bound="Error")
 
@@ -183,6 +183,12 @@ class Error:
         except KeyError as exc:
             raise ParseError(f"Error: required field {exc} is missing") from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"Error: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"Error: {exc}") from exc
         return error
 

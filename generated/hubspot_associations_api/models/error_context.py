@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError
+from ..types import ParseError, json_kind
 
 T = TypeVar("T", bound="ErrorContext")
 
@@ -48,6 +48,12 @@ class ErrorContext:
         except KeyError as exc:
             raise ParseError(f"ErrorContext: required field {exc} is missing") from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"ErrorContext: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"ErrorContext: {exc}") from exc
         return error_context
 

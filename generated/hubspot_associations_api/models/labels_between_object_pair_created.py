@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, ParseError, Unset
+from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar("T", bound="LabelsBetweenObjectPairCreated")
 
@@ -87,6 +87,12 @@ class LabelsBetweenObjectPairCreated:
                 f"LabelsBetweenObjectPairCreated: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"LabelsBetweenObjectPairCreated: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"LabelsBetweenObjectPairCreated: {exc}") from exc
         return labels_between_object_pair_created
 

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.association_category import AssociationCategory
-from ..types import ParseError
+from ..types import ParseError, json_kind
 
 T = TypeVar("T", bound="PublicAssociationDefinitionConfigurationCreateRequest")
 
@@ -87,6 +87,12 @@ class PublicAssociationDefinitionConfigurationCreateRequest:
                 f"PublicAssociationDefinitionConfigurationCreateRequest: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"PublicAssociationDefinitionConfigurationCreateRequest: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(
                 f"PublicAssociationDefinitionConfigurationCreateRequest: {exc}"
             ) from exc

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError
+from ..types import ParseError, json_kind
 
 T = TypeVar("T", bound="PublicDefaultAssociationMultiPost")
 
@@ -76,6 +76,12 @@ class PublicDefaultAssociationMultiPost:
                 f"PublicDefaultAssociationMultiPost: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"PublicDefaultAssociationMultiPost: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"PublicDefaultAssociationMultiPost: {exc}") from exc
         return public_default_association_multi_post
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, ParseError, Unset
+from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar("T", bound="StandardError")
 
@@ -157,6 +157,12 @@ class StandardError:
                 f"StandardError: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"StandardError: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"StandardError: {exc}") from exc
         return standard_error
 

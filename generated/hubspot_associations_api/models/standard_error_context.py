@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError
+from ..types import ParseError, json_kind
 
 T = TypeVar("T", bound="StandardErrorContext")
 
@@ -50,6 +50,12 @@ class StandardErrorContext:
                 f"StandardErrorContext: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"StandardErrorContext: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
             raise ParseError(f"StandardErrorContext: {exc}") from exc
         return standard_error_context
 

@@ -248,10 +248,9 @@ def _add_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "releases", help="HubSpot's releases this version knows (for --api-version)"
     )
     releases.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
-    check = sub.add_parser("check", help="run the contract checks (emulator, or --live)")
-    check.add_argument(
-        "--live", action="store_true", help="against $HUBSPOT_BASE_URL with $HUBSPOT_ACCESS_TOKEN"
-    )
+    # Everything after `check` goes to the contract suite's own parser (main() routes it there).
+    sub.add_parser("check", help="run the contract checks (emulator, --base-url or --live; "
+                   "check --help for its options)", add_help=False)  # fmt: skip
     # Everything after `emulator` goes to the emulator's own parser (main() routes it there).
     sub.add_parser("emulator", help="the local HubSpot emulator (emulator --help for its options)",
                    add_help=False)  # fmt: skip

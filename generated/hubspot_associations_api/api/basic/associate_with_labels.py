@@ -9,7 +9,14 @@ from ...models.association_spec import AssociationSpec
 from ...models.error import Error
 from ...models.labels_between_object_pair import LabelsBetweenObjectPair
 from ...models.labels_between_object_pair_created import LabelsBetweenObjectPairCreated
-from ...types import ParseError, Response, looks_like_json, status_of
+from ...types import (
+    ParseError,
+    Response,
+    json_body,
+    looks_like_json,
+    status_of,
+    with_status,
+)
 
 
 def _get_kwargs(
@@ -56,101 +63,107 @@ def _parse_response(
     # nothing to parse, and the caller still has status and content on the Response.
     if response.status_code >= 400 and not looks_like_json(response):
         return None
-    if response.status_code == 200:
+    # Every ParseError that leaves here names the answer's status (json_body's already do).
+    try:
+        if response.status_code == 200:
 
-        def _parse_response_200(
-            data: object,
-        ) -> LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated:
-            try:
+            def _parse_response_200(
+                data: object,
+            ) -> LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    response_200_type_0 = LabelsBetweenObjectPair.from_dict(data)
+
+                    return response_200_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = LabelsBetweenObjectPair.from_dict(data)
+                    raise ParseError("the answer matches none of its documented shapes")
+                response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
 
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise ParseError("the answer matches none of its documented shapes")
-            response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
+                return response_200_type_1
 
-            return response_200_type_1
+            response_200 = _parse_response_200(json_body(response))
 
-        response_200 = _parse_response_200(response.json())
+            return response_200
 
-        return response_200
+        if response.status_code == 201:
+            response_201 = LabelsBetweenObjectPair.from_dict(json_body(response))
 
-    if response.status_code == 201:
-        response_201 = LabelsBetweenObjectPair.from_dict(response.json())
+            return response_201
 
-        return response_201
+        if response.status_code == 400:
+            response_400 = Error.from_dict(json_body(response))
 
-    if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+            return response_400
 
-        return response_400
+        if response.status_code == 401:
+            response_401 = Error.from_dict(json_body(response))
 
-    if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+            return response_401
 
-        return response_401
+        if response.status_code == 403:
+            response_403 = Error.from_dict(json_body(response))
 
-    if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+            return response_403
 
-        return response_403
+        if response.status_code == 404:
+            response_404 = Error.from_dict(json_body(response))
 
-    if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+            return response_404
 
-        return response_404
+        if response.status_code == 409:
+            response_409 = Error.from_dict(json_body(response))
 
-    if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+            return response_409
 
-        return response_409
+        if response.status_code == 429:
+            response_429 = Error.from_dict(json_body(response))
 
-    if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+            return response_429
 
-        return response_429
+        if 500 <= response.status_code <= 599:
+            response_5xx = Error.from_dict(json_body(response))
 
-    if 500 <= response.status_code <= 599:
-        response_5xx = Error.from_dict(response.json())
+            return response_5xx
 
-        return response_5xx
+        # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx
+        # is success too, parsed like the documented one when it has a body.
+        if 200 <= response.status_code <= 299:
+            if not response.content:
+                return None
 
-    # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx is
-    # success too, parsed like the documented one when it has a body.
-    if 200 <= response.status_code <= 299:
-        if not response.content:
-            return None
+            def _parse_response_200(
+                data: object,
+            ) -> LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    response_200_type_0 = LabelsBetweenObjectPair.from_dict(data)
 
-        def _parse_response_200(
-            data: object,
-        ) -> LabelsBetweenObjectPair | LabelsBetweenObjectPairCreated:
-            try:
+                    return response_200_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = LabelsBetweenObjectPair.from_dict(data)
+                    raise ParseError("the answer matches none of its documented shapes")
+                response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
 
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise ParseError("the answer matches none of its documented shapes")
-            response_200_type_1 = LabelsBetweenObjectPairCreated.from_dict(data)
+                return response_200_type_1
 
-            return response_200_type_1
+            response_200 = _parse_response_200(json_body(response))
 
-        response_200 = _parse_response_200(response.json())
+            return response_200
 
-        return response_200
+        if response.status_code >= 400:
+            response_default = Error.from_dict(json_body(response))
 
-    if response.status_code >= 400:
-        response_default = Error.from_dict(response.json())
+            return response_default
 
-        return response_default
-
+    except ParseError as exc:
+        if exc.status is None:
+            raise with_status(exc, response.status_code) from exc
+        raise
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return None

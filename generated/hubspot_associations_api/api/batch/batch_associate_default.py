@@ -12,7 +12,14 @@ from ...models.batch_response_public_default_association import (
     BatchResponsePublicDefaultAssociation,
 )
 from ...models.error import Error
-from ...types import Response, looks_like_json, status_of
+from ...types import (
+    ParseError,
+    Response,
+    json_body,
+    looks_like_json,
+    status_of,
+    with_status,
+)
 
 
 def _get_kwargs(
@@ -46,60 +53,70 @@ def _parse_response(
     # nothing to parse, and the caller still has status and content on the Response.
     if response.status_code >= 400 and not looks_like_json(response):
         return None
-    if response.status_code == 200:
-        response_200 = BatchResponsePublicDefaultAssociation.from_dict(response.json())
+    # Every ParseError that leaves here names the answer's status (json_body's already do).
+    try:
+        if response.status_code == 200:
+            response_200 = BatchResponsePublicDefaultAssociation.from_dict(
+                json_body(response)
+            )
 
-        return response_200
+            return response_200
 
-    if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        if response.status_code == 400:
+            response_400 = Error.from_dict(json_body(response))
 
-        return response_400
+            return response_400
 
-    if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        if response.status_code == 401:
+            response_401 = Error.from_dict(json_body(response))
 
-        return response_401
+            return response_401
 
-    if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        if response.status_code == 403:
+            response_403 = Error.from_dict(json_body(response))
 
-        return response_403
+            return response_403
 
-    if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        if response.status_code == 404:
+            response_404 = Error.from_dict(json_body(response))
 
-        return response_404
+            return response_404
 
-    if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        if response.status_code == 409:
+            response_409 = Error.from_dict(json_body(response))
 
-        return response_409
+            return response_409
 
-    if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        if response.status_code == 429:
+            response_429 = Error.from_dict(json_body(response))
 
-        return response_429
+            return response_429
 
-    if 500 <= response.status_code <= 599:
-        response_5xx = Error.from_dict(response.json())
+        if 500 <= response.status_code <= 599:
+            response_5xx = Error.from_dict(json_body(response))
 
-        return response_5xx
+            return response_5xx
 
-    # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx is
-    # success too, parsed like the documented one when it has a body.
-    if 200 <= response.status_code <= 299:
-        if not response.content:
-            return None
-        response_200 = BatchResponsePublicDefaultAssociation.from_dict(response.json())
+        # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx
+        # is success too, parsed like the documented one when it has a body.
+        if 200 <= response.status_code <= 299:
+            if not response.content:
+                return None
+            response_200 = BatchResponsePublicDefaultAssociation.from_dict(
+                json_body(response)
+            )
 
-        return response_200
+            return response_200
 
-    if response.status_code >= 400:
-        response_default = Error.from_dict(response.json())
+        if response.status_code >= 400:
+            response_default = Error.from_dict(json_body(response))
 
-        return response_default
+            return response_default
 
+    except ParseError as exc:
+        if exc.status is None:
+            raise with_status(exc, response.status_code) from exc
+        raise
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return None

@@ -15,7 +15,14 @@ from ...models.batch_response_public_association_definition_user_configuration_w
     BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
 )
 from ...models.error import Error
-from ...types import Response, looks_like_json, status_of
+from ...types import (
+    ParseError,
+    Response,
+    json_body,
+    looks_like_json,
+    status_of,
+    with_status,
+)
 
 
 def _get_kwargs(
@@ -54,75 +61,81 @@ def _parse_response(
     # nothing to parse, and the caller still has status and content on the Response.
     if response.status_code >= 400 and not looks_like_json(response):
         return None
-    if response.status_code == 201:
-        response_201 = (
-            BatchResponsePublicAssociationDefinitionUserConfiguration.from_dict(
-                response.json()
+    # Every ParseError that leaves here names the answer's status (json_body's already do).
+    try:
+        if response.status_code == 201:
+            response_201 = (
+                BatchResponsePublicAssociationDefinitionUserConfiguration.from_dict(
+                    json_body(response)
+                )
             )
-        )
 
-        return response_201
+            return response_201
 
-    if response.status_code == 207:
-        response_207 = BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors.from_dict(
-            response.json()
-        )
-
-        return response_207
-
-    if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
-        return response_429
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = Error.from_dict(response.json())
-
-        return response_5xx
-
-    # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx is
-    # success too, parsed like the documented one when it has a body.
-    if 200 <= response.status_code <= 299:
-        if not response.content:
-            return None
-        response_201 = (
-            BatchResponsePublicAssociationDefinitionUserConfiguration.from_dict(
-                response.json()
+        if response.status_code == 207:
+            response_207 = BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors.from_dict(
+                json_body(response)
             )
-        )
 
-        return response_201
+            return response_207
 
-    if response.status_code >= 400:
-        response_default = Error.from_dict(response.json())
+        if response.status_code == 400:
+            response_400 = Error.from_dict(json_body(response))
 
-        return response_default
+            return response_400
 
+        if response.status_code == 401:
+            response_401 = Error.from_dict(json_body(response))
+
+            return response_401
+
+        if response.status_code == 403:
+            response_403 = Error.from_dict(json_body(response))
+
+            return response_403
+
+        if response.status_code == 404:
+            response_404 = Error.from_dict(json_body(response))
+
+            return response_404
+
+        if response.status_code == 409:
+            response_409 = Error.from_dict(json_body(response))
+
+            return response_409
+
+        if response.status_code == 429:
+            response_429 = Error.from_dict(json_body(response))
+
+            return response_429
+
+        if 500 <= response.status_code <= 599:
+            response_5xx = Error.from_dict(json_body(response))
+
+            return response_5xx
+
+        # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx
+        # is success too, parsed like the documented one when it has a body.
+        if 200 <= response.status_code <= 299:
+            if not response.content:
+                return None
+            response_201 = (
+                BatchResponsePublicAssociationDefinitionUserConfiguration.from_dict(
+                    json_body(response)
+                )
+            )
+
+            return response_201
+
+        if response.status_code >= 400:
+            response_default = Error.from_dict(json_body(response))
+
+            return response_default
+
+    except ParseError as exc:
+        if exc.status is None:
+            raise with_status(exc, response.status_code) from exc
+        raise
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return None

@@ -1,0 +1,96 @@
+"""The pytest plugin of the shipped suite: Hypothesis settings, failure naming, the JUnit file.
+
+``hubspot-associations check`` runs ``pytest --pyargs hubspot_associations_contract -p
+hubspot_associations_contract.plugin``; the plugin writes one JUnit case per rule and operation
+(``HUBSPOT_CONTRACT_JUNIT``), prints which rules held, and notes in ``HUBSPOT_CONTRACT_OUTCOME``
+whether failures came from an unreachable target rather than a broken contract.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+
+from hubspot_associations import APIConnectionError
+
+from . import checks, verdicts  # noqa: F401  (checks registers schemathesis' custom checks)
+from .rules import RuleViolation
+from .target import selected
+
+settings.register_profile(
+    "hubspot-associations-contract",
+    max_examples=selected().examples,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    print_blob=True,
+)
+settings.load_profile("hubspot-associations-contract")
+
+_STARTED = time.time()
+_UNREACHABLE: list[str] = []
+_BROKEN: list[str] = []
+
+
+def _unreachable(error: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (httpx.TransportError, APIConnectionError, ConnectionError)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    """Sort each failure: target unreachable, or a rule broken (unexpected errors noted too)."""
+    report = yield
+    if report.failed and call.excinfo is not None:
+        error = call.excinfo.value
+        if _unreachable(error):
+            _UNREACHABLE.append(item.nodeid)
+        else:
+            _BROKEN.append(item.nodeid)
+            if not isinstance(error, (RuleViolation, AssertionError, BaseExceptionGroup)):
+                verdicts.note_failure(
+                    RuleViolation("run.unexpected", item.name, f"{type(error).__name__}: {error}")
+                )
+    return report
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say what is checked and how to replay it."""
+    target = selected()
+    return [
+        f"contract target: {target.kind} at {target.base_url}, release {target.release}",
+        f"contract seed: {target.seed} (replay: --seed {target.seed}), examples: {target.examples}",
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per rule: held, broken (where) or reported."""
+    terminalreporter.section("contract rules")
+    for line in verdicts.summary_lines():
+        terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the JUnit file and the outcome the command maps to its exit code."""
+    junit = os.environ.get("HUBSPOT_CONTRACT_JUNIT")
+    if junit:
+        verdicts.write_junit(Path(junit), _STARTED)
+    outcome = os.environ.get("HUBSPOT_CONTRACT_OUTCOME")
+    if outcome:
+        Path(outcome).write_text(
+            json.dumps({"unreachable": _UNREACHABLE, "broken": _BROKEN}), encoding="utf-8"
+        )

@@ -1,0 +1,250 @@
+"""``hubspot-associations check``: run the shipped suite against the emulator or a portal.
+
+Exit codes: 0 every rule held; 1 the contract is broken (the failures name the rules); 2 usage
+error or the suite could not run; 3 the target is unreachable or refused the token; 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import httpx
+
+from .specs import release_names
+from .target import DEFAULT_EXAMPLES, DEFAULT_SEED, DEFAULT_TOKEN, TargetError, parse_records
+
+__all__ = ["EXIT_BROKEN", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "build_parser", "main"]
+
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+PROBE_PATH = "/crm/v4/associations/contacts/companies/labels"
+HUBSPOT = "https://api.hubapi.com"
+_INI = "[pytest]\naddopts = -ra -p no:cacheprovider\nconsole_output_style = count\n"
+
+
+class CheckError(Exception):
+    """The check cannot start; ``code`` is the exit code, the message says what to do."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentParser:
+    """The options of the check."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=(
+            "Check a server against HubSpot's Associations contract: the embedded emulator by "
+            "default, an emulator you run (--base-url), or a portal (--live)."
+        ),
+        epilog=(
+            "Exit codes: 0 every rule held, 1 contract broken, 2 usage error, "
+            "3 target unreachable or token refused. Live runs read HUBSPOT_ACCESS_TOKEN, and "
+            "write only with HUBSPOT_CONTRACT_ALLOW_WRITES=1 on HUBSPOT_CONTRACT_RECORDS "
+            "(contact:101,102,103;company:201,202,203)."
+        ),
+    )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="a portal or any server by URL and token "
+        "(rules HubSpot does not promise are reported)",
+    )
+    parser.add_argument(
+        "--base-url",
+        help="without --live: an emulator you run (its control API is used); with --live: the "
+        f"server (default $HUBSPOT_BASE_URL or {HUBSPOT})",
+    )
+    parser.add_argument("--api-version", default="v4", help="the release to check (default v4)")
+    parser.add_argument(
+        "--junit", type=Path, help="write JUnit XML: one case per rule and operation"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help=f"replay a run (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--examples",
+        type=_positive,
+        default=None,
+        help=f"examples per operation (default {DEFAULT_EXAMPLES}; more for a nightly run)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="only the summary")
+    return parser
+
+
+def _environment(args: argparse.Namespace, base_url: str, token: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HUBSPOT_CONTRACT_TARGET="live" if args.live else "emulator",
+        HUBSPOT_BASE_URL=base_url,
+        HUBSPOT_ACCESS_TOKEN=token,
+        HUBSPOT_CONTRACT_API_VERSION=args.api_version,
+        HUBSPOT_CONTRACT_SEED=str(
+            args.seed if args.seed is not None else env.get("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED)
+        ),
+    )
+    if args.examples is not None:
+        env["HUBSPOT_CONTRACT_EXAMPLES"] = str(args.examples)
+    if args.junit is not None:
+        env["HUBSPOT_CONTRACT_JUNIT"] = str(args.junit.resolve())
+    return env
+
+
+def _probe(base_url: str, token: str) -> None:
+    """Reach the target once; refuse to run against nothing or with a refused token."""
+    try:
+        answer = httpx.get(
+            base_url + PROBE_PATH, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+    except httpx.HTTPError as exc:
+        raise CheckError(EXIT_UNREACHABLE, f"the target {base_url} is unreachable: {exc}") from None
+    if answer.status_code in (401, 403):
+        raise CheckError(
+            EXIT_UNREACHABLE,
+            f"the target {base_url} refused the token ({answer.status_code}): "
+            "check HUBSPOT_ACCESS_TOKEN and the app's crm.objects.*.read/write scopes",
+        )
+
+
+def _probe_control(base_url: str) -> None:
+    try:
+        answer = httpx.get(f"{base_url}/_emulator/health", timeout=30)
+    except httpx.HTTPError as exc:
+        raise CheckError(
+            EXIT_UNREACHABLE, f"the emulator at {base_url} is unreachable: {exc}"
+        ) from None
+    if answer.status_code != 200:
+        raise CheckError(
+            EXIT_USAGE,
+            f"{base_url} has no emulator control API (/_emulator/health answered "
+            f"{answer.status_code}); to check a portal or another server, add --live",
+        )
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+    """(base URL, token) of the target, starting the embedded emulator when none is named."""
+    if args.live:
+        token = os.environ.get("HUBSPOT_ACCESS_TOKEN", "").strip()
+        if not token:
+            raise CheckError(
+                EXIT_USAGE,
+                "--live needs HUBSPOT_ACCESS_TOKEN (a sandbox portal's private-app token)",
+            )
+        base = (args.base_url or os.environ.get("HUBSPOT_BASE_URL") or HUBSPOT).rstrip("/")
+        yield base, token
+        return
+    if args.base_url:
+        base = args.base_url.rstrip("/")
+        _probe_control(base)
+        yield base, os.environ.get("HUBSPOT_ACCESS_TOKEN", "").strip() or DEFAULT_TOKEN
+        return
+    try:
+        from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+    except ImportError as exc:
+        raise CheckError(
+            EXIT_USAGE,
+            f"the embedded emulator needs its extra ({exc.name} is missing): "
+            "pip install 'hubspot-associations[contract]'",
+        ) from None
+    with serve_in_thread(EmulatorConfig()) as running:
+        yield running.base_url, running.token
+
+
+def _suite_installed() -> None:
+    missing = []
+    for module in ("pytest", "schemathesis", "hypothesis", "yaml"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise CheckError(
+            EXIT_USAGE,
+            f"the contract suite needs {', '.join(missing)}: "
+            "pip install 'hubspot-associations[contract]'",
+        )
+
+
+def _exit_code(returncode: int, outcome_file: Path) -> int:
+    if returncode == 0:
+        return EXIT_OK
+    if returncode == 2:
+        return EXIT_INTERRUPTED
+    if returncode != 1:
+        return EXIT_USAGE  # pytest could not run the suite (internal error, usage, no tests)
+    try:
+        outcome = json.loads(outcome_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return EXIT_BROKEN
+    if outcome.get("unreachable") and not outcome.get("broken"):
+        return EXIT_UNREACHABLE
+    return EXIT_BROKEN
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the suite for parsed options; the exit code."""
+    if args.api_version not in release_names():
+        raise CheckError(
+            EXIT_USAGE,
+            f"--api-version {args.api_version!r} is not a release the suite knows: "
+            f"{', '.join(release_names())}",
+        )
+    try:
+        parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
+    except TargetError as exc:
+        raise CheckError(EXIT_USAGE, str(exc)) from None
+    _suite_installed()
+    with _target(args) as (base_url, token), tempfile.TemporaryDirectory() as work:
+        _probe(base_url, token)
+        folder = Path(work)
+        (folder / "pytest.ini").write_text(_INI, encoding="utf-8")
+        env = _environment(args, base_url, token)
+        env["HUBSPOT_CONTRACT_OUTCOME"] = str(folder / "outcome.json")
+        seed = env["HUBSPOT_CONTRACT_SEED"]
+        kind = "live" if args.live else "emulator"
+        print(
+            f"contract check: {kind} at {base_url}, release {args.api_version}, seed {seed} "
+            f"(replay with --seed {seed})",
+            flush=True,
+        )
+        command = [
+            sys.executable, "-m", "pytest", "--pyargs", "hubspot_associations_contract",
+            "-p", "hubspot_associations_contract.plugin", "-c", str(folder / "pytest.ini"),
+            "--rootdir", work, "-qq" if args.quiet else "-q",
+        ]  # fmt: skip
+        returncode = subprocess.call(command, cwd=work, env=env)
+        code = _exit_code(returncode, folder / "outcome.json")
+    if args.junit is not None:
+        print(f"JUnit: {args.junit}", flush=True)
+    return code
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "hubspot-associations check") -> int:
+    """Parse the options and run; errors before the run print what to do."""
+    args = build_parser(prog).parse_args(argv)
+    try:
+        return run(args)
+    except CheckError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED

@@ -1,0 +1,472 @@
+"""Writes through the client and their judgement against the reference model, one step at a time.
+
+A :class:`Scenario` holds a ``hubspot_associations`` client (the layer users call: retries,
+paging, typed errors) and a :class:`~hubspot_associations_contract.model.Graph`. Each step sends
+one operation, judges its answer and updates the model; :meth:`Scenario.read_back` reads every
+record from both sides, page by page, and names the rule any difference breaks. The state machine
+draws the steps; the probes of ``test_graph.py`` run fixed ones.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from hubspot_associations import APIStatusError, HubSpotAssociations
+
+from . import checks, verdicts
+from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
+from .target import Target, selected
+from .wire import JudgingTransport
+
+__all__ = ["EMULATOR_RECORDS", "OTHER", "Scenario", "read_side", "records"]
+
+EMULATOR_RECORDS: dict[str, tuple[str, ...]] = {
+    "contact": ("101", "102", "103"),
+    "company": ("201", "202", "203"),
+}
+PAGE = 2  # small pages, so that every read-back pages
+MAX_PAGES = 50  # more pages than records means a cursor loop
+OTHER = {"contact": "company", "company": "contact"}
+USER_DEFINED = "USER_DEFINED"
+HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
+Seen = dict[Side, dict[str, dict[str, list[Any]]]]
+
+
+def records() -> dict[str, tuple[str, ...]]:
+    """The records a run may associate (live: ``HUBSPOT_CONTRACT_RECORDS``)."""
+    target = selected()
+    return EMULATOR_RECORDS if target.strict else target.records
+
+
+def read_side(client: HubSpotAssociations, side: Side, record: str) -> dict[str, list[Any]]:
+    """Every association of a record, page by page; paging rules judged on the way."""
+    operation = "list_associations"
+    seen: dict[str, list[Any]] = {}
+    order: list[int] = []
+    after: str | None = None
+    for _ in range(MAX_PAGES):
+        page = client.basic.get_page(side, record, OTHER[side], after=after, limit=PAGE)
+        for item in page.results:
+            key = str(item.to_object_id)
+            if key in seen:
+                verdicts.violated(
+                    "paging.complete", operation, f"{side} {record}: {key} came twice across pages"
+                )
+            seen[key] = list(item.association_types)
+            order.append(int(key))
+        following = getattr(page.paging, "next_", None) if page.paging else None
+        after = getattr(following, "after", None)
+        if not isinstance(after, str):
+            break
+    else:
+        verdicts.violated(
+            "paging.complete", operation, f"{side} {record}: still paging after {MAX_PAGES} pages"
+        )
+    verdicts.passed("paging.complete", operation)
+    verdicts.judge(
+        order == sorted(order),
+        "paging.order",
+        operation,
+        f"{side} {record}: records came as {order}, not in ascending ID order",
+    )
+    return seen
+
+
+class Scenario:
+    """One client, one model, steps that keep them side by side."""
+
+    def __init__(self, target: Target | None = None) -> None:
+        self.target = target or selected()
+        self.client = HubSpotAssociations(
+            self.target.token,
+            base_url=self.target.base_url,
+            api_version=self.target.release,
+            transport=JudgingTransport(self.target.release),
+        )
+        self.graph = Graph()
+        self.created_pairs: set[tuple[str, str]] = set()
+        self.created_labels: list[int] = []
+        # The last removal, so that a difference it left is blamed on it.
+        self.last_removed: tuple[str, Kind | None] | None = None
+
+    # -- start and end --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """The emulator starts empty; a live portal's records start as they are."""
+        if self.target.strict:
+            httpx.post(f"{self.target.base_url}/_emulator/reset", timeout=30).raise_for_status()
+            return
+        for contact in records()["contact"]:
+            for company, types in read_side(self.client, "contact", contact).items():
+                if company in records()["company"]:
+                    self.graph.pairs[(contact, company)] = {
+                        self.graph.kind_of(t.type_id, "contact") or "other" for t in types
+                    }
+
+    def close(self) -> None:
+        """Remove what the run created on a live portal (even after a failure), then close."""
+        try:
+            if not self.target.strict:
+                if self.created_pairs:
+                    self.client.batch.archive("contact", "company", sorted(self.created_pairs))
+                for type_id in self.created_labels:
+                    self.client.labels.delete("contact", "company", type_id)
+        finally:
+            self.client.close()
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def spec(self, kind: Kind) -> tuple[str, int]:
+        """(category, typeId) of a kind, contact→company."""
+        category = HUBSPOT_DEFINED if kind in (UNLABELED, PRIMARY) else USER_DEFINED
+        return category, self.graph.type_id(kind, "contact")
+
+    def _expect_write(
+        self, operation: str, contact: str, company: str, kinds: list[Kind], error: object
+    ) -> None:
+        refusal = self.graph.refusal(contact, company, kinds)
+        if refusal is not None:
+            verdicts.judge(
+                error is not None,
+                "limits.every-write-path",
+                operation,
+                f"contact {contact}→company {company} {kinds} was accepted although {refusal}",
+            )
+            return
+        if error is not None:
+            verdicts.violated(
+                "graph.model",
+                operation,
+                f"contact {contact}→company {company} {kinds} was refused: {error}",
+            )
+        self.graph.add(contact, company, kinds)
+        self.created_pairs.add((contact, company))
+
+    def associate_default(self, contact: str, company: str) -> None:
+        """PUT …/associations/default/…: the unlabeled type."""
+        error: object = None
+        try:
+            self.client.basic.associate_default("contact", contact, "company", company)
+        except APIStatusError as exc:
+            error = exc
+        self._expect_write("associate_default", contact, company, [], error)
+
+    def associate_with_labels(self, contact: str, company: str, kinds: list[Kind]) -> None:
+        """PUT …/associations/…: the unlabeled type plus primary and labels."""
+        error: object = None
+        specs = [self.spec(k) for k in kinds or [UNLABELED]]
+        try:
+            self.client.basic.associate("contact", contact, "company", company, specs)
+        except APIStatusError as exc:
+            error = exc
+        self._expect_write("associate_with_labels", contact, company, kinds, error)
+
+    def batch_create(self, pairs: list[tuple[str, str]], kinds: list[Kind]) -> None:
+        """POST …/batch/create: each pair with the same kinds, each judged on its own."""
+        specs = [self.spec(k) for k in kinds or [UNLABELED]]
+        answer = self.client.batch.create("contact", "company", pairs, specs)
+        self._account("batch_create_associations", pairs, 201, answer.to_dict())
+        done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
+        self._expect_each("batch_create_associations", pairs, kinds, done)
+
+    def batch_associate_default(self, pairs: list[tuple[str, str]]) -> None:
+        """POST …/batch/associate/default: each pair unlabeled."""
+        answer = self.client.batch.associate_default("contact", "company", pairs)
+        self._account("batch_associate_default", pairs, 200, answer.to_dict())
+        done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
+        self._expect_each("batch_associate_default", pairs, [], done)
+
+    def _account(
+        self, operation: str, pairs: list[tuple[str, str]], status: int, answer: dict[str, Any]
+    ) -> None:
+        body = {"inputs": [{"from": {"id": c}, "to": {"id": k}} for c, k in pairs]}
+        checks.judge_batch_accounting(operation, body, status, json.dumps(answer).encode())
+
+    def _expect_each(
+        self,
+        operation: str,
+        pairs: list[tuple[str, str]],
+        kinds: list[Kind],
+        done: set[tuple[str, str]],
+    ) -> None:
+        for contact, company in pairs:
+            error = None if (contact, company) in done else "in the batch's errors"
+            self._expect_write(operation, contact, company, kinds, error)
+
+    def remove(self, contact: str, company: str, *, from_company: bool = False) -> None:
+        """DELETE …/associations/…, from either side: every kind, both directions."""
+        if from_company:
+            self.client.basic.remove("company", company, "contact", contact)
+        else:
+            self.client.basic.remove("contact", contact, "company", company)
+        self.graph.remove(contact, company)
+        self.last_removed = ("remove_associations", None)
+
+    def batch_remove(self, pairs: list[tuple[str, str]]) -> None:
+        """POST …/batch/archive: whole associations, both directions."""
+        self.client.batch.archive("contact", "company", pairs)
+        for contact, company in pairs:
+            self.graph.remove(contact, company)
+        self.last_removed = ("batch_remove_associations", None)
+
+    def remove_kind(self, contact: str, company: str, kind: Kind) -> None:
+        """POST …/batch/labels/archive: one kind; the unlabeled one takes everything with it."""
+        self.client.batch.archive_labels(
+            "contact", "company", [(contact, company)], [self.spec(kind)]
+        )
+        self.graph.remove_kind(contact, company, kind)
+        self.last_removed = ("batch_remove_labels", kind)
+
+    # -- labels ---------------------------------------------------------------------------------
+
+    def create_label(self, name: str, paired: bool) -> None:
+        """POST …/labels: a paired label must come back, and be listed, in both directions."""
+        wording = name.replace("_", " ").title()
+        inverse = f"{wording} of" if paired else None
+        made = self.client.labels.create(
+            "contact", "company", name=name, label=wording, inverse_label=inverse
+        )
+        forward = [t for t in made if t.label == wording]
+        if not forward:
+            verdicts.violated(
+                "graph.model", "create_label", f"{name}: no type labelled {wording!r}"
+            )
+            return
+        forward_id = int(forward[0].type_id)
+        self.created_labels.append(forward_id)
+        inverse_ids = [int(t.type_id) for t in made if t.type_id != forward_id]
+        if paired:
+            verdicts.judge(
+                bool(inverse_ids),
+                "labels.paired-inverse",
+                "create_label",
+                f"{name}: created with inverse label {inverse!r}, but only one direction came back "
+                f"({[(t.type_id, t.label) for t in made]})",
+            )
+        inverse_id = inverse_ids[0] if inverse_ids else self._listed_inverse(wording, inverse)
+        self.graph.labels[name] = LabelDef(name, forward_id, inverse_id, wording, inverse)
+        self._judge_listing(name)
+
+    def _listed_inverse(self, wording: str, inverse: str | None) -> int:
+        expected = inverse if inverse is not None else wording
+        for t in self.client.labels.list("company", "contact"):
+            if str(t.category) == USER_DEFINED and t.label == expected:
+                return int(t.type_id)
+        verdicts.violated(
+            "labels.paired-inverse" if inverse else "graph.both-directions",
+            "list_labels",
+            f"label {wording!r} has no type from companies to contacts labelled {expected!r}",
+        )
+        return -1
+
+    def _judge_listing(self, name: str) -> None:
+        label = self.graph.labels[name]
+        rule_name = "labels.paired-inverse" if label.paired else "graph.both-directions"
+        for side, type_id in (("contact", label.forward_id), ("company", label.inverse_id)):
+            listed = {t.type_id: t.label for t in self.client.labels.list(side, OTHER[side])}
+            verdicts.judge(
+                listed.get(type_id) == label.wording(side),
+                rule_name,
+                "list_labels",
+                f"from {side}: typeId {type_id} should read {label.wording(side)!r}, "
+                f"got {listed.get(type_id)!r}",
+            )
+
+    def rename_label(self, name: str) -> None:
+        """PUT …/labels: new wording for both directions of a paired label, read back from both.
+
+        Only paired labels: what a rename does to the other direction of an unpaired one is not
+        documented, so the suite does not hold servers to a guess.
+        """
+        old = self.graph.labels[name]
+        if old.inverse_label is None:
+            raise ValueError(f"{name} is not paired: only paired labels are renamed")
+        wording, inverse = f"{old.label} renamed", f"{old.inverse_label} renamed"
+        self.client.labels.update(
+            "contact", "company", type_id=old.forward_id, label=wording, inverse_label=inverse
+        )
+        self.graph.labels[name] = LabelDef(name, old.forward_id, old.inverse_id, wording, inverse)
+        self._judge_listing(name)
+
+    def delete_label(self, name: str) -> None:
+        """DELETE …/labels/{typeId}: the label leaves every association (cascade)."""
+        type_id = self.graph.labels[name].forward_id
+        self.client.labels.delete("contact", "company", type_id)
+        if type_id in self.created_labels:
+            self.created_labels.remove(type_id)
+        self.graph.delete_label(name)
+        self.last_removed = ("delete_label", name)
+
+    # -- limits ---------------------------------------------------------------------------------
+
+    def set_limit(self, kind: Kind, side: Side, maximum: int) -> None:
+        """Create or update the limit of one typeId."""
+        type_id = self.graph.type_id(kind, side)
+        category = HUBSPOT_DEFINED if kind == UNLABELED else USER_DEFINED
+        limits = self.client.limits
+        write = limits.update if type_id in self.graph.limits else limits.create
+        answer = write(side, OTHER[side], [((category, type_id), maximum)])
+        errors = getattr(answer, "errors", None) or []
+        verdicts.judge(
+            not errors and len(answer.results) == 1,
+            "graph.model",
+            "create_limits",
+            f"limit {maximum} on typeId {type_id} was not set: {[str(e) for e in errors]}",
+        )
+        self.graph.limits[type_id] = maximum
+        self._judge_limits(side)
+
+    def _judge_limits(self, side: Side) -> None:
+        """Both listings show exactly the model's limits of that direction (and all of them)."""
+        mine = {self.graph.type_id(k, side) for k in (UNLABELED, *self.graph.labels)}
+        expected = {t: n for t, n in self.graph.limits.items() if t in mine}
+        listed = {
+            int(c.type_id): c.user_enforced_max_to_object_ids
+            for c in self.client.limits.list(side, OTHER[side])
+        }
+        verdicts.judge(
+            listed == expected,
+            "graph.model",
+            "list_limits",
+            f"{side}→{OTHER[side]} limits read {listed}; the model holds {expected}",
+        )
+        every = {
+            int(c.type_id): c.user_enforced_max_to_object_ids for c in self.client.limits.list_all()
+        }
+        verdicts.judge(
+            every == self.graph.limits,
+            "graph.model",
+            "list_all_limits",
+            f"all limits read {every}; the model holds {self.graph.limits}",
+        )
+
+    def purge_limit(self, type_id: int) -> None:
+        """Return one typeId to the system default."""
+        contact_side = {self.graph.type_id(k, "contact") for k in (UNLABELED, *self.graph.labels)}
+        side = "contact" if type_id in contact_side else "company"
+        category = HUBSPOT_DEFINED if type_id in (279, 280) else USER_DEFINED
+        self.client.limits.purge(side, OTHER[side], [(category, type_id)])
+        del self.graph.limits[type_id]
+        self._judge_limits(side)
+
+    # -- the read-back --------------------------------------------------------------------------
+
+    def read_back(self) -> None:
+        """Read every record from both sides; judge symmetry, kinds and the model."""
+        if not records():
+            return
+        seen: Seen = {
+            side: {r: read_side(self.client, side, r) for r in records()[side]}
+            for side in ("contact", "company")
+        }
+        self._judge_directions(seen)
+        self._judge_wording(seen)
+        self._judge_kinds(seen)
+        self._judge_model(seen)
+        self.last_removed = None
+
+    def _kinds_seen(self, side: Side, types: list[Any]) -> set[Kind]:
+        return {self.graph.kind_of(int(t.type_id), side) or f"typeId {t.type_id}" for t in types}
+
+    def _judge_directions(self, seen: Seen) -> None:
+        companies = set(records()["company"])
+        for contact, reached in seen["contact"].items():
+            reaching = {k for k, contacts in seen["company"].items() if contact in contacts}
+            for company in sorted((set(reached) | reaching) & companies):
+                forward = self._kinds_seen("contact", reached.get(company, []))
+                backward = self._kinds_seen("company", seen["company"][company].get(contact, []))
+                if forward == backward:
+                    verdicts.passed("graph.both-directions", "list_associations")
+                    continue
+                paired = [
+                    k
+                    for k in forward ^ backward
+                    if k in self.graph.labels and self.graph.labels[k].paired
+                ]
+                rule_name = (
+                    "labels.paired-inverse"
+                    if paired and forward and backward
+                    else "graph.both-directions"
+                )
+                verdicts.violated(
+                    rule_name,
+                    self.last_removed[0] if self.last_removed else "list_associations",
+                    f"contact {contact}→company {company} reads {sorted(forward) or 'nothing'}, "
+                    f"company {company}→contact {contact} reads {sorted(backward) or 'nothing'}",
+                )
+
+    def _judge_wording(self, seen: Seen) -> None:
+        for side, by_record in seen.items():
+            for record, others in by_record.items():
+                for other, types in others.items():
+                    for t in types:
+                        kind = self.graph.kind_of(int(t.type_id), side)
+                        if kind not in self.graph.labels:
+                            continue
+                        label = self.graph.labels[kind]
+                        verdicts.judge(
+                            t.label == label.wording(side),
+                            "labels.paired-inverse" if label.paired else "graph.model",
+                            "list_associations",
+                            f"{side} {record}→{other}: typeId {t.type_id} reads {t.label!r}, "
+                            f"not {label.wording(side)!r}",
+                        )
+
+    def _judge_kinds(self, seen: Seen) -> None:
+        for side, by_record in seen.items():
+            for record, others in by_record.items():
+                primaries = []
+                for other, types in others.items():
+                    kinds = self._kinds_seen(side, types)
+                    verdicts.judge(
+                        UNLABELED in kinds,
+                        "labels.unlabeled-type",
+                        "list_associations",
+                        f"{side} {record}→{other} has {sorted(kinds)} without the unlabeled type",
+                    )
+                    if PRIMARY in kinds:
+                        primaries.append(other)
+                if side == "contact":
+                    verdicts.judge(
+                        len(primaries) <= 1,
+                        "primary.one-per-record",
+                        "associate_with_labels",
+                        f"contact {record} has {len(primaries)} primary companies: {primaries}",
+                    )
+
+    def _judge_model(self, seen: Seen) -> None:
+        for side, by_record in seen.items():
+            mine = set(records()[OTHER[side]])
+            for record, others in by_record.items():
+                actual = {o: self._kinds_seen(side, t) for o, t in others.items() if o in mine}
+                expected = {
+                    o: {self.graph.kind_of(i, side) or "?" for i in ids}
+                    for o, ids in self.graph.seen_from(side, record).items()
+                    if "other" not in self.graph.pairs.get(_pair(side, record, o), set())
+                }
+                if not self.target.strict:
+                    actual = {o: k for o, k in actual.items() if o in expected or not k}
+                rule_name, operation = "graph.model", "list_associations"
+                if self.last_removed is not None:
+                    operation, kind = self.last_removed
+                    if operation == "delete_label" or kind == UNLABELED:
+                        rule_name = "delete.cascade"
+                if actual == expected:
+                    verdicts.passed(rule_name, operation)
+                    continue
+                verdicts.violated(
+                    rule_name,
+                    operation,
+                    f"{side} {record} reads {_show(actual)}; the model holds {_show(expected)}",
+                )
+
+
+def _pair(side: Side, record: str, other: str) -> tuple[str, str]:
+    return (record, other) if side == "contact" else (other, record)
+
+
+def _show(mapping: dict[str, set[Kind]]) -> str:
+    return "{" + ", ".join(f"{k}: {sorted(v)}" for k, v in sorted(mapping.items())) + "}"

@@ -1,0 +1,111 @@
+"""What the suite runs against, read once from the environment ``hubspot-associations check`` sets.
+
+* ``HUBSPOT_CONTRACT_TARGET=emulator`` with ``HUBSPOT_BASE_URL``: an emulator (the embedded one the
+  command starts, or one you run) whose control API under ``/_emulator/`` the suite may use. Every
+  rule is enforced.
+* ``HUBSPOT_CONTRACT_TARGET=live``: any server by URL and token (a sandbox portal). Rules HubSpot
+  does not promise are reported, not failed; generated data only reads; the model-based run writes
+  only with ``HUBSPOT_CONTRACT_ALLOW_WRITES=1`` and on the records of ``HUBSPOT_CONTRACT_RECORDS``.
+
+Nothing else in the package reads these variables.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "DEFAULT_SEED",
+    "Target",
+    "TargetError",
+    "parse_records",
+    "selected",
+]
+
+DEFAULT_SEED = 20260323
+DEFAULT_EXAMPLES = 20
+DEFAULT_TOKEN = "emulator-token"
+
+
+class TargetError(ValueError):
+    """The environment names no usable target; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the suite sends its requests and how strictly it judges the answers."""
+
+    kind: Literal["emulator", "live"]
+    base_url: str
+    token: str
+    release: str = "v4"
+    seed: int = DEFAULT_SEED
+    examples: int = DEFAULT_EXAMPLES
+    allow_writes: bool = True
+    # object type -> record IDs the model-based run may associate (live: from the environment).
+    records: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def strict(self) -> bool:
+        """Every rule is enforced (the emulator), or only what HubSpot promises (live)."""
+        return self.kind == "emulator"
+
+
+def parse_records(text: str) -> dict[str, tuple[str, ...]]:
+    """``contact:101,102;company:201,202`` as {object type: IDs}; a bad value says what is wrong."""
+    out: dict[str, tuple[str, ...]] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        name, sep, ids = part.partition(":")
+        values = tuple(filter(None, (i.strip() for i in ids.split(","))))
+        if not sep or not name.strip() or not values:
+            raise TargetError(
+                f"HUBSPOT_CONTRACT_RECORDS: {part!r} is not TYPE:ID,ID,… "
+                "(e.g. contact:101,102,103;company:201,202,203)"
+            )
+        bad = [v for v in values if not (v.isascii() and v.isdigit() and v.lstrip("0"))]
+        if bad:
+            raise TargetError(f"HUBSPOT_CONTRACT_RECORDS: {name}: {bad[0]!r} is not a record ID")
+        out[name.strip().lower()] = values
+    return out
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise TargetError(f"{name} must be an integer, got {raw!r}") from None
+
+
+@functools.cache
+def selected() -> Target:
+    """The target of this run, from the environment."""
+    kind = os.environ.get("HUBSPOT_CONTRACT_TARGET", "emulator").strip().lower() or "emulator"
+    if kind not in ("emulator", "live"):
+        raise TargetError(f"HUBSPOT_CONTRACT_TARGET must be 'emulator' or 'live', got {kind!r}")
+    base_url = os.environ.get("HUBSPOT_BASE_URL", "").strip().rstrip("/")
+    if not base_url:
+        if kind == "emulator":
+            raise TargetError(
+                "no emulator URL: run the suite with `hubspot-associations check`, which starts one"
+            )
+        base_url = "https://api.hubapi.com"
+    token = os.environ.get("HUBSPOT_ACCESS_TOKEN", "").strip()
+    if kind == "live" and not token:
+        raise TargetError("HUBSPOT_ACCESS_TOKEN is not set: a live target needs a token")
+    return Target(
+        kind="live" if kind == "live" else "emulator",
+        base_url=base_url,
+        token=token or DEFAULT_TOKEN,
+        release=os.environ.get("HUBSPOT_CONTRACT_API_VERSION", "v4").strip() or "v4",
+        seed=_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED),
+        examples=max(1, _int("HUBSPOT_CONTRACT_EXAMPLES", DEFAULT_EXAMPLES)),
+        allow_writes=kind == "emulator"
+        or os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes"),
+        records=parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", "")),
+    )

@@ -1,0 +1,1 @@
+"""Mutant emulators: each breaks one behaviour on purpose, so the contract suite can prove it fails."""

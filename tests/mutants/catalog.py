@@ -1,0 +1,349 @@
+"""The mutant registry: each mutant breaks ONE behaviour of an emulator app, in place.
+
+A mutant patches one instance made by ``hubspot_associations_emulator.create_app(config)``, never
+the emulator's source: its backend, its gate or one operation's handler, through attributes.
+``apply(app)`` returns the ASGI app to serve, which for every mutant here is the app itself (a
+mutant may instead wrap it in ASGI middleware and return the wrapper).
+
+A handler is replaced by rebuilding the app's HubSpot routes with ``hubspot_routes`` after setting
+the replacement on the app's ``Handlers`` instance: the routes hold the handlers they were built
+with, so setting the attribute alone would change nothing.
+
+``rule`` names the contract rule the suite must report when it runs against the mutant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import Any
+
+from hubspot_associations_emulator.app import Emulator, EmulatorApp
+from hubspot_associations_emulator.backend import BatchOutcome, DefaultAssociation, LabelsBetween
+from hubspot_associations_emulator.catalog import AssociationType
+from hubspot_associations_emulator.errors import ApiError
+from hubspot_associations_emulator.routes import HubSpotRoute, hubspot_routes, json_response
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Scope
+
+Handler = Callable[[Request], Awaitable[Response]]
+JSON = dict[str, Any]
+NO_MUTANT = "none"
+KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One deliberate bug: what it is, the rule that must catch it, and how to plant it."""
+
+    name: str
+    description: str
+    rule: str
+    apply: Callable[[Starlette], ASGIApp]
+
+
+def _emulator(app: Starlette) -> Emulator:
+    if not isinstance(app, EmulatorApp):
+        raise TypeError("a mutant patches an app made by hubspot_associations_emulator.create_app")
+    return app.emulator
+
+
+def _override_handler(app: Starlette, name: str, wrap: Callable[[Handler], Handler]) -> None:
+    """Replace one operation's handler (every path family) with ``wrap(original)``."""
+    emulator = _emulator(app)
+    handlers = emulator.handlers
+    original: Handler = getattr(handlers, name)
+    # The routes look the operationId up by the handler's __name__: keep the original's.
+    setattr(handlers, name, functools.wraps(original)(wrap(original)))
+    routes = app.router.routes
+    routes[:] = [
+        *(r for r in routes if not isinstance(r, HubSpotRoute)),
+        *hubspot_routes(handlers, emulator.requests),
+    ]
+
+
+# -- 1. paired-label-no-inverse ---------------------------------------------------------------
+
+
+def _paired_label_no_inverse(app: Starlette) -> ASGIApp:
+    backend = _emulator(app).backend
+    create_label = backend.create_label
+
+    def forward_only(
+        from_type: str, to_type: str, name: str, label: str, inverse_label: str | None
+    ) -> list[AssociationType]:
+        made = create_label(from_type, to_type, name, label, inverse_label)
+        if inverse_label is None or len(made) < 2:
+            return made
+        forward, inverse = made
+        with backend.store.transaction():
+            backend.store.delete_type(inverse.type_id)
+            backend.store.save_type(replace(forward, inverse_id=None))
+        backend.reload()
+        return [backend.types[forward.type_id]]
+
+    backend.create_label = forward_only  # type: ignore[method-assign]
+    return app
+
+
+# -- 2. 401-without-correlation-id ------------------------------------------------------------
+
+
+class _NoCorrelationId(ApiError):
+    """An error whose top-level body lacks correlationId."""
+
+    def body(self) -> JSON:
+        """The error body without correlationId."""
+        body = super().body()
+        del body["correlationId"]
+        return body
+
+
+def _401_without_correlation_id(app: Starlette) -> ASGIApp:
+    emulator = _emulator(app)
+    authorized = emulator.authorized
+
+    def without_correlation_id(scope: Scope) -> ApiError | None:
+        denied = authorized(scope)
+        if denied is None:
+            return None
+        return _NoCorrelationId(
+            denied.status,
+            denied.message,
+            denied.category,
+            sub_category=denied.sub_category,
+            context=denied.context,
+            extra=denied.extra,
+        )
+
+    emulator.authorized = without_correlation_id  # type: ignore[method-assign]
+    return app
+
+
+# -- 3. batch-create-drops-one ----------------------------------------------------------------
+
+# True while a labelled batch/create request is being handled (per request: a context variable).
+_IN_BATCH_CREATE: ContextVar[bool] = ContextVar("in_batch_create", default=False)
+
+
+def _batch_create_drops_one(app: Starlette) -> ASGIApp:
+    backend = _emulator(app).backend
+    associate = backend.associate
+
+    def dropping_last(
+        from_type: str, to_type: str, inputs: list[tuple[int, int, list[tuple[str, int]]]]
+    ) -> BatchOutcome[LabelsBetween]:
+        # Only under batch/create: the labelled PUT and the seed use the same backend call.
+        kept = inputs[:-1] if _IN_BATCH_CREATE.get() else inputs
+        return associate(from_type, to_type, kept)
+
+    backend.associate = dropping_last  # type: ignore[method-assign]
+
+    def wrap(handler: Handler) -> Handler:
+        async def batch_create(request: Request) -> Response:
+            token = _IN_BATCH_CREATE.set(True)
+            try:
+                return await handler(request)
+            finally:
+                _IN_BATCH_CREATE.reset(token)
+
+        return batch_create
+
+    _override_handler(app, "batch_create", wrap)
+    return app
+
+
+# -- 4. default-ignores-limit -----------------------------------------------------------------
+
+
+def _default_ignores_limit(app: Starlette) -> ASGIApp:
+    backend = _emulator(app).backend
+    associate_default = backend.associate_default
+
+    def without_limits(
+        from_type: str, to_type: str, pairs: list[tuple[int, int]]
+    ) -> BatchOutcome[DefaultAssociation]:
+        # Made first, so that nothing inside reloads the limits while they are hidden.
+        backend.prepare_pair(from_type, to_type)
+        limits, backend.limits = backend.limits, {}
+        try:
+            return associate_default(from_type, to_type, pairs)
+        finally:
+            backend.limits = limits
+
+    backend.associate_default = without_limits  # type: ignore[method-assign]
+    return app
+
+
+# -- 5. rate-limit-ignored --------------------------------------------------------------------
+
+
+def _rate_limit_ignored(app: Starlette) -> ASGIApp:
+    emulator = _emulator(app)
+
+    def admit_all() -> tuple[bool, list[tuple[bytes, bytes]]]:
+        return True, []
+
+    emulator.admit = admit_all  # type: ignore[method-assign]
+    return app
+
+
+# -- 6. delete-leaves-reverse -----------------------------------------------------------------
+
+
+def _delete_leaves_reverse(app: Starlette) -> ASGIApp:
+    backend = _emulator(app).backend
+    store = backend.store
+
+    def forward_only(from_type: str, to_type: str, inputs: list[tuple[int, list[int]]]) -> None:
+        with store.transaction():
+            for from_id, to_ids in inputs:
+                for to_id in to_ids:
+                    for type_id in store.types_between(from_type, from_id, to_type, to_id):
+                        store.delete((from_type, from_id, to_type, to_id, type_id))
+
+    backend.archive = forward_only  # type: ignore[method-assign]
+    return app
+
+
+# -- 7. delete-label-200-body -----------------------------------------------------------------
+
+
+def _delete_label_200_body(app: Starlette) -> ASGIApp:
+    def wrap(handler: Handler) -> Handler:
+        async def labels_delete(request: Request) -> Response:
+            answer = await handler(request)
+            return json_response({"status": "ok"}) if answer.status_code == 204 else answer
+
+        return labels_delete
+
+    _override_handler(app, "labels_delete", wrap)
+    return app
+
+
+# -- shape mutants on list_labels (as contract_tests/test_suite_can_fail.py) ------------------
+
+
+def _rewrite_labels(rewrite: Callable[[JSON], tuple[int, JSON]]) -> Callable[[Starlette], ASGIApp]:
+    """A mutant rewriting every successful list_labels answer (status and JSON body)."""
+
+    def apply(app: Starlette) -> ASGIApp:
+        def wrap(handler: Handler) -> Handler:
+            async def labels_get(request: Request) -> Response:
+                answer = await handler(request)
+                if answer.status_code != 200:
+                    return answer
+                status, body = rewrite(json.loads(bytes(answer.body)))
+                return json_response(body, status)
+
+            return labels_get
+
+        _override_handler(app, "labels_get", wrap)
+        return app
+
+    return apply
+
+
+def _drop_type_id(body: JSON) -> tuple[int, JSON]:
+    if body["results"]:
+        del body["results"][0]["typeId"]
+    return 200, body
+
+
+def _unknown_category(body: JSON) -> tuple[int, JSON]:
+    if body["results"]:
+        body["results"][0]["category"] = "NOT_A_DOCUMENTED_CATEGORY"
+    return 200, body
+
+
+def _server_error(body: JSON) -> tuple[int, JSON]:
+    return 500, body
+
+
+MUTANTS: dict[str, Mutant] = {
+    m.name: m
+    for m in (
+        Mutant(
+            "paired-label-no-inverse",
+            "creating a paired label (inverseLabel given) makes only the forward type: the inverse "
+            "label never exists",
+            "labels.paired-inverse",
+            _paired_label_no_inverse,
+        ),
+        Mutant(
+            "401-without-correlation-id",
+            "the 401 answer to a missing or unknown token has no correlationId",
+            "errors.fields",
+            _401_without_correlation_id,
+        ),
+        Mutant(
+            "batch-create-drops-one",
+            "labelled batch/create silently skips its last input (not stored, not in results nor "
+            "errors) and still answers 201",
+            "batch.accounting",
+            _batch_create_drops_one,
+        ),
+        Mutant(
+            "default-ignores-limit",
+            "the default PUT and batch/associate/default ignore the pair's configured limit; the "
+            "labelled paths still enforce it",
+            "limits.every-write-path",
+            _default_ignores_limit,
+        ),
+        Mutant(
+            "rate-limit-ignored",
+            "a configured rate limit is never enforced: no 429, no X-HubSpot-RateLimit-* headers",
+            "ratelimit.enforced",
+            _rate_limit_ignored,
+        ),
+        Mutant(
+            "delete-leaves-reverse",
+            "deleting associations (DELETE of a pair, batch/archive) removes only the from→to rows; "
+            "the to→from rows stay",
+            "graph.both-directions",
+            _delete_leaves_reverse,
+        ),
+        Mutant(
+            "delete-label-200-body",
+            'DELETE of a label definition answers 200 {"status": "ok"} instead of 204',
+            "status.documented",
+            _delete_label_200_body,
+        ),
+        Mutant(
+            "missing-required-field",
+            "list_labels answers with the first label's required typeId missing",
+            "schema.response",
+            _rewrite_labels(_drop_type_id),
+        ),
+        Mutant(
+            "wrong-enum-value",
+            "list_labels answers the first label's category as NOT_A_DOCUMENTED_CATEGORY",
+            "schema.response",
+            _rewrite_labels(_unknown_category),
+        ),
+        Mutant(
+            "server-error-status",
+            "list_labels answers its labels under status 500",
+            "schema.server-error",
+            _rewrite_labels(_server_error),
+        ),
+    )
+}
+
+
+def mutate(app: Starlette, name: str) -> ASGIApp:
+    """The app to serve with mutant ``name`` planted (``none``: the app unchanged)."""
+    if name == NO_MUTANT:
+        return app
+    try:
+        mutant = MUTANTS[name]
+    except KeyError:
+        known = ", ".join([NO_MUTANT, *MUTANTS])
+        raise ValueError(f"unknown mutant {name!r}; known: {known}") from None
+    return mutant.apply(app)
