@@ -42,7 +42,7 @@ contract:
 contract-live:
 	$(RUN) hubspot-associations check --live --junit reports/contract-live.xml
 
-test: install lint typecheck unit contract
+test: install lint typecheck check-generated unit contract
 
 main: install generate contract
 

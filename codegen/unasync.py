@@ -1,7 +1,11 @@
-"""Write the sync client from the async one, so the two twins cannot drift apart.
+"""Write each sync twin from its async-first source, so the twins cannot drift apart.
 
-The async source (src/hubspot_associations/_async_client.py) is hand-written; this step rewrites
-it token by token into _sync_client.py, the way httpcore builds its sync half.
+The async sources are hand-written: the modules of ``src/hubspot_associations/_async/`` (the
+client, its transports, the bulk runner, the body reader). This step rewrites each token by token
+into its sync twin in ``_sync/``, the way httpcore builds its sync half; the few primitives that
+really differ (sleeping, a deadline, workers) are written side by side in ``_primitives.py``.
+A substitution that matches nothing in any source fails the step: a rule nobody needs any more
+is a rule that may one day rewrite the wrong thing.
 """
 
 from __future__ import annotations
@@ -11,41 +15,62 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["SOURCE", "TARGET", "generate", "render"]
+__all__ = ["SOURCE", "TARGET", "TWINS", "UnusedSubstitutionError", "generate", "render"]
 
-SOURCE = Path("src/hubspot_associations/_async_client.py")
-TARGET = Path("src/hubspot_associations/_sync_client.py")
+PACKAGE = Path("src/hubspot_associations")
+SOURCE = PACKAGE / "_async" / "client.py"
+TARGET = PACKAGE / "_sync" / "client.py"
+# (async source, sync twin): every async-first module of the package.
+TWINS: tuple[tuple[Path, Path], ...] = (
+    (SOURCE, TARGET),
+    (PACKAGE / "_async" / "body.py", PACKAGE / "_sync" / "body.py"),
+    (PACKAGE / "_async" / "bulk.py", PACKAGE / "_sync" / "bulk.py"),
+    (PACKAGE / "_async" / "transport.py", PACKAGE / "_sync" / "transport.py"),
+)
 
 HEADER = (
-    "# GENERATED FILE: do not edit. Made by codegen/unasync.py from _async_client.py;\n"
+    "# GENERATED FILE: do not edit. Made by codegen/unasync.py from {source};\n"
     "# change that file and run `make generate`.\n"
 )
 
-# Order matters: specific names before the general Async-prefix rule.
-_REPLACEMENTS: list[tuple[str, str]] = [
+# Order matters: specific names before the general rules.
+SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\basync def\b", "def"),
     (r"\basync for\b", "for"),
     (r"\basync with\b", "with"),
     (r"\bawait ", ""),
     (r"\bAsyncIterator\b", "Iterator"),
+    (r"\bAwaitable\[((?:[^\[\]]|\[[^\[\]]*\])*)\]", r"\1"),
     (r"\bAsyncBaseTransport\b", "BaseTransport"),
+    (r"\bhandle_async_request\b", "handle_request"),
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
     (r"\basync_transport\b", "sync_transport"),
+    (r"\bacquire_async\b", "acquire"),
+    (r"\baread\b", "read"),
+    (r"\baiter_raw\b", "iter_raw"),
     (r"\baclose\b", "close"),
-    (r"\brun_async\b", "run_sync"),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
+    (r"\basync_(\w+)", r"\1"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
     (r"\basynchronous\b", "synchronous"),
-]
+)
 
 
-def render(source: str) -> str:
+class UnusedSubstitutionError(RuntimeError):
+    """A substitution matched nothing in any async source."""
+
+
+def render(source: str, *, source_path: Path = SOURCE, used: set[str] | None = None) -> str:
     """The sync twin of an async module's source, sorted and formatted by the pinned ruff."""
     text = source
-    for pattern, replacement in _REPLACEMENTS:
-        text = re.sub(pattern, replacement, text)
-    return _ruff_format(HEADER + text, TARGET)
+    for pattern, replacement in SUBSTITUTIONS:
+        text, count = re.subn(pattern, replacement, text)
+        if count and used is not None:
+            used.add(pattern)
+    target = dict(TWINS).get(source_path, TARGET)
+    header = HEADER.format(source=source_path.relative_to(PACKAGE))
+    return _ruff_format(header + text, target)
 
 
 def _ruff_format(text: str, target: Path) -> str:
@@ -63,5 +88,20 @@ def _ruff_format(text: str, target: Path) -> str:
 
 
 def generate(root: Path) -> dict[Path, str]:
-    """{relative path: content} of the sync client."""
-    return {TARGET: render((root / SOURCE).read_text(encoding="utf-8"))}
+    """{relative path: content} of every sync twin; fails on a substitution nothing needs."""
+    used: set[str] = set()
+    files = {
+        target: render((root / source).read_text(encoding="utf-8"), source_path=source, used=used)
+        for source, target in TWINS
+    }
+    unused = [pattern for pattern, _ in SUBSTITUTIONS if pattern not in used]
+    if unused:
+        raise UnusedSubstitutionError(
+            f"codegen/unasync.py: substitution(s) {unused} match nothing in any async source; "
+            "remove them (or the async code that needed them has gone wrong)"
+        )
+    files[PACKAGE / "_sync" / "__init__.py"] = (
+        HEADER.format(source="_async/__init__.py")
+        + '"""The sync twins of ``_async/`` (generated: edit the async module)."""\n'
+    )
+    return files

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import requests
 from hypothesis import HealthCheck, settings
 
 from hubspot_associations import APIConnectionError
@@ -36,19 +38,34 @@ settings.register_profile(
 settings.load_profile("hubspot-associations-contract")
 
 _STARTED = time.time()
+
+
+def _stop(signum: int, frame: object) -> None:
+    # SIGTERM (a cancelled CI job) ends the run as Ctrl-C does: teardowns still remove what a
+    # live run created.
+    raise KeyboardInterrupt
+
+
+signal.signal(signal.SIGTERM, _stop)
 _UNREACHABLE: list[str] = []
 _BROKEN: list[str] = []
 
 
-def _unreachable(error: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, (httpx.TransportError, APIConnectionError, ConnectionError)):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+def _unreachable(error: BaseException, seen: set[int] | None = None) -> bool:
+    """Whether a failure comes from the target not answering (at any depth of its causes)."""
+    seen = set() if seen is None else seen
+    if id(error) in seen:
+        return False
+    seen.add(id(error))
+    # schemathesis sends with requests, the client with httpx.
+    if isinstance(error, (httpx.TransportError, APIConnectionError, requests.ConnectionError)):
+        return True
+    if isinstance(error, BaseExceptionGroup) and any(
+        _unreachable(inner, seen) for inner in error.exceptions
+    ):
+        return True
+    following = error.__cause__ or error.__context__
+    return following is not None and _unreachable(following, seen)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -59,6 +76,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         error = call.excinfo.value
         if _unreachable(error):
             _UNREACHABLE.append(item.nodeid)
+            # Everything after would fail the same way: stop, and say why once.
+            item.session.shouldstop = (
+                f"the target became unreachable during {item.name}: {type(error).__name__}"
+            )
         else:
             _BROKEN.append(item.nodeid)
             if not isinstance(error, (RuleViolation, AssertionError, BaseExceptionGroup)):

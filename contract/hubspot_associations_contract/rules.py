@@ -65,7 +65,8 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "ratelimit.headers",
-            "X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds are present and coherent",
+            "X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds come with every 429 and "
+            "are coherent whenever sent",
             "report",
         ),
         Rule(

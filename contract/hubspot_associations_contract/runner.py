@@ -10,23 +10,33 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import httpx
 
 from .specs import release_names
-from .target import DEFAULT_EXAMPLES, DEFAULT_SEED, DEFAULT_TOKEN, TargetError, parse_records
+from .target import (
+    DEFAULT_EXAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_TOKEN,
+    TargetError,
+    env_int,
+    parse_records,
+)
 
 __all__ = ["EXIT_BROKEN", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "build_parser", "main"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PROBE_PATH = "/crm/v4/associations/contacts/companies/labels"
 HUBSPOT = "https://api.hubapi.com"
-_INI = "[pytest]\naddopts = -ra -p no:cacheprovider\nconsole_output_style = count\n"
+_INI = "[pytest]\naddopts = -ra -p no:cacheprovider\nconsole_output_style = classic\n"
+# Seconds the suite may take to remove what it created after Ctrl-C or SIGTERM.
+CLEANUP_SECONDS = 120
 
 
 class CheckError(Exception):
@@ -37,14 +47,21 @@ class CheckError(Exception):
         self.code = code
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
+class _Terminated(Exception):
+    """SIGTERM (a CI job cancelled): stop like Ctrl-C, cleaning up first."""
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
+        return value
+
+    return parse
 
 
 def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentParser:
@@ -78,11 +95,11 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
         "--junit", type=Path, help="write JUnit XML: one case per rule and operation"
     )
     parser.add_argument(
-        "--seed", type=int, default=None, help=f"replay a run (default {DEFAULT_SEED})"
+        "--seed", type=_at_least(0), default=None, help=f"replay a run (default {DEFAULT_SEED})"
     )
     parser.add_argument(
         "--examples",
-        type=_positive,
+        type=_at_least(1),
         default=None,
         help=f"examples per operation (default {DEFAULT_EXAMPLES}; more for a nightly run)",
     )
@@ -122,6 +139,32 @@ def _probe(base_url: str, token: str) -> None:
             f"the target {base_url} refused the token ({answer.status_code}): "
             "check HUBSPOT_ACCESS_TOKEN and the app's crm.objects.*.read/write scopes",
         )
+
+
+def _records_untouched(base_url: str, token: str, records: dict[str, tuple[str, ...]]) -> None:
+    """A live graph run writes only between records with nothing between them yet: what it
+    removes at the end is then exactly what it created."""
+    headers = {"Authorization": f"Bearer {token}"}
+    companies = set(records.get("company", ()))
+    for contact in records.get("contact", ()):
+        url = f"{base_url}/crm/v4/objects/contact/{contact}/associations/company"
+        try:
+            answer = httpx.get(url, headers=headers, params={"limit": 500}, timeout=30)
+        except httpx.HTTPError as exc:
+            raise CheckError(
+                EXIT_UNREACHABLE, f"the target {base_url} is unreachable: {exc}"
+            ) from None
+        if answer.status_code >= 400:
+            continue  # the run reports what the server answers
+        found = {str(item.get("toObjectId")) for item in answer.json().get("results", [])}
+        if found & companies:
+            raise CheckError(
+                EXIT_USAGE,
+                f"HUBSPOT_CONTRACT_RECORDS: contact {contact} is already associated with company "
+                f"{', '.join(sorted(found & companies))}; the graph run needs records with nothing "
+                "between them, so that it removes exactly what it creates: name other records, or "
+                "remove those associations first",
+            )
 
 
 def _probe_control(base_url: str) -> None:
@@ -187,17 +230,15 @@ def _suite_installed() -> None:
 def _exit_code(returncode: int, outcome_file: Path) -> int:
     if returncode == 0:
         return EXIT_OK
-    if returncode == 2:
-        return EXIT_INTERRUPTED
-    if returncode != 1:
+    if returncode not in (1, 2):
         return EXIT_USAGE  # pytest could not run the suite (internal error, usage, no tests)
     try:
         outcome = json.loads(outcome_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return EXIT_BROKEN
+        outcome = {}
     if outcome.get("unreachable") and not outcome.get("broken"):
-        return EXIT_UNREACHABLE
-    return EXIT_BROKEN
+        return EXIT_UNREACHABLE  # the run stopped itself (2) or ended (1) on a dead target
+    return EXIT_BROKEN if returncode == 1 else EXIT_INTERRUPTED
 
 
 def run(args: argparse.Namespace) -> int:
@@ -209,12 +250,17 @@ def run(args: argparse.Namespace) -> int:
             f"{', '.join(release_names())}",
         )
     try:
-        parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
+        records = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
+        env_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED, 0)
+        env_int("HUBSPOT_CONTRACT_EXAMPLES", DEFAULT_EXAMPLES, 1)
     except TargetError as exc:
         raise CheckError(EXIT_USAGE, str(exc)) from None
     _suite_installed()
+    writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
     with _target(args) as (base_url, token), tempfile.TemporaryDirectory() as work:
         _probe(base_url, token)
+        if args.live and writes and records:
+            _records_untouched(base_url, token, records)
         folder = Path(work)
         (folder / "pytest.ini").write_text(_INI, encoding="utf-8")
         env = _environment(args, base_url, token)
@@ -231,11 +277,39 @@ def run(args: argparse.Namespace) -> int:
             "-p", "hubspot_associations_contract.plugin", "-c", str(folder / "pytest.ini"),
             "--rootdir", work, "-qq" if args.quiet else "-q",
         ]  # fmt: skip
-        returncode = subprocess.call(command, cwd=work, env=env)
+        returncode = _run_suite(command, work, env)
         code = _exit_code(returncode, folder / "outcome.json")
     if args.junit is not None:
         print(f"JUnit: {args.junit}", flush=True)
     return code
+
+
+def _run_suite(command: list[str], cwd: str, env: dict[str, str]) -> int:
+    """Run pytest; on Ctrl-C or SIGTERM let it finish its clean-up (what it created on a portal
+    is removed in its teardowns) before giving up on it."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def terminated(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, terminated)
+    child = subprocess.Popen(command, cwd=cwd, env=env)
+    try:
+        return child.wait()
+    except (KeyboardInterrupt, _Terminated) as stop:
+        print(
+            "contract check: stopping; removing what the run created…", file=sys.stderr, flush=True
+        )
+        # The child may not have had the signal (sent to this process only): pass it on.
+        child.send_signal(signal.SIGINT if isinstance(stop, KeyboardInterrupt) else signal.SIGTERM)
+        try:
+            child.wait(timeout=CLEANUP_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise KeyboardInterrupt from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "hubspot-associations check") -> int:
@@ -247,4 +321,5 @@ def main(argv: Sequence[str] | None = None, prog: str = "hubspot-associations ch
         print(f"{prog}: {exc}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -18,6 +18,7 @@ from hubspot_associations import APIStatusError, HubSpotAssociations
 
 from . import checks, verdicts
 from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
+from .specs import success_statuses
 from .target import Target, selected
 from .wire import JudgingTransport
 
@@ -33,6 +34,12 @@ OTHER = {"contact": "company", "company": "contact"}
 USER_DEFINED = "USER_DEFINED"
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 Seen = dict[Side, dict[str, dict[str, list[Any]]]]
+# What a read-back is judged as: the list call, or batch read where the release has no list call.
+READ_OPERATION = (
+    "list_associations"
+    if "list_associations" in success_statuses(selected().release)
+    else "batch_read_associations"
+)
 
 
 def records() -> dict[str, tuple[str, ...]]:
@@ -43,7 +50,7 @@ def records() -> dict[str, tuple[str, ...]]:
 
 def read_side(client: HubSpotAssociations, side: Side, record: str) -> dict[str, list[Any]]:
     """Every association of a record, page by page; paging rules judged on the way."""
-    operation = "list_associations"
+    operation = READ_OPERATION
     seen: dict[str, list[Any]] = {}
     order: list[int] = []
     after: str | None = None
@@ -87,8 +94,10 @@ class Scenario:
             transport=JudgingTransport(self.target.release),
         )
         self.graph = Graph()
+        # Recorded before each write is sent: an answer lost to Ctrl-C may still have written.
+        # Safe to remove at the end, as a live run starts only between unassociated records.
         self.created_pairs: set[tuple[str, str]] = set()
-        self.created_labels: list[int] = []
+        self.created_labels: set[str] = set()
         # The last removal, so that a difference it left is blamed on it.
         self.last_removed: tuple[str, Kind | None] | None = None
 
@@ -111,11 +120,18 @@ class Scenario:
         try:
             if not self.target.strict:
                 if self.created_pairs:
-                    self.client.batch.archive("contact", "company", sorted(self.created_pairs))
-                for type_id in self.created_labels:
-                    self.client.labels.delete("contact", "company", type_id)
+                    self.client.batch.remove("contact", "company", sorted(self.created_pairs))
+                self._delete_created_labels()
         finally:
             self.client.close()
+
+    def _delete_created_labels(self) -> None:
+        """Every label this run asked to create, found by its wording (its answer may be lost)."""
+        wordings = {_wording(name) for name in self.created_labels}
+        wordings |= {f"{w} renamed" for w in wordings}
+        for t in self.client.labels.list("contact", "company"):
+            if str(t.category) == USER_DEFINED and t.label in wordings:
+                self.client.labels.delete("contact", "company", t.type_id)
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -143,10 +159,10 @@ class Scenario:
                 f"contact {contact}→company {company} {kinds} was refused: {error}",
             )
         self.graph.add(contact, company, kinds)
-        self.created_pairs.add((contact, company))
 
     def associate_default(self, contact: str, company: str) -> None:
         """PUT …/associations/default/…: the unlabeled type."""
+        self.created_pairs.add((contact, company))
         error: object = None
         try:
             self.client.basic.associate_default("contact", contact, "company", company)
@@ -156,6 +172,7 @@ class Scenario:
 
     def associate_with_labels(self, contact: str, company: str, kinds: list[Kind]) -> None:
         """PUT …/associations/…: the unlabeled type plus primary and labels."""
+        self.created_pairs.add((contact, company))
         error: object = None
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
         try:
@@ -167,6 +184,7 @@ class Scenario:
     def batch_create(self, pairs: list[tuple[str, str]], kinds: list[Kind]) -> None:
         """POST …/batch/create: each pair with the same kinds, each judged on its own."""
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
+        self.created_pairs.update(pairs)
         answer = self.client.batch.create("contact", "company", pairs, specs)
         self._account("batch_create_associations", pairs, 201, answer.to_dict())
         done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
@@ -174,6 +192,7 @@ class Scenario:
 
     def batch_associate_default(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/associate/default: each pair unlabeled."""
+        self.created_pairs.update(pairs)
         answer = self.client.batch.associate_default("contact", "company", pairs)
         self._account("batch_associate_default", pairs, 200, answer.to_dict())
         done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
@@ -207,14 +226,14 @@ class Scenario:
 
     def batch_remove(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/archive: whole associations, both directions."""
-        self.client.batch.archive("contact", "company", pairs)
+        self.client.batch.remove("contact", "company", pairs)
         for contact, company in pairs:
             self.graph.remove(contact, company)
         self.last_removed = ("batch_remove_associations", None)
 
     def remove_kind(self, contact: str, company: str, kind: Kind) -> None:
         """POST …/batch/labels/archive: one kind; the unlabeled one takes everything with it."""
-        self.client.batch.archive_labels(
+        self.client.batch.remove_labels(
             "contact", "company", [(contact, company)], [self.spec(kind)]
         )
         self.graph.remove_kind(contact, company, kind)
@@ -224,8 +243,9 @@ class Scenario:
 
     def create_label(self, name: str, paired: bool) -> None:
         """POST …/labels: a paired label must come back, and be listed, in both directions."""
-        wording = name.replace("_", " ").title()
+        wording = _wording(name)
         inverse = f"{wording} of" if paired else None
+        self.created_labels.add(name)
         made = self.client.labels.create(
             "contact", "company", name=name, label=wording, inverse_label=inverse
         )
@@ -236,7 +256,6 @@ class Scenario:
             )
             return
         forward_id = int(forward[0].type_id)
-        self.created_labels.append(forward_id)
         inverse_ids = [int(t.type_id) for t in made if t.type_id != forward_id]
         if paired:
             verdicts.judge(
@@ -293,10 +312,8 @@ class Scenario:
 
     def delete_label(self, name: str) -> None:
         """DELETE …/labels/{typeId}: the label leaves every association (cascade)."""
-        type_id = self.graph.labels[name].forward_id
-        self.client.labels.delete("contact", "company", type_id)
-        if type_id in self.created_labels:
-            self.created_labels.remove(type_id)
+        self.client.labels.delete("contact", "company", self.graph.labels[name].forward_id)
+        self.created_labels.discard(name)
         self.graph.delete_label(name)
         self.last_removed = ("delete_label", name)
 
@@ -379,7 +396,7 @@ class Scenario:
                 forward = self._kinds_seen("contact", reached.get(company, []))
                 backward = self._kinds_seen("company", seen["company"][company].get(contact, []))
                 if forward == backward:
-                    verdicts.passed("graph.both-directions", "list_associations")
+                    verdicts.passed("graph.both-directions", READ_OPERATION)
                     continue
                 paired = [
                     k
@@ -393,7 +410,7 @@ class Scenario:
                 )
                 verdicts.violated(
                     rule_name,
-                    self.last_removed[0] if self.last_removed else "list_associations",
+                    self.last_removed[0] if self.last_removed else READ_OPERATION,
                     f"contact {contact}→company {company} reads {sorted(forward) or 'nothing'}, "
                     f"company {company}→contact {contact} reads {sorted(backward) or 'nothing'}",
                 )
@@ -410,7 +427,7 @@ class Scenario:
                         verdicts.judge(
                             t.label == label.wording(side),
                             "labels.paired-inverse" if label.paired else "graph.model",
-                            "list_associations",
+                            READ_OPERATION,
                             f"{side} {record}→{other}: typeId {t.type_id} reads {t.label!r}, "
                             f"not {label.wording(side)!r}",
                         )
@@ -424,7 +441,7 @@ class Scenario:
                     verdicts.judge(
                         UNLABELED in kinds,
                         "labels.unlabeled-type",
-                        "list_associations",
+                        READ_OPERATION,
                         f"{side} {record}→{other} has {sorted(kinds)} without the unlabeled type",
                     )
                     if PRIMARY in kinds:
@@ -449,7 +466,7 @@ class Scenario:
                 }
                 if not self.target.strict:
                     actual = {o: k for o, k in actual.items() if o in expected or not k}
-                rule_name, operation = "graph.model", "list_associations"
+                rule_name, operation = "graph.model", READ_OPERATION
                 if self.last_removed is not None:
                     operation, kind = self.last_removed
                     if operation == "delete_label" or kind == UNLABELED:
@@ -462,6 +479,11 @@ class Scenario:
                     operation,
                     f"{side} {record} reads {_show(actual)}; the model holds {_show(expected)}",
                 )
+
+
+def _wording(name: str) -> str:
+    """The label text the run gives a label name."""
+    return name.replace("_", " ").title()
 
 
 def _pair(side: Side, record: str, other: str) -> tuple[str, str]:

@@ -19,8 +19,10 @@ from typing import Literal
 
 __all__ = [
     "DEFAULT_SEED",
+    "MIN_RECORDS",
     "Target",
     "TargetError",
+    "env_int",
     "parse_records",
     "selected",
 ]
@@ -54,8 +56,18 @@ class Target:
         return self.kind == "emulator"
 
 
+# The graph run associates contacts with companies; these spellings name them.
+_ALIASES = {"contact": "contact", "contacts": "contact", "0-1": "contact",
+            "company": "company", "companies": "company", "0-2": "company"}  # fmt: skip
+MIN_RECORDS = 2
+
+
 def parse_records(text: str) -> dict[str, tuple[str, ...]]:
-    """``contact:101,102;company:201,202`` as {object type: IDs}; a bad value says what is wrong."""
+    """``contact:101,102;company:201,202`` as {object type: IDs}; a bad value says what is wrong.
+
+    Empty text is no records (the graph run is skipped); otherwise both contacts and companies,
+    at least two of each, are needed.
+    """
     out: dict[str, tuple[str, ...]] = {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
         name, sep, ids = part.partition(":")
@@ -68,18 +80,34 @@ def parse_records(text: str) -> dict[str, tuple[str, ...]]:
         bad = [v for v in values if not (v.isascii() and v.isdigit() and v.lstrip("0"))]
         if bad:
             raise TargetError(f"HUBSPOT_CONTRACT_RECORDS: {name}: {bad[0]!r} is not a record ID")
-        out[name.strip().lower()] = values
+        kind = _ALIASES.get(name.strip().lower())
+        if kind is None:
+            raise TargetError(
+                f"HUBSPOT_CONTRACT_RECORDS: {name.strip()!r}: the graph run uses contacts and "
+                "companies only (contact:…;company:…)"
+            )
+        out[kind] = tuple(dict.fromkeys(str(int(v)) for v in values))
+    short = [k for k in ("contact", "company") if len(out.get(k, ())) < MIN_RECORDS]
+    if out and short:
+        raise TargetError(
+            f"HUBSPOT_CONTRACT_RECORDS needs at least {MIN_RECORDS} different IDs of both contact "
+            f"and company (short: {', '.join(short)}), e.g. contact:101,102,103;company:201,202,203"
+        )
     return out
 
 
-def _int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int) -> int:
+    """An integer setting from the environment; TargetError names the variable when it is bad."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise TargetError(f"{name} must be an integer, got {raw!r}") from None
+        raise TargetError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise TargetError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 @functools.cache
@@ -103,8 +131,8 @@ def selected() -> Target:
         base_url=base_url,
         token=token or DEFAULT_TOKEN,
         release=os.environ.get("HUBSPOT_CONTRACT_API_VERSION", "v4").strip() or "v4",
-        seed=_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED),
-        examples=max(1, _int("HUBSPOT_CONTRACT_EXAMPLES", DEFAULT_EXAMPLES)),
+        seed=env_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED, 0),
+        examples=env_int("HUBSPOT_CONTRACT_EXAMPLES", DEFAULT_EXAMPLES, 1),
         allow_writes=kind == "emulator"
         or os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes"),
         records=parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", "")),

@@ -109,13 +109,28 @@ def summary_lines() -> Iterable[str]:
 
 
 def write_junit(path: Path, started: float) -> None:
-    """JUnit XML with one test case per rule and operation judged."""
+    """JUnit XML with one test case per rule and operation judged (and one skipped case per rule
+    this run could not judge, with the reason)."""
     suite = ET.Element(
         "testsuite",
         name="hubspot-associations contract",
         timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started)),
         time=f"{time.time() - started:.3f}",
     )
+    _properties(suite)
+    failures = sum(
+        _judged_case(suite, name, op, case) for (name, op), case in sorted(_CASES.items())
+    )
+    skipped = _skipped_cases(suite)
+    suite.set("tests", str(len(_CASES) + skipped))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _properties(suite: ET.Element) -> None:
     properties = ET.SubElement(suite, "properties")
     target = selected()
     for key, value in (
@@ -126,26 +141,35 @@ def write_junit(path: Path, started: float) -> None:
         ("examples", str(target.examples)),
     ):
         ET.SubElement(properties, "property", name=key, value=value)
-    failures = 0
-    for (name, operation), case in sorted(_CASES.items()):
-        element = ET.SubElement(suite, "testcase", classname=name, name=operation, time="0")
-        if case.failed:
-            failures += 1
-            failure = ET.SubElement(
-                element,
-                "failure",
-                message=f"[{name}] {operation}: {case.failures[0]}",
-                type=name,
-            )
-            failure.text = "\n".join(case.failures)
-        if case.reports:
-            out = ET.SubElement(element, "system-out")
-            out.text = "reported, not failed (HubSpot does not promise this):\n" + "\n".join(
-                case.reports
-            )
-    suite.set("tests", str(len(_CASES)))
-    suite.set("failures", str(failures))
-    suite.set("errors", "0")
-    suite.set("skipped", "0")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _judged_case(suite: ET.Element, name: str, operation: str, case: Case) -> bool:
+    """Add one case; True when it failed."""
+    element = ET.SubElement(suite, "testcase", classname=name, name=operation, time="0")
+    if case.failed:
+        message = f"[{name}] {operation}: {case.failures[0]}"
+        failure = ET.SubElement(element, "failure", message=message, type=name)
+        failure.text = "\n".join(case.failures)
+    if case.reports:
+        out = ET.SubElement(element, "system-out")
+        out.text = "reported, not failed (HubSpot does not promise this):\n" + "\n".join(
+            case.reports
+        )
+    return bool(case.failed)
+
+
+def _skipped_cases(suite: ET.Element) -> int:
+    judged = {name for name, _ in _CASES}
+    live = not selected().strict
+    skipped = [name for name in RULES if name not in judged]
+    for name in skipped:
+        element = ET.SubElement(
+            suite, "testcase", classname=name, name="(every operation)", time="0"
+        )
+        reason = (
+            "needs the emulator's control API"
+            if live and RULES[name].live == "skip"
+            else "not judged in this run"
+        )
+        ET.SubElement(element, "skipped", message=reason)
+    return len(skipped)

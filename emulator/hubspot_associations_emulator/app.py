@@ -1,10 +1,9 @@
 """The ASGI application: HubSpot's routes and the control API, behind a gate that applies
-faults, auth, the rate limit and latency to HubSpot paths."""
+faults, auth, the rate limit and latency to HubSpot paths. Its state is ``state.Emulator``."""
 
 from __future__ import annotations
 
 import asyncio
-import math
 from typing import Any
 
 from starlette.applications import Starlette
@@ -14,82 +13,19 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from . import connection, errors, guard
-from .backend import Backend
-from .config import DEFAULT_TOKEN, EmulatorConfig
+from .config import EmulatorConfig
 from .control import Control, control_routes
-from .counts import RequestCounts
-from .faults import FaultPlan, parse_spec
-from .ratelimit import RollingLimit, check_rate_limit
-from .routes import Handlers, dumps, hubspot_routes, json_response, operation_at
-from .store import Store
+from .routes import hubspot_routes, operation_at
+from .state import Emulator
+from .views import dumps, json_response
+
+__all__ = ["EmulatorApp", "create_app"]
 
 HUBSPOT_PREFIX = "/crm/"
 _HTML_502 = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
     b"</h1></center><hr><center>cloudflare</center></body></html>"
 )
-
-
-class Emulator:
-    """What one running emulator holds: configuration, store, backend, faults, limits, counts."""
-
-    def __init__(self, config: EmulatorConfig) -> None:
-        if not (math.isfinite(config.request_timeout) and config.request_timeout > 0):
-            raise ValueError("request_timeout must be a finite number of seconds above 0")
-        if config.max_body_bytes < 1:
-            raise ValueError("max_body_bytes must be at least 1")
-        self.config = config
-        self.store = Store(config.db_path)
-        self.backend = Backend(self.store, config)
-        self.handlers = Handlers(self.backend, config)
-        self.faults: FaultPlan = parse_spec(config.faults)
-        self.rate_limit: RollingLimit | None = None
-        self.set_rate_limit(config.rate_limit)  # ValueError when out of range
-        self.requests = RequestCounts()
-        # Auth is never off: an empty token list falls back to the default token.
-        self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
-
-    def reset(self) -> None:
-        """Empty the store and the counts; faults and the rate-limit window back to the config."""
-        self.backend.reset()
-        self.requests.reset()
-        self.faults = parse_spec(self.config.faults)
-        self.set_rate_limit(self.config.rate_limit)
-
-    def set_rate_limit(self, limit: tuple[int, float] | None) -> None:
-        """At most ``limit`` = (requests, seconds) from now on, in a fresh window (None: none).
-
-        ValueError when the limit is out of range (``ratelimit.check_rate_limit``).
-        """
-        self.rate_limit = RollingLimit(*check_rate_limit(*limit)) if limit is not None else None
-
-    def describe_rate_limit(self) -> dict[str, int | float | None]:
-        """The rate limit as the control API shows it."""
-        limit = self.rate_limit
-        if limit is None:
-            return {"requests": None, "seconds": None}
-        return {"requests": limit.max_requests, "seconds": limit.interval}
-
-    def admit(self) -> tuple[bool, list[tuple[bytes, bytes]]]:
-        """Count one HubSpot-path request against the rate limit.
-
-        (allowed, the X-HubSpot-RateLimit-* headers of its answer: none without a limit).
-        """
-        limit = self.rate_limit
-        if limit is None:
-            return True, []
-        allowed, remaining = limit.hit()
-        return allowed, limit.headers(remaining)
-
-    def authorized(self, scope: Scope) -> errors.ApiError | None:
-        """None when the request carries an accepted bearer token, else the 401 to send."""
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer" and token.strip() in self._tokens:
-                    return None
-                return errors.unauthorized(present=True)
-        return errors.unauthorized(present=False)
 
 
 class EmulatorApp(Starlette):
@@ -146,20 +82,23 @@ class EmulatorApp(Starlette):
         if denied is not None:
             await _send(send, denied.status, dumps(denied.body()), extra)
             return
-        answer = send
-        if extra:
-
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    message = dict(message)
-                    message["headers"] = [*message.get("headers", []), *extra]
-                await send(message)
-
-            answer = send_with_headers
+        answer = _with_headers(send, extra) if extra else send
         if fault == "cut":
             await connection.answer_cut(super().__call__, scope, receive, answer, send)
             return
         await super().__call__(scope, receive, answer)
+
+
+def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    """``send``, adding ``extra`` headers to the answer's start."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = dict(message)
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return send_with_headers
 
 
 async def _send(
@@ -194,12 +133,7 @@ async def _fault(kind: str, scope: Scope, send: Send, extra: list[tuple[bytes, b
     if status == 429:
         await _send(send, 429, dumps(errors.rate_limited()), extra)
         return
-    body = {
-        "status": "error",
-        "message": f"Emulated upstream failure ({status})",
-        "correlationId": errors.new_id(),
-    }
-    await _send(send, status, dumps(body), extra)
+    await _send(send, status, dumps(errors.upstream_failure(status)), extra)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -2,75 +2,48 @@
 
 Every association is stored in both directions: the row a→b with a type and the row b→a with that
 type's inverse, so reading from either side is one index range.
+
+A public method is named after the operationId it implements (``openapi/curated.yaml``), so that
+``grep`` finds an operation's handler (``routes``) and its semantics here under one name. The
+``seed_*`` methods serve the control API's seed, the only other writer.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
 
-from . import errors
+from . import errors, views
 from .catalog import AssociationType, load_hubspot_defined, object_label, object_name
 from .config import EmulatorConfig
 from .errors import ApiError
+from .parsing import MAX_ID
+from .results import BatchOutcome, DefaultAssociation, LabelsBetween, Limit, Page, RecordPage
 from .store import Row, Store
+
+__all__ = [
+    "Backend",
+    "BatchOutcome",
+    "DefaultAssociation",
+    "LabelsBetween",
+    "Limit",
+    "Page",
+    "RecordPage",
+]
 
 COMPANY = "0-2"
 # HubSpot documents limits by subscription; this stands in for them in the high-usage report.
 SYSTEM_MAX_TO_OBJECT_IDS = 50_000
 REPORT_SHARE = 0.8
+# batch/read answers each input's associations in pages of this many records.
+BATCH_READ_PAGE_SIZE = 500
 _LABEL_NAME = re.compile(r"[^0-9-][^-]*")
 
-T = TypeVar("T")
-
-
-@dataclass
-class BatchOutcome(Generic[T]):
-    """What a batch call did: results of the inputs that succeeded and errors of the others."""
-
-    results: list[T] = field(default_factory=list)
-    errors: list[ApiError] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class DefaultAssociation:
-    """One unlabeled association written by a default call."""
-
-    from_id: int
-    to_id: int
-    type_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class LabelsBetween:
-    """The labels between two records after a labelled write."""
-
-    from_type: str
-    from_id: int
-    to_type: str
-    to_id: int
-    labels: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of associated records, each with its types, and the cursor of the next page."""
-
-    items: list[tuple[int, list[AssociationType]]]
-    next_after: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Limit:
-    """A user-enforced limit on one association type."""
-
-    type: AssociationType
-    max_to: int
+LabelledInput = tuple[int, int, list[tuple[str, int]]]
+LimitInput = tuple[str, int, int]
 
 
 class Backend:
@@ -142,14 +115,6 @@ class Backend:
             raise errors.invalid_type_id(category, type_id)
         return t
 
-    def types_of_pair(self, from_type: str, to_type: str) -> list[AssociationType]:
-        """Every type (HubSpot-defined and custom) of one direction, by type ID."""
-        self.prepare_pair(from_type, to_type)
-        return sorted(
-            (t for t in self.types.values() if t.from_type == from_type and t.to_type == to_type),
-            key=lambda t: t.type_id,
-        )
-
     # -- records --------------------------------------------------------------------------------
 
     def check_records(self, refs: Iterable[tuple[str, int]]) -> None:
@@ -164,10 +129,44 @@ class Backend:
         if bad:
             raise errors.invalid_object_ids(bad)
 
+    # -- the control API's seed -----------------------------------------------------------------
+
     def seed_records(self, type_id: str, ids: Iterable[int]) -> None:
         """Declare records (strict-records mode)."""
         with self.store.transaction():
             self.store.add_records(type_id, ids)
+
+    def seed_range(
+        self,
+        from_type: str,
+        from_id: int,
+        to_type: str,
+        first_to_id: int,
+        count: int,
+        where: str = "count",
+    ) -> None:
+        """Unlabeled associations from one record to ``count`` consecutive records from
+        ``first_to_id`` (both directions), in one statement: the seed's ``bulk``.
+
+        It bypasses limits and strict records, as a fast fill must. ``count`` must keep every ID
+        within 64 bits: else a 400 naming ``where``.
+        """
+        if not 0 <= count <= MAX_ID - first_to_id + 1:
+            raise errors.validation(f"{where} must fit between 0 and the largest ID")
+        forward = self.unlabeled(from_type, to_type)
+        backward = self.unlabeled(to_type, from_type)
+        with self.store.transaction():
+            self.store.insert_many(_range_rows(forward, backward, from_id, first_to_id, count))
+
+    def seed_limit(
+        self, from_type: str, to_type: str, category: str, type_id: int, max_to: int
+    ) -> Limit:
+        """Create or change one limit (the seed's ``limits``); raises a refused input's error."""
+        entry = (category, type_id, max_to)
+        outcome = self._set_limits(from_type, to_type, [entry], create=type_id not in self.limits)
+        if outcome.errors:
+            raise outcome.errors[0]
+        return outcome.results[0]
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -240,27 +239,38 @@ class Backend:
                 out.append(t.label)
         return out
 
+    def _input_scope(self) -> AbstractContextManager[None]:
+        # Once its typeIds and records are checked, an input can only fail on a limit: without
+        # limits there is nothing to undo and the savepoint's two statements are saved.
+        return self.store.savepoint() if self.limits else nullcontext()
+
+    # -- associate_default, batch_associate_default ----------------------------------------------
+
     def associate_default(
+        self, from_type: str, from_id: int, to_type: str, to_id: int
+    ) -> DefaultAssociation:
+        """associate_default: the unlabeled association of two records (raises its error)."""
+        outcome = self._associate_default_each(from_type, to_type, [(from_id, to_id)])
+        if outcome.errors:
+            raise outcome.errors[0]
+        return outcome.results[0]
+
+    def batch_associate_default(
         self, from_type: str, to_type: str, pairs: list[tuple[int, int]]
     ) -> BatchOutcome[DefaultAssociation]:
-        """Unlabeled associations, each pair on its own."""
+        """batch_associate_default: unlabeled associations, each pair on its own."""
+        return self._associate_default_each(from_type, to_type, pairs)
+
+    def _associate_default_each(
+        self, from_type: str, to_type: str, pairs: list[tuple[int, int]]
+    ) -> BatchOutcome[DefaultAssociation]:
+        """Serves associate_default and batch_associate_default."""
         self.prepare_pair(from_type, to_type)
         unlabeled = self.unlabeled(from_type, to_type)
-        out: BatchOutcome[DefaultAssociation] = BatchOutcome()
         if not self.limits and not self.config.strict_records:
             # Nothing can refuse an input: write every pair (both directions) in one statement.
-            rows = [
-                (unlabeled.from_type, f, unlabeled.to_type, t, unlabeled.type_id) for f, t in pairs
-            ]
-            if unlabeled.inverse_id is not None:
-                inverse_id = unlabeled.inverse_id
-                rows += [
-                    (unlabeled.to_type, t, unlabeled.from_type, f, inverse_id) for f, t in pairs
-                ]
-            with self.store.transaction():
-                self.store.insert_many(rows)
-            out.results = [DefaultAssociation(f, t, unlabeled.type_id) for f, t in pairs]
-            return out
+            return self._insert_default_pairs(unlabeled, pairs)
+        out: BatchOutcome[DefaultAssociation] = BatchOutcome()
         with self.store.transaction():
             for from_id, to_id in pairs:
                 try:
@@ -273,18 +283,40 @@ class Backend:
                     out.results.append(DefaultAssociation(from_id, to_id, unlabeled.type_id))
         return out
 
-    def _input_scope(self) -> AbstractContextManager[None]:
-        # Once its typeIds and records are checked, an input can only fail on a limit: without
-        # limits there is nothing to undo and the savepoint's two statements are saved.
-        return self.store.savepoint() if self.limits else nullcontext()
+    def _insert_default_pairs(
+        self, unlabeled: AssociationType, pairs: list[tuple[int, int]]
+    ) -> BatchOutcome[DefaultAssociation]:
+        """Every pair's unlabeled rows (both directions) in one statement: nothing can fail."""
+        rows = [(unlabeled.from_type, f, unlabeled.to_type, t, unlabeled.type_id) for f, t in pairs]
+        if unlabeled.inverse_id is not None:
+            inverse_id = unlabeled.inverse_id
+            rows += [(unlabeled.to_type, t, unlabeled.from_type, f, inverse_id) for f, t in pairs]
+        with self.store.transaction():
+            self.store.insert_many(rows)
+        return BatchOutcome([DefaultAssociation(f, t, unlabeled.type_id) for f, t in pairs])
 
-    def associate(
-        self,
-        from_type: str,
-        to_type: str,
-        inputs: list[tuple[int, int, list[tuple[str, int]]]],
+    # -- associate_with_labels, batch_create_associations ----------------------------------------
+
+    def associate_with_labels(
+        self, from_type: str, from_id: int, to_type: str, to_id: int, specs: list[tuple[str, int]]
+    ) -> LabelsBetween:
+        """associate_with_labels (and the seed's ``associations``): the unlabeled type plus the
+        named ones between two records (raises the input's error)."""
+        outcome = self._associate_each(from_type, to_type, [(from_id, to_id, specs)])
+        if outcome.errors:
+            raise outcome.errors[0]
+        return outcome.results[0]
+
+    def batch_create_associations(
+        self, from_type: str, to_type: str, inputs: list[LabelledInput]
     ) -> BatchOutcome[LabelsBetween]:
-        """Labelled associations: the unlabeled type plus the named ones, each input on its own."""
+        """batch_create_associations: labelled associations, each input on its own."""
+        return self._associate_each(from_type, to_type, inputs)
+
+    def _associate_each(
+        self, from_type: str, to_type: str, inputs: list[LabelledInput]
+    ) -> BatchOutcome[LabelsBetween]:
+        """Serves associate_with_labels and batch_create_associations."""
         self.prepare_pair(from_type, to_type)
         out: BatchOutcome[LabelsBetween] = BatchOutcome()
         with self.store.transaction():
@@ -300,20 +332,27 @@ class Backend:
                     out.results.append(LabelsBetween(from_type, from_id, to_type, to_id, labels))
         return out
 
-    def archive(self, from_type: str, to_type: str, inputs: list[tuple[int, list[int]]]) -> None:
-        """Remove whole associations (every type) between records."""
+    # -- remove_associations, batch_remove_associations, batch_remove_labels ---------------------
+
+    def remove_associations(self, from_type: str, from_id: int, to_type: str, to_id: int) -> None:
+        """remove_associations: the whole association (every type) between two records."""
+        with self.store.transaction():
+            self.store.delete_between(from_type, from_id, to_type, to_id)
+
+    def batch_remove_associations(
+        self, from_type: str, to_type: str, inputs: list[tuple[int, list[int]]]
+    ) -> None:
+        """batch_remove_associations: whole associations (every type) between records."""
         with self.store.transaction():
             for from_id, to_ids in inputs:
                 for to_id in to_ids:
                     self.store.delete_between(from_type, from_id, to_type, to_id)
 
-    def archive_labels(
-        self,
-        from_type: str,
-        to_type: str,
-        inputs: list[tuple[int, int, list[tuple[str, int]]]],
+    def batch_remove_labels(
+        self, from_type: str, to_type: str, inputs: list[LabelledInput]
     ) -> None:
-        """Remove only the named types; naming the unlabeled type removes the whole association.
+        """batch_remove_labels: only the named types; naming the unlabeled type removes the whole
+        association.
 
         Every typeId is checked before anything changes, so a bad one leaves the store untouched.
         """
@@ -330,10 +369,30 @@ class Backend:
                     else:
                         self._remove(t, from_id, to_id)
 
-    # -- reads ----------------------------------------------------------------------------------
+    # -- list_associations, batch_read_associations ----------------------------------------------
 
-    def page(self, from_type: str, from_id: int, to_type: str, after: int, limit: int) -> Page:
-        """Associated records after a cursor, in ascending ID order."""
+    def list_associations(
+        self, from_type: str, from_id: int, to_type: str, after: int, limit: int
+    ) -> Page:
+        """list_associations: associated records after a cursor, in ascending ID order."""
+        return self._page(from_type, from_id, to_type, after, limit)
+
+    def batch_read_associations(
+        self, from_type: str, to_type: str, inputs: list[tuple[int, int]]
+    ) -> BatchOutcome[RecordPage]:
+        """batch_read_associations: one page of BATCH_READ_PAGE_SIZE records per (record, after)
+        input; a record with nothing associated there is a per-input error."""
+        out: BatchOutcome[RecordPage] = BatchOutcome()
+        for from_id, after in inputs:
+            page = self._page(from_type, from_id, to_type, after, BATCH_READ_PAGE_SIZE)
+            if page.items:
+                out.results.append(RecordPage(from_id, page))
+            else:
+                out.errors.append(self.no_associations(from_type, from_id, to_type))
+        return out
+
+    def _page(self, from_type: str, from_id: int, to_type: str, after: int, limit: int) -> Page:
+        """Serves list_associations and batch_read_associations."""
         rows, more = self.store.page(from_type, from_id, to_type, after, limit)
         types = self.types
         items = [(to_id, [types[i] for i in ids if i in types]) for to_id, ids in rows]
@@ -351,66 +410,65 @@ class Backend:
 
     # -- labels ---------------------------------------------------------------------------------
 
+    def list_labels(self, from_type: str, to_type: str) -> list[AssociationType]:
+        """list_labels: every type (HubSpot-defined and custom) of one direction, by type ID."""
+        self.prepare_pair(from_type, to_type)
+        return sorted(
+            (t for t in self.types.values() if t.from_type == from_type and t.to_type == to_type),
+            key=lambda t: t.type_id,
+        )
+
     def create_label(
         self, from_type: str, to_type: str, name: str, label: str, inverse_label: str | None
     ) -> list[AssociationType]:
-        """A custom label: one type per direction (two on one object type when paired)."""
-        if not _LABEL_NAME.fullmatch(name):
-            raise errors.validation(
-                f"Invalid name '{name}': a name must not contain hyphens nor start with a digit",
-                context={"name": [name]},
-            )
+        """create_label (and the seed's ``labels``): a custom label, one type per direction (two
+        on one object type when paired). Answers the forward type, and the inverse when paired."""
+        _check_label_name(name)
         self.prepare_pair(from_type, to_type)
-        existing = {
-            t.name
-            for t in self.types.values()
-            if t.kind == "custom" and {t.from_type, t.to_type} == {from_type, to_type}
-        }
-        if name in existing:
-            raise errors.validation(f"An association label named '{name}' already exists")
-        definitions = len(
-            {
-                t.name
-                for t in self.types.values()
-                if t.kind == "custom" and {t.from_type, t.to_type} == {from_type, to_type}
-            }
-        )
-        if definitions >= self.config.max_labels_per_pair:
-            raise errors.validation(
-                f"Cannot create more than {self.config.max_labels_per_pair} association labels "
-                f"between {object_name(from_type)} and {object_name(to_type)}"
-            )
+        self._check_room_for_label(from_type, to_type, name)
         with self.store.transaction():
-            if from_type == to_type and inverse_label is None:
-                first = self.store.next_type_id(1)
-                made = [
-                    AssociationType(
-                        first, "USER_DEFINED", from_type, to_type, label, first, "custom", name
-                    )
-                ]
-            else:
-                first = self.store.next_type_id(2)
-                made = [
-                    AssociationType(
-                        first, "USER_DEFINED", from_type, to_type, label, first + 1, "custom", name
-                    ),
-                    AssociationType(
-                        first + 1,
-                        "USER_DEFINED",
-                        to_type,
-                        from_type,
-                        inverse_label if inverse_label is not None else label,
-                        first,
-                        "custom",
-                        name,
-                    ),
-                ]
+            made = self._reserve_label_types(from_type, to_type, name, label, inverse_label)
             for t in made:
                 self.store.save_type(t)
         self.reload()
         return made if inverse_label is not None else made[:1]
 
-    def _custom_type(self, from_type: str, to_type: str, type_id: int) -> AssociationType:
+    def _check_room_for_label(self, from_type: str, to_type: str, name: str) -> None:
+        """Refuse a name the pair already has, and a label past the pair's count of definitions
+        (labels of either direction count once per name)."""
+        names = {
+            t.name
+            for t in self.types.values()
+            if t.kind == "custom" and {t.from_type, t.to_type} == {from_type, to_type}
+        }
+        if name in names:
+            raise errors.validation(f"An association label named '{name}' already exists")
+        if len(names) >= self.config.max_labels_per_pair:
+            raise errors.validation(
+                f"Cannot create more than {self.config.max_labels_per_pair} association labels "
+                f"between {object_name(from_type)} and {object_name(to_type)}"
+            )
+
+    def _reserve_label_types(
+        self, from_type: str, to_type: str, name: str, label: str, inverse_label: str | None
+    ) -> list[AssociationType]:
+        """Reserve the type IDs of a new label and build its types (inside a transaction).
+
+        A single label on one object type is one type, its own inverse; any other label is two
+        types naming each other, the second one labelled with the inverse label when given.
+        """
+        if from_type == to_type and inverse_label is None:
+            first = self.store.next_type_id(1)
+            return [_custom_label_type(first, from_type, to_type, label, first, name)]
+        first = self.store.next_type_id(2)
+        second_label = inverse_label if inverse_label is not None else label
+        return [
+            _custom_label_type(first, from_type, to_type, label, first + 1, name),
+            _custom_label_type(first + 1, to_type, from_type, second_label, first, name),
+        ]
+
+    def _label_type(self, from_type: str, to_type: str, type_id: int) -> AssociationType:
+        """The custom label type a caller named, of either direction of the pair."""
         t = self.types.get(type_id)
         if t is None or t.kind != "custom" or {t.from_type, t.to_type} != {from_type, to_type}:
             raise errors.invalid_type_id("USER_DEFINED", type_id)
@@ -419,8 +477,8 @@ class Backend:
     def update_label(
         self, from_type: str, to_type: str, type_id: int, label: str, inverse_label: str | None
     ) -> None:
-        """Rename a custom label (and its inverse when given)."""
-        t = self._custom_type(from_type, to_type, type_id)
+        """update_label: rename a custom label (and its inverse when given)."""
+        t = self._label_type(from_type, to_type, type_id)
         with self.store.transaction():
             self.store.save_type(_relabel(t, label))
             if inverse_label is not None and t.inverse_id is not None and t.inverse_id != type_id:
@@ -428,8 +486,8 @@ class Backend:
         self.reload()
 
     def delete_label(self, from_type: str, to_type: str, type_id: int) -> None:
-        """Delete a custom label (both directions), its uses and its limits."""
-        t = self._custom_type(from_type, to_type, type_id)
+        """delete_label: a custom label (both directions), its uses and its limits."""
+        t = self._label_type(from_type, to_type, type_id)
         ids = {t.type_id} | ({t.inverse_id} if t.inverse_id is not None else set())
         with self.store.transaction():
             self.store.delete_type_rows(ids)
@@ -440,8 +498,16 @@ class Backend:
 
     # -- limits ---------------------------------------------------------------------------------
 
-    def list_limits(self, pair: tuple[str, str] | None = None) -> list[Limit]:
-        """User-enforced limits, all or for one direction."""
+    def list_all_limits(self) -> list[Limit]:
+        """list_all_limits: every user-enforced limit, by type ID."""
+        return self._limits_of(None)
+
+    def list_limits(self, from_type: str, to_type: str) -> list[Limit]:
+        """list_limits: the user-enforced limits of one direction, by type ID."""
+        return self._limits_of((from_type, to_type))
+
+    def _limits_of(self, pair: tuple[str, str] | None) -> list[Limit]:
+        """Serves list_all_limits (``pair`` None) and list_limits."""
         out = []
         for type_id, max_to in sorted(self.limits.items()):
             t = self.types.get(type_id)
@@ -450,23 +516,29 @@ class Backend:
             out.append(Limit(t, max_to))
         return out
 
-    def set_limits(
-        self, from_type: str, to_type: str, inputs: list[tuple[str, int, int]], *, create: bool
+    def create_limits(
+        self, from_type: str, to_type: str, inputs: list[LimitInput]
     ) -> BatchOutcome[Limit]:
-        """Create (refusing existing ones) or update (refusing missing ones) limits."""
+        """create_limits: new limits, each input on its own (an existing one is refused)."""
+        return self._set_limits(from_type, to_type, inputs, create=True)
+
+    def update_limits(
+        self, from_type: str, to_type: str, inputs: list[LimitInput]
+    ) -> BatchOutcome[Limit]:
+        """update_limits: changed limits, each input on its own (a missing one is refused)."""
+        return self._set_limits(from_type, to_type, inputs, create=False)
+
+    def _set_limits(
+        self, from_type: str, to_type: str, inputs: list[LimitInput], *, create: bool
+    ) -> BatchOutcome[Limit]:
+        """Serves create_limits, update_limits and the seed's ``limits``."""
         self.prepare_pair(from_type, to_type)
         out: BatchOutcome[Limit] = BatchOutcome()
         with self.store.transaction():
             for category, type_id, max_to in inputs:
                 try:
                     t = self.check_type(from_type, to_type, category, type_id)
-                    exists = type_id in self.limits
-                    if create and exists:
-                        raise errors.validation(
-                            f"A limit already exists for {category}={type_id}; update it instead"
-                        )
-                    if not create and not exists:
-                        raise errors.validation(f"No limit exists for {category}={type_id}")
+                    _check_limit_exists(category, type_id, type_id in self.limits, create=create)
                     self.store.set_limit(type_id, max_to)
                     self.limits[type_id] = max_to
                 except ApiError as exc:
@@ -477,7 +549,7 @@ class Backend:
         return out
 
     def purge_limits(self, from_type: str, to_type: str, inputs: list[tuple[str, int]]) -> None:
-        """Return types to the system default (unknown ones are ignored)."""
+        """purge_limits: return types to the system default (unknown ones are ignored)."""
         with self.store.transaction():
             for _category, type_id in inputs:
                 t = self.types.get(type_id)
@@ -487,11 +559,21 @@ class Backend:
 
     # -- report ---------------------------------------------------------------------------------
 
-    def high_usage_report(
+    def request_high_usage_report(
         self, user_id: int, now: Callable[[], datetime] | None = None
-    ) -> dict[str, object]:
-        """Queue a report; its content (records at >= 80 % of a limit) stays for the control API."""
+    ) -> views.JSON:
+        """request_high_usage_report: queue a report. Its content (every record at 80 % or more
+        of a limit) is stored in its wire form for the control API, and returned."""
         enqueued = (now or _utcnow)()
+        report = views.report_content(
+            user_id, f"user{user_id}@emulator.invalid", enqueued, self._heavy_records()
+        )
+        with self.store.transaction():
+            self.store.add_report(json.dumps(report))
+        return report
+
+    def _heavy_records(self) -> list[views.JSON]:
+        """Every record whose associations of one type reach REPORT_SHARE of that type's limit."""
         smallest = min([SYSTEM_MAX_TO_OBJECT_IDS, *self.limits.values()])
         records = []
         for from_type, from_id, to_type, type_id, n in self.store.heavy_users(
@@ -499,29 +581,48 @@ class Backend:
         ):
             limit = self.limits.get(type_id, SYSTEM_MAX_TO_OBJECT_IDS)
             if n >= limit * REPORT_SHARE:
-                records.append(
-                    {
-                        "fromObjectTypeId": from_type,
-                        "fromObjectId": str(from_id),
-                        "toObjectTypeId": to_type,
-                        "typeId": type_id,
-                        "count": n,
-                        "limit": limit,
-                    }
-                )
-        report = {
-            "userId": user_id,
-            "userEmail": f"user{user_id}@emulator.invalid",
-            "enqueueTime": iso(enqueued),
-            "records": records,
-        }
-        with self.store.transaction():
-            self.store.add_report(json.dumps(report))
-        return report
+                records.append(views.report_record(from_type, from_id, to_type, type_id, n, limit))
+        return records
 
     def reports(self) -> list[object]:
         """Every report queued so far."""
         return [json.loads(r) for r in self.store.reports()]
+
+
+def _check_label_name(name: str) -> None:
+    """A label's name: no hyphen, not starting with a digit."""
+    if not _LABEL_NAME.fullmatch(name):
+        raise errors.validation(
+            f"Invalid name '{name}': a name must not contain hyphens nor start with a digit",
+            context={"name": [name]},
+        )
+
+
+def _check_limit_exists(category: str, type_id: int, exists: bool, *, create: bool) -> None:
+    """Creating refuses an existing limit; updating refuses a missing one."""
+    if create and exists:
+        raise errors.validation(
+            f"A limit already exists for {category}={type_id}; update it instead"
+        )
+    if not create and not exists:
+        raise errors.validation(f"No limit exists for {category}={type_id}")
+
+
+def _range_rows(
+    forward: AssociationType, backward: AssociationType, from_id: int, first: int, count: int
+) -> Iterator[Row]:
+    """Both rows of each association from one record to ``count`` records from ``first``."""
+    for to_id in range(first, first + count):
+        yield (forward.from_type, from_id, forward.to_type, to_id, forward.type_id)
+        yield (backward.from_type, to_id, backward.to_type, from_id, backward.type_id)
+
+
+def _custom_label_type(
+    type_id: int, from_type: str, to_type: str, label: str, inverse_id: int, name: str
+) -> AssociationType:
+    return AssociationType(
+        type_id, "USER_DEFINED", from_type, to_type, label, inverse_id, "custom", name
+    )
 
 
 def _unlabeled_type(type_id: int, category: str, from_type: str, to_type: str) -> AssociationType:
@@ -544,10 +645,3 @@ def _relabel(t: AssociationType, label: str) -> AssociationType:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds, as HubSpot writes timestamps."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )

@@ -1,13 +1,12 @@
-"""Object types and HubSpot-defined association types, read from the packaged reference table."""
+"""Object types and HubSpot-defined association types, read from ``association_table`` (generated
+from the repository's openapi/association-types.csv)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from .association_table import HUBSPOT_DEFINED
 from .errors import unknown_object_type
 
 # Type IDs of the standard objects. The first group is in HubSpot's guide; the rest are widely
@@ -97,15 +96,14 @@ _HUBSPOT_LABELS = {13: "Child Company", 14: "Parent Company", 702: "Contact Sign
 
 
 def load_hubspot_defined() -> dict[int, AssociationType]:
-    """Every row of the packaged table whose two objects we can name, with its inverse type."""
-    text = resources.files(__package__).joinpath("data/association_types.csv").read_text("utf-8")
+    """Every row of the table whose two objects we can name, with its inverse type."""
     rows = []
-    for row in csv.DictReader(io.StringIO(text)):
-        from_type = OBJECT_TYPE_IDS.get(row["from_object"])
-        to_type = OBJECT_TYPE_IDS.get(row["to_object"])
+    for name, type_id, from_object, to_object, kind in HUBSPOT_DEFINED:
+        from_type = OBJECT_TYPE_IDS.get(from_object)
+        to_type = OBJECT_TYPE_IDS.get(to_object)
         if from_type is None or to_type is None:
             continue
-        rows.append((int(row["type_id"]), from_type, to_type, row["kind"], row["name"]))
+        rows.append((type_id, from_type, to_type, kind, name))
     by_key = {(f, t, k): tid for tid, f, t, k, _ in rows if k != "labeled"}
     explicit_inverse = {13: 14, 14: 13}
     types: dict[int, AssociationType] = {}

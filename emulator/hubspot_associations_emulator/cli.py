@@ -8,12 +8,10 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from .app import create_app
 from .config import DEFAULT_TOKEN, EmulatorConfig
 from .faults import parse_spec
 from .ratelimit import parse_rate_limit
 from .release_table import PROFILES
-from .server import bind, make_server, url_of
 
 T = TypeVar("T", int, float)
 
@@ -22,11 +20,14 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
         prog="hubspot-associations-emulator",
-        description="A stateful local emulator of HubSpot's CRM Associations API (v4 and 2026-03).",
+        description="A stateful local emulator of HubSpot's CRM Associations API "
+        "(v4, 2026-03 and 2026-09).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the emulator over HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
+    )
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     serve.add_argument("--db", metavar="FILE", help="keep state in this SQLite file")
     serve.add_argument(
@@ -36,12 +37,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"accepted bearer token (repeatable; default {DEFAULT_TOKEN})",
     )
     serve.add_argument("--rate-limit", metavar="N/SECONDS", help="e.g. 100/10")
-    serve.add_argument("--latency-ms", type=int, default=0, metavar="MS")
+    serve.add_argument(
+        "--latency-ms", type=int, default=0, metavar="MS", help="added to every answer (default 0)"
+    )
     serve.add_argument(
         "--faults", metavar="SPEC", help="e.g. rate=0.1,kinds=429+503+html+drop+cut,seed=7"
     )
     serve.add_argument("--numeric-ids", action="store_true", help="answer IDs as JSON numbers")
-    serve.add_argument("--max-labels-per-pair", type=int, default=10, metavar="N")
+    serve.add_argument(
+        "--max-labels-per-pair",
+        type=int,
+        default=10,
+        metavar="N",
+        help="custom labels per object pair (default 10; newer HubSpot text says 50)",
+    )
     serve.add_argument(
         "--strict-records",
         action="store_true",
@@ -119,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from(args)
     except ValueError as exc:
         parser.error(str(exc))
+    try:
+        from .app import create_app
+        from .server import bind, make_server, url_of
+    except ModuleNotFoundError as exc:
+        print(
+            f"the emulator's server needs its extra ({exc.name} is missing): "
+            "pip install 'hubspot-associations[emulator]'",
+            file=sys.stderr,
+        )
+        return 2
     # Ctrl-C is how a local server is stopped, at any moment (even before uvicorn has set its
     # own handler): no traceback, the shell's usual code.
     try:

@@ -1,23 +1,21 @@
 """The control API under /_emulator/: reset, seed, faults, rate limit, reports, counts, health
-(no auth)."""
+(no auth). It changes the store only through the backend."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from . import errors, parsing, views
+from .backend import Backend
 from .catalog import resolve_object_type
 from .faults import parse_spec
 from .ratelimit import check_rate_limit
-from .routes import error_response, json_response
-
-if TYPE_CHECKING:
-    from .app import Emulator
+from .state import Emulator
+from .views import error_response, json_response
 
 
 class Control:
@@ -91,88 +89,97 @@ class Control:
             return error_response(exc)
 
     def _seed(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply each section of a seed body in order; the answer counts what each one added."""
         backend = self.emulator.backend
-        out: dict[str, Any] = {
-            "records": 0,
-            "labels": [],
-            "associations": 0,
-            "bulk": 0,
-            "limits": 0,
+        return {
+            "records": _seed_records(backend, body.get("records", {})),
+            "labels": _seed_labels(backend, body.get("labels", [])),
+            "associations": _seed_associations(backend, body.get("associations", [])),
+            "bulk": _seed_bulk(backend, body.get("bulk", [])),
+            "limits": _seed_limits(backend, body.get("limits", [])),
         }
-        for name, ids in parsing.obj(body.get("records", {}), "records").items():
-            type_id = resolve_object_type(name)
-            numbers = [parsing.record_id(i, type_id) for i in parsing.array(ids, name)]
-            backend.seed_records(type_id, numbers)
-            out["records"] += len(numbers)
-        for i, item in enumerate(parsing.array(body.get("labels", []), "labels")):
-            where = f"labels[{i}]"
-            o = parsing.obj(item, where)
-            from_type, to_type = _pair(o, where)
-            inverse = o.get("inverseLabel")
-            made = backend.create_label(
-                from_type,
-                to_type,
-                parsing.text(parsing.field(o, "name", where), f"{where}.name"),
-                parsing.text(parsing.field(o, "label", where), f"{where}.label"),
-                None if inverse is None else parsing.text(inverse, f"{where}.inverseLabel"),
-            )
-            out["labels"].append(
-                {"name": o["name"], "results": [views.spec_with_label(t) for t in made]}
-            )
-        for i, item in enumerate(parsing.array(body.get("associations", []), "associations")):
-            where = f"associations[{i}]"
-            o = parsing.obj(item, where)
-            from_type, to_type = _pair(o, where)
-            specs = parsing.specs(o["types"], f"{where}.types") if o.get("types") else []
-            outcome = backend.associate(
-                from_type,
-                to_type,
-                [
-                    (
-                        parsing.record_id(parsing.field(o, "fromObjectId", where), from_type),
-                        parsing.record_id(parsing.field(o, "toObjectId", where), to_type),
-                        specs,
-                    )
-                ],
-            )
-            if outcome.errors:
-                raise outcome.errors[0]
-            out["associations"] += 1
-        for i, item in enumerate(parsing.array(body.get("bulk", []), "bulk")):
-            where = f"bulk[{i}]"
-            o = parsing.obj(item, where)
-            from_type, to_type = _pair(o, where)
-            from_id = parsing.record_id(parsing.field(o, "fromObjectId", where), from_type)
-            first = parsing.record_id(parsing.field(o, "firstToObjectId", where), to_type)
-            count = parsing.integer(parsing.field(o, "count", where), f"{where}.count")
-            if not 0 <= count <= parsing.MAX_ID - first + 1:
-                raise errors.validation(f"{where}.count must fit between 0 and the largest ID")
-            forward = backend.unlabeled(from_type, to_type)
-            backward = backend.unlabeled(to_type, from_type)
-            with backend.store.transaction():
-                backend.store.insert_many(
-                    _bulk_rows(
-                        from_type, from_id, to_type, first, count, forward.type_id, backward.type_id
-                    )
-                )
-            out["bulk"] += count
-        for i, item in enumerate(parsing.array(body.get("limits", []), "limits")):
-            where = f"limits[{i}]"
-            o = parsing.obj(item, where)
-            from_type, to_type = _pair(o, where)
-            entry = (
-                parsing.category(parsing.field(o, "category", where), f"{where}.category"),
-                parsing.integer(parsing.field(o, "typeId", where), f"{where}.typeId"),
-                parsing.integer(
-                    parsing.field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds"
-                ),
-            )
-            exists = entry[1] in backend.limits
-            limit_outcome = backend.set_limits(from_type, to_type, [entry], create=not exists)
-            if limit_outcome.errors:
-                raise limit_outcome.errors[0]
-            out["limits"] += 1
-        return out
+
+
+def _seed_records(backend: Backend, section: Any) -> int:
+    """The seed's ``records``: {object type: [ID, …]}, declared for --strict-records."""
+    added = 0
+    for name, ids in parsing.obj(section, "records").items():
+        type_id = resolve_object_type(name)
+        numbers = [parsing.record_id(i, type_id) for i in parsing.array(ids, name)]
+        backend.seed_records(type_id, numbers)
+        added += len(numbers)
+    return added
+
+
+def _seed_labels(backend: Backend, section: Any) -> list[dict[str, Any]]:
+    """The seed's ``labels``: custom labels, made as create_label makes them."""
+    made_labels = []
+    for i, item in enumerate(parsing.array(section, "labels")):
+        where = f"labels[{i}]"
+        o = parsing.obj(item, where)
+        from_type, to_type = _pair(o, where)
+        inverse = o.get("inverseLabel")
+        made = backend.create_label(
+            from_type,
+            to_type,
+            parsing.text(parsing.field(o, "name", where), f"{where}.name"),
+            parsing.text(parsing.field(o, "label", where), f"{where}.label"),
+            None if inverse is None else parsing.text(inverse, f"{where}.inverseLabel"),
+        )
+        made_labels.append({"name": o["name"], "results": [views.spec_with_label(t) for t in made]})
+    return made_labels
+
+
+def _seed_associations(backend: Backend, section: Any) -> int:
+    """The seed's ``associations``: written as associate_with_labels writes them (limits too)."""
+    added = 0
+    for i, item in enumerate(parsing.array(section, "associations")):
+        where = f"associations[{i}]"
+        o = parsing.obj(item, where)
+        from_type, to_type = _pair(o, where)
+        specs = parsing.specs(o["types"], f"{where}.types") if o.get("types") else []
+        backend.associate_with_labels(
+            from_type,
+            parsing.record_id(parsing.field(o, "fromObjectId", where), from_type),
+            to_type,
+            parsing.record_id(parsing.field(o, "toObjectId", where), to_type),
+            specs,
+        )
+        added += 1
+    return added
+
+
+def _seed_bulk(backend: Backend, section: Any) -> int:
+    """The seed's ``bulk``: ranges of unlabeled associations (``Backend.seed_range``)."""
+    added = 0
+    for i, item in enumerate(parsing.array(section, "bulk")):
+        where = f"bulk[{i}]"
+        o = parsing.obj(item, where)
+        from_type, to_type = _pair(o, where)
+        from_id = parsing.record_id(parsing.field(o, "fromObjectId", where), from_type)
+        first = parsing.record_id(parsing.field(o, "firstToObjectId", where), to_type)
+        count = parsing.integer(parsing.field(o, "count", where), f"{where}.count")
+        backend.seed_range(from_type, from_id, to_type, first, count, f"{where}.count")
+        added += count
+    return added
+
+
+def _seed_limits(backend: Backend, section: Any) -> int:
+    """The seed's ``limits``: each created, or changed when the type already has one."""
+    added = 0
+    for i, item in enumerate(parsing.array(section, "limits")):
+        where = f"limits[{i}]"
+        o = parsing.obj(item, where)
+        from_type, to_type = _pair(o, where)
+        backend.seed_limit(
+            from_type,
+            to_type,
+            parsing.category(parsing.field(o, "category", where), f"{where}.category"),
+            parsing.integer(parsing.field(o, "typeId", where), f"{where}.typeId"),
+            parsing.integer(parsing.field(o, "maxToObjectIds", where), f"{where}.maxToObjectIds"),
+        )
+        added += 1
+    return added
 
 
 _RATE_LIMIT_FIELDS = ("requests", "seconds")
@@ -209,14 +216,6 @@ def _pair(o: dict[str, Any], where: str) -> tuple[str, str]:
         resolve_object_type(parsing.text(parsing.field(o, "fromObjectType", where), where)),
         resolve_object_type(parsing.text(parsing.field(o, "toObjectType", where), where)),
     )
-
-
-def _bulk_rows(
-    from_type: str, from_id: int, to_type: str, first: int, count: int, forward: int, backward: int
-) -> Iterator[tuple[str, int, str, int, int]]:
-    for to_id in range(first, first + count):
-        yield (from_type, from_id, to_type, to_id, forward)
-        yield (to_type, to_id, from_type, from_id, backward)
 
 
 def control_routes(control: Control) -> list[BaseRoute]:

@@ -132,6 +132,15 @@ def rate_limited() -> JSON:
     }
 
 
+def upstream_failure(status: int) -> JSON:
+    """The small JSON body of an emulated 502, 503 or 504 fault (no category)."""
+    return {
+        "status": "error",
+        "message": f"Emulated upstream failure ({status})",
+        "correlationId": new_id(),
+    }
+
+
 def not_found(path: str) -> ApiError:
     """404 for a path no operation serves."""
     return ApiError(404, f"No operation at {path}", "OBJECT_NOT_FOUND")

@@ -60,6 +60,21 @@ def parse_spec(spec: str | None) -> FaultPlan:
     """A FaultPlan from a spec string (None or "" means no faults)."""
     if not spec:
         return FaultPlan()
+    values = _spec_items(spec)
+    rate = float(values.get("rate", "0"))
+    if not 0 <= rate <= 1:
+        raise ValueError("fault rate must be between 0 and 1")
+    return FaultPlan(
+        rate=rate,
+        kinds=_kinds(values.get("kinds", "+".join(KINDS_DEFAULT))),
+        seed=int(values.get("seed", "0")),
+        latency_ms=int(values.get("latency", "0")),
+        spec=spec,
+    )
+
+
+def _spec_items(spec: str) -> dict[str, str]:
+    """The ``key=value`` items of a spec (empty items skipped), every key a known one."""
     values: dict[str, str] = {}
     for part in spec.split(","):
         part = part.strip()
@@ -72,20 +87,16 @@ def parse_spec(spec: str | None) -> FaultPlan:
     unknown = set(values) - {"rate", "kinds", "seed", "latency"}
     if unknown:
         raise ValueError(f"unknown fault spec keys: {', '.join(sorted(unknown))}")
-    rate = float(values.get("rate", "0"))
-    if not 0 <= rate <= 1:
-        raise ValueError("fault rate must be between 0 and 1")
-    kinds = tuple(k for k in values.get("kinds", "+".join(KINDS_DEFAULT)).split("+") if k)
+    return values
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    """The ``+``-separated kinds: HTTP statuses from 400 to 599 or a named kind, at least one."""
+    kinds = tuple(k for k in text.split("+") if k)
     for kind in kinds:
         status = kind.isascii() and kind.isdigit() and len(kind) == 3 and 400 <= int(kind) <= 599
         if kind not in NAMED_KINDS and not status:
             raise ValueError(f"unknown fault kind {kind!r}")
     if not kinds:
         raise ValueError("fault kinds must not be empty")
-    return FaultPlan(
-        rate=rate,
-        kinds=kinds,
-        seed=int(values.get("seed", "0")),
-        latency_ms=int(values.get("latency", "0")),
-        spec=spec,
-    )
+    return kinds

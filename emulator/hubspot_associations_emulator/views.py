@@ -1,17 +1,80 @@
-"""Rendering: backend results in HubSpot's wire shapes (field names exactly as published)."""
+"""Every wire shape: backend results in HubSpot's JSON (field names exactly as published), the
+batch envelope, cursors, timestamps, and the JSON encoding of every answer."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from starlette.responses import Response
+
 from . import errors, parsing
-from .backend import BatchOutcome, Limit, iso
 from .catalog import AssociationType
+from .results import DefaultAssociation, LabelsBetween, Limit, Page, RecordPage
 
 JSON = dict[str, Any]
+# How record IDs go out: str (as HubSpot documents them) or int (--numeric-ids, as it sends them).
+FormatId = Callable[[int], int | str]
+
+try:
+    import orjson
+
+    def dumps(value: Any) -> bytes:
+        """Encode JSON (orjson when installed)."""
+        return orjson.dumps(value)
+except ImportError:  # pragma: no cover - orjson is optional
+    import json
+
+    def dumps(value: Any) -> bytes:
+        """Encode JSON (orjson when installed)."""
+        return json.dumps(value, separators=(",", ":")).encode()
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    """A JSON answer."""
+    return Response(dumps(body), status_code=status, media_type="application/json")
+
+
+def error_response(exc: errors.ApiError) -> Response:
+    """A HubSpot-shaped error answer."""
+    return json_response(exc.body(), exc.status)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds, as HubSpot writes timestamps."""
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+# -- the batch envelope -------------------------------------------------------------------------
+
+
+def batch_envelope(
+    results: list[Any],
+    started: datetime,
+    completed: datetime,
+    failed: Sequence[errors.ApiError] = (),
+) -> JSON:
+    """BatchResponse…: status, results, startedAt, completedAt, then errors and numErrors when
+    some inputs failed. Also the body of a void call (batch archive, purge) on the releases that
+    answer one (``results`` empty)."""
+    body: JSON = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": iso(started),
+        "completedAt": iso(completed),
+    }
+    if failed:
+        body["errors"] = [e.standard_error() for e in failed]
+        body["numErrors"] = len(failed)
+    return body
+
+
+# -- associations -------------------------------------------------------------------------------
 
 
 def spec_with_label(t: AssociationType) -> JSON:
@@ -38,20 +101,106 @@ def decode_after(after: str | None) -> int:
     raise errors.validation(f"Invalid after cursor: {after}", context={"after": [after]})
 
 
-def batch(
-    outcome: BatchOutcome[Any], results: list[Any], started: datetime, done: datetime
-) -> JSON:
-    """A BatchResponse…, with errors and numErrors when some inputs failed."""
-    body: JSON = {
-        "status": "COMPLETE",
-        "results": results,
-        "startedAt": iso(started),
-        "completedAt": iso(done),
+def multi_associated_object(to_id: int, types: list[AssociationType], fmt_id: FormatId) -> JSON:
+    """MultiAssociatedObjectWithLabel: one associated record and its types."""
+    return {
+        "toObjectId": fmt_id(to_id),
+        "associationTypes": [spec_with_label(t) for t in types],
     }
-    if outcome.errors:
-        body["errors"] = [e.standard_error() for e in outcome.errors]
-        body["numErrors"] = len(outcome.errors)
+
+
+def associations_page(page: Page, fmt_id: FormatId, link_base: str, limit: int) -> JSON:
+    """CollectionResponseMultiAssociatedObjectWithLabelForwardPaging (list_associations).
+
+    ``link_base`` is the request's URL without its query: the next link repeats it.
+    """
+    body: JSON = {"results": [multi_associated_object(i, ts, fmt_id) for i, ts in page.items]}
+    if page.next_after is not None:
+        cursor = encode_after(page.next_after)
+        link = f"{link_base}?after={cursor}&limit={limit}"
+        body["paging"] = {"next": {"after": cursor, "link": link}}
     return body
+
+
+def batch_read_result(found: RecordPage, fmt_id: FormatId) -> JSON:
+    """PublicAssociationMultiWithLabel: one input of batch/read (its cursor without a link)."""
+    page = found.page
+    item: JSON = {
+        "from": {"id": str(found.from_id)},
+        "to": [multi_associated_object(i, ts, fmt_id) for i, ts in page.items],
+    }
+    if page.next_after is not None:
+        item["paging"] = {"next": {"after": encode_after(page.next_after)}}
+    return item
+
+
+def default_association(r: DefaultAssociation, category: str) -> JSON:
+    """PublicDefaultAssociation: one unlabeled association of a default call."""
+    return {
+        "from": {"id": str(r.from_id)},
+        "to": {"id": str(r.to_id)},
+        "associationSpec": {"associationCategory": category, "associationTypeId": r.type_id},
+    }
+
+
+def labels_between(r: LabelsBetween, fmt_id: FormatId) -> JSON:
+    """LabelsBetweenObjectPair."""
+    return {
+        "fromObjectTypeId": r.from_type,
+        "fromObjectId": fmt_id(r.from_id),
+        "toObjectTypeId": r.to_type,
+        "toObjectId": fmt_id(r.to_id),
+        "labels": r.labels,
+    }
+
+
+def created_labels_between(entity: JSON, from_id: int, to_id: int, location: str) -> JSON:
+    """The labelled PUT's wrapped answer of earlier v4 releases (``labelled_put: wrapped``)."""
+    return {"createdResourceId": f"{from_id}-{to_id}", "entity": entity, "location": location}
+
+
+# -- the high-usage report ----------------------------------------------------------------------
+
+
+def report_record(
+    from_type: str, from_id: int, to_type: str, type_id: int, count: int, limit: int
+) -> JSON:
+    """One record of a report's content: a record near a limit of one association type."""
+    return {
+        "fromObjectTypeId": from_type,
+        "fromObjectId": str(from_id),
+        "toObjectTypeId": to_type,
+        "typeId": type_id,
+        "count": count,
+        "limit": limit,
+    }
+
+
+def report_content(user_id: int, user_email: str, enqueued: datetime, records: list[JSON]) -> JSON:
+    """A queued report's content, as stored and as GET /_emulator/reports lists it."""
+    return {
+        "userId": user_id,
+        "userEmail": user_email,
+        "enqueueTime": iso(enqueued),
+        "records": records,
+    }
+
+
+def report_answer(content: JSON, form: str) -> JSON:
+    """ReportCreationResponse: ``enqueueTime`` as the ISO string or (``form`` object) HubSpot's
+    DateTime object ``{value, dateOnly, timeZoneShift}``."""
+    enqueued: Any = content["enqueueTime"]
+    if form == "object":
+        moment = datetime.strptime(str(enqueued), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        enqueued = {
+            "value": int(moment.timestamp() * 1000),
+            "dateOnly": False,
+            "timeZoneShift": 0,
+        }
+    return {"userEmail": content["userEmail"], "userId": content["userId"], "enqueueTime": enqueued}
+
+
+# -- limits -------------------------------------------------------------------------------------
 
 
 def user_configuration(limit: Limit) -> JSON:

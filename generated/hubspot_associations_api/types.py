@@ -1,8 +1,12 @@
+# GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
+# openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
+# and run `make generate`.
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, ParamSpec, TypeVar
 
 import httpx
 from attrs import define
@@ -50,6 +54,30 @@ class Response(Generic[T]):
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+
+
+P = ParamSpec("P")
+R_co = TypeVar("R_co", covariant=True)
+
+
+@dataclass(frozen=True)
+class Operation(Generic[P, R_co]):
+    """One API operation as a typed object; every endpoint module defines its own as ``OPERATION``.
+
+    ``P`` is the parameters of the operation (those of its ``sync``/``asyncio`` functions, client
+    aside) and ``R_co`` the union of its documented success models (None for a success without a
+    body), so a caller that sends the request itself is type-checked against the spec:
+
+    * ``operation_id``: the spec's operationId, also the module's name;
+    * ``build_request(*args, **kwargs)``: the keyword arguments of ``httpx.Client.request``
+      (method, url, and params, json, headers as the operation needs);
+    * ``parse_success(response)``: a 2xx answer as ``R_co``, or ``ParseError`` naming its status
+      when the body does not have the documented shape.
+    """
+
+    operation_id: str
+    build_request: Callable[P, dict[str, Any]]
+    parse_success: Callable[[httpx.Response], R_co]
 
 
 def status_of(code: int) -> HTTPStatus | int:
@@ -135,6 +163,7 @@ __all__ = [
     "UNSET",
     "File",
     "FileTypes",
+    "Operation",
     "ParseError",
     "RequestFiles",
     "Response",

@@ -20,7 +20,7 @@ from ._association_types import (
     AssociationTypeInfo,
     types_between,
 )
-from ._async_client import (
+from ._async.client import (
     AsyncBasic,
     AsyncBatch,
     AsyncBulk,
@@ -29,6 +29,7 @@ from ._async_client import (
     AsyncLimits,
     AsyncReport,
 )
+from ._async.transport import AsyncRetryingTransport
 from ._bulk import BulkFailure, BulkResult
 from ._exceptions import (
     APIConnectionError,
@@ -53,8 +54,8 @@ from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_i
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
 from ._settings import ClientSettings
-from ._sync_client import Basic, Batch, Bulk, HubSpotAssociations, Labels, Limits, Report
-from ._transport import AsyncRetryingTransport, RetryingTransport
+from ._sync.client import Basic, Batch, Bulk, HubSpotAssociations, Labels, Limits, Report
+from ._sync.transport import RetryingTransport
 from ._versions import API_VERSIONS, ApiVersion
 
 __all__ = [

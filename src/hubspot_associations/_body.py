@@ -10,14 +10,14 @@ content is already in memory, so nothing is decoded twice and a retry reads noth
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 import httpx
 
 from ._exceptions import ResponseTooLargeError
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "ERROR_BODY_BYTES", "BodyReader"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "ERROR_BODY_BYTES", "BodyReader", "in_memory"]
 
 # Above the largest answer HubSpot sends to this client's calls with one type per association: a
 # batch/read of 1,000 records with full pages of 500 (~105 bytes each) is about 52 MB; a 2,000-input
@@ -80,20 +80,21 @@ class _Body:
 
 
 class BodyReader:
-    """Reads a transport's response into memory under a deadline and a size cap."""
+    """The state and checks of reading one answer under a deadline and a size cap; the reading
+    itself is ``read_body`` in ``_async/body.py`` and its generated sync twin."""
 
     def __init__(self, deadline: float, clock: Callable[[], float], max_bytes: int) -> None:
         self.deadline = deadline
         self.clock = clock
         self.max_bytes = max_bytes
 
-    def _inflater(self, response: httpx.Response) -> _Inflater | None:
+    def inflater(self, response: httpx.Response) -> _Inflater | None:
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         if encoding not in {"identity", "", "gzip", "x-gzip", "deflate"}:
             return None  # br, zstd: left to httpx (we never ask for them)
         return _Inflater(encoding)
 
-    def _add(
+    def add(
         self, body: _Body, piece: bytes, cap: int, inflater: _Inflater, request: httpx.Request
     ) -> bool:
         """Append; False once the cap is passed (the rest is not read)."""
@@ -109,7 +110,7 @@ class BodyReader:
             )
         return True
 
-    def _refuse_declared(
+    def refuse_declared(
         self, response: httpx.Response, request: httpx.Request, truncate_at: int | None
     ) -> None:
         """An uncompressed answer that declares a length past the cap is refused unread."""
@@ -126,7 +127,7 @@ class BodyReader:
             response.close()
             raise ResponseTooLargeError(self.max_bytes, request=request)
 
-    def _checked(
+    def checked(
         self, response: httpx.Response, request: httpx.Request, truncate_at: int | None
     ) -> httpx.Response:
         """A body already in memory (a test transport, or an encoding httpx decoded)."""
@@ -134,9 +135,9 @@ class BodyReader:
             return response
         if truncate_at is None:
             raise ResponseTooLargeError(self.max_bytes, request=request)
-        return self._rebuilt(response, request, response.content[:truncate_at], True)
+        return self.rebuilt(response, request, response.content[:truncate_at], True)
 
-    def _rebuilt(
+    def rebuilt(
         self, response: httpx.Response, request: httpx.Request, body: bytes, decoded: bool
     ) -> httpx.Response:
         headers = [
@@ -151,54 +152,12 @@ class BodyReader:
             extensions=response.extensions,
         )
 
-    def read(
-        self, response: httpx.Response, request: httpx.Request, *, truncate_at: int | None = None
-    ) -> httpx.Response:
-        """The response with its body read; ResponseTooLargeError past the cap (or truncated at
-        ``truncate_at`` for error answers, which are only read for their message)."""
-        inflater = self._inflater(response)
-        if _in_memory(response) or inflater is None:
-            response.read()
-            return self._checked(response, request, truncate_at)
-        cap = truncate_at or self.max_bytes
-        self._refuse_declared(response, request, truncate_at)
-        body = _Body()
-        try:
-            for raw in response.iter_raw():
-                for piece in inflater.feed(raw):
-                    if not self._add(body, piece, cap, inflater, request):
-                        if truncate_at is None:
-                            raise ResponseTooLargeError(self.max_bytes, request=request)
-                        return self._rebuilt(response, request, body.bytes(), True)
-        finally:
-            response.close()
-        return self._rebuilt(response, request, body.bytes(), True)
-
-    async def aread(
-        self, response: httpx.Response, request: httpx.Request, *, truncate_at: int | None = None
-    ) -> httpx.Response:
-        """The async twin of :meth:`read`."""
-        inflater = self._inflater(response)
-        if _in_memory(response) or inflater is None:
-            await response.aread()
-            return self._checked(response, request, truncate_at)
-        cap = truncate_at or self.max_bytes
-        self._refuse_declared(response, request, truncate_at)
-        body = _Body()
-        chunks: AsyncIterator[bytes] = response.aiter_raw()
-        try:
-            async for raw in chunks:
-                for piece in inflater.feed(raw):
-                    if not self._add(body, piece, cap, inflater, request):
-                        if truncate_at is None:
-                            raise ResponseTooLargeError(self.max_bytes, request=request)
-                        return self._rebuilt(response, request, body.bytes(), True)
-        finally:
-            await response.aclose()
-        return self._rebuilt(response, request, body.bytes(), True)
+    def new_body(self) -> _Body:
+        """An empty body to read into."""
+        return _Body()
 
 
-def _in_memory(response: httpx.Response) -> bool:
+def in_memory(response: httpx.Response) -> bool:
     """Whether the body is already held (made with content=, or read before)."""
     try:
         response.content  # noqa: B018 - httpx raises ResponseNotRead when it is not

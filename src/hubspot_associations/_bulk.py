@@ -1,7 +1,8 @@
 """Bulk helpers: any number of inputs, split at the API's maxima, every input accounted for.
 
 The bookkeeping (what a chunk's answer means for each of its inputs) is plain code shared by the
-sync and async clients; only how chunks are run differs (threads or asyncio tasks). Every input
+sync and async clients; only how chunks are run differs (``run_chunks`` in ``_async/bulk.py``,
+asyncio tasks, and its generated sync twin, threads). Every input
 ends in exactly one of ``succeeded`` or ``failed``, with HubSpot's reason for the failures.
 
 Retrying is safe: associating twice is idempotent and archiving what is gone is a no-op, so the
@@ -10,12 +11,9 @@ transport may resend a batch whose answer was lost, and a caller may re-run ``re
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -38,10 +36,9 @@ __all__ = [
     "ChunkOutcome",
     "OnChunk",
     "Progress",
+    "Tally",
     "answer_status",
     "check_concurrency",
-    "run_async",
-    "run_sync",
     "split_by_errors",
 ]
 
@@ -247,7 +244,7 @@ def _text(value: object) -> str | None:
 OnChunk = Callable[[list[Any], list[BulkFailure[Any]]], None]
 
 
-class _Tally(Generic[InputT]):
+class Tally(Generic[InputT]):
     """Collects outcomes from concurrent chunks under a lock and reports progress."""
 
     def __init__(self, total: int, progress: Progress | None, on_chunk: OnChunk | None) -> None:
@@ -286,66 +283,3 @@ class _Tally(Generic[InputT]):
             )
         )
         self.result.requests -= 1
-
-
-def run_sync(
-    chunks: Iterable[list[InputT]],
-    send: Callable[[list[InputT]], ChunkOutcome[InputT]],
-    *,
-    total: int,
-    concurrency: int,
-    progress: Progress | None,
-    on_chunk: OnChunk | None = None,
-) -> BulkResult[InputT]:
-    """Run chunks on a thread pool; split chunks go back in the queue."""
-    check_concurrency(concurrency)
-    tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
-    queue: deque[list[InputT]] = deque(chunks)
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        running: set[Future[ChunkOutcome[InputT]]] = set()
-        while queue or running:
-            while queue and len(running) < concurrency:
-                chunk = queue.popleft()
-                if tally.stop is not None:
-                    tally.abandon(chunk)
-                    continue
-                running.add(pool.submit(send, chunk))
-            if not running:
-                continue
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcome = future.result()
-                queue.extendleft(reversed(outcome.split))
-                tally.add(outcome)
-    return tally.result
-
-
-async def run_async(
-    chunks: Iterable[list[InputT]],
-    send: Callable[[list[InputT]], Awaitable[ChunkOutcome[InputT]]],
-    *,
-    total: int,
-    concurrency: int,
-    progress: Progress | None,
-    on_chunk: OnChunk | None = None,
-) -> BulkResult[InputT]:
-    """Run chunks as asyncio tasks, at most ``concurrency`` at a time."""
-    check_concurrency(concurrency)
-    tally: _Tally[InputT] = _Tally(total, progress, on_chunk)
-    queue: deque[list[InputT]] = deque(chunks)
-    running: set[asyncio.Task[ChunkOutcome[InputT]]] = set()
-    while queue or running:
-        while queue and len(running) < concurrency:
-            chunk = queue.popleft()
-            if tally.stop is not None:
-                tally.abandon(chunk)
-                continue
-            running.add(asyncio.ensure_future(send(chunk)))
-        if not running:
-            continue
-        done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            outcome = task.result()
-            queue.extendleft(reversed(outcome.split))
-            tally.add(outcome)
-    return tally.result

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from typing import TypeVar
 
 import httpx
-from hubspot_associations_api import AuthenticatedClient
-from hubspot_associations_api.types import ParseError
+from hubspot_associations_api.types import Operation, ParseError
 
 from ._exceptions import (
     APIConnectionError,
@@ -18,13 +16,18 @@ from ._exceptions import (
 
 __all__ = ["connection_error", "finish"]
 
+T = TypeVar("T")
 
-def finish(operation: ModuleType, raw: AuthenticatedClient, response: httpx.Response) -> Any:
-    """The parsed model of a 2xx answer (None when it has no body), or the typed error."""
+
+def finish(operation: Operation[..., T], response: httpx.Response) -> T:
+    """The parsed model of a 2xx answer (None when the operation answers without a body), or the
+    typed error: a non-2xx status becomes its APIStatusError, and a 2xx body that does not have
+    the documented shape (or is empty where the operation always answers with a body) becomes
+    UnexpectedResponseError."""
     if not 200 <= response.status_code < 300:
         raise error_from_response(response)
     try:
-        return operation._parse_response(client=raw, response=response)
+        return operation.parse_success(response)
     except ParseError as exc:
         raise UnexpectedResponseError(
             f"HubSpot answered {response.status_code} with a body this client cannot read: {exc}",

@@ -10,21 +10,15 @@ from typing import ClassVar, Final, TypeAlias
 import httpx
 
 from . import __about__
+from ._async.transport import AsyncRetryingTransport, AsyncVersionedTransport
 from ._body import DEFAULT_MAX_BODY_BYTES
 from ._deadline import deadline_transport
 from ._exceptions import ClientValidationError
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
-from ._transport import AsyncRetryingTransport, OnRetry, RetryingTransport
-from ._versions import (
-    RELEASES,
-    ApiVersion,
-    AsyncVersionedTransport,
-    Release,
-    VersionedTransport,
-    check_version,
-    warn_if_ending,
-)
+from ._sync.transport import RetryingTransport, VersionedTransport
+from ._transport import OnRetry
+from ._versions import RELEASES, ApiVersion, Release, check_version, warn_if_ending
 
 __all__ = ["ClientSettings", "RateLimitLike"]
 

@@ -1,9 +1,8 @@
-"""httpx transports that rate-limit and retry every request of a client.
+"""What the retrying transports (``_async/transport.py`` and its generated sync twin) share:
+the bookkeeping of one call's attempts, the retry counter, the pause after a 429, the log lines.
 
-They sit under ``httpx.Client`` / ``httpx.AsyncClient``, so every operation, generated or
-hand-written, gets the same behaviour. Each attempt first waits for the client's rate limiter.
-After the last attempt the transport returns the last answer, whatever its status (the client turns
-a non-2xx into a typed error), or raises the last connection error.
+The transports sit under ``httpx.Client`` / ``httpx.AsyncClient``, so every operation, generated
+or hand-written, gets the same behaviour.
 
 Retrying is safe for every HubSpot Associations operation, batch POSTs included: re-associating is
 idempotent, archiving what is already gone changes nothing, and label and limit writes set the same
@@ -12,26 +11,24 @@ values again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Final
 
 import httpx
 
-from ._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
-from ._deadline import deadline, deadline_transport
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy, policy_name
 
 __all__ = [
     "NOT_IDEMPOTENT",
     "RETRYABLE_ERRORS",
-    "AsyncRetryingTransport",
+    "Attempts",
+    "Counter",
     "OnRetry",
-    "RetryingTransport",
+    "log_retry",
+    "shared_pause",
 ]
 
 logger = logging.getLogger("hubspot_associations")
@@ -53,7 +50,7 @@ RETRYABLE_ERRORS: tuple[type[httpx.TransportError], ...] = (
 )
 
 
-class _Attempts:
+class Attempts:
     """The bookkeeping both transports share: attempts made, the call's deadline, the next wait.
 
     ``policy.total_timeout`` is the call's deadline, retries included: it bounds each attempt's
@@ -110,7 +107,7 @@ class _Attempts:
         return delay
 
 
-class _Counter:
+class Counter:
     """A thread-safe count of retries, for observability."""
 
     def __init__(self) -> None:
@@ -122,175 +119,7 @@ class _Counter:
             self.value += 1
 
 
-class RetryingTransport(httpx.BaseTransport):
-    """Rate limiting and retries around another sync transport (default ``httpx.HTTPTransport``)."""
-
-    def __init__(
-        self,
-        inner: httpx.BaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        on_retry: OnRetry | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    ) -> None:
-        self.inner = inner if inner is not None else deadline_transport()
-        self.max_body_bytes = max_body_bytes
-        self.policy = policy if policy is not None else RetryPolicy()
-        self.limiter = limiter
-        self.sleep = sleep
-        self.clock = clock
-        self.on_retry = on_retry
-        self._retries = _Counter()
-
-    @property
-    def retries(self) -> int:
-        """How many retries this transport has made in all."""
-        return self._retries.value
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send, and send again while the policy says the outcome may change."""
-        request.read()  # a retry must send the same bytes again
-        attempts: _Attempts | None = None
-        while True:
-            if self.limiter is not None:
-                self.limiter.acquire()
-            # The deadline starts with the first attempt: waiting for our own limiter is not
-            # HubSpot being slow.
-            attempts = attempts or _Attempts(self.policy, self.clock, request)
-            reader = BodyReader(attempts.deadline, self.clock, self.max_body_bytes)
-            try:
-                attempts.clamp()
-                with deadline(attempts.deadline - self.clock()):
-                    response = self.inner.handle_request(request)
-                    # The whole body is read here, within the deadline and the cap: a cut 2xx
-                    # body is then a lost answer like any other, and is retried.
-                    cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
-                    response = reader.read(response, request, truncate_at=cap)
-            except RETRYABLE_ERRORS as error:
-                delay = attempts.wait_after(None) if attempts.retryable(error) else None
-                if delay is None:
-                    attempts.give_up(repr(error))
-                    raise
-                self._before_retry(attempts, delay, None, error)
-                continue
-            delay = attempts.wait_after(response)
-            if delay is None:
-                if response.status_code >= 400:
-                    attempts.give_up(f"status {response.status_code}", failed=False)
-                return response
-            if response.status_code == 429 and self.limiter is not None:
-                self.limiter.pause(_shared_pause(response, delay, self.limiter))
-            self._before_retry(attempts, delay, response, None)
-
-    def _before_retry(
-        self,
-        attempts: _Attempts,
-        delay: float,
-        response: httpx.Response | None,
-        error: Exception | None,
-    ) -> None:
-        self._retries.add()
-        _log_retry(attempts, delay, response, error)
-        if self.on_retry is not None:
-            self.on_retry(attempts.retries, delay, response, error)
-        self.sleep(delay)
-
-    def close(self) -> None:
-        """Close the wrapped transport."""
-        self.inner.close()
-
-
-class AsyncRetryingTransport(httpx.AsyncBaseTransport):
-    """Rate limiting and retries around another async transport (default AsyncHTTPTransport)."""
-
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        on_retry: OnRetry | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    ) -> None:
-        self.inner = inner if inner is not None else httpx.AsyncHTTPTransport()
-        self.max_body_bytes = max_body_bytes
-        self.policy = policy if policy is not None else RetryPolicy()
-        self.limiter = limiter
-        self.sleep = sleep
-        self.clock = clock
-        self.on_retry = on_retry
-        self._retries = _Counter()
-
-    @property
-    def retries(self) -> int:
-        """How many retries this transport has made in all."""
-        return self._retries.value
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send, and send again while the policy says the outcome may change."""
-        await request.aread()  # a retry must send the same bytes again
-        attempts: _Attempts | None = None
-        while True:
-            if self.limiter is not None:
-                await self.limiter.acquire_async()
-            attempts = attempts or _Attempts(self.policy, self.clock, request)
-            reader = BodyReader(attempts.deadline, self.clock, self.max_body_bytes)
-            try:
-                attempts.clamp()
-                # asyncio can also cut an attempt in flight: the deadline holds even when a
-                # single read would block longer than the read timeout allows.
-                response = await asyncio.wait_for(
-                    self._attempt(request, reader), max(0.0, attempts.deadline - self.clock())
-                )
-            except TimeoutError:
-                error = httpx.ReadTimeout("the call's deadline passed", request=request)
-                attempts.give_up(repr(error))
-                raise error from None
-            except RETRYABLE_ERRORS as error:
-                delay = attempts.wait_after(None) if attempts.retryable(error) else None
-                if delay is None:
-                    attempts.give_up(repr(error))
-                    raise
-                await self._before_retry(attempts, delay, None, error)
-                continue
-            delay = attempts.wait_after(response)
-            if delay is None:
-                if response.status_code >= 400:
-                    attempts.give_up(f"status {response.status_code}", failed=False)
-                return response
-            if response.status_code == 429 and self.limiter is not None:
-                self.limiter.pause(_shared_pause(response, delay, self.limiter))
-            await self._before_retry(attempts, delay, response, None)
-
-    async def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
-        return await reader.aread(response, request, truncate_at=cap)
-
-    async def _before_retry(
-        self,
-        attempts: _Attempts,
-        delay: float,
-        response: httpx.Response | None,
-        error: Exception | None,
-    ) -> None:
-        self._retries.add()
-        _log_retry(attempts, delay, response, error)
-        if self.on_retry is not None:
-            self.on_retry(attempts.retries, delay, response, error)
-        await self.sleep(delay)
-
-    async def aclose(self) -> None:
-        """Close the wrapped transport."""
-        await self.inner.aclose()
-
-
-def _shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -> float:
+def shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -> float:
     """How long every request of the client holds back after this 429.
 
     For HubSpot's rolling ten-second window our own limiter already spaces requests, so a 429
@@ -307,8 +136,8 @@ def _where(request: httpx.Request) -> str:
     return str(request.url.copy_with(query=None))
 
 
-def _log_retry(
-    attempts: _Attempts, delay: float, response: httpx.Response | None, error: Exception | None
+def log_retry(
+    attempts: Attempts, delay: float, response: httpx.Response | None, error: Exception | None
 ) -> None:
     what = f"status {response.status_code}" if response is not None else repr(error)
     logger.info(

@@ -22,12 +22,11 @@ __all__ = [
     "API_VERSIONS",
     "RELEASES",
     "ApiVersion",
-    "AsyncVersionedTransport",
     "Release",
-    "VersionedTransport",
     "check_version",
     "get_release",
     "release_from",
+    "rewrite_path",
     "to_version",
     "warn_if_ending",
 ]
@@ -127,7 +126,8 @@ def to_version(path: str, version: ApiVersion) -> str:
     return RELEASES[version].path(path)
 
 
-def _rewrite(request: httpx.Request, release: Release) -> None:
+def rewrite_path(request: httpx.Request, release: Release) -> None:
+    """Send a request of the curated spec's v4 paths to the release's path (query kept)."""
     path = request.url.raw_path.decode("ascii")
     query = ""
     if "?" in path:
@@ -136,37 +136,3 @@ def _rewrite(request: httpx.Request, release: Release) -> None:
     new_path = release.path(path)
     if new_path != path:
         request.url = request.url.copy_with(raw_path=(new_path + query).encode("ascii"))
-
-
-class VersionedTransport(httpx.BaseTransport):
-    """Send each request to the chosen release's path."""
-
-    def __init__(self, inner: httpx.BaseTransport, version: ApiVersion) -> None:
-        self._inner = inner
-        self._release = RELEASES[version]
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Rewrite the path prefix, then hand the request on."""
-        _rewrite(request, self._release)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        """Close the wrapped transport."""
-        self._inner.close()
-
-
-class AsyncVersionedTransport(httpx.AsyncBaseTransport):
-    """The async twin of VersionedTransport."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, version: ApiVersion) -> None:
-        self._inner = inner
-        self._release = RELEASES[version]
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Rewrite the path prefix, then hand the request on."""
-        _rewrite(request, self._release)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        """Close the wrapped transport."""
-        await self._inner.aclose()

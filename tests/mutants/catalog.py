@@ -5,9 +5,11 @@ the emulator's source: its backend, its gate or one operation's handler, through
 ``apply(app)`` returns the ASGI app to serve, which for every mutant here is the app itself (a
 mutant may instead wrap it in ASGI middleware and return the wrapper).
 
-A handler is replaced by rebuilding the app's HubSpot routes with ``hubspot_routes`` after setting
-the replacement on the app's ``Handlers`` instance: the routes hold the handlers they were built
-with, so setting the attribute alone would change nothing.
+Handlers and backend methods are named after the operationId they implement (``list_labels``,
+``batch_create_associations``…), so a mutant names the operation it breaks. A handler is replaced
+by rebuilding the app's HubSpot routes with ``hubspot_routes`` after setting the replacement on the
+app's ``Handlers`` instance: the routes hold the handlers they were built with, so setting the
+attribute alone would change nothing.
 
 ``rule`` names the contract rule the suite must report when it runs against the mutant.
 """
@@ -17,16 +19,22 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hubspot_associations_emulator.app import Emulator, EmulatorApp
-from hubspot_associations_emulator.backend import BatchOutcome, DefaultAssociation, LabelsBetween
+from hubspot_associations_emulator.app import EmulatorApp
 from hubspot_associations_emulator.catalog import AssociationType
 from hubspot_associations_emulator.errors import ApiError
-from hubspot_associations_emulator.routes import HubSpotRoute, hubspot_routes, json_response
+from hubspot_associations_emulator.results import (
+    BatchOutcome,
+    DefaultAssociation,
+    LabelsBetween,
+)
+from hubspot_associations_emulator.routes import HubSpotRoute, hubspot_routes
+from hubspot_associations_emulator.state import Emulator
+from hubspot_associations_emulator.views import json_response
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -54,13 +62,14 @@ def _emulator(app: Starlette) -> Emulator:
     return app.emulator
 
 
-def _override_handler(app: Starlette, name: str, wrap: Callable[[Handler], Handler]) -> None:
+def _override_handler(
+    app: Starlette, operation_id: str, wrap: Callable[[Handler], Handler]
+) -> None:
     """Replace one operation's handler (every path family) with ``wrap(original)``."""
     emulator = _emulator(app)
     handlers = emulator.handlers
-    original: Handler = getattr(handlers, name)
-    # The routes look the operationId up by the handler's __name__: keep the original's.
-    setattr(handlers, name, functools.wraps(original)(wrap(original)))
+    original: Handler = getattr(handlers, operation_id)
+    setattr(handlers, operation_id, functools.wraps(original)(wrap(original)))
     routes = app.router.routes
     routes[:] = [
         *(r for r in routes if not isinstance(r, HubSpotRoute)),
@@ -128,34 +137,18 @@ def _401_without_correlation_id(app: Starlette) -> ASGIApp:
 
 # -- 3. batch-create-drops-one ----------------------------------------------------------------
 
-# True while a labelled batch/create request is being handled (per request: a context variable).
-_IN_BATCH_CREATE: ContextVar[bool] = ContextVar("in_batch_create", default=False)
-
 
 def _batch_create_drops_one(app: Starlette) -> ASGIApp:
     backend = _emulator(app).backend
-    associate = backend.associate
+    batch_create_associations = backend.batch_create_associations
 
     def dropping_last(
         from_type: str, to_type: str, inputs: list[tuple[int, int, list[tuple[str, int]]]]
     ) -> BatchOutcome[LabelsBetween]:
-        # Only under batch/create: the labelled PUT and the seed use the same backend call.
-        kept = inputs[:-1] if _IN_BATCH_CREATE.get() else inputs
-        return associate(from_type, to_type, kept)
+        # Only batch/create: the labelled PUT and the seed call associate_with_labels.
+        return batch_create_associations(from_type, to_type, inputs[:-1])
 
-    backend.associate = dropping_last  # type: ignore[method-assign]
-
-    def wrap(handler: Handler) -> Handler:
-        async def batch_create(request: Request) -> Response:
-            token = _IN_BATCH_CREATE.set(True)
-            try:
-                return await handler(request)
-            finally:
-                _IN_BATCH_CREATE.reset(token)
-
-        return batch_create
-
-    _override_handler(app, "batch_create", wrap)
+    backend.batch_create_associations = dropping_last  # type: ignore[method-assign]
     return app
 
 
@@ -165,19 +158,32 @@ def _batch_create_drops_one(app: Starlette) -> ASGIApp:
 def _default_ignores_limit(app: Starlette) -> ASGIApp:
     backend = _emulator(app).backend
     associate_default = backend.associate_default
+    batch_associate_default = backend.batch_associate_default
 
-    def without_limits(
-        from_type: str, to_type: str, pairs: list[tuple[int, int]]
-    ) -> BatchOutcome[DefaultAssociation]:
+    @contextmanager
+    def limits_hidden(from_type: str, to_type: str) -> Iterator[None]:
         # Made first, so that nothing inside reloads the limits while they are hidden.
         backend.prepare_pair(from_type, to_type)
         limits, backend.limits = backend.limits, {}
         try:
-            return associate_default(from_type, to_type, pairs)
+            yield
         finally:
             backend.limits = limits
 
-    backend.associate_default = without_limits  # type: ignore[method-assign]
+    def single_without_limits(
+        from_type: str, from_id: int, to_type: str, to_id: int
+    ) -> DefaultAssociation:
+        with limits_hidden(from_type, to_type):
+            return associate_default(from_type, from_id, to_type, to_id)
+
+    def batch_without_limits(
+        from_type: str, to_type: str, pairs: list[tuple[int, int]]
+    ) -> BatchOutcome[DefaultAssociation]:
+        with limits_hidden(from_type, to_type):
+            return batch_associate_default(from_type, to_type, pairs)
+
+    backend.associate_default = single_without_limits  # type: ignore[method-assign]
+    backend.batch_associate_default = batch_without_limits  # type: ignore[method-assign]
     return app
 
 
@@ -201,14 +207,24 @@ def _delete_leaves_reverse(app: Starlette) -> ASGIApp:
     backend = _emulator(app).backend
     store = backend.store
 
-    def forward_only(from_type: str, to_type: str, inputs: list[tuple[int, list[int]]]) -> None:
+    def forward_only(from_type: str, from_id: int, to_type: str, to_id: int) -> None:
+        for type_id in store.types_between(from_type, from_id, to_type, to_id):
+            store.delete((from_type, from_id, to_type, to_id, type_id))
+
+    def remove_associations(from_type: str, from_id: int, to_type: str, to_id: int) -> None:
+        with store.transaction():
+            forward_only(from_type, from_id, to_type, to_id)
+
+    def batch_remove_associations(
+        from_type: str, to_type: str, inputs: list[tuple[int, list[int]]]
+    ) -> None:
         with store.transaction():
             for from_id, to_ids in inputs:
                 for to_id in to_ids:
-                    for type_id in store.types_between(from_type, from_id, to_type, to_id):
-                        store.delete((from_type, from_id, to_type, to_id, type_id))
+                    forward_only(from_type, from_id, to_type, to_id)
 
-    backend.archive = forward_only  # type: ignore[method-assign]
+    backend.remove_associations = remove_associations  # type: ignore[method-assign]
+    backend.batch_remove_associations = batch_remove_associations  # type: ignore[method-assign]
     return app
 
 
@@ -217,13 +233,13 @@ def _delete_leaves_reverse(app: Starlette) -> ASGIApp:
 
 def _delete_label_200_body(app: Starlette) -> ASGIApp:
     def wrap(handler: Handler) -> Handler:
-        async def labels_delete(request: Request) -> Response:
+        async def delete_label(request: Request) -> Response:
             answer = await handler(request)
             return json_response({"status": "ok"}) if answer.status_code == 204 else answer
 
-        return labels_delete
+        return delete_label
 
-    _override_handler(app, "labels_delete", wrap)
+    _override_handler(app, "delete_label", wrap)
     return app
 
 
@@ -235,16 +251,16 @@ def _rewrite_labels(rewrite: Callable[[JSON], tuple[int, JSON]]) -> Callable[[St
 
     def apply(app: Starlette) -> ASGIApp:
         def wrap(handler: Handler) -> Handler:
-            async def labels_get(request: Request) -> Response:
+            async def list_labels(request: Request) -> Response:
                 answer = await handler(request)
                 if answer.status_code != 200:
                     return answer
                 status, body = rewrite(json.loads(bytes(answer.body)))
                 return json_response(body, status)
 
-            return labels_get
+            return list_labels
 
-        _override_handler(app, "labels_get", wrap)
+        _override_handler(app, "list_labels", wrap)
         return app
 
     return apply

@@ -166,3 +166,27 @@ def test_check_runs_from_the_installed_wheel(venv: Path, tmp_path: Path) -> None
     assert ("status.documented", "delete_label") in cases
     assert ("graph.both-directions", "list_associations") in cases
     assert len({rule for rule, _ in cases}) >= 15, sorted(cases)
+
+
+def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_path: Path) -> None:
+    """The plain wheel (no extras): `check` and the emulator say which extra to install, exit 2,
+    no traceback; the client itself imports."""
+    [wheel] = (venv.parent / "dist").glob("*.whl")
+    plain = tmp_path / "plain"
+    subprocess.run([_uv(), "venv", "--python", sys.executable, str(plain)],
+                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run([_uv(), "pip", "install", "--python", str(plain / "bin" / "python"), "-c",
+                    str(venv.parent / "constraints.txt"), str(wheel)],
+                   check=True, capture_output=True)  # fmt: skip
+    for command, extra in (
+        (["hubspot-associations", "check"], "[contract]"),
+        (["hubspot-associations", "emulator", "serve"], "[emulator]"),
+        (["hubspot-associations-emulator", "serve", "--port", "0"], "[emulator]"),
+    ):
+        done = _run(plain, str(plain / "bin" / command[0]), *command[1:], cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert extra in done.stderr, (command, done.stderr)
+        assert "Traceback" not in done.stderr, command
+    imported = _run(plain, str(plain / "bin" / "python"), "-c", "import hubspot_associations",
+                    cwd=tmp_path)  # fmt: skip
+    assert imported.returncode == 0, imported.stderr

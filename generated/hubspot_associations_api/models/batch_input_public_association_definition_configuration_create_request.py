@@ -1,3 +1,6 @@
+# GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
+# openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
+# and run `make generate`.
 # ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 

@@ -10,6 +10,12 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hubspot-associations`` command."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # `check` and `emulator` belong to other extras: they need neither rich nor the rest.
+    if arguments[:1] == ["check"]:
+        return _check(arguments[1:])
+    if arguments[:1] == ["emulator"]:
+        return _emulator(arguments[1:])
     try:
         from ._app import main as run
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
@@ -20,4 +26,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         raise
-    return run(argv)
+    return run(arguments)
+
+
+def _check(arguments: list[str]) -> int:
+    # The suite owns its options; only its runner is imported here (pytest loads in the run).
+    try:
+        from hubspot_associations_contract import main as check_main
+    except ModuleNotFoundError as exc:
+        return _needs("contract", "the contract checks", exc)
+    return check_main(arguments)
+
+
+def _emulator(arguments: list[str]) -> int:
+    try:
+        from hubspot_associations_emulator.cli import main as emulator_main
+    except ModuleNotFoundError as exc:
+        return _needs("emulator", "the emulator", exc)
+    return emulator_main(arguments)
+
+
+def _needs(extra: str, what: str, error: ModuleNotFoundError) -> int:
+    print(
+        f"{what} need their extra ({error.name} is missing): "
+        f"pip install 'hubspot-associations[{extra}]'",
+        file=sys.stderr,
+    )
+    return 2

@@ -42,11 +42,8 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    # `check` and `emulator` are routed by the package's main() before rich is needed.
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["emulator"]:
-        return _emulator(arguments[1:])
-    if arguments[:1] == ["check"]:
-        return _check(arguments[1:])
     args = build_parser().parse_args(arguments)
     if args.command == "releases":
         return _releases(Output(json_mode=args.json))
@@ -75,18 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
-
-
-def _emulator(arguments: list[str]) -> int:
-    try:
-        from hubspot_associations_emulator.cli import main as emulator_main
-    except ModuleNotFoundError:
-        print(
-            "the emulator needs its extra: pip install 'hubspot-associations[emulator]'",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    return emulator_main(arguments)
 
 
 def _labels(args: argparse.Namespace, out: Output) -> int:
@@ -203,20 +188,6 @@ def _releases(out: Output) -> int:
     ]
     out.table(list(rows[0]), rows, title="HubSpot releases (--api-version)")
     return EXIT_OK
-
-
-def _check(arguments: list[str]) -> int:
-    # The suite owns its options; only its runner is imported here (pytest is loaded in the run).
-    try:
-        from hubspot_associations_contract import main as check_main
-    except ImportError as exc:
-        print(
-            f"the contract checks need their extra ({exc.name} is missing): "
-            "pip install 'hubspot-associations[contract]'",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    return check_main(arguments)
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Output], int]] = {

@@ -18,7 +18,7 @@ from .._association_types import types_between
 from .._bulk import BulkFailure, BulkResult
 from .._exceptions import HubSpotError
 from .._object_types import canonical_object_type
-from .._sync_client import HubSpotAssociations
+from .._sync.client import HubSpotAssociations
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
 from ._input_files import (
@@ -290,7 +290,7 @@ def _bulk_call(
         if args.command == "associate":
             return bulk.associate_default(from_type, to_type, pairs, **extra)
         if args.command == "unassociate":
-            return bulk.archive(from_type, to_type, pairs, **extra)
-        return bulk.archive_labels(from_type, to_type, pairs, types, **extra)
+            return bulk.remove(from_type, to_type, pairs, **extra)
+        return bulk.remove_labels(from_type, to_type, pairs, types, **extra)
 
     return call

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from .._settings import TOKEN_ENV
-from .._sync_client import HubSpotAssociations
+from .._sync.client import HubSpotAssociations
 from ._exit_codes import UsageError
 
 __all__ = ["make_client"]

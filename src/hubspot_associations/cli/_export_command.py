@@ -25,7 +25,7 @@ from .._exceptions import (
     PermissionDeniedError,
 )
 from .._object_types import normalize_object_type
-from .._sync_client import HubSpotAssociations
+from .._sync.client import HubSpotAssociations
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
 from ._input_files import open_input, scan_ids

@@ -169,11 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_export(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    export = sub.add_parser(
-        "export",
-        parents=[common],
-        help="write the associations of many records (batch_read_associations, all pages)",
-    )
+    text = "write the associations of many records (batch_read_associations, all pages)"
+    export = sub.add_parser("export", parents=[common], help=text, description=text)
     export.add_argument(
         "ids_file", help="one record ID per line, or a CSV with an id column; - is stdin"
     )
@@ -187,12 +184,17 @@ def _add_export(
 def _add_labels(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    labels = sub.add_parser("labels", help="list, create, update or delete custom labels")
+    text = (
+        "list, create, update or delete custom labels "
+        "(list_labels, create_label, update_label, delete_label)"
+    )
+    labels = sub.add_parser("labels", help=text, description=text)
     actions = labels.add_subparsers(dest="action", required=True)
     operation = {"list": "list_labels", "create": "create_label", "update": "update_label",
                  "delete": "delete_label"}  # fmt: skip
     for action, op in operation.items():
-        p = actions.add_parser(action, parents=[common], help=f"{action} ({op})")
+        text = f"{action} ({op})"
+        p = actions.add_parser(action, parents=[common], help=text, description=text)
         p.add_argument("from_type")
         p.add_argument("to_type")
         if action == "create":
@@ -211,12 +213,17 @@ def _add_labels(
 def _add_limits(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    limits = sub.add_parser("limits", help="list, set or purge association limits")
+    text = (
+        "list, set or purge association limits "
+        "(list_limits, list_all_limits, create_limits, update_limits, purge_limits)"
+    )
+    limits = sub.add_parser("limits", help=text, description=text)
     actions = limits.add_subparsers(dest="action", required=True)
     operation = {"list": "list_limits / list_all_limits", "set": "create_limits / update_limits",
                  "purge": "purge_limits"}  # fmt: skip
     for action, op in operation.items():
-        p = actions.add_parser(action, parents=[common], help=f"{action} ({op})")
+        text = f"{action} ({op})"
+        p = actions.add_parser(action, parents=[common], help=text, description=text)
         p.add_argument("from_type", nargs="?" if action == "list" else None)
         p.add_argument("to_type", nargs="?" if action == "list" else None)
         if action in ("set", "purge"):
@@ -229,17 +236,15 @@ def _add_limits(
 def _add_types_and_report(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    types = sub.add_parser(
-        "types", parents=[common], help="type IDs between two object types (list_labels)"
-    )
+    text = "type IDs between two object types (list_labels)"
+    types = sub.add_parser("types", parents=[common], help=text, description=text)
     types.add_argument("from_type")
     types.add_argument("to_type")
     types.add_argument(
         "--offline", action="store_true", help="only HubSpot-defined types from the built-in table"
     )
-    report = sub.add_parser(
-        "report", parents=[common], help="request the high-usage report (request_high_usage_report)"
-    )
+    text = "request the high-usage report (request_high_usage_report)"
+    report = sub.add_parser("report", parents=[common], help=text, description=text)
     report.add_argument("user_id", type=_bounded(1, 2**63 - 1))
 
 

@@ -1,3 +1,6 @@
+# GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
+# openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
+# and run `make generate`.
 from typing import Any
 from urllib.parse import quote
 
@@ -10,6 +13,7 @@ from ...models.batch_response_public_default_association import (
 )
 from ...models.error import Error
 from ...types import (
+    Operation,
     ParseError,
     Response,
     json_body,
@@ -39,22 +43,47 @@ def _get_kwargs(
     return _kwargs
 
 
+def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssociation:
+    """A success answer (2xx) of associate_default as its documented model.
+
+    Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
+    not list is success too, read like the first documented success with a body (an empty one
+    raises ParseError: this operation always answers with a body).
+    """
+    if not 200 <= response.status_code <= 299:
+        raise ValueError(
+            f"associate_default: {response.status_code} is not a success status"
+        )
+    # Every ParseError that leaves here names the answer's status (json_body's already do).
+    try:
+        # 200, and any 2xx the spec does not list.
+        response_200 = BatchResponsePublicDefaultAssociation.from_dict(
+            json_body(response)
+        )
+
+        return response_200
+
+    except ParseError as exc:
+        if exc.status is None:
+            raise with_status(exc, response.status_code) from exc
+        raise
+
+
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> BatchResponsePublicDefaultAssociation | Error | None:
+    if 200 <= response.status_code <= 299:
+        # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
+        # OPERATION, typed without None, refuses it.
+        if not response.content and response.status_code not in (200,):
+            return None
+        return _parse_success(response)
     # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
     # nothing to parse, and the caller still has status and content on the Response.
     if response.status_code >= 400 and not looks_like_json(response):
         return None
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
-        if response.status_code == 200:
-            response_200 = BatchResponsePublicDefaultAssociation.from_dict(
-                json_body(response)
-            )
-
-            return response_200
-
         if response.status_code == 400:
             response_400 = Error.from_dict(json_body(response))
 
@@ -90,17 +119,6 @@ def _parse_response(
 
             return response_5xx
 
-        # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx
-        # is success too, parsed like the documented one when it has a body.
-        if 200 <= response.status_code <= 299:
-            if not response.content:
-                return None
-            response_200 = BatchResponsePublicDefaultAssociation.from_dict(
-                json_body(response)
-            )
-
-            return response_200
-
         if response.status_code >= 400:
             response_default = Error.from_dict(json_body(response))
 
@@ -113,6 +131,16 @@ def _parse_response(
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return None
+
+
+# The operation as one typed object: its operationId, its request builder (the parameters of the
+# functions below, client aside) and its success parser. A caller that sends requests itself
+# (hubspot_associations' clients) is type-checked against both.
+OPERATION = Operation(
+    operation_id="associate_default",
+    build_request=_get_kwargs,
+    parse_success=_parse_success,
+)
 
 
 def _build_response(

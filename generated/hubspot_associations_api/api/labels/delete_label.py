@@ -1,4 +1,7 @@
-from typing import Any, cast
+# GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
+# openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
+# and run `make generate`.
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...types import (
+    Operation,
     ParseError,
     Response,
     json_body,
@@ -34,19 +38,27 @@ def _get_kwargs(
     return _kwargs
 
 
+def _parse_success(response: httpx.Response) -> None:
+    """A success answer (2xx) of delete_label: it has no body, so always None."""
+    if not 200 <= response.status_code <= 299:
+        raise ValueError(
+            f"delete_label: {response.status_code} is not a success status"
+        )
+    return None
+
+
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | Error | None:
+    if 200 <= response.status_code <= 299:
+        _parse_success(response)
+        return None
     # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
     # nothing to parse, and the caller still has status and content on the Response.
     if response.status_code >= 400 and not looks_like_json(response):
         return None
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
-        if response.status_code == 204:
-            response_204 = cast(Any, None)
-            return response_204
-
         if response.status_code == 400:
             response_400 = Error.from_dict(json_body(response))
 
@@ -82,10 +94,6 @@ def _parse_response(
 
             return response_5xx
 
-        # Success codes drift between HubSpot releases (200/201/204 for one call): any other 2xx
-        # is success too, parsed like the documented one when it has a body.
-        if 200 <= response.status_code <= 299:
-            return None
         if response.status_code >= 400:
             response_default = Error.from_dict(json_body(response))
 
@@ -98,6 +106,16 @@ def _parse_response(
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return None
+
+
+# The operation as one typed object: its operationId, its request builder (the parameters of the
+# functions below, client aside) and its success parser. A caller that sends requests itself
+# (hubspot_associations' clients) is type-checked against both.
+OPERATION = Operation(
+    operation_id="delete_label",
+    build_request=_get_kwargs,
+    parse_success=_parse_success,
+)
 
 
 def _build_response(

@@ -1,0 +1,42 @@
+"""Old method names kept for one minor release: each call warns, naming the new name, and works.
+
+On Python 3.13 and later the decorator is the standard library's ``warnings.deprecated``, so a
+type checker marks every use of an old name too; before 3.13 it is a small wrapper that emits the
+same DeprecationWarning at the caller's line (no typing_extensions dependency).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+__all__ = ["REMOVED_IN", "deprecated"]
+
+# The release that drops the names deprecated in this one. The messages spell it out literally:
+# a type checker reads a deprecation message only from a string literal.
+REMOVED_IN = "0.3.0"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+if sys.version_info >= (3, 13):
+    from warnings import deprecated
+else:
+
+    def deprecated(
+        message: str, /, *, category: type[Warning] = DeprecationWarning, stacklevel: int = 1
+    ) -> Callable[[F], F]:
+        """``warnings.deprecated`` of Python 3.13, for functions and methods only."""
+
+        def decorate(function: F) -> F:
+            @functools.wraps(function)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                warnings.warn(message, category, stacklevel=stacklevel + 1)
+                return function(*args, **kwargs)
+
+            wrapper.__deprecated__ = message  # type: ignore[attr-defined]
+            return cast(F, wrapper)
+
+        return decorate

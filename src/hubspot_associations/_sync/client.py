@@ -1,0 +1,1076 @@
+# GENERATED FILE: do not edit. Made by codegen/unasync.py from _async/client.py;
+# change that file and run `make generate`.
+"""The synchronous client: one method per operation, grouped like the API's tags.
+
+Only the async module is written by hand; codegen/unasync.py derives the sync twin from it, so
+the two clients always offer the same methods with the same checks.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Any, ParamSpec, TypeVar, cast
+
+import httpx
+from hubspot_associations_api import AuthenticatedClient
+from hubspot_associations_api.api.basic import (
+    associate_default,
+    associate_with_labels,
+    list_associations,
+    remove_associations,
+)
+from hubspot_associations_api.api.batch import (
+    batch_associate_default,
+    batch_create_associations,
+    batch_read_associations,
+    batch_remove_associations,
+    batch_remove_labels,
+)
+from hubspot_associations_api.api.labels import (
+    create_label,
+    delete_label,
+    list_labels,
+    update_label,
+)
+from hubspot_associations_api.api.limits import (
+    create_limits,
+    list_all_limits,
+    list_limits,
+    purge_limits,
+    update_limits,
+)
+from hubspot_associations_api.api.report import request_high_usage_report
+from hubspot_associations_api.models import (
+    AssociationSpec,
+    AssociationSpecWithLabel,
+    BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+    BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+    BatchInputPublicAssociationMultiArchive,
+    BatchInputPublicAssociationMultiPost,
+    BatchInputPublicAssociationSpec,
+    BatchInputPublicDefaultAssociationMultiPost,
+    BatchInputPublicFetchAssociationsBatchRequest,
+    BatchResponseLabelsBetweenObjectPair,
+    BatchResponseLabelsBetweenObjectPairWithErrors,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+    BatchResponsePublicAssociationDefinitionUserConfiguration,
+    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+    BatchResponsePublicAssociationMultiWithLabel,
+    BatchResponsePublicAssociationMultiWithLabelWithErrors,
+    BatchResponsePublicDefaultAssociation,
+    BatchResponseVoid,
+    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairCreated,
+    MultiAssociatedObjectWithLabel,
+    PublicAssociationDefinitionConfigurationCreateRequest,
+    PublicAssociationDefinitionConfigurationUpdateRequest,
+    PublicAssociationDefinitionCreateRequest,
+    PublicAssociationDefinitionUpdateRequest,
+    PublicAssociationDefinitionUserConfiguration,
+    PublicAssociationMultiArchive,
+    PublicAssociationMultiPost,
+    PublicAssociationMultiWithLabel,
+    PublicAssociationSpec,
+    PublicDefaultAssociationMultiPost,
+    PublicFetchAssociationsBatchRequest,
+    PublicObjectId,
+    ReportCreationResponse,
+)
+from hubspot_associations_api.types import UNSET, Operation
+
+from .._body import DEFAULT_MAX_BODY_BYTES
+from .._bulk import (
+    BulkResult,
+    ChunkOutcome,
+    OnChunk,
+    Progress,
+    answer_status,
+    chunked,
+    outcome_of_error,
+    split_by_errors,
+    split_by_results,
+)
+from .._deprecation import deprecated
+from .._exceptions import APIConnectionError, ClientValidationError, HubSpotError
+from .._inputs import (
+    IdLike,
+    TypeLike,
+    object_id,
+    object_type,
+    pair_inputs,
+    require_items,
+    to_spec,
+    to_specs,
+)
+from .._labels import validate_label_name
+from .._responses import connection_error, finish
+from .._retry import RetryPolicy
+from .._settings import ClientSettings, RateLimitLike
+from .._standins import decode_cursor, next_after, page_from_batch_read, require_offered
+from .._transport import NOT_IDEMPOTENT, OnRetry
+from .._versions import ApiVersion, Release
+from .bulk import run_chunks
+
+__all__ = [
+    "Basic",
+    "Batch",
+    "Bulk",
+    "Core",
+    "HubSpotAssociations",
+    "Labels",
+    "Limits",
+    "Report",
+]
+
+BATCH_READ_MAX = 1000
+PAGE_MAX = 500
+# HubSpot publishes no cap for the other batch calls; 100 per request is what its own tools send,
+# and integrators report 2,000 working.
+DEFAULT_BULK_BATCH = 100
+BULK_BATCH_MAX = 2000
+DEFAULT_CONCURRENCY = 8
+# Operations that must not be resent once they may have reached HubSpot.
+NOT_IDEMPOTENT_OPERATIONS = frozenset({"create_label"})
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Core:
+    """Sends one generated operation through the configured HTTP client and checks the answer."""
+
+    def __init__(self, http: httpx.Client, release: Release) -> None:
+        self.http = http
+        self.release = release
+
+    def call(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Build the request with a generated ``OPERATION``, send it, and parse or raise.
+
+        The arguments are type-checked against the operation's request builder and the result is
+        the union of its documented success models.
+        """
+        require_offered(self.release, operation.operation_id)
+        request = operation.build_request(*args, **kwargs)
+        not_idempotent = operation.operation_id in NOT_IDEMPOTENT_OPERATIONS
+        extensions = {NOT_IDEMPOTENT: True} if not_idempotent else {}
+        try:
+            response = self.http.request(**request, extensions=extensions)
+        except httpx.RequestError as exc:
+            raise connection_error(exc) from exc
+        return finish(operation, response)
+
+
+class Basic:
+    """Associations between two individual records."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def associate_default(
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
+    ) -> BatchResponsePublicDefaultAssociation:
+        """Associate two records with the default (unlabeled) type.
+
+        operationId ``associate_default``.
+        """
+        return self._core.call(
+            associate_default.OPERATION,
+            object_type(from_object_type),
+            object_id(from_object_id),
+            object_type(to_object_type),
+            object_id(to_object_id),
+        )
+
+    def associate(
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
+        types: Iterable[TypeLike],
+    ) -> LabelsBetweenObjectPair:
+        """Associate two records with the given types (labels) of this direction.
+
+        operationId ``associate_with_labels``. Releases answer 201 with the labels, or 200 with
+        them wrapped in ``entity`` (2025-10): either way the labels are returned.
+        """
+        result = self._core.call(
+            associate_with_labels.OPERATION,
+            object_type(from_object_type),
+            object_id(from_object_id),
+            object_type(to_object_type),
+            object_id(to_object_id),
+            body=to_specs(types),
+        )
+        if isinstance(result, LabelsBetweenObjectPairCreated):
+            return result.entity
+        return result
+
+    def get_page(
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        *,
+        after: str | None = None,
+        limit: int = PAGE_MAX,
+    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+        """One page of the records of ``to_object_type`` associated with a record.
+
+        operationId ``list_associations``. On a release without it (2026-09), the page is read
+        with ``batch_read_associations`` for this one record: ``limit`` still caps the page, and
+        ``paging.next_.after`` is this client's cursor for that release (cursors are opaque and
+        belong to one release).
+        """
+        _check_limit(limit)
+        if not self._core.release.offers("list_associations"):
+            return self._page_by_batch_read(object_type_, object_id_, to_object_type, after, limit)
+        return self._core.call(
+            list_associations.OPERATION,
+            object_type(object_type_),
+            object_id(object_id_),
+            object_type(to_object_type),
+            after=UNSET if after is None else after,
+            limit=limit,
+        )
+
+    def _page_by_batch_read(
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        after: str | None,
+        limit: int,
+    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+        hubspot_after, offset = decode_cursor(after, self._core.release.name)
+        fetch = PublicFetchAssociationsBatchRequest(
+            id=object_id(object_id_), after=UNSET if hubspot_after is None else hubspot_after
+        )
+        answer = self._core.call(
+            batch_read_associations.OPERATION,
+            object_type(object_type_),
+            object_type(to_object_type),
+            body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[fetch]),
+        )
+        return page_from_batch_read(answer, hubspot_after, offset, limit)
+
+    def iter_all(
+        self,
+        object_type_: str,
+        object_id_: IdLike,
+        to_object_type: str,
+        *,
+        page_size: int = PAGE_MAX,
+    ) -> Iterator[MultiAssociatedObjectWithLabel]:
+        """Every associated record, following ``paging.next_.after`` to the last page.
+
+        operationId ``list_associations`` (``batch_read_associations`` on 2026-09), one call per
+        page.
+        """
+        after: str | None = None
+        while True:
+            page = self.get_page(
+                object_type_, object_id_, to_object_type, after=after, limit=page_size
+            )
+            for item in page.results:
+                yield item
+            after = next_after(page.paging)
+            if after is None:
+                return
+
+    def remove(
+        self,
+        from_object_type: str,
+        from_object_id: IdLike,
+        to_object_type: str,
+        to_object_id: IdLike,
+    ) -> None:
+        """Remove every association (unlabeled and labelled) between two records.
+
+        operationId ``remove_associations``.
+        """
+        self._core.call(
+            remove_associations.OPERATION,
+            object_type(from_object_type),
+            object_id(from_object_id),
+            object_type(to_object_type),
+            object_id(to_object_id),
+        )
+
+
+class Batch:
+    """Associations between many records in one request (see ``client.bulk`` for any number)."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def associate_default(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> BatchResponsePublicDefaultAssociation:
+        """Associate each (from ID, to ID) pair with the default type.
+
+        operationId ``batch_associate_default``.
+        """
+        inputs = [
+            PublicDefaultAssociationMultiPost(
+                from_=PublicObjectId(id=object_id(a, what="from ID")),
+                to=PublicObjectId(id=object_id(b, what="to ID")),
+            )
+            for a, b in pairs
+        ]
+        require_items(inputs, what="batch.associate_default")
+        return self._core.call(
+            batch_associate_default.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicDefaultAssociationMultiPost(inputs=inputs),
+        )
+
+    def create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None = None,
+    ) -> BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors:
+        """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
+
+        operationId ``batch_create_associations``.
+        """
+        posts = _multi_posts(inputs, types)
+        require_items(posts, what="batch.create")
+        return self._core.call(
+            batch_create_associations.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationMultiPost(inputs=posts),
+        )
+
+    def read(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        ids: Iterable[IdLike | tuple[IdLike, str]],
+    ) -> (
+        BatchResponsePublicAssociationMultiWithLabel
+        | BatchResponsePublicAssociationMultiWithLabelWithErrors
+    ):
+        """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
+
+        operationId ``batch_read_associations``.
+        """
+        inputs = [_fetch_input(value) for value in ids]
+        require_items(inputs, what="batch.read", maximum=BATCH_READ_MAX)
+        return self._core.call(
+            batch_read_associations.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicFetchAssociationsBatchRequest(inputs=inputs),
+        )
+
+    def iter_read(
+        self, from_object_type: str, to_object_type: str, ids: Iterable[IdLike]
+    ) -> Iterator[PublicAssociationMultiWithLabel]:
+        """Every result of a batch read, following each input's own paging to its end.
+
+        operationId ``batch_read_associations``, 1,000 records per call.
+        """
+        pending: list[IdLike | tuple[IdLike, str]] = list(ids)
+        while pending:
+            chunk, pending = pending[:BATCH_READ_MAX], pending[BATCH_READ_MAX:]
+            response = self.read(from_object_type, to_object_type, chunk)
+            for result in response.results:
+                yield result
+                after = next_after(result.paging)
+                if after is not None:
+                    pending.append((result.from_.id, after))
+
+    def remove(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> BatchResponseVoid | None:
+        """Remove every association between each (from ID, to ID) pair.
+
+        operationId ``batch_remove_associations``. Returns None on a 204 (v4), or the batch body
+        that dated releases answer with (it may list failed inputs in ``errors``).
+        """
+        grouped: dict[str, list[PublicObjectId]] = {}
+        for a, b in pairs:
+            grouped.setdefault(object_id(a, what="from ID"), []).append(
+                PublicObjectId(id=object_id(b, what="to ID"))
+            )
+        inputs = [
+            PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v)
+            for k, v in grouped.items()
+        ]
+        require_items(inputs, what="batch.remove")
+        return self._core.call(
+            batch_remove_associations.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationMultiArchive(inputs=inputs),
+        )
+
+    @deprecated(
+        "batch.archive() is deprecated: use batch.remove() (operationId "
+        "batch_remove_associations); the old name will be removed in 0.3.0"
+    )
+    def archive(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> BatchResponseVoid | None:
+        """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
+        return self.remove(from_object_type, to_object_type, pairs)
+
+    def remove_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None = None,
+    ) -> BatchResponseVoid | None:
+        """Remove only the given labels between pairs; they stay associated otherwise.
+
+        operationId ``batch_remove_labels``. Returns None on a 204 (v4), or the batch body that
+        dated releases answer with (it may list failed inputs in ``errors``).
+        """
+        posts = _multi_posts(inputs, types)
+        require_items(posts, what="batch.remove_labels")
+        return self._core.call(
+            batch_remove_labels.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationMultiPost(inputs=posts),
+        )
+
+    @deprecated(
+        "batch.archive_labels() is deprecated: use batch.remove_labels() (operationId "
+        "batch_remove_labels); the old name will be removed in 0.3.0"
+    )
+    def archive_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None = None,
+    ) -> BatchResponseVoid | None:
+        """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
+        return self.remove_labels(from_object_type, to_object_type, inputs, types)
+
+
+class Report:
+    """The high-usage report."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def request(self, user_id: int) -> ReportCreationResponse:
+        """Ask HubSpot to e-mail ``user_id`` the records at 80 % or more of their limit.
+
+        operationId ``request_high_usage_report``.
+        """
+        if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0:
+            raise ClientValidationError(f"user_id must be a positive integer, got {user_id!r}")
+        return self._core.call(request_high_usage_report.OPERATION, user_id)
+
+
+class Labels:
+    """Association types and custom labels between two object types."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def list(
+        self, from_object_type: str, to_object_type: str
+    ) -> builtins.list[AssociationSpecWithLabel]:
+        """Every association type of this direction, HubSpot-defined and custom.
+
+        operationId ``list_labels``.
+        """
+        result = self._core.call(
+            list_labels.OPERATION, object_type(from_object_type), object_type(to_object_type)
+        )
+        return result.results
+
+    def create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        name: str,
+        label: str,
+        inverse_label: str | None = None,
+    ) -> builtins.list[AssociationSpecWithLabel]:
+        """Create a label (paired when ``inverse_label`` is given); both directions come back.
+
+        operationId ``create_label``. Creating is not idempotent (a second create answers "already
+        exists"), so a lost answer is not resent: the labels are looked up instead, and returned
+        if the create went through.
+        """
+        validate_label_name(name)
+        body = PublicAssociationDefinitionCreateRequest(
+            name=name, label=label, inverse_label=UNSET if inverse_label is None else inverse_label
+        )
+        try:
+            result = self._core.call(
+                create_label.OPERATION,
+                object_type(from_object_type),
+                object_type(to_object_type),
+                body=body,
+            )
+        except APIConnectionError:
+            found = self._created(from_object_type, to_object_type, label, inverse_label)
+            if not found:
+                raise
+            return found
+        return result.results
+
+    def _created(
+        self, from_object_type: str, to_object_type: str, label: str, inverse_label: str | None
+    ) -> builtins.list[AssociationSpecWithLabel]:
+        """The custom label (and its inverse, listed from the other side) if they exist."""
+        found = [
+            t
+            for t in self.list(from_object_type, to_object_type)
+            if str(t.category) != "HUBSPOT_DEFINED" and t.label == label
+        ]
+        if found and inverse_label is not None:
+            found += [
+                t
+                for t in self.list(to_object_type, from_object_type)
+                if str(t.category) != "HUBSPOT_DEFINED" and t.label == inverse_label
+            ]
+        return found
+
+    def update(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        type_id: int,
+        label: str,
+        inverse_label: str | None = None,
+    ) -> None:
+        """Change the wording of a custom label (and of its inverse).
+
+        operationId ``update_label``.
+        """
+        body = PublicAssociationDefinitionUpdateRequest(
+            association_type_id=type_id,
+            label=label,
+            inverse_label=UNSET if inverse_label is None else inverse_label,
+        )
+        self._core.call(
+            update_label.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=body,
+        )
+
+    def delete(self, from_object_type: str, to_object_type: str, type_id: int) -> None:
+        """Delete a custom label; associations that used it lose that label.
+
+        operationId ``delete_label``.
+        """
+        self._core.call(
+            delete_label.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            type_id,
+        )
+
+
+class Limits:
+    """Limits on how many records one record may be associated with, per association type."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def list_all(self) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+        """Every limit users have set, for all object pairs.
+
+        operationId ``list_all_limits``.
+        """
+        result = self._core.call(list_all_limits.OPERATION)
+        return result.results
+
+    def list(
+        self, from_object_type: str, to_object_type: str
+    ) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+        """The limits set on the association types of one direction.
+
+        operationId ``list_limits``.
+        """
+        result = self._core.call(
+            list_limits.OPERATION, object_type(from_object_type), object_type(to_object_type)
+        )
+        return result.results
+
+    def create(
+        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+    ) -> (
+        BatchResponsePublicAssociationDefinitionUserConfiguration
+        | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
+    ):
+        """Set limits: (association type, largest number of records) pairs.
+
+        operationId ``create_limits``.
+        """
+        inputs = [
+            PublicAssociationDefinitionConfigurationCreateRequest(
+                category=spec.association_category,
+                type_id=spec.association_type_id,
+                max_to_object_ids=n,
+            )
+            for spec, n in _limit_inputs(limits)
+        ]
+        require_items(inputs, what="limits.create")
+        return self._core.call(
+            create_limits.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=inputs),
+        )
+
+    def update(
+        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+    ) -> (
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
+        | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
+    ):
+        """Change limits set before: (association type, new largest number) pairs.
+
+        operationId ``update_limits``.
+        """
+        inputs = [
+            PublicAssociationDefinitionConfigurationUpdateRequest(
+                category=spec.association_category,
+                type_id=spec.association_type_id,
+                max_to_object_ids=n,
+            )
+            for spec, n in _limit_inputs(limits)
+        ]
+        require_items(inputs, what="limits.update")
+        return self._core.call(
+            update_limits.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=inputs),
+        )
+
+    def purge(self, from_object_type: str, to_object_type: str, types: Iterable[TypeLike]) -> None:
+        """Return the given association types to HubSpot's default limit.
+
+        operationId ``purge_limits``.
+        """
+        specs = to_specs(types)
+        inputs = [
+            PublicAssociationSpec(
+                category=str(s.association_category), type_id=s.association_type_id
+            )
+            for s in specs
+        ]
+        self._core.call(
+            purge_limits.OPERATION,
+            object_type(from_object_type),
+            object_type(to_object_type),
+            body=BatchInputPublicAssociationSpec(inputs=inputs),
+        )
+
+
+class Bulk:
+    """Any number of inputs: chunked at the API's maxima, run concurrently within the rate limit.
+
+    Each call returns a :class:`BulkResult` that lists every input exactly once, as succeeded or
+    failed with HubSpot's reason; nothing raises half-way. A chunk answered 400 is split in halves
+    and sent again until the bad inputs are isolated. Re-running ``result.failed_inputs()`` is safe.
+    ``on_chunk(done, failed)`` sees each chunk's inputs as soon as its answer is in.
+    """
+
+    def __init__(self, batch: Batch) -> None:
+        self._batch = batch
+
+    def associate_default(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Associate every (from ID, to ID) pair with the default type.
+
+        operationId ``batch_associate_default``, once per chunk.
+        """
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
+
+        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return self._batch.associate_default(from_object_type, to_object_type, chunk)
+
+        return self._pair_job(
+            pairs, call, _default_done, batch_size, concurrency, progress, on_chunk
+        )
+
+    def create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Associate every pair with the given types (labels).
+
+        operationId ``batch_create_associations``, once per chunk.
+        """
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
+        specs = to_specs(types)
+
+        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return self._batch.create(from_object_type, to_object_type, chunk, specs)
+
+        return self._pair_job(
+            pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
+        )
+
+    def remove(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Remove every association between each pair.
+
+        operationId ``batch_remove_associations``, once per chunk.
+        """
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
+
+        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return self._batch.remove(from_object_type, to_object_type, chunk)
+
+        return self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
+
+    @deprecated(
+        "bulk.archive() is deprecated: use bulk.remove() (operationId "
+        "batch_remove_associations); the old name will be removed in 0.3.0"
+    )
+    def archive(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
+        return self.remove(
+            from_object_type,
+            to_object_type,
+            pairs,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def remove_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Remove only the given labels between each pair.
+
+        operationId ``batch_remove_labels``, once per chunk.
+        """
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
+        specs = to_specs(types)
+
+        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
+            return self._batch.remove_labels(from_object_type, to_object_type, chunk, specs)
+
+        return self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
+
+    @deprecated(
+        "bulk.archive_labels() is deprecated: use bulk.remove_labels() (operationId "
+        "batch_remove_labels); the old name will be removed in 0.3.0"
+    )
+    def archive_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike],
+        *,
+        batch_size: int = DEFAULT_BULK_BATCH,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
+        return self.remove_labels(
+            from_object_type,
+            to_object_type,
+            pairs,
+            types,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def read(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        ids: Iterable[IdLike],
+        *,
+        batch_size: int = BATCH_READ_MAX,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> BulkResult[str]:
+        """The associations of every record, all pages; ``result.associations[id]`` lists them.
+
+        operationId ``batch_read_associations``, once per chunk and page.
+
+        A record with nothing associated succeeds with an empty list (HubSpot reports it as a
+        NO_ASSOCIATIONS_FOUND error in a 207, which is an answer, not a failure).
+        """
+        from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
+        items = [object_id(value) for value in ids]
+
+        def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
+            found: dict[str, builtins.list[MultiAssociatedObjectWithLabel]] = {}
+            try:
+                for result in self._batch.iter_read(from_object_type, to_object_type, chunk):
+                    found.setdefault(result.from_.id, []).extend(result.to)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            outcome: ChunkOutcome[str] = ChunkOutcome(succeeded=chunk)
+            outcome.associations = {record: found.get(record, []) for record in chunk}
+            return outcome
+
+        return run_chunks(
+            chunked(items, _batch_size(batch_size, BATCH_READ_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+    def _pair_job(
+        self,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        call: Callable[[builtins.list[tuple[str, str]]], Any],
+        done_of: Callable[[Any], set[tuple[str, str]]] | None,
+        batch_size: int,
+        concurrency: int,
+        progress: Progress | None,
+        on_chunk: OnChunk | None,
+    ) -> BulkResult[tuple[str, str]]:
+        """Run ``call`` over chunks of pairs; ``done_of`` reads the done pairs from an answer
+        (None: an answer without error means the whole chunk is done)."""
+        items = _checked_pairs(pairs)
+
+        def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
+            try:
+                answer = call(chunk)
+            except HubSpotError as error:
+                return outcome_of_error(chunk, error)
+            if done_of is None:
+                # A 204, or a batch body (dated releases) that may name failed inputs.
+                return split_by_errors(chunk, _same, getattr(answer, "errors", None))
+            errors = getattr(answer, "errors", None)
+            return split_by_results(chunk, done_of(answer), _same, errors, answer_status(answer))
+
+        return run_chunks(
+            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            send,
+            total=len(items),
+            concurrency=concurrency,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+
+
+def _default_done(answer: BatchResponsePublicDefaultAssociation) -> set[tuple[str, str]]:
+    return {(r.from_.id, r.to.id) for r in answer.results}
+
+
+def _labels_done(
+    answer: BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors,
+) -> set[tuple[str, str]]:
+    return {(r.from_object_id, r.to_object_id) for r in answer.results}
+
+
+class HubSpotAssociations:
+    """A client of HubSpot's CRM Associations API with retries, rate limiting and typed errors.
+
+    Timeouts, retries and a client-side rate limit are on by default. ``raw`` is the generated
+    client underneath, for anything not wrapped here.
+    """
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_version: ApiVersion | str = "v4",
+        timeout: float | httpx.Timeout | None = ClientSettings.DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimitLike = ClientSettings.DEFAULT_RATE_LIMIT,
+        transport: httpx.BaseTransport | None = None,
+        settings: ClientSettings | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        on_retry: OnRetry | None = None,
+    ) -> None:
+        self.settings = settings or ClientSettings.build(
+            access_token,
+            base_url=base_url,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            rate_limit=rate_limit,
+            max_body_bytes=max_body_bytes,
+            on_retry=on_retry,
+        )
+        self._http = httpx.Client(
+            base_url=self.settings.base_url,
+            timeout=self.settings.timeout,
+            headers=self.settings.headers(),
+            transport=self.settings.sync_transport(transport),
+        )
+        self.raw = AuthenticatedClient(
+            base_url=self.settings.base_url, token=ClientSettings.REDACTED
+        ).set_httpx_client(self._http)
+        self.release = self.settings.release
+        core = Core(self._http, self.release)
+        self.basic = Basic(core)
+        self.batch = Batch(core)
+        self.report = Report(core)
+        self.labels = Labels(core)
+        self.limits = Limits(core)
+        self.bulk = Bulk(self.batch)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.settings.describe()})"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> HubSpotAssociations:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _check_limit(limit: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
+        raise ClientValidationError(
+            f"limit must be an integer from 1 to {PAGE_MAX} (HubSpot's page maximum), got {limit!r}"
+        )
+
+
+def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsBatchRequest:
+    if isinstance(value, tuple):
+        record, after = value
+        return PublicFetchAssociationsBatchRequest(id=object_id(record), after=after)
+    return PublicFetchAssociationsBatchRequest(id=object_id(value))
+
+
+def _multi_posts(
+    inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+    types: Sequence[TypeLike] | None,
+) -> list[PublicAssociationMultiPost]:
+    items = list(inputs)
+    if items and all(isinstance(i, PublicAssociationMultiPost) for i in items):
+        return cast(list[PublicAssociationMultiPost], items)
+    if types is None:
+        raise ClientValidationError(
+            "give the association types to apply (types=[...]) with (from ID, to ID) pairs"
+        )
+    return pair_inputs(cast(list[tuple[IdLike, IdLike]], items), types)
+
+
+def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[AssociationSpec, int]]:
+    checked = []
+    for kind, maximum in limits:
+        if isinstance(maximum, bool) or not isinstance(maximum, int) or maximum < 1:
+            raise ClientValidationError(
+                f"a limit (maxToObjectIds) is an integer of at least 1, got {maximum!r}"
+            )
+        checked.append((to_spec(kind), maximum))
+    return checked
+
+
+def _pair_types(from_object_type: str, to_object_type: str) -> tuple[str, str]:
+    """Both object types checked before a bulk job sends anything (not once per chunk)."""
+    return object_type(from_object_type), object_type(to_object_type)
+
+
+def _same(pair: tuple[str, str]) -> tuple[str, str]:
+    return pair
+
+
+def _checked_pairs(pairs: Iterable[tuple[IdLike, IdLike]]) -> builtins.list[tuple[str, str]]:
+    """Every pair as digit strings; all bad pairs are reported at once, before anything is sent."""
+    items: builtins.list[tuple[str, str]] = []
+    problems: builtins.list[str] = []
+    for index, pair in enumerate(pairs):
+        try:
+            first, second = pair
+            items.append((object_id(first, what="from ID"), object_id(second, what="to ID")))
+        except (ClientValidationError, TypeError, ValueError) as exc:
+            problems.append(f"input {index}: {exc}")
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ClientValidationError(
+            f"{len(problems)} of the inputs are not (from ID, to ID) pairs of record IDs, so "
+            f"nothing was sent: {shown}{more}"
+        )
+    return items
+
+
+def _batch_size(size: int, maximum: int) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= maximum:
+        raise ClientValidationError(f"batch_size must be from 1 to {maximum}, got {size!r}")
+    return size

@@ -1,0 +1,132 @@
+# GENERATED FILE: do not edit. Made by codegen/unasync.py from _async/transport.py;
+# change that file and run `make generate`.
+"""The transports under a client: rate limit and retries, then the release's paths.
+
+``RetryingTransport`` waits for the client's rate limiter before each attempt, bounds each
+attempt and the reading of its body by the call's deadline, and retries what the policy says may
+change; after the last attempt it returns the last answer (the client turns a non-2xx into a
+typed error) or raises the last connection error. ``VersionedTransport`` sends each request
+to the chosen release's path. The bookkeeping both twins share is in ``_transport.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+
+import httpx
+
+from .._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
+from .._primitives import default_transport, wait_seconds, within
+from .._rate_limit import RateLimiter
+from .._retry import RetryPolicy
+from .._transport import RETRYABLE_ERRORS, Attempts, Counter, OnRetry, log_retry, shared_pause
+from .._versions import RELEASES, ApiVersion, rewrite_path
+from .body import read_body
+
+__all__ = ["RetryingTransport", "VersionedTransport"]
+
+
+class RetryingTransport(httpx.BaseTransport):
+    """Rate limiting and retries around another transport (by default httpx's own)."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = wait_seconds,
+        clock: Callable[[], float] = time.monotonic,
+        on_retry: OnRetry | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self.inner = inner if inner is not None else default_transport()
+        self.max_body_bytes = max_body_bytes
+        self.policy = policy if policy is not None else RetryPolicy()
+        self.limiter = limiter
+        self.sleep = sleep
+        self.clock = clock
+        self.on_retry = on_retry
+        self._retries = Counter()
+
+    @property
+    def retries(self) -> int:
+        """How many retries this transport has made in all."""
+        return self._retries.value
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send, and send again while the policy says the outcome may change."""
+        request.read()  # a retry must send the same bytes again
+        attempts: Attempts | None = None
+        while True:
+            if self.limiter is not None:
+                self.limiter.acquire()
+            # The deadline starts with the first attempt: waiting for our own limiter is not
+            # HubSpot being slow.
+            attempts = attempts or Attempts(self.policy, self.clock, request)
+            reader = BodyReader(attempts.deadline, self.clock, self.max_body_bytes)
+            try:
+                attempts.clamp()
+                response = within(
+                    attempts.deadline - self.clock(),
+                    request,
+                    functools.partial(self._attempt, request, reader),
+                )
+            except RETRYABLE_ERRORS as error:
+                delay = attempts.wait_after(None) if attempts.retryable(error) else None
+                if delay is None:
+                    attempts.give_up(repr(error))
+                    raise
+                self._before_retry(attempts, delay, None, error)
+                continue
+            delay = attempts.wait_after(response)
+            if delay is None:
+                if response.status_code >= 400:
+                    attempts.give_up(f"status {response.status_code}", failed=False)
+                return response
+            if response.status_code == 429 and self.limiter is not None:
+                self.limiter.pause(shared_pause(response, delay, self.limiter))
+            self._before_retry(attempts, delay, response, None)
+
+    def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        # The whole body is read here, within the deadline and the cap: a cut 2xx body is then a
+        # lost answer like any other, and is retried.
+        cap = ERROR_BODY_BYTES if response.status_code >= 400 else None
+        return read_body(reader, response, request, truncate_at=cap)
+
+    def _before_retry(
+        self,
+        attempts: Attempts,
+        delay: float,
+        response: httpx.Response | None,
+        error: Exception | None,
+    ) -> None:
+        self._retries.add()
+        log_retry(attempts, delay, response, error)
+        if self.on_retry is not None:
+            self.on_retry(attempts.retries, delay, response, error)
+        self.sleep(delay)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self.inner.close()
+
+
+class VersionedTransport(httpx.BaseTransport):
+    """Send each request to the chosen release's path."""
+
+    def __init__(self, inner: httpx.BaseTransport, version: ApiVersion) -> None:
+        self._inner = inner
+        self._release = RELEASES[version]
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Rewrite the path prefix, then hand the request on."""
+        rewrite_path(request, self._release)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._inner.close()

@@ -1,1 +1,0 @@
-"""Tests of the shipped contract suite (hubspot_associations_contract) as users run it."""

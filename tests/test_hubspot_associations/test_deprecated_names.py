@@ -1,0 +1,110 @@
+"""The names renamed to the operationIds' verb (archive → remove) still work for one minor release,
+warning DeprecationWarning that names the new method."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+import hubspot_associations
+from hubspot_associations import AssociationType, AsyncHubSpotAssociations, HubSpotAssociations
+from hubspot_associations._deprecation import REMOVED_IN
+from tests.test_hubspot_associations.test_facade import make_async_client, make_client
+
+# (group, old name, new name)
+RENAMED = [
+    ("batch", "archive", "remove"),
+    ("batch", "archive_labels", "remove_labels"),
+    ("bulk", "archive", "remove"),
+    ("bulk", "archive_labels", "remove_labels"),
+]
+PAIRS = [(1, 2), (1, 3)]
+TYPES = [AssociationType.CONTACT_TO_COMPANY]
+
+
+def recording() -> tuple[list[tuple[str, Any]], Any]:
+    """A handler answering 204 that records each request's path and JSON body."""
+    seen: list[tuple[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, json.loads(request.content)))
+        return httpx.Response(204)
+
+    return seen, handler
+
+
+def arguments(old: str) -> tuple[Any, ...]:
+    """The positional arguments of the renamed method."""
+    if old == "archive_labels":
+        return ("contact", "company", PAIRS, TYPES)
+    return ("contact", "company", PAIRS)
+
+
+@pytest.mark.parametrize(("group", "old", "new"), RENAMED)
+def test_the_old_name_warns_naming_the_new_one_and_sends_the_same(
+    group: str, old: str, new: str
+) -> None:
+    """client.<group>.<old>() warns DeprecationWarning naming <group>.<new>() and the release
+    that drops it, at the caller's line, and sends exactly what the new name sends."""
+    seen_old, old_handler = recording()
+    seen_new, new_handler = recording()
+    with (
+        make_client(old_handler) as client,
+        pytest.warns(DeprecationWarning, match=rf"use {group}\.{new}\(\)") as caught,
+    ):
+        answer_old = getattr(getattr(client, group), old)(*arguments(old))
+    with make_client(new_handler) as client:
+        answer_new = getattr(getattr(client, group), new)(*arguments(old))
+    [warning] = caught.list
+    message = str(warning.message)
+    assert f"{group}.{old}() is deprecated: use {group}.{new}()" in message
+    assert REMOVED_IN in message
+    assert warning.filename == __file__
+    assert seen_old == seen_new != []
+    assert type(answer_old) is type(answer_new)
+    if group == "bulk":
+        assert (
+            sorted(answer_old.succeeded) == sorted(answer_new.succeeded) == [("1", "2"), ("1", "3")]
+        )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("group", "old", "new"), RENAMED)
+async def test_the_async_old_name_warns_and_works(group: str, old: str, new: str) -> None:
+    """The async client's old names warn the same way and still send the request."""
+    seen, handler = recording()
+    async with make_async_client(handler) as client:
+        with pytest.warns(DeprecationWarning, match=rf"use {group}\.{new}\(\)") as caught:
+            await getattr(getattr(client, group), old)(*arguments(old))
+    assert caught.list[0].filename == __file__
+    assert seen
+
+
+@pytest.mark.parametrize("client_type", [HubSpotAssociations, AsyncHubSpotAssociations])
+@pytest.mark.parametrize(("group", "old", "new"), RENAMED)
+def test_the_old_name_keeps_the_new_signature(
+    client_type: type[Any], group: str, old: str, new: str
+) -> None:
+    """An alias takes the same parameters as the method it forwards to."""
+    owner = _group_class(client_type, group)
+    assert inspect.signature(getattr(owner, old)) == inspect.signature(getattr(owner, new))
+
+
+def _group_class(client_type: type[Any], group: str) -> type[Any]:
+    """The class of one group (Batch, AsyncBulk...) of a client class."""
+    prefix = "Async" if client_type is AsyncHubSpotAssociations else ""
+    found: type[Any] = getattr(hubspot_associations, prefix + group.capitalize())
+    return found
+
+
+def test_the_new_names_do_not_warn(recwarn: pytest.WarningsRecorder) -> None:
+    """batch.remove and bulk.remove_labels send without any warning."""
+    _seen, handler = recording()
+    with make_client(handler) as client:
+        client.batch.remove("contact", "company", PAIRS)
+        client.bulk.remove_labels("contact", "company", PAIRS, TYPES)
+    assert not [w for w in recwarn.list if issubclass(w.category, DeprecationWarning)]

@@ -1,0 +1,99 @@
+"""The public API of hubspot_associations, pinned: removing or renaming a name is a breaking change."""
+
+from __future__ import annotations
+
+import inspect
+
+import hubspot_associations
+from hubspot_associations import AsyncHubSpotAssociations, HubSpotAssociations
+
+EXPECTED = {
+    "ALL_ASSOCIATION_TYPES", "API_VERSIONS", "OBJECT_TYPE_IDS", "APIConnectionError", "APIStatusError",
+    "APITimeoutError", "ApiVersion", "AssociationCategory", "AssociationSpec", "AssociationSpecWithLabel",
+    "AssociationType", "AssociationTypeInfo", "AsyncBasic", "AsyncBatch", "AsyncBulk",
+    "AsyncHubSpotAssociations", "AsyncLabels", "AsyncLimits", "AsyncReport", "AuthenticationError",
+    "BadRequestError", "Basic", "Batch", "Bulk", "BulkFailure", "BulkResult", "ClientSettings",
+    "ClientValidationError", "ConflictError", "CustomLabel", "HubSpotAssociations", "HubSpotError",
+    "LabelPair", "Labels", "LabelsBetweenObjectPair", "Limits", "MultiAssociatedObjectWithLabel",
+    "NotFoundError", "PermissionDeniedError", "PublicAssociationMultiWithLabel", "RateLimitError", "ResponseTooLargeError",
+    "RateLimiter", "Report", "RetryPolicy", "ServerError", "UnexpectedResponseError",
+    "UnexpectedStatusError", "__version__", "label_pair", "normalize_object_type", "object_type_id",
+    "types_between", "validate_label_name", "RetryingTransport", "AsyncRetryingTransport",
+    "error_from_response",
+}  # fmt: skip
+
+# The methods of each group, pinned: a facade name is the operationId's verb (remove_associations →
+# basic.remove, batch_remove_associations → batch.remove, batch_remove_labels → remove_labels).
+METHODS = {
+    "basic": {"associate", "associate_default", "get_page", "iter_all", "remove"},
+    "batch": {"associate_default", "create", "read", "iter_read", "remove", "remove_labels",
+              "archive", "archive_labels"},
+    "bulk": {"associate_default", "create", "read", "remove", "remove_labels",
+             "archive", "archive_labels"},
+    "labels": {"list", "create", "update", "delete"},
+    "limits": {"list", "list_all", "create", "update", "purge"},
+    "report": {"request"},
+}  # fmt: skip
+# Old names kept as deprecated aliases for one minor release (0.2.x), removed in 0.3.0.
+DEPRECATED = {
+    ("batch", "archive"): "remove",
+    ("batch", "archive_labels"): "remove_labels",
+    ("bulk", "archive"): "remove",
+    ("bulk", "archive_labels"): "remove_labels",
+}
+
+
+def test_all_is_exactly_the_pinned_names() -> None:
+    """__all__ lists exactly the pinned public names, sorted, and each one exists."""
+    assert set(hubspot_associations.__all__) == EXPECTED
+    for name in hubspot_associations.__all__:
+        assert hasattr(hubspot_associations, name), name
+
+
+def test_sync_and_async_clients_offer_the_same_methods() -> None:
+    """Every group of the sync client has the async client's methods with the same parameters."""
+    sync = HubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    asynchronous = AsyncHubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    for group in ("basic", "batch", "report", "labels", "limits", "bulk"):
+        mine = getattr(sync, group)
+        theirs = getattr(asynchronous, group)
+        names = {n for n in dir(theirs) if not n.startswith("_")}
+        assert names == {n for n in dir(mine) if not n.startswith("_")}, group
+        for name in names:
+            assert (
+                inspect.signature(getattr(mine, name)).parameters.keys()
+                == inspect.signature(getattr(theirs, name)).parameters.keys()
+            )
+    sync.close()
+
+
+def test_generated_package_stays_reachable() -> None:
+    """client.raw is the generated client, usable with any generated operation."""
+    from hubspot_associations_api import AuthenticatedClient
+
+    client = HubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    assert isinstance(client.raw, AuthenticatedClient)
+    client.close()
+
+
+def test_each_group_offers_exactly_the_pinned_methods() -> None:
+    """Every group's public methods are the pinned ones: renaming one is deliberate."""
+    client = HubSpotAssociations("t", base_url="http://127.0.0.1:9", rate_limit=None)
+    with client:
+        for group, expected in METHODS.items():
+            owner = getattr(client, group)
+            assert {n for n in dir(owner) if not n.startswith("_")} == expected, group
+
+
+def test_deprecated_aliases_are_exactly_the_pinned_ones() -> None:
+    """The deprecated old names are exactly the pinned aliases, each marked with its new name."""
+    for prefix in ("", "Async"):
+        for group in METHODS:
+            owner = getattr(hubspot_associations, prefix + group.capitalize())
+            for name in METHODS[group]:
+                message: str | None = getattr(getattr(owner, name), "__deprecated__", None)
+                if (group, name) in DEPRECATED:
+                    assert message is not None, (group, name)
+                    assert f"use {group}.{DEPRECATED[group, name]}()" in message, (group, name)
+                else:
+                    assert message is None, (group, name)

@@ -1,0 +1,154 @@
+"""The sliding-window limiter: never more than N starts in any window, shared by sync and async."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hubspot_associations._exceptions import ClientValidationError
+from hubspot_associations._rate_limit import (
+    FREE_OR_STARTER,
+    PROFESSIONAL_OR_ENTERPRISE,
+    WITH_API_LIMIT_INCREASE,
+    RateLimiter,
+)
+from tests.test_hubspot_associations.client_fakes import FakeClock
+
+
+def max_in_window(starts: list[float], seconds: float) -> int:
+    """The most starts in any half-open window [t, t + seconds), ignoring float rounding."""
+    ordered = sorted(starts)
+    best, left = 0, 0
+    for right, start in enumerate(ordered):
+        while ordered[left] <= start - seconds + 1e-9:
+            left += 1
+        best = max(best, right - left + 1)
+    return best
+
+
+def limiter(clock: FakeClock, n: int = 10, seconds: float = 1.0) -> RateLimiter:
+    return RateLimiter(
+        n, seconds, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, margin=0.0
+    )
+
+
+def test_tiers() -> None:
+    """HubSpot's three burst tiers are 100, 190 and 250 requests per 10 seconds."""
+    assert (FREE_OR_STARTER, PROFESSIONAL_OR_ENTERPRISE, WITH_API_LIMIT_INCREASE) == (
+        (100, 10.0),
+        (190, 10.0),
+        (250, 10.0),
+    )
+    assert RateLimiter.tier(PROFESSIONAL_OR_ENTERPRISE).max_requests == 190
+
+
+@pytest.mark.parametrize(("n", "seconds"), [(0, 10.0), (10, 0.0), (-1, 1.0)])
+def test_bad_limits_are_refused(n: int, seconds: float) -> None:
+    """A limit with no requests or no time is a ClientValidationError."""
+    with pytest.raises(ClientValidationError, match="rate limit"):
+        RateLimiter(n, seconds)
+
+
+def test_first_n_go_at_once_then_window(clock: FakeClock) -> None:
+    """A burst of N starts at once; the next waits until the first leaves the window."""
+    lim = limiter(clock, n=10, seconds=1.0)
+    starts = []
+    for _ in range(25):
+        lim.acquire()
+        starts.append(clock())
+    assert starts[:10] == [1000.0] * 10
+    assert starts[10] == pytest.approx(1001.0)
+    assert starts[20] == pytest.approx(1002.0)
+    assert max_in_window(starts, 1.0) == 10
+
+
+def test_steady_load_runs_at_full_rate(clock: FakeClock) -> None:
+    """A long job runs at the allowed rate: 1000 starts at 10 per second take about 99 s."""
+    lim = limiter(clock, n=10, seconds=1.0)
+    starts = []
+    for _ in range(1000):
+        lim.acquire()
+        starts.append(clock())
+    assert max_in_window(starts, 1.0) == 10
+    assert starts[-1] - starts[0] == pytest.approx(99.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    seconds=st.sampled_from([0.5, 1.0, 10.0]),
+    gaps=st.lists(st.floats(0, 3, allow_nan=False), min_size=1, max_size=80),
+)
+def test_never_more_than_n_in_any_window(n: int, seconds: float, gaps: list[float]) -> None:
+    """Whatever the arrival pattern, no window of S seconds holds more than N starts."""
+    clock = FakeClock()
+    lim = limiter(clock, n, seconds)
+    starts = []
+    for gap in gaps:
+        clock.now += gap
+        starts.append(clock() + lim.reserve())
+    assert max_in_window(starts, seconds) <= n
+    assert starts == sorted(starts)
+
+
+def test_pause_holds_later_requests(clock: FakeClock) -> None:
+    """After pause(s) no request starts before s seconds have passed."""
+    lim = limiter(clock)
+    lim.pause(5.0)
+    lim.acquire()
+    assert clock() == pytest.approx(1005.0)
+
+
+def test_threads_share_one_window() -> None:
+    """Bookings from many threads together stay within the window."""
+    clock = FakeClock()
+    lim = RateLimiter(7, 1.0, clock=clock, sleep=lambda _s: None)
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        for _ in range(50):
+            start = clock() + lim.reserve()
+            with lock:
+                starts.append(start)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(starts) == 400
+    assert max_in_window(starts, 1.0) <= 7
+
+
+@pytest.mark.anyio
+async def test_sync_and_async_share_the_limiter(clock: FakeClock) -> None:
+    """Sync and async acquisitions of one limiter count against the same window."""
+    lim = limiter(clock, n=4, seconds=1.0)
+    starts = []
+    for i in range(12):
+        if i % 2:
+            await lim.acquire_async()
+        else:
+            lim.acquire()
+        starts.append(clock())
+    assert max_in_window(starts, 1.0) == 4
+    assert starts[-1] == pytest.approx(1002.0)
+
+
+def test_repr_names_the_limit() -> None:
+    """The repr shows the limit."""
+    assert repr(RateLimiter(100, 10)) == "RateLimiter(100, 10)"
+
+
+def test_default_margin_spaces_windows_slightly_wider(clock: FakeClock) -> None:
+    """By default the window is 5 % wider (0.25 s at most), so late arrivals never make N+1."""
+    lim = RateLimiter(10, 1.0, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep)
+    assert lim.margin == pytest.approx(0.05)
+    assert RateLimiter(100, 10.0).margin == pytest.approx(0.25)
+    waits = [lim.reserve() for _ in range(11)]
+    assert waits[:10] == [0.0] * 10
+    assert waits[10] == pytest.approx(1.05)
