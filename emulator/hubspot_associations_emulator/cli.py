@@ -25,6 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the emulator over HTTP")
+    _add_server_options(serve)
+    _add_hubspot_options(serve)
+    _add_limit_options(serve)
+    return parser
+
+
+def _add_server_options(serve: argparse.ArgumentParser) -> None:
+    """Where it listens, who may call it, where it keeps its state."""
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
     )
@@ -36,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="T",
         help=f"accepted bearer token (repeatable; default {DEFAULT_TOKEN})",
     )
+
+
+def _add_hubspot_options(serve: argparse.ArgumentParser) -> None:
+    """How it answers: rate limit, latency, faults, and HubSpot's variants."""
     serve.add_argument("--rate-limit", metavar="N/SECONDS", help="e.g. 100/10")
     serve.add_argument(
         "--latency-ms", type=int, default=0, metavar="MS", help="added to every answer (default 0)"
@@ -68,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="current",
         help="how the v4 paths answer: today (current) or as in an earlier v4 release",
     )
+
+
+def _add_limit_options(serve: argparse.ArgumentParser) -> None:
+    """What it refuses from a slow or greedy client."""
     serve.add_argument(
         "--request-timeout",
         type=_positive(float),
@@ -82,7 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="larger request bodies answer 413 (default 16 MiB)",
     )
-    return parser
 
 
 def _positive(kind: Callable[[str], T]) -> Callable[[str], T]:
