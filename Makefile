@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 RUN := $(UV) run --frozen --no-sync
 SEED ?= 20260323
 
-.PHONY: install generate check-generated lint format typecheck unit contract contract-live test bench emulator main clean
+.PHONY: install generate check-generated api-diff upstream-diff lint format typecheck unit contract contract-live test bench emulator main clean
 
 $(UV):
 	$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv==$(UV_VERSION)
@@ -18,6 +18,14 @@ generate:
 
 check-generated:
 	$(RUN) python -m codegen check
+
+# What the working tree breaks for users since the latest tag (else HEAD); AGAINST=<ref> to choose.
+api-diff:
+	$(RUN) python -m codegen api-diff $(if $(AGAINST),--against $(AGAINST))
+
+# Downloaded HubSpot OpenAPI files against openapi/curated.yaml: FILES="a.json b.yaml" (exit 1: unexplained).
+upstream-diff:
+	$(RUN) python -m codegen upstream-diff $(FILES)
 
 # generated/ is linted with the generator's own formatting (--isolated) and the rules that catch bugs.
 lint:
@@ -42,7 +50,7 @@ contract:
 contract-live:
 	$(RUN) hubspot-associations check --live --junit reports/contract-live.xml
 
-test: install lint typecheck check-generated unit contract
+test: install lint typecheck check-generated api-diff unit contract
 
 main: install generate contract
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m codegen generate`` or ``python -m codegen check``."""
+"""Command line: ``python -m codegen generate``, ``check``, ``api-diff [--against REF]`` or
+``upstream-diff FILE...``."""
 
 from __future__ import annotations
 
@@ -6,14 +7,40 @@ import argparse
 import sys
 
 from codegen.overlay import OverlayError
-from codegen.pipeline import check, generate
+from codegen.pipeline import ROOT, check, generate
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the generation pipeline, or check that committed files match it."""
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
-    parser.add_argument("command", choices=["generate", "check"])
+    parser.add_argument("command", choices=["generate", "check", "api-diff", "upstream-diff"])
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="upstream-diff: OpenAPI files (JSON or YAML) downloaded from HubSpot",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="api-diff: the git ref to compare with (default: the latest tag, else HEAD)",
+    )
     args = parser.parse_args(argv)
+    if (args.command == "upstream-diff") != bool(args.files):
+        parser.error("upstream-diff needs one or more FILEs; no other command takes any")
+    # Each report loads its own tools (griffe for api-diff) only when asked for.
+    if args.command == "upstream-diff":
+        from codegen.upstream_diff import main as upstream_diff
+
+        return upstream_diff(args.files)
+    if args.command == "api-diff":
+        from codegen import api_diff
+
+        try:
+            return api_diff.run(ROOT, args.against, sys.stdout)
+        except api_diff.GitError as exc:
+            print(f"api-diff: {exc}", file=sys.stderr)
+            return 2
     try:
         if args.command == "generate":
             written = generate()

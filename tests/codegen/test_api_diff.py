@@ -1,0 +1,143 @@
+"""``python -m codegen api-diff`` on a scratch git repository: real git, real griffe.
+
+The scratch repository holds a copy of both packages and CHANGELOG.md committed once; each test
+changes its working tree the way a contributor would and reads what api-diff prints.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from codegen import api_diff
+from codegen.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+COPIED = ["src/hubspot_associations", "generated/hubspot_associations_api", "CHANGELOG.md"]
+GIT_IDENTITY = ["-c", "user.name=api-diff test", "-c", "user.email=api-diff@example.invalid"]
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *GIT_IDENTITY, *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository whose one commit is the packages and changelog as they are now."""
+    repo = tmp_path_factory.mktemp("api-diff-repo")
+    ignore = shutil.ignore_patterns("__pycache__")
+    for relative in COPIED:
+        source, target = ROOT / relative, repo / relative
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        else:
+            shutil.copy2(source, target)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "baseline")
+    return repo
+
+
+@pytest.fixture
+def repo(committed: Path) -> Iterator[Path]:
+    """The scratch repository with a clean working tree, cleaned again after the test."""
+    yield committed
+    _git(committed, "checkout", "--", ".")
+    _git(committed, "clean", "-fdq")
+
+
+def _run(repo: Path, against: str | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    code = api_diff.run(repo, against, out)
+    return code, out.getvalue()
+
+
+def _edit_class(path: Path, class_name: str, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` once, inside the body of ``class_name`` only."""
+    text = path.read_text(encoding="utf-8")
+    match = re.search(rf"^class {class_name}\b.*?(?=^class |\Z)", text, re.M | re.S)
+    assert match is not None
+    body = match.group(0)
+    assert body.count(old) == 1
+    path.write_text(
+        text[: match.start()] + body.replace(old, new) + text[match.end() :], encoding="utf-8"
+    )
+
+
+def test_no_change_is_clean(repo: Path) -> None:
+    """An unchanged working tree has no breaking changes and exits 0."""
+    code, output = _run(repo)
+    assert code == 0, output
+    assert "against HEAD" in output
+    assert output.rstrip().endswith("no breaking changes")
+    assert "breaking change(s)" not in output
+
+
+def test_removed_generated_operation_is_a_warning(repo: Path) -> None:
+    """Removing a generated operation module is listed under the generated client and exits 0."""
+    (repo / "generated/hubspot_associations_api/api/labels/update_label.py").unlink()
+    code, output = _run(repo)
+    assert code == 0, output
+    assert "hubspot_associations (hand-written client): no breaking changes" in output
+    assert "hubspot_associations_api (generated client): 1 breaking change(s)" in output
+    assert "hubspot_associations_api.api.labels.update_label: module removed or renamed" in output
+    assert "warning: only the generated client" in output
+    assert "hand-written layer" in output
+
+
+def test_renamed_facade_method_fails_until_the_changelog_says_so(repo: Path) -> None:
+    """A renamed method and a newly required parameter exit 1 until ### Breaking is written."""
+    for relative, prefix, keyword in [
+        ("src/hubspot_associations/_async/client.py", "Async", "async def"),
+        ("src/hubspot_associations/_sync/client.py", "", "def"),
+    ]:
+        path = repo / relative
+        _edit_class(path, f"{prefix}Labels", f"    {keyword} update(", f"    {keyword} change(")
+        _edit_class(
+            path,
+            f"{prefix}Labels",
+            "inverse_label: str | None = None,\n    ) -> builtins.list",
+            "inverse_label: str,\n    ) -> builtins.list",
+        )
+    code, output = _run(repo)
+    assert code == 1, output
+    for name in ["Labels", "AsyncLabels"]:
+        assert f"  hubspot_associations.{name}.update: method removed or renamed" in output
+        assert (
+            f"  hubspot_associations.{name}.create: parameter `inverse_label` is now required"
+            in output
+        )
+    assert "._sync." not in output
+    assert "._async." not in output
+    assert 'add a "### Breaking" heading under `## [Unreleased]`' in output
+
+    changelog = repo / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    entry = "### Breaking\n- `Labels.update` is now `Labels.change`.\n\n"
+    changelog.write_text(text.replace("### Added\n", entry + "### Added\n", 1), encoding="utf-8")
+    code, output = _run(repo)
+    assert code == 0, output
+    assert "hubspot_associations.Labels.update: method removed or renamed" in output
+
+
+def test_breaking_heading_counts_only_under_unreleased() -> None:
+    """A ### Breaking heading of a released version does not excuse an unreleased break."""
+    released = (
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n- x\n\n## [1.0.0]\n\n### Breaking\n- y\n"
+    )
+    unreleased = "# Changelog\n\n## [Unreleased]\n\n### Breaking\n- y\n\n## [1.0.0]\n"
+    assert not api_diff.changelog_has_breaking(released)
+    assert api_diff.changelog_has_breaking(unreleased)
+    assert not api_diff.changelog_has_breaking("# Changelog\n")
+
+
+def test_unknown_ref_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown --against ref is a usage error (exit 2) naming the ref."""
+    assert main(["api-diff", "--against", "no-such-ref-for-api-diff"]) == 2
+    assert "no-such-ref-for-api-diff" in capsys.readouterr().err
