@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 RUN := $(UV) run --frozen --no-sync
 SEED ?= 20260323
 
-.PHONY: install generate check-generated api-diff upstream-diff lint format typecheck unit contract contract-live test bench emulator main clean
+.PHONY: install generate check-generated api-diff upstream-diff lint format typecheck unit contract contract-live test bench emulator main clean docs
 
 $(UV):
 	$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv==$(UV_VERSION)
@@ -50,9 +50,13 @@ contract:
 contract-live:
 	$(RUN) hubspot-associations check --live --junit reports/contract-live.xml
 
-test: install lint typecheck check-generated api-diff unit contract
+test: install lint typecheck check-generated api-diff docs unit contract
 
 main: install generate contract
+
+# The documentation site (MkDocs + mkdocstrings) into site/; --strict fails on a broken reference or a missing page.
+docs:
+	$(RUN) mkdocs build --strict
 
 bench:
 	$(RUN) python -m benchmarks

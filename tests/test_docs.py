@@ -1,0 +1,75 @@
+"""The documentation site builds in strict mode and covers the public API and the migration table."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hubspot_associations
+from hubspot_associations import Basic, Batch, Labels, Limits, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GROUPS: dict[str, type] = {
+    "basic": Basic,
+    "batch": Batch,
+    "labels": Labels,
+    "limits": Limits,
+    "report": Report,
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once by ``mkdocs build --strict`` into a temporary directory."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def test_strict_build_writes_every_page(site: Path) -> None:
+    """mkdocs build --strict succeeds and writes each page of the nav."""
+    for page in ("pin", "regenerate", "contract-ci", "emulator", "cli", "migration", "reference"):
+        assert (site / page / "index.html").is_file(), page
+    assert (site / "index.html").is_file()
+
+
+def test_reference_lists_every_public_name(site: Path) -> None:
+    """The reference page has an entry for every name in hubspot_associations.__all__."""
+    html = (site / "reference" / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    missing = [
+        name
+        for name in hubspot_associations.__all__
+        if f"hubspot_associations.{name}" not in anchors
+    ]
+    assert not missing, missing
+
+
+def test_migration_page_names_every_group_method() -> None:
+    """The migration page mentions client.<group>.<method> for every public method of each group."""
+    text = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+    missing = [
+        f"client.{group}.{name}"
+        for group, cls in GROUPS.items()
+        for name, _ in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+        and not re.search(rf"client\.{group}\.{re.escape(name)}(?![A-Za-z0-9_])", text)
+    ]
+    assert not missing, missing
