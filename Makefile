@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 RUN := $(UV) run --frozen --no-sync
 SEED ?= 20260323
 
-.PHONY: install generate check-generated api-diff upstream-diff lint format typecheck unit contract contract-live test bench emulator main clean docs
+.PHONY: install generate check-generated api-diff upstream-diff lint format typecheck unit contract contract-live test bench emulator main clean docs release
 
 $(UV):
 	$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv==$(UV_VERSION)
@@ -19,7 +19,7 @@ generate:
 check-generated:
 	$(RUN) python -m codegen check
 
-# What the working tree breaks for users since the latest tag (else HEAD); AGAINST=<ref> to choose.
+# What the working tree breaks for users since the latest tag (else the last released CHANGELOG entry, else HEAD); AGAINST=<ref> to choose.
 api-diff:
 	$(RUN) python -m codegen api-diff $(if $(AGAINST),--against $(AGAINST))
 
@@ -63,6 +63,20 @@ bench:
 
 emulator:
 	$(RUN) hubspot-associations-emulator serve --host 127.0.0.1 --port 8080
+
+# Everything of a release but the tag and the upload (CONTRIBUTING.md, "Cutting a release"): a clean
+# tree, __about__.py's version with a `## [x.y.z]` CHANGELOG heading and no tag yet, then sdist and
+# wheel into dist/ and `twine check`; it prints the commands to tag and upload, and runs neither.
+ABOUT := src/hubspot_associations/__about__.py
+RELEASE_VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' $(ABOUT))
+release:
+	@test -z "$$(git status --porcelain)" || { echo "release: the working tree is not clean (git status): commit or stash first" >&2; exit 1; }
+	@test -n "$(RELEASE_VERSION)" || { echo "release: no __version__ = \"x.y.z\" line in $(ABOUT)" >&2; exit 1; }
+	@grep -Eq '^## \[$(subst .,\.,$(RELEASE_VERSION))\]( |$$)' CHANGELOG.md || { echo "release: CHANGELOG.md has no '## [$(RELEASE_VERSION)] - YYYY-MM-DD' heading: move [Unreleased] there" >&2; exit 1; }
+	@! git rev-parse -q --verify "refs/tags/v$(RELEASE_VERSION)" >/dev/null || { echo "release: tag v$(RELEASE_VERSION) exists already: bump __version__ in $(ABOUT)" >&2; exit 1; }
+	rm -rf dist && $(UV) build --out-dir dist
+	$(RUN) twine check --strict dist/*
+	@printf '%s\n' "hubspot-associations $(RELEASE_VERSION) is built and checked in dist/; next, by hand:" "  git tag -a v$(RELEASE_VERSION) -m 'hubspot-associations $(RELEASE_VERSION)'" "  git push --atomic origin HEAD v$(RELEASE_VERSION)" "  $(RUN) twine upload dist/hubspot_associations-$(RELEASE_VERSION).tar.gz dist/hubspot_associations-$(RELEASE_VERSION)-py3-none-any.whl"
 
 clean:
 	rm -rf .venv .tools reports .mypy_cache .ruff_cache .pytest_cache

@@ -1,5 +1,7 @@
-"""``make bench``: every benchmark, printed as one Markdown table (``--update-readme`` saves it).
+"""``make bench``: every benchmark, printed as Markdown tables (``--update-docs`` saves them).
 
+``--update-docs`` rewrites the full tables in docs/benchmarks.md and the short summary in
+README.md, each between its own markers; a run with ``--only`` replaces only its suites' parts.
 Figures are ratios within one run on one machine; absolute times vary with the shared machine.
 """
 
@@ -10,6 +12,8 @@ import importlib
 import platform
 import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SUITES = [
@@ -20,8 +24,26 @@ SUITES = [
     "benchmarks.client_memory_bench",
     "benchmarks.accounting_bench",
 ]
-README = Path(__file__).resolve().parent.parent / "README.md"
-MARK = "<!-- bench-table -->"
+NAMES = [suite.rsplit(".", 1)[1] for suite in SUITES]
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs" / "benchmarks.md"
+DOCS_LINK = "docs/benchmarks.md"
+TABLE_MARKS = ("<!-- bench-table -->", "<!-- bench-table-end -->")
+SUMMARY_MARKS = ("<!-- bench-summary -->", "<!-- bench-summary-end -->")
+OFFICIAL = "hubspot-api-client"
+
+Rows = list[dict[str, object]]
+
+
+@dataclass
+class Results:
+    """One run's rows per suite (short names: ``decode_bench``, …) and the machine it ran on."""
+
+    suites: dict[str, Rows]
+    machine: str = field(
+        default_factory=lambda: f"{platform.machine()}, Python {platform.python_version()}"
+    )
 
 
 def _cell(value: object) -> str:
@@ -32,7 +54,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def table(rows: list[dict[str, object]]) -> str:
+def table(rows: Rows) -> str:
     """Rows as a Markdown table with the union of their columns."""
     columns: list[str] = []
     for row in rows:
@@ -42,26 +64,183 @@ def table(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def section(name: str, rows: Rows) -> str:
+    """One suite's part of the docs page: its name as a heading (README links to it), its table."""
+    return f"### {name}\n\n{table(rows)}"
+
+
+# --- the README's one line per benchmark -------------------------------------------------------
+
+
+def _row(rows: Rows, *words: str) -> dict[str, object] | None:
+    """The first row whose name contains every word."""
+    for row in rows:
+        if all(word in str(row.get("name", "")) for word in words):
+            return row
+    return None
+
+
+def _number(row: dict[str, object] | None, key: str) -> float | None:
+    value = None if row is None else row.get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _times(ours: float | None, theirs: float | None) -> str:
+    """``**2.9× faster**`` (or slower) than the official client, from two costs or two rates."""
+    if ours is None or theirs is None or ours <= 0 or theirs <= 0:
+        return f"not compared (a {OFFICIAL} row is missing)"
+    ratio = theirs / ours
+    word = "faster" if ratio >= 1 else "slower"
+    return f"**{max(ratio, 1 / ratio):.1f}× {word}** than `{OFFICIAL}`"
+
+
+def _decode(rows: Rows) -> str:
+    ours, theirs = _row(rows, "hubspot-associations get_page"), _row(rows, OFFICIAL)
+    # The ratio to json.loads keeps three decimals where the time may be rounded to the ms.
+    times = _times(_number(ours, "ratio"), _number(theirs, "ratio"))
+    return f"{times} (one 500-item page, bytes to typed objects)"
+
+
+def _bulk(rows: Rows) -> str:
+    ours = _row(rows, "pairs: hubspot-associations")
+    theirs = _row(rows, f"pairs: {OFFICIAL}")
+    # A rate: the faster side has the larger figure, so the arguments are swapped.
+    line = _times(_number(theirs, "inputs_per_s"), _number(ours, "inputs_per_s"))
+    share = _number(ours, "ceiling_share")
+    if share is not None:
+        line += f" ({share:.1%} of the rate-limit ceiling"
+        official_share = _number(theirs, "ceiling_share")
+        line += f" against {official_share:.1%})" if official_share is not None else ")"
+    return line
+
+
+def _emulator(rows: Rows) -> str:
+    ratio = _number(_row(rows, "1M / 1k, over HTTP"), "value")
+    shown = "–" if ratio is None else f"{ratio:.2f}"
+    return f"a page read with 1M stored associations takes {shown}× the time with 1k"
+
+
+def _peaks(rows: Rows) -> str:
+    peaks = [
+        f"{_cell(row.get('value'))} {row.get('unit')}"
+        for row in rows
+        if row.get("unit") == "MB" and row.get("target") not in (None, "–")
+    ]
+    met = sum(row.get("met") == "yes" for row in rows)
+    judged = sum(row.get("met") in ("yes", "no") for row in rows)
+    return f"peak RSS {', '.join(peaks) or '–'}; targets met: {met} of {judged}"
+
+
+def _accounting(rows: Rows) -> str:
+    def total(key: str) -> int:
+        return sum(int(value) for row in rows if isinstance(value := row.get(key), int | float))
+
+    return (
+        f"{total('inputs'):,} inputs with faults: {total('lost')} lost, "
+        f"{total('duplicated')} duplicated, "
+        f"{total('without_reason')} failures without HubSpot's reason"
+    )
+
+
+NOT_COMPARED = f"; `{OFFICIAL}` has no counterpart"
+SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
+    "decode_bench": ("Decode a page", _decode, ""),
+    "bulk_bench": ("Bulk-associate 100,000 pairs", _bulk, ""),
+    "emulator_bench": ("Emulator at scale", _emulator, NOT_COMPARED),
+    "cli_memory_bench": ("Command-line memory", _peaks, NOT_COMPARED),
+    "client_memory_bench": ("Client memory against hostile answers", _peaks, NOT_COMPARED),
+    "accounting_bench": ("Accounting under faults", _accounting, NOT_COMPARED),
+}
+
+
+def summary_line(name: str, rows: Rows) -> str:
+    """The README's line for one suite: its label, then the ratio versus the official client."""
+    label, describe, suffix = SUMMARY[name]
+    return f"- **{label}**: {describe(rows)}{suffix} ([table]({DOCS_LINK}#{name}))."
+
+
+# --- rewriting between the markers -------------------------------------------------------------
+
+
+def _between(text: str, marks: tuple[str, str], where: Path) -> tuple[str, str, str]:
+    """``text`` split into what precedes the start marker, the block inside, and what follows."""
+    start, end = text.find(marks[0]), text.find(marks[1])
+    if start < 0 or end < start:
+        raise ValueError(f"{where}: markers {marks[0]} … {marks[1]} not found")
+    return text[: start + len(marks[0])], text[start + len(marks[0]) : end], text[end:]
+
+
+def _parts(block: str, head: str) -> dict[str, str]:
+    """The block's parts keyed by suite: each part starts at a line matching ``head``."""
+    parts: dict[str, str] = {}
+    current: str | None = None
+    for line in block.strip("\n").splitlines():
+        match = re.match(head, line)
+        if match:
+            current = match.group(1)
+            parts[current] = ""
+        if current is not None:
+            parts[current] += line + "\n"
+    return {name: part.strip("\n") for name, part in parts.items()}
+
+
+def rewrite_tables(text: str, results: Results, where: Path = DOCS) -> str:
+    """The docs page with the tables of ``results`` between its markers (others kept)."""
+    before, block, after = _between(text, TABLE_MARKS, where)
+    parts = _parts(block, r"^### ([a-z_]+)$")
+    parts.update({name: section(name, rows) for name, rows in results.suites.items()})
+    ordered = [parts[name] for name in NAMES if name in parts]
+    ordered += [part for name, part in parts.items() if name not in NAMES]
+    body = "\n\n".join([f"Machine: {results.machine}.", *ordered])
+    return f"{before}\n{body}\n{after}"
+
+
+def rewrite_summary(text: str, results: Results, where: Path = README) -> str:
+    """The README with one summary line per suite of ``results`` between its markers."""
+    before, block, after = _between(text, SUMMARY_MARKS, where)
+    by_label = {label: name for name, (label, _, _) in SUMMARY.items()}
+    lines = {
+        by_label.get(label, label): part
+        for label, part in _parts(block, r"^- \*\*(.+?)\*\*").items()
+    }
+    lines.update({name: summary_line(name, rows) for name, rows in results.suites.items()})
+    ordered = [lines[name] for name in NAMES if name in lines]
+    ordered += [line for name, line in lines.items() if name not in NAMES]
+    return f"{before}\n" + "\n".join(ordered) + f"\n{after}"
+
+
+def update_docs(results: Results, readme: Path = README, docs: Path = DOCS) -> None:
+    """Write ``results``: full tables into ``docs``, one summary line per suite into ``readme``."""
+    docs_text = rewrite_tables(docs.read_text(encoding="utf-8"), results, docs)
+    readme_text = rewrite_summary(readme.read_text(encoding="utf-8"), results, readme)
+    docs.write_text(docs_text, encoding="utf-8")
+    readme.write_text(readme_text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the suites (all by default) and print the tables."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", choices=[s.rsplit(".", 1)[1] for s in SUITES], action="append")
-    parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument("--only", choices=NAMES, action="append")
+    parser.add_argument(
+        "--update-docs",
+        action="store_true",
+        help="rewrite the tables in docs/benchmarks.md and the summary in README.md",
+    )
+    parser.add_argument(
+        "--update-readme", action="store_true", help="deprecated alias of --update-docs"
+    )
     args = parser.parse_args(argv)
-    sections = [f"Machine: {platform.machine()}, Python {platform.python_version()}."]
-    for suite in SUITES:
-        if args.only and suite.rsplit(".", 1)[1] not in args.only:
-            continue
-        rows = importlib.import_module(suite).run()
-        sections.append(f"**{suite.rsplit('.', 1)[1]}**\n\n{table(rows)}")
-        print(sections[-1] + "\n", flush=True)
     if args.update_readme:
-        text = README.read_text(encoding="utf-8")
-        body = MARK + "\n" + "\n\n".join(sections) + "\n" + MARK.replace("table", "table-end")
-        pattern = re.escape(MARK) + r".*?(" + re.escape(MARK.replace("table", "table-end")) + r"|$)"
-        README.write_text(
-            re.sub(pattern, lambda _: body, text, count=1, flags=re.S), encoding="utf-8"
-        )
+        print("--update-readme is deprecated: use --update-docs", file=sys.stderr)
+    results = Results({})
+    print(f"Machine: {results.machine}.\n", flush=True)
+    for suite, name in zip(SUITES, NAMES, strict=True):
+        if args.only and name not in args.only:
+            continue
+        results.suites[name] = importlib.import_module(suite).run()
+        print(section(name, results.suites[name]) + "\n", flush=True)
+    if args.update_docs or args.update_readme:
+        update_docs(results)
     return 0
 
 

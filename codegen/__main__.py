@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--against",
         metavar="REF",
-        help="api-diff: the git ref to compare with (default: the latest tag, else HEAD)",
+        help="api-diff: the git ref to compare with (default: the latest tag, else the commit of "
+        "the last released CHANGELOG entry, else HEAD)",
     )
     args = parser.parse_args(argv)
     if (args.command == "upstream-diff") != bool(args.files):

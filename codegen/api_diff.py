@@ -1,11 +1,19 @@
 """What breaks for users between a git ref and the working tree: ``python -m codegen api-diff``.
 
 The public Python API of ``hubspot_associations`` (hand-written) and ``hubspot_associations_api``
-(generated) at a ref (default: the latest tag, else ``HEAD``) is compared with the working tree by
-griffe's API comparison. Each break is printed on one line, grouped by package. A break in the
-hand-written package fails (exit 1) unless CHANGELOG.md's ``## [Unreleased]`` section has a
-``### Breaking`` heading; a break only in the generated client is a warning (exit 0), since users
-are told to use the hand-written layer. Names with a leading underscore are not public API.
+(generated) at a ref is compared with the working tree by griffe's API comparison. The ref is
+``--against REF`` when given, else the latest tag reachable from ``HEAD``, else the commit that last
+changed the newest released heading (``## [x.y.z]``) of CHANGELOG.md as committed at ``HEAD``
+(``git blame``), else ``HEAD``; the first line printed names it and why it was chosen.
+
+Each change griffe reports is printed on one line, grouped by package. griffe weighs them all
+alike (its CI styles print every one as a warning), so which ones gate is decided here, by kind:
+a changed default, a removed return annotation and attribute type or value changes are shown but
+never fail (``SHOWN_ONLY``); every other kind is a break. A break in the hand-written package fails
+(exit 1) unless a bullet under ``### Changed`` or ``### Removed`` of CHANGELOG.md's
+``## [Unreleased]`` starts with ``**Breaking:**``; a break only in the generated client is a
+warning (exit 0), since users are told to use the hand-written layer. Names with a leading
+underscore are not public API.
 """
 
 from __future__ import annotations
@@ -24,7 +32,17 @@ from typing import Any, TextIO
 
 import griffe
 
-__all__ = ["PACKAGES", "Break", "changelog_has_breaking", "default_ref", "find_breaks", "run"]
+__all__ = [
+    "PACKAGES",
+    "SHOWN_ONLY",
+    "Baseline",
+    "Break",
+    "changelog_has_breaking",
+    "default_ref",
+    "find_breaks",
+    "last_release_commit",
+    "run",
+]
 
 # Each package and the folder (search path) it lives under, hand-written first.
 PACKAGES = {"hubspot_associations": "src", "hubspot_associations_api": "generated"}
@@ -36,17 +54,47 @@ ROLE = {
 }
 
 
+# Kinds shown but never gated, and why: they change no call a user writes that works today.
+SHOWN_ONLY: dict[griffe.BreakageKind, str] = {
+    griffe.BreakageKind.PARAMETER_CHANGED_DEFAULT: "a changed default",
+    griffe.BreakageKind.RETURN_CHANGED_TYPE: "an annotation",
+    griffe.BreakageKind.ATTRIBUTE_CHANGED_TYPE: "an annotation",
+    griffe.BreakageKind.ATTRIBUTE_CHANGED_VALUE: "a value",
+}
+# A released version's heading (Keep a Changelog): `## [1.2.3] - 2026-01-31`.
+RELEASE_HEADING = re.compile(r"^## \[v?\d+\.\d+\.\d+[^\]\s]*\][^\n]*$", re.M)
+BREAKING_BULLET = re.compile(r"^\s*[-*+]\s+\*\*Breaking:\*\*", re.M)
+BREAKING_SECTIONS = ("Changed", "Removed")
+
+
 class GitError(Exception):
     """A git command failed (unknown ref, not a repository)."""
 
 
 @dataclass(frozen=True)
 class Break:
-    """One breaking change: the package, the public path it is reached by, and plain words."""
+    """One reported change: the package, its public path, plain words, and why it does not gate.
+
+    ``shown_only`` is empty for a break (it gates) and names the kind of change otherwise.
+    """
 
     package: str
     path: str
     text: str
+    shown_only: str = ""
+
+    @property
+    def gated(self) -> bool:
+        """Whether this change can fail the check."""
+        return not self.shown_only
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The ref compared with and why it was chosen, in words printed to the user."""
+
+    ref: str
+    why: str
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -56,12 +104,42 @@ def _git(repo: Path, *args: str) -> bytes:
     return result.stdout
 
 
-def default_ref(repo: Path) -> str:
-    """The latest tag reachable from HEAD, or ``HEAD`` when the repository has none."""
+def last_release_commit(repo: Path) -> tuple[str, str] | None:
+    """The commit that last changed the newest ``## [x.y.z]`` line of HEAD's CHANGELOG.md.
+
+    Returns the full commit and the heading, or None without a committed CHANGELOG.md or a
+    released heading in it. ``git blame`` of that one line follows the line itself, so a mention
+    of the version elsewhere in the file (a link reference, an entry) does not mislead it.
+    """
     try:
-        return _git(repo, "describe", "--tags", "--abbrev=0").decode().strip()
+        text = _git(repo, "show", f"HEAD:{CHANGELOG.as_posix()}").decode("utf-8", "replace")
     except GitError:
-        return "HEAD"
+        return None
+    match = RELEASE_HEADING.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    blame = _git(repo, "blame", "--porcelain", "-L", f"{line},{line}", "HEAD", "--", str(CHANGELOG))
+    return blame.split(maxsplit=1)[0].decode(), match.group(0).rstrip()
+
+
+def default_ref(repo: Path) -> Baseline:
+    """The latest tag, else the last released CHANGELOG entry's commit, else ``HEAD``."""
+    try:
+        tag = _git(repo, "describe", "--tags", "--abbrev=0").decode().strip()
+    except GitError:
+        tag = ""
+    if tag:
+        return Baseline(tag, "the latest tag reachable from HEAD")
+    release = last_release_commit(repo)
+    if release is not None:
+        commit, heading = release
+        return Baseline(
+            commit[:12],
+            f"no tag; the commit that last changed `{heading}`, the newest released entry of "
+            f"{CHANGELOG}",
+        )
+    return Baseline("HEAD", f"no tag and no released `## [x.y.z]` entry in {CHANGELOG}")
 
 
 def _export(repo: Path, ref: str, dest: Path) -> None:
@@ -217,28 +295,46 @@ def find_breaks(
             if _is_private(path) or (path, text) in seen:
                 continue
             seen.add((path, text))
-            found.append(Break(name, path, text))
+            found.append(Break(name, path, text, SHOWN_ONLY.get(breakage.kind, "")))
     return sorted(found, key=lambda b: (list(PACKAGES).index(b.package), b.path, b.text))
 
 
-def changelog_has_breaking(text: str) -> bool:
-    """Whether the ``## [Unreleased]`` section of a changelog has a ``### Breaking`` heading."""
+def _unreleased(text: str) -> str:
     section = re.search(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    return section is not None and re.search(r"^### Breaking\b", section.group(1), re.M) is not None
+    return "" if section is None else section.group(1)
+
+
+def changelog_has_breaking(text: str) -> bool:
+    """Whether a bullet under Changed or Removed of ``## [Unreleased]`` starts ``**Breaking:**``."""
+    parts = re.split(r"^### +(.*?)\s*$", _unreleased(text), flags=re.M)
+    # parts: [text before the first ###, title, body, title, body, ...]
+    return any(
+        title in BREAKING_SECTIONS and BREAKING_BULLET.search(body) is not None
+        for title, body in zip(parts[1::2], parts[2::2], strict=True)
+    )
 
 
 def _report(breaks: list[Break], out: TextIO) -> None:
     for name in PACKAGES:
-        mine = [b for b in breaks if b.package == name]
-        if not mine:
-            print(f"{name} ({ROLE[name]}): no breaking changes", file=out)
-            continue
-        print(f"{name} ({ROLE[name]}): {len(mine)} breaking change(s)", file=out)
-        for b in mine:
+        gated = [b for b in breaks if b.package == name and b.gated]
+        shown = [b for b in breaks if b.package == name and not b.gated]
+        counts = [f"{len(gated)} breaking change(s)"] if gated else []
+        counts += [f"{len(shown)} shown, not gated"] if shown else []
+        print(f"{name} ({ROLE[name]}): {', '.join(counts) or 'no breaking changes'}", file=out)
+        for b in gated:
             print(f"  {b.path}: {b.text}", file=out)
+        for b in shown:
+            print(f"  {b.path}: {b.text} (shown, not gated: {b.shown_only})", file=out)
 
 
-def _verdict(breaks: list[Break], changelog: str, out: TextIO) -> int:
+def _verdict(all_breaks: list[Break], changelog: str, out: TextIO) -> int:
+    if any(not b.gated for b in all_breaks):
+        print(
+            "note: changes marked (shown, not gated) are changed defaults, annotations or values: "
+            "they never fail this check; read them, and write a Changed entry if users will notice",
+            file=out,
+        )
+    breaks = [b for b in all_breaks if b.gated]
     hand_written = any(b.package == HAND_WRITTEN for b in breaks)
     generated_only = bool(breaks) and not hand_written
     if not breaks:
@@ -252,27 +348,35 @@ def _verdict(breaks: list[Break], changelog: str, out: TextIO) -> int:
         )
         return 0
     if changelog_has_breaking(changelog):
-        print("hand-written breaks: CHANGELOG.md's [Unreleased] has a ### Breaking entry", file=out)
+        print(
+            "hand-written breaks: CHANGELOG.md's [Unreleased] has a **Breaking:** entry", file=out
+        )
         return 0
     print(
-        "error: hubspot_associations breaks its users and CHANGELOG.md's `## [Unreleased]` "
-        'section has no "### Breaking" heading.\n'
-        'Fix: add a "### Breaking" heading under `## [Unreleased]` in CHANGELOG.md with an entry '
-        "describing each break and what users change, or keep the old name as a deprecated "
-        'alias (CONTRIBUTING.md, "Breaking changes").',
+        "error: hubspot_associations breaks its users and no bullet under `### Changed` or "
+        "`### Removed` of CHANGELOG.md's `## [Unreleased]` starts with `**Breaking:**`.\n"
+        "Fix: add a bullet `- **Breaking:** ...` under `### Changed` (or `### Removed`) of "
+        "`## [Unreleased]` in CHANGELOG.md describing each break and what users change, or keep "
+        'the old name as a deprecated alias (CONTRIBUTING.md, "Breaking changes").',
         file=out,
     )
+    if re.search(r"^### Breaking\b", _unreleased(changelog), re.M):
+        print(
+            "note: a `### Breaking` heading is not the marker; move its bullets under "
+            "`### Changed` or `### Removed` with a leading `**Breaking:**`",
+            file=out,
+        )
     return 1
 
 
 def run(repo: Path, against: str | None, out: TextIO) -> int:
     """Compare the working tree of ``repo`` with ``against``; 0 clean or allowed, 1 failed."""
     logging.getLogger("griffe").setLevel(logging.ERROR)
-    ref = against or default_ref(repo)
-    commit = _git(repo, "rev-parse", "--short", f"{ref}^{{commit}}").decode().strip()
-    print(f"public API of the working tree against {ref} ({commit})", file=out)
+    base = Baseline(against, "given with --against") if against else default_ref(repo)
+    commit = _git(repo, "rev-parse", "--short", f"{base.ref}^{{commit}}").decode().strip()
+    print(f"public API of the working tree against {base.ref} ({commit}): {base.why}", file=out)
     with tempfile.TemporaryDirectory(prefix="api-diff-") as tmp:
-        _export(repo, ref, Path(tmp))
+        _export(repo, base.ref, Path(tmp))
         breaks = find_breaks(_load(Path(tmp)), _load(repo))
     _report(breaks, out)
     changelog = repo / CHANGELOG

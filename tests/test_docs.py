@@ -73,3 +73,11 @@ def test_migration_page_names_every_group_method() -> None:
         and not re.search(rf"client\.{group}\.{re.escape(name)}(?![A-Za-z0-9_])", text)
     ]
     assert not missing, missing
+
+
+def test_benchmarks_page_is_built_and_readme_keeps_the_setup_commands(site: Path) -> None:
+    """The benchmarks page is in the site, and the README still states the two set-up commands."""
+    assert (site / "benchmarks" / "index.html").is_file()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("make install generate contract", "make install test"):
+        assert re.search(rf"^{re.escape(command)} +# ", readme, re.MULTILINE), command

@@ -74,7 +74,15 @@ def test_no_change_is_clean(repo: Path) -> None:
     """An unchanged working tree has no breaking changes and exits 0."""
     code, output = _run(repo)
     assert code == 0, output
-    assert "against HEAD" in output
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    # One commit: the baseline is HEAD, whether or not CHANGELOG.md has a released entry yet.
+    assert output.startswith("public API of the working tree against ")
+    assert f"({head}): no tag" in output.splitlines()[0]
     assert output.rstrip().endswith("no breaking changes")
     assert "breaking change(s)" not in output
 
@@ -92,7 +100,7 @@ def test_removed_generated_operation_is_a_warning(repo: Path) -> None:
 
 
 def test_renamed_facade_method_fails_until_the_changelog_says_so(repo: Path) -> None:
-    """A renamed method and a newly required parameter exit 1 until ### Breaking is written."""
+    """A renamed method and a newly required parameter exit 1 until a **Breaking:** bullet is written."""
     for relative, prefix, keyword in [
         ("src/hubspot_associations/_async/client.py", "Async", "async def"),
         ("src/hubspot_associations/_sync/client.py", "", "def"),
@@ -105,6 +113,9 @@ def test_renamed_facade_method_fails_until_the_changelog_says_so(repo: Path) -> 
             "inverse_label: str | None = None,\n    ) -> builtins.list",
             "inverse_label: str,\n    ) -> builtins.list",
         )
+    changelog = repo / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8").replace("**Breaking:** ", "")
+    changelog.write_text(text, encoding="utf-8")
     code, output = _run(repo)
     assert code == 1, output
     for name in ["Labels", "AsyncLabels"]:
@@ -115,26 +126,92 @@ def test_renamed_facade_method_fails_until_the_changelog_says_so(repo: Path) -> 
         )
     assert "._sync." not in output
     assert "._async." not in output
-    assert 'add a "### Breaking" heading under `## [Unreleased]`' in output
+    assert "add a bullet `- **Breaking:** ...` under `### Changed`" in output
 
-    changelog = repo / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    entry = "### Breaking\n- `Labels.update` is now `Labels.change`.\n\n"
-    changelog.write_text(text.replace("### Added\n", entry + "### Added\n", 1), encoding="utf-8")
+    heading = "### Breaking\n- `Labels.update` is now `Labels.change`.\n\n"
+    changelog.write_text(text.replace("### Added\n", heading + "### Added\n", 1), encoding="utf-8")
+    code, output = _run(repo)
+    assert code == 1, output
+    assert "a `### Breaking` heading is not the marker" in output
+
+    bullet = "### Changed\n- **Breaking:** `Labels.update` is now `Labels.change`.\n"
+    changelog.write_text(text.replace("### Changed\n", bullet, 1), encoding="utf-8")
     code, output = _run(repo)
     assert code == 0, output
     assert "hubspot_associations.Labels.update: method removed or renamed" in output
+    assert "has a **Breaking:** entry" in output
 
 
-def test_breaking_heading_counts_only_under_unreleased() -> None:
-    """A ### Breaking heading of a released version does not excuse an unreleased break."""
-    released = (
-        "# Changelog\n\n## [Unreleased]\n\n### Added\n- x\n\n## [1.0.0]\n\n### Breaking\n- y\n"
+def test_breaking_marker_counts_only_under_unreleased_changed_or_removed() -> None:
+    """Only a **Breaking:** bullet under Changed or Removed of [Unreleased] excuses a break."""
+    head = "# Changelog\n\n## [Unreleased]\n\n"
+    released = "## [1.0.0] - 2026-01-01\n\n### Changed\n- **Breaking:** y\n"
+    assert api_diff.changelog_has_breaking(head + "### Changed\n- **Breaking:** y\n\n" + released)
+    assert api_diff.changelog_has_breaking(
+        head + "### Added\n- x\n\n### Removed\n* **Breaking:** y\n"
     )
-    unreleased = "# Changelog\n\n## [Unreleased]\n\n### Breaking\n- y\n\n## [1.0.0]\n"
-    assert not api_diff.changelog_has_breaking(released)
-    assert api_diff.changelog_has_breaking(unreleased)
+    assert not api_diff.changelog_has_breaking(head + "### Added\n- **Breaking:** y\n")
+    assert not api_diff.changelog_has_breaking(head + "### Breaking\n- y\n")
+    assert not api_diff.changelog_has_breaking(head + "### Changed\n- y, **Breaking:** z\n")
+    assert not api_diff.changelog_has_breaking(head + "### Added\n- x\n\n" + released)
     assert not api_diff.changelog_has_breaking("# Changelog\n")
+
+
+def test_changed_default_is_shown_not_gated(repo: Path) -> None:
+    """A changed parameter default is listed as shown, not gated, and exits 0."""
+    path = repo / "src/hubspot_associations/_rate_limit.py"
+    text = path.read_text(encoding="utf-8")
+    old = "sleep: Callable[[float], None] = time.sleep,"
+    assert text.count(old) == 1
+    path.write_text(
+        text.replace(old, "sleep: Callable[[float], None] = wait_seconds,"), encoding="utf-8"
+    )
+    code, output = _run(repo)
+    assert code == 0, output
+    assert "hubspot_associations (hand-written client): 1 shown, not gated" in output
+    assert (
+        "  hubspot_associations.RateLimiter.__init__: default of parameter `sleep` changed from "
+        "time.sleep to wait_seconds (shown, not gated: a changed default)"
+    ) in output
+    assert "never fail this check" in output
+    assert output.rstrip().endswith("no breaking changes")
+
+
+def test_without_a_tag_compares_with_the_last_released_changelog_entry(
+    committed: Path, tmp_path: Path
+) -> None:
+    """Without a tag the baseline is the commit that last changed the newest ## [x.y.z] heading."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(committed), str(clone)], check=True)
+    changelog = clone / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    released = text.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [0.1.0] - 2026-01-01\n", 1)
+    changelog.write_text(released, encoding="utf-8")
+    _git(clone, "commit", "-q", "-am", "release 0.1.0")
+    release = subprocess.run(
+        ["git", "-C", str(clone), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    # A later change that mentions the version again must not move the baseline.
+    (clone / "generated/hubspot_associations_api/api/labels/update_label.py").unlink()
+    later = released.replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Removed\n- `update_label` since [0.1.0].\n", 1
+    )
+    changelog.write_text(later + "\n[0.1.0]: https://example.invalid/v0.1.0\n", encoding="utf-8")
+    _git(clone, "commit", "-q", "-am", "after the release")
+
+    assert api_diff.last_release_commit(clone) == (release, "## [0.1.0] - 2026-01-01")
+    code, output = _run(clone)
+    assert code == 0, output
+    first = output.splitlines()[0]
+    assert first.startswith(f"public API of the working tree against {release[:12]} (")
+    assert "no tag; the commit that last changed `## [0.1.0] - 2026-01-01`" in first
+    assert "hubspot_associations_api.api.labels.update_label: module removed or renamed" in output
+
+    _git(clone, "tag", "v0.1.1")
+    code, output = _run(clone)
+    assert "against v0.1.1 (" in output
+    assert "the latest tag reachable from HEAD" in output
+    assert output.rstrip().endswith("no breaking changes")
 
 
 def test_unknown_ref_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
