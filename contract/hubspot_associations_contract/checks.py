@@ -106,6 +106,7 @@ def _short(body: Any) -> str:
 
 
 def _id(value: Any) -> str:
+    # A comparison key only (servers get and answer anything here): 007 and 7 are one input.
     text = str(value)
     return str(int(text)) if text.isascii() and text.isdigit() else text
 

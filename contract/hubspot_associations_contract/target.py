@@ -17,6 +17,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hubspot_associations._ids import InvalidId, canonical_id, describe_value
+
 __all__ = [
     "DEFAULT_SEED",
     "MIN_RECORDS",
@@ -77,16 +79,14 @@ def parse_records(text: str) -> dict[str, tuple[str, ...]]:
                 f"HUBSPOT_CONTRACT_RECORDS: {part!r} is not TYPE:ID,ID,… "
                 "(e.g. contact:101,102,103;company:201,202,203)"
             )
-        bad = [v for v in values if not (v.isascii() and v.isdigit() and v.lstrip("0"))]
-        if bad:
-            raise TargetError(f"HUBSPOT_CONTRACT_RECORDS: {name}: {bad[0]!r} is not a record ID")
+        canonical = [_record_id(name, v) for v in values]
         kind = _ALIASES.get(name.strip().lower())
         if kind is None:
             raise TargetError(
                 f"HUBSPOT_CONTRACT_RECORDS: {name.strip()!r}: the graph run uses contacts and "
                 "companies only (contact:…;company:…)"
             )
-        out[kind] = tuple(dict.fromkeys(str(int(v)) for v in values))
+        out[kind] = tuple(dict.fromkeys(canonical))
     short = [k for k in ("contact", "company") if len(out.get(k, ())) < MIN_RECORDS]
     if out and short:
         raise TargetError(
@@ -94,6 +94,15 @@ def parse_records(text: str) -> dict[str, tuple[str, ...]]:
             f"and company (short: {', '.join(short)}), e.g. contact:101,102,103;company:201,202,203"
         )
     return out
+
+
+def _record_id(name: str, value: str) -> str:
+    # The client's one rule for record IDs: ASCII digits, 1 to 2^63 - 1, 007 is 7.
+    try:
+        return canonical_id(value)
+    except InvalidId as exc:
+        shown = describe_value(value)
+        raise TargetError(f"HUBSPOT_CONTRACT_RECORDS: {name}: {shown} {exc}") from None
 
 
 def env_int(name: str, default: int, minimum: int) -> int:
