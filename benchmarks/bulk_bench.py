@@ -34,11 +34,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextlib.contextmanager
-def emulator(*extra: str) -> Iterator[str]:
-    """Start the emulator command on a free loopback port; yield its URL; stop it."""
-    port = _free_port()
+def emulator(*extra: str) -> contextlib.AbstractContextManager[str]:
+    """The emulator with the benchmark's rate limit and latency."""
     limit = ["--rate-limit", f"{RATE[0]}/{RATE[1]:g}"]
+    return emulator_process(*limit, "--latency-ms", str(LATENCY_MS), *extra)
+
+
+@contextlib.contextmanager
+def emulator_process(*options: str) -> Iterator[str]:
+    """Start the emulator command (its own process, as HubSpot is) on a free loopback port;
+    yield its URL; stop it."""
+    port = _free_port()
     command = [
         sys.executable,
         "-m",
@@ -48,10 +54,7 @@ def emulator(*extra: str) -> Iterator[str]:
         "127.0.0.1",
         "--port",
         str(port),
-        *limit,
-        "--latency-ms",
-        str(LATENCY_MS),
-        *extra,
+        *options,
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -26,6 +26,7 @@ TWINS: tuple[tuple[Path, Path], ...] = (
     (PACKAGE / "_async" / "body.py", PACKAGE / "_sync" / "body.py"),
     (PACKAGE / "_async" / "bulk.py", PACKAGE / "_sync" / "bulk.py"),
     (PACKAGE / "_async" / "transport.py", PACKAGE / "_sync" / "transport.py"),
+    (PACKAGE / "_async" / "shared_window.py", PACKAGE / "_sync" / "shared_window.py"),
 )
 
 HEADER = (
@@ -46,6 +47,8 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
     (r"\basync_transport\b", "sync_transport"),
     (r"\bacquire_async\b", "acquire"),
+    (r"\bpause_async\b", "pause"),
+    (r"\bredis\.asyncio\b", "redis"),
     (r"\baread\b", "read"),
     (r"\baiter_raw\b", "iter_raw"),
     (r"\baclose\b", "close"),

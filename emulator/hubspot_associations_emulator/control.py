@@ -77,8 +77,11 @@ class Control:
         return json_response({"results": self.emulator.backend.reports()})
 
     async def requests(self, request: Request) -> Response:
-        """GET /_emulator/requests: requests received and handled per operation since the reset."""
-        return json_response(self.emulator.requests.describe())
+        """GET /_emulator/requests: requests received and handled per operation since the reset,
+        and the most requests the rate limit's window held at once (null without a limit)."""
+        limit = self.emulator.rate_limit
+        busiest = limit.peak if limit is not None else None
+        return json_response({**self.emulator.requests.describe(), "busiestWindow": busiest})
 
     async def seed(self, request: Request) -> Response:
         """POST /_emulator/seed: records, labels, associations, bulk ranges, then limits."""

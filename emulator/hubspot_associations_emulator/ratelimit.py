@@ -13,6 +13,8 @@ class RollingLimit:
         self.max_requests = max_requests
         self.interval = interval
         self._times: deque[float] = deque()
+        # The most requests any window held: how fully a client used the limit.
+        self.peak = 0
 
     def hit(self, now: float | None = None) -> tuple[bool, int]:
         """Count one request: (allowed, remaining after it)."""
@@ -23,6 +25,7 @@ class RollingLimit:
         if len(times) >= self.max_requests:
             return False, 0
         times.append(now)
+        self.peak = max(self.peak, len(times))
         return True, self.max_requests - len(times)
 
     def headers(self, remaining: int) -> list[tuple[bytes, bytes]]:
@@ -36,6 +39,7 @@ class RollingLimit:
     def reset(self) -> None:
         """Forget past requests."""
         self._times.clear()
+        self.peak = 0
 
 
 # Bounds of a rate limit: N an int32 from 1, a window above 0 and at most a day (HubSpot's longest).

@@ -29,6 +29,7 @@ from ._async.client import (
     AsyncLimits,
     AsyncReport,
 )
+from ._async.shared_window import AsyncRedisWindow
 from ._async.transport import AsyncRetryingTransport
 from ._bulk import BulkFailure, BulkResult
 from ._exceptions import (
@@ -54,7 +55,9 @@ from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_i
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
 from ._settings import ClientSettings
+from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
 from ._sync.client import Basic, Batch, Bulk, HubSpotAssociations, Labels, Limits, Report
+from ._sync.shared_window import RedisWindow
 from ._sync.transport import RetryingTransport
 from ._versions import API_VERSIONS, ApiVersion
 
@@ -77,6 +80,7 @@ __all__ = [
     "AsyncHubSpotAssociations",
     "AsyncLabels",
     "AsyncLimits",
+    "AsyncRedisWindow",
     "AsyncReport",
     "AsyncRetryingTransport",
     "AuthenticationError",
@@ -90,6 +94,7 @@ __all__ = [
     "ClientValidationError",
     "ConflictError",
     "CustomLabel",
+    "DailyLimitReached",
     "HubSpotAssociations",
     "HubSpotError",
     "LabelPair",
@@ -102,11 +107,13 @@ __all__ = [
     "PublicAssociationMultiWithLabel",
     "RateLimitError",
     "RateLimiter",
+    "RedisWindow",
     "Report",
     "ResponseTooLargeError",
     "RetryPolicy",
     "RetryingTransport",
     "ServerError",
+    "SharedBudgetUnavailable",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "__version__",

@@ -4,6 +4,9 @@ HubSpot counts requests per app in a rolling 10-second window (100, 190 or 250 b
 limiter hands out start times so that no window of ``per_seconds`` ever holds more than
 ``max_requests`` starts, queueing callers in order instead of letting them hit 429. One limiter
 serves a client's sync and async calls alike (it is thread-safe and never blocks the event loop).
+
+With ``shared=`` a ``RedisWindow`` (sync clients) or ``AsyncRedisWindow`` (async clients), the same
+rule holds for every process and machine naming the same key: the starts are booked in Redis.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._exceptions import ClientValidationError
+
+if TYPE_CHECKING:
+    from ._async.shared_window import AsyncRedisWindow
+    from ._sync.shared_window import RedisWindow
 
 __all__ = [
     "FREE_OR_STARTER",
@@ -46,6 +53,7 @@ class RateLimiter:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         margin: float | None = None,
+        shared: RedisWindow | AsyncRedisWindow | None = None,
     ) -> None:
         if max_requests < 1 or per_seconds <= 0:
             raise ClientValidationError(
@@ -64,6 +72,7 @@ class RateLimiter:
         self._starts: deque[float] = deque(maxlen=max_requests)
         self._floor = 0.0
         self._lock = threading.Lock()
+        self.shared = shared
 
     @classmethod
     def tier(cls, limit: tuple[int, float], **kwargs: Any) -> RateLimiter:
@@ -71,7 +80,8 @@ class RateLimiter:
         return cls(limit[0], limit[1], **kwargs)
 
     def __repr__(self) -> str:
-        return f"RateLimiter({self.max_requests}, {self.per_seconds:g})"
+        shared = f", shared={self.shared!r}" if self.shared is not None else ""
+        return f"RateLimiter({self.max_requests}, {self.per_seconds:g}{shared})"
 
     def reserve(self) -> float:
         """Book the next start; returns how many seconds to wait before sending."""
@@ -85,18 +95,52 @@ class RateLimiter:
             return start - now
 
     def pause(self, seconds: float) -> None:
-        """Hold every later request for ``seconds`` (HubSpot said to slow down)."""
+        """Hold every later request for ``seconds`` (HubSpot said to slow down); with a shared
+        window, every request of the group."""
         with self._lock:
             self._floor = max(self._floor, self._clock() + seconds)
+        shared = self._sync_window()
+        if shared is not None:
+            shared.pause(seconds)
+
+    async def pause_async(self, seconds: float) -> None:
+        """``pause`` for async clients."""
+        with self._lock:
+            self._floor = max(self._floor, self._clock() + seconds)
+        shared = self._async_window()
+        if shared is not None:
+            await shared.pause(seconds)
 
     def acquire(self) -> None:
         """Wait (blocking this thread) until a request may start."""
-        wait = self.reserve()
+        shared = self._sync_window()
+        wait = self.reserve() if shared is None else shared.reserve(self)
         if wait > 0:
             self._sleep(wait)
 
     async def acquire_async(self) -> None:
         """Wait (without blocking the event loop) until a request may start."""
-        wait = self.reserve()
+        shared = self._async_window()
+        wait = self.reserve() if shared is None else await shared.reserve(self)
         if wait > 0:
             await self._async_sleep(wait)
+
+    def _sync_window(self) -> RedisWindow | None:
+        from ._sync.shared_window import RedisWindow
+
+        if self.shared is None or isinstance(self.shared, RedisWindow):
+            return self.shared
+        raise ClientValidationError(
+            "an AsyncRedisWindow serves AsyncHubSpotAssociations; give HubSpotAssociations a "
+            "RedisWindow with the same url and key"
+        )
+
+    def _async_window(self) -> AsyncRedisWindow | None:
+        from ._async.shared_window import AsyncRedisWindow
+
+        if self.shared is None or isinstance(self.shared, AsyncRedisWindow):
+            return self.shared
+        raise ClientValidationError(
+            "a RedisWindow serves HubSpotAssociations; give AsyncHubSpotAssociations an "
+            "AsyncRedisWindow with the same url and key"
+        )

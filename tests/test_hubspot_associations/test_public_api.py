@@ -19,7 +19,8 @@ EXPECTED = {
     "RateLimiter", "Report", "RetryPolicy", "ServerError", "UnexpectedResponseError",
     "UnexpectedStatusError", "__version__", "label_pair", "normalize_object_type", "object_type_id",
     "types_between", "validate_label_name", "RetryingTransport", "AsyncRetryingTransport",
-    "error_from_response",
+    "error_from_response", "RedisWindow", "AsyncRedisWindow", "SharedBudgetUnavailable",
+    "DailyLimitReached",
 }  # fmt: skip
 
 # The methods of each group, pinned: a facade name is the operationId's verb (remove_associations →

@@ -85,7 +85,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     attempts.give_up(f"status {response.status_code}", failed=False)
                 return response
             if response.status_code == 429 and self.limiter is not None:
-                self.limiter.pause(shared_pause(response, delay, self.limiter))
+                await self.limiter.pause_async(shared_pause(response, delay, self.limiter))
             await self._before_retry(attempts, delay, response, None)
 
     async def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:

@@ -1,0 +1,194 @@
+"""One rate budget shared through Redis by every process and machine that names the same key.
+
+``AsyncRedisWindow`` here serves async clients; the generated sync twin, ``RedisWindow``, serves
+sync clients. Give one to the client's ``RateLimiter``::
+
+    RateLimiter(190, 10, shared=RedisWindow("rediss://:pw@redis:6380/0", key="hubspot:123:app"))
+
+redis-py is imported only when the first request books a start (``hubspot-associations[redis]``).
+The scripts and settings are in ``_shared_window.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from .._primitives import async_wait_seconds
+from .._shared_window import (
+    PAUSE_SCRIPT,
+    RESERVE_SCRIPT,
+    OnUnreachable,
+    WindowSettings,
+    import_redis_error,
+)
+
+if TYPE_CHECKING:
+    from .._rate_limit import RateLimiter
+
+__all__ = ["AsyncRedisWindow"]
+
+logger = logging.getLogger("hubspot_associations")
+# While Redis is unreachable in "local" mode, try it again this often.
+_RETRY_REDIS_EVERY = 5.0
+
+
+class AsyncRedisWindow:
+    """A rolling window (and optionally the daily cap) shared by every process naming ``key``.
+
+    ``key`` names the budget: one per HubSpot app and portal, e.g. ``"hubspot:portal-123:app-4"``.
+    Give either ``url`` (``redis://host:6379/0``; ``rediss://`` for TLS; ``redis://user:pw@…``
+    for auth) or ``client``, a ``redis.asyncio.Redis`` you configured (certificates, Sentinel).
+    While Redis cannot be reached, ``on_unreachable`` says what happens: ``"wait"`` for it, up to
+    ``wait_at_most`` seconds, then raise ``SharedBudgetUnavailable``; ``"local"`` go on alone with
+    ``local_share`` of the window (1 / number of processes), trying Redis again every 5 s;
+    ``"raise"`` at once. ``daily_limit`` shares HubSpot's daily cap too (reset at midnight, UTC
+    shifted by ``utc_offset_hours``); past it, requests raise ``DailyLimitReached``.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        key: str,
+        client: Any = None,
+        on_unreachable: OnUnreachable = "wait",
+        local_share: float = 0.25,
+        wait_at_most: float = 60.0,
+        daily_limit: int | None = None,
+        utc_offset_hours: float = 0.0,
+        timeout: float = 2.0,
+    ) -> None:
+        self.settings = WindowSettings(
+            url,
+            key=key,
+            client=client,
+            on_unreachable=on_unreachable,
+            local_share=local_share,
+            wait_at_most=wait_at_most,
+            daily_limit=daily_limit,
+            utc_offset_hours=utc_offset_hours,
+            timeout=timeout,
+        )
+        self._client = client
+        self._owns_client = client is None
+        self._scripts: tuple[Any, Any] | None = None
+        self._alone: RateLimiter | None = None
+        self._alone_until = 0.0
+        self.daily_left: int | None = None
+
+    def __repr__(self) -> str:
+        return f"AsyncRedisWindow({self.settings.where()!r}, key={self.settings.key!r})"
+
+    def _connect(self) -> tuple[Any, Any]:
+        if self._scripts is None:
+            try:
+                import redis.asyncio
+            except ImportError:
+                raise import_redis_error() from None
+            if self._client is None:
+                assert self.settings.url is not None
+                self._client = redis.asyncio.Redis.from_url(
+                    self.settings.url,
+                    socket_timeout=self.settings.timeout,
+                    socket_connect_timeout=self.settings.timeout,
+                )
+            self._scripts = (
+                self._client.register_script(RESERVE_SCRIPT),
+                self._client.register_script(PAUSE_SCRIPT),
+            )
+        return self._scripts
+
+    async def reserve(self, limiter: RateLimiter) -> float:
+        """Book the next start of the group; seconds this process waits before sending."""
+        if self._alone is not None and time.monotonic() < self._alone_until:
+            return self._alone.reserve()
+        reserve, _ = self._connect()  # a missing redis-py is a setup error, not an outage
+        waited = 0.0
+        while True:
+            try:
+                return await self._book(reserve, limiter)
+            except Exception as error:
+                if _refused(error):
+                    raise self.settings.refused(error) from error
+                if not _unreachable(error):
+                    raise
+                mode = self.settings.on_unreachable
+                if mode == "raise" or (mode == "wait" and waited >= self.settings.wait_at_most):
+                    raise self.settings.unreachable(error, waited or None) from error
+                if mode == "local":
+                    return self._go_alone(limiter, error)
+                if not waited:
+                    logger.warning(
+                        "waiting for the shared rate budget at %s: %s",
+                        self.settings.where(), error,
+                    )  # fmt: skip
+                pause = min(1.0, self.settings.wait_at_most - waited)
+                await async_wait_seconds(pause)
+                waited += pause
+
+    async def _book(self, reserve: Any, limiter: RateLimiter) -> float:
+        keys = list(self.settings.keys)
+        args = self.settings.reserve_args(
+            limiter.max_requests, limiter.per_seconds + limiter.margin
+        )
+        wait_us, left = await reserve(keys=keys, args=args)
+        if self._alone is not None:
+            logger.warning("the shared rate budget at %s is back", self.settings.where())
+            self._alone = None
+        if int(wait_us) < 0:
+            raise self.settings.daily_spent()
+        self.daily_left = None if int(left) < 0 else int(left)
+        return int(wait_us) / 1_000_000
+
+    def _go_alone(self, limiter: RateLimiter, error: BaseException) -> float:
+        from .._rate_limit import RateLimiter
+
+        if self._alone is None:
+            share = max(1, int(limiter.max_requests * self.settings.local_share))
+            logger.warning(
+                "the shared rate budget at %s is unreachable (%s): going on alone with %d of %d "
+                "requests per %g s",
+                self.settings.where(), error, share, limiter.max_requests, limiter.per_seconds,
+            )  # fmt: skip
+            self._alone = RateLimiter(share, limiter.per_seconds, margin=limiter.margin)
+        self._alone_until = time.monotonic() + _RETRY_REDIS_EVERY
+        return self._alone.reserve()
+
+    async def pause(self, seconds: float) -> None:
+        """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
+        if self._alone is not None:
+            self._alone.pause(seconds)
+            return
+        _, pause = self._connect()
+        try:
+            await pause(keys=[self.settings.keys[1]], args=[round(seconds * 1_000_000)])
+        except Exception as error:
+            # A pause is advice: the next booking meets Redis' failure and its mode.
+            if not (_unreachable(error) or _refused(error)):
+                raise
+
+    async def aclose(self) -> None:
+        """Close the connection this window opened (not a client you gave it)."""
+        if self._owns_client and self._client is not None:
+            await self._client.aclose()
+            self._client = None
+            self._scripts = None
+
+
+def _refused(error: BaseException) -> bool:
+    """Redis answered, and refused: wrong credentials or no permission, which do not fix
+    themselves (no waiting, no local share)."""
+    from redis.exceptions import AuthenticationError, NoPermissionError, ResponseError
+
+    return isinstance(error, AuthenticationError | NoPermissionError) or (
+        isinstance(error, ResponseError) and str(error).startswith(("NOAUTH", "WRONGPASS"))
+    )
+
+
+def _unreachable(error: BaseException) -> bool:
+    """A connection-level failure: refused, timed out, reset, still loading."""
+    from redis.exceptions import ConnectionError, TimeoutError
+
+    return isinstance(error, ConnectionError | TimeoutError | OSError)

@@ -1,0 +1,206 @@
+"""What the shared rate budget (``_async/shared_window.py`` and its generated sync twin) holds in
+common: the two Lua scripts Redis runs, the key names, the checks of its settings, the errors.
+
+HubSpot counts requests per app and portal, not per process. Every process that names the same
+key books its request starts in one Redis sorted set, on Redis' own clock (``TIME``), with the
+same rule as the in-process limiter: a start may not enter a window of ``per_seconds + margin``
+that already holds ``max_requests`` starts. A booking is one atomic script, so the group never
+exceeds the window; a worker that dies leaves only bookings that age out with the window, never
+a lock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import secrets
+from typing import Any, Final, Literal, TypeAlias
+from urllib.parse import urlsplit, urlunsplit
+
+from ._exceptions import ClientValidationError, HubSpotError
+
+__all__ = [
+    "PAUSE_SCRIPT",
+    "RESERVE_SCRIPT",
+    "DailyLimitReached",
+    "OnUnreachable",
+    "SharedBudgetUnavailable",
+    "WindowSettings",
+    "import_redis_error",
+    "redacted",
+]
+
+# What to do while Redis cannot be reached: wait for it (bounded by ``wait_at_most``), go on
+# alone with ``local_share`` of the window, or raise SharedBudgetUnavailable at once.
+OnUnreachable: TypeAlias = Literal["wait", "local", "raise"]
+_MODES: Final = ("wait", "local", "raise")
+
+# KEYS: booked starts (sorted set, microseconds on Redis' clock), the pause floor, the day counter's
+# prefix. ARGV: max_requests, window (per_seconds + margin, µs), a unique member, the daily limit
+# (0: none), the portal's UTC offset (s). Returns {µs to wait, requests left today (-1: no cap)},
+# or {-1, 0} when the daily cap is spent (nothing booked).
+RESERVE_SCRIPT: Final = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local left = -1
+local daily = tonumber(ARGV[4])
+local day_key = KEYS[3] .. math.floor((tonumber(clock[1]) + tonumber(ARGV[5])) / 86400)
+if daily > 0 then
+  local used = tonumber(redis.call('GET', day_key) or '0')
+  if used >= daily then return {-1, 0} end
+  left = daily - used - 1
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local start = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local blocking = redis.call('ZRANGE', KEYS[1], -limit, -limit, 'WITHSCORES')
+  start = math.max(start, tonumber(blocking[2]) + window)
+end
+redis.call('ZADD', KEYS[1], start, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil((start - now + window) / 1000) + 1000)
+if daily > 0 then
+  redis.call('INCR', day_key)
+  redis.call('EXPIRE', day_key, 172800)
+end
+return {start - now, left}
+"""
+
+# KEYS: the pause floor. ARGV: the pause (µs). Every booking of the group starts after it.
+PAUSE_SCRIPT: Final = """
+local clock = redis.call('TIME')
+local until_ = tonumber(clock[1]) * 1000000 + tonumber(clock[2]) + tonumber(ARGV[1])
+if until_ > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], string.format('%.0f', until_), 'PX', math.ceil(ARGV[1] / 1000) + 1000)
+end
+return 0
+"""
+
+_KEY: Final = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+class SharedBudgetUnavailable(HubSpotError):
+    """The shared rate budget's Redis could not be reached (``on_unreachable="raise"``, or
+    ``"wait"`` past ``wait_at_most``); nothing was sent."""
+
+
+class DailyLimitReached(HubSpotError):
+    """The shared daily cap is spent for today (the portal's day); nothing was sent."""
+
+
+class WindowSettings:
+    """A shared window's checked settings, and the unique names of this process' bookings."""
+
+    def __init__(
+        self,
+        url: str | None,
+        *,
+        key: str,
+        client: Any,
+        on_unreachable: str,
+        local_share: float,
+        wait_at_most: float,
+        daily_limit: int | None,
+        utc_offset_hours: float,
+        timeout: float,
+    ) -> None:
+        if (url is None) == (client is None):
+            raise ClientValidationError(
+                "a shared window needs exactly one of url='redis://host:6379/0' (rediss:// for "
+                "TLS, user:password@ for auth) or client=<a redis-py client you configured>"
+            )
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise ClientValidationError(
+                f"key must be 1 to 200 printable ASCII characters without spaces, got {key!r}; "
+                "name the portal and the app, e.g. key='hubspot:portal-123:app-456'"
+            )
+        if on_unreachable not in _MODES:
+            raise ClientValidationError(
+                f"on_unreachable must be one of {', '.join(_MODES)}, got {on_unreachable!r}"
+            )
+        if not 0 < local_share <= 1:
+            raise ClientValidationError(
+                f"local_share must be in (0, 1], got {local_share!r}: the share of the window "
+                "this process uses alone while Redis is unreachable (1 / number of processes)"
+            )
+        for name, value in (("wait_at_most", wait_at_most), ("timeout", timeout)):
+            if not 0 < value < float("inf"):
+                raise ClientValidationError(f"{name} must be a finite number of seconds > 0")
+        if daily_limit is not None and (isinstance(daily_limit, bool) or daily_limit < 1):
+            raise ClientValidationError(
+                f"daily_limit must be None or >= 1, got {daily_limit!r}; HubSpot's are 250,000, "
+                "625,000 and 1,000,000 per portal"
+            )
+        if not -14 <= utc_offset_hours <= 14:
+            raise ClientValidationError("utc_offset_hours must be within -14 to 14 (the portal's)")
+        self.url = url
+        self.on_unreachable = on_unreachable
+        self.local_share = local_share
+        self.wait_at_most = wait_at_most
+        self.daily_limit = daily_limit
+        self.utc_offset_seconds = round(utc_offset_hours * 3600)
+        self.timeout = timeout
+        # One hash tag: every key of a budget lives in the same Redis Cluster slot.
+        self.keys = (f"{{{key}}}:starts", f"{{{key}}}:pause", f"{{{key}}}:day:")
+        self.key = key
+        self._prefix = f"{os.getpid()}-{secrets.token_hex(4)}-"
+        self._numbers = itertools.count()
+
+    def where(self) -> str:
+        """The Redis address for messages, without its password."""
+        return redacted(self.url) if self.url is not None else "the given Redis client"
+
+    def reserve_args(self, max_requests: int, window: float) -> list[int | str]:
+        """ARGV of one booking."""
+        return [
+            max_requests,
+            round(window * 1_000_000),
+            f"{self._prefix}{next(self._numbers)}",
+            self.daily_limit or 0,
+            self.utc_offset_seconds,
+        ]
+
+    def unreachable(self, error: BaseException, waited: float | None = None) -> HubSpotError:
+        """The error that says what could not be reached and what to do."""
+        after = f" for {waited:.1f} s" if waited is not None else ""
+        return SharedBudgetUnavailable(
+            f"the shared rate budget {self.key!r} at {self.where()} could not be reached{after} "
+            f"({type(error).__name__}: {error}); nothing was sent. Start Redis or fix the URL, or "
+            "choose on_unreachable='local' to go on with a local share of the window"
+        )
+
+    def refused(self, error: BaseException) -> HubSpotError:
+        """The error for credentials or permissions Redis refused."""
+        return SharedBudgetUnavailable(
+            f"Redis at {self.where()} refused the shared rate budget {self.key!r} "
+            f"({type(error).__name__}: {error}); nothing was sent. Check the user and password "
+            "in the URL (redis://user:password@host:6379/0) and the user's ACL (EVALSHA, ZADD)"
+        )
+
+    def daily_spent(self) -> DailyLimitReached:
+        """The error for a spent daily cap."""
+        return DailyLimitReached(
+            f"the shared daily budget {self.key!r} of {self.daily_limit:,} requests is spent for "
+            "today; it starts again at midnight in the portal's time zone "
+            f"(UTC{self.utc_offset_seconds / 3600:+g}). Nothing was sent"
+        )
+
+
+def redacted(url: str) -> str:
+    """``url`` with any password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username}:" if parts.username else ":"
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}***@{host}{port}"))
+
+
+def import_redis_error() -> ClientValidationError:
+    """What to do when redis-py is not installed."""
+    return ClientValidationError(
+        "a shared window needs redis-py: pip install 'hubspot-associations[redis]'"
+    )
