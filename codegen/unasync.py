@@ -48,6 +48,7 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\basync_transport\b", "sync_transport"),
     (r"\bacquire_async\b", "acquire"),
     (r"\bpause_async\b", "pause"),
+    (r"\brelease_async\b", "release"),
     (r"\bredis\.asyncio\b", "redis"),
     (r"\baread\b", "read"),
     (r"\baiter_raw\b", "iter_raw"),

@@ -12,9 +12,9 @@ rule holds for every process and machine naming the same key: the starts are boo
 from __future__ import annotations
 
 import asyncio
+import heapq
 import threading
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -29,12 +29,24 @@ __all__ = [
     "PROFESSIONAL_OR_ENTERPRISE",
     "WITH_API_LIMIT_INCREASE",
     "RateLimiter",
+    "Slot",
 ]
 
 # HubSpot's burst limits per app, as (requests, seconds), by plan.
 FREE_OR_STARTER: Final = (100, 10.0)
 PROFESSIONAL_OR_ENTERPRISE: Final = (190, 10.0)
 WITH_API_LIMIT_INCREASE: Final = (250, 10.0)
+
+
+class Slot:
+    """One request's place in the window: ``at`` is the latest it can have reached HubSpot
+    (``member`` names it in a shared window's Redis set)."""
+
+    __slots__ = ("at", "member")
+
+    def __init__(self, at: float, member: str | None = None) -> None:
+        self.at = at
+        self.member = member
 
 
 class RateLimiter:
@@ -53,6 +65,7 @@ class RateLimiter:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         margin: float | None = None,
+        burst: int | None = None,
         shared: RedisWindow | AsyncRedisWindow | None = None,
     ) -> None:
         if max_requests < 1 or per_seconds <= 0:
@@ -66,10 +79,23 @@ class RateLimiter:
         # a full-speed job lands N+1 requests in some server window, and each 429 then stalls the
         # whole job for a window. 5 % (at most 0.25 s) keeps throughput above 95 % of the limit.
         self.margin = min(0.05 * per_seconds, 0.25) if margin is None else margin
+        # Starts are paced, one per ``spacing``, after a burst of at most ``burst`` (a tenth of
+        # the limit by default): a whole window's requests sent at once reach the server queued
+        # and spread, and the tail of one window then meets the head of the next (429s).
+        self.burst = max(1, max_requests // 10) if burst is None else burst
+        if not 1 <= self.burst <= max_requests:
+            raise ClientValidationError(
+                f"burst must be from 1 to max_requests ({max_requests}), got {burst!r}"
+            )
+        self.spacing = per_seconds / max_requests
+        self._due = 0.0  # the paced schedule: when the next start would be due
         self._clock = clock
         self._sleep = sleep
         self._async_sleep = async_sleep
-        self._starts: deque[float] = deque(maxlen=max_requests)
+        # Each request's slot: the latest it can have reached HubSpot. Booked as its start plus
+        # the margin, moved to the moment its answer came back (release): a request reaches the
+        # server before it answers, however late it was sent or queued there.
+        self._slots: list[Slot] = []
         self._floor = 0.0
         self._lock = threading.Lock()
         self.shared = shared
@@ -85,14 +111,53 @@ class RateLimiter:
 
     def reserve(self) -> float:
         """Book the next start; returns how many seconds to wait before sending."""
+        return self.book()[0]
+
+    def book(self) -> tuple[float, Slot]:
+        """Book the next start: (seconds to wait before sending, the slot to ``release`` when
+        the answer is back)."""
         with self._lock:
             now = self._clock()
             start = max(now, self._floor)
-            if len(self._starts) == self.max_requests:
-                # The start max_requests back must leave the window before this one enters it.
-                start = max(start, self._starts[0] + self.per_seconds + self.margin)
-            self._starts.append(start)
-            return start - now
+            paced = self._due - (self.burst - 1) * self.spacing
+            if paced > start + 1e-9:  # not float noise of a schedule that has caught up
+                start = paced
+            slots = self._slots
+            if len(slots) > 2 * self.max_requests:
+                slots[:] = [slot for slot in slots if slot.at > now - self.per_seconds]
+            if len(slots) >= self.max_requests:
+                # No window may hold more than max_requests arrivals: the max_requests-th latest
+                # arrival must leave the window before this start enters it.
+                latest = heapq.nlargest(self.max_requests, (slot.at for slot in slots))[-1]
+                start = max(start, latest + self.per_seconds)
+            slot = Slot(start + self.margin)
+            slots.append(slot)
+            self._due = max(self._due, start) + self.spacing
+            return start - now, slot
+
+    def release(self, slot: Slot | None) -> None:
+        """The request of ``slot`` has its answer, or failed: it reached HubSpot by now if at all,
+        so its place in the window ends a window from now (sooner than the margin assumed, when
+        the answer came quickly)."""
+        if slot is None:
+            return
+        shared = self._sync_window()
+        if shared is not None:
+            shared.release(slot)
+        else:
+            with self._lock:
+                slot.at = self._clock()
+
+    async def release_async(self, slot: Slot | None) -> None:
+        """``release`` for async clients."""
+        if slot is None:
+            return
+        shared = self._async_window()
+        if shared is not None:
+            await shared.release(slot)
+        else:
+            with self._lock:
+                slot.at = self._clock()
 
     def pause(self, seconds: float) -> None:
         """Hold every later request for ``seconds`` (HubSpot said to slow down); with a shared
@@ -111,19 +176,21 @@ class RateLimiter:
         if shared is not None:
             await shared.pause(seconds)
 
-    def acquire(self) -> None:
-        """Wait (blocking this thread) until a request may start."""
+    def acquire(self) -> Slot:
+        """Wait (blocking this thread) until a request may start; ``release`` its slot after."""
         shared = self._sync_window()
-        wait = self.reserve() if shared is None else shared.reserve(self)
+        wait, slot = self.book() if shared is None else shared.book(self)
         if wait > 0:
             self._sleep(wait)
+        return slot
 
-    async def acquire_async(self) -> None:
+    async def acquire_async(self) -> Slot:
         """Wait (without blocking the event loop) until a request may start."""
         shared = self._async_window()
-        wait = self.reserve() if shared is None else await shared.reserve(self)
+        wait, slot = self.book() if shared is None else await shared.book(self)
         if wait > 0:
             await self._async_sleep(wait)
+        return slot
 
     def _sync_window(self) -> RedisWindow | None:
         from ._sync.shared_window import RedisWindow

@@ -37,6 +37,10 @@ class RetryPolicy:
 
     max_retries: int = 4
     initial_backoff: float = 0.5
+    # A fault among mostly good answers (see _transport.RecentOutcomes) is a blip: its retry
+    # starts from this shorter wait, so a bulk job pays little more than the faulted request.
+    # During an outage the full backoff applies. Server hints (Retry-After, policies) still rule.
+    isolated_backoff: float = 0.1
     max_backoff: float = 8.0
     jitter: float = 0.25
     total_timeout: float = 60.0
@@ -50,9 +54,14 @@ class RetryPolicy:
         """Whether an answer with this status may succeed if sent again."""
         return status in self.retry_statuses or (500 <= status < 600 and status != 501)
 
-    def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
+    def backoff(
+        self, attempt: int, rng: random.Random | None = None, *, isolated: bool = False
+    ) -> float:
         """The exponential wait before retry number ``attempt + 1``, capped, with jitter."""
-        base = min(self.max_backoff, self.initial_backoff * 2.0**attempt)
+        first = (
+            min(self.isolated_backoff, self.initial_backoff) if isolated else self.initial_backoff
+        )
+        base = min(self.max_backoff, first * 2.0**attempt)
         spread = base * self.jitter
         if not spread:
             return base
@@ -60,15 +69,21 @@ class RetryPolicy:
         return max(0.0, base + offset)
 
     def delay_for(
-        self, attempt: int, response: httpx.Response | None, rng: random.Random | None = None
+        self,
+        attempt: int,
+        response: httpx.Response | None,
+        rng: random.Random | None = None,
+        *,
+        isolated: bool = False,
     ) -> float | None:
         """Seconds to wait before retrying, or None when this outcome must not be retried.
 
-        ``response`` is None when the attempt got no answer (connection error or timeout).
+        ``response`` is None when the attempt got no answer (connection error or timeout);
+        ``isolated`` says the fault came among mostly good answers (``isolated_backoff``).
         """
         if attempt >= self.max_retries:
             return None
-        delay = self.backoff(attempt, rng)
+        delay = self.backoff(attempt, rng, isolated=isolated)
         if response is None:
             return delay
         if not self.should_retry_status(response.status_code):

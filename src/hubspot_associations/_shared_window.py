@@ -15,13 +15,17 @@ import itertools
 import os
 import re
 import secrets
-from typing import Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 from ._exceptions import ClientValidationError, HubSpotError
 
+if TYPE_CHECKING:
+    from ._rate_limit import RateLimiter
+
 __all__ = [
     "PAUSE_SCRIPT",
+    "RELEASE_SCRIPT",
     "RESERVE_SCRIPT",
     "DailyLimitReached",
     "OnUnreachable",
@@ -36,10 +40,12 @@ __all__ = [
 OnUnreachable: TypeAlias = Literal["wait", "local", "raise"]
 _MODES: Final = ("wait", "local", "raise")
 
-# KEYS: booked starts (sorted set, microseconds on Redis' clock), the pause floor, the day counter's
-# prefix. ARGV: max_requests, window (per_seconds + margin, µs), a unique member, the daily limit
-# (0: none), the portal's UTC offset (s). Returns {µs to wait, requests left today (-1: no cap)},
-# or {-1, 0} when the daily cap is spent (nothing booked).
+# KEYS: the slots (a sorted set: per request, the latest it can have reached HubSpot, in µs on
+# Redis' clock), the pause floor, the day counter's prefix, the paced schedule (when the next start
+# is due). ARGV: max_requests, per_seconds (µs), the slot's unique member, the daily limit (0:
+# none), the portal's UTC offset (s), the spacing (µs), the burst, the margin (µs). The rules are
+# RateLimiter.book's. Returns {µs to wait, requests left today (-1: no cap)}, or {-1, 0} when the
+# daily cap is spent (nothing booked).
 RESERVE_SCRIPT: Final = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -54,18 +60,31 @@ if daily > 0 then
   left = daily - used - 1
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local start = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
+local spacing = tonumber(ARGV[6])
+local due = tonumber(redis.call('GET', KEYS[4]) or '0')
+local start = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'),
+                       due - (tonumber(ARGV[7]) - 1) * spacing)
 if redis.call('ZCARD', KEYS[1]) >= limit then
-  local blocking = redis.call('ZRANGE', KEYS[1], -limit, -limit, 'WITHSCORES')
-  start = math.max(start, tonumber(blocking[2]) + window)
+  local latest = redis.call('ZRANGE', KEYS[1], -limit, -limit, 'WITHSCORES')
+  start = math.max(start, tonumber(latest[2]) + window)
 end
-redis.call('ZADD', KEYS[1], start, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil((start - now + window) / 1000) + 1000)
+local margin = tonumber(ARGV[8])
+redis.call('ZADD', KEYS[1], start + margin, ARGV[3])
+local ttl = math.ceil((start + margin - now + window) / 1000) + 1000
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('SET', KEYS[4], string.format('%.0f', math.max(due, start) + spacing), 'PX', ttl)
 if daily > 0 then
   redis.call('INCR', day_key)
   redis.call('EXPIRE', day_key, 172800)
 end
 return {start - now, left}
+"""
+
+# KEYS: the slots. ARGV: the member. Its answer is back: it reached HubSpot by now, if at all.
+RELEASE_SCRIPT: Final = """
+local clock = redis.call('TIME')
+redis.call('ZADD', KEYS[1], 'XX', tonumber(clock[1]) * 1000000 + tonumber(clock[2]), ARGV[1])
+return 0
 """
 
 # KEYS: the pause floor. ARGV: the pause (µs). Every booking of the group starts after it.
@@ -143,7 +162,7 @@ class WindowSettings:
         self.utc_offset_seconds = round(utc_offset_hours * 3600)
         self.timeout = timeout
         # One hash tag: every key of a budget lives in the same Redis Cluster slot.
-        self.keys = (f"{{{key}}}:starts", f"{{{key}}}:pause", f"{{{key}}}:day:")
+        self.keys = (f"{{{key}}}:starts", f"{{{key}}}:pause", f"{{{key}}}:day:", f"{{{key}}}:due")
         self.key = key
         self._prefix = f"{os.getpid()}-{secrets.token_hex(4)}-"
         self._numbers = itertools.count()
@@ -152,14 +171,21 @@ class WindowSettings:
         """The Redis address for messages, without its password."""
         return redacted(self.url) if self.url is not None else "the given Redis client"
 
-    def reserve_args(self, max_requests: int, window: float) -> list[int | str]:
-        """ARGV of one booking."""
+    def member(self) -> str:
+        """A name for one slot, unique across processes and machines."""
+        return f"{self._prefix}{next(self._numbers)}"
+
+    def reserve_args(self, limiter: RateLimiter, member: str) -> list[int | str]:
+        """ARGV of one booking under ``limiter``'s rules."""
         return [
-            max_requests,
-            round(window * 1_000_000),
-            f"{self._prefix}{next(self._numbers)}",
+            limiter.max_requests,
+            round(limiter.per_seconds * 1_000_000),
+            member,
             self.daily_limit or 0,
             self.utc_offset_seconds,
+            round(limiter.spacing * 1_000_000),
+            limiter.burst,
+            round(limiter.margin * 1_000_000),
         ]
 
     def unreachable(self, error: BaseException, waited: float | None = None) -> HubSpotError:

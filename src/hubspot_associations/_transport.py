@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Final
 
@@ -27,6 +28,7 @@ __all__ = [
     "Attempts",
     "Counter",
     "OnRetry",
+    "RecentOutcomes",
     "log_retry",
     "shared_pause",
 ]
@@ -94,17 +96,47 @@ class Attempts:
                 self.request.method, _where(self.request), self.retries, what,
             )  # fmt: skip
 
-    def wait_after(self, response: httpx.Response | None) -> float | None:
+    def wait_after(
+        self, response: httpx.Response | None, *, isolated: bool = False
+    ) -> float | None:
         """Seconds to wait before the next attempt, or None to stop here."""
         if response is not None and response.status_code < 400:
             return None
-        delay = self.policy.delay_for(self.retries, response)
+        delay = self.policy.delay_for(self.retries, response, isolated=isolated)
         if delay is None:
             return None
         if self.clock() + delay > self.deadline:
             return None
         self.retries += 1
         return delay
+
+
+class RecentOutcomes:
+    """The last attempts of a client, faulted or not: tells a blip from an outage.
+
+    A fault is a 5xx, a 429 or no answer; a 4xx is HubSpot working. A fault is isolated when
+    fewer than a fifth of the last 50 attempts (at least 10 seen) were faults.
+    """
+
+    SIZE: Final = 50
+    SEEN: Final = 10
+    SHARE: Final = 0.2
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: deque[bool] = deque(maxlen=self.SIZE)
+
+    def record(self, response: httpx.Response | None) -> None:
+        """One attempt's outcome (None: no answer)."""
+        fault = response is None or response.status_code == 429 or response.status_code >= 500
+        with self._lock:
+            self._faults.append(fault)
+
+    def isolated(self) -> bool:
+        """Whether faults are rare enough lately to retry after the short wait."""
+        with self._lock:
+            seen = len(self._faults)
+            return seen >= self.SEEN and sum(self._faults) < self.SHARE * seen
 
 
 class Counter:
@@ -122,10 +154,16 @@ class Counter:
 def shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -> float:
     """How long every request of the client holds back after this 429.
 
-    For HubSpot's rolling ten-second window our own limiter already spaces requests, so a 429
-    means a few arrived bunched: holding every request for the retry's whole backoff would cost far
-    more than it saves. One slot's worth of the limit is enough. Other 429s hold back fully.
+    X-HubSpot-RateLimit-Remaining is HubSpot's own count, which also sees other apps' and
+    processes' requests: a 429 saying requests remain in the window is not about the window
+    (nobody else waits for it). For HubSpot's rolling ten-second window our own limiter already
+    spaces requests, so a 429 means a few arrived bunched or someone else spent the budget:
+    holding every request for the retry's whole backoff would cost far more than it saves. One
+    slot's worth of the limit is enough. Other 429s hold back fully.
     """
+    remaining = response.headers.get("x-hubspot-ratelimit-remaining", "")
+    if remaining.isdigit() and int(remaining) > 0:
+        return 0.0
     if policy_name(response) == "TEN_SECONDLY_ROLLING":
         return min(delay, limiter.per_seconds / limiter.max_requests)
     return delay

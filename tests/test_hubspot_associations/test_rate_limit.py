@@ -29,10 +29,14 @@ def max_in_window(starts: list[float], seconds: float) -> int:
     return best
 
 
-def limiter(clock: FakeClock, n: int = 10, seconds: float = 1.0) -> RateLimiter:
+def limiter(
+    clock: FakeClock, n: int = 10, seconds: float = 1.0, burst: int | None = None
+) -> RateLimiter:
+    """A limiter without margin; ``burst`` N unless given (all N may start at once)."""
     return RateLimiter(
-        n, seconds, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, margin=0.0
-    )
+        n, seconds, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, margin=0.0,
+        burst=n if burst is None else burst,
+    )  # fmt: skip
 
 
 def test_tiers() -> None:
@@ -146,9 +150,92 @@ def test_repr_names_the_limit() -> None:
 
 def test_default_margin_spaces_windows_slightly_wider(clock: FakeClock) -> None:
     """By default the window is 5 % wider (0.25 s at most), so late arrivals never make N+1."""
-    lim = RateLimiter(10, 1.0, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep)
+    lim = RateLimiter(
+        10, 1.0, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, burst=10
+    )
     assert lim.margin == pytest.approx(0.05)
     assert RateLimiter(100, 10.0).margin == pytest.approx(0.25)
     waits = [lim.reserve() for _ in range(11)]
     assert waits[:10] == [0.0] * 10
     assert waits[10] == pytest.approx(1.05)
+
+
+def test_default_burst_is_a_tenth_of_the_limit_then_starts_are_paced(clock: FakeClock) -> None:
+    """By default a tenth of the limit starts at once, then one start per window / N: a window's
+    requests never reach the server queued in one burst."""
+    lim = RateLimiter(100, 10.0, clock=clock, sleep=clock.sleep)
+    assert lim.burst == 10
+    assert lim.spacing == pytest.approx(0.1)
+    waits = [lim.reserve() for _ in range(12)]
+    assert waits[:10] == [0.0] * 10
+    assert waits[10:] == [pytest.approx(0.1), pytest.approx(0.2)]
+
+
+@pytest.mark.parametrize("burst", [0, 11])
+def test_a_burst_outside_1_to_n_is_refused(burst: int) -> None:
+    """burst must be from 1 to max_requests."""
+    with pytest.raises(ClientValidationError, match="burst must be from 1 to max_requests"):
+        RateLimiter(10, 1.0, burst=burst)
+
+
+def test_a_quick_answer_frees_its_slot_a_window_after_it(clock: FakeClock) -> None:
+    """A released slot counts from its answer, not from start + margin: the next start comes
+    one window after the answer, sooner than the margin alone would allow."""
+    lim = RateLimiter(2, 1.0, clock=clock, sleep=clock.sleep, burst=2)  # margin 0.05
+    first = lim.acquire()
+    lim.acquire()
+    clock.now += 0.01
+    lim.release(first)
+    assert clock() + lim.reserve() == pytest.approx(1001.01)
+
+
+def test_a_slow_answer_holds_its_slot_until_a_window_after_it(clock: FakeClock) -> None:
+    """A request that may have reached HubSpot late (its answer came late) keeps its place in
+    the window until a window after its answer."""
+    lim = RateLimiter(2, 1.0, clock=clock, sleep=clock.sleep, burst=2)
+    first = lim.acquire()
+    lim.acquire()
+    clock.now += 0.5
+    lim.release(first)
+    third = clock() + lim.reserve()
+    fourth = clock() + lim.reserve()
+    assert third == pytest.approx(1001.05)  # the other first start, still in flight: + margin
+    assert fourth == pytest.approx(1001.5)  # the slow one: its answer + the window
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.integers(1, 8),
+    requests=st.lists(
+        st.tuples(
+            st.floats(0, 0.5, allow_nan=False),  # gap before the booking
+            st.floats(0, 2.0, allow_nan=False),  # time from start to answer
+            st.floats(0, 1, allow_nan=False),  # how late HubSpot saw it
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+)
+def test_arrivals_never_exceed_the_limit_whatever_the_latency(
+    n: int, requests: list[tuple[float, float, float]]
+) -> None:
+    """Requests reach HubSpot within the margin of their start (before their answer, when that
+    comes sooner), answers take up to 2 s: with each slot released at its answer, no window of
+    HubSpot's holds more than N arrivals."""
+    clock = FakeClock()
+    lim = RateLimiter(n, 1.0, clock=clock, margin=0.25, burst=1)
+    pending: list[tuple[float, object]] = []  # (answer time, slot)
+    arrivals: list[float] = []
+    for gap, latency, where in requests:
+        booked_at = clock() + gap
+        for answer, slot in sorted(pending, key=lambda item: item[0]):
+            if answer <= booked_at:
+                clock.now = max(clock.now, answer)
+                lim.release(slot)  # type: ignore[arg-type]
+        pending = [(a, s) for a, s in pending if a > booked_at]
+        clock.now = booked_at
+        wait, slot = lim.book()
+        start = clock() + wait
+        arrivals.append(start + where * min(latency, lim.margin))
+        pending.append((start + latency, slot))
+    assert max_in_window(arrivals, 1.0) <= n

@@ -286,7 +286,7 @@ def test_limiter_acquired_before_every_attempt(clock: FakeClock) -> None:
     handler, _ = scripted(httpx.Response(503), httpx.Response(503), httpx.Response(200))
     http, _ = client(handler, clock, limiter=limiter)
     http.get(URL)
-    assert len(limiter._starts) == 3
+    assert len(limiter._slots) == 3
 
 
 def test_429_pauses_the_shared_limiter(clock: FakeClock) -> None:

@@ -91,8 +91,8 @@ def test_a_burst_across_a_window_boundary_never_exceeds_the_window(
     assert len(stamps) == 40
     assert _most_in_a_window(stamps, 1.0) <= 10
     assert min(stamps[10:]) >= min(opening) + 1.0
-    # The window is used, not only respected: the opening burst had the whole budget at once.
-    assert max(opening) - min(opening) < 0.5
+    # The window is used, not only respected: the opening process had the whole budget, paced.
+    assert max(opening) - min(opening) < 1.0
 
 
 def test_a_worker_killed_mid_window_leaves_no_lock_and_the_group_stays_within(
@@ -209,7 +209,7 @@ def test_unreachable_redis_in_local_mode_uses_a_share_then_goes_back(
     port = free_port()
     window = RedisWindow(f"redis://127.0.0.1:{port}/0", key=key, on_unreachable="local",
                          local_share=0.5)  # fmt: skip
-    limiter = RateLimiter(4, 1.0, margin=0.0)
+    limiter = RateLimiter(4, 1.0, margin=0.0, burst=4)
     monkeypatch.setattr(sync_window, "_RETRY_REDIS_EVERY", 0.0)  # try Redis on every booking
     with caplog.at_level(logging.WARNING, logger="hubspot_associations"):
         waits = [window.reserve(limiter) for _ in range(4)]

@@ -17,9 +17,17 @@ import httpx
 
 from .._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
 from .._primitives import async_default_transport, async_wait_seconds, async_within
-from .._rate_limit import RateLimiter
+from .._rate_limit import RateLimiter, Slot
 from .._retry import RetryPolicy
-from .._transport import RETRYABLE_ERRORS, Attempts, Counter, OnRetry, log_retry, shared_pause
+from .._transport import (
+    RETRYABLE_ERRORS,
+    Attempts,
+    Counter,
+    OnRetry,
+    RecentOutcomes,
+    log_retry,
+    shared_pause,
+)
 from .._versions import RELEASES, ApiVersion, rewrite_path
 from .body import read_body
 
@@ -48,6 +56,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         self.clock = clock
         self.on_retry = on_retry
         self._retries = Counter()
+        self._outcomes = RecentOutcomes()
 
     @property
     def retries(self) -> int:
@@ -59,8 +68,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         await request.aread()  # a retry must send the same bytes again
         attempts: Attempts | None = None
         while True:
-            if self.limiter is not None:
-                await self.limiter.acquire_async()
+            slot = await self.limiter.acquire_async() if self.limiter is not None else None
             # The deadline starts with the first attempt: waiting for our own limiter is not
             # HubSpot being slow.
             attempts = attempts or Attempts(self.policy, self.clock, request)
@@ -73,20 +81,36 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     functools.partial(self._attempt, request, reader),
                 )
             except RETRYABLE_ERRORS as error:
-                delay = attempts.wait_after(None) if attempts.retryable(error) else None
+                await self._release(slot)
+                self._outcomes.record(None)
+                isolated = self._outcomes.isolated()
+                retry = attempts.retryable(error)
+                delay = attempts.wait_after(None, isolated=isolated) if retry else None
                 if delay is None:
                     attempts.give_up(repr(error))
                     raise
                 await self._before_retry(attempts, delay, None, error)
                 continue
-            delay = attempts.wait_after(response)
+            except BaseException:
+                await self._release(slot)
+                raise
+            await self._release(slot)
+            self._outcomes.record(response)
+            delay = attempts.wait_after(response, isolated=self._outcomes.isolated())
             if delay is None:
                 if response.status_code >= 400:
                     attempts.give_up(f"status {response.status_code}", failed=False)
                 return response
             if response.status_code == 429 and self.limiter is not None:
-                await self.limiter.pause_async(shared_pause(response, delay, self.limiter))
+                pause = shared_pause(response, delay, self.limiter)
+                if pause > 0:
+                    await self.limiter.pause_async(pause)
             await self._before_retry(attempts, delay, response, None)
+
+    async def _release(self, slot: Slot | None) -> None:
+        """The attempt is over: the limiter may count its window from now (see RateLimiter)."""
+        if self.limiter is not None:
+            await self.limiter.release_async(slot)
 
     async def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
         response = await self.inner.handle_async_request(request)

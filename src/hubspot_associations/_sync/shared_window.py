@@ -18,8 +18,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .._primitives import wait_seconds
+from .._rate_limit import Slot
 from .._shared_window import (
     PAUSE_SCRIPT,
+    RELEASE_SCRIPT,
     RESERVE_SCRIPT,
     OnUnreachable,
     WindowSettings,
@@ -75,7 +77,7 @@ class RedisWindow:
         )
         self._client = client
         self._owns_client = client is None
-        self._scripts: tuple[Any, Any] | None = None
+        self._scripts: tuple[Any, Any, Any] | None = None
         self._alone: RateLimiter | None = None
         self._alone_until = 0.0
         self.daily_left: int | None = None
@@ -83,7 +85,7 @@ class RedisWindow:
     def __repr__(self) -> str:
         return f"RedisWindow({self.settings.where()!r}, key={self.settings.key!r})"
 
-    def _connect(self) -> tuple[Any, Any]:
+    def _connect(self) -> tuple[Any, Any, Any]:
         if self._scripts is None:
             try:
                 import redis
@@ -98,15 +100,20 @@ class RedisWindow:
                 )
             self._scripts = (
                 self._client.register_script(RESERVE_SCRIPT),
+                self._client.register_script(RELEASE_SCRIPT),
                 self._client.register_script(PAUSE_SCRIPT),
             )
         return self._scripts
 
     def reserve(self, limiter: RateLimiter) -> float:
         """Book the next start of the group; seconds this process waits before sending."""
+        return (self.book(limiter))[0]
+
+    def book(self, limiter: RateLimiter) -> tuple[float, Slot]:
+        """Book the next start of the group: (seconds this process waits, the slot to release)."""
         if self._alone is not None and time.monotonic() < self._alone_until:
-            return self._alone.reserve()
-        reserve, _ = self._connect()  # a missing redis-py is a setup error, not an outage
+            return self._alone.book()
+        reserve, _, _ = self._connect()  # a missing redis-py is a setup error, not an outage
         waited = 0.0
         while True:
             try:
@@ -130,21 +137,19 @@ class RedisWindow:
                 wait_seconds(pause)
                 waited += pause
 
-    def _book(self, reserve: Any, limiter: RateLimiter) -> float:
-        keys = list(self.settings.keys)
-        args = self.settings.reserve_args(
-            limiter.max_requests, limiter.per_seconds + limiter.margin
-        )
-        wait_us, left = reserve(keys=keys, args=args)
+    def _book(self, reserve: Any, limiter: RateLimiter) -> tuple[float, Slot]:
+        member = self.settings.member()
+        args = self.settings.reserve_args(limiter, member)
+        wait_us, left = reserve(keys=list(self.settings.keys), args=args)
         if self._alone is not None:
             logger.warning("the shared rate budget at %s is back", self.settings.where())
             self._alone = None
         if int(wait_us) < 0:
             raise self.settings.daily_spent()
         self.daily_left = None if int(left) < 0 else int(left)
-        return int(wait_us) / 1_000_000
+        return int(wait_us) / 1_000_000, Slot(0.0, member)
 
-    def _go_alone(self, limiter: RateLimiter, error: BaseException) -> float:
+    def _go_alone(self, limiter: RateLimiter, error: BaseException) -> tuple[float, Slot]:
         from .._rate_limit import RateLimiter
 
         if self._alone is None:
@@ -154,16 +159,36 @@ class RedisWindow:
                 "requests per %g s",
                 self.settings.where(), error, share, limiter.max_requests, limiter.per_seconds,
             )  # fmt: skip
-            self._alone = RateLimiter(share, limiter.per_seconds, margin=limiter.margin)
+            self._alone = RateLimiter(
+                share,
+                limiter.per_seconds,
+                margin=limiter.margin,
+                burst=max(1, min(share, limiter.burst)),
+            )
         self._alone_until = time.monotonic() + _RETRY_REDIS_EVERY
-        return self._alone.reserve()
+        return self._alone.book()
+
+    def release(self, slot: Slot) -> None:
+        """The answer of ``slot``'s request is back: its place in the window ends a window from
+        now, on Redis' clock."""
+        if slot.member is None:  # booked alone while Redis was unreachable
+            if self._alone is not None:
+                self._alone.release(slot)
+            return
+        _, release, _ = self._connect()
+        try:
+            release(keys=[self.settings.keys[0]], args=[slot.member])
+        except Exception as error:
+            # Not released, the slot keeps its booked end (start + margin): safe, a little slower.
+            if not (_unreachable(error) or _refused(error)):
+                raise
 
     def pause(self, seconds: float) -> None:
         """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
         if self._alone is not None:
             self._alone.pause(seconds)
             return
-        _, pause = self._connect()
+        _, _, pause = self._connect()
         try:
             pause(keys=[self.settings.keys[1]], args=[round(seconds * 1_000_000)])
         except Exception as error:

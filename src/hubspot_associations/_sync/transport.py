@@ -19,9 +19,17 @@ import httpx
 
 from .._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
 from .._primitives import default_transport, wait_seconds, within
-from .._rate_limit import RateLimiter
+from .._rate_limit import RateLimiter, Slot
 from .._retry import RetryPolicy
-from .._transport import RETRYABLE_ERRORS, Attempts, Counter, OnRetry, log_retry, shared_pause
+from .._transport import (
+    RETRYABLE_ERRORS,
+    Attempts,
+    Counter,
+    OnRetry,
+    RecentOutcomes,
+    log_retry,
+    shared_pause,
+)
 from .._versions import RELEASES, ApiVersion, rewrite_path
 from .body import read_body
 
@@ -50,6 +58,7 @@ class RetryingTransport(httpx.BaseTransport):
         self.clock = clock
         self.on_retry = on_retry
         self._retries = Counter()
+        self._outcomes = RecentOutcomes()
 
     @property
     def retries(self) -> int:
@@ -61,8 +70,7 @@ class RetryingTransport(httpx.BaseTransport):
         request.read()  # a retry must send the same bytes again
         attempts: Attempts | None = None
         while True:
-            if self.limiter is not None:
-                self.limiter.acquire()
+            slot = self.limiter.acquire() if self.limiter is not None else None
             # The deadline starts with the first attempt: waiting for our own limiter is not
             # HubSpot being slow.
             attempts = attempts or Attempts(self.policy, self.clock, request)
@@ -75,20 +83,36 @@ class RetryingTransport(httpx.BaseTransport):
                     functools.partial(self._attempt, request, reader),
                 )
             except RETRYABLE_ERRORS as error:
-                delay = attempts.wait_after(None) if attempts.retryable(error) else None
+                self._release(slot)
+                self._outcomes.record(None)
+                isolated = self._outcomes.isolated()
+                retry = attempts.retryable(error)
+                delay = attempts.wait_after(None, isolated=isolated) if retry else None
                 if delay is None:
                     attempts.give_up(repr(error))
                     raise
                 self._before_retry(attempts, delay, None, error)
                 continue
-            delay = attempts.wait_after(response)
+            except BaseException:
+                self._release(slot)
+                raise
+            self._release(slot)
+            self._outcomes.record(response)
+            delay = attempts.wait_after(response, isolated=self._outcomes.isolated())
             if delay is None:
                 if response.status_code >= 400:
                     attempts.give_up(f"status {response.status_code}", failed=False)
                 return response
             if response.status_code == 429 and self.limiter is not None:
-                self.limiter.pause(shared_pause(response, delay, self.limiter))
+                pause = shared_pause(response, delay, self.limiter)
+                if pause > 0:
+                    self.limiter.pause(pause)
             self._before_retry(attempts, delay, response, None)
+
+    def _release(self, slot: Slot | None) -> None:
+        """The attempt is over: the limiter may count its window from now (see RateLimiter)."""
+        if self.limiter is not None:
+            self.limiter.release(slot)
 
     def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
         response = self.inner.handle_request(request)
