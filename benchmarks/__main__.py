@@ -110,7 +110,14 @@ def _bulk(rows: Rows) -> str:
     if share is not None:
         line += f" ({share:.1%} of the rate-limit ceiling"
         official_share = _number(theirs, "ceiling_share")
-        line += f" against {official_share:.1%})" if official_share is not None else ")"
+        line += f" against {official_share:.1%}" if official_share is not None else ""
+        refused = _number(ours, "server_429_share")
+        line += f"; {refused:.2%} of requests answered 429)" if refused is not None else ")"
+    for words, what in (("4 processes",  "4 processes sharing a Redis budget"),
+                        ("10% faults", "with 10 % faults")):  # fmt: skip
+        other = _number(_row(rows, words), "ceiling_share")
+        if other is not None:
+            line += f"; {what}: {other:.1%}"
     return line
 
 

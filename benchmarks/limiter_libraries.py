@@ -11,7 +11,7 @@ on redis-py), it measures:
 - the same with one process' clock 0.3 s ahead (machines' clocks differ; HubSpot's does not).
 
 Run: ``python -m benchmarks.limiter_libraries`` (about a minute); the figures are kept in
-docs/shared-budget.md.
+benchmarks/limiter-libraries.md, which docs/shared-budget.md includes.
 """
 
 from __future__ import annotations
@@ -32,8 +32,12 @@ SKEW = 0.3
 LIBRARIES = ("pyrate-limiter", "limits", "hubspot-associations")
 
 
-def _acquirer(library: str, url: str, key: str, limit: int, window: float) -> Callable[[], None]:
-    """A blocking acquire of one start from the shared budget, as each library's users write it."""
+Acquire = Callable[[Callable[[], None]], None]
+
+
+def _acquirer(library: str, url: str, key: str, limit: int, window: float) -> Acquire:
+    """A blocking acquire of one start from the shared budget, as each library's users write it;
+    it calls ``started`` when the request would be sent."""
     if library == "pyrate-limiter":
         import redis
         from pyrate_limiter import Limiter, Rate, RedisBucket
@@ -41,8 +45,9 @@ def _acquirer(library: str, url: str, key: str, limit: int, window: float) -> Ca
         bucket = RedisBucket.init([Rate(limit, int(window * 1000))], redis.Redis.from_url(url), key)
         limiter = Limiter(bucket)
 
-        def blocking() -> None:
+        def blocking(started: Callable[[], None]) -> None:
             limiter.try_acquire(key, blocking=True)
+            started()
 
         return blocking
     if library == "limits":
@@ -51,18 +56,21 @@ def _acquirer(library: str, url: str, key: str, limit: int, window: float) -> Ca
         moving = strategies.MovingWindowRateLimiter(storage.RedisStorage(url))
         item = RateLimitItemPerSecond(limit, int(window))
 
-        def acquire() -> None:
+        def acquire(started: Callable[[], None]) -> None:
             while not moving.hit(item, key):
                 reset = moving.get_window_stats(item, key).reset_time
                 time.sleep(max(0.001, reset - time.time()))
+            started()
 
         return acquire
     from hubspot_associations import RateLimiter, RedisWindow
 
     ours = RateLimiter(limit, window, shared=RedisWindow(url, key=key))  # its default margin
 
-    def acquire_ours() -> None:
-        ours.release(ours.acquire())  # nothing is sent: the "answer" is immediate
+    def acquire_ours(started: Callable[[], None]) -> None:
+        slot = ours.acquire()
+        started()  # the request "reaches HubSpot" here, and is answered at once
+        ours.release(slot)
 
     return acquire_ours
 
@@ -84,8 +92,7 @@ def _worker(library: str, url: str, key: str, skew: float, until: float, out: An
         _skew_clock(skew)
     stamps: list[float] = []
     while real_time() < until:
-        acquire()
-        stamps.append(real_time())
+        acquire(lambda: stamps.append(real_time()))
     out.put(stamps)
 
 
@@ -119,11 +126,11 @@ def _cost(library: str, url: str) -> float:
     """µs per uncontended acquire."""
     acquire = _acquirer(library, url, f"bench:cost:{library}:{time.time_ns()}", 10**9, WINDOW)
     for _ in range(100):
-        acquire()
+        acquire(lambda: None)
     count = 2000
     start = time.perf_counter()
     for _ in range(count):
-        acquire()
+        acquire(lambda: None)
     return (time.perf_counter() - start) / count * 1e6
 
 

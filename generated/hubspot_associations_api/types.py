@@ -3,6 +3,8 @@
 # and run `make generate`.
 """Contains some shared types for properties"""
 
+import json
+import os
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -104,12 +106,33 @@ class ParseError(ValueError):
     status: int | None = None
 
 
+_loads: Callable[[bytes], Any] | None = None
+
+
+def json_loads() -> Callable[[bytes], Any]:
+    """The JSON parser of every answer: orjson's when the ``[speedups]`` extra installed it
+    (imported at the first decode, never at import time), else the standard library's.
+    HUBSPOT_ASSOCIATIONS_JSON=json keeps the standard library's."""
+    global _loads
+    if _loads is None:
+        loads: Callable[[bytes], Any] = json.loads
+        if os.environ.get("HUBSPOT_ASSOCIATIONS_JSON", "").strip().lower() != "json":
+            try:
+                import orjson
+
+                loads = orjson.loads
+            except ImportError:
+                pass
+        _loads = loads
+    return _loads
+
+
 def json_body(response: "httpx.Response") -> Any:
     """The decoded JSON of an answer. A body that is not JSON (empty, HTML, cut short, not
     UTF-8) raises ParseError naming the status and what is wrong, not a bare JSONDecodeError."""
     # Every page decode passes here: on success, nothing but the decode (no copy of the body).
     try:
-        return response.json()
+        return (_loads or json_loads())(response.content)
     except (
         ValueError,
         RecursionError,
@@ -170,6 +193,7 @@ __all__ = [
     "Unset",
     "json_body",
     "json_kind",
+    "json_loads",
     "looks_like_json",
     "status_of",
     "with_status",

@@ -136,3 +136,31 @@ def test_base_spec_differs_from_curated_only_where_overlays_say_so() -> None:
         "25-batch-errors-inside-200.yaml",
         "40-error-responses.yaml",
     } <= sources
+
+
+def test_each_release_is_compared_with_its_own_curated_spec() -> None:
+    """A 2026-09 file is judged against the 2026-09 spec (which has no list call), not v4's:
+    HubSpot's own 2026-09 operations agree, and one it dropped is reported under its release."""
+    specs = upstream_diff.release_specs(ROOT)
+    published = copy.deepcopy(specs["2026-09"])
+    assert upstream_diff.diff_releases([("hubspot-2026-09.yaml", published)], specs, []) == []
+    path = next(p for p in published["paths"] if p.endswith("/labels"))
+    del published["paths"][path]["get"]
+    found = upstream_diff.diff_releases([("hubspot-2026-09.yaml", published)], specs, [])
+    assert [(item.operation, item.detail) for item in found] == [
+        (f"[2026-09] GET {path} (list_labels)", "only in curated")
+    ]
+
+
+def test_a_file_with_two_releases_is_split_between_their_specs() -> None:
+    """Paths of v4 and of 2026-03 in one file are each compared with their own release."""
+    bases = upstream_diff.release_bases(ROOT)
+    parts = upstream_diff.by_release(
+        [("mixed.yaml", {"paths": {"/crm/v4/associations/a/b/labels": {},
+                                   "/crm/associations/2026-03/a/b/labels": {}}})],
+        bases,
+    )  # fmt: skip
+    assert {release: list(doc["paths"]) for release, [(_, doc)] in parts.items()} == {
+        "v4": ["/crm/v4/associations/a/b/labels"],
+        "2026-03": ["/crm/associations/2026-03/a/b/labels"],
+    }

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MYPY = "mypy==2.4.1"
 USER_FILE = """
-from hubspot_associations import APIStatusError, HubSpotAssociations
+from hubspot_associations import APIStatusError, HubSpotAssociations, RateLimiter, RedisWindow
 
 client = HubSpotAssociations("token", base_url="http://127.0.0.1:9")
 page = client.basic.get_page("contact", 1, "company")
@@ -26,6 +26,8 @@ for item in client.basic.iter_all("contact", 1, "company"):
 reveal_type(client.raw)
 result = client.bulk.associate_default("contact", "company", [(1, 2)])
 reveal_type(result)
+shared = RateLimiter(100, 10, shared=RedisWindow("redis://127.0.0.1:6379/0", key="portal:app"))
+reveal_type(shared.acquire())
 
 
 def show(error: APIStatusError) -> None:
@@ -42,7 +44,7 @@ def _uv() -> str:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the built wheel (all extras) and mypy, nothing else."""
+    """A fresh virtual environment with the built wheel (every extra) and mypy, nothing else."""
     work = tmp_path_factory.mktemp("wheel")
     subprocess.run([_uv(), "build", "--wheel", "-o", str(work / "dist"), str(ROOT)],
                    check=True, capture_output=True)  # fmt: skip
@@ -56,7 +58,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
                             check=True, capture_output=True, text=True).stdout  # fmt: skip
     (work / "constraints.txt").write_text(locked)
     subprocess.run([_uv(), "pip", "install", "--python", str(python), "-c",
-                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract]", MYPY],
+                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract,redis,speedups]", MYPY],
                    check=True, capture_output=True)  # fmt: skip
     return work / "venv"
 
@@ -75,13 +77,14 @@ def test_a_users_strict_mypy_sees_real_types(venv: Path, tmp_path: Path) -> None
     assert "error:" not in out, out
     revealed = [line.split("Revealed type is ", 1)[1] for line in out.splitlines()
                 if "Revealed type is" in line]  # fmt: skip
-    assert len(revealed) == 6, out
+    assert len(revealed) == 7, out
     assert not any("Any" in r for r in revealed), revealed
     expected = [
         "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging",
         "MultiAssociatedObjectWithLabel",
         "AuthenticatedClient",
         "BulkResult[tuple[str, str]]",
+        "Slot",
         "int",
         "str | None",
     ]
@@ -190,3 +193,26 @@ def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_pa
     imported = _run(plain, str(plain / "bin" / "python"), "-c", "import hubspot_associations",
                     cwd=tmp_path)  # fmt: skip
     assert imported.returncode == 0, imported.stderr
+
+
+def test_the_shared_budget_and_the_faster_parser_work_from_the_wheel(
+    venv: Path, tmp_path: Path
+) -> None:
+    """With [redis] and [speedups]: two limiters on one key share one window in a real Redis
+    server, and pages are parsed by orjson, imported only at the first decode."""
+    from benchmarks.redis_server import redis_server
+
+    probe = (
+        "import sys\n"
+        "from hubspot_associations import RateLimiter, RedisWindow\n"
+        "import hubspot_associations_api.types as t\n"
+        "assert 'redis' not in sys.modules and 'orjson' not in sys.modules\n"
+        "first, second = (RateLimiter(3, 60.0, burst=3, shared=RedisWindow(sys.argv[1], key='k'))"
+        " for _ in range(2))\n"
+        "waits = [first.reserve(), second.reserve(), first.reserve(), second.reserve()]\n"
+        "print([round(w) for w in waits], t.json_loads().__module__)\n"
+    )
+    with redis_server() as server:
+        done = _run(venv, str(venv / "bin" / "python"), "-c", probe, server.url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[0,", "0,", "0,", "60]", "orjson"]

@@ -41,14 +41,13 @@ class AssociationSpec:
 
         association_category = self.association_category.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "associationTypeId": association_type_id,
-                "associationCategory": association_category,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "associationTypeId": association_type_id,
+            "associationCategory": association_category,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -60,14 +60,13 @@ class AssociationSpecWithLabel:
 
         to_object_type_id = self.to_object_type_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "typeId": type_id,
-                "category": category,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "typeId": type_id,
+            "category": category,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if label is not UNSET:
             field_dict["label"] = label
         if from_object_type_id is not UNSET:

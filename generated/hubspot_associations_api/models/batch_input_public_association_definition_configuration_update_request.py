@@ -37,13 +37,12 @@ class BatchInputPublicAssociationDefinitionConfigurationUpdateRequest:
             inputs_item = inputs_item_data.to_dict()
             inputs.append(inputs_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "inputs": inputs,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "inputs": inputs,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -91,16 +91,15 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithError
 
         num_errors = self.num_errors
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "results": results,
-                "startedAt": started_at,
-                "completedAt": completed_at,
-                "status": status,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "results": results,
+            "startedAt": started_at,
+            "completedAt": completed_at,
+            "status": status,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if requested_at is not UNSET:
             field_dict["requestedAt"] = requested_at
         if links is not UNSET:

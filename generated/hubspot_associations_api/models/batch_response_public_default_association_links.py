@@ -26,7 +26,9 @@ class BatchResponsePublicDefaultAssociationLinks:
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

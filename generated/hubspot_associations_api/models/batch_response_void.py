@@ -84,15 +84,14 @@ class BatchResponseVoid:
 
         num_errors = self.num_errors
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "startedAt": started_at,
-                "completedAt": completed_at,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "status": status,
+            "startedAt": started_at,
+            "completedAt": completed_at,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if results is not UNSET:
             field_dict["results"] = results
         if requested_at is not UNSET:

@@ -35,13 +35,12 @@ class CollectionResponseAssociationSpecWithLabelNoPaging:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "results": results,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "results": results,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -46,13 +46,12 @@ class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
         if not isinstance(self.paging, Unset):
             paging = self.paging.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "results": results,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "results": results,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if paging is not UNSET:
             field_dict["paging"] = paging
 

@@ -45,13 +45,12 @@ class EpochTime:
 
         time_zone_shift = self.time_zone_shift
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "value": value,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if date_only is not UNSET:
             field_dict["dateOnly"] = date_only
         if time_zone_shift is not UNSET:

@@ -59,8 +59,9 @@ class ErrorDetail:
             context = self.context.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if message is not UNSET:
             field_dict["message"] = message
         if in_ is not UNSET:

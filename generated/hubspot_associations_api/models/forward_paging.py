@@ -35,8 +35,9 @@ class ForwardPaging:
             next_ = self.next_.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if next_ is not UNSET:
             field_dict["next"] = next_
 

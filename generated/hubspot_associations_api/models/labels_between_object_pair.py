@@ -57,17 +57,16 @@ class LabelsBetweenObjectPair:
         to_object_id: int | str
         to_object_id = self.to_object_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "fromObjectTypeId": from_object_type_id,
-                "toObjectTypeId": to_object_type_id,
-                "labels": labels,
-                "fromObjectId": from_object_id,
-                "toObjectId": to_object_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "fromObjectTypeId": from_object_type_id,
+            "toObjectTypeId": to_object_type_id,
+            "labels": labels,
+            "fromObjectId": from_object_id,
+            "toObjectId": to_object_id,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -46,13 +46,12 @@ class LabelsBetweenObjectPairCreated:
 
         location = self.location
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "entity": entity,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "entity": entity,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if created_resource_id is not UNSET:
             field_dict["createdResourceId"] = created_resource_id
         if location is not UNSET:

@@ -45,14 +45,13 @@ class MultiAssociatedObjectWithLabel:
         to_object_id: int | str
         to_object_id = self.to_object_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "associationTypes": association_types,
-                "toObjectId": to_object_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "associationTypes": association_types,
+            "toObjectId": to_object_id,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

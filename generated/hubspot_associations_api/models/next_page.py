@@ -40,13 +40,12 @@ class NextPage:
 
         link = self.link
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "after": after,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "after": after,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if link is not UNSET:
             field_dict["link"] = link
 

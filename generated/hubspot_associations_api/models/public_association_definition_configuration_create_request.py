@@ -46,15 +46,14 @@ class PublicAssociationDefinitionConfigurationCreateRequest:
 
         category = self.category.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "typeId": type_id,
-                "maxToObjectIds": max_to_object_ids,
-                "category": category,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "typeId": type_id,
+            "maxToObjectIds": max_to_object_ids,
+            "category": category,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

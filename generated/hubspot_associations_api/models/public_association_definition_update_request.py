@@ -45,14 +45,13 @@ class PublicAssociationDefinitionUpdateRequest:
 
         inverse_label = self.inverse_label
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "associationTypeId": association_type_id,
-                "label": label,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "associationTypeId": association_type_id,
+            "label": label,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if inverse_label is not UNSET:
             field_dict["inverseLabel"] = inverse_label
 

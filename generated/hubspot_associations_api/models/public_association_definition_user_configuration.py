@@ -60,14 +60,13 @@ class PublicAssociationDefinitionUserConfiguration:
 
         max_to_object_ids = self.max_to_object_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "typeId": type_id,
-                "category": category,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "typeId": type_id,
+            "category": category,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if label is not UNSET:
             field_dict["label"] = label
         if user_enforced_max_to_object_ids is not UNSET:

@@ -49,15 +49,14 @@ class PublicAssociationMultiPost:
             types_item = types_item_data.to_dict()
             types.append(types_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "from": from_,
-                "to": to,
-                "types": types,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "from": from_,
+            "to": to,
+            "types": types,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

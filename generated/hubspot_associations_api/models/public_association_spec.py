@@ -40,14 +40,13 @@ class PublicAssociationSpec:
 
         type_id = self.type_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "category": category,
-                "typeId": type_id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "category": category,
+            "typeId": type_id,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -46,15 +46,14 @@ class PublicDefaultAssociation:
 
         association_spec = self.association_spec.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "from": from_,
-                "to": to,
-                "associationSpec": association_spec,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "from": from_,
+            "to": to,
+            "associationSpec": association_spec,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -41,14 +41,13 @@ class PublicDefaultAssociationMultiPost:
 
         to = self.to.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "from": from_,
-                "to": to,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "from": from_,
+            "to": to,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

@@ -40,13 +40,12 @@ class PublicFetchAssociationsBatchRequest:
 
         after = self.after
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "id": id,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if after is not UNSET:
             field_dict["after"] = after
 

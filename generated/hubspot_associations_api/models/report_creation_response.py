@@ -51,15 +51,14 @@ class ReportCreationResponse:
         else:
             enqueue_time = self.enqueue_time.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "userEmail": user_email,
-                "userId": user_id,
-                "enqueueTime": enqueue_time,
-            }
-        )
+        field_dict: dict[str, Any] = {
+            "userEmail": user_email,
+            "userId": user_id,
+            "enqueueTime": enqueue_time,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
 
         return field_dict
 

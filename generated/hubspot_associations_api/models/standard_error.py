@@ -81,8 +81,9 @@ class StandardError:
                 errors.append(errors_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
         if status is not UNSET:
             field_dict["status"] = status
         if id is not UNSET:
