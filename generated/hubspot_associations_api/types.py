@@ -149,12 +149,14 @@ def _not_json(response: "httpx.Response", exc: BaseException) -> str:
     content = response.content
     if not content:
         return "empty body"
-    if isinstance(exc, UnicodeDecodeError):
-        problem = f"not {exc.encoding}: {exc.reason} at byte {exc.start}"
-    elif isinstance(exc, RecursionError):
-        problem = "nested too deeply"
+    # The same words whichever parser failed (the standard library's or orjson's).
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        problem = f"not {bad.encoding}: {bad.reason} at byte {bad.start}"
     else:
-        problem = str(exc)
+        nested = isinstance(exc, RecursionError) or "depth limit" in str(exc)
+        problem = "nested too deeply" if nested else str(exc)
     kind = response.headers.get("content-type", "no content type")
     return f"{kind}, {len(content)} bytes: {problem}; first bytes {content[:60]!r}"
 

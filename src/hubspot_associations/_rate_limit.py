@@ -114,8 +114,13 @@ class RateLimiter:
         return self.book()[0]
 
     def book(self) -> tuple[float, Slot]:
-        """Book the next start: (seconds to wait before sending, the slot to ``release`` when
-        the answer is back)."""
+        """Book the next start (in the shared window, if a sync one is given): (seconds to wait
+        before sending, the slot to ``release`` when the answer is back)."""
+        shared = self._sync_window()
+        return self.book_here() if shared is None else shared.book(self)
+
+    def book_here(self) -> tuple[float, Slot]:
+        """Book the next start in this process' own window (what a shared window falls back to)."""
         with self._lock:
             now = self._clock()
             start = max(now, self._floor)
@@ -178,8 +183,7 @@ class RateLimiter:
 
     def acquire(self) -> Slot:
         """Wait (blocking this thread) until a request may start; ``release`` its slot after."""
-        shared = self._sync_window()
-        wait, slot = self.book() if shared is None else shared.book(self)
+        wait, slot = self.book()
         if wait > 0:
             self._sleep(wait)
         return slot
@@ -187,7 +191,7 @@ class RateLimiter:
     async def acquire_async(self) -> Slot:
         """Wait (without blocking the event loop) until a request may start."""
         shared = self._async_window()
-        wait, slot = self.book() if shared is None else await shared.book(self)
+        wait, slot = self.book_here() if shared is None else await shared.book(self)
         if wait > 0:
             await self._async_sleep(wait)
         return slot

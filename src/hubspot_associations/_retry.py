@@ -37,14 +37,15 @@ class RetryPolicy:
 
     max_retries: int = 4
     initial_backoff: float = 0.5
-    # A fault among mostly good answers (see _transport.RecentOutcomes) is a blip: its retry
-    # starts from this shorter wait, so a bulk job pays little more than the faulted request.
-    # During an outage the full backoff applies. Server hints (Retry-After, policies) still rule.
-    isolated_backoff: float = 0.1
     max_backoff: float = 8.0
     jitter: float = 0.25
     total_timeout: float = 60.0
     retry_statuses: frozenset[int] = RETRY_STATUSES
+    # A fault among mostly good answers (see _transport.RecentOutcomes) is a blip: its retry
+    # starts from this shorter wait, so a bulk job pays little more than the faulted request.
+    # During an outage the full backoff applies. Server hints (Retry-After, policies) still rule.
+    # Last, so that positional construction of the earlier fields keeps its meaning.
+    isolated_backoff: float = 0.1
 
     def with_max_retries(self, max_retries: int) -> RetryPolicy:
         """The same policy with another retry count (0 turns retries off)."""

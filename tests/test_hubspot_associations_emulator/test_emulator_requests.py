@@ -18,6 +18,7 @@ NOTHING = {
     "reads": 0,
     "writes": 0,
     "rateLimited": NOT_LIMITED,
+    "busiestWindow": None,
 }
 # Values that route every templated path of the spec to its handler.
 PATH_VALUES = {
@@ -66,6 +67,7 @@ def test_a_read_counts_as_received_and_as_a_read(api: httpx.Client) -> None:
         "reads": 1,
         "writes": 0,
         "rateLimited": NOT_LIMITED,
+        "busiestWindow": None,
     }
 
 
@@ -78,6 +80,7 @@ def test_a_write_counts_as_received_and_as_a_write(api: httpx.Client) -> None:
         "reads": 0,
         "writes": 1,
         "rateLimited": NOT_LIMITED,
+        "busiestWindow": None,
     }
 
 
@@ -92,6 +95,7 @@ def test_batch_read_is_a_read_although_it_is_a_post(api: httpx.Client) -> None:
         "reads": 1,
         "writes": 1,
         "rateLimited": NOT_LIMITED,
+        "busiestWindow": None,
     }
 
 
@@ -129,6 +133,8 @@ def test_a_rate_limited_request_is_received_and_rate_limited_but_reaches_no_oper
             "reads": 1,
             "writes": 0,
             "rateLimited": {"total": 1, "operations": {"list_associations": 1}},
+            # The window held one request, the limit: the second was refused, not counted.
+            "busiestWindow": 1,
         }
 
 
@@ -169,6 +175,7 @@ def test_every_operation_of_the_spec_is_counted_under_its_operation_id(
         "reads": len(reads),
         "writes": 19 - len(reads),
         "rateLimited": NOT_LIMITED,
+        "busiestWindow": None,
     }
 
 

@@ -112,7 +112,7 @@ class RedisWindow:
     def book(self, limiter: RateLimiter) -> tuple[float, Slot]:
         """Book the next start of the group: (seconds this process waits, the slot to release)."""
         if self._alone is not None and time.monotonic() < self._alone_until:
-            return self._alone.book()
+            return self._alone.book_here()
         reserve, _, _ = self._connect()  # a missing redis-py is a setup error, not an outage
         waited = 0.0
         while True:
@@ -166,7 +166,7 @@ class RedisWindow:
                 burst=max(1, min(share, limiter.burst)),
             )
         self._alone_until = time.monotonic() + _RETRY_REDIS_EVERY
-        return self._alone.book()
+        return self._alone.book_here()
 
     def release(self, slot: Slot) -> None:
         """The answer of ``slot``'s request is back: its place in the window ends a window from
