@@ -79,10 +79,10 @@ class RateLimiter:
         # a full-speed job lands N+1 requests in some server window, and each 429 then stalls the
         # whole job for a window. 5 % (at most 0.25 s) keeps throughput above 95 % of the limit.
         self.margin = min(0.05 * per_seconds, 0.25) if margin is None else margin
-        # Starts are paced, one per ``spacing``, after a burst of at most ``burst`` (a tenth of
-        # the limit by default): a whole window's requests sent at once reach the server queued
-        # and spread, and the tail of one window then meets the head of the next (429s).
-        self.burst = max(1, max_requests // 10) if burst is None else burst
+        # With ``burst`` below the limit, starts after a burst of ``burst`` are paced one per
+        # ``spacing``, for servers that must not see a window's requests at once. Off by default:
+        # slots are released at the answer, so requests queued on their way cannot make N+1.
+        self.burst = max_requests if burst is None else burst
         if not 1 <= self.burst <= max_requests:
             raise ClientValidationError(
                 f"burst must be from 1 to max_requests ({max_requests}), got {burst!r}"

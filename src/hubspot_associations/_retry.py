@@ -45,7 +45,7 @@ class RetryPolicy:
     # starts from this shorter wait, so a bulk job pays little more than the faulted request.
     # During an outage the full backoff applies. Server hints (Retry-After, policies) still rule.
     # Last, so that positional construction of the earlier fields keeps its meaning.
-    isolated_backoff: float = 0.1
+    isolated_backoff: float = 0.025
 
     def with_max_retries(self, max_retries: int) -> RetryPolicy:
         """The same policy with another retry count (0 turns retries off)."""

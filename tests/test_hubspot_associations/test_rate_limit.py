@@ -160,10 +160,11 @@ def test_default_margin_spaces_windows_slightly_wider(clock: FakeClock) -> None:
     assert waits[10] == pytest.approx(1.05)
 
 
-def test_default_burst_is_a_tenth_of_the_limit_then_starts_are_paced(clock: FakeClock) -> None:
-    """By default a tenth of the limit starts at once, then one start per window / N: a window's
-    requests never reach the server queued in one burst."""
-    lim = RateLimiter(100, 10.0, clock=clock, sleep=clock.sleep)
+def test_a_smaller_burst_paces_the_starts_after_it(clock: FakeClock) -> None:
+    """With burst=10 of 100, ten start at once, then one per window / N (the default burst is
+    the whole limit: no pacing)."""
+    assert RateLimiter(100, 10.0).burst == 100
+    lim = RateLimiter(100, 10.0, clock=clock, sleep=clock.sleep, burst=10)
     assert lim.burst == 10
     assert lim.spacing == pytest.approx(0.1)
     waits = [lim.reserve() for _ in range(12)]
