@@ -150,8 +150,7 @@ class RateLimiter:
         if shared is not None:
             shared.release(slot)
         else:
-            with self._lock:
-                slot.at = self._clock()
+            self._release_here(slot)
 
     async def release_async(self, slot: Slot | None) -> None:
         """``release`` for async clients."""
@@ -161,22 +160,27 @@ class RateLimiter:
         if shared is not None:
             await shared.release(slot)
         else:
-            with self._lock:
-                slot.at = self._clock()
+            self._release_here(slot)
+
+    def _release_here(self, slot: Slot) -> None:
+        with self._lock:
+            slot.at = self._clock()
+
+    def _pause_here(self, seconds: float) -> None:
+        with self._lock:
+            self._floor = max(self._floor, self._clock() + seconds)
 
     def pause(self, seconds: float) -> None:
         """Hold every later request for ``seconds`` (HubSpot said to slow down); with a shared
         window, every request of the group."""
-        with self._lock:
-            self._floor = max(self._floor, self._clock() + seconds)
+        self._pause_here(seconds)
         shared = self._sync_window()
         if shared is not None:
             shared.pause(seconds)
 
     async def pause_async(self, seconds: float) -> None:
         """``pause`` for async clients."""
-        with self._lock:
-            self._floor = max(self._floor, self._clock() + seconds)
+        self._pause_here(seconds)
         shared = self._async_window()
         if shared is not None:
             await shared.pause(seconds)
