@@ -29,6 +29,7 @@ from ._exceptions import (
     HubSpotError,
     PermissionDeniedError,
 )
+from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
 
 __all__ = [
     "BulkFailure",
@@ -125,16 +126,19 @@ def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[I
     (the request too large for the server) is halved the same way. An
     authentication or permission error stops the whole job: every later request would fail too.
     So does a connection error: the transport has already retried it, and sending the rest of a
-    large job into an unreachable server would only take hours to fail the same way.
+    large job into an unreachable server would only take hours to fail the same way. And so does
+    a shared rate budget that cannot be reached or whose daily cap is spent: nothing was sent, and
+    every later chunk would wait and fail the same way.
     """
     too_large = isinstance(error, APIStatusError) and error.status_code == 413
     if (isinstance(error, BadRequestError) or too_large) and len(chunk) > 1:
         middle = len(chunk) // 2
         return ChunkOutcome(split=[chunk[:middle], chunk[middle:]])
     reason, category, status = _describe(error)
-    failed = [BulkFailure(item, reason, category, status) for item in chunk]
+    unsent = isinstance(error, SharedBudgetUnavailable | DailyLimitReached)
+    failed = [BulkFailure(item, reason, category, status, sent=not unsent) for item in chunk]
     stops = AuthenticationError | PermissionDeniedError | APIConnectionError
-    stop = error if isinstance(error, stops) else None
+    stop = error if unsent or isinstance(error, stops) else None
     return ChunkOutcome(failed=failed, stop=stop)
 
 
@@ -257,7 +261,10 @@ class Tally(Generic[InputT]):
 
     def add(self, outcome: ChunkOutcome[InputT]) -> None:
         with self._lock:
-            self.result.requests += 1
+            # A request was made unless every input failed before sending (abandoned, or the
+            # shared budget refused).
+            if outcome.succeeded or outcome.split or any(f.sent for f in outcome.failed):
+                self.result.requests += 1
             self.result.succeeded.extend(outcome.succeeded)
             self.result.failed.extend(outcome.failed)
             self.result.associations.update(outcome.associations)
@@ -282,4 +289,3 @@ class Tally(Generic[InputT]):
                 ]
             )
         )
-        self.result.requests -= 1

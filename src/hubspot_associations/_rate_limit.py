@@ -38,6 +38,10 @@ PROFESSIONAL_OR_ENTERPRISE: Final = (190, 10.0)
 WITH_API_LIMIT_INCREASE: Final = (250, 10.0)
 
 
+# A late wake-up books again at most this many times, then goes with the last slot.
+_REBOOKINGS: Final = 3
+
+
 class Slot:
     """One request's place in the window: ``at`` is the latest it can have reached HubSpot
     (``member`` names it in a shared window's Redis set)."""
@@ -186,19 +190,50 @@ class RateLimiter:
             await shared.pause(seconds)
 
     def acquire(self) -> Slot:
-        """Wait (blocking this thread) until a request may start; ``release`` its slot after."""
-        wait, slot = self.book()
-        if wait > 0:
-            self._sleep(wait)
+        """Wait (blocking this thread) until a request may start; ``release`` its slot after.
+
+        A wait that overran its slot by more than half the margin (a stalled process, a busy
+        event loop) gives the slot back and books again: later bookings, in every process of a
+        shared window, already count on that slot's time.
+        """
+        shared = self._sync_window()
+        for _ in range(_REBOOKINGS):
+            wait, slot = self.book()
+            due = self._clock() + wait
+            if wait > 0:
+                self._sleep(wait)
+            if self._clock() - due <= self.margin / 2:
+                break
+            if shared is None:
+                self._cancel_here(slot)
+            else:
+                shared.cancel(slot)
         return slot
 
     async def acquire_async(self) -> Slot:
-        """Wait (without blocking the event loop) until a request may start."""
+        """Wait (without blocking the event loop) until a request may start (see acquire)."""
         shared = self._async_window()
-        wait, slot = self.book_here() if shared is None else await shared.book(self)
-        if wait > 0:
-            await self._async_sleep(wait)
+        for _ in range(_REBOOKINGS):
+            wait, slot = self.book_here() if shared is None else await shared.book(self)
+            due = self._clock() + wait
+            if wait > 0:
+                await self._async_sleep(wait)
+            if self._clock() - due <= self.margin / 2:
+                break
+            if shared is None:
+                self._cancel_here(slot)
+            else:
+                await shared.cancel(slot)
         return slot
+
+    def cancel(self, slot: Slot) -> None:
+        """Give back a slot of this process' own window whose request was never sent."""
+        self._cancel_here(slot)
+
+    def _cancel_here(self, slot: Slot) -> None:
+        with self._lock:
+            if slot in self._slots:
+                self._slots.remove(slot)
 
     def _sync_window(self) -> RedisWindow | None:
         from ._sync.shared_window import RedisWindow

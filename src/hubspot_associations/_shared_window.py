@@ -11,6 +11,7 @@ a lock.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import re
@@ -31,6 +32,7 @@ __all__ = [
     "OnUnreachable",
     "SharedBudgetUnavailable",
     "WindowSettings",
+    "check_client",
     "import_redis_error",
     "redacted",
 ]
@@ -130,6 +132,11 @@ class WindowSettings:
                 "a shared window needs exactly one of url='redis://host:6379/0' (rediss:// for "
                 "TLS, user:password@ for auth) or client=<a redis-py client you configured>"
             )
+        if url is not None and not _redis_url(url):
+            shown = redacted(url) if isinstance(url, str) else repr(url)
+            raise ClientValidationError(
+                f"url must start with redis://, rediss:// (TLS) or unix://, got {shown!r}"
+            )
         if not isinstance(key, str) or not _KEY.fullmatch(key):
             raise ClientValidationError(
                 f"key must be 1 to 200 printable ASCII characters without spaces, got {key!r}; "
@@ -214,15 +221,51 @@ class WindowSettings:
         )
 
 
+def _redis_url(url: object) -> bool:
+    """Whether redis-py can connect with ``url``: its scheme, and a port that is a number."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("redis", "rediss", "unix")
+
+
 def redacted(url: str) -> str:
-    """``url`` with any password replaced by ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = f"{parts.username}:" if parts.username else ":"
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}***@{host}{port}"))
+    """``url`` with any password (``user:password@`` or ``?password=``) replaced by ``***``."""
+    try:
+        parts = urlsplit(url)
+        password, port = parts.password, parts.port
+    except ValueError:  # a port that is not a number: show nothing of it
+        return "<a URL that is not valid>"
+    if password is not None:
+        user = f"{parts.username}:" if parts.username else ":"
+        host = f":{port}" if port else ""
+        parts = parts._replace(netloc=f"{user}***@{parts.hostname or ''}{host}")
+    query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", parts.query)
+    return urlunsplit(parts._replace(query=query))
+
+
+def check_client(client: Any, window: str) -> None:
+    """A ``client=`` given to ``window`` (a class name) must be redis-py's, of the same kind."""
+    if client is None:
+        return
+    execute = getattr(client, "execute_command", None)
+    if execute is None or not callable(getattr(client, "register_script", None)):
+        raise ClientValidationError(
+            f"client must be a redis-py client (redis.Redis or redis.asyncio.Redis), got "
+            f"{type(client).__name__}"
+        )
+    wants_async = window.startswith("Async")
+    if inspect.iscoroutinefunction(execute) != wants_async:
+        if wants_async:
+            advice = "AsyncRedisWindow got a redis.Redis; give it a redis.asyncio.Redis"
+        else:
+            advice = "RedisWindow got a redis.asyncio.Redis; give it a redis.Redis"
+        other = "RedisWindow" if wants_async else "AsyncRedisWindow"
+        raise ClientValidationError(f"{advice}, or use {other} for that client")
 
 
 def import_redis_error() -> ClientValidationError:

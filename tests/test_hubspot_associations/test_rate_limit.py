@@ -240,3 +240,16 @@ def test_arrivals_never_exceed_the_limit_whatever_the_latency(
         arrivals.append(start + where * min(latency, lim.margin))
         pending.append((start + latency, slot))
     assert max_in_window(arrivals, 1.0) <= n
+
+
+def test_a_wake_up_later_than_half_the_margin_books_again(clock: FakeClock) -> None:
+    """A process that overslept its slot (stalled, a busy loop) gives the slot back and books a
+    new one: later bookings already count on the old slot's time."""
+    lim = RateLimiter(
+        2, 1.0, clock=clock, margin=0.1, burst=2, sleep=lambda s: clock.sleep(s + 0.5)
+    )
+    lim.acquire()
+    lim.acquire()
+    third = lim.acquire()  # booked for 1001.1, woke at 1001.6: booked again
+    assert len(lim._slots) == 3
+    assert third.at >= clock() - 0.5

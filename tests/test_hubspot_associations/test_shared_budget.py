@@ -307,7 +307,7 @@ def test_url_or_client_exactly_one() -> None:
     with pytest.raises(ClientValidationError, match="exactly one of"):
         RedisWindow(key="k")
     with pytest.raises(ClientValidationError, match="exactly one of"):
-        RedisWindow("redis://127.0.0.1:1/0", key="k", client=object())
+        RedisWindow("redis://127.0.0.1:1/0", key="k", client=object())  # type: ignore[arg-type]
 
 
 def test_a_configured_client_is_used_and_not_closed(server: RedisServer, key: str) -> None:
@@ -331,3 +331,70 @@ def test_without_redis_py_the_error_says_which_extra_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, cwd=ROOT, env={**os.environ})  # fmt: skip
     assert "pip install 'hubspot-associations[redis]'" in done.stdout, done.stderr
+
+
+def test_a_bulk_job_stops_at_once_when_the_shared_budget_is_unreachable(key: str) -> None:
+    """An unreachable shared budget stops a bulk job like a lost connection: every input failed,
+    marked not sent, after one wait, not one wait per chunk."""
+    window = RedisWindow(f"redis://127.0.0.1:{free_port()}/0", key=key, wait_at_most=1.0)
+    pairs = [(str(i), str(i + 1000)) for i in range(1, 101)]
+    with (
+        serve_in_thread() as emulator,
+        HubSpotAssociations(
+            TOKEN, base_url=emulator.base_url, rate_limit=RateLimiter(10, 1.0, shared=window)
+        ) as client,
+    ):
+        started = time.monotonic()
+        result = client.bulk.associate_default(
+            "contact", "company", pairs, batch_size=10, concurrency=2
+        )
+        took = time.monotonic() - started
+        counts = httpx.get(f"{emulator.base_url}/_emulator/requests").json()
+    assert isinstance(result.stopped, SharedBudgetUnavailable)
+    assert len(result.failed) == 100
+    assert not any(failure.sent for failure in result.failed)
+    assert result.requests == 0
+    assert counts["received"] == 0
+    assert took < 10  # two chunks waited their second, then the job stopped
+
+
+def test_a_password_in_the_query_is_never_shown(key: str) -> None:
+    """redis-py also takes ?password=: it is masked in the repr and in every error."""
+    window = RedisWindow(f"redis://127.0.0.1:{free_port()}/0?password=hunter2&db=0", key=key,
+                         on_unreachable="raise")  # fmt: skip
+    assert "hunter2" not in repr(window)
+    with pytest.raises(SharedBudgetUnavailable) as raised:
+        window.reserve(RateLimiter(10, 1.0))
+    assert "hunter2" not in str(raised.value)
+    assert "password=***" in str(raised.value)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/0", "127.0.0.1:6379", "redis://h:x/0"])
+def test_a_url_that_is_not_redis_is_refused_when_built(url: str) -> None:
+    """A URL redis-py cannot use is a ClientValidationError at once, not a ValueError later."""
+    with pytest.raises(ClientValidationError, match=r"redis://|not valid"):
+        RedisWindow(url, key="k")
+
+
+def test_a_client_of_the_wrong_kind_is_refused_when_built(server: RedisServer) -> None:
+    """An asyncio client for the sync window, a sync one for the async window, or anything else:
+    refused at construction with the class to use."""
+    import redis.asyncio
+
+    # mypy refuses both calls; the checks are for callers without a type checker.
+    with pytest.raises(ClientValidationError, match=r"give it a redis\.Redis"):
+        RedisWindow(key="k", client=redis.asyncio.Redis(port=server.port))  # type: ignore[arg-type]
+    with pytest.raises(ClientValidationError, match=r"give it a redis\.asyncio\.Redis"):
+        AsyncRedisWindow(key="k", client=redis.Redis(port=server.port))  # type: ignore[arg-type]
+    with pytest.raises(ClientValidationError, match="must be a redis-py client"):
+        RedisWindow(key="k", client="redis://127.0.0.1")  # type: ignore[arg-type]
+
+
+def test_a_window_used_as_a_context_manager_closes_its_connection(
+    server: RedisServer, key: str
+) -> None:
+    """`with RedisWindow(...) as window:` closes the connection it opened."""
+    with RedisWindow(server.url, key=key) as window:
+        window.reserve(RateLimiter(10, 1.0))
+        assert window._client is not None
+    assert window._client is None

@@ -23,10 +23,13 @@ from .._shared_window import (
     RESERVE_SCRIPT,
     OnUnreachable,
     WindowSettings,
+    check_client,
     import_redis_error,
 )
 
 if TYPE_CHECKING:
+    import redis.asyncio
+
     from .._rate_limit import RateLimiter
 
 __all__ = ["AsyncRedisWindow"]
@@ -54,7 +57,7 @@ class AsyncRedisWindow:
         url: str | None = None,
         *,
         key: str,
-        client: Any = None,
+        client: redis.asyncio.Redis | None = None,
         on_unreachable: OnUnreachable = "wait",
         local_share: float = 0.25,
         wait_at_most: float = 60.0,
@@ -73,6 +76,7 @@ class AsyncRedisWindow:
             utc_offset_hours=utc_offset_hours,
             timeout=timeout,
         )
+        check_client(client, type(self).__name__)
         self._client = client
         self._owns_client = client is None
         self._scripts: tuple[Any, Any, Any] | None = None
@@ -181,6 +185,23 @@ class AsyncRedisWindow:
             if not (_unreachable(error) or _refused(error)):
                 raise
 
+    async def cancel(self, slot: Slot) -> None:
+        """Give back a slot whose request was not sent (it woke too late to keep its place)."""
+        if slot.member is None:
+            if self._alone is not None:
+                self._alone.cancel(slot)
+            return
+        try:
+            await self._connected().zrem(self.settings.keys[0], slot.member)
+        except Exception as error:
+            # Not given back, the slot keeps its booked end: safe, one request slower.
+            if not (_unreachable(error) or _refused(error)):
+                raise
+
+    def _connected(self) -> Any:
+        self._connect()
+        return self._client
+
     async def pause(self, seconds: float) -> None:
         """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
         if self._alone is not None:
@@ -193,6 +214,12 @@ class AsyncRedisWindow:
             # A pause is advice: the next booking meets Redis' failure and its mode.
             if not (_unreachable(error) or _refused(error)):
                 raise
+
+    async def __aenter__(self) -> AsyncRedisWindow:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the connection this window opened (not a client you gave it)."""

@@ -25,10 +25,13 @@ from .._shared_window import (
     RESERVE_SCRIPT,
     OnUnreachable,
     WindowSettings,
+    check_client,
     import_redis_error,
 )
 
 if TYPE_CHECKING:
+    import redis
+
     from .._rate_limit import RateLimiter
 
 __all__ = ["RedisWindow"]
@@ -56,7 +59,7 @@ class RedisWindow:
         url: str | None = None,
         *,
         key: str,
-        client: Any = None,
+        client: redis.Redis | None = None,
         on_unreachable: OnUnreachable = "wait",
         local_share: float = 0.25,
         wait_at_most: float = 60.0,
@@ -75,6 +78,7 @@ class RedisWindow:
             utc_offset_hours=utc_offset_hours,
             timeout=timeout,
         )
+        check_client(client, type(self).__name__)
         self._client = client
         self._owns_client = client is None
         self._scripts: tuple[Any, Any, Any] | None = None
@@ -183,6 +187,23 @@ class RedisWindow:
             if not (_unreachable(error) or _refused(error)):
                 raise
 
+    def cancel(self, slot: Slot) -> None:
+        """Give back a slot whose request was not sent (it woke too late to keep its place)."""
+        if slot.member is None:
+            if self._alone is not None:
+                self._alone.cancel(slot)
+            return
+        try:
+            self._connected().zrem(self.settings.keys[0], slot.member)
+        except Exception as error:
+            # Not given back, the slot keeps its booked end: safe, one request slower.
+            if not (_unreachable(error) or _refused(error)):
+                raise
+
+    def _connected(self) -> Any:
+        self._connect()
+        return self._client
+
     def pause(self, seconds: float) -> None:
         """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
         if self._alone is not None:
@@ -195,6 +216,12 @@ class RedisWindow:
             # A pause is advice: the next booking meets Redis' failure and its mode.
             if not (_unreachable(error) or _refused(error)):
                 raise
+
+    def __enter__(self) -> RedisWindow:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close the connection this window opened (not a client you gave it)."""
