@@ -80,19 +80,22 @@ class RetryPolicy:
         """Seconds to wait before retrying, or None when this outcome must not be retried.
 
         ``response`` is None when the attempt got no answer (connection error or timeout);
-        ``isolated`` says the fault came among mostly good answers (``isolated_backoff``).
+        ``isolated`` says the fault came among mostly good answers (``isolated_backoff``). A
+        429 is a blip only when its headers say requests remain: with none left, it is about
+        the window, which the short wait would not outlast.
         """
         if attempt >= self.max_retries:
             return None
-        delay = self.backoff(attempt, rng, isolated=isolated)
         if response is None:
-            return delay
+            return self.backoff(attempt, rng, isolated=isolated)
         if not self.should_retry_status(response.status_code):
             return None
         policy = policy_name(response)
         if policy == "DAILY":
             return None  # the daily quota resets at midnight: retrying only spends error budget
         hinted = hinted_delay(response)
+        blip = isolated and (response.status_code != 429 or hinted == 0.0)
+        delay = self.backoff(attempt, rng, isolated=blip)
         if policy == "TEN_SECONDLY_ROLLING" and "retry-after" not in response.headers:
             # A rolling window frees a slot as soon as its oldest request ages out, usually long
             # before a whole window has passed: waiting the full interval would stall a bulk job

@@ -358,3 +358,51 @@ def test_rolling_429_holds_other_requests_for_one_slot_only() -> None:
     assert shared_pause(rate_limited("TEN_SECONDLY_ROLLING"), 0.5, limiter) == pytest.approx(0.1)
     assert shared_pause(rate_limited("SECONDLY"), 1.0, limiter) == 1.0
     assert shared_pause(httpx.Response(429), 2.0, limiter) == 2.0
+
+
+ROLLING = "TEN_SECONDLY_ROLLING"
+LEFT = "x-hubspot-ratelimit-remaining"
+WINDOW_MS = "x-hubspot-ratelimit-interval-milliseconds"
+
+
+@pytest.mark.parametrize(
+    ("response", "isolated", "expected"),
+    [
+        (None, True, 0.025),  # a lost answer among good ones: the short wait
+        (httpx.Response(503), True, 0.025),
+        (httpx.Response(503), False, 0.5),  # many faults lately: the full backoff
+        (rate_limited(ROLLING, **{LEFT: "7", WINDOW_MS: "10000"}), True, 0.025),
+        # None left in the window: about the window, not a blip, whatever came before.
+        (rate_limited(ROLLING, **{LEFT: "0", WINDOW_MS: "10000"}), True, 0.5),
+        (rate_limited(ROLLING), True, 0.5),
+    ],
+    ids=["lost", "503-isolated", "503-outage", "429-left", "429-none-left", "429-no-headers"],
+)
+def test_only_blips_get_the_isolated_backoff(
+    response: httpx.Response | None, isolated: bool, expected: float
+) -> None:
+    """The short first wait is for isolated faults; a 429 with nothing left waits the backoff."""
+    policy = RetryPolicy(jitter=0.0)
+    assert policy.delay_for(0, response, isolated=isolated) == pytest.approx(expected)
+
+
+def test_a_full_window_is_waited_out_after_a_run_of_good_answers() -> None:
+    """No client-side limit; after 40 good answers the server allows 1 request per 3 s: the next
+    calls succeed, their 429s (none left in the window) retried with the full backoff, not the
+    short wait of a blip that would give up within the window."""
+    from hubspot_associations_emulator import serve_in_thread
+
+    from hubspot_associations import HubSpotAssociations
+
+    with (
+        serve_in_thread() as emulator,
+        HubSpotAssociations(emulator.token, base_url=emulator.base_url, rate_limit=None) as client,
+    ):
+        for _ in range(40):
+            client.labels.list("contact", "company")
+        httpx.put(f"{emulator.base_url}/_emulator/rate-limit", json={"requests": 1, "seconds": 3})
+        for _ in range(2):
+            client.labels.list("contact", "company")
+        counts = httpx.get(f"{emulator.base_url}/_emulator/requests").json()
+    assert counts["operations"] == {"list_labels": 42}
+    assert counts["rateLimited"]["total"] > 0
