@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 
 import httpx
 
+from benchmarks.loopback import free_port
 from hubspot_associations import BulkResult
 
 PAIRS = int(os.environ.get("BENCH_PAIRS", "100000"))
@@ -28,12 +28,6 @@ _rate = os.environ.get("BENCH_RATE", "100/1").split("/")
 RATE = (int(_rate[0]), float(_rate[1]))
 LATENCY_MS = 20
 TOKEN = "emulator-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def emulator(*extra: str) -> contextlib.AbstractContextManager[str]:
@@ -46,7 +40,7 @@ def emulator(*extra: str) -> contextlib.AbstractContextManager[str]:
 def emulator_process(*options: str) -> Iterator[str]:
     """Start the emulator command (its own process, as HubSpot is) on a free loopback port;
     yield its URL; stop it."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",

@@ -15,14 +15,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from benchmarks.loopback import free_port
+
 __all__ = ["RedisServer", "free_port", "redis_server"]
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _binary() -> str:

@@ -16,7 +16,7 @@ from typing import Final
 import attrs
 import httpx
 
-__all__ = ["RETRY_STATUSES", "RetryPolicy", "hinted_delay"]
+__all__ = ["RETRY_STATUSES", "RetryPolicy", "hinted_delay", "requests_remain"]
 
 # 408 timeout, 423 locked (HubSpot: wait at least 2 s), 429 rate limited, 477 migration in
 # progress; any other 5xx (HubSpot's 52x included) is matched by range, except 501 Not Implemented,
@@ -24,6 +24,7 @@ __all__ = ["RETRY_STATUSES", "RetryPolicy", "hinted_delay"]
 RETRY_STATUSES: Final = frozenset({408, 423, 429, 477})
 _LOCKED_WAIT: Final = 2.0
 # Without a header saying how long the window is, wait for one whole window of the named policy.
+_REMAINING: Final = "x-hubspot-ratelimit-remaining"
 _POLICY_WINDOWS: Final = {"TEN_SECONDLY_ROLLING": 10.0, "SECONDLY": 1.0}
 
 
@@ -94,7 +95,7 @@ class RetryPolicy:
         if policy == "DAILY":
             return None  # the daily quota resets at midnight: retrying only spends error budget
         hinted = hinted_delay(response)
-        blip = isolated and (response.status_code != 429 or hinted == 0.0)
+        blip = isolated and (response.status_code != 429 or requests_remain(response))
         delay = self.backoff(attempt, rng, isolated=blip)
         if policy == "TEN_SECONDLY_ROLLING" and "retry-after" not in response.headers:
             # A rolling window frees a slot as soon as its oldest request ages out, usually long
@@ -119,9 +120,9 @@ def hinted_delay(response: httpx.Response, now: float | None = None) -> float | 
         seconds = _retry_after_seconds(retry_after, time.time() if now is None else now)
         if seconds is not None:
             return seconds
-    remaining = _int_header(response, "x-hubspot-ratelimit-remaining")
+    remaining = _int_header(response, _REMAINING)
     interval = _int_header(response, "x-hubspot-ratelimit-interval-milliseconds")
-    if remaining is not None and remaining > 0:
+    if requests_remain(response):
         return 0.0
     if remaining is not None and interval is not None and interval > 0:
         return interval / 1000.0
@@ -150,6 +151,13 @@ def _retry_after_seconds(value: str, now: float) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, parsed.timestamp() - now)
+
+
+def requests_remain(response: httpx.Response) -> bool:
+    """Whether HubSpot's X-HubSpot-RateLimit-Remaining says requests remain in the window (its
+    own count, which also sees other apps' and processes' requests)."""
+    remaining = _int_header(response, _REMAINING)
+    return remaining is not None and remaining > 0
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:

@@ -20,7 +20,7 @@ from typing import Final
 import httpx
 
 from ._rate_limit import RateLimiter
-from ._retry import RetryPolicy, policy_name
+from ._retry import RetryPolicy, policy_name, requests_remain
 
 __all__ = [
     "NOT_IDEMPOTENT",
@@ -161,8 +161,7 @@ def shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -
     holding every request for the retry's whole backoff would cost far more than it saves. One
     slot's worth of the limit is enough. Other 429s hold back fully.
     """
-    remaining = response.headers.get("x-hubspot-ratelimit-remaining", "")
-    if remaining.isdigit() and int(remaining) > 0:
+    if requests_remain(response):
         return 0.0
     if policy_name(response) == "TEN_SECONDLY_ROLLING":
         return min(delay, limiter.per_seconds / limiter.max_requests)

@@ -24,7 +24,8 @@ import redis
 from hubspot_associations_emulator import serve_in_thread
 
 from benchmarks.bulk_bench import emulator_process
-from benchmarks.redis_server import RedisServer, free_port, redis_server, start
+from benchmarks.loopback import free_port
+from benchmarks.redis_server import RedisServer, redis_server, start
 from hubspot_associations import (
     AsyncHubSpotAssociations,
     AsyncRedisWindow,

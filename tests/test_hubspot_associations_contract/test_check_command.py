@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.server
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import httpx
 import pytest
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
+from benchmarks.loopback import free_port
 from tests.mutants.running import serve_mutant
 
 # Each test runs the whole suite once or more.
@@ -59,15 +59,9 @@ def plain_http_server() -> Iterator[str]:
         server.server_close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_an_unreachable_target_exits_3() -> None:
     """Nothing listening: exit 3 (unreachable), not 1 (broken), and the message says which URL."""
-    url = f"http://127.0.0.1:{_closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     done = check("--base-url", url)
     assert done.returncode == 3, done.stderr
     assert "unreachable" in done.stderr

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .._primitives import async_wait_seconds
@@ -178,12 +179,8 @@ class AsyncRedisWindow:
                 self._alone.release(slot)
             return
         _, release, _ = self._connect()
-        try:
-            await release(keys=[self.settings.keys[0]], args=[slot.member])
-        except Exception as error:
-            # Not released, the slot keeps its booked end (start + margin): safe, a little slower.
-            if not (_unreachable(error) or _refused(error)):
-                raise
+        # Not released, the slot keeps its booked end (start + margin): safe, a little slower.
+        await self._advice(lambda: release(keys=[self.settings.keys[0]], args=[slot.member]))
 
     async def cancel(self, slot: Slot) -> None:
         """Give back a slot whose request was not sent (it woke too late to keep its place)."""
@@ -191,16 +188,10 @@ class AsyncRedisWindow:
             if self._alone is not None:
                 self._alone.cancel(slot)
             return
-        try:
-            await self._connected().zrem(self.settings.keys[0], slot.member)
-        except Exception as error:
-            # Not given back, the slot keeps its booked end: safe, one request slower.
-            if not (_unreachable(error) or _refused(error)):
-                raise
-
-    def _connected(self) -> Any:
         self._connect()
-        return self._client
+        client: Any = self._client
+        # Not given back, the slot keeps its booked end: safe, one request slower.
+        await self._advice(lambda: client.zrem(self.settings.keys[0], slot.member))
 
     async def pause(self, seconds: float) -> None:
         """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
@@ -208,10 +199,17 @@ class AsyncRedisWindow:
             self._alone.pause(seconds)
             return
         _, _, pause = self._connect()
+        # A pause is advice: the next booking meets Redis' failure and its mode.
+        await self._advice(
+            lambda: pause(keys=[self.settings.keys[1]], args=[round(seconds * 1_000_000)])
+        )
+
+    async def _advice(self, call: Callable[[], Awaitable[object]]) -> None:
+        """Run a call whose failure only costs speed (release, cancel, pause): Redis' own
+        failures are left for the next booking to meet, in its ``on_unreachable`` mode."""
         try:
-            await pause(keys=[self.settings.keys[1]], args=[round(seconds * 1_000_000)])
+            await call()
         except Exception as error:
-            # A pause is advice: the next booking meets Redis' failure and its mode.
             if not (_unreachable(error) or _refused(error)):
                 raise
 

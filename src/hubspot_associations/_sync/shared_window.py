@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._primitives import wait_seconds
@@ -180,12 +181,8 @@ class RedisWindow:
                 self._alone.release(slot)
             return
         _, release, _ = self._connect()
-        try:
-            release(keys=[self.settings.keys[0]], args=[slot.member])
-        except Exception as error:
-            # Not released, the slot keeps its booked end (start + margin): safe, a little slower.
-            if not (_unreachable(error) or _refused(error)):
-                raise
+        # Not released, the slot keeps its booked end (start + margin): safe, a little slower.
+        self._advice(lambda: release(keys=[self.settings.keys[0]], args=[slot.member]))
 
     def cancel(self, slot: Slot) -> None:
         """Give back a slot whose request was not sent (it woke too late to keep its place)."""
@@ -193,16 +190,10 @@ class RedisWindow:
             if self._alone is not None:
                 self._alone.cancel(slot)
             return
-        try:
-            self._connected().zrem(self.settings.keys[0], slot.member)
-        except Exception as error:
-            # Not given back, the slot keeps its booked end: safe, one request slower.
-            if not (_unreachable(error) or _refused(error)):
-                raise
-
-    def _connected(self) -> Any:
         self._connect()
-        return self._client
+        client: Any = self._client
+        # Not given back, the slot keeps its booked end: safe, one request slower.
+        self._advice(lambda: client.zrem(self.settings.keys[0], slot.member))
 
     def pause(self, seconds: float) -> None:
         """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
@@ -210,10 +201,15 @@ class RedisWindow:
             self._alone.pause(seconds)
             return
         _, _, pause = self._connect()
+        # A pause is advice: the next booking meets Redis' failure and its mode.
+        self._advice(lambda: pause(keys=[self.settings.keys[1]], args=[round(seconds * 1_000_000)]))
+
+    def _advice(self, call: Callable[[], object]) -> None:
+        """Run a call whose failure only costs speed (release, cancel, pause): Redis' own
+        failures are left for the next booking to meet, in its ``on_unreachable`` mode."""
         try:
-            pause(keys=[self.settings.keys[1]], args=[round(seconds * 1_000_000)])
+            call()
         except Exception as error:
-            # A pause is advice: the next booking meets Redis' failure and its mode.
             if not (_unreachable(error) or _refused(error)):
                 raise
 
