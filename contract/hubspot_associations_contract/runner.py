@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from . import conditions
 from .specs import release_names
 from .target import (
     DEFAULT_EXAMPLES,
@@ -183,6 +184,37 @@ def _probe_control(base_url: str) -> None:
 
 
 @contextlib.contextmanager
+def _conditions_lifted(base: str) -> Iterator[None]:
+    """Run without the rate limit and faults the user's emulator has, then put them back."""
+    try:
+        found = conditions.read(base)
+        if found.any:
+            conditions.lift(base)
+    except httpx.HTTPError as exc:
+        raise CheckError(
+            EXIT_UNREACHABLE, f"the emulator at {base} did not answer its control API: {exc}"
+        ) from None
+    if found.any:
+        print(
+            f"the emulator runs with {found.describe()}: lifted for the check, "
+            "put back when it ends",
+            flush=True,
+        )
+    try:
+        yield
+    finally:
+        if found.any:
+            try:
+                conditions.restore(base, found)
+            except httpx.HTTPError as exc:
+                print(
+                    f"could not put back {found.describe()} on the emulator at {base}: {exc}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+
+@contextlib.contextmanager
 def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
     """(base URL, token) of the target, starting the embedded emulator when none is named."""
     if args.live:
@@ -198,7 +230,8 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
     if args.base_url:
         base = args.base_url.rstrip("/")
         _probe_control(base)
-        yield base, os.environ.get("HUBSPOT_ACCESS_TOKEN", "").strip() or DEFAULT_TOKEN
+        with _conditions_lifted(base):
+            yield base, os.environ.get("HUBSPOT_ACCESS_TOKEN", "").strip() or DEFAULT_TOKEN
         return
     try:
         from hubspot_associations_emulator import EmulatorConfig, serve_in_thread

@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
-
 from hubspot_associations import APIStatusError, HubSpotAssociations
 
-from . import checks, verdicts
+from . import checks, conditions, verdicts
 from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
 from .specs import success_statuses
 from .target import Target, selected
@@ -106,7 +104,7 @@ class Scenario:
     def start(self) -> None:
         """The emulator starts empty; a live portal's records start as they are."""
         if self.target.strict:
-            httpx.post(f"{self.target.base_url}/_emulator/reset", timeout=30).raise_for_status()
+            conditions.fresh(self.target.base_url)
             return
         for contact in records()["contact"]:
             for company, types in read_side(self.client, "contact", contact).items():

@@ -16,7 +16,7 @@ from hypothesis import settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
-from . import checks, verdicts
+from . import checks, conditions, verdicts
 from .rules import RuleViolation
 from .specs import spec_path, strict_spec
 from .target import selected
@@ -160,7 +160,7 @@ class LinkedSequences(schema.as_state_machine()):  # type: ignore[misc]
     def setup(self) -> None:
         """Start each scenario from an empty emulator."""
         target = selected()
-        httpx.post(f"{target.base_url}/_emulator/reset", timeout=30).raise_for_status()
+        conditions.fresh(target.base_url)
 
     def before_call(self, case: Any) -> None:
         """Use object types the emulator knows (as the parametrized test does through its config)."""

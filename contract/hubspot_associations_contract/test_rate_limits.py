@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from . import checks, verdicts
+from . import checks, conditions, verdicts
 from .accounting import run_accounted
 from .target import Target, selected
 
@@ -21,18 +21,15 @@ LABELS = "/crm/v4/associations/contacts/companies/labels"
 
 @pytest.fixture
 def emulator() -> Iterator[Target]:
-    """The emulator target, reset before and after (faults and rate limit back to none)."""
+    """The emulator target, emptied before and after, with no rate limit and no faults."""
     target = selected()
     if not target.strict:
         pytest.skip("rate limits and faults need the emulator's control API")
-    control = f"{target.base_url}/_emulator"
-    httpx.post(f"{control}/reset", timeout=30).raise_for_status()
+    conditions.fresh(target.base_url)
     try:
         yield target
     finally:
-        httpx.put(f"{control}/faults", json={"spec": None}, timeout=30)
-        httpx.put(f"{control}/rate-limit", json={"requests": None}, timeout=30)
-        httpx.post(f"{control}/reset", timeout=30)
+        conditions.fresh(target.base_url)
 
 
 def _set_rate_limit(target: Target, requests: int, seconds: float) -> None:
@@ -101,9 +98,7 @@ def test_no_input_lost_or_duplicated_under_rate_limit_and_faults(emulator: Targe
         f"({accounting.categories}), {accounting.lost} lost, {accounting.duplicated} duplicated, "
         f"{accounting.without_reason} failed without a reason",
     )
-    for what, body in (("faults", {"spec": None}), ("rate-limit", {"requests": None})):
-        cleared = httpx.put(f"{emulator.base_url}/_emulator/{what}", json=body, timeout=30)
-        cleared.raise_for_status()
+    conditions.lift(emulator.base_url)
     stored = 0
     with httpx.Client(
         base_url=emulator.base_url,

@@ -7,6 +7,7 @@ and removes what it created, even when a rule broke.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import signal
@@ -230,6 +231,73 @@ def test_bad_settings_in_the_environment_exit_2_up_front(name: str, value: str) 
     assert done.returncode == 2
     assert name in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@contextlib.contextmanager
+def users_emulator(*options: str) -> Iterator[str]:
+    """``hubspot-associations emulator serve`` started as a user starts it, until the block ends."""
+    port = free_port()
+    process = subprocess.Popen(
+        [CLI, "emulator", "serve", "--port", str(port), *options],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"the emulator did not start: {process.stdout}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _conditions(url: str) -> tuple[object, object]:
+    return (
+        httpx.get(f"{url}/_emulator/rate-limit").json(),
+        httpx.get(f"{url}/_emulator/faults").json()["spec"],
+    )
+
+
+LIMITED = ("--rate-limit", "50/1", "--faults", "rate=0.05,kinds=503+429,seed=3")
+
+
+def test_an_emulator_with_a_rate_limit_and_faults_is_checked_and_left_as_it_was() -> None:
+    """`check --base-url` on an emulator started with --rate-limit and --faults: exit 0, and both
+    are in place again afterwards (the suite's probes must not meet the user's limit or faults)."""
+    with users_emulator(*LIMITED) as url:
+        before = _conditions(url)
+        done = check("--base-url", url, "--examples", "2")
+        after = _conditions(url)
+    assert before == ({"requests": 50, "seconds": 1.0}, "rate=0.05,kinds=503+429,seed=3")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "a rate limit of 50 per 1 s and faults rate=0.05" in done.stdout
+    assert after == before
+
+
+def test_a_stopped_check_puts_the_emulators_limit_and_faults_back() -> None:
+    """SIGTERM mid-run: exit 130, and the emulator has its rate limit and faults again."""
+    with users_emulator(*LIMITED) as url:
+        before = _conditions(url)
+        process = subprocess.Popen(
+            [CLI, "check", "--base-url", url, "--examples", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            _wait_for_writes(url)
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=300)
+        finally:
+            process.kill()
+        after = _conditions(url)
+    assert process.returncode == 130, out[-3000:] + err[-3000:]
+    assert after == before
 
 
 def _wait_for_writes(base_url: str, timeout: float = 120) -> None:

@@ -1,0 +1,77 @@
+"""The emulator's answering conditions (its rate limit and injected faults), via its control API.
+
+The suite judges HubSpot's contract, so it needs an emulator that answers every request: a rate
+limit or faults the user started their emulator with (``serve --rate-limit 50/1``) would turn the
+suite's own probes into 429s and 503s, and a healthy emulator into "contract broken". ``check
+--base-url`` therefore lifts them for the run and puts back exactly what it found, and every test
+that empties the emulator (whose reset returns to the startup configuration) lifts them again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+__all__ = ["Conditions", "fresh", "lift", "read", "restore"]
+
+_TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """A rate limit (requests per seconds) and a fault spec, each None when there is none."""
+
+    requests: int | None = None
+    seconds: float | None = None
+    faults: str | None = None
+
+    @property
+    def any(self) -> bool:
+        """Something would stop the emulator from answering every request as HubSpot does."""
+        return self.requests is not None or bool(self.faults)
+
+    def describe(self) -> str:
+        """For the run's first lines, e.g. ``a rate limit of 50 per 1 s and faults rate=0.1``."""
+        parts = []
+        if self.requests is not None:
+            parts.append(f"a rate limit of {self.requests} per {self.seconds:g} s")
+        if self.faults:
+            parts.append(f"faults {self.faults}")
+        return " and ".join(parts) or "no rate limit and no faults"
+
+
+def read(base_url: str) -> Conditions:
+    """What the emulator at ``base_url`` runs with now."""
+    limit = _json(httpx.get(f"{base_url}/_emulator/rate-limit", timeout=_TIMEOUT))
+    faults = _json(httpx.get(f"{base_url}/_emulator/faults", timeout=_TIMEOUT))
+    return Conditions(
+        requests=limit.get("requests"), seconds=limit.get("seconds"), faults=faults.get("spec")
+    )
+
+
+def lift(base_url: str) -> None:
+    """No rate limit and no faults until set again (or until a reset returns to the config)."""
+    restore(base_url, Conditions())
+
+
+def restore(base_url: str, conditions: Conditions) -> None:
+    """Put back a rate limit and faults read earlier; the limit starts a fresh window."""
+    limit = {"requests": conditions.requests, "seconds": conditions.seconds}
+    if conditions.requests is None:
+        limit = {"requests": None}
+    for what, body in (("rate-limit", limit), ("faults", {"spec": conditions.faults})):
+        httpx.put(f"{base_url}/_emulator/{what}", json=body, timeout=_TIMEOUT).raise_for_status()
+
+
+def fresh(base_url: str) -> None:
+    """An empty emulator that answers every request: reset, then the conditions lifted."""
+    httpx.post(f"{base_url}/_emulator/reset", timeout=_TIMEOUT).raise_for_status()
+    lift(base_url)
+
+
+def _json(answer: httpx.Response) -> dict[str, Any]:
+    answer.raise_for_status()
+    body = answer.json()
+    return body if isinstance(body, dict) else {}
