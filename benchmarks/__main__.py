@@ -98,7 +98,15 @@ def _decode(rows: Rows) -> str:
     ours, theirs = _row(rows, "hubspot-associations get_page"), _row(rows, OFFICIAL)
     # The ratio to json.loads keeps three decimals where the time may be rounded to the ms.
     times = _times(_number(ours, "ratio"), _number(theirs, "ratio"))
-    return f"{times} (one 500-item page, bytes to typed objects)"
+    line = f"{times} (one 500-item page, bytes to typed objects"
+    ratio = _number(ours, "ratio")
+    if ratio is not None:
+        line += f"; `get_page` {ratio:.1f}× `json.loads`, target 1.5×"
+        floor = _number(_row(rows, "floor of attrs models"), "ratio")
+        structs = _number(_row(rows, "msgspec Structs"), "ratio")
+        if floor is not None and structs is not None:
+            line += f"; bare attrs objects alone {floor:.1f}×, msgspec Structs {structs:.1f}×"
+    return line + ")"
 
 
 def _bulk(rows: Rows) -> str:

@@ -74,6 +74,7 @@ def test_update_docs_rewrites_only_between_the_markers(copies: tuple[Path, Path]
     assert "| fake release | 7 | 0 | 0 | 0 |" in tables
     summary = _inside(readme_after, SUMMARY_MARKS)
     assert "**5.0× faster** than `hubspot-api-client`" in summary  # decode: 10 / 2
+    assert "`get_page` 2.0× `json.loads`, target 1.5×" in summary
     assert "**4.0× faster** than `hubspot-api-client` (90.0% of" in summary  # bulk: 9000 / 2250
     assert "7 inputs with faults: 0 lost, 0 duplicated" in summary
 
