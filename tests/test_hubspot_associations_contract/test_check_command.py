@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -237,25 +238,27 @@ def test_bad_settings_in_the_environment_exit_2_up_front(name: str, value: str) 
 def users_emulator(*options: str) -> Iterator[str]:
     """``hubspot-associations emulator serve`` started as a user starts it, until the block ends."""
     port = free_port()
-    process = subprocess.Popen(
-        [CLI, "emulator", "serve", "--port", str(port), *options],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the emulator did not start: {process.stdout}") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    # A file, not a pipe: a pipe nobody reads would stall a server that logs every request.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [CLI, "emulator", "serve", "--port", str(port), *options], stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise AssertionError(f"no emulator: {log.read()!r}") from None
+                    time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def _conditions(url: str) -> tuple[object, object]:
@@ -285,19 +288,27 @@ def test_a_stopped_check_puts_the_emulators_limit_and_faults_back() -> None:
     """SIGTERM mid-run: exit 130, and the emulator has its rate limit and faults again."""
     with users_emulator(*LIMITED) as url:
         before = _conditions(url)
-        process = subprocess.Popen(
-            [CLI, "check", "--base-url", url, "--examples", "2"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        try:
-            _wait_for_writes(url)
-            process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=300)
-        finally:
-            process.kill()
+        returncode, out, err = _stopped_mid_run(["--base-url", url], signal.SIGTERM, url)
         after = _conditions(url)
-    assert process.returncode == 130, out[-3000:] + err[-3000:]
+    assert returncode == 130, out[-3000:] + err[-3000:]
     assert after == before
+
+
+def _stopped_mid_run(
+    args: list[str], stop: signal.Signals, url: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """Run check with ``args``, send ``stop`` once it has written; (exit code, stdout, stderr)."""
+    process = subprocess.Popen(
+        [CLI, "check", *args, "--examples", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait_for_writes(url)
+        process.send_signal(stop)
+        out, err = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    return process.returncode, out, err
 
 
 def _wait_for_writes(base_url: str, timeout: float = 120) -> None:
@@ -316,19 +327,12 @@ def test_a_stopped_live_run_removes_what_it_created(stop: signal.Signals) -> Non
            "HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
            "HUBSPOT_CONTRACT_ALLOW_WRITES": "1"}  # fmt: skip
     with serve_in_thread(EmulatorConfig(latency_ms=60)) as emulator:
-        process = subprocess.Popen(
-            [CLI, "check", "--live", "--base-url", emulator.base_url, "--examples", "2"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        try:
-            _wait_for_writes(emulator.base_url)
-            process.send_signal(stop)
-            out, err = process.communicate(timeout=300)
-        finally:
-            process.kill()
+        returncode, out, err = _stopped_mid_run(
+            ["--live", "--base-url", emulator.base_url], stop, emulator.base_url, env
+        )
         left = [_associations(emulator.base_url, c) for c in ("101", "102", "103")]
         labels = _custom_labels(emulator.base_url)
-    assert process.returncode == 130, out[-3000:] + err[-3000:]
+    assert returncode == 130, out[-3000:] + err[-3000:]
     assert "removing what the run created" in err
     assert left == [[], [], []]
     assert labels == []
