@@ -4,6 +4,7 @@
 """Contains some shared types for properties"""
 
 import json
+import math
 import os
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -112,19 +113,57 @@ _loads: Callable[[bytes], Any] | None = None
 def json_loads() -> Callable[[bytes], Any]:
     """The JSON parser of every answer: orjson's when the ``[speedups]`` extra installed it
     (imported at the first decode, never at import time), else the standard library's.
-    HUBSPOT_ASSOCIATIONS_JSON=json keeps the standard library's."""
+    HUBSPOT_ASSOCIATIONS_JSON=json keeps the standard library's. Both read the same JSON: UTF-8
+    (a byte order mark is skipped), no NaN or Infinity, no number past a float's range, no half
+    of a surrogate pair; what one refuses, the other refuses too."""
     global _loads
     if _loads is None:
-        loads: Callable[[bytes], Any] = json.loads
+        loads: Callable[[bytes], Any] = _stdlib_loads
         if os.environ.get("HUBSPOT_ASSOCIATIONS_JSON", "").strip().lower() != "json":
             try:
                 import orjson
 
-                loads = orjson.loads
+                def loads(
+                    raw: bytes, _orjson: Callable[[bytes], Any] = orjson.loads
+                ) -> Any:
+                    return _orjson(raw[3:] if raw[:3] == _BOM else raw)
             except ImportError:
                 pass
         _loads = loads
     return _loads
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"the number {text[:24]} is past a float's range")
+    return value
+
+
+# The standard library on its own reads NaN, Infinity and 1e400 (as inf) and UTF-16 bodies,
+# which orjson refuses: strict hooks make the two parsers read the same language.
+_STRICT_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_refuse_constant)
+
+
+def _stdlib_loads(raw: bytes) -> Any:
+    """The standard library's parser, held to what orjson reads."""
+    text = (raw[3:] if raw[:3] == _BOM else raw).decode("utf-8")
+    value = _STRICT_DECODER.decode(text)
+    if "\\ud" in text or "\\uD" in text:
+        # An escaped surrogate: json pairs halves into one character and keeps a lone half,
+        # which no file or terminal can write later. Only then is the answer walked (C-fast).
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds half of a surrogate pair") from None
+    return value
 
 
 def json_body(response: "httpx.Response") -> Any:
@@ -149,13 +188,17 @@ def _not_json(response: "httpx.Response", exc: BaseException) -> str:
     content = response.content
     if not content:
         return "empty body"
-    # The same words whichever parser failed (the standard library's or orjson's).
+    # The same words whichever parser failed: the standard library's account of the problem.
     try:
-        content.decode("utf-8")
+        _stdlib_loads(content)
     except UnicodeDecodeError as bad:
         problem = f"not {bad.encoding}: {bad.reason} at byte {bad.start}"
+    except RecursionError:
+        problem = "nested too deeply"
+    except ValueError as stdlib_exc:
+        problem = str(stdlib_exc)
     else:
-        nested = isinstance(exc, RecursionError) or "depth limit" in str(exc)
+        nested = "depth limit" in str(exc) or "recursion" in str(exc)
         problem = "nested too deeply" if nested else str(exc)
     kind = response.headers.get("content-type", "no content type")
     return f"{kind}, {len(content)} bytes: {problem}; first bytes {content[:60]!r}"
@@ -184,6 +227,36 @@ def json_kind(value: object) -> str:
     return _JSON_KINDS.get(type(value), type(value).__name__)
 
 
+_INT64 = 2**63
+
+
+def _number_words(value: object) -> str:
+    # Words that do not depend on the parser: orjson reads an integer past 64 bits as a float.
+    if type(value) is float and abs(value) < _INT64 and not value.is_integer():
+        return "a number with a fraction"
+    if type(value) in (int, float) and abs(value) >= _INT64:  # type: ignore[arg-type]
+        return "a number past the 64-bit integers"
+    if type(value) is float:
+        return "a decimal number"
+    return json_kind(value)
+
+
+def not_an_integer(key: str, value: object) -> str:
+    """The message for a field typed integer that holds something else (cold path)."""
+    return f"{key}: expected an integer, got {_number_words(value)}"
+
+
+def not_a_record_id(key: str, value: object) -> str:
+    """The message for a record ID that is neither digits nor a whole number from 1 (cold path)."""
+    if type(value) is int and 0 >= value > -_INT64:
+        got = "a number below 1"
+    elif type(value) is str:
+        got = "a string that is not all digits"
+    else:
+        got = _number_words(value)
+    return f"{key}: expected a record ID (digits, or a whole number from 1 to 2^63 - 1), got {got}"
+
+
 __all__ = [
     "UNSET",
     "File",
@@ -197,6 +270,8 @@ __all__ = [
     "json_kind",
     "json_loads",
     "looks_like_json",
+    "not_a_record_id",
+    "not_an_integer",
     "status_of",
     "with_status",
 ]

@@ -28,6 +28,7 @@ from hubspot_associations import (
     UnexpectedResponseError,
 )
 from tests.test_hubspot_associations.raw_server import Answer, full, serve
+from tests.test_hubspot_associations_api.parsers import use_parser
 
 LABELS = json.dumps(
     {"results": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}]}
@@ -41,7 +42,44 @@ HOSTILE: dict[str, tuple[bytes, bytes, str]] = {
     "truncated": (LABELS[: len(LABELS) // 2], b"application/json", f"is not JSON (application/json, {len(LABELS) // 2} bytes: "),
     "invalid-utf8": (b'{"results": ["caf\xe9"]}', b"application/json", "not utf-8: invalid continuation byte"),
     "array": (b'[{"results": []}]', b"application/json", "has the wrong shape: "),
+    # The standard library alone reads these; orjson refuses them: both parsers refuse them.
+    "nan": (b'{"results": [{"category": "HUBSPOT_DEFINED", "typeId": NaN}]}', b"application/json", "NaN is not a JSON value"),
+    "infinity": (b'{"results": [], "x": -Infinity}', b"application/json", "-Infinity is not a JSON value"),
+    "past-float": (b'{"results": [], "x": 1e400}', b"application/json", "the number 1e400 is past a float's range"),
+    "lone-surrogate": (b'{"results": [{"category": "USER_DEFINED", "typeId": 1, "label": "\\ud800"}]}', b"application/json", "half of a surrogate pair"),
+    "utf-16": ('{"results": []}'.encode("utf-16"), b"application/json", "not utf-8: invalid start byte at byte 0"),
 }  # fmt: skip
+
+# A page of the documented shape whose numbers are not what the models declare: (toObjectId,
+# typeId) as JSON text, and what the message says.
+WRONG_NUMBERS: dict[str, tuple[str, str, str]] = {
+    "typeid-string": ("1", '"279"', "typeId: expected an integer, got a string"),
+    "typeid-decimal": ("1", "279.5", "typeId: expected an integer, got a number with a fraction"),
+    "typeid-written-as-decimal": ("1", "279.0", "typeId: expected an integer, got a decimal number"),
+    "typeid-boolean": ("1", "true", "typeId: expected an integer, got a boolean"),
+    "typeid-past-64-bits": ("1", str(2**65), "typeId: expected an integer, got a number past the 64-bit integers"),
+    "id-zero": ("0", "279", "toObjectId: expected a record ID (digits, or a whole number from 1 to 2^63 - 1), got a number below 1"),
+    "id-negative": ("-5", "279", "got a number below 1"),
+    "id-decimal": ("1.5", "279", "got a number with a fraction"),
+    "id-past-64-bits": (str(2**70), "279", "got a number past the 64-bit integers"),
+    "id-not-digits": ('"12a"', "279", "got a string that is not all digits"),
+    "id-object": ('{"id": 1}', "279", "got dict"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", WRONG_NUMBERS)
+def test_numbers_the_models_do_not_declare_raise_parse_error(case: str) -> None:
+    """A typeId that is not a 64-bit integer, or a toObjectId that is not a record ID, is a
+    ParseError naming the field, in the same words under both parsers (the page is not built
+    with a str where an int is declared, or with "1.5" as a record ID)."""
+    to_id, type_id, fragment = WRONG_NUMBERS[case]
+    spec = '{"category": "HUBSPOT_DEFINED", "typeId": ' + type_id + ', "label": null}'
+    page = '{"results": [{"toObjectId": ' + to_id + ', "associationTypes": [' + spec + "]}]}"
+    with pytest.raises(ParseError) as caught:
+        call_sync(full(200, page.encode(), b"application/json"), SYNC_CALLS["list_associations"])
+    assert str(caught.value).startswith("the 200 answer has the wrong shape: ")
+    assert fragment in str(caught.value)
+
 
 Call = Callable[[AuthenticatedClient], Response[Any]]
 AsyncCall = Callable[[AuthenticatedClient], Awaitable[Response[Any]]]
@@ -68,11 +106,7 @@ ASYNC_CALLS: dict[str, AsyncCall] = {
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every case with the standard library's parser and with orjson's ([speedups]): the same
     ParseError, the same words."""
-    import hubspot_associations_api.types as generated_types
-    import orjson
-
-    loads = json.loads if request.param == "json" else orjson.loads
-    monkeypatch.setattr(generated_types, "_loads", loads)
+    use_parser(str(request.param), monkeypatch)
     return str(request.param)
 
 

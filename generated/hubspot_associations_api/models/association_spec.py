@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.association_category import AssociationCategory
-from ..types import ParseError, json_kind
+from ..types import ParseError, json_kind, not_an_integer
 
 T = TypeVar("T", bound="AssociationSpec")
 
@@ -58,6 +58,15 @@ class AssociationSpec:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             association_type_id = src_dict["associationTypeId"]
+            if (
+                type(association_type_id) is not int
+                or not -9223372036854775808
+                <= association_type_id
+                <= 9223372036854775807
+            ):
+                raise TypeError(
+                    not_an_integer("associationTypeId", association_type_id)
+                )
 
             association_category = AssociationCategory._lookup.get(
                 src_dict["associationCategory"]

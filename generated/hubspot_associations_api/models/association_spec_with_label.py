@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.association_category import AssociationCategory
-from ..types import UNSET, ParseError, Unset, json_kind
+from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
 T = TypeVar("T", bound="AssociationSpecWithLabel")
 
@@ -83,6 +83,11 @@ class AssociationSpecWithLabel:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             type_id = src_dict["typeId"]
+            if (
+                type(type_id) is not int
+                or not -9223372036854775808 <= type_id <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("typeId", type_id))
 
             category = AssociationCategory._lookup.get(
                 src_dict["category"]

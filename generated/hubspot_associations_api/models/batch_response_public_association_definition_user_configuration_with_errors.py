@@ -12,7 +12,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_status import BatchStatus
-from ..types import UNSET, ParseError, Unset, json_kind
+from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
 T = TypeVar(
     "T", bound="BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors"
@@ -153,6 +153,11 @@ class BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors:
                 errors = [StandardError.from_dict(item) for item in _errors]
 
             num_errors = src_dict.get("numErrors", UNSET)
+            if num_errors is not UNSET and (
+                type(num_errors) is not int
+                or not -9223372036854775808 <= num_errors <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("numErrors", num_errors))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_response_public_association_definition_user_configuration_with_errors = cls(

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, ParseError, Unset, json_kind
+from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
 T = TypeVar("T", bound="EpochTime")
 
@@ -65,10 +65,20 @@ class EpochTime:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             value = src_dict["value"]
+            if (
+                type(value) is not int
+                or not -9223372036854775808 <= value <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("value", value))
 
             date_only = src_dict.get("dateOnly", UNSET)
 
             time_zone_shift = src_dict.get("timeZoneShift", UNSET)
+            if time_zone_shift is not UNSET and (
+                type(time_zone_shift) is not int
+                or not -9223372036854775808 <= time_zone_shift <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("timeZoneShift", time_zone_shift))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             epoch_time = cls(

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind
+from ..types import ParseError, json_kind, not_a_record_id
 
 T = TypeVar("T", bound="LabelsBetweenObjectPair")
 
@@ -82,9 +82,24 @@ class LabelsBetweenObjectPair:
 
             labels = cast(list[str], src_dict["labels"])
 
-            from_object_id = str(src_dict["fromObjectId"])
+            from_object_id = src_dict["fromObjectId"]
+            if (
+                type(from_object_id) is int
+                and 0 < from_object_id <= 9223372036854775807
+            ):
+                from_object_id = str(from_object_id)
+            elif type(from_object_id) is not str or not (
+                from_object_id.isdigit() and from_object_id.isascii()
+            ):
+                raise TypeError(not_a_record_id("fromObjectId", from_object_id))
 
-            to_object_id = str(src_dict["toObjectId"])
+            to_object_id = src_dict["toObjectId"]
+            if type(to_object_id) is int and 0 < to_object_id <= 9223372036854775807:
+                to_object_id = str(to_object_id)
+            elif type(to_object_id) is not str or not (
+                to_object_id.isdigit() and to_object_id.isascii()
+            ):
+                raise TypeError(not_a_record_id("toObjectId", to_object_id))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             labels_between_object_pair = cls(

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind
+from ..types import ParseError, json_kind, not_a_record_id
 
 T = TypeVar("T", bound="MultiAssociatedObjectWithLabel")
 
@@ -66,7 +66,13 @@ class MultiAssociatedObjectWithLabel:
                 for item in src_dict["associationTypes"]
             ]
 
-            to_object_id = str(src_dict["toObjectId"])
+            to_object_id = src_dict["toObjectId"]
+            if type(to_object_id) is int and 0 < to_object_id <= 9223372036854775807:
+                to_object_id = str(to_object_id)
+            elif type(to_object_id) is not str or not (
+                to_object_id.isdigit() and to_object_id.isascii()
+            ):
+                raise TypeError(not_a_record_id("toObjectId", to_object_id))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             multi_associated_object_with_label = cls(

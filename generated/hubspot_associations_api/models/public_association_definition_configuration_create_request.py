@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.association_category import AssociationCategory
-from ..types import ParseError, json_kind
+from ..types import ParseError, json_kind, not_an_integer
 
 T = TypeVar("T", bound="PublicAssociationDefinitionConfigurationCreateRequest")
 
@@ -64,8 +64,18 @@ class PublicAssociationDefinitionConfigurationCreateRequest:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             type_id = src_dict["typeId"]
+            if (
+                type(type_id) is not int
+                or not -9223372036854775808 <= type_id <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("typeId", type_id))
 
             max_to_object_ids = src_dict["maxToObjectIds"]
+            if (
+                type(max_to_object_ids) is not int
+                or not -9223372036854775808 <= max_to_object_ids <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("maxToObjectIds", max_to_object_ids))
 
             category = AssociationCategory._lookup.get(
                 src_dict["category"]

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, ParseError, Unset, json_kind
+from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
 T = TypeVar("T", bound="PublicAssociationDefinitionUpdateRequest")
 
@@ -64,6 +64,15 @@ class PublicAssociationDefinitionUpdateRequest:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             association_type_id = src_dict["associationTypeId"]
+            if (
+                type(association_type_id) is not int
+                or not -9223372036854775808
+                <= association_type_id
+                <= 9223372036854775807
+            ):
+                raise TypeError(
+                    not_an_integer("associationTypeId", association_type_id)
+                )
 
             label = src_dict["label"]
 

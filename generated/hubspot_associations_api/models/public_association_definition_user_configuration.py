@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.association_category import AssociationCategory
-from ..types import UNSET, ParseError, Unset, json_kind
+from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
 T = TypeVar("T", bound="PublicAssociationDefinitionUserConfiguration")
 
@@ -83,6 +83,11 @@ class PublicAssociationDefinitionUserConfiguration:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             type_id = src_dict["typeId"]
+            if (
+                type(type_id) is not int
+                or not -9223372036854775808 <= type_id <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("typeId", type_id))
 
             category = AssociationCategory._lookup.get(
                 src_dict["category"]
@@ -93,8 +98,24 @@ class PublicAssociationDefinitionUserConfiguration:
             user_enforced_max_to_object_ids = src_dict.get(
                 "userEnforcedMaxToObjectIds", UNSET
             )
+            if user_enforced_max_to_object_ids is not UNSET and (
+                type(user_enforced_max_to_object_ids) is not int
+                or not -9223372036854775808
+                <= user_enforced_max_to_object_ids
+                <= 9223372036854775807
+            ):
+                raise TypeError(
+                    not_an_integer(
+                        "userEnforcedMaxToObjectIds", user_enforced_max_to_object_ids
+                    )
+                )
 
             max_to_object_ids = src_dict.get("maxToObjectIds", UNSET)
+            if max_to_object_ids is not UNSET and (
+                type(max_to_object_ids) is not int
+                or not -9223372036854775808 <= max_to_object_ids <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("maxToObjectIds", max_to_object_ids))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             public_association_definition_user_configuration = cls(

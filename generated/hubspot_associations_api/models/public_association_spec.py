@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind
+from ..types import ParseError, json_kind, not_an_integer
 
 T = TypeVar("T", bound="PublicAssociationSpec")
 
@@ -59,6 +59,11 @@ class PublicAssociationSpec:
             category = src_dict["category"]
 
             type_id = src_dict["typeId"]
+            if (
+                type(type_id) is not int
+                or not -9223372036854775808 <= type_id <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("typeId", type_id))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             public_association_spec = cls(

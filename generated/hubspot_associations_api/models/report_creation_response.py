@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind
+from ..types import ParseError, json_kind, not_an_integer
 
 T = TypeVar("T", bound="ReportCreationResponse")
 
@@ -71,6 +71,11 @@ class ReportCreationResponse:
             user_email = src_dict["userEmail"]
 
             user_id = src_dict["userId"]
+            if (
+                type(user_id) is not int
+                or not -9223372036854775808 <= user_id <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("userId", user_id))
 
             def _parse_enqueue_time(data: object) -> datetime.datetime | EpochTime:
                 try:
