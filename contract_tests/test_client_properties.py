@@ -132,15 +132,16 @@ def test_unknown_enum_values_are_kept(category: str, status: str) -> None:
 
 
 @given(
-    to_id=st.integers(0, 2**63 - 1),
-    from_id=st.integers(0, 2**63 - 1),
+    to_id=st.integers(1, 2**63 - 1),
+    from_id=st.integers(1, 2**63 - 1),
     category=st.sampled_from(ENUMS["AssociationCategory"])
     | unknown_enum_value("AssociationCategory"),
 )
 def test_numeric_ids_and_unknown_categories_parse_through_the_client(
     to_id: int, from_id: int, category: str
 ) -> None:
-    """IDs sent as JSON numbers (past 32 bits) come out as the same digits in str; categories are kept."""
+    """IDs sent as JSON numbers (past 32 bits; record IDs start at 1) come out as the same digits in
+    str; categories are kept."""
     page = {
         "results": [
             {
