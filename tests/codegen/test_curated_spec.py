@@ -148,7 +148,8 @@ def test_wire_reality_is_in_the_schemas() -> None:
     """Numeric IDs, null labels, optional error fields and both enqueueTime forms are accepted."""
     schemas = curated()["components"]["schemas"]
     to_id = schemas["MultiAssociatedObjectWithLabel"]["properties"]["toObjectId"]
-    assert {"type": "integer", "format": "int64"} in to_id["anyOf"]
+    assert {"type": "integer", "format": "int64", "minimum": 1} in to_id["anyOf"]
+    assert {"type": "string", "pattern": "^[0-9]+$"} in to_id["anyOf"]
     assert schemas["AssociationSpecWithLabel"]["properties"]["label"]["nullable"] is True
     assert "required" not in schemas["Error"]
     assert "required" not in schemas["StandardError"]
