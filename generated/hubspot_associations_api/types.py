@@ -114,8 +114,9 @@ def json_loads() -> Callable[[bytes], Any]:
     """The JSON parser of every answer: orjson's when the ``[speedups]`` extra installed it
     (imported at the first decode, never at import time), else the standard library's.
     HUBSPOT_ASSOCIATIONS_JSON=json keeps the standard library's. Both read the same JSON: UTF-8
-    (a byte order mark is skipped), no NaN or Infinity, no number past a float's range, no half
-    of a surrogate pair; what one refuses, the other refuses too."""
+    (a byte order mark is skipped), no NaN or Infinity, no decimal number past a float's range,
+    no half of a surrogate pair. Left apart, as orjson reads them: an integer past 64 bits is a
+    float there (past a float's range, refused), and nesting deeper than about 990 levels."""
     global _loads
     if _loads is None:
         loads: Callable[[bytes], Any] = _stdlib_loads
@@ -158,9 +159,12 @@ def _stdlib_loads(raw: bytes) -> Any:
     value = _STRICT_DECODER.decode(text)
     if "\\ud" in text or "\\uD" in text:
         # An escaped surrogate: json pairs halves into one character and keeps a lone half,
-        # which no file or terminal can write later. Only then is the answer walked (C-fast).
+        # which no file or terminal can write later. Only then is the answer read again, every
+        # key kept (a later duplicate must not hide a bad string), and written back (C-fast).
         try:
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
+            json.dumps(
+                json.loads(text, object_pairs_hook=list), ensure_ascii=False
+            ).encode()
         except UnicodeEncodeError:
             raise ValueError("a string holds half of a surrogate pair") from None
     return value

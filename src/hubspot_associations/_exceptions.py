@@ -29,6 +29,7 @@ import json
 from typing import Any
 
 import httpx
+from hubspot_associations_api.types import json_loads
 
 __all__ = [
     "APIConnectionError",
@@ -46,6 +47,7 @@ __all__ = [
     "ServerError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
+    "error_body",
     "error_from_response",
 ]
 
@@ -198,14 +200,23 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
+def error_body(response: httpx.Response) -> Any:
+    """The decoded JSON of an error answer, or None when it is empty or not JSON.
+
+    Read by the parser of every other answer (the same JSON, whichever parser is installed); a
+    body nested too deeply for it is no JSON either, never a RecursionError out of the client.
+    """
+    if not response.content:
+        return None
+    try:
+        return json_loads()(response.content)
+    except (ValueError, RecursionError):
+        return None
+
+
 def error_from_response(response: httpx.Response) -> APIStatusError:
     """The typed error for an error answer, parsed tolerantly (every field may be missing)."""
-    body: Any = None
-    if response.content:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+    body = error_body(response)
     status = response.status_code
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else UnexpectedStatusError)
     if isinstance(body, dict) and body.get("message"):

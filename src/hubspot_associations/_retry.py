@@ -16,6 +16,8 @@ from typing import Final
 import attrs
 import httpx
 
+from ._exceptions import error_body
+
 __all__ = ["RETRY_STATUSES", "RetryPolicy", "hinted_delay", "requests_remain"]
 
 # 408 timeout, 423 locked (HubSpot: wait at least 2 s), 429 rate limited, 477 migration in
@@ -133,10 +135,7 @@ def policy_name(response: httpx.Response) -> str | None:
     """The ``policyName`` of a 429 body (TEN_SECONDLY_ROLLING, SECONDLY, DAILY), if any."""
     if response.status_code != 429 or not response.content:
         return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
+    body = error_body(response)
     name = body.get("policyName") if isinstance(body, dict) else None
     return name.upper() if isinstance(name, str) else None
 

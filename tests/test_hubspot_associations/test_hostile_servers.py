@@ -13,12 +13,16 @@ import pytest
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import (
+    APIStatusError,
     APITimeoutError,
     AsyncHubSpotAssociations,
+    BadRequestError,
     HubSpotAssociations,
+    NotFoundError,
     RateLimitError,
     ResponseTooLargeError,
     RetryPolicy,
+    ServerError,
 )
 from tests.test_hubspot_associations.raw_server import (
     cut,
@@ -197,3 +201,38 @@ def test_a_declared_oversize_body_is_refused_unread() -> None:
         pytest.raises(ResponseTooLargeError),
     ):
         c.batch.associate_default("contact", "company", [(1, 2)])
+
+
+DEEP = b'{"message": "m", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, BadRequestError), (404, NotFoundError), (429, RateLimitError),
+     (500, ServerError), (503, ServerError)],
+)  # fmt: skip
+def test_an_error_answer_nested_too_deeply_is_a_typed_error(
+    status: int, error: type[APIStatusError]
+) -> None:
+    """An error body of 100,000 nested arrays (a 429 retried too): the typed error, saying the
+    body is not JSON, never a RecursionError out of the client."""
+    answers = [full(status, DEEP, b"application/json")] * 4
+    with (
+        serve(answers) as (url, _),
+        client(url, retry_policy=QUICK) as c,
+        pytest.raises(error, match="non-JSON body"),
+    ):
+        c.labels.list("contact", "company")
+
+
+def test_an_error_answer_is_read_as_strictly_as_any_other() -> None:
+    """A 400 whose JSON holds NaN and half a surrogate pair is not JSON under either parser:
+    the error says so and keeps no decoded body."""
+    body = b'{"message": "bad \\ud800 input", "status": NaN}'
+    with (
+        serve([full(400, body, b"application/json")]) as (url, _),
+        client(url) as c,
+        pytest.raises(BadRequestError, match="non-JSON body") as caught,
+    ):
+        c.labels.list("contact", "company")
+    assert not isinstance(caught.value.body, dict)

@@ -113,6 +113,7 @@ def test_the_two_loaders_are_the_two_parsers() -> None:
 @example(b'\xef\xbb\xbf{"results": []}')
 @example(b'{"results": [{"toObjectId": 1, "associationTypes": [], "x": "\\ud800"}]}')
 @example(b'{"results": [{"toObjectId": 36893488147419103232, "associationTypes": []}]}')
+@example(b'{"results": [], "k": "\\ud800", "k": 1}')
 def test_both_parsers_give_the_same_outcome(raw: bytes) -> None:
     """Any body: the same page or the same ParseError, word for word, under both parsers; never
     another exception type; a page holds only record IDs of digits and integer type IDs."""
