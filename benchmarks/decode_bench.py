@@ -7,7 +7,6 @@ Side by side in one process: plain json.loads, this package, HubSpot's official 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -70,20 +69,11 @@ def ours(raw: bytes) -> Callable[[], object]:
 
 
 def ours_stdlib_json(raw: bytes) -> Callable[[], object]:
-    """The same call without the ``[speedups]`` extra: the standard library's parser, chosen as
-    users choose it (HUBSPOT_ASSOCIATIONS_JSON=json)."""
+    """The same call without the ``[speedups]`` extra: the standard library's parser."""
     import hubspot_associations_api.types as generated_types
 
     call = ours(raw)
-    saved = os.environ.get("HUBSPOT_ASSOCIATIONS_JSON")
-    os.environ["HUBSPOT_ASSOCIATIONS_JSON"] = "json"
-    generated_types._loads = None
-    stdlib = generated_types.json_loads()
-    generated_types._loads = None
-    if saved is None:
-        del os.environ["HUBSPOT_ASSOCIATIONS_JSON"]
-    else:
-        os.environ["HUBSPOT_ASSOCIATIONS_JSON"] = saved
+    stdlib = generated_types.json_parser("json")
 
     def without_orjson() -> object:
         chosen, generated_types._loads = generated_types._loads, stdlib

@@ -119,19 +119,33 @@ def json_loads() -> Callable[[bytes], Any]:
     float there (past a float's range, refused), and nesting deeper than about 990 levels."""
     global _loads
     if _loads is None:
-        loads: Callable[[bytes], Any] = _stdlib_loads
-        if os.environ.get("HUBSPOT_ASSOCIATIONS_JSON", "").strip().lower() != "json":
-            try:
-                import orjson
-
-                def loads(
-                    raw: bytes, _orjson: Callable[[bytes], Any] = orjson.loads
-                ) -> Any:
-                    return _orjson(raw[3:] if raw[:3] == _BOM else raw)
-            except ImportError:
-                pass
-        _loads = loads
+        wanted = os.environ.get("HUBSPOT_ASSOCIATIONS_JSON", "").strip().lower()
+        try:
+            _loads = json_parser("json" if wanted == "json" else "orjson")
+        except ImportError:
+            _loads = json_parser("json")
     return _loads
+
+
+_PARSERS: dict[str, Callable[[bytes], Any]] = {}
+
+
+def json_parser(name: Literal["json", "orjson"]) -> Callable[[bytes], Any]:
+    """One of the two parsers by name, the same object on every call (benchmarks and tests
+    compare them); ImportError for orjson without the ``[speedups]`` extra."""
+    if name not in _PARSERS:
+        if name == "json":
+            _PARSERS[name] = _stdlib_loads
+        else:
+            import orjson
+
+            def loads(
+                raw: bytes, _orjson: Callable[[bytes], Any] = orjson.loads
+            ) -> Any:
+                return _orjson(raw[3:] if raw[:3] == _BOM else raw)
+
+            _PARSERS[name] = loads
+    return _PARSERS[name]
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -236,12 +250,12 @@ _INT64 = 2**63
 
 def _number_words(value: object) -> str:
     # Words that do not depend on the parser: orjson reads an integer past 64 bits as a float.
-    if type(value) is float and abs(value) < _INT64 and not value.is_integer():
-        return "a number with a fraction"
-    if type(value) in (int, float) and abs(value) >= _INT64:  # type: ignore[arg-type]
-        return "a number past the 64-bit integers"
     if type(value) is float:
-        return "a decimal number"
+        if abs(value) >= _INT64:
+            return "a number past the 64-bit integers"
+        return "a decimal number" if value.is_integer() else "a number with a fraction"
+    if type(value) is int and abs(value) >= _INT64:
+        return "a number past the 64-bit integers"
     return json_kind(value)
 
 
@@ -273,6 +287,7 @@ __all__ = [
     "json_body",
     "json_kind",
     "json_loads",
+    "json_parser",
     "looks_like_json",
     "not_a_record_id",
     "not_an_integer",

@@ -6,17 +6,16 @@ numbers, lone surrogates, nesting), with a byte order mark, cut short or followe
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import hubspot_associations_api.types as generated_types
+import pytest
 from hubspot_associations_api.api.basic import list_associations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.test_hubspot_associations_api.parsers import PARSERS
+from tests.test_hubspot_associations_api.parsers import PARSERS, use_parser
 
 # orjson reads an integer past 64 bits as a float; the standard library keeps it whole. Where a
 # model declares the field, both are refused alike; kept as an unknown key, they would differ.
@@ -66,25 +65,10 @@ def bodies(draw: st.DrawFn) -> bytes:
     return raw
 
 
-def _loaders() -> dict[str, Callable[[bytes], Any]]:
-    """Each parser as users get it (orjson is installed here; the variable keeps the other)."""
-    saved = os.environ.get("HUBSPOT_ASSOCIATIONS_JSON")
-    loaders = {}
-    try:
-        for name in PARSERS:
-            os.environ["HUBSPOT_ASSOCIATIONS_JSON"] = "json" if name == "json" else ""
-            generated_types._loads = None
-            loaders[name] = generated_types.json_loads()
-    finally:
-        generated_types._loads = None
-        if saved is None:
-            os.environ.pop("HUBSPOT_ASSOCIATIONS_JSON", None)
-        else:
-            os.environ["HUBSPOT_ASSOCIATIONS_JSON"] = saved
-    return loaders
-
-
-LOADERS = _loaders()
+LOADERS = {
+    "json": generated_types.json_parser("json"),
+    "orjson": generated_types.json_parser("orjson"),
+}
 
 
 def outcome(raw: bytes, parser: str) -> tuple[str, object]:
@@ -99,12 +83,15 @@ def outcome(raw: bytes, parser: str) -> tuple[str, object]:
         generated_types._loads = chosen
 
 
-def test_the_two_loaders_are_the_two_parsers() -> None:
-    """The standard library's loader is not orjson's (else this file would prove nothing)."""
+def test_the_two_loaders_are_the_two_parsers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standard library's loader is not orjson's (else this file would prove nothing), and
+    each is the one users get by choosing it (HUBSPOT_ASSOCIATIONS_JSON, or [speedups])."""
     import orjson
 
     assert LOADERS["json"] is generated_types._stdlib_loads
     assert LOADERS["orjson"].__defaults__ == (orjson.loads,)
+    for name in PARSERS:
+        assert use_parser(name, monkeypatch) is LOADERS[name]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
