@@ -16,7 +16,8 @@ from .scenario import Scenario, records
 
 __all__ = ["LABEL_NAMES", "GraphMachine"]
 
-LABEL_NAMES = ("contract_alpha", "contract_beta", "contract_gamma")
+# The model's keys of the labels a run may create (each named leftovers.label_name(key, tag)).
+LABEL_NAMES = ("alpha", "beta", "gamma")
 
 
 def _writes(machine: GraphMachine) -> bool:

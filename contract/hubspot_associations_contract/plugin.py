@@ -24,7 +24,7 @@ from hubspot_associations import APIConnectionError
 
 from . import checks, verdicts  # noqa: F401  (checks registers schemathesis' custom checks)
 from .rules import RuleViolation
-from .target import selected
+from .target import phases, selected
 
 settings.register_profile(
     "hubspot-associations-contract",
@@ -34,6 +34,9 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     print_blob=True,
+    # Against a portal every shrinking step is more writes and minutes of waiting: the first
+    # failing example is reported as it came (replayed with the same --seed).
+    phases=phases(),
 )
 settings.load_profile("hubspot-associations-contract")
 
@@ -49,6 +52,9 @@ def _stop(signum: int, frame: object) -> None:
 signal.signal(signal.SIGTERM, _stop)
 _UNREACHABLE: list[str] = []
 _BROKEN: list[str] = []
+# The failing example of each failed test (its steps or request), for the summary's blocks.
+_EXAMPLES: dict[str, str] = {}
+EXAMPLE_LINES = 40
 
 
 def _unreachable(error: BaseException, seen: set[int] | None = None) -> bool:
@@ -74,6 +80,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     if report.failed and call.excinfo is not None:
         error = call.excinfo.value
+        _EXAMPLES.setdefault(item.nodeid, _example_of(error))
         if _unreachable(error):
             _UNREACHABLE.append(item.nodeid)
             # Everything after would fail the same way: stop, and say why once.
@@ -87,6 +94,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
                     RuleViolation("run.unexpected", item.name, f"{type(error).__name__}: {error}")
                 )
     return report
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Judgements made from here on belong to this test (the summary names it)."""
+    verdicts.set_test(item.nodeid)
+
+
+def _example_of(error: BaseException) -> str:
+    """What to replay: the notes Hypothesis and schemathesis add (the steps of a state machine,
+    the falsifying example, the request as curl), else the error itself; at most 40 lines."""
+    lines: list[str] = []
+    for inner in [error, *getattr(error, "exceptions", ())]:
+        for note in getattr(inner, "__notes__", ()):
+            lines += [line for line in str(note).splitlines() if line.strip()]
+        for line in str(inner).splitlines():
+            if "curl " in line or "Reproduce" in line:
+                lines.append(line.strip())
+    if not lines:
+        lines = [f"{type(error).__name__}: {error}"]
+    unique = list(dict.fromkeys(lines))
+    if len(unique) > EXAMPLE_LINES:
+        unique = [*unique[:EXAMPLE_LINES], f"… {len(unique) - EXAMPLE_LINES} more lines (-v)"]
+    return "\n".join(unique)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -103,13 +133,38 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("contract rules")
     for line in verdicts.summary_lines():
         terminalreporter.write_line(line)
+    broken = verdicts.broken()
+    if not broken:
+        return
+    terminalreporter.section("broken rules")
+    replay = os.environ.get("HUBSPOT_CONTRACT_REPLAY", "hubspot-associations check")
+    for (name, operation), case in broken:
+        terminalreporter.write_line(f"[{name}] {operation}: {case.failures[0]}")
+        if case.failed > 1:
+            terminalreporter.write_line(f"  ({case.failed} failures in all)")
+        test = case.tests[0] if case.tests else None
+        if test is not None:
+            terminalreporter.write_line(f"  in {test}")
+            for line in _EXAMPLES.get(test, "").splitlines():
+                terminalreporter.write_line(f"    {line}")
+        terminalreporter.write_line(f"  replay: {replay}  (add -v for the tracebacks)")
+        terminalreporter.write_line("")
+
+
+def _stopped(session: pytest.Session, exitstatus: int) -> tuple[str, str] | None:
+    """(why, kind) when the run did not end by itself."""
+    if _UNREACHABLE:
+        return str(session.shouldstop or "the target became unreachable"), "unreachable"
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        return "interrupted (Ctrl-C or SIGTERM); what the run created was removed", "interrupted"
+    return None
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the JUnit file and the outcome the command maps to its exit code."""
     junit = os.environ.get("HUBSPOT_CONTRACT_JUNIT")
     if junit:
-        verdicts.write_junit(Path(junit), _STARTED)
+        verdicts.write_junit(Path(junit), _STARTED, _stopped(session, exitstatus))
     outcome = os.environ.get("HUBSPOT_CONTRACT_OUTCOME")
     if outcome:
         Path(outcome).write_text(

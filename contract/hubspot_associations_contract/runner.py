@@ -14,12 +14,25 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import httpx
 
-from . import conditions
+from hubspot_associations import APIConnectionError, APIStatusError, HubSpotAssociations
+
+from . import conditions, verdicts
+from .leftovers import (
+    LEDGER_VARIABLE,
+    PREFIX,
+    RUN_TAG_VARIABLE,
+    STATE_DIR_VARIABLE,
+    Ledger,
+    ledger_path,
+    new_run_tag,
+    sweep,
+)
 from .specs import release_names
 from .target import (
     DEFAULT_EXAMPLES,
@@ -35,7 +48,15 @@ __all__ = ["EXIT_BROKEN", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "build_pa
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PROBE_PATH = "/crm/v4/associations/contacts/companies/labels"
 HUBSPOT = "https://api.hubapi.com"
-_INI = "[pytest]\naddopts = -ra -p no:cacheprovider\nconsole_output_style = classic\n"
+_INI = "[pytest]\nconsole_output_style = classic\n"
+# The user's pytest set-up must not change the run: these are dropped from its environment,
+# plugins are not autoloaded (the suite's own are named), and no conftest.py is read.
+IGNORED_VARIABLES = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONWARNINGS")
+SUITE_PLUGINS = (
+    "schemathesis.pytest.plugin",
+    "_hypothesis_pytestplugin",
+    "hubspot_associations_contract.plugin",
+)
 # Seconds the suite may take to remove what it created after Ctrl-C or SIGTERM.
 CLEANUP_SECONDS = 120
 
@@ -77,7 +98,12 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
             "Exit codes: 0 every rule held, 1 contract broken, 2 usage error, "
             "3 target unreachable or token refused. Live runs read HUBSPOT_ACCESS_TOKEN, and "
             "write only with HUBSPOT_CONTRACT_ALLOW_WRITES=1 on HUBSPOT_CONTRACT_RECORDS "
-            "(contact:101,102,103;company:201,202,203)."
+            "(contact:101,102,103;company:201,202,203). The labels a live run creates are named "
+            f"{PREFIX}<name>_<run tag>; a writing live run first removes leftovers of earlier "
+            "runs (labels with that prefix, pairs in its ledger under "
+            f"${STATE_DIR_VARIABLE}). The suite runs isolated from your pytest set-up: "
+            f"{', '.join(IGNORED_VARIABLES)} are ignored, plugins are not autoloaded and no "
+            "conftest.py, pytest.ini or pyproject.toml of the current directory is read."
         ),
     )
     parser.add_argument(
@@ -105,12 +131,16 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
         help=f"examples per operation (default {DEFAULT_EXAMPLES}; more for a nightly run)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="every failure with its traceback"
+    )
     return parser
 
 
 def _environment(args: argparse.Namespace, base_url: str, token: str) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in IGNORED_VARIABLES}
     env.update(
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
         HUBSPOT_CONTRACT_TARGET="live" if args.live else "emulator",
         HUBSPOT_BASE_URL=base_url,
         HUBSPOT_ACCESS_TOKEN=token,
@@ -123,7 +153,23 @@ def _environment(args: argparse.Namespace, base_url: str, token: str) -> dict[st
         env["HUBSPOT_CONTRACT_EXAMPLES"] = str(args.examples)
     if args.junit is not None:
         env["HUBSPOT_CONTRACT_JUNIT"] = str(args.junit.resolve())
+    env["HUBSPOT_CONTRACT_REPLAY"] = _replay(args, env["HUBSPOT_CONTRACT_SEED"])
     return env
+
+
+def _replay(args: argparse.Namespace, seed: str) -> str:
+    """The command that runs the same checks again."""
+    words = ["hubspot-associations check"]
+    if args.live:
+        words.append("--live")
+    if args.base_url:
+        words += ["--base-url", args.base_url]
+    if args.api_version != "v4":
+        words += ["--api-version", args.api_version]
+    words += ["--seed", seed]
+    if args.examples is not None:
+        words += ["--examples", str(args.examples)]
+    return " ".join(words)
 
 
 def _probe(base_url: str, token: str) -> None:
@@ -147,6 +193,7 @@ def _records_untouched(base_url: str, token: str, records: dict[str, tuple[str, 
     removes at the end is then exactly what it created."""
     headers = {"Authorization": f"Bearer {token}"}
     companies = set(records.get("company", ()))
+    associated: list[tuple[str, str]] = []
     for contact in records.get("contact", ()):
         url = f"{base_url}/crm/v4/objects/contact/{contact}/associations/company"
         try:
@@ -158,14 +205,49 @@ def _records_untouched(base_url: str, token: str, records: dict[str, tuple[str, 
         if answer.status_code >= 400:
             continue  # the run reports what the server answers
         found = {str(item.get("toObjectId")) for item in answer.json().get("results", [])}
-        if found & companies:
-            raise CheckError(
-                EXIT_USAGE,
-                f"HUBSPOT_CONTRACT_RECORDS: contact {contact} is already associated with company "
-                f"{', '.join(sorted(found & companies))}; the graph run needs records with nothing "
-                "between them, so that it removes exactly what it creates: name other records, or "
-                "remove those associations first",
-            )
+        associated += [(contact, company) for company in sorted(found & companies)]
+    if associated:
+        shown = "; ".join(
+            f"contact {c} is already associated with company {k}" for c, k in associated
+        )
+        rows = "\\n".join(f"{c},{k}" for c, k in associated)
+        raise CheckError(
+            EXIT_USAGE,
+            f"HUBSPOT_CONTRACT_RECORDS: {shown}. The graph run needs records with nothing "
+            "between them, so that it removes exactly what it creates (no ledger of an earlier "
+            "run names these pairs): name other records, or remove those associations first, "
+            f"for example: printf 'from_id,to_id\\n{rows}\\n' | hubspot-associations "
+            "unassociate - --from contact --to company --results leftovers.results.jsonl",
+        )
+
+
+def _sweep(
+    args: argparse.Namespace, base_url: str, token: str, path: Path, *, writes: bool
+) -> None:
+    """Remove (or, without writes, name) what earlier live runs left on the target."""
+    ledger = Ledger.load(path)
+    try:
+        with HubSpotAssociations(token, base_url=base_url, api_version=args.api_version) as client:
+            swept = sweep(client, ledger, writes=writes)
+    except APIConnectionError as exc:
+        raise CheckError(EXIT_UNREACHABLE, f"the target {base_url} is unreachable: {exc}") from None
+    except APIStatusError as exc:
+        raise CheckError(
+            EXIT_UNREACHABLE,
+            f"the target {base_url} refused the look-up of earlier runs' leftovers: {exc}",
+        ) from None
+    if not swept.labels and not swept.pairs:
+        return
+    if writes:
+        print("removed what earlier runs of the suite left on the target:", flush=True)
+    else:
+        print(
+            "earlier runs of the suite left these on the target (a run with "
+            "HUBSPOT_CONTRACT_ALLOW_WRITES=1 and HUBSPOT_CONTRACT_RECORDS removes them):",
+            flush=True,
+        )
+    for line in swept.lines():
+        print(line, flush=True)
 
 
 def _probe_control(base_url: str) -> None:
@@ -292,12 +374,20 @@ def run(args: argparse.Namespace) -> int:
     writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
     with _target(args) as (base_url, token), tempfile.TemporaryDirectory() as work:
         _probe(base_url, token)
+        tag = new_run_tag()
+        ledger = ledger_path(base_url, token)
+        if args.live:
+            _sweep(args, base_url, token, ledger, writes=writes and bool(records))
         if args.live and writes and records:
             _records_untouched(base_url, token, records)
         folder = Path(work)
         (folder / "pytest.ini").write_text(_INI, encoding="utf-8")
         env = _environment(args, base_url, token)
         env["HUBSPOT_CONTRACT_OUTCOME"] = str(folder / "outcome.json")
+        env[RUN_TAG_VARIABLE] = tag
+        if args.live and writes and records:
+            env[LEDGER_VARIABLE] = str(ledger)
+            print(f"labels this run creates are named {PREFIX}<name>_{tag}", flush=True)
         seed = env["HUBSPOT_CONTRACT_SEED"]
         kind = "live" if args.live else "emulator"
         print(
@@ -305,10 +395,13 @@ def run(args: argparse.Namespace) -> int:
             f"(replay with --seed {seed})",
             flush=True,
         )
+        plugins = [word for name in SUITE_PLUGINS for word in ("-p", name)]
         command = [
             sys.executable, "-m", "pytest", "--pyargs", "hubspot_associations_contract",
-            "-p", "hubspot_associations_contract.plugin", "-c", str(folder / "pytest.ini"),
-            "--rootdir", work, "-qq" if args.quiet else "-q",
+            *plugins, "-p", "no:cacheprovider", "--noconftest",
+            "-c", str(folder / "pytest.ini"), "--rootdir", work,
+            "-qq" if args.quiet else "-q",
+            *(["-ra", "--tb=long"] if args.verbose else ["-rs", "--tb=no"]),
         ]  # fmt: skip
         returncode = _run_suite(command, work, env)
         code = _exit_code(returncode, folder / "outcome.json")
@@ -345,14 +438,55 @@ def _run_suite(command: list[str], cwd: str, env: dict[str, str]) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+_STOP_KINDS = {
+    EXIT_BROKEN: "broken",
+    EXIT_USAGE: "refused",
+    EXIT_UNREACHABLE: "unreachable",
+    EXIT_INTERRUPTED: "interrupted",
+}
+
+
+def _junit_of_stop(args: argparse.Namespace, started: float, why: str, code: int) -> None:
+    """A run that got past its options always leaves a JUnit file (CI reads it): when the suite
+    wrote none in this run, one error case says why the run stopped."""
+    path: Path | None = args.junit
+    if path is None:
+        return
+    try:
+        if path.stat().st_mtime >= started:
+            return  # the suite wrote it, with its own error case
+    except OSError:
+        pass
+    properties = {
+        "target": "live" if args.live else "emulator",
+        "base_url": (args.base_url or (os.environ.get("HUBSPOT_BASE_URL") or HUBSPOT))
+        if args.live
+        else (args.base_url or "the embedded emulator"),
+        "release": args.api_version,
+        "seed": str(args.seed if args.seed is not None else DEFAULT_SEED),
+        "exit_code": str(code),
+    }
+    verdicts.write_refused_junit(path, started, why, _STOP_KINDS.get(code, "stopped"), properties)
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "hubspot-associations check") -> int:
     """Parse the options and run; errors before the run print what to do."""
     args = build_parser(prog).parse_args(argv)
+    started = time.time()
     try:
-        return run(args)
+        code = run(args)
     except CheckError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
+        _junit_of_stop(args, started, str(exc), exc.code)
         return exc.code
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
+        _junit_of_stop(args, started, "interrupted (Ctrl-C or SIGTERM)", EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
+    if code != EXIT_OK:
+        why = {
+            EXIT_BROKEN: "the contract is broken",
+            EXIT_UNREACHABLE: "the target became unreachable during the run",
+        }.get(code, "the suite could not run (see its output)")
+        _junit_of_stop(args, started, why, code)
+    return code

@@ -15,6 +15,7 @@ from typing import Any
 from hubspot_associations import APIStatusError, HubSpotAssociations
 
 from . import checks, conditions, verdicts
+from .leftovers import Ledger, label_name, of_run, remove_labels
 from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
 from .specs import success_statuses
 from .target import Target, selected
@@ -94,8 +95,13 @@ class Scenario:
         self.graph = Graph()
         # Recorded before each write is sent: an answer lost to Ctrl-C may still have written.
         # Safe to remove at the end, as a live run starts only between unassociated records.
+        # Live runs also note them in the target's ledger, for the next run if this one dies.
         self.created_pairs: set[tuple[str, str]] = set()
-        self.created_labels: set[str] = set()
+        self.ledger = (
+            Ledger.load(self.target.ledger)
+            if self.target.ledger is not None and not self.target.strict
+            else None
+        )
         # The last removal, so that a difference it left is blamed on it.
         self.last_removed: tuple[str, Kind | None] | None = None
 
@@ -106,6 +112,9 @@ class Scenario:
         if self.target.strict:
             conditions.fresh(self.target.base_url)
             return
+        if self.target.allow_writes:
+            # A scenario before this one that could not clean up must not fail this one.
+            self._remove_run_labels()
         for contact in records()["contact"]:
             for company, types in read_side(self.client, "contact", contact).items():
                 if company in records()["company"]:
@@ -116,20 +125,30 @@ class Scenario:
     def close(self) -> None:
         """Remove what the run created on a live portal (even after a failure), then close."""
         try:
-            if not self.target.strict:
+            if not self.target.strict and self.target.allow_writes:
                 if self.created_pairs:
                     self.client.batch.remove("contact", "company", sorted(self.created_pairs))
-                self._delete_created_labels()
+                    if self.ledger is not None:
+                        self.ledger.discard(self.created_pairs)
+                self._remove_run_labels()
         finally:
             self.client.close()
 
-    def _delete_created_labels(self) -> None:
-        """Every label this run asked to create, found by its wording (its answer may be lost)."""
-        wordings = {_wording(name) for name in self.created_labels}
-        wordings |= {f"{w} renamed" for w in wordings}
-        for t in self.client.labels.list("contact", "company"):
-            if str(t.category) == USER_DEFINED and t.label in wordings:
-                self.client.labels.delete("contact", "company", t.type_id)
+    def _remove_run_labels(self) -> None:
+        """Every label of this run, found by its wording whatever was done to it (renamed any
+        number of times, or its create's answer lost)."""
+        tag = self.target.run_tag
+        remove_labels(self.client, lambda wording: of_run(wording, tag))
+
+    def _note(self, pairs: list[tuple[str, str]]) -> None:
+        """Pairs about to be written: removed at the end, and in the ledger until then."""
+        self.created_pairs.update(pairs)
+        if self.ledger is not None:
+            self.ledger.add(pairs)
+
+    def wording(self, key: str) -> str:
+        """The internal name and wording of the label ``key`` in this run."""
+        return label_name(key, self.target.run_tag)
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -160,7 +179,7 @@ class Scenario:
 
     def associate_default(self, contact: str, company: str) -> None:
         """PUT …/associations/default/…: the unlabeled type."""
-        self.created_pairs.add((contact, company))
+        self._note([(contact, company)])
         error: object = None
         try:
             self.client.basic.associate_default("contact", contact, "company", company)
@@ -170,7 +189,7 @@ class Scenario:
 
     def associate_with_labels(self, contact: str, company: str, kinds: list[Kind]) -> None:
         """PUT …/associations/…: the unlabeled type plus primary and labels."""
-        self.created_pairs.add((contact, company))
+        self._note([(contact, company)])
         error: object = None
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
         try:
@@ -182,7 +201,7 @@ class Scenario:
     def batch_create(self, pairs: list[tuple[str, str]], kinds: list[Kind]) -> None:
         """POST …/batch/create: each pair with the same kinds, each judged on its own."""
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
-        self.created_pairs.update(pairs)
+        self._note(pairs)
         answer = self.client.batch.create("contact", "company", pairs, specs)
         self._account("batch_create_associations", pairs, 201, answer.to_dict())
         done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
@@ -190,7 +209,7 @@ class Scenario:
 
     def batch_associate_default(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/associate/default: each pair unlabeled."""
-        self.created_pairs.update(pairs)
+        self._note(pairs)
         answer = self.client.batch.associate_default("contact", "company", pairs)
         self._account("batch_associate_default", pairs, 200, answer.to_dict())
         done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
@@ -241,11 +260,10 @@ class Scenario:
 
     def create_label(self, name: str, paired: bool) -> None:
         """POST …/labels: a paired label must come back, and be listed, in both directions."""
-        wording = _wording(name)
+        wording = self.wording(name)
         inverse = f"{wording} of" if paired else None
-        self.created_labels.add(name)
         made = self.client.labels.create(
-            "contact", "company", name=name, label=wording, inverse_label=inverse
+            "contact", "company", name=wording, label=wording, inverse_label=inverse
         )
         forward = [t for t in made if t.label == wording]
         if not forward:
@@ -311,7 +329,6 @@ class Scenario:
     def delete_label(self, name: str) -> None:
         """DELETE …/labels/{typeId}: the label leaves every association (cascade)."""
         self.client.labels.delete("contact", "company", self.graph.labels[name].forward_id)
-        self.created_labels.discard(name)
         self.graph.delete_label(name)
         self.last_removed = ("delete_label", name)
 
@@ -477,11 +494,6 @@ class Scenario:
                     operation,
                     f"{side} {record} reads {_show(actual)}; the model holds {_show(expected)}",
                 )
-
-
-def _wording(name: str) -> str:
-    """The label text the run gives a label name."""
-    return name.replace("_", " ").title()
 
 
 def _pair(side: Side, record: str, other: str) -> tuple[str, str]:

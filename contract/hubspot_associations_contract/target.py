@@ -15,9 +15,12 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from hubspot_associations._ids import InvalidId, canonical_id, describe_value
+
+from .leftovers import LEDGER_VARIABLE, RUN_TAG_VARIABLE, new_run_tag
 
 __all__ = [
     "DEFAULT_SEED",
@@ -26,6 +29,7 @@ __all__ = [
     "TargetError",
     "env_int",
     "parse_records",
+    "phases",
     "selected",
 ]
 
@@ -51,6 +55,10 @@ class Target:
     allow_writes: bool = True
     # object type -> record IDs the model-based run may associate (live: from the environment).
     records: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # This run's tag in the names of the labels it creates (leftovers.py), and the ledger file of
+    # the pairs it may have associated (live runs; None: not kept).
+    run_tag: str = field(default_factory=new_run_tag)
+    ledger: Path | None = None
 
     @property
     def strict(self) -> bool:
@@ -119,6 +127,19 @@ def env_int(name: str, default: int, minimum: int) -> int:
     return value
 
 
+if TYPE_CHECKING:
+    from hypothesis import Phase
+
+
+def phases() -> tuple[Phase, ...]:
+    """Hypothesis' phases for this run: no shrinking against a live target, where every
+    shrinking step is more writes and minutes of waiting; the first failing example is reported
+    as it came, and the same --seed replays it."""
+    from hypothesis import Phase  # the [contract] extra; the command checks it is installed
+
+    return tuple(p for p in Phase if selected().strict or p is not Phase.shrink)
+
+
 @functools.cache
 def selected() -> Target:
     """The target of this run, from the environment."""
@@ -145,4 +166,6 @@ def selected() -> Target:
         allow_writes=kind == "emulator"
         or os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes"),
         records=parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", "")),
+        run_tag=os.environ.get(RUN_TAG_VARIABLE, "").strip() or new_run_tag(),
+        ledger=Path(ledger) if (ledger := os.environ.get(LEDGER_VARIABLE, "").strip()) else None,
     )

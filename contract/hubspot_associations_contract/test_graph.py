@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from .machine import GraphMachine
 from .model import PRIMARY, UNLABELED
 from .scenario import Scenario, records
-from .target import selected
+from .target import phases, selected
 
 
 @pytest.fixture
@@ -59,23 +59,23 @@ def test_both_directions_after_writes_and_removals(scenario: Scenario) -> None:
 def test_paired_and_unpaired_labels(scenario: Scenario) -> None:
     """labels.paired-inverse: a paired label exists and reads as its inverse from the other side."""
     (c1, c2), (k1, _) = _two("contact"), _two("company")
-    scenario.create_label("contract_alpha", paired=True)
-    scenario.create_label("contract_beta", paired=False)
-    scenario.associate_with_labels(c1, k1, ["contract_alpha"])
-    scenario.batch_create([(c2, k1)], ["contract_beta", "contract_alpha"])
+    scenario.create_label("alpha", paired=True)
+    scenario.create_label("beta", paired=False)
+    scenario.associate_with_labels(c1, k1, ["alpha"])
+    scenario.batch_create([(c2, k1)], ["beta", "alpha"])
     scenario.read_back()
-    scenario.rename_label("contract_alpha")
+    scenario.rename_label("alpha")
     scenario.read_back()
 
 
 def test_deletes_cascade(scenario: Scenario) -> None:
     """delete.cascade: a deleted label leaves its associations; removing the unlabeled type removes all."""
     (c1, c2), (k1, _) = _two("contact"), _two("company")
-    scenario.create_label("contract_gamma", paired=True)
-    scenario.associate_with_labels(c1, k1, ["contract_gamma", PRIMARY])
-    scenario.associate_with_labels(c2, k1, ["contract_gamma"])
+    scenario.create_label("gamma", paired=True)
+    scenario.associate_with_labels(c1, k1, ["gamma", PRIMARY])
+    scenario.associate_with_labels(c2, k1, ["gamma"])
     scenario.read_back()
-    scenario.delete_label("contract_gamma")
+    scenario.delete_label("gamma")
     scenario.read_back()
     scenario.remove_kind(c1, k1, UNLABELED)
     scenario.read_back()
@@ -138,5 +138,6 @@ def test_random_sequences_hold_the_model() -> None:
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
+        phases=phases(),
     )
     GraphMachine.TestCase().runTest()

@@ -15,7 +15,18 @@ from xml.etree import ElementTree as ET
 from .rules import RULES, RuleViolation, rule
 from .target import selected
 
-__all__ = ["Case", "cases", "judge", "passed", "reset", "violated", "write_junit"]
+__all__ = [
+    "Case",
+    "broken",
+    "cases",
+    "judge",
+    "passed",
+    "reset",
+    "set_test",
+    "violated",
+    "write_junit",
+    "write_refused_junit",
+]
 
 # Messages kept per case: enough to see the pattern, bounded however long the run.
 MESSAGES_KEPT = 5
@@ -30,6 +41,8 @@ class Case:
     reports: list[str] = field(default_factory=list)
     failed: int = 0
     reported: int = 0
+    # The tests whose runs broke the rule, first one first (the summary shows its example).
+    tests: list[str] = field(default_factory=list)
 
     def keep(self, into: list[str], message: str) -> None:
         """Keep a message if it is new and there is room."""
@@ -38,6 +51,26 @@ class Case:
 
 
 _CASES: dict[tuple[str, str], Case] = {}
+_CURRENT_TEST: list[str] = []
+
+
+def set_test(nodeid: str) -> None:
+    """The test whose judgements come next."""
+    _CURRENT_TEST[:] = [nodeid]
+
+
+def _failed(case: Case, message: str) -> None:
+    case.failed += 1
+    case.keep(case.failures, message)
+    if _CURRENT_TEST and _CURRENT_TEST[0] not in case.tests:
+        case.tests.append(_CURRENT_TEST[0])
+
+
+def broken() -> list[tuple[tuple[str, str], Case]]:
+    """Every (rule, operation) that failed, in the rules' order."""
+    order = {name: i for i, name in enumerate(RULES)}
+    failed = [(key, case) for key, case in _CASES.items() if case.failed]
+    return sorted(failed, key=lambda item: (order[item[0][0]], item[0][1]))
 
 
 def _case(rule_name: str, operation: str) -> Case:
@@ -57,16 +90,13 @@ def violated(rule_name: str, operation: str, message: str) -> None:
         case.reported += 1
         case.keep(case.reports, message)
         return
-    case.failed += 1
-    case.keep(case.failures, message)
+    _failed(case, message)
     raise RuleViolation(rule_name, operation, message)
 
 
 def note_failure(error: RuleViolation) -> None:
     """Record a violation raised elsewhere (schemathesis' own checks) without raising again."""
-    case = _case(error.rule, error.operation)
-    case.failed += 1
-    case.keep(case.failures, error.detail)
+    _failed(_case(error.rule, error.operation), error.detail)
 
 
 def judge(ok: bool, rule_name: str, operation: str, message: str) -> None:
@@ -108,38 +138,77 @@ def summary_lines() -> Iterable[str]:
         yield f"{name.ljust(width)}  {state}"
 
 
-def write_junit(path: Path, started: float) -> None:
-    """JUnit XML with one test case per rule and operation judged (and one skipped case per rule
-    this run could not judge, with the reason)."""
-    suite = ET.Element(
+# The JUnit case that says why a run stopped before it ended (refused, unreachable, interrupted).
+STOPPED_CASE = "run.stopped"
+
+
+def _suite(started: float) -> ET.Element:
+    return ET.Element(
         "testsuite",
         name="hubspot-associations contract",
         timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started)),
         time=f"{time.time() - started:.3f}",
     )
-    _properties(suite)
-    failures = sum(
-        _judged_case(suite, name, op, case) for (name, op), case in sorted(_CASES.items())
+
+
+def _stopped_case(suite: ET.Element, why: str, kind: str) -> None:
+    element = ET.SubElement(
+        suite, "testcase", classname=STOPPED_CASE, name="(the whole run)", time="0"
     )
-    skipped = _skipped_cases(suite)
-    suite.set("tests", str(len(_CASES) + skipped))
-    suite.set("failures", str(failures))
-    suite.set("errors", "0")
-    suite.set("skipped", str(skipped))
+    error = ET.SubElement(element, "error", message=why, type=kind)
+    error.text = why
+
+
+def _write(suite: ET.Element, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def _properties(suite: ET.Element) -> None:
-    properties = ET.SubElement(suite, "properties")
+def write_junit(path: Path, started: float, stopped: tuple[str, str] | None = None) -> None:
+    """JUnit XML with one test case per rule and operation judged (and one skipped case per rule
+    this run could not judge, with the reason); ``stopped`` (why, kind) adds the error case of a
+    run that did not end by itself (the target unreachable, Ctrl-C)."""
+    suite = _suite(started)
+    _properties(suite, _target_properties())
+    failures = sum(
+        _judged_case(suite, name, op, case) for (name, op), case in sorted(_CASES.items())
+    )
+    skipped = _skipped_cases(suite)
+    if stopped is not None:
+        _stopped_case(suite, *stopped)
+    suite.set("tests", str(len(_CASES) + skipped + (stopped is not None)))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(int(stopped is not None)))
+    suite.set("skipped", str(skipped))
+    _write(suite, path)
+
+
+def write_refused_junit(
+    path: Path, started: float, why: str, kind: str, properties: dict[str, str]
+) -> None:
+    """JUnit XML of a run that stopped before its checks ran: one error case naming why."""
+    suite = _suite(started)
+    _properties(suite, properties)
+    _stopped_case(suite, why, kind)
+    for key, value in (("tests", "1"), ("failures", "0"), ("errors", "1"), ("skipped", "0")):
+        suite.set(key, value)
+    _write(suite, path)
+
+
+def _target_properties() -> dict[str, str]:
     target = selected()
-    for key, value in (
-        ("target", target.kind),
-        ("base_url", target.base_url),
-        ("release", target.release),
-        ("seed", str(target.seed)),
-        ("examples", str(target.examples)),
-    ):
+    return {
+        "target": target.kind,
+        "base_url": target.base_url,
+        "release": target.release,
+        "seed": str(target.seed),
+        "examples": str(target.examples),
+    }
+
+
+def _properties(suite: ET.Element, values: dict[str, str]) -> None:
+    properties = ET.SubElement(suite, "properties")
+    for key, value in values.items():
         ET.SubElement(properties, "property", name=key, value=value)
 
 

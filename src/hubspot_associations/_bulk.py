@@ -135,7 +135,11 @@ def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[I
         middle = len(chunk) // 2
         return ChunkOutcome(split=[chunk[:middle], chunk[middle:]])
     reason, category, status = _describe(error)
-    unsent = isinstance(error, SharedBudgetUnavailable | DailyLimitReached)
+    # Nothing of the chunk reached HubSpot: a shared budget that refused, or connections that
+    # never opened (a refused connection); the inputs are "not sent", not "failed".
+    unsent = isinstance(error, SharedBudgetUnavailable | DailyLimitReached) or (
+        isinstance(error, APIConnectionError) and not error.sent
+    )
     failed = [BulkFailure(item, reason, category, status, sent=not unsent) for item in chunk]
     stops = AuthenticationError | PermissionDeniedError | APIConnectionError
     stop = error if unsent or isinstance(error, stops) else None

@@ -63,12 +63,19 @@ class ClientValidationError(HubSpotError, ValueError):
 
 
 class APIConnectionError(HubSpotError):
-    """The request got no HTTP answer (after any retries)."""
+    """The request got no HTTP answer (after any retries).
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    ``sent`` is False when no attempt reached a server (every connection was refused or timed
+    out before it opened): nothing was written, and the call can be made again as it is.
+    """
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, sent: bool = True
+    ) -> None:
         super().__init__(message)
         self.method = request.method if request is not None else None
         self.url = _safe_url(request.url) if request is not None else None
+        self.sent = sent
 
 
 class APITimeoutError(APIConnectionError):

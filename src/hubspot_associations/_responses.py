@@ -13,6 +13,7 @@ from ._exceptions import (
     UnexpectedResponseError,
     error_from_response,
 )
+from ._transport import MAY_HAVE_REACHED
 
 __all__ = ["connection_error", "finish"]
 
@@ -43,9 +44,13 @@ def finish(operation: Operation[..., T], response: httpx.Response) -> T:
 def connection_error(exc: httpx.RequestError) -> APIConnectionError:
     """The typed error for a request that never got an answer (after retries)."""
     request = exc.request if _has_request(exc) else None
+    # Unknown (no request, or not from the retrying transport) counts as sent: it may have been.
+    sent = True if request is None else bool(request.extensions.get(MAY_HAVE_REACHED, True))
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"HubSpot did not answer in time: {exc!r}", request=request)
-    return APIConnectionError(f"could not reach HubSpot: {exc!r}", request=request)
+        return APITimeoutError(
+            f"HubSpot did not answer in time: {exc!r}", request=request, sent=sent
+        )
+    return APIConnectionError(f"could not reach HubSpot: {exc!r}", request=request, sent=sent)
 
 
 def _has_request(exc: httpx.RequestError) -> bool:

@@ -11,6 +11,7 @@ a lock.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import itertools
 import os
@@ -35,6 +36,7 @@ __all__ = [
     "check_client",
     "import_redis_error",
     "redacted",
+    "require_redis",
 ]
 
 # What to do while Redis cannot be reached: wait for it (bounded by ``wait_at_most``), go on
@@ -266,6 +268,13 @@ def check_client(client: Any, window: str) -> None:
             advice = "RedisWindow got a redis.asyncio.Redis; give it a redis.Redis"
         other = "RedisWindow" if wants_async else "AsyncRedisWindow"
         raise ClientValidationError(f"{advice}, or use {other} for that client")
+
+
+def require_redis() -> None:
+    """Refuse a shared window when redis-py is missing, when it is made: found at the first
+    booking instead, every input of a bulk job failed with no reason to stop."""
+    if importlib.util.find_spec("redis") is None:
+        raise import_redis_error()
 
 
 def import_redis_error() -> ClientValidationError:

@@ -23,6 +23,7 @@ from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy, policy_name, requests_remain
 
 __all__ = [
+    "MAY_HAVE_REACHED",
     "NOT_IDEMPOTENT",
     "RETRYABLE_ERRORS",
     "Attempts",
@@ -38,6 +39,9 @@ logger = logging.getLogger("hubspot_associations")
 # (creating a label twice answers "already exists"); only errors before sending are retried.
 NOT_IDEMPOTENT: Final = "hubspot_associations.not_idempotent"
 _NOT_SENT: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.ConnectTimeout)
+# A request extension the transport sets when it gives up on a connection error: whether any
+# attempt may have reached the server (False: every attempt failed to connect, nothing was sent).
+MAY_HAVE_REACHED: Final = "hubspot_associations.may_have_reached"
 
 # Called before each retry's wait with (retry number from 1, seconds it will wait, the answer that
 # is being retried or None, the connection error or None).
@@ -69,6 +73,7 @@ class Attempts:
         self.retries = 0
         self.request = request
         self.idempotent = not request.extensions.get(NOT_IDEMPOTENT)
+        self.reached = False
         self._timeouts = dict(request.extensions.get("timeout") or {})
 
     def clamp(self) -> None:
@@ -84,7 +89,11 @@ class Attempts:
         }
 
     def retryable(self, error: Exception) -> bool:
-        """Whether a connection error may be retried for this request."""
+        """Whether a connection error may be retried for this request (noting whether the
+        request may have reached the server so far)."""
+        if not isinstance(error, _NOT_SENT):
+            self.reached = True
+        self.request.extensions[MAY_HAVE_REACHED] = self.reached
         return self.idempotent or isinstance(error, _NOT_SENT)
 
     def give_up(self, what: str, *, failed: bool = True) -> None:
@@ -100,6 +109,8 @@ class Attempts:
         self, response: httpx.Response | None, *, isolated: bool = False
     ) -> float | None:
         """Seconds to wait before the next attempt, or None to stop here."""
+        if response is not None:
+            self.reached = True
         if response is not None and response.status_code < 400:
             return None
         delay = self.policy.delay_for(self.retries, response, isolated=isolated)

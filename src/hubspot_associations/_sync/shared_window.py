@@ -28,6 +28,7 @@ from .._shared_window import (
     WindowSettings,
     check_client,
     import_redis_error,
+    require_redis,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class RedisWindow:
             utc_offset_hours=utc_offset_hours,
             timeout=timeout,
         )
+        require_redis()
         check_client(client, type(self).__name__)
         self._client = client
         self._owns_client = client is None
