@@ -23,6 +23,7 @@ SUITES = [
     "benchmarks.cli_memory_bench",
     "benchmarks.client_memory_bench",
     "benchmarks.accounting_bench",
+    "benchmarks.live_check_bench",
 ]
 NAMES = [suite.rsplit(".", 1)[1] for suite in SUITES]
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,6 +158,17 @@ def _accounting(rows: Rows) -> str:
     )
 
 
+def _live_check(rows: Rows) -> str:
+    times = ", ".join(f"{_cell(row.get('value'))} s" for row in rows) or "–"
+    met = sum(row.get("met") == "yes" for row in rows)
+    kept = all(row.get("portal_left_as_found") == "yes" for row in rows) and bool(rows)
+    return (
+        f"a writing `check --live` against an emulator by URL, twice in a row: {times} "
+        f"(target under 180 s, met {met} of {len(rows)}); the user's data left as found: "
+        f"{'yes' if kept else 'no'}"
+    )
+
+
 NOT_COMPARED = f"; `{OFFICIAL}` has no counterpart"
 SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
     "decode_bench": ("Decode a page", _decode, ""),
@@ -165,6 +177,7 @@ SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
     "cli_memory_bench": ("Command-line memory", _peaks, NOT_COMPARED),
     "client_memory_bench": ("Client memory against hostile answers", _peaks, NOT_COMPARED),
     "accounting_bench": ("Accounting under faults", _accounting, NOT_COMPARED),
+    "live_check_bench": ("Live contract run", _live_check, NOT_COMPARED),
 }
 
 

@@ -33,12 +33,13 @@ OTHER = {"contact": "company", "company": "contact"}
 USER_DEFINED = "USER_DEFINED"
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 Seen = dict[Side, dict[str, dict[str, list[Any]]]]
-# What a read-back is judged as: the list call, or batch read where the release has no list call.
-READ_OPERATION = (
-    "list_associations"
-    if "list_associations" in success_statuses(selected().release)
-    else "batch_read_associations"
-)
+
+
+def read_operation() -> str:
+    """What a read-back is judged as: the list call, or batch read where the release has none."""
+    release = selected().release
+    has_list = "list_associations" in success_statuses(release)
+    return "list_associations" if has_list else "batch_read_associations"
 
 
 def records() -> dict[str, tuple[str, ...]]:
@@ -49,7 +50,7 @@ def records() -> dict[str, tuple[str, ...]]:
 
 def read_side(client: HubSpotAssociations, side: Side, record: str) -> dict[str, list[Any]]:
     """Every association of a record, page by page; paging rules judged on the way."""
-    operation = READ_OPERATION
+    operation = read_operation()
     seen: dict[str, list[Any]] = {}
     order: list[int] = []
     after: str | None = None
@@ -411,7 +412,7 @@ class Scenario:
                 forward = self._kinds_seen("contact", reached.get(company, []))
                 backward = self._kinds_seen("company", seen["company"][company].get(contact, []))
                 if forward == backward:
-                    verdicts.passed("graph.both-directions", READ_OPERATION)
+                    verdicts.passed("graph.both-directions", read_operation())
                     continue
                 paired = [
                     k
@@ -425,7 +426,7 @@ class Scenario:
                 )
                 verdicts.violated(
                     rule_name,
-                    self.last_removed[0] if self.last_removed else READ_OPERATION,
+                    self.last_removed[0] if self.last_removed else read_operation(),
                     f"contact {contact}→company {company} reads {sorted(forward) or 'nothing'}, "
                     f"company {company}→contact {contact} reads {sorted(backward) or 'nothing'}",
                 )
@@ -442,7 +443,7 @@ class Scenario:
                         verdicts.judge(
                             t.label == label.wording(side),
                             "labels.paired-inverse" if label.paired else "graph.model",
-                            READ_OPERATION,
+                            read_operation(),
                             f"{side} {record}→{other}: typeId {t.type_id} reads {t.label!r}, "
                             f"not {label.wording(side)!r}",
                         )
@@ -456,7 +457,7 @@ class Scenario:
                     verdicts.judge(
                         UNLABELED in kinds,
                         "labels.unlabeled-type",
-                        READ_OPERATION,
+                        read_operation(),
                         f"{side} {record}→{other} has {sorted(kinds)} without the unlabeled type",
                     )
                     if PRIMARY in kinds:
@@ -481,7 +482,7 @@ class Scenario:
                 }
                 if not self.target.strict:
                     actual = {o: k for o, k in actual.items() if o in expected or not k}
-                rule_name, operation = "graph.model", READ_OPERATION
+                rule_name, operation = "graph.model", read_operation()
                 if self.last_removed is not None:
                     operation, kind = self.last_removed
                     if operation == "delete_label" or kind == UNLABELED:

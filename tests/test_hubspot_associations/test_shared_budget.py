@@ -320,17 +320,21 @@ def test_a_configured_client_is_used_and_not_closed(server: RedisServer, key: st
     assert mine.ping()
 
 
-def test_without_redis_py_the_error_says_which_extra_to_install() -> None:
-    """No redis-py installed: importing the package works, the first booking says what to do."""
+@pytest.mark.parametrize("window", ["RedisWindow", "AsyncRedisWindow"])
+def test_without_redis_py_the_window_is_refused_when_made(window: str) -> None:
+    """No redis-py installed: importing the package works; making a window is refused at once
+    with the install line (not at the first booking, with every bulk input failed)."""
     code = (
         "import sys; sys.modules['redis'] = None\n"
         "import hubspot_associations as h\n"
-        "w = h.RedisWindow('redis://127.0.0.1:1/0', key='k')\n"
-        "try:\n    w.reserve(h.RateLimiter(1, 1.0))\n"
-        "except h.ClientValidationError as e:\n    print(e)\n"
+        "try:\n"
+        f"    h.{window}('redis://127.0.0.1:1/0', key='k')\n"
+        "except h.ClientValidationError as e:\n    print('refused:', e)\n"
+        "else:\n    print('made')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, cwd=ROOT, env={**os.environ})  # fmt: skip
+    assert done.stdout.startswith("refused:"), done.stdout + done.stderr
     assert "pip install 'hubspot-associations[redis]'" in done.stdout, done.stderr
 
 

@@ -7,13 +7,9 @@ and removes what it created, even when a rule broke.
 
 from __future__ import annotations
 
-import contextlib
 import http.server
-import os
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -26,26 +22,18 @@ from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from benchmarks.loopback import free_port
 from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations_contract.portal import (
+    CLI,
+    TOKEN,
+    check,
+    command_env,
+    users_emulator,
+)
 
 # Each test runs the whole suite once or more.
 pytestmark = pytest.mark.timeout(900)
 
-CLI = str(Path(sys.executable).parent / "hubspot-associations")
 RECORDS = "contact:101,102,103;company:201,202,203"
-TOKEN = "emulator-token"
-
-
-def check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the command with a clean contract environment plus ``env``."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")}
-    return subprocess.run(
-        [CLI, "check", *args],
-        env={**base, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -234,33 +222,6 @@ def test_bad_settings_in_the_environment_exit_2_up_front(name: str, value: str) 
     assert "Traceback" not in done.stderr
 
 
-@contextlib.contextmanager
-def users_emulator(*options: str) -> Iterator[str]:
-    """``hubspot-associations emulator serve`` started as a user starts it, until the block ends."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    # A file, not a pipe: a pipe nobody reads would stall a server that logs every request.
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [CLI, "emulator", "serve", "--port", str(port), *options], stdout=log, stderr=log
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise AssertionError(f"no emulator: {log.read()!r}") from None
-                    time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
 def _conditions(url: str) -> tuple[object, object]:
     return (
         httpx.get(f"{url}/_emulator/rate-limit").json(),
@@ -300,7 +261,7 @@ def _stopped_mid_run(
     """Run check with ``args``, send ``stop`` once it has written; (exit code, stdout, stderr)."""
     process = subprocess.Popen(
         [CLI, "check", *args, "--examples", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=command_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         _wait_for_writes(url)
@@ -323,8 +284,7 @@ def _wait_for_writes(base_url: str, timeout: float = 120) -> None:
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_stopped_live_run_removes_what_it_created(stop: signal.Signals) -> None:
     """Ctrl-C or SIGTERM (to the command only) mid-run: exit 130 once what the run created is removed."""
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")},
-           "HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
+    env = {"HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
            "HUBSPOT_CONTRACT_ALLOW_WRITES": "1"}  # fmt: skip
     with serve_in_thread(EmulatorConfig(latency_ms=60)) as emulator:
         returncode, out, err = _stopped_mid_run(

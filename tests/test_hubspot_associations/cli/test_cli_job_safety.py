@@ -113,12 +113,20 @@ def test_wrong_token_exits_3_and_lists_inputs_for_resume(tmp_path: Path, server:
 
 
 def test_unreachable_server_exits_3(tmp_path: Path, server: str) -> None:
-    """No server at the address: exit 3 (nothing could run), not 1."""
-    source = write_pairs(tmp_path / "p.csv", [(1, 2)])
-    ran = run(["associate", str(source), "--from", "contact", "--to", "company", *FAST,
-               "--results", str(tmp_path / "r.jsonl")], "http://127.0.0.1:9")  # fmt: skip
+    """No server at the address (connection refused): exit 3, and every input is recorded as
+    not sent, since none reached a server; --resume against the server then does them all."""
+    source = write_pairs(tmp_path / "p.csv", [(i, 2) for i in range(1, 301)])
+    results = tmp_path / "r.jsonl"
+    args = ["associate", str(source), "--from", "contact", "--to", "company", *FAST,
+            "--results", str(results), "--concurrency", "2"]  # fmt: skip
+    ran = run(args, "http://127.0.0.1:9")
     assert ran.code == 3, ran.err
     assert "--resume" in ran.err
+    assert set(statuses(results).values()) == {"not_sent"}
+    assert len(statuses(results)) == 300
+    again = run([*args, "--resume"], server)
+    assert again.code == 0, again.err
+    assert set(statuses(results).values()) == {"done"}
 
 
 def test_some_failed_inputs_exit_1(tmp_path: Path) -> None:

@@ -1,0 +1,225 @@
+"""Running `check` against a stand-in for a user's sandbox portal (benchmarks/sandbox_portal.py):
+an emulator process that keeps its state, and a proxy in front of it that can make it unreachable."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CLI",
+    "COMPANIES",
+    "CONTACTS",
+    "HEADERS",
+    "RECORDS",
+    "TOKEN",
+    "USER_DATA",
+    "Proxy",
+    "check",
+    "command_env",
+    "live_env",
+    "portal_state",
+    "reserved_labels",
+    "seed_user_data",
+    "stop_mid_run",
+    "users_emulator",
+    "wait_for",
+    "writes",
+]
+
+import httpx
+
+from benchmarks.loopback import free_port
+from benchmarks.sandbox_portal import (
+    COMPANIES,
+    CONTACTS,
+    HEADERS,
+    RECORDS,
+    TOKEN,
+    USER_DATA,
+    portal_state,
+    seed_user_data,
+)
+
+CLI = str(Path(sys.executable).parent / "hubspot-associations")
+# Ledgers of live runs go here, never to the home directory of whoever runs the tests.
+STATE_DIR = tempfile.mkdtemp(prefix="hsa-contract-state-")
+
+
+def live_env(**more: str) -> dict[str, str]:
+    """The environment of a writing live run on the named records."""
+    return {
+        "HUBSPOT_ACCESS_TOKEN": TOKEN,
+        "HUBSPOT_CONTRACT_RECORDS": RECORDS,
+        "HUBSPOT_CONTRACT_ALLOW_WRITES": "1",
+        **more,
+    }
+
+
+def command_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The machine's environment without HUBSPOT_* settings, plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")}
+    return {**base, "HUBSPOT_CONTRACT_STATE_DIR": STATE_DIR, **(env or {})}
+
+
+def check(
+    *args: str, env: dict[str, str] | None = None, cwd: str | Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``hubspot-associations check`` with a clean contract environment plus ``env``."""
+    return subprocess.run(
+        [CLI, "check", *args],
+        env=command_env(env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=cwd,
+    )
+
+
+@contextlib.contextmanager
+def users_emulator(*options: str) -> Iterator[str]:
+    """``hubspot-associations emulator serve`` started as a user starts it, until the block ends."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # A file, not a pipe: a pipe nobody reads would stall a server that logs every request.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [CLI, "emulator", "serve", "--port", str(port), *options], stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise AssertionError(f"no emulator: {log.read()!r}") from None
+                    time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def wait_for(predicate: Any, what: str, timeout: float = 180) -> None:
+    """Poll ``predicate()`` until it is true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"never happened: {what}")
+
+
+def writes(url: str) -> int:
+    """HubSpot-path writes the emulator has answered since its start."""
+    return int(httpx.get(f"{url}/_emulator/requests", timeout=30).json()["writes"])
+
+
+def reserved_labels(url: str) -> list[str]:
+    """The suite's labels the emulator holds now (read directly, not through any proxy)."""
+    answer = httpx.get(f"{url}/crm/v4/associations/contact/company/labels", headers=HEADERS)
+    return [
+        str(t["label"])
+        for t in answer.json()["results"]
+        if str(t.get("label") or "").startswith("hsa_contract_")
+    ]
+
+
+def stop_mid_run(
+    args: list[str], env: dict[str, str], url: str, stop: signal.Signals = signal.SIGTERM
+) -> tuple[int, str, str]:
+    """Run check, send ``stop`` once it has written; (exit code, stdout, stderr)."""
+    process = subprocess.Popen(
+        [CLI, "check", *args],
+        env=command_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: writes(url) > 0, "the run wrote")
+        process.send_signal(stop)
+        out, err = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    return process.returncode, out, err
+
+
+class Proxy:
+    """A TCP proxy on 127.0.0.1 in front of a server; ``cut()`` makes the server unreachable
+    (open connections closed, new ones refused) until ``restore()``."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream = upstream_port
+        self.port = free_port()
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    @property
+    def url(self) -> str:
+        """The proxy's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def restore(self) -> None:
+        """Listen (again) and pass connections on."""
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        """Refuse new connections and drop the open ones."""
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        with self._lock:
+            for sock in self._open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(("127.0.0.1", self.upstream), timeout=10)
+                server.settimeout(None)  # keep-alive connections idle as long as the client's
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._open |= {client, server}
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)

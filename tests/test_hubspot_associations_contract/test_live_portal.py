@@ -1,0 +1,214 @@
+"""`check --live` with writes against a server that keeps its state, as a user's sandbox portal does.
+
+The emulator runs as its own process, reached by URL, seeded first with the user's own data. Each
+run, whether it passes, breaks a rule, loses the target or is stopped, must leave that data exactly
+as it was, and the suite's own labels, associations and limits gone (after an unreachable run,
+once the next run has swept what it left).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from hubspot_associations_contract import target, verdicts
+from hubspot_associations_contract.scenario import Scenario
+
+from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations_contract.portal import (
+    CLI,
+    HEADERS,
+    Proxy,
+    check,
+    command_env,
+    live_env,
+    portal_state,
+    reserved_labels,
+    seed_user_data,
+    stop_mid_run,
+    users_emulator,
+    wait_for,
+)
+
+pytestmark = pytest.mark.timeout(900)
+# Enough for the state machine to create, rename and delete labels across several examples.
+EXAMPLES = ("--examples", "6")
+
+
+def _stopped_case(junit: Path) -> ET.Element:
+    cases = [c for c in ET.parse(junit).getroot().iter("testcase")]
+    stopped = [c for c in cases if c.get("classname") == "run.stopped"]
+    assert len(stopped) == 1, [c.get("classname") for c in cases]
+    error = stopped[0].find("error")
+    assert error is not None
+    return error
+
+
+def test_two_live_runs_in_a_row_leave_the_users_data_as_it_was(tmp_path: Path) -> None:
+    """Two writing live runs in a row both pass, and labels (both directions, type IDs),
+    associations and limits are exactly as seeded afterwards."""
+    with users_emulator() as url:
+        seed_user_data(url)
+        seeded = portal_state(url)
+        first = check("--live", "--base-url", url, *EXAMPLES, env=live_env())
+        after_first = portal_state(url)
+        second = check("--live", "--base-url", url, *EXAMPLES, env=live_env())
+        after_second = portal_state(url)
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
+    assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-2000:]
+    assert "labels this run creates are named hsa_contract_" in first.stdout
+    assert after_first == seeded
+    assert after_second == seeded
+
+
+def test_a_live_run_that_breaks_a_rule_leaves_the_users_data_as_it_was(tmp_path: Path) -> None:
+    """A rule broken mid-run (a batch create that drops an input): exit 1, one block naming the
+    rule and how to replay, no traceback, and the user's data as seeded."""
+    with serve_mutant("batch-create-drops-one") as url:
+        seed_user_data(url)
+        seeded = portal_state(url)
+        done = check("--live", "--base-url", url, *EXAMPLES, env=live_env())
+        after = portal_state(url)
+    assert done.returncode == 1, done.stdout[-4000:]
+    assert after == seeded
+    blocks = done.stdout.split("broken rules", 1)[1]
+    assert "[batch.accounting] batch_create_associations" in blocks
+    assert "replay: hubspot-associations check --live" in blocks
+    assert "Traceback" not in done.stdout + done.stderr
+    assert len(done.stdout.splitlines()) < 150, done.stdout
+
+
+def test_a_target_lost_mid_run_leaves_leftovers_the_next_run_sweeps_and_names(
+    tmp_path: Path,
+) -> None:
+    """The target unreachable mid-run: exit 3 with an honest JUnit file; the next run removes
+    what the first left (its labels by their prefix, its pairs from its ledger), names them, and
+    the user's data is as seeded."""
+    junit = tmp_path / "lost.xml"
+    with users_emulator() as url:
+        seed_user_data(url)
+        seeded = portal_state(url)
+        proxy = Proxy(int(urlsplit(url).port or 0))
+        process = subprocess.Popen(
+            [CLI, "check", "--live", "--base-url", proxy.url, *EXAMPLES, "--junit", str(junit)],
+            env=command_env(live_env()), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        try:
+            wait_for(lambda: bool(reserved_labels(url)), "the run created a label")
+            proxy.cut()
+            out, _ = process.communicate(timeout=300)
+        finally:
+            process.kill()
+        left = portal_state(url)
+        proxy.restore()
+        swept = check("--live", "--base-url", proxy.url, *EXAMPLES, env=live_env())
+        after = portal_state(url)
+        proxy.cut()
+    assert process.returncode == 3, out[-4000:]
+    assert left != seeded  # the lost run could not clean up: there is something to sweep
+    assert "unreachable" in str(_stopped_case(junit).get("message"))
+    assert swept.returncode == 0, swept.stdout[-4000:] + swept.stderr[-2000:]
+    assert "removed what earlier runs of the suite left" in swept.stdout
+    assert "label hsa_contract_" in swept.stdout
+    assert after == seeded
+
+
+def test_a_live_run_stopped_by_sigterm_leaves_the_users_data_as_it_was(tmp_path: Path) -> None:
+    """SIGTERM mid-run: exit 130 once the run's writes are removed; JUnit says it was stopped."""
+    junit = tmp_path / "stopped.xml"
+    with users_emulator() as url:
+        seed_user_data(url)
+        seeded = portal_state(url)
+        returncode, out, err = stop_mid_run(
+            ["--live", "--base-url", url, *EXAMPLES, "--junit", str(junit)], live_env(), url
+        )
+        after = portal_state(url)
+    assert returncode == 130, out[-3000:] + err[-3000:]
+    assert after == seeded
+    assert "interrupted" in str(_stopped_case(junit).get("message"))
+
+
+def test_labels_renamed_any_number_of_times_are_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scenario that renames a paired label three times still removes it at the end (the
+    clean-up finds labels by the run's tag, not by a wording it expects)."""
+    with users_emulator() as url:
+        seed_user_data(url)
+        seeded = portal_state(url)
+        for name, value in live_env(HUBSPOT_CONTRACT_TARGET="live", HUBSPOT_BASE_URL=url).items():
+            monkeypatch.setenv(name, value)
+        target.selected.cache_clear()
+        try:
+            scenario = Scenario()
+            scenario.create_label("alpha", paired=True)
+            for _ in range(3):
+                scenario.rename_label("alpha")
+            renamed = reserved_labels(url)
+            scenario.close()
+        finally:
+            target.selected.cache_clear()
+            verdicts.reset()
+        after = portal_state(url)
+    assert renamed == [f"hsa_contract_alpha_{scenario.target.run_tag} renamed renamed renamed"]
+    assert after == seeded
+
+
+@pytest.mark.parametrize(
+    ("why", "code", "expected"),
+    [
+        ("associated", 2, "already associated with company"),
+        ("wrong-token", 3, "refused the token"),
+        ("down", 3, "unreachable"),
+    ],
+)
+def test_a_refused_run_writes_a_junit_file_naming_why(
+    tmp_path: Path, why: str, code: int, expected: str
+) -> None:
+    """A run refused at the start (records already associated, a wrong token, the target down)
+    still writes its JUnit file, with one error case naming the reason."""
+    junit = tmp_path / "refused.xml"
+    with users_emulator() as url:
+        env = live_env()
+        if why == "associated":
+            put = f"{url}/crm/v4/objects/contact/101/associations/default/company/201"
+            httpx.put(put, headers=HEADERS).raise_for_status()
+        elif why == "wrong-token":
+            env["HUBSPOT_ACCESS_TOKEN"] = "not-the-portals-token"
+        else:
+            url = "http://127.0.0.1:9"
+        done = check("--live", "--base-url", url, "--junit", str(junit), env=env)
+    assert done.returncode == code, done.stdout[-2000:] + done.stderr
+    error = _stopped_case(junit)
+    assert expected in str(error.get("message")), error.get("message")
+    root = ET.parse(junit).getroot()
+    assert root.get("errors") == "1"
+    if why == "associated":
+        assert "hubspot-associations unassociate - --from contact --to company" in done.stderr
+        assert "101,201" in done.stderr
+
+
+def test_the_users_pytest_set_up_does_not_change_the_run(tmp_path: Path) -> None:
+    """PYTEST_ADDOPTS, PYTEST_PLUGINS, PYTHONWARNINGS and a hostile conftest.py, pytest.ini and
+    pyproject.toml in the current directory change nothing: the run passes."""
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n\n\ndef pytest_collection_modifyitems(items):\n"
+        "    raise RuntimeError('the user conftest ran')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -k nothing -x\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\naddopts = '-k nothing'\n", encoding="utf-8"
+    )
+    env = {
+        "PYTEST_ADDOPTS": "-k nothing",
+        "PYTEST_PLUGINS": "a_plugin_that_does_not_exist",
+        "PYTHONWARNINGS": "error",
+    }
+    done = check("--examples", "2", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "deselected" not in done.stdout
+    assert "the user conftest ran" not in done.stdout + done.stderr
