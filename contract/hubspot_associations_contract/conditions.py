@@ -26,11 +26,13 @@ class Conditions:
     requests: int | None = None
     seconds: float | None = None
     faults: str | None = None
+    # Aimed faults (operationId, kind, after, times), as PUT /_emulator/faults takes them.
+    script: tuple[tuple[str | None, str, int, int], ...] = ()
 
     @property
     def any(self) -> bool:
         """Something would stop the emulator from answering every request as HubSpot does."""
-        return self.requests is not None or bool(self.faults)
+        return self.requests is not None or bool(self.faults) or bool(self.script)
 
     def describe(self) -> str:
         """For the run's first lines, e.g. ``a rate limit of 50 per 1 s and faults rate=0.1``."""
@@ -39,6 +41,8 @@ class Conditions:
             parts.append(f"a rate limit of {self.requests} per {self.seconds:g} s")
         if self.faults:
             parts.append(f"faults {self.faults}")
+        if self.script:
+            parts.append(f"{len(self.script)} aimed fault(s)")
         return " and ".join(parts) or "no rate limit and no faults"
 
 
@@ -46,8 +50,15 @@ def read(base_url: str) -> Conditions:
     """What the emulator at ``base_url`` runs with now."""
     limit = _json(httpx.get(f"{base_url}/_emulator/rate-limit", timeout=_TIMEOUT))
     faults = _json(httpx.get(f"{base_url}/_emulator/faults", timeout=_TIMEOUT))
+    script = tuple(
+        (e.get("operationId"), e["kind"], e.get("after", 0), e.get("times", 1))
+        for e in faults.get("script") or ()
+    )
     return Conditions(
-        requests=limit.get("requests"), seconds=limit.get("seconds"), faults=faults.get("spec")
+        requests=limit.get("requests"),
+        seconds=limit.get("seconds"),
+        faults=faults.get("spec"),
+        script=script,
     )
 
 
@@ -61,7 +72,13 @@ def restore(base_url: str, conditions: Conditions) -> None:
     limit = {"requests": conditions.requests, "seconds": conditions.seconds}
     if conditions.requests is None:
         limit = {"requests": None}
-    for what, body in (("rate-limit", limit), ("faults", {"spec": conditions.faults})):
+    script = [
+        {"kind": kind, "after": after, "times": times}
+        | ({"operationId": operation} if operation is not None else {})
+        for operation, kind, after, times in conditions.script
+    ]
+    faults = {"spec": conditions.faults, "script": script}
+    for what, body in (("rate-limit", limit), ("faults", faults)):
         httpx.put(f"{base_url}/_emulator/{what}", json=body, timeout=_TIMEOUT).raise_for_status()
 
 

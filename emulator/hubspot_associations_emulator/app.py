@@ -71,7 +71,9 @@ class EmulatorApp(Starlette):
             emulator.requests.rate_limited(operation_at(self.router.routes, scope))
             await _send(send, 429, dumps(errors.rate_limited()), extra)
             return
-        fault = emulator.faults.draw()
+        # The operation is looked up only for a script: routing twice costs on every request.
+        aimed = operation_at(self.router.routes, scope) if emulator.faults.script else None
+        fault = emulator.faults.draw(aimed)
         latency = emulator.config.latency_ms + emulator.faults.latency_ms
         if latency:
             await asyncio.sleep(latency / 1000)

@@ -21,6 +21,7 @@ from .catalog import AssociationType, load_hubspot_defined, object_label, object
 from .config import EmulatorConfig
 from .errors import ApiError
 from .parsing import MAX_ID
+from .repeat_answers import repeat_answers
 from .results import BatchOutcome, DefaultAssociation, LabelsBetween, Limit, Page, RecordPage
 from .store import Row, Store
 
@@ -56,6 +57,8 @@ class Backend:
         self.types: dict[int, AssociationType] = {}
         self.limits: dict[int, int] = {}
         self._unlabeled: dict[tuple[str, str], AssociationType] = {}
+        # How a repeated write is answered where HubSpot is silent (PUT /_emulator/config).
+        self.repeat_answers = repeat_answers(config.repeat_answers)
         self.reload()
 
     def reload(self) -> None:
@@ -69,8 +72,9 @@ class Backend:
         self.limits = self.store.load_limits()
 
     def reset(self) -> None:
-        """Back to an empty portal."""
+        """Back to an empty portal (and the configured repeat answers)."""
         self.store.reset()
+        self.repeat_answers = repeat_answers(self.config.repeat_answers)
         self.reload()
 
     # -- types ----------------------------------------------------------------------------------
@@ -487,6 +491,14 @@ class Backend:
 
     def delete_label(self, from_type: str, to_type: str, type_id: int) -> None:
         """delete_label: a custom label (both directions), its uses and its limits."""
+        if type_id not in self.types:  # gone, or never made: answered as configured
+            answer = self.repeat_answers["delete_label"]
+            if answer == "204":
+                return
+            if answer == "404":
+                raise errors.ApiError(
+                    404, f"No association label with typeId {type_id}", "OBJECT_NOT_FOUND"
+                )
         t = self._label_type(from_type, to_type, type_id)
         ids = {t.type_id} | ({t.inverse_id} if t.inverse_id is not None else set())
         with self.store.transaction():
@@ -519,7 +531,14 @@ class Backend:
     def create_limits(
         self, from_type: str, to_type: str, inputs: list[LimitInput]
     ) -> BatchOutcome[Limit]:
-        """create_limits: new limits, each input on its own (an existing one is refused)."""
+        """create_limits: new limits, each input on its own (an existing one is refused, inside the
+        answer or, as configured, with a 400 for the whole batch)."""
+        if self.repeat_answers["create_limits"] == "400":
+            existing = [f"{c}={t}" for c, t, _ in inputs if t in self.limits]
+            if existing:
+                raise errors.validation(
+                    f"A limit already exists for {', '.join(existing)}; update it instead"
+                )
         return self._set_limits(from_type, to_type, inputs, create=True)
 
     def update_limits(
@@ -549,7 +568,15 @@ class Backend:
         return out
 
     def purge_limits(self, from_type: str, to_type: str, inputs: list[tuple[str, int]]) -> None:
-        """purge_limits: return types to the system default (unknown ones are ignored)."""
+        """purge_limits: return types to the system default (a type without a limit is ignored
+        or, as configured, refused with a 400 or 404 for the whole batch)."""
+        missing = [f"{c}={t}" for c, t in inputs if t not in self.limits]
+        answer = self.repeat_answers["purge_limits"]
+        if missing and answer != "204":
+            message = f"No limit exists for {', '.join(missing)}"
+            if answer == "404":
+                raise errors.ApiError(404, message, "OBJECT_NOT_FOUND")
+            raise errors.validation(message)
         with self.store.transaction():
             for _category, type_id in inputs:
                 t = self.types.get(type_id)

@@ -12,6 +12,7 @@ from .config import DEFAULT_TOKEN, EmulatorConfig
 from .faults import parse_spec
 from .ratelimit import parse_rate_limit
 from .release_table import PROFILES
+from .repeat_answers import CHOICES, parse_repeat_answers
 
 T = TypeVar("T", int, float)
 
@@ -80,6 +81,13 @@ def _add_hubspot_options(serve: argparse.ArgumentParser) -> None:
         default="current",
         help="how the v4 paths answer: today (current) or as in an earlier v4 release",
     )
+    serve.add_argument(
+        "--repeat-answers",
+        metavar="OP=ANSWER,…",
+        help="where HubSpot is silent, how a repeated write is answered: "
+        + "; ".join(f"{op}={'|'.join(c)}" for op, c in CHOICES.items())
+        + " (default the first of each)",
+    )
 
 
 def _add_limit_options(serve: argparse.ArgumentParser) -> None:
@@ -132,6 +140,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         profile=args.profile,
         request_timeout=args.request_timeout,
         max_body_bytes=args.max_body_bytes,
+        repeat_answers=parse_repeat_answers(args.repeat_answers or ""),
     )
 
 

@@ -32,6 +32,9 @@ class EmulatorConfig:
     request_timeout: float = 30.0
     # Far above a 2,000-input batch (about 300 KB), far below what would strain a test machine.
     max_body_bytes: int = 16 * 1024 * 1024
+    # (operationId, answer) pairs: how a repeated write is answered where HubSpot is silent
+    # (repeat_answers.CHOICES; the first choice of each when absent).
+    repeat_answers: tuple[tuple[str, str], ...] = ()
     # The release table (release_table.RELEASES when None); a test may play a made-up release.
     releases: Mapping[str, dict[str, Any]] | None = field(default=None, hash=False, compare=False)
 

@@ -12,8 +12,10 @@ from starlette.routing import BaseRoute, Route
 from . import errors, parsing, views
 from .backend import Backend
 from .catalog import resolve_object_type
-from .faults import parse_spec
+from .faults import parse_script, parse_spec
 from .ratelimit import check_rate_limit
+from .repeat_answers import repeat_answers
+from .routes import OPERATION_IDS
 from .state import Emulator
 from .views import error_response, json_response
 
@@ -38,19 +40,56 @@ class Control:
         return json_response(self.emulator.faults.describe())
 
     async def put_faults(self, request: Request) -> Response:
-        """PUT /_emulator/faults with ``{"spec": "rate=…,kinds=…,seed=…"}`` (null: none)."""
+        """PUT /_emulator/faults with ``{"spec": "rate=…,kinds=…,seed=…", "script": [{operationId?,
+        kind, after?, times?}, …]}`` (each optional; null or absent: none). Replaces the plan
+        whole; a wrong field is a 400 naming it and changes nothing."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
+            unknown = sorted(set(body) - {"spec", "script"})
+            if unknown:
+                raise errors.validation(
+                    f"unknown field(s) {', '.join(unknown)}: send spec and/or script"
+                )
             spec = body.get("spec")
             if spec is not None and not isinstance(spec, str):
                 raise errors.validation("spec must be a string or null")
             try:
-                self.emulator.faults = parse_spec(spec)
+                plan = parse_spec(spec)
+                script = body.get("script")
+                plan.script = [] if script is None else parse_script(script, OPERATION_IDS)
             except ValueError as exc:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
             return error_response(exc)
+        self.emulator.faults = plan
         return json_response(self.emulator.faults.describe())
+
+    async def get_config(self, request: Request) -> Response:
+        """GET /_emulator/config: what can be changed while the emulator runs."""
+        return json_response({"repeatAnswers": dict(self.emulator.backend.repeat_answers)})
+
+    async def put_config(self, request: Request) -> Response:
+        """PUT /_emulator/config with ``{"repeatAnswers": {operationId: answer}}``: the keys given
+        change (until a reset returns to the start-up configuration); a wrong key or value is a
+        400 naming it and changes nothing."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            unknown = sorted(set(body) - {"repeatAnswers"})
+            if unknown:
+                raise errors.validation(
+                    f"unknown field(s) {', '.join(unknown)}: send repeatAnswers"
+                )
+            chosen = parsing.obj(body.get("repeatAnswers", {}), "repeatAnswers")
+            if not all(isinstance(v, str) for v in chosen.values()):
+                raise errors.validation('repeatAnswers: every answer is a string, e.g. "404"')
+            try:
+                answers = repeat_answers({**self.emulator.backend.repeat_answers, **chosen})
+            except ValueError as exc:
+                raise errors.validation(str(exc)) from None
+        except errors.ApiError as exc:
+            return error_response(exc)
+        self.emulator.backend.repeat_answers = answers
+        return await self.get_config(request)
 
     async def get_rate_limit(self, request: Request) -> Response:
         """GET /_emulator/rate-limit: ``{"requests": N, "seconds": S}``, both null without one."""
@@ -232,5 +271,7 @@ def control_routes(control: Control) -> list[BaseRoute]:
         Route("/_emulator/rate-limit", control.get_rate_limit, methods=["GET"]),
         Route("/_emulator/rate-limit", control.put_rate_limit, methods=["PUT"]),
         Route("/_emulator/reports", control.reports, methods=["GET"]),
+        Route("/_emulator/config", control.get_config, methods=["GET"]),
+        Route("/_emulator/config", control.put_config, methods=["PUT"]),
         Route("/_emulator/requests", control.requests, methods=["GET"]),
     ]

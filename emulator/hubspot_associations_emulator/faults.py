@@ -11,6 +11,12 @@ Spec strings look like ``rate=0.1,kinds=429+503+html+drop,seed=7,latency=20``:
 
 A faulted request is not applied: the fault replaces the whole call. Except ``cut``: as when a
 proxy loses the answer on its way back, the call was made.
+
+Beside the rate, a *script* aims faults: ``{"operationId": "delete_label", "kind": "cut",
+"after": 0, "times": 1}`` lets ``after`` matching calls through, then gives the next ``times``
+ones that kind (no ``operationId``: every HubSpot-path request matches). Every entry counts the
+calls it matches; the first entry that fires decides. Kinds are those of the spec; an entry is
+an object so that later kinds can take options of their own.
 """
 
 from __future__ import annotations
@@ -23,6 +29,42 @@ KINDS_DEFAULT = ("429", "502", "503", "html", "drop")
 NAMED_KINDS = ("html", "drop", "cut")
 
 
+SCRIPT_FIELDS = ("operationId", "kind", "after", "times")
+
+
+@dataclass
+class AimedFault:
+    """One entry of a fault script: ``times`` faults of ``kind`` after ``after`` matching calls."""
+
+    kind: str
+    operation_id: str | None = None
+    after: int = 0
+    times: int = 1
+    seen: int = 0
+    fired: int = 0
+
+    def take(self, operation_id: str | None) -> bool:
+        """Count a call; whether this entry faults it."""
+        if self.operation_id is not None and operation_id != self.operation_id:
+            return False
+        self.seen += 1
+        if self.seen > self.after and self.fired < self.times:
+            self.fired += 1
+            return True
+        return False
+
+    def describe(self) -> dict[str, object]:
+        """The entry as the control API shows it, with what it has done so far."""
+        return {
+            "operationId": self.operation_id,
+            "kind": self.kind,
+            "after": self.after,
+            "times": self.times,
+            "seen": self.seen,
+            "fired": self.fired,
+        }
+
+
 @dataclass
 class FaultPlan:
     """A parsed spec plus the random generator it drives."""
@@ -32,13 +74,17 @@ class FaultPlan:
     seed: int = 0
     latency_ms: int = 0
     spec: str | None = None
+    script: list[AimedFault] = field(default_factory=list)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def draw(self) -> str | None:
-        """The fault for the next request, or None."""
+    def draw(self, operation_id: str | None = None) -> str | None:
+        """The fault for the next request (to ``operation_id``), or None."""
+        aimed = [entry.kind for entry in self.script if entry.take(operation_id)]
+        if aimed:
+            return aimed[0]
         if self.rate <= 0:
             return None
         if self._rng.random() < self.rate:
@@ -53,6 +99,7 @@ class FaultPlan:
             "kinds": list(self.kinds),
             "seed": self.seed,
             "latencyMs": self.latency_ms,
+            "script": [entry.describe() for entry in self.script],
         }
 
 
@@ -88,6 +135,37 @@ def _spec_items(spec: str) -> dict[str, str]:
     if unknown:
         raise ValueError(f"unknown fault spec keys: {', '.join(sorted(unknown))}")
     return values
+
+
+def parse_script(items: object, operations: frozenset[str]) -> list[AimedFault]:
+    """A fault script from its JSON: a list of ``{operationId?, kind, after?, times?}``;
+    ValueError naming the entry and field that is wrong."""
+    if not isinstance(items, list):
+        raise ValueError("script must be a list of {operationId?, kind, after?, times?}")
+    script = []
+    for i, item in enumerate(items):
+        where = f"script[{i}]"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where} must be an object {{operationId?, kind, after?, times?}}")
+        unknown = sorted(set(item) - set(SCRIPT_FIELDS))
+        if unknown:
+            raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        operation = item.get("operationId")
+        if operation is not None and operation not in operations:
+            raise ValueError(
+                f"{where}.operationId: {operation!r} is not an operation "
+                f"({', '.join(sorted(operations))})"
+            )
+        kind = item.get("kind")
+        if not isinstance(kind, str):
+            raise ValueError(f'{where}.kind must be a string, e.g. "cut" or "drop"')
+        _kinds(kind if "+" not in kind else "")
+        after, times = item.get("after", 0), item.get("times", 1)
+        for name, value, least in (("after", after, 0), ("times", times, 1)):
+            if type(value) is not int or value < least:
+                raise ValueError(f"{where}.{name} must be an integer from {least}, got {value!r}")
+        script.append(AimedFault(kind, operation, after, times))
+    return script
 
 
 def _kinds(text: str) -> tuple[str, ...]:

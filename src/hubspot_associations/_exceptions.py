@@ -5,7 +5,8 @@
     HubSpotError                      every error of this package
     ├── ClientValidationError         bad input found before the network (also a ValueError)
     ├── APIConnectionError            no answer: connection refused, dropped, DNS ...
-    │   └── APITimeoutError           no answer in time (each call has a deadline, retries included)
+    │   ├── APITimeoutError           no answer in time (each call has a deadline, retries included)
+    │   └── OutcomeUnknownError       a write not safe to resend lost its answer (report.request)
     ├── ResponseTooLargeError         an answer larger than max_body_bytes once decompressed
     └── APIStatusError                HubSpot answered with an error status
         ├── BadRequestError           400 (VALIDATION_ERROR, unknown object type ...)
@@ -41,6 +42,7 @@ __all__ = [
     "ConflictError",
     "HubSpotError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -76,6 +78,26 @@ class APIConnectionError(HubSpotError):
         self.method = request.method if request is not None else None
         self.url = _safe_url(request.url) if request is not None else None
         self.sent = sent
+
+
+class OutcomeUnknownError(APIConnectionError):
+    """A write that is not safe to send twice lost its answer, and nothing can be read back to tell
+    whether it took effect (``report.request``: a resend could e-mail a second report).
+
+    ``operation`` is its operationId, ``inputs`` what it was sent with.
+    """
+
+    def __init__(
+        self, operation: str, inputs: dict[str, object], cause: APIConnectionError
+    ) -> None:
+        shown = ", ".join(f"{k}={v!r}" for k, v in inputs.items())
+        super().__init__(
+            f"{operation}({shown}) may or may not have taken effect: the request reached HubSpot "
+            f"and its answer was lost ({cause}); it was not sent again. Check before retrying",
+        )
+        self.method, self.url, self.sent = cause.method, cause.url, True
+        self.operation = operation
+        self.inputs = inputs
 
 
 class APITimeoutError(APIConnectionError):

@@ -1,9 +1,10 @@
 """When and how long to wait before sending a request again.
 
-Every Associations call is safe to repeat, batch POSTs included: associating twice leaves one
-association, archiving what is gone is a no-op, and labels and limits are set to the same values
-again. So a batch whose answer was lost, or that HubSpot asked us to send later, is retried like a
-GET; no input is applied twice in any way that shows.
+A request HubSpot answered with a retryable status (429, 5xx) was not applied, and is sent again.
+A request whose answer was lost may have been: the idempotent writes (associating twice leaves one
+association, archiving what is gone is a no-op, an update sets the same values) are resent like a
+GET; the others are marked not idempotent and resent only when no attempt reached a server, the
+facade deciding the rest (``_lost_answers.LOST_ANSWER_RULES``).
 """
 
 from __future__ import annotations

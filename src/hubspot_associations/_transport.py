@@ -4,9 +4,9 @@ the bookkeeping of one call's attempts, the retry counter, the pause after a 429
 The transports sit under ``httpx.Client`` / ``httpx.AsyncClient``, so every operation, generated
 or hand-written, gets the same behaviour.
 
-Retrying is safe for every HubSpot Associations operation, batch POSTs included: re-associating is
-idempotent, archiving what is already gone changes nothing, and label and limit writes set the same
-values again.
+Reads and idempotent writes (re-associating, archiving what is gone, updates) are resent after a
+lost answer. A request marked ``NOT_IDEMPOTENT`` (``_lost_answers.NOT_IDEMPOTENT_OPERATIONS``) is
+resent only after errors that prove it never reached a server; the facade handles its lost answers.
 """
 
 from __future__ import annotations

@@ -241,6 +241,7 @@ def test_faults_are_seeded_and_reproducible(server: RunningEmulator) -> None:
                 "kinds": ["429", "502", "503", "html", "drop"],
                 "seed": 7,
                 "latencyMs": 0,
+                "script": [],
             }
             runs.append(_statuses(c, 60))
         c.put("/_emulator/faults", json={"spec": None})

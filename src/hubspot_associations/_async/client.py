@@ -93,7 +93,14 @@ from .._bulk import (
     split_by_results,
 )
 from .._deprecation import deprecated
-from .._exceptions import APIConnectionError, ClientValidationError, HubSpotError
+from .._exceptions import (
+    APIConnectionError,
+    BadRequestError,
+    ClientValidationError,
+    HubSpotError,
+    NotFoundError,
+    OutcomeUnknownError,
+)
 from .._inputs import (
     IdLike,
     TypeLike,
@@ -105,6 +112,7 @@ from .._inputs import (
     to_specs,
 )
 from .._labels import validate_label_name
+from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, confirmed_limits
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -131,8 +139,6 @@ PAGE_MAX = 500
 DEFAULT_BULK_BATCH = 100
 BULK_BATCH_MAX = 2000
 DEFAULT_CONCURRENCY = 8
-# Operations that must not be resent once they may have reached HubSpot.
-NOT_IDEMPOTENT_OPERATIONS = frozenset({"create_label"})
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -141,9 +147,12 @@ T = TypeVar("T")
 class AsyncCore:
     """Sends one generated operation through the configured HTTP client and checks the answer."""
 
-    def __init__(self, http: httpx.AsyncClient, release: Release) -> None:
+    def __init__(self, http: httpx.AsyncClient, release: Release, resends: int = 4) -> None:
         self.http = http
         self.release = release
+        # How often a write that is not idempotent is sent again after lost answers (the retry
+        # policy's max_retries): each lost answer leads to at most one resend.
+        self.resends = resends
 
     async def call(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Build the request with a generated ``OPERATION``, send it, and parse or raise.
@@ -477,7 +486,15 @@ class AsyncReport:
         """
         if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0:
             raise ClientValidationError(f"user_id must be a positive integer, got {user_id!r}")
-        return await self._core.call(request_high_usage_report.OPERATION, user_id)
+        try:
+            return await self._core.call(request_high_usage_report.OPERATION, user_id)
+        except APIConnectionError as exc:
+            if not exc.sent:
+                raise
+            # Sending it again could e-mail the user twice, and nothing reads a report back.
+            raise OutcomeUnknownError(
+                "request_high_usage_report", {"user_id": user_id}, exc
+            ) from exc
 
 
 class AsyncLabels:
@@ -510,42 +527,59 @@ class AsyncLabels:
         """Create a label (paired when ``inverse_label`` is given); both directions come back.
 
         operationId ``create_label``. Creating is not idempotent (a second create answers "already
-        exists"), so a lost answer is not resent: the labels are looked up instead, and returned
-        if the create went through.
+        exists"), so after a lost answer the labels are listed: the label is returned if it
+        exists with the wording sent (and the inverse), else the create is sent again.
         """
         validate_label_name(name)
         body = PublicAssociationDefinitionCreateRequest(
             name=name, label=label, inverse_label=UNSET if inverse_label is None else inverse_label
         )
-        try:
-            result = await self._core.call(
-                create_label.OPERATION,
-                object_type(from_object_type),
-                object_type(to_object_type),
-                body=body,
-            )
-        except APIConnectionError:
+        lost: APIConnectionError | None = None
+        for _ in range(self._core.resends + 1):
+            try:
+                result = await self._core.call(
+                    create_label.OPERATION,
+                    object_type(from_object_type),
+                    object_type(to_object_type),
+                    body=body,
+                )
+            except APIConnectionError as exc:
+                if not exc.sent:
+                    raise
+                lost = exc
+            except BadRequestError:
+                # "Already exists" after a lost answer: ours, if it reads back as sent.
+                if lost is None:
+                    raise
+                found = await self._created(from_object_type, to_object_type, label, inverse_label)
+                if not found:
+                    raise
+                return found
+            else:
+                return result.results
             found = await self._created(from_object_type, to_object_type, label, inverse_label)
-            if not found:
-                raise
-            return found
-        return result.results
+            if found:
+                return found
+        assert lost is not None
+        raise lost
 
     async def _created(
         self, from_object_type: str, to_object_type: str, label: str, inverse_label: str | None
     ) -> builtins.list[AssociationSpecWithLabel]:
-        """The custom label (and its inverse, listed from the other side) if they exist."""
+        """The custom label (and its inverse, listed from the other side) if both exist as sent;
+        empty otherwise."""
         found = [
             t
             for t in await self.list(from_object_type, to_object_type)
             if str(t.category) != "HUBSPOT_DEFINED" and t.label == label
         ]
         if found and inverse_label is not None:
-            found += [
+            inverse = [
                 t
                 for t in await self.list(to_object_type, from_object_type)
                 if str(t.category) != "HUBSPOT_DEFINED" and t.label == inverse_label
             ]
+            return [*found, *inverse] if inverse else []
         return found
 
     async def update(
@@ -576,14 +610,34 @@ class AsyncLabels:
     async def delete(self, from_object_type: str, to_object_type: str, type_id: int) -> None:
         """Delete a custom label; associations that used it lose that label.
 
-        operationId ``delete_label``.
+        operationId ``delete_label``. After a lost answer it is sent again; a refusal of that
+        resend (400 or 404: nothing to delete) ends as success only if the type ID is no longer
+        listed. Deleting a type ID that never existed still raises.
         """
-        await self._core.call(
-            delete_label.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
-            type_id,
-        )
+        lost: APIConnectionError | None = None
+        for _ in range(self._core.resends + 1):
+            try:
+                await self._core.call(
+                    delete_label.OPERATION,
+                    object_type(from_object_type),
+                    object_type(to_object_type),
+                    type_id,
+                )
+            except APIConnectionError as exc:
+                if not exc.sent:
+                    raise
+                lost = exc
+            except (BadRequestError, NotFoundError):
+                if lost is None:
+                    raise
+                listed = {t.type_id for t in await self.list(from_object_type, to_object_type)}
+                if type_id in listed:
+                    raise
+                return
+            else:
+                return
+        assert lost is not None
+        raise lost
 
 
 class AsyncLimits:
@@ -620,7 +674,9 @@ class AsyncLimits:
     ):
         """Set limits: (association type, largest number of records) pairs.
 
-        operationId ``create_limits``.
+        operationId ``create_limits``. After a lost answer it is sent again; an input that
+        resend refuses as existing (inside the answer, or a 400 for all) ends as done only if its
+        limit reads back with the maximum sent, else it stays failed with HubSpot's reason.
         """
         inputs = [
             PublicAssociationDefinitionConfigurationCreateRequest(
@@ -631,12 +687,37 @@ class AsyncLimits:
             for spec, n in _limit_inputs(limits)
         ]
         require_items(inputs, what="limits.create")
-        return await self._core.call(
-            create_limits.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
-            body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=inputs),
-        )
+        wanted = [(int(i.type_id), int(i.max_to_object_ids)) for i in inputs]
+        lost: APIConnectionError | None = None
+        for _ in range(self._core.resends + 1):
+            try:
+                answer = await self._core.call(
+                    create_limits.OPERATION,
+                    object_type(from_object_type),
+                    object_type(to_object_type),
+                    body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(
+                        inputs=inputs
+                    ),
+                )
+            except APIConnectionError as exc:
+                if not exc.sent:
+                    raise
+                lost = exc
+            except BadRequestError:
+                if lost is None:
+                    raise
+                listed = await self.list(from_object_type, to_object_type)
+                confirmed = confirmed_limits(None, wanted, listed)
+                if confirmed is None:
+                    raise
+                return confirmed
+            else:
+                if lost is None or not answer.errors:
+                    return answer
+                listed = await self.list(from_object_type, to_object_type)
+                return confirmed_limits(answer, wanted, listed) or answer
+        assert lost is not None
+        raise lost
 
     async def update(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
@@ -669,7 +750,8 @@ class AsyncLimits:
     ) -> None:
         """Return the given association types to HubSpot's default limit.
 
-        operationId ``purge_limits``.
+        operationId ``purge_limits``. After a lost answer it is sent again; a refusal of that
+        resend (400 or 404) ends as success only if no limit is listed for those types.
         """
         specs = to_specs(types)
         inputs = [
@@ -678,12 +760,31 @@ class AsyncLimits:
             )
             for s in specs
         ]
-        await self._core.call(
-            purge_limits.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
-            body=BatchInputPublicAssociationSpec(inputs=inputs),
-        )
+        lost: APIConnectionError | None = None
+        for _ in range(self._core.resends + 1):
+            try:
+                await self._core.call(
+                    purge_limits.OPERATION,
+                    object_type(from_object_type),
+                    object_type(to_object_type),
+                    body=BatchInputPublicAssociationSpec(inputs=inputs),
+                )
+            except APIConnectionError as exc:
+                if not exc.sent:
+                    raise
+                lost = exc
+            except (BadRequestError, NotFoundError):
+                if lost is None:
+                    raise
+                # Nothing left to purge after a lost answer: the first one did it.
+                listed = {int(c.type_id) for c in await self.list(from_object_type, to_object_type)}
+                if listed & {int(i.type_id) for i in inputs}:
+                    raise
+                return
+            else:
+                return
+        assert lost is not None
+        raise lost
 
 
 class AsyncBulk:
@@ -977,7 +1078,7 @@ class AsyncHubSpotAssociations:
             base_url=self.settings.base_url, token=ClientSettings.REDACTED
         ).set_async_httpx_client(self._http)
         self.release = self.settings.release
-        core = AsyncCore(self._http, self.release)
+        core = AsyncCore(self._http, self.release, self.settings.retry_policy.max_retries)
         self.basic = AsyncBasic(core)
         self.batch = AsyncBatch(core)
         self.report = AsyncReport(core)
