@@ -14,7 +14,7 @@ $(UV):
 # module in each of the test suite's hundreds of subprocesses (a quarter of a `check` run's time).
 install: $(UV)
 	$(UV) sync --frozen --all-extras --compile-bytecode
-	$(RUN) python -m compileall -q src generated emulator contract > /dev/null
+	$(RUN) python -m compileall -q src generated emulator contract pytest_plugin > /dev/null
 
 generate:
 	$(RUN) python -m codegen generate
@@ -38,7 +38,7 @@ format:
 	$(RUN) ruff check --fix . && $(RUN) ruff format .
 
 typecheck:
-	$(RUN) mypy src generated/hubspot_associations_api emulator/hubspot_associations_emulator contract/hubspot_associations_contract codegen tests contract_tests benchmarks
+	$(RUN) mypy src generated/hubspot_associations_api emulator/hubspot_associations_emulator contract/hubspot_associations_contract pytest_plugin/hubspot_associations_pytest codegen tests contract_tests benchmarks
 
 # Three workers on two cores: much of the suite waits on servers and subprocesses. A file's tests
 # stay on one worker, so a module's servers, wheel and mutant runs are made once.

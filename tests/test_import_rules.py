@@ -14,6 +14,7 @@ PACKAGES = {
     "hubspot_associations_api": ROOT / "generated" / "hubspot_associations_api",
     "hubspot_associations_emulator": ROOT / "emulator" / "hubspot_associations_emulator",
     "hubspot_associations_contract": ROOT / "contract" / "hubspot_associations_contract",
+    "hubspot_associations_pytest": ROOT / "pytest_plugin" / "hubspot_associations_pytest",
 }
 
 
@@ -50,6 +51,12 @@ def ours(module: str) -> str | None:
         (
             "hubspot_associations_contract",
             {"hubspot_associations", "hubspot_associations_api", "hubspot_associations_emulator"},
+        ),
+        # The pytest plugin is the one package besides the suite that may import both the client
+        # (its client fixtures) and the emulator (the server); nothing of ours imports it.
+        (
+            "hubspot_associations_pytest",
+            {"hubspot_associations", "hubspot_associations_emulator"},
         ),
     ],
 )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from starlette.requests import Request
@@ -14,6 +15,7 @@ from .backend import Backend
 from .catalog import resolve_object_type
 from .faults import parse_script, parse_spec
 from .ratelimit import check_rate_limit
+from .release_table import PROFILES
 from .repeat_answers import repeat_answers
 from .routes import OPERATION_IDS
 from .state import Emulator
@@ -66,30 +68,55 @@ class Control:
 
     async def get_config(self, request: Request) -> Response:
         """GET /_emulator/config: what can be changed while the emulator runs."""
-        return json_response({"repeatAnswers": dict(self.emulator.backend.repeat_answers)})
+        running = self.emulator.running
+        return json_response(
+            {
+                "profile": running.profile,
+                "numericIds": running.numeric_ids,
+                "maxLabelsPerPair": running.max_labels_per_pair,
+                "enqueueTimeFormat": running.enqueue_time_format,
+                "repeatAnswers": dict(self.emulator.backend.repeat_answers),
+            }
+        )
 
     async def put_config(self, request: Request) -> Response:
-        """PUT /_emulator/config with ``{"repeatAnswers": {operationId: answer}}``: the keys given
-        change (until a reset returns to the start-up configuration); a wrong key or value is a
-        400 naming it and changes nothing."""
+        """PUT /_emulator/config with any of ``profile``, ``numericIds``, ``maxLabelsPerPair``,
+        ``enqueueTimeFormat``, ``repeatAnswers``: the keys given change, until a reset returns
+        to the start-up configuration; a wrong key or value is a 400 naming it and changes
+        nothing."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
-            unknown = sorted(set(body) - {"repeatAnswers"})
-            if unknown:
+            changes, answers = _config_changes(body, self.emulator.backend.repeat_answers)
+        except errors.ApiError as exc:
+            return error_response(exc)
+        self.emulator.configure(dataclasses.replace(self.emulator.running, **changes))
+        self.emulator.backend.repeat_answers = answers
+        return await self.get_config(request)
+
+    async def get_snapshot(self, request: Request) -> Response:
+        """GET /_emulator/snapshot: the whole store (not faults, the rate limit nor counts)."""
+        return json_response(
+            {"version": SNAPSHOT_VERSION, "tables": self.emulator.store.snapshot()}
+        )
+
+    async def put_snapshot(self, request: Request) -> Response:
+        """PUT /_emulator/snapshot with what GET answered: the store as it was then."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            _only(body, ("version", "tables"), "body")
+            if body.get("version") != SNAPSHOT_VERSION:
                 raise errors.validation(
-                    f"unknown field(s) {', '.join(unknown)}: send repeatAnswers"
+                    f"version: a snapshot of this emulator has version {SNAPSHOT_VERSION}"
                 )
-            chosen = parsing.obj(body.get("repeatAnswers", {}), "repeatAnswers")
-            if not all(isinstance(v, str) for v in chosen.values()):
-                raise errors.validation('repeatAnswers: every answer is a string, e.g. "404"')
             try:
-                answers = repeat_answers({**self.emulator.backend.repeat_answers, **chosen})
+                self.emulator.store.restore(body.get("tables"))
             except ValueError as exc:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
             return error_response(exc)
-        self.emulator.backend.repeat_answers = answers
-        return await self.get_config(request)
+        finally:
+            self.emulator.backend.reload()
+        return json_response({"status": "ok"})
 
     async def get_rate_limit(self, request: Request) -> Response:
         """GET /_emulator/rate-limit: ``{"requests": N, "seconds": S}``, both null without one."""
@@ -123,12 +150,18 @@ class Control:
         return json_response({**self.emulator.requests.describe(), "busiestWindow": busiest})
 
     async def seed(self, request: Request) -> Response:
-        """POST /_emulator/seed: records, labels, associations, bulk ranges, then limits."""
+        """POST /_emulator/seed: records, labels, associations, bulk ranges, then limits; applied
+        whole or not at all (an unknown key, a wrong type or a refused item is a 400 naming it)."""
+        backend = self.emulator.backend
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
-            return json_response(self._seed(body))
+            _only(body, SEED_SECTIONS, "body")
+            with backend.store.transaction():
+                return json_response(self._seed(body))
         except errors.ApiError as exc:
             return error_response(exc)
+        finally:
+            backend.reload()  # the catalog follows the store, also after a rollback
 
     def _seed(self, body: dict[str, Any]) -> dict[str, Any]:
         """Apply each section of a seed body in order; the answer counts what each one added."""
@@ -159,6 +192,7 @@ def _seed_labels(backend: Backend, section: Any) -> list[dict[str, Any]]:
     for i, item in enumerate(parsing.array(section, "labels")):
         where = f"labels[{i}]"
         o = parsing.obj(item, where)
+        _only(o, ("fromObjectType", "toObjectType", "name", "label", "inverseLabel"), where)
         from_type, to_type = _pair(o, where)
         inverse = o.get("inverseLabel")
         made = backend.create_label(
@@ -178,6 +212,7 @@ def _seed_associations(backend: Backend, section: Any) -> int:
     for i, item in enumerate(parsing.array(section, "associations")):
         where = f"associations[{i}]"
         o = parsing.obj(item, where)
+        _only(o, ("fromObjectType", "fromObjectId", "toObjectType", "toObjectId", "types"), where)
         from_type, to_type = _pair(o, where)
         specs = parsing.specs(o["types"], f"{where}.types") if o.get("types") else []
         backend.associate_with_labels(
@@ -197,6 +232,7 @@ def _seed_bulk(backend: Backend, section: Any) -> int:
     for i, item in enumerate(parsing.array(section, "bulk")):
         where = f"bulk[{i}]"
         o = parsing.obj(item, where)
+        _only(o, BULK_FIELDS, where)
         from_type, to_type = _pair(o, where)
         from_id = parsing.record_id(parsing.field(o, "fromObjectId", where), from_type)
         first = parsing.record_id(parsing.field(o, "firstToObjectId", where), to_type)
@@ -212,6 +248,7 @@ def _seed_limits(backend: Backend, section: Any) -> int:
     for i, item in enumerate(parsing.array(section, "limits")):
         where = f"limits[{i}]"
         o = parsing.obj(item, where)
+        _only(o, LIMIT_FIELDS, where)
         from_type, to_type = _pair(o, where)
         backend.seed_limit(
             from_type,
@@ -253,6 +290,58 @@ def _rate_limit(body: Any) -> tuple[int, float] | None:
         raise errors.validation(str(exc)) from None
 
 
+SEED_SECTIONS = ("records", "labels", "associations", "bulk", "limits")
+BULK_FIELDS = ("fromObjectType", "fromObjectId", "toObjectType", "firstToObjectId", "count")
+LIMIT_FIELDS = ("fromObjectType", "toObjectType", "category", "typeId", "maxToObjectIds")
+SNAPSHOT_VERSION = 1
+_CONFIG_FIELDS = {
+    "profile": "profile",
+    "numericIds": "numeric_ids",
+    "maxLabelsPerPair": "max_labels_per_pair",
+    "enqueueTimeFormat": "enqueue_time_format",
+}
+
+
+def _only(o: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """400 naming the first key of ``o`` that is not allowed (a typo would otherwise be ignored)."""
+    unknown = sorted(set(o) - set(allowed))
+    if unknown:
+        raise errors.validation(
+            f"{where}: unknown field {unknown[0]!r} (allowed: {', '.join(allowed)})",
+            context={"unknownFields": unknown},
+        )
+
+
+def _config_changes(
+    body: dict[str, Any], current_answers: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The EmulatorConfig fields a PUT /_emulator/config changes, and the repeat answers."""
+    _only(body, (*_CONFIG_FIELDS, "repeatAnswers"), "body")
+    changes: dict[str, Any] = {}
+    profile = body.get("profile")
+    if "profile" in body and profile not in PROFILES:
+        raise errors.validation(f"profile: one of {', '.join(sorted(PROFILES))}, got {profile!r}")
+    if "numericIds" in body and type(body["numericIds"]) is not bool:
+        raise errors.validation(f"numericIds: true or false, got {body['numericIds']!r}")
+    cap = body.get("maxLabelsPerPair")
+    if "maxLabelsPerPair" in body and (type(cap) is not int or not 1 <= cap <= 1000):
+        raise errors.validation(f"maxLabelsPerPair: an integer from 1 to 1000, got {cap!r}")
+    form = body.get("enqueueTimeFormat")
+    if "enqueueTimeFormat" in body and form not in ("auto", "string", "object"):
+        raise errors.validation(f"enqueueTimeFormat: auto, string or object, got {form!r}")
+    for key, name in _CONFIG_FIELDS.items():
+        if key in body:
+            changes[name] = body[key]
+    chosen = parsing.obj(body.get("repeatAnswers", {}), "repeatAnswers")
+    if not all(isinstance(v, str) for v in chosen.values()):
+        raise errors.validation('repeatAnswers: every answer is a string, e.g. "404"')
+    try:
+        answers = repeat_answers({**current_answers, **chosen})
+    except ValueError as exc:
+        raise errors.validation(str(exc)) from None
+    return changes, answers
+
+
 def _pair(o: dict[str, Any], where: str) -> tuple[str, str]:
     return (
         resolve_object_type(parsing.text(parsing.field(o, "fromObjectType", where), where)),
@@ -273,5 +362,7 @@ def control_routes(control: Control) -> list[BaseRoute]:
         Route("/_emulator/reports", control.reports, methods=["GET"]),
         Route("/_emulator/config", control.get_config, methods=["GET"]),
         Route("/_emulator/config", control.put_config, methods=["PUT"]),
+        Route("/_emulator/snapshot", control.get_snapshot, methods=["GET"]),
+        Route("/_emulator/snapshot", control.put_snapshot, methods=["PUT"]),
         Route("/_emulator/requests", control.requests, methods=["GET"]),
     ]

@@ -98,6 +98,10 @@ class Handlers:
 
     def __init__(self, backend: Backend, config: EmulatorConfig) -> None:
         self.backend = backend
+        self.configure(config)
+
+    def configure(self, config: EmulatorConfig) -> None:
+        """Answer as ``config`` says from the next request on (PUT /_emulator/config)."""
         self.config = config
         # The profile is merged here, once: handlers read only their release's row.
         self.releases = effective_releases(config.releases or RELEASES, config.profile)

@@ -38,8 +38,20 @@ class Emulator:
         # Auth is never off: an empty token list falls back to the default token.
         self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
 
+    @property
+    def running(self) -> EmulatorConfig:
+        """The configuration answering now (the start-up one changed by PUT /_emulator/config)."""
+        return self.handlers.config
+
+    def configure(self, config: EmulatorConfig) -> None:
+        """Answer as ``config`` says (profile, numeric IDs, label cap, enqueueTime form)."""
+        self.backend.config = config
+        self.handlers.configure(config)
+
     def reset(self) -> None:
-        """Empty the store and the counts; faults and the rate-limit window back to the config."""
+        """Empty the store and the counts; faults, the rate-limit window and the configuration
+        back to the start-up ones."""
+        self.configure(self.config)
         self.backend.reset()
         self.requests.reset()
         self.faults = parse_spec(self.config.faults)

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY AUTOINCREMENT, body T
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 FIRST_CUSTOM_TYPE_ID = 1200
+TABLES = ("assoc", "types", "limits", "records", "reports", "meta")
 
 
 class Store:
@@ -96,10 +97,39 @@ class Store:
         else:
             self.db.execute(f"RELEASE {name}")
 
+    def snapshot(self) -> dict[str, list[list[object]]]:
+        """Every table's rows (associations, types and their ID counter, limits, records,
+        reports), as JSON-ready lists."""
+        with self._lock:
+            return {
+                table: [list(row) for row in self.db.execute(f"SELECT * FROM {table}")]
+                for table in TABLES
+            }
+
+    def restore(self, tables: object) -> None:
+        """Replace every table with a snapshot's rows; ValueError (nothing changed) when it is not
+        one."""
+        if not isinstance(tables, dict) or set(tables) != set(TABLES):
+            raise ValueError(f"a snapshot holds exactly the tables {', '.join(TABLES)}")
+        with self.transaction():
+            for table in TABLES:
+                rows = tables[table]
+                width = len(self.db.execute(f"SELECT * FROM {table} LIMIT 0").description)
+                if not isinstance(rows, list) or any(
+                    not isinstance(r, list) or len(r) != width for r in rows
+                ):
+                    raise ValueError(f"snapshot table {table}: rows of {width} values expected")
+                self.db.execute(f"DELETE FROM {table}")
+                marks = ", ".join("?" * width)
+                try:
+                    self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                except sqlite3.Error as exc:
+                    raise ValueError(f"snapshot table {table}: {exc}") from None
+
     def reset(self) -> None:
         """Forget everything."""
         with self.transaction():
-            for table in ("assoc", "types", "limits", "records", "reports", "meta"):
+            for table in TABLES:
                 self.db.execute(f"DELETE FROM {table}")
 
     # -- associations --------------------------------------------------------------------------

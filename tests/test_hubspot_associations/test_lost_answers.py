@@ -147,36 +147,40 @@ def emulators() -> Iterator[dict[str, str]]:
                 context.__exit__(None, None, None)
 
 
+# One keep-alive client for every control and read-back request of the module (a new connection
+# per request would be most of the matrix's time).
+HTTP = httpx.Client(headers=HEADERS, timeout=30)
+
+
 def _fresh(url: str, seed: dict[str, Any], answers: dict[str, str]) -> None:
-    httpx.post(f"{url}/_emulator/reset").raise_for_status()
+    HTTP.post(f"{url}/_emulator/reset", json={}).raise_for_status()
     if seed:
-        httpx.post(f"{url}/_emulator/seed", json=seed).raise_for_status()
+        HTTP.post(f"{url}/_emulator/seed", json=seed).raise_for_status()
     if answers:
-        httpx.put(f"{url}/_emulator/config", json={"repeatAnswers": answers}).raise_for_status()
+        HTTP.put(f"{url}/_emulator/config", json={"repeatAnswers": answers}).raise_for_status()
 
 
 def _aim(url: str, operation: str, kind: str) -> None:
     script = [{"operationId": operation, "kind": kind, "after": 0, "times": 1}]
-    httpx.put(f"{url}/_emulator/faults", json={"script": script}).raise_for_status()
+    HTTP.put(f"{url}/_emulator/faults", json={"script": script}).raise_for_status()
 
 
 def _state(url: str) -> dict[str, Any]:
     """Everything a write can change, read through HubSpot's v4 paths and the reports list."""
-    with httpx.Client(base_url=url, headers=HEADERS) as http:
 
-        def results(path: str) -> list[Any]:
-            return sorted(http.get(path).raise_for_status().json()["results"], key=repr)
+    def results(path: str) -> list[Any]:
+        return sorted(HTTP.get(url + path).raise_for_status().json()["results"], key=repr)
 
-        return {
-            "labels": [results(f"/crm/v4/associations/{a}/{b}/labels")
-                       for a, b in (("contact", "company"), ("company", "contact"))],
-            "associations": [results(f"/crm/v4/objects/{t}/{i}/associations/{o}")
-                             for t, o, ids in (("contact", "company", "12"),
-                                               ("company", "contact", ("10", "11")))
-                             for i in ids],
-            "limits": results("/crm/v4/associations/definitions/configurations/all"),
-            "reports": len(http.get("/_emulator/reports").json()["results"]),
-        }  # fmt: skip
+    return {
+        "labels": [results(f"/crm/v4/associations/{a}/{b}/labels")
+                   for a, b in (("contact", "company"), ("company", "contact"))],
+        "associations": [results(f"/crm/v4/objects/{t}/{i}/associations/{o}")
+                         for t, o, ids in (("contact", "company", "12"),
+                                           ("company", "contact", ("10", "11")))
+                         for i in ids],
+        "limits": results("/crm/v4/associations/definitions/configurations/all"),
+        "reports": len(HTTP.get(f"{url}/_emulator/reports").json()["results"]),
+    }  # fmt: skip
 
 
 def _plain(value: Any) -> Any:
@@ -215,11 +219,11 @@ def _run(url: str, release: str, mode: str, write: Write) -> Any:
 
 
 def _counts(url: str, operation: str) -> int:
-    return int(httpx.get(f"{url}/_emulator/requests").json()["operations"].get(operation, 0))
+    return int(HTTP.get(f"{url}/_emulator/requests").json()["operations"].get(operation, 0))
 
 
 def _fired(url: str) -> int:
-    return sum(e["fired"] for e in httpx.get(f"{url}/_emulator/faults").json()["script"])
+    return sum(e["fired"] for e in HTTP.get(f"{url}/_emulator/faults").json()["script"])
 
 
 _BASELINES: dict[tuple[str, str, str, str], tuple[Any, dict[str, Any]]] = {}

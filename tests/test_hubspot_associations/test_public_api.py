@@ -15,7 +15,7 @@ EXPECTED = {
     "BadRequestError", "Basic", "Batch", "Bulk", "BulkFailure", "BulkResult", "ClientSettings",
     "ClientValidationError", "ConflictError", "CustomLabel", "HubSpotAssociations", "HubSpotError",
     "LabelPair", "Labels", "LabelsBetweenObjectPair", "Limits", "MultiAssociatedObjectWithLabel",
-    "NotFoundError", "PermissionDeniedError", "PublicAssociationMultiWithLabel", "RateLimitError", "ResponseTooLargeError",
+    "NotFoundError", "OutcomeUnknownError", "PermissionDeniedError", "PublicAssociationMultiWithLabel", "RateLimitError", "ResponseTooLargeError",
     "RateLimiter", "Report", "RetryPolicy", "ServerError", "UnexpectedResponseError",
     "UnexpectedStatusError", "__version__", "label_pair", "normalize_object_type", "object_type_id",
     "types_between", "validate_label_name", "RetryingTransport", "AsyncRetryingTransport",

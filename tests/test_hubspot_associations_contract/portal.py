@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "reserved_labels",
     "seed_user_data",
     "stop_mid_run",
+    "stopped_case",
     "users_emulator",
     "wait_for",
     "writes",
@@ -223,3 +225,13 @@ class Proxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+def stopped_case(junit: Path) -> ET.Element:
+    """The one run.stopped error case of a JUnit file."""
+    cases = [c for c in ET.parse(junit).getroot().iter("testcase")]
+    stopped = [c for c in cases if c.get("classname") == "run.stopped"]
+    assert len(stopped) == 1, [c.get("classname") for c in cases]
+    error = stopped[0].find("error")
+    assert error is not None
+    return error

@@ -8,10 +8,8 @@ once the next run has swept what it left).
 
 from __future__ import annotations
 
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -20,32 +18,19 @@ from hubspot_associations_contract.scenario import Scenario
 
 from tests.mutants.running import serve_mutant
 from tests.test_hubspot_associations_contract.portal import (
-    CLI,
     HEADERS,
-    Proxy,
     check,
-    command_env,
     live_env,
     portal_state,
     reserved_labels,
     seed_user_data,
-    stop_mid_run,
+    stopped_case,
     users_emulator,
-    wait_for,
 )
 
 pytestmark = pytest.mark.timeout(900)
 # Enough for the state machine to create, rename and delete labels across several examples.
 EXAMPLES = ("--examples", "6")
-
-
-def _stopped_case(junit: Path) -> ET.Element:
-    cases = [c for c in ET.parse(junit).getroot().iter("testcase")]
-    stopped = [c for c in cases if c.get("classname") == "run.stopped"]
-    assert len(stopped) == 1, [c.get("classname") for c in cases]
-    error = stopped[0].find("error")
-    assert error is not None
-    return error
 
 
 def test_two_live_runs_in_a_row_leave_the_users_data_as_it_was(tmp_path: Path) -> None:
@@ -80,57 +65,6 @@ def test_a_live_run_that_breaks_a_rule_leaves_the_users_data_as_it_was(tmp_path:
     assert "replay: hubspot-associations check --live" in blocks
     assert "Traceback" not in done.stdout + done.stderr
     assert len(done.stdout.splitlines()) < 150, done.stdout
-
-
-def test_a_target_lost_mid_run_leaves_leftovers_the_next_run_sweeps_and_names(
-    tmp_path: Path,
-) -> None:
-    """The target unreachable mid-run: exit 3 with an honest JUnit file; the next run removes
-    what the first left (its labels by their prefix, its pairs from its ledger), names them, and
-    the user's data is as seeded."""
-    junit = tmp_path / "lost.xml"
-    with users_emulator() as url:
-        seed_user_data(url)
-        seeded = portal_state(url)
-        proxy = Proxy(int(urlsplit(url).port or 0))
-        process = subprocess.Popen(
-            [CLI, "check", "--live", "--base-url", proxy.url, *EXAMPLES, "--junit", str(junit)],
-            env=command_env(live_env()), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
-        try:
-            wait_for(lambda: bool(reserved_labels(url)), "the run created a label")
-            proxy.cut()
-            out, _ = process.communicate(timeout=300)
-        finally:
-            process.kill()
-        left = portal_state(url)
-        proxy.restore()
-        swept = check("--live", "--base-url", proxy.url, *EXAMPLES, env=live_env())
-        after = portal_state(url)
-        proxy.cut()
-    assert process.returncode == 3, out[-4000:]
-    assert left != seeded  # the lost run could not clean up: there is something to sweep
-    assert "unreachable" in str(_stopped_case(junit).get("message"))
-    assert swept.returncode == 0, swept.stdout[-4000:] + swept.stderr[-2000:]
-    assert "removed what earlier runs of the suite left" in swept.stdout
-    assert "label hsa_contract_" in swept.stdout
-    assert after == seeded
-
-
-def test_a_live_run_stopped_by_sigterm_leaves_the_users_data_as_it_was(tmp_path: Path) -> None:
-    """SIGTERM mid-run: exit 130 once the run's writes are removed; JUnit says it was stopped."""
-    junit = tmp_path / "stopped.xml"
-    with users_emulator() as url:
-        seed_user_data(url)
-        seeded = portal_state(url)
-        returncode, out, err = stop_mid_run(
-            ["--live", "--base-url", url, *EXAMPLES, "--junit", str(junit)], live_env(), url
-        )
-        after = portal_state(url)
-    assert returncode == 130, out[-3000:] + err[-3000:]
-    assert after == seeded
-    assert "interrupted" in str(_stopped_case(junit).get("message"))
 
 
 def test_labels_renamed_any_number_of_times_are_removed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,7 +116,7 @@ def test_a_refused_run_writes_a_junit_file_naming_why(
             url = "http://127.0.0.1:9"
         done = check("--live", "--base-url", url, "--junit", str(junit), env=env)
     assert done.returncode == code, done.stdout[-2000:] + done.stderr
-    error = _stopped_case(junit)
+    error = stopped_case(junit)
     assert expected in str(error.get("message")), error.get("message")
     root = ET.parse(junit).getroot()
     assert root.get("errors") == "1"

@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MYPY = "mypy==2.4.1"
+# Only for the plugin's test under pytest-asyncio (the repository itself does not use it).
+PYTEST_ASYNCIO = "pytest-asyncio==1.5.0"
 USER_FILE = """
 from hubspot_associations import APIStatusError, HubSpotAssociations, RateLimiter, RedisWindow
 
@@ -58,7 +60,9 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
                             check=True, capture_output=True, text=True).stdout  # fmt: skip
     (work / "constraints.txt").write_text(locked)
     subprocess.run([_uv(), "pip", "install", "--python", str(python), "-c",
-                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract,redis,speedups]", MYPY],
+                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract,redis,speedups]", MYPY,
+                    # A user's test environment: xdist, HubSpot's client, pytest-asyncio.
+                    "pytest-xdist", "hubspot-api-client", PYTEST_ASYNCIO],
                    check=True, capture_output=True)  # fmt: skip
     return work / "venv"
 
@@ -193,6 +197,24 @@ def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_pa
     imported = _run(plain, str(plain / "bin" / "python"), "-c", "import hubspot_associations",
                     cwd=tmp_path)  # fmt: skip
     assert imported.returncode == 0, imported.stderr
+    # The plugin's entry point reaches plain installs too: an unrelated suite still runs green,
+    # and a fixture used there fails its test with the install line.
+    subprocess.run([_uv(), "pip", "install", "--python", str(plain / "bin" / "python"), "-c",
+                    str(venv.parent / "constraints.txt"), "pytest"],
+                   check=True, capture_output=True)  # fmt: skip
+    (tmp_path / "test_unrelated.py").write_text(
+        "def test_one():\n    assert 1 + 1 == 2\n\n\n"
+        "def test_uses_the_fixture(hubspot_emulator):\n    pass\n"
+    )
+    done = _run(plain, str(plain / "bin" / "pytest"), "-q", "-p", "no:cacheprovider",
+                "test_unrelated.py", cwd=tmp_path)  # fmt: skip
+    assert "1 passed, 1 error" in done.stdout, done.stdout
+    assert "During handling" not in done.stdout, done.stdout
+    assert "pip install 'hubspot-associations[emulator]'" in done.stdout, done.stdout
+    assert "Traceback" not in done.stdout
+    green = _run(plain, str(plain / "bin" / "pytest"), "-q", "-p", "no:cacheprovider",
+                 "test_unrelated.py::test_one", cwd=tmp_path)  # fmt: skip
+    assert green.returncode == 0, green.stdout
 
 
 def test_the_shared_budget_and_the_faster_parser_work_from_the_wheel(
@@ -217,3 +239,165 @@ def test_the_shared_budget_and_the_faster_parser_work_from_the_wheel(
         done = _run(venv, str(venv / "bin" / "python"), "-c", probe, server.url, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[0,", "0,", "0,", "60]", "orjson"]
+
+
+USERS_TESTS = {
+    "test_app_first.py": """
+import os
+
+from hubspot_associations import HubSpotAssociations
+
+
+def _note(url: str) -> None:
+    with open(os.environ["URLS_FILE"], "a") as out:
+        out.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')} {url}\\n")
+
+
+def test_writes(hubspot_emulator, hubspot_client: HubSpotAssociations) -> None:
+    hubspot_client.basic.associate_default("contact", 1, "company", 10)
+    assert len(hubspot_client.basic.get_page("contact", 1, "company").results) == 1
+    _note(hubspot_emulator.base_url)
+
+
+def test_state_is_gone(hubspot_emulator, hubspot_client: HubSpotAssociations) -> None:
+    assert hubspot_client.basic.get_page("contact", 1, "company").results == []
+    _note(hubspot_emulator.base_url)
+""",
+    "test_app_second.py": """
+import os
+
+import hubspot
+import pytest
+from hubspot.crm.associations import v4
+
+from hubspot_associations_emulator.control_client import AimedFault, SeedLabel
+
+
+def _note(url: str) -> None:
+    with open(os.environ["URLS_FILE"], "a") as out:
+        out.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')} {url}\\n")
+
+
+def test_hubspots_official_client(hubspot_emulator) -> None:
+    hubspot_emulator.control.seed(labels=[SeedLabel("contact", "company", "buyer", "Buyer")])
+    official = hubspot.HubSpot(access_token=hubspot_emulator.token, host=hubspot_emulator.base_url)
+    basic = official.crm.associations.v4.basic_api
+    basic.create("contact", "1", "company", "10", [v4.AssociationSpec("USER_DEFINED", 1200)])
+    page = basic.get_page("contact", "1", "company")
+    assert [t.label for t in page.results[0].association_types] == [None, "Buyer"]
+    _note(hubspot_emulator.base_url)
+
+
+@pytest.mark.hubspot_emulator(release="2026-03", script=[AimedFault("cut", "delete_label")])
+def test_marker_and_lost_answer(hubspot_emulator, hubspot_client) -> None:
+    made = hubspot_client.labels.create("contact", "company", name="buyer", label="Buyer")
+    hubspot_client.labels.delete("contact", "company", made[0].type_id)
+    assert hubspot_emulator.control.faults().script[0].fired == 1
+    assert [t.label for t in hubspot_client.labels.list("contact", "company")] == ["Primary", None]
+    _note(hubspot_emulator.base_url)
+""",
+    "test_app_async.py": """
+import pytest
+
+
+@pytest.mark.asyncio
+async def test_under_pytest_asyncio(async_hubspot_client) -> None:
+    await async_hubspot_client.basic.associate_default("contact", 1, "company", 10)
+    page = await async_hubspot_client.basic.get_page("contact", 1, "company")
+    assert [p.to_object_id for p in page.results] == ["10"]
+
+
+@pytest.mark.anyio
+async def test_under_anyio(async_hubspot_client) -> None:
+    page = await async_hubspot_client.basic.get_page("contact", 1, "company")
+    assert page.results == []
+""",
+}
+
+
+def _urls(path: Path) -> dict[str, set[str]]:
+    seen: dict[str, set[str]] = {}
+    for line in path.read_text().splitlines():
+        worker, url = line.split()
+        seen.setdefault(worker, set()).add(url)
+    return seen
+
+
+@pytest.mark.parametrize("workers", [None, "2"], ids=["plain", "xdist-2"])
+def test_a_users_suite_runs_on_the_plugins_fixtures(
+    venv: Path, tmp_path: Path, workers: str | None
+) -> None:
+    """A user's test files using only the documented fixtures (this package's client, HubSpot's
+    official client, the marker, the async client under pytest-asyncio and anyio) pass under
+    plain pytest and under -n 2: one emulator per worker, emptied between tests."""
+    for name, text in USERS_TESTS.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --strict-markers\n")
+    urls = tmp_path / "urls.txt"
+    args = ["-q", "-p", "no:cacheprovider"]
+    if workers:
+        args += ["-n", workers, "--dist", "loadfile"]
+    env_run = _run(venv, "/usr/bin/env", f"URLS_FILE={urls}", str(venv / "bin" / "pytest"), *args,
+                   cwd=tmp_path)  # fmt: skip
+    assert env_run.returncode == 0, env_run.stdout[-4000:] + env_run.stderr[-2000:]
+    assert "6 passed" in env_run.stdout, env_run.stdout[-2000:]
+    seen = _urls(urls)
+    assert all(len(found) == 1 for found in seen.values()), seen  # one server per worker
+    assert len(seen) == (2 if workers else 1), seen
+    assert len(set().union(*seen.values())) == len(seen)
+
+
+def test_a_users_control_client_file_passes_mypy_strict(venv: Path, tmp_path: Path) -> None:
+    """A user's test file typed against the plugin and the control client passes mypy --strict."""
+    (tmp_path / "test_typed.py").write_text(
+        "from hubspot_associations import HubSpotAssociations\n"
+        "from hubspot_associations_emulator.control_client import (\n"
+        "    AimedFault, RequestCounts, SeedAssociation, SeedLabel, Seeded, Snapshot)\n"
+        "from hubspot_associations_pytest.plugin import HubSpotEmulator\n\n\n"
+        "def test_typed(hubspot_emulator: HubSpotEmulator, hubspot_client: HubSpotAssociations)"
+        " -> None:\n"
+        "    seeded: Seeded = hubspot_emulator.control.seed(\n"
+        "        labels=[SeedLabel('contact', 'company', 'b', 'B')],\n"
+        "        associations=[SeedAssociation('contact', 1, 'company', 2)])\n"
+        "    saved: Snapshot = hubspot_emulator.control.snapshot()\n"
+        "    hubspot_emulator.control.set_faults(script=[AimedFault('drop', 'list_labels')])\n"
+        "    counts: RequestCounts = hubspot_emulator.control.requests()\n"
+        "    hubspot_emulator.control.restore(saved)\n"
+        "    assert seeded.labels['b'] and counts.received >= 0\n"
+    )
+    done = _run(venv, str(venv / "bin" / "mypy"), "--strict", "test_typed.py", cwd=tmp_path)
+    assert "Success" in done.stdout, done.stdout
+    ran = _run(venv, str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider", "test_typed.py",
+               cwd=tmp_path)  # fmt: skip
+    assert ran.returncode == 0, ran.stdout[-3000:]
+
+
+def test_the_emulator_as_a_ci_service_for_code_in_other_languages(
+    venv: Path, tmp_path: Path
+) -> None:
+    """The docs' CI-service recipe: `serve --host H --port P` from the wheel, health probed from
+    another process. (The docs say 0.0.0.0 for a service container; tests here bind loopback.)"""
+    from benchmarks.loopback import free_port
+
+    port = free_port()
+    with (tmp_path / "serve.log").open("w") as log:
+        server = subprocess.Popen(
+            [str(venv / "bin" / "hubspot-associations"), "emulator", "serve", "--host",
+             "127.0.0.1", "--port", str(port)], stdout=log, stderr=log, cwd=tmp_path,
+        )  # fmt: skip
+        try:
+            probe = (
+                "import sys, time, httpx\n"
+                "for _ in range(300):\n"
+                "    try:\n"
+                "        r = httpx.get(sys.argv[1] + '/_emulator/health', timeout=2)\n"
+                "        print(r.status_code, r.json()); break\n"
+                "    except httpx.HTTPError:\n"
+                "        time.sleep(0.1)\n"
+            )
+            done = _run(venv, str(venv / "bin" / "python"), "-c", probe,
+                        f"http://127.0.0.1:{port}", cwd=tmp_path)  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert done.stdout.strip() == "200 {'status': 'ok'}", done.stdout + done.stderr

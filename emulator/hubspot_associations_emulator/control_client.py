@@ -1,0 +1,485 @@
+"""A typed client of the emulator's control API (``/_emulator/``), sync and async.
+
+Everything the control API does, with dataclasses in and out, so that a test file using it passes
+``mypy --strict``: seed (records, labels, associations, bulk ranges, limits), reset, the runtime
+configuration, the rate limit, faults (random and aimed), request counts, reports, and snapshot /
+restore of the store. It needs only httpx (the emulator's server parts are not imported).
+
+    control = ControlClient("http://127.0.0.1:8080")
+    control.seed(labels=[SeedLabel("contact", "company", "buyer", "Buyer")])
+    saved = control.snapshot()
+    ...
+    control.restore(saved)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+__all__ = [
+    "AimedFault",
+    "AsyncControlClient",
+    "ControlClient",
+    "ControlError",
+    "EmulatorSettings",
+    "FaultPlan",
+    "RequestCounts",
+    "SeedAssociation",
+    "SeedBulk",
+    "SeedLabel",
+    "SeedLimit",
+    "Seeded",
+    "Snapshot",
+]
+
+_TIMEOUT = 30.0
+
+
+class ControlError(Exception):
+    """The control API refused a call; ``status`` and HubSpot-shaped ``message`` say why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SeedLabel:
+    """A custom label (paired when ``inverse_label`` is given)."""
+
+    from_object_type: str
+    to_object_type: str
+    name: str
+    label: str
+    inverse_label: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        """As the control API takes it."""
+        out = {"fromObjectType": self.from_object_type, "toObjectType": self.to_object_type,
+               "name": self.name, "label": self.label}  # fmt: skip
+        if self.inverse_label is not None:
+            out["inverseLabel"] = self.inverse_label
+        return out
+
+
+@dataclass(frozen=True)
+class SeedAssociation:
+    """An association, with ``types`` as (category, typeId) pairs (none: the unlabeled type)."""
+
+    from_object_type: str
+    from_object_id: int | str
+    to_object_type: str
+    to_object_id: int | str
+    types: Sequence[tuple[str, int]] = ()
+
+    def body(self) -> dict[str, Any]:
+        """As the control API takes it."""
+        out: dict[str, Any] = {
+            "fromObjectType": self.from_object_type, "fromObjectId": str(self.from_object_id),
+            "toObjectType": self.to_object_type, "toObjectId": str(self.to_object_id),
+        }  # fmt: skip
+        if self.types:
+            out["types"] = [
+                {"associationCategory": c, "associationTypeId": t} for c, t in self.types
+            ]
+        return out
+
+
+@dataclass(frozen=True)
+class SeedBulk:
+    """``count`` unlabeled associations from one record to consecutive IDs (fast, no limits)."""
+
+    from_object_type: str
+    from_object_id: int | str
+    to_object_type: str
+    first_to_object_id: int
+    count: int
+
+    def body(self) -> dict[str, Any]:
+        """As the control API takes it."""
+        return {"fromObjectType": self.from_object_type, "fromObjectId": str(self.from_object_id),
+                "toObjectType": self.to_object_type, "firstToObjectId": self.first_to_object_id,
+                "count": self.count}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SeedLimit:
+    """A user-enforced limit on one association type."""
+
+    from_object_type: str
+    to_object_type: str
+    category: str
+    type_id: int
+    max_to_object_ids: int
+
+    def body(self) -> dict[str, Any]:
+        """As the control API takes it."""
+        return {"fromObjectType": self.from_object_type, "toObjectType": self.to_object_type,
+                "category": self.category, "typeId": self.type_id,
+                "maxToObjectIds": self.max_to_object_ids}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What a seed added; ``label_type_ids`` maps each seeded label's name to its type IDs."""
+
+    records: int
+    labels: dict[str, list[int]]
+    associations: int
+    bulk: int
+    limits: int
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """What can change while the emulator runs (``configure``; a reset restores the start-up)."""
+
+    profile: str
+    numeric_ids: bool
+    max_labels_per_pair: int
+    enqueue_time_format: Literal["auto", "string", "object"]
+    repeat_answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class AimedFault:
+    """``times`` faults of ``kind`` after ``after`` calls of ``operation_id`` (None: any call)."""
+
+    kind: str
+    operation_id: str | None = None
+    after: int = 0
+    times: int = 1
+    seen: int = 0
+    fired: int = 0
+
+    def body(self) -> dict[str, Any]:
+        """As the control API takes it."""
+        out: dict[str, Any] = {"kind": self.kind, "after": self.after, "times": self.times}
+        if self.operation_id is not None:
+            out["operationId"] = self.operation_id
+        return out
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """Random faults (``spec``) and aimed ones (``script``)."""
+
+    spec: str | None = None
+    script: tuple[AimedFault, ...] = ()
+    rate: float = 0.0
+    kinds: tuple[str, ...] = ()
+    seed: int = 0
+    latency_ms: int = 0
+
+
+@dataclass(frozen=True)
+class RequestCounts:
+    """HubSpot-path requests since the last reset (``operations`` by operationId)."""
+
+    received: int
+    operations: dict[str, int]
+    reads: int
+    writes: int
+    rate_limited: int
+    rate_limited_operations: dict[str, int]
+    busiest_window: int | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole store at one moment (opaque: give it back to ``restore``)."""
+
+    data: dict[str, Any] = field(repr=False)
+
+
+def _seed_body(
+    records: Mapping[str, Sequence[int | str]] | None,
+    labels: Sequence[SeedLabel],
+    associations: Sequence[SeedAssociation],
+    bulk: Sequence[SeedBulk],
+    limits: Sequence[SeedLimit],
+) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if records:
+        body["records"] = {k: [str(i) for i in v] for k, v in records.items()}
+    for key, items in (("labels", labels), ("associations", associations), ("bulk", bulk),
+                       ("limits", limits)):  # fmt: skip
+        if items:
+            body[key] = [item.body() for item in items]
+    return body
+
+
+def _seeded(body: dict[str, Any]) -> Seeded:
+    return Seeded(
+        records=body["records"],
+        labels={m["name"]: [int(t["typeId"]) for t in m["results"]] for m in body["labels"]},
+        associations=body["associations"],
+        bulk=body["bulk"],
+        limits=body["limits"],
+    )
+
+
+def _settings(body: dict[str, Any]) -> EmulatorSettings:
+    return EmulatorSettings(
+        profile=body["profile"],
+        numeric_ids=body["numericIds"],
+        max_labels_per_pair=body["maxLabelsPerPair"],
+        enqueue_time_format=body["enqueueTimeFormat"],
+        repeat_answers=dict(body["repeatAnswers"]),
+    )
+
+
+def _config_body(
+    profile: str | None,
+    numeric_ids: bool | None,
+    max_labels_per_pair: int | None,
+    enqueue_time_format: str | None,
+    repeat_answers: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    answers = dict(repeat_answers) if repeat_answers is not None else None
+    given = {"profile": profile, "numericIds": numeric_ids,
+             "maxLabelsPerPair": max_labels_per_pair, "enqueueTimeFormat": enqueue_time_format,
+             "repeatAnswers": answers}  # fmt: skip
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _limit_body(requests: int | None, seconds: float | None) -> dict[str, Any]:
+    return {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
+
+
+def _faults(body: dict[str, Any]) -> FaultPlan:
+    script = tuple(
+        AimedFault(e["kind"], e.get("operationId"), e["after"], e["times"], e["seen"], e["fired"])
+        for e in body.get("script", ())
+    )
+    return FaultPlan(
+        spec=body.get("spec"), script=script, rate=body.get("rate", 0.0),
+        kinds=tuple(body.get("kinds", ())), seed=body.get("seed", 0),
+        latency_ms=body.get("latencyMs", 0),
+    )  # fmt: skip
+
+
+def _counts(body: dict[str, Any]) -> RequestCounts:
+    limited = body.get("rateLimited") or {}
+    return RequestCounts(
+        received=body["received"], operations=dict(body["operations"]), reads=body["reads"],
+        writes=body["writes"], rate_limited=limited.get("total", 0),
+        rate_limited_operations=dict(limited.get("operations", {})),
+        busiest_window=body.get("busiestWindow"),
+    )  # fmt: skip
+
+
+def _answer(response: httpx.Response) -> Any:
+    if response.status_code >= 400:
+        try:
+            message = str(response.json().get("message", response.text))
+        except ValueError:
+            message = response.text
+        raise ControlError(response.status_code, message)
+    return response.json()
+
+
+class ControlClient:
+    """The control API of the emulator at ``base_url``."""
+
+    def __init__(self, base_url: str, *, http: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = http or httpx.Client(timeout=_TIMEOUT)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> ControlClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, body: object = None) -> Any:
+        url = f"{self.base_url}/_emulator/{path}"
+        return _answer(self._http.request(method, url, json=body))
+
+    def health(self) -> bool:
+        """Whether the emulator answers."""
+        return bool(self._call("GET", "health").get("status") == "ok")
+
+    def reset(self) -> None:
+        """Empty the store and the counts; faults, rate limit and config back to the start-up."""
+        self._call("POST", "reset", {})
+
+    def seed(
+        self,
+        *,
+        records: Mapping[str, Sequence[int | str]] | None = None,
+        labels: Sequence[SeedLabel] = (),
+        associations: Sequence[SeedAssociation] = (),
+        bulk: Sequence[SeedBulk] = (),
+        limits: Sequence[SeedLimit] = (),
+    ) -> Seeded:
+        """Add state, applied whole or not at all (``ControlError`` naming what is wrong)."""
+        body = _seed_body(records, labels, associations, bulk, limits)
+        return _seeded(self._call("POST", "seed", body))
+
+    def settings(self) -> EmulatorSettings:
+        """The configuration answering now."""
+        return _settings(self._call("GET", "config"))
+
+    def configure(
+        self,
+        *,
+        profile: str | None = None,
+        numeric_ids: bool | None = None,
+        max_labels_per_pair: int | None = None,
+        enqueue_time_format: Literal["auto", "string", "object"] | None = None,
+        repeat_answers: Mapping[str, str] | None = None,
+    ) -> EmulatorSettings:
+        """Change what is given, until the next reset."""
+        body = _config_body(
+            profile, numeric_ids, max_labels_per_pair, enqueue_time_format, repeat_answers
+        )
+        return _settings(self._call("PUT", "config", body))
+
+    def rate_limit(self) -> tuple[int, float] | None:
+        """(requests, seconds) of the rate limit, or None."""
+        body = self._call("GET", "rate-limit")
+        return None if body["requests"] is None else (body["requests"], body["seconds"])
+
+    def set_rate_limit(self, requests: int | None, seconds: float | None = None) -> None:
+        """At most ``requests`` per rolling ``seconds`` (None: no limit)."""
+        body = (
+            {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
+        )
+        self._call("PUT", "rate-limit", body)
+
+    def faults(self) -> FaultPlan:
+        """The fault plan, with each aimed fault's ``seen`` and ``fired``."""
+        return _faults(self._call("GET", "faults"))
+
+    def set_faults(self, spec: str | None = None, script: Sequence[AimedFault] = ()) -> FaultPlan:
+        """Replace the plan: random faults (``rate=…,kinds=…``) and aimed ones."""
+        body = {"spec": spec, "script": [f.body() for f in script]}
+        return _faults(self._call("PUT", "faults", body))
+
+    def requests(self) -> RequestCounts:
+        """Request counts since the last reset."""
+        return _counts(self._call("GET", "requests"))
+
+    def reports(self) -> list[dict[str, Any]]:
+        """Every high-usage report requested, with its content."""
+        return list(self._call("GET", "reports")["results"])
+
+    def snapshot(self) -> Snapshot:
+        """The store now: records, labels with their type-ID counter, associations, limits,
+        reports (not faults, the rate limit nor request counts)."""
+        return Snapshot(self._call("GET", "snapshot"))
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """The store exactly as ``snapshot`` holds it."""
+        self._call("PUT", "snapshot", snapshot.data)
+
+
+class AsyncControlClient:
+    """The control API of the emulator at ``base_url``, for async tests."""
+
+    def __init__(self, base_url: str, *, http: httpx.AsyncClient | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = http or httpx.AsyncClient(timeout=_TIMEOUT)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncControlClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def _call(self, method: str, path: str, body: object = None) -> Any:
+        url = f"{self.base_url}/_emulator/{path}"
+        return _answer(await self._http.request(method, url, json=body))
+
+    async def health(self) -> bool:
+        """Whether the emulator answers."""
+        return bool((await self._call("GET", "health")).get("status") == "ok")
+
+    async def reset(self) -> None:
+        """Empty the store and the counts; faults, rate limit and config back to the start-up."""
+        await self._call("POST", "reset", {})
+
+    async def seed(
+        self,
+        *,
+        records: Mapping[str, Sequence[int | str]] | None = None,
+        labels: Sequence[SeedLabel] = (),
+        associations: Sequence[SeedAssociation] = (),
+        bulk: Sequence[SeedBulk] = (),
+        limits: Sequence[SeedLimit] = (),
+    ) -> Seeded:
+        """Add state, applied whole or not at all (``ControlError`` naming what is wrong)."""
+        body = _seed_body(records, labels, associations, bulk, limits)
+        return _seeded(await self._call("POST", "seed", body))
+
+    async def settings(self) -> EmulatorSettings:
+        """The configuration answering now."""
+        return _settings(await self._call("GET", "config"))
+
+    async def configure(
+        self,
+        *,
+        profile: str | None = None,
+        numeric_ids: bool | None = None,
+        max_labels_per_pair: int | None = None,
+        enqueue_time_format: Literal["auto", "string", "object"] | None = None,
+        repeat_answers: Mapping[str, str] | None = None,
+    ) -> EmulatorSettings:
+        """Change what is given, until the next reset."""
+        body = _config_body(
+            profile, numeric_ids, max_labels_per_pair, enqueue_time_format, repeat_answers
+        )
+        return _settings(await self._call("PUT", "config", body))
+
+    async def rate_limit(self) -> tuple[int, float] | None:
+        """(requests, seconds) of the rate limit, or None."""
+        body = await self._call("GET", "rate-limit")
+        return None if body["requests"] is None else (body["requests"], body["seconds"])
+
+    async def set_rate_limit(self, requests: int | None, seconds: float | None = None) -> None:
+        """At most ``requests`` per rolling ``seconds`` (None: no limit)."""
+        body = (
+            {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
+        )
+        await self._call("PUT", "rate-limit", body)
+
+    async def faults(self) -> FaultPlan:
+        """The fault plan, with each aimed fault's ``seen`` and ``fired``."""
+        return _faults(await self._call("GET", "faults"))
+
+    async def set_faults(
+        self, spec: str | None = None, script: Sequence[AimedFault] = ()
+    ) -> FaultPlan:
+        """Replace the plan: random faults (``rate=…,kinds=…``) and aimed ones."""
+        body = {"spec": spec, "script": [f.body() for f in script]}
+        return _faults(await self._call("PUT", "faults", body))
+
+    async def requests(self) -> RequestCounts:
+        """Request counts since the last reset."""
+        return _counts(await self._call("GET", "requests"))
+
+    async def reports(self) -> list[dict[str, Any]]:
+        """Every high-usage report requested, with its content."""
+        return list((await self._call("GET", "reports"))["results"])
+
+    async def snapshot(self) -> Snapshot:
+        """The store now (see ``ControlClient.snapshot``)."""
+        return Snapshot(await self._call("GET", "snapshot"))
+
+    async def restore(self, snapshot: Snapshot) -> None:
+        """The store exactly as ``snapshot`` holds it."""
+        await self._call("PUT", "snapshot", snapshot.data)

@@ -1,0 +1,177 @@
+"""Fixtures and a marker for testing code that calls HubSpot's Associations API, offline.
+
+- ``hubspot_emulator``: one emulator on 127.0.0.1 per pytest session (so one per xdist worker),
+  reset before each test; a :class:`HubSpotEmulator` with ``base_url``, ``token``, ``release`` and
+  ``control`` (the typed control client).
+- ``hubspot_client`` / ``async_hubspot_client``: this package's clients pointed at it.
+- ``@pytest.mark.hubspot_emulator(release=..., profile=..., numeric_ids=...,
+  max_labels_per_pair=..., rate_limit=(N, SECONDS), faults="rate=…",
+  script=[AimedFault(...)])``: per test, restored after.
+
+Nothing starts unless a fixture is used; without the ``[emulator]`` extra a fixture fails its test
+with the line that installs it. This module imports only the standard library and pytest at load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from hubspot_associations_emulator.control_client import AimedFault, ControlClient
+    from hubspot_associations_emulator.server import RunningEmulator
+
+    from hubspot_associations import AsyncHubSpotAssociations, HubSpotAssociations
+
+__all__ = ["MARKER", "HubSpotEmulator", "MarkerOptions"]
+
+MARKER = "hubspot_emulator"
+INSTALL = "pip install 'hubspot-associations[emulator]'"
+
+
+@dataclass(frozen=True)
+class MarkerOptions:
+    """What ``@pytest.mark.hubspot_emulator(...)`` sets for one test (None: as configured)."""
+
+    release: str = "v4"
+    profile: str | None = None
+    numeric_ids: bool | None = None
+    max_labels_per_pair: int | None = None
+    rate_limit: tuple[int, float] | None = None
+    faults: str | None = None
+    script: Sequence[AimedFault] = ()
+
+
+@dataclass(frozen=True)
+class HubSpotEmulator:
+    """The emulator a test runs against: its address, a token it accepts, the release the
+    client fixtures use, and its control client (seed, faults, counts, snapshot …)."""
+
+    base_url: str
+    token: str
+    release: str
+    control: ControlClient
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker (so that --strict-markers passes)."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(release=, profile=, numeric_ids=, max_labels_per_pair=, rate_limit=, faults=, "
+        "script=): run this test's emulator and client fixtures so (hubspot-associations)",
+    )
+
+
+def _options(node: pytest.Item) -> MarkerOptions:
+    marker = node.get_closest_marker(MARKER)
+    if marker is None:
+        return MarkerOptions()
+    if marker.args:
+        pytest.fail(f"@pytest.mark.{MARKER} takes keyword arguments only", pytrace=False)
+    try:
+        return MarkerOptions(**marker.kwargs)
+    except TypeError:
+        allowed = ", ".join(MarkerOptions.__dataclass_fields__)
+        pytest.fail(
+            f"@pytest.mark.{MARKER}({', '.join(marker.kwargs)}): it takes {allowed}",
+            pytrace=False,
+        )
+
+
+def _emulator_modules() -> tuple[Any, Any]:
+    """(serve_in_thread, EmulatorConfig), or the test fails with the install line."""
+    missing = None
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+        from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+    except ImportError as exc:
+        missing = exc.name
+    if missing is not None:  # outside the except: no chained ImportError in the report
+        pytest.fail(
+            f"the {MARKER} fixture needs the emulator ({missing} is missing): {INSTALL}",
+            pytrace=False,
+        )
+    return serve_in_thread, EmulatorConfig
+
+
+@pytest.fixture(scope="session")
+def hubspot_emulator_server() -> Iterator[RunningEmulator]:
+    """One emulator on 127.0.0.1 for the whole session (one per xdist worker)."""
+    serve_in_thread, config = _emulator_modules()
+    with serve_in_thread(config()) as running:
+        yield running
+
+
+@pytest.fixture
+def hubspot_emulator(
+    request: pytest.FixtureRequest, hubspot_emulator_server: RunningEmulator
+) -> Iterator[HubSpotEmulator]:
+    """The session's emulator, emptied for this test and set as its marker says."""
+    from hubspot_associations_emulator.control_client import ControlClient
+
+    options = _options(request.node)
+    running = hubspot_emulator_server
+    with ControlClient(running.base_url) as control:
+        control.reset()
+        try:
+            _apply(control, options)
+        except Exception as exc:
+            pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
+        try:
+            yield HubSpotEmulator(running.base_url, running.token, options.release, control)
+        finally:
+            # A reset returns profile, IDs, label cap, rate limit and faults to the start-up.
+            control.reset()
+
+
+def _apply(control: ControlClient, options: MarkerOptions) -> None:
+    settings = (options.profile, options.numeric_ids, options.max_labels_per_pair)
+    if any(v is not None for v in settings):
+        control.configure(
+            profile=options.profile,
+            numeric_ids=options.numeric_ids,
+            max_labels_per_pair=options.max_labels_per_pair,
+        )
+    if options.rate_limit is not None:
+        control.set_rate_limit(*options.rate_limit)
+    if options.faults is not None or options.script:
+        control.set_faults(options.faults, options.script)
+
+
+@pytest.fixture
+def hubspot_client(hubspot_emulator: HubSpotEmulator) -> Iterator[HubSpotAssociations]:
+    """This package's client, pointed at the test's emulator (the marker's release)."""
+    from hubspot_associations import HubSpotAssociations
+
+    client = HubSpotAssociations(
+        hubspot_emulator.token,
+        base_url=hubspot_emulator.base_url,
+        api_version=hubspot_emulator.release,
+    )
+    with client:
+        yield client
+
+
+@pytest.fixture
+def async_hubspot_client(hubspot_emulator: HubSpotEmulator) -> AsyncHubSpotAssociations:
+    """The async client, pointed at the test's emulator.
+
+    A plain fixture (not an async one), so that it works under anyio's pytest plugin,
+    pytest-asyncio in strict or auto mode, or ``asyncio.run`` in a sync test: it keeps no
+    connection open between requests, so nothing bound to the test's event loop is left to close
+    after the loop is gone.
+    """
+    import httpx
+
+    from hubspot_associations import AsyncHubSpotAssociations
+
+    return AsyncHubSpotAssociations(
+        hubspot_emulator.token,
+        base_url=hubspot_emulator.base_url,
+        api_version=hubspot_emulator.release,
+        transport=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0)),
+    )
