@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from typing import Final, Literal
+from dataclasses import dataclass
+from typing import Final, Generic, Literal, TypeVar
 
 import attrs
 from hubspot_associations_api.models import (
@@ -24,10 +25,15 @@ from hubspot_associations_api.models import (
 )
 from hubspot_associations_api.types import Unset
 
+from ._exceptions import APIStatusError
+
+T = TypeVar("T")
+
 __all__ = [
     "LOST_ANSWER_RULES",
     "NOT_IDEMPOTENT_OPERATIONS",
     "LimitsAnswer",
+    "Resent",
     "Rule",
     "confirmed_limits",
     "error_names_type",
@@ -75,6 +81,18 @@ LOST_ANSWER_RULES: Final[dict[str, tuple[Rule, str]]] = {
 NOT_IDEMPOTENT_OPERATIONS: Final = frozenset(
     op for op, (rule, _) in LOST_ANSWER_RULES.items() if rule != "resent"
 )
+
+
+@dataclass(frozen=True)
+class Resent(Generic[T]):
+    """How a write marked not idempotent ended, sent again after each lost answer: its
+    ``answer``, or the ``refusal`` (400 or 404) of a resend; ``lost``: an answer was lost first,
+    so a refusal may only mean that the first send did it (the caller confirms with a read)."""
+
+    answer: T | None
+    lost: bool
+    refusal: APIStatusError | None = None
+
 
 # What create_limits answers (201, or 207/200 with errors inside).
 LimitsAnswer = (

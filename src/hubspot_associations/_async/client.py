@@ -112,7 +112,7 @@ from .._inputs import (
     to_specs,
 )
 from .._labels import validate_label_name
-from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, confirmed_limits
+from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -169,6 +169,26 @@ class AsyncCore:
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
         return finish(operation, response)
+
+    async def resend(
+        self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> Resent[T]:
+        """``call``, sent again after each lost answer (at most ``resends`` times); a 400 or 404
+        is returned as the refusal when an answer was lost before it, raised otherwise."""
+        lost: APIConnectionError | None = None
+        for _ in range(self.resends + 1):
+            try:
+                return Resent(await self.call(operation, *args, **kwargs), lost is not None)
+            except APIConnectionError as exc:
+                if not exc.sent:
+                    raise
+                lost = exc
+            except (BadRequestError, NotFoundError) as exc:
+                if lost is None:
+                    raise
+                return Resent(None, True, exc)
+        assert lost is not None
+        raise lost
 
 
 class AsyncBasic:
@@ -614,30 +634,14 @@ class AsyncLabels:
         resend (400 or 404: nothing to delete) ends as success only if the type ID is no longer
         listed. Deleting a type ID that never existed still raises.
         """
-        lost: APIConnectionError | None = None
-        for _ in range(self._core.resends + 1):
-            try:
-                await self._core.call(
-                    delete_label.OPERATION,
-                    object_type(from_object_type),
-                    object_type(to_object_type),
-                    type_id,
-                )
-            except APIConnectionError as exc:
-                if not exc.sent:
-                    raise
-                lost = exc
-            except (BadRequestError, NotFoundError):
-                if lost is None:
-                    raise
-                listed = {t.type_id for t in await self.list(from_object_type, to_object_type)}
-                if type_id in listed:
-                    raise
-                return
-            else:
-                return
-        assert lost is not None
-        raise lost
+        sent = await self._core.resend(
+            delete_label.OPERATION, object_type(from_object_type), object_type(to_object_type),
+            type_id,
+        )  # fmt: skip
+        if sent.refusal is not None:
+            listed = {t.type_id for t in await self.list(from_object_type, to_object_type)}
+            if type_id in listed:
+                raise sent.refusal
 
 
 class AsyncLimits:
@@ -688,36 +692,19 @@ class AsyncLimits:
         ]
         require_items(inputs, what="limits.create")
         wanted = [(int(i.type_id), int(i.max_to_object_ids)) for i in inputs]
-        lost: APIConnectionError | None = None
-        for _ in range(self._core.resends + 1):
-            try:
-                answer = await self._core.call(
-                    create_limits.OPERATION,
-                    object_type(from_object_type),
-                    object_type(to_object_type),
-                    body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(
-                        inputs=inputs
-                    ),
-                )
-            except APIConnectionError as exc:
-                if not exc.sent:
-                    raise
-                lost = exc
-            except BadRequestError:
-                if lost is None:
-                    raise
-                listed = await self.list(from_object_type, to_object_type)
-                confirmed = confirmed_limits(None, wanted, listed)
-                if confirmed is None:
-                    raise
-                return confirmed
-            else:
-                if lost is None or not answer.errors:
-                    return answer
-                listed = await self.list(from_object_type, to_object_type)
-                return confirmed_limits(answer, wanted, listed) or answer
-        assert lost is not None
-        raise lost
+        sent = await self._core.resend(
+            create_limits.OPERATION, object_type(from_object_type), object_type(to_object_type),
+            body=BatchInputPublicAssociationDefinitionConfigurationCreateRequest(inputs=inputs),
+        )  # fmt: skip
+        if sent.answer is not None and (not sent.lost or not sent.answer.errors):
+            return sent.answer
+        # After a lost answer: inputs refused as existing are done if they read back as sent.
+        listed = await self.list(from_object_type, to_object_type)
+        confirmed = confirmed_limits(sent.answer, wanted, listed)
+        if confirmed is None:
+            assert sent.refusal is not None
+            raise sent.refusal
+        return confirmed
 
     async def update(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
@@ -760,31 +747,15 @@ class AsyncLimits:
             )
             for s in specs
         ]
-        lost: APIConnectionError | None = None
-        for _ in range(self._core.resends + 1):
-            try:
-                await self._core.call(
-                    purge_limits.OPERATION,
-                    object_type(from_object_type),
-                    object_type(to_object_type),
-                    body=BatchInputPublicAssociationSpec(inputs=inputs),
-                )
-            except APIConnectionError as exc:
-                if not exc.sent:
-                    raise
-                lost = exc
-            except (BadRequestError, NotFoundError):
-                if lost is None:
-                    raise
-                # Nothing left to purge after a lost answer: the first one did it.
-                listed = {int(c.type_id) for c in await self.list(from_object_type, to_object_type)}
-                if listed & {int(i.type_id) for i in inputs}:
-                    raise
-                return
-            else:
-                return
-        assert lost is not None
-        raise lost
+        sent = await self._core.resend(
+            purge_limits.OPERATION, object_type(from_object_type), object_type(to_object_type),
+            body=BatchInputPublicAssociationSpec(inputs=inputs),
+        )  # fmt: skip
+        if sent.refusal is not None:
+            # Nothing left to purge after a lost answer: the first send did it.
+            listed = {int(c.type_id) for c in await self.list(from_object_type, to_object_type)}
+            if listed & {int(i.type_id) for i in inputs}:
+                raise sent.refusal
 
 
 class AsyncBulk:
