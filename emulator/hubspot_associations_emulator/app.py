@@ -4,6 +4,8 @@ faults, auth, the rate limit and latency to HubSpot paths. Its state is ``state.
 from __future__ import annotations
 
 import asyncio
+import datetime
+import time
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,7 +17,7 @@ from starlette.types import Message, Receive, Scope, Send
 from . import connection, errors, guard
 from .config import EmulatorConfig
 from .control import Control, control_routes
-from .routes import hubspot_routes, operation_at
+from .routes import hubspot_routes, operation_at, release_at
 from .state import Emulator
 from .views import dumps, json_response
 
@@ -58,37 +60,97 @@ class EmulatorApp(Starlette):
             await _send(send, refused.status, dumps(refused.body()), [])
             return
         if hubspot:
-            await self._hubspot(scope, receive, send)
+            await self._journaled(scope, receive, send, body)
         else:
             await super().__call__(scope, receive, send)
 
-    async def _hubspot(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The gate of HubSpot paths: rate limit, faults, latency, auth, then routing."""
+    async def _journaled(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> None:
+        """``_hubspot``, its exchange written to the journal (what it answered, or that the
+        connection was closed without an answer)."""
+        emulator = self.emulator
+        if not emulator.journal.enabled:
+            await self._hubspot(scope, receive, send)
+            return
+        recorder = _Recorder(send)
+        started = datetime.datetime.now(datetime.UTC)
+        clock = time.perf_counter()
+        injected: str | None = None
+        try:
+            injected = await self._hubspot(scope, receive, recorder.send)
+        finally:
+            emulator.journal.record(
+                started=started, seconds=time.perf_counter() - clock,
+                operation_id=operation_at(self.router.routes, scope),
+                release=release_at(emulator.handlers.releases, scope["path"]), scope=scope,
+                request_body=body, status=recorder.status, response_headers=recorder.headers,
+                response_body=b"".join(recorder.body), injected=injected,
+            )  # fmt: skip
+
+    async def _hubspot(self, scope: Scope, receive: Receive, send: Send) -> str | None:
+        """The gate of HubSpot paths: rate limit, faults, latency, auth, then routing; the kind of
+        fault injected, if any."""
         emulator = self.emulator
         allowed, extra = emulator.admit()
         if not allowed:
             # Counted under the operation the request would have reached (routing is not run).
             emulator.requests.rate_limited(operation_at(self.router.routes, scope))
             await _send(send, 429, dumps(errors.rate_limited()), extra)
-            return
+            return None
         # The operation is looked up only for a script: routing twice costs on every request.
         aimed = operation_at(self.router.routes, scope) if emulator.faults.script else None
-        fault = emulator.faults.draw(aimed)
+        drawn = emulator.faults.draw(aimed)
+        fault, retry_after = drawn if drawn is not None else (None, None)
         latency = emulator.config.latency_ms + emulator.faults.latency_ms
         if latency:
             await asyncio.sleep(latency / 1000)
         if fault is not None and fault != "cut":
-            await _fault(fault, scope, send, extra)
-            return
+            await _fault(fault, send, extra, retry_after)
+            return fault
         denied = emulator.authorized(scope)
         if denied is not None:
             await _send(send, denied.status, dumps(denied.body()), extra)
-            return
+            return None
         answer = _with_headers(send, extra) if extra else send
         if fault == "cut":
             await connection.answer_cut(super().__call__, scope, receive, answer, send)
-            return
+            return fault
         await super().__call__(scope, receive, answer)
+        return None
+
+
+class _Recorder:
+    """A ``send`` that keeps what it passes on (status, headers, body) for the journal, and still
+    lets ``connection.close`` reach the server's connection through it (``__self__``)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self._cycle = getattr(send, "__self__", None)
+        self.status: int | None = None
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body: list[bytes] = []
+
+    @property
+    def transport(self) -> Any:
+        """The server connection's transport (None in-process)."""
+        return getattr(self._cycle, "transport", None)
+
+    @property
+    def disconnected(self) -> bool:
+        """Whether the server's request cycle is marked disconnected."""
+        return bool(getattr(self._cycle, "disconnected", False))
+
+    @disconnected.setter
+    def disconnected(self, value: bool) -> None:
+        self._cycle.disconnected = value  # type: ignore[union-attr]
+
+    async def send(self, message: Message) -> None:
+        """Keep, then pass on."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            self.body.append(message.get("body", b""))
+        await self._send(message)
 
 
 def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
@@ -124,18 +186,37 @@ async def _send(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _fault(kind: str, scope: Scope, send: Send, extra: list[tuple[bytes, bytes]]) -> None:
+async def _fault(
+    kind: str,
+    send: Send,
+    extra: list[tuple[bytes, bytes]],
+    retry_after: float | None,
+) -> None:
+    """Answer an injected fault as HubSpot would (docs/emulator.md says what is inferred)."""
     if kind == "drop":
         connection.close(send, "connection dropped")
         return
+    headers = list(extra)
+    if retry_after is not None:
+        headers.append((b"retry-after", f"{retry_after:g}".encode()))
     if kind == "html":
-        await _send(send, 502, _HTML_502, extra, b"text/html; charset=utf-8")
+        await _send(send, 502, _HTML_502, headers, b"text/html; charset=utf-8")
+        return
+    if kind == "daily":
+        headers += [(b"x-hubspot-ratelimit-daily", str(errors.DAILY_LIMIT).encode()),
+                    (b"x-hubspot-ratelimit-daily-remaining", b"0")]  # fmt: skip
+        await _send(send, 429, dumps(errors.rate_limited("DAILY")), headers)
         return
     status = int(kind)
     if status == 429:
-        await _send(send, 429, dumps(errors.rate_limited()), extra)
+        if not any(name.startswith(b"x-hubspot-ratelimit-") for name, _ in headers):
+            # No rate limit set: the headers of HubSpot's default ten-secondly window.
+            headers += [(b"x-hubspot-ratelimit-max", b"100"),
+                        (b"x-hubspot-ratelimit-remaining", b"0"),
+                        (b"x-hubspot-ratelimit-interval-milliseconds", b"10000")]  # fmt: skip
+        await _send(send, 429, dumps(errors.rate_limited()), headers)
         return
-    await _send(send, status, dumps(errors.upstream_failure(status)), extra)
+    await _send(send, status, dumps(errors.upstream_failure(status)), headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -71,6 +71,21 @@ class Backend:
         }
         self.limits = self.store.load_limits()
 
+    def atomically(self) -> AbstractContextManager[None]:
+        """One unit of work: everything in it is written, or nothing (a seed)."""
+        return self.store.transaction()
+
+    def snapshot(self) -> dict[str, list[list[object]]]:
+        """The whole store (GET /_emulator/snapshot)."""
+        return self.store.snapshot()
+
+    def restore(self, tables: object) -> None:
+        """The store as a snapshot holds it (ValueError, nothing changed, if it is not one)."""
+        try:
+            self.store.restore(tables)
+        finally:
+            self.reload()
+
     def reset(self) -> None:
         """Back to an empty portal (and the configured repeat answers)."""
         self.store.reset()

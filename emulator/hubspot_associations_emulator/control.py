@@ -93,10 +93,44 @@ class Control:
         self.emulator.backend.repeat_answers = answers
         return await self.get_config(request)
 
+    async def get_journal(self, request: Request) -> Response:
+        """GET /_emulator/journal: every HubSpot-path request since the last reset, in order."""
+        return json_response(self.emulator.journal.describe())
+
+    async def get_journal_jsonl(self, request: Request) -> Response:
+        """GET /_emulator/journal.jsonl: the same, one JSON entry per line."""
+        return Response(self.emulator.journal.jsonl(), media_type="application/x-ndjson")
+
+    async def get_journal_har(self, request: Request) -> Response:
+        """GET /_emulator/journal.har: the same as HAR 1.2."""
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        return json_response(self.emulator.journal.har(base))
+
+    async def put_journal(self, request: Request) -> Response:
+        """PUT /_emulator/journal with any of ``maxEntries``, ``maxBytes``, ``enabled``: the
+        bounds (the oldest entries past them are dropped now), or the journal off."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            _only(body, ("maxEntries", "maxBytes", "enabled"), "body")
+            for key in ("maxEntries", "maxBytes"):
+                value = body.get(key)
+                if key in body and (type(value) is not int or value < 1):
+                    raise errors.validation(f"{key}: an integer from 1, got {value!r}")
+            if "enabled" in body and type(body["enabled"]) is not bool:
+                raise errors.validation(f"enabled: true or false, got {body['enabled']!r}")
+        except errors.ApiError as exc:
+            return error_response(exc)
+        self.emulator.journal.configure(
+            max_entries=body.get("maxEntries"),
+            max_bytes=body.get("maxBytes"),
+            enabled=body.get("enabled"),
+        )
+        return json_response(self.emulator.journal.describe())
+
     async def get_snapshot(self, request: Request) -> Response:
         """GET /_emulator/snapshot: the whole store (not faults, the rate limit nor counts)."""
         return json_response(
-            {"version": SNAPSHOT_VERSION, "tables": self.emulator.store.snapshot()}
+            {"version": SNAPSHOT_VERSION, "tables": self.emulator.backend.snapshot()}
         )
 
     async def put_snapshot(self, request: Request) -> Response:
@@ -109,13 +143,11 @@ class Control:
                     f"version: a snapshot of this emulator has version {SNAPSHOT_VERSION}"
                 )
             try:
-                self.emulator.store.restore(body.get("tables"))
+                self.emulator.backend.restore(body.get("tables"))
             except ValueError as exc:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
             return error_response(exc)
-        finally:
-            self.emulator.backend.reload()
         return json_response({"status": "ok"})
 
     async def get_rate_limit(self, request: Request) -> Response:
@@ -156,7 +188,7 @@ class Control:
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
             _only(body, SEED_SECTIONS, "body")
-            with backend.store.transaction():
+            with backend.atomically():
                 return json_response(self._seed(body))
         except errors.ApiError as exc:
             return error_response(exc)
@@ -363,6 +395,10 @@ def control_routes(control: Control) -> list[BaseRoute]:
         Route("/_emulator/config", control.get_config, methods=["GET"]),
         Route("/_emulator/config", control.put_config, methods=["PUT"]),
         Route("/_emulator/snapshot", control.get_snapshot, methods=["GET"]),
+        Route("/_emulator/journal", control.get_journal, methods=["GET"]),
+        Route("/_emulator/journal", control.put_journal, methods=["PUT"]),
+        Route("/_emulator/journal.jsonl", control.get_journal_jsonl, methods=["GET"]),
+        Route("/_emulator/journal.har", control.get_journal_har, methods=["GET"]),
         Route("/_emulator/snapshot", control.put_snapshot, methods=["PUT"]),
         Route("/_emulator/requests", control.requests, methods=["GET"]),
     ]

@@ -121,23 +121,33 @@ def unauthorized(present: bool) -> ApiError:
     return ApiError(401, message, "INVALID_AUTHENTICATION")
 
 
-def rate_limited() -> JSON:
+# HubSpot's daily request limit of the smallest paid tier, sent in X-HubSpot-RateLimit-Daily.
+DAILY_LIMIT = 250_000
+
+
+def rate_limited(policy: str = "TEN_SECONDLY_ROLLING") -> JSON:
     """HubSpot's 429 body: no category, an errorType and a policyName instead."""
     return {
         "status": "error",
-        "message": "You have reached your ten_secondly_rolling limit.",
+        "message": f"You have reached your {policy.lower()} limit.",
         "errorType": "RATE_LIMIT",
         "correlationId": new_id(),
-        "policyName": "TEN_SECONDLY_ROLLING",
+        "policyName": policy,
     }
 
 
+# The category an injected error status carries (inferred: HubSpot documents the statuses, not
+# their bodies' categories).
+_FAULT_CATEGORIES = {423: "LOCKED", 477: "MIGRATION_IN_PROGRESS"}
+
+
 def upstream_failure(status: int) -> JSON:
-    """The small JSON body of an emulated 502, 503 or 504 fault (no category)."""
+    """HubSpot's error body for an injected 423, 477 or 5xx (category inferred)."""
     return {
         "status": "error",
-        "message": f"Emulated upstream failure ({status})",
+        "message": f"Emulated HubSpot error ({status})",
         "correlationId": new_id(),
+        "category": _FAULT_CATEGORIES.get(status, "INTERNAL_ERROR"),
     }
 
 

@@ -3,9 +3,11 @@
 Spec strings look like ``rate=0.1,kinds=429+503+html+drop,seed=7,latency=20``:
 
 - ``rate``: the share of HubSpot-path requests that get a fault (0..1);
-- ``kinds``: ``+``-separated; an HTTP status (``429``, ``502``, ``503``, ``504``, …), ``html``
-  (a 502 with an HTML body), ``drop`` (the connection closes without an answer) or ``cut`` (the
-  request is applied, then its answer's body stops halfway and the connection closes);
+- ``kinds``: ``+``-separated; an HTTP status (``429``: HubSpot's ten-secondly limit with its
+  ``X-HubSpot-RateLimit-*`` headers; ``423``, ``477``, ``502``, ``503``, ``504``, …: HubSpot's
+  error body), ``daily`` (the daily-limit 429, ``policyName: DAILY``), ``html`` (a 502 with an
+  HTML body), ``drop`` (the connection closes without an answer) or ``cut`` (the request is
+  applied, then its answer's body stops halfway and the connection closes);
 - ``seed``: the random seed, so a run can be replayed;
 - ``latency``: milliseconds added to every HubSpot-path answer.
 
@@ -14,7 +16,8 @@ proxy loses the answer on its way back, the call was made.
 
 Beside the rate, a *script* aims faults: ``{"operationId": "delete_label", "kind": "cut",
 "after": 0, "times": 1}`` lets ``after`` matching calls through, then gives the next ``times``
-ones that kind (no ``operationId``: every HubSpot-path request matches). Every entry counts the
+ones that kind (no ``operationId``: every HubSpot-path request matches); ``retryAfter``
+(seconds, or null for none) sets the answer's ``Retry-After`` header. Every entry counts the
 calls it matches; the first entry that fires decides. Kinds are those of the spec; an entry is
 an object so that later kinds can take options of their own.
 """
@@ -26,10 +29,12 @@ from dataclasses import dataclass, field
 
 KINDS_DEFAULT = ("429", "502", "503", "html", "drop")
 # Kinds that are not an HTTP status.
-NAMED_KINDS = ("html", "drop", "cut")
+NAMED_KINDS = ("html", "drop", "cut", "daily")
 
 
-SCRIPT_FIELDS = ("operationId", "kind", "after", "times")
+SCRIPT_FIELDS = ("operationId", "kind", "after", "times", "retryAfter")
+# Retry-After of a fault when no entry sets it: HubSpot documents one on 477 only.
+DEFAULT_RETRY_AFTER: dict[str, float | None] = {"477": 1}
 
 
 @dataclass
@@ -40,6 +45,7 @@ class AimedFault:
     operation_id: str | None = None
     after: int = 0
     times: int = 1
+    retry_after: float | None = None
     seen: int = 0
     fired: int = 0
 
@@ -60,6 +66,7 @@ class AimedFault:
             "kind": self.kind,
             "after": self.after,
             "times": self.times,
+            "retryAfter": self.retry_after,
             "seen": self.seen,
             "fired": self.fired,
         }
@@ -80,15 +87,16 @@ class FaultPlan:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def draw(self, operation_id: str | None = None) -> str | None:
-        """The fault for the next request (to ``operation_id``), or None."""
-        aimed = [entry.kind for entry in self.script if entry.take(operation_id)]
+    def draw(self, operation_id: str | None = None) -> tuple[str, float | None] | None:
+        """The fault for the next request (to ``operation_id``) and its Retry-After, or None."""
+        aimed = [entry for entry in self.script if entry.take(operation_id)]
         if aimed:
-            return aimed[0]
+            return aimed[0].kind, aimed[0].retry_after
         if self.rate <= 0:
             return None
         if self._rng.random() < self.rate:
-            return self._rng.choice(self.kinds)
+            kind = self._rng.choice(self.kinds)
+            return kind, DEFAULT_RETRY_AFTER.get(kind)
         return None
 
     def describe(self) -> dict[str, object]:
@@ -164,7 +172,14 @@ def parse_script(items: object, operations: frozenset[str]) -> list[AimedFault]:
         for name, value, least in (("after", after, 0), ("times", times, 1)):
             if type(value) is not int or value < least:
                 raise ValueError(f"{where}.{name} must be an integer from {least}, got {value!r}")
-        script.append(AimedFault(kind, operation, after, times))
+        retry_after = item.get("retryAfter", DEFAULT_RETRY_AFTER.get(kind))
+        if retry_after is not None and (
+            type(retry_after) not in (int, float) or not 0 <= retry_after <= 86400
+        ):
+            raise ValueError(
+                f"{where}.retryAfter must be seconds from 0 to 86400 or null, got {retry_after!r}"
+            )
+        script.append(AimedFault(kind, operation, after, times, retry_after))
     return script
 
 

@@ -424,6 +424,15 @@ class HubSpotRoute(Route):
         self.operations = operations
 
 
+def release_at(releases: dict[str, dict[str, Any]], path: str) -> str | None:
+    """The release whose path family serves ``path`` (None: none of them)."""
+    for name, row in releases.items():
+        for base in (row["object_base"], *row["association_bases"]):
+            if path == base or path.startswith(base + "/"):
+                return name
+    return None
+
+
 def operation_at(routes: Iterable[BaseRoute], scope: Scope) -> str | None:
     """The operationId a request would reach, without running it (None: no such operation)."""
     method = "GET" if scope["method"] == "HEAD" else scope["method"]

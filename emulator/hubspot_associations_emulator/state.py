@@ -12,6 +12,7 @@ from .backend import Backend
 from .config import DEFAULT_TOKEN, EmulatorConfig
 from .counts import RequestCounts
 from .faults import FaultPlan, parse_spec
+from .journal import Journal
 from .ratelimit import RollingLimit, check_rate_limit
 from .routes import Handlers
 from .store import Store
@@ -35,6 +36,7 @@ class Emulator:
         self.rate_limit: RollingLimit | None = None
         self.set_rate_limit(config.rate_limit)  # ValueError when out of range
         self.requests = RequestCounts()
+        self.journal = Journal()
         # Auth is never off: an empty token list falls back to the default token.
         self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
 
@@ -54,6 +56,7 @@ class Emulator:
         self.configure(self.config)
         self.backend.reset()
         self.requests.reset()
+        self.journal = Journal()  # bounds back to the defaults too
         self.faults = parse_spec(self.config.faults)
         self.set_rate_limit(self.config.rate_limit)
 

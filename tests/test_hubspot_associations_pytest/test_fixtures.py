@@ -21,7 +21,8 @@ from hubspot_associations import (
     RateLimitError,
 )
 
-SEEN: list[str] = []
+# The base URLs this process's tests saw (one process: one xdist worker, or the whole run).
+SEEN: set[str] = set()
 
 
 def test_state_written_by_one_test(hubspot_client: HubSpotAssociations) -> None:
@@ -37,7 +38,7 @@ def test_is_gone_in_the_next(
 ) -> None:
     """Each test starts from an empty emulator, the same one (one base_url per session)."""
     assert hubspot_client.basic.get_page("contact", 1, "company").results == []
-    SEEN.append(hubspot_emulator.base_url)
+    SEEN.add(hubspot_emulator.base_url)
     assert hubspot_emulator.base_url.startswith("http://127.0.0.1:")
 
 
