@@ -133,7 +133,15 @@ def _bulk(rows: Rows) -> str:
 def _emulator(rows: Rows) -> str:
     ratio = _number(_row(rows, "1M / 1k, over HTTP"), "value")
     shown = "–" if ratio is None else f"{ratio:.2f}"
-    return f"a page read with 1M stored associations takes {shown}× the time with 1k"
+    line = f"a page read with 1M stored associations takes {shown}× the time with 1k"
+    cost = _number(_row(rows, "journal cost"), "value")
+    reset = _number(_row(rows, "per-test reset"), "value")
+    if cost is not None and reset is not None:
+        line += (
+            f"; the request journal costs {max(cost, 0):.0%} of the request rate (target 10 %), "
+            f"a per-test reset {reset:.1f} ms"
+        )
+    return line
 
 
 def _peaks(rows: Rows) -> str:

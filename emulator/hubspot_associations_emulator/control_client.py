@@ -14,6 +14,7 @@ restore of the store. It needs only httpx (the emulator's server parts are not i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -27,6 +28,8 @@ __all__ = [
     "ControlError",
     "EmulatorSettings",
     "FaultPlan",
+    "Journal",
+    "JournalEntry",
     "RequestCounts",
     "SeedAssociation",
     "SeedBulk",
@@ -154,12 +157,16 @@ class AimedFault:
     operation_id: str | None = None
     after: int = 0
     times: int = 1
+    # Seconds in the answer's Retry-After header (None: the kind's default, absent but on 477).
+    retry_after: float | None = None
     seen: int = 0
     fired: int = 0
 
     def body(self) -> dict[str, Any]:
         """As the control API takes it."""
         out: dict[str, Any] = {"kind": self.kind, "after": self.after, "times": self.times}
+        if self.retry_after is not None:
+            out["retryAfter"] = self.retry_after
         if self.operation_id is not None:
             out["operationId"] = self.operation_id
         return out
@@ -188,6 +195,107 @@ class RequestCounts:
     rate_limited: int
     rate_limited_operations: dict[str, int]
     busiest_window: int | None
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One request to a HubSpot path and what it got (``status`` None: the connection was
+    closed without an answer); ``injected`` names the fault, None when none was."""
+
+    time: str
+    operation_id: str | None
+    release: str | None
+    method: str
+    path: str
+    query: str
+    request_headers: list[tuple[str, str]]
+    request_body: dict[str, Any]
+    status: int | None
+    response_headers: list[tuple[str, str]]
+    response_body: dict[str, Any]
+    injected: str | None
+
+    @property
+    def request_json(self) -> Any:
+        """The request body parsed (None: empty, cut past 64 KiB, or not JSON)."""
+        return _json_of(self.request_body)
+
+    @property
+    def response_json(self) -> Any:
+        """The answer's body parsed (None: empty, cut past 64 KiB, or not JSON)."""
+        return _json_of(self.response_body)
+
+    def header(self, name: str) -> str | None:
+        """An answer header by name (any case), or None."""
+        return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
+
+
+def _json_of(body: dict[str, Any]) -> Any:
+    if body.get("truncated") or not body.get("text"):
+        return None
+    try:
+        return json.loads(body["text"])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Journal:
+    """The journal: every HubSpot-path request since the last reset, oldest first, and how many
+    older ones its bounds dropped. The ``assert_*`` helpers say what was sent when they fail."""
+
+    entries: list[JournalEntry]
+    dropped: int
+
+    def calls(self, operation_id: str) -> list[JournalEntry]:
+        """The requests that reached (or were aimed at) one operation, in order."""
+        return [e for e in self.entries if e.operation_id == operation_id]
+
+    def assert_not_called(self, operation_id: str) -> None:
+        """AssertionError when the operation was called."""
+        found = self.calls(operation_id)
+        if found:
+            raise AssertionError(f"{operation_id} was called {len(found)} time(s): {_show(found)}")
+
+    def assert_called_once(self, operation_id: str, *, inputs: Any = None) -> JournalEntry:
+        """The one call of an operation; with ``inputs``, its body's ``inputs`` (batch calls) or
+        whole body must equal them. AssertionError saying what was sent otherwise."""
+        found = self.calls(operation_id)
+        if len(found) != 1:
+            raise AssertionError(
+                f"{operation_id} was called {len(found)} time(s), not once: {_show(found)}"
+            )
+        if inputs is not None:
+            body = found[0].request_json
+            sent = body.get("inputs", body) if isinstance(body, dict) else body
+            if sent != inputs:
+                raise AssertionError(f"{operation_id} was sent {sent!r}, not {inputs!r}")
+        return found[0]
+
+
+def _show(entries: list[JournalEntry]) -> str:
+    return "; ".join(f"{e.method} {e.path} → {e.status}" for e in entries) or "nothing"
+
+
+def _journal(body: dict[str, Any]) -> Journal:
+    entries = [
+        JournalEntry(
+            time=e["time"],
+            operation_id=e["operationId"],
+            release=e["release"],
+            method=e["method"],
+            path=e["path"],
+            query=e["query"],
+            request_headers=[(k, v) for k, v in e["requestHeaders"]],
+            request_body=e["requestBody"],
+            status=e["status"],
+            response_headers=[(k, v) for k, v in e["responseHeaders"]],
+            response_body=e["responseBody"],
+            injected=e["injected"],
+        )
+        for e in body["entries"]
+    ]
+    return Journal(entries, body["dropped"])
 
 
 @dataclass(frozen=True)
@@ -252,9 +360,24 @@ def _limit_body(requests: int | None, seconds: float | None) -> dict[str, Any]:
     return {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
 
 
+def _journal_body(
+    max_entries: int | None, max_bytes: int | None, enabled: bool | None
+) -> dict[str, Any]:
+    given = {"maxEntries": max_entries, "maxBytes": max_bytes, "enabled": enabled}
+    return {k: v for k, v in given.items() if v is not None}
+
+
 def _faults(body: dict[str, Any]) -> FaultPlan:
     script = tuple(
-        AimedFault(e["kind"], e.get("operationId"), e["after"], e["times"], e["seen"], e["fired"])
+        AimedFault(
+            e["kind"],
+            e.get("operationId"),
+            e["after"],
+            e["times"],
+            e.get("retryAfter"),
+            e["seen"],
+            e["fired"],
+        )
         for e in body.get("script", ())
     )
     return FaultPlan(
@@ -374,6 +497,28 @@ class ControlClient:
         """Every high-usage report requested, with its content."""
         return list(self._call("GET", "reports")["results"])
 
+    def journal(self) -> Journal:
+        """Every HubSpot-path request since the last reset (oldest first)."""
+        return _journal(self._call("GET", "journal"))
+
+    def journal_jsonl(self) -> str:
+        """The journal as JSON Lines."""
+        return self._http.get(f"{self.base_url}/_emulator/journal.jsonl").text
+
+    def journal_har(self) -> dict[str, Any]:
+        """The journal as a HAR 1.2 log."""
+        return dict(self._call("GET", "journal.har"))
+
+    def set_journal(
+        self,
+        *,
+        max_entries: int | None = None,
+        max_bytes: int | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        """Bound the journal (by entries and bytes), or turn it off or on."""
+        self._call("PUT", "journal", _journal_body(max_entries, max_bytes, enabled))
+
     def snapshot(self) -> Snapshot:
         """The store now: records, labels with their type-ID counter, associations, limits,
         reports (not faults, the rate limit nor request counts)."""
@@ -475,6 +620,28 @@ class AsyncControlClient:
     async def reports(self) -> list[dict[str, Any]]:
         """Every high-usage report requested, with its content."""
         return list((await self._call("GET", "reports"))["results"])
+
+    async def journal(self) -> Journal:
+        """Every HubSpot-path request since the last reset (oldest first)."""
+        return _journal(await self._call("GET", "journal"))
+
+    async def journal_jsonl(self) -> str:
+        """The journal as JSON Lines."""
+        return (await self._http.get(f"{self.base_url}/_emulator/journal.jsonl")).text
+
+    async def journal_har(self) -> dict[str, Any]:
+        """The journal as a HAR 1.2 log."""
+        return dict(await self._call("GET", "journal.har"))
+
+    async def set_journal(
+        self,
+        *,
+        max_entries: int | None = None,
+        max_bytes: int | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        """Bound the journal (by entries and bytes), or turn it off or on."""
+        await self._call("PUT", "journal", _journal_body(max_entries, max_bytes, enabled))
 
     async def snapshot(self) -> Snapshot:
         """The store now (see ``ControlClient.snapshot``)."""

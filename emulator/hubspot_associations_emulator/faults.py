@@ -49,12 +49,12 @@ class AimedFault:
     seen: int = 0
     fired: int = 0
 
-    def take(self, operation_id: str | None) -> bool:
-        """Count a call; whether this entry faults it."""
+    def take(self, operation_id: str | None, *, may_fire: bool = True) -> bool:
+        """Count a call; whether this entry faults it (never when an earlier entry did)."""
         if self.operation_id is not None and operation_id != self.operation_id:
             return False
         self.seen += 1
-        if self.seen > self.after and self.fired < self.times:
+        if may_fire and self.seen > self.after and self.fired < self.times:
             self.fired += 1
             return True
         return False
@@ -89,9 +89,12 @@ class FaultPlan:
 
     def draw(self, operation_id: str | None = None) -> tuple[str, float | None] | None:
         """The fault for the next request (to ``operation_id``) and its Retry-After, or None."""
-        aimed = [entry for entry in self.script if entry.take(operation_id)]
-        if aimed:
-            return aimed[0].kind, aimed[0].retry_after
+        fired: AimedFault | None = None
+        for entry in self.script:
+            if entry.take(operation_id, may_fire=fired is None):
+                fired = entry
+        if fired is not None:
+            return fired.kind, fired.retry_after
         if self.rate <= 0:
             return None
         if self._rng.random() < self.rate:

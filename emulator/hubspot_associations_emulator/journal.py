@@ -127,7 +127,14 @@ class Journal:
             "responseBody": body_record(response_body),
             "injected": injected,
         }
-        size = len(json.dumps(entry))
+        # What the entry holds, near enough for a bound: its bodies and headers plus the fixed
+        # fields (a json.dumps per request would cost more than the rest of the recording).
+        size = (
+            256
+            + min(len(request_body), BODY_KEPT)
+            + min(len(response_body), BODY_KEPT)
+            + sum(len(k) + len(v) for k, v in (*entry["requestHeaders"], *entry["responseHeaders"]))
+        )
         self.entries.append(entry)
         self._sizes.append(size)
         self._bytes += size
