@@ -114,6 +114,7 @@ def _lock(root: Path, curated_text: str) -> str:
             **{str(t.relative_to(root)): _sha256(t) for t in templates},
             "openapi/association-types.csv": _sha256(root / "openapi/association-types.csv"),
             "openapi/releases.yaml": _sha256(root / "openapi/releases.yaml"),
+            "openapi/numbers.yaml": _sha256(root / "openapi/numbers.yaml"),
             # The async-first sources of the sync twins.
             **{str(source): _sha256(root / source) for source, _ in unasync.TWINS},
         },
@@ -153,9 +154,10 @@ def _render_all(root: Path, workdir: Path) -> dict[Path, str]:
     # (`--meta none` makes the generator skip it), and every call into it becomes Any.
     files[GENERATED_DIR / "py.typed"] = ""
     # Imported here: the constants' generator is a sibling step with its own inputs.
-    from codegen import association_types, releases, unasync
+    from codegen import association_types, numbers, releases, unasync
 
     files.update(association_types.generate(root))
+    files.update(numbers.generate(root))
     files.update(association_types.generate_emulator(root))
     files.update(releases.generate(root, curated_text))
     files.update(unasync.generate(root))

@@ -24,16 +24,23 @@ EMULATOR_TABLE = Path("emulator/hubspot_associations_emulator/release_table.py")
 STRICT_DIR = Path("contract/hubspot_associations_contract/specs")
 V4_OBJECTS = "/crm/v4/objects"
 V4_ASSOCIATIONS = "/crm/v4/associations"
+# The limits usage calls (Limits Tracking) as the curated spec spells them: HubSpot's v3 paths.
+V3_LIMITS = "/crm/v3/limits/associations"
 _FIELDS = (
     "object_base",
     "association_bases",
+    "limits_base",
     "support_ends",
     "successor",
     "lacks",
     "batch_errors_in_200",
     "batch_body_for_void",
+    "limits_errors_in_200",
     "enqueue_time",
+    "beta",
+    "source",
 )
+_FLAGS = ("batch_errors_in_200", "batch_body_for_void", "limits_errors_in_200", "beta")
 
 
 def load(text: str) -> dict[str, Any]:
@@ -50,6 +57,13 @@ def load(text: str) -> dict[str, Any]:
             raise ValueError(f"{TABLE}: release {name!r} lacks unknown operations {unknown}")
         if release["successor"] is not None and release["successor"] not in releases:
             raise ValueError(f"{TABLE}: {name!r} names an unknown successor")
+        if release["successor"] is not None and releases[release["successor"]]["beta"] is True:
+            raise ValueError(f"{TABLE}: {name!r} names a beta release as its successor")
+        wrong = [f for f in _FLAGS if not isinstance(release[f], bool)]
+        if wrong:
+            raise ValueError(f"{TABLE}: {name!r}: {', '.join(wrong)} must be true or false")
+        if not isinstance(release["source"], str) or not release["source"].strip():
+            raise ValueError(f"{TABLE}: {name!r}: source says which HubSpot document the row follows")
         if release["enqueue_time"] not in {"string", "object"}:
             raise ValueError(f"{TABLE}: {name!r}: enqueue_time is string or object")
         ends = release["support_ends"]
@@ -64,6 +78,9 @@ def release_statuses(table: dict[str, Any], name: str) -> dict[str, list[int]]:
     statuses = {op: list(codes) for op, codes in table["success"].items()}
     if release["batch_body_for_void"]:
         for op in table["void_operations"]:
+            statuses[op] = [200]
+    if release["limits_errors_in_200"]:
+        for op in table["limits_batch_operations"]:
             statuses[op] = [200]
     if release["batch_errors_in_200"]:
         for op in table["batch_operations"]:
@@ -204,6 +221,8 @@ def _drop_dead_links(operation: dict[str, Any], statuses: dict[str, list[int]]) 
 
 
 def _rewrite(path: str, release: dict[str, Any]) -> str:
+    if path.startswith(V3_LIMITS):
+        return str(release["limits_base"]) + path[len(V3_LIMITS) :]
     if path.startswith(V4_OBJECTS):
         return str(release["object_base"]) + path[len(V4_OBJECTS) :]
     if path.startswith(V4_ASSOCIATIONS):

@@ -4,8 +4,11 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .association_category import AssociationCategory
+from .association_label_limit import AssociationLabelLimit
+from .association_record_limit_usage import AssociationRecordLimitUsage
 from .association_spec import AssociationSpec
 from .association_spec_with_label import AssociationSpecWithLabel
+from .at_limit_record_sample import AtLimitRecordSample
 from .batch_input_public_association_definition_configuration_create_request import (
     BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
 )
@@ -82,11 +85,17 @@ from .batch_response_public_default_association_links import (
 from .batch_response_void import BatchResponseVoid
 from .batch_response_void_links import BatchResponseVoidLinks
 from .batch_status import BatchStatus
+from .collection_response_association_label_limit import (
+    CollectionResponseAssociationLabelLimit,
+)
 from .collection_response_association_spec_with_label_no_paging import (
     CollectionResponseAssociationSpecWithLabelNoPaging,
 )
 from .collection_response_multi_associated_object_with_label_forward_paging import (
     CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+)
+from .collection_response_object_type_record_limit_status import (
+    CollectionResponseObjectTypeRecordLimitStatus,
 )
 from .collection_response_public_association_definition_user_configuration_no_paging import (
     CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
@@ -100,8 +109,11 @@ from .error_links import ErrorLinks
 from .forward_paging import ForwardPaging
 from .labels_between_object_pair import LabelsBetweenObjectPair
 from .labels_between_object_pair_created import LabelsBetweenObjectPairCreated
+from .limits_object_type import LimitsObjectType
 from .multi_associated_object_with_label import MultiAssociatedObjectWithLabel
+from .near_limit_record_sample import NearLimitRecordSample
 from .next_page import NextPage
+from .object_type_record_limit_status import ObjectTypeRecordLimitStatus
 from .paging import Paging
 from .previous_page import PreviousPage
 from .public_association_definition_configuration_create_request import (
@@ -137,8 +149,11 @@ from .standard_error_links import StandardErrorLinks
 
 __all__ = (
     "AssociationCategory",
+    "AssociationLabelLimit",
+    "AssociationRecordLimitUsage",
     "AssociationSpec",
     "AssociationSpecWithLabel",
+    "AtLimitRecordSample",
     "BatchInputPublicAssociationDefinitionConfigurationCreateRequest",
     "BatchInputPublicAssociationDefinitionConfigurationUpdateRequest",
     "BatchInputPublicAssociationMultiArchive",
@@ -167,8 +182,10 @@ __all__ = (
     "BatchResponseVoid",
     "BatchResponseVoidLinks",
     "BatchStatus",
+    "CollectionResponseAssociationLabelLimit",
     "CollectionResponseAssociationSpecWithLabelNoPaging",
     "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging",
+    "CollectionResponseObjectTypeRecordLimitStatus",
     "CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging",
     "EpochTime",
     "Error",
@@ -179,8 +196,11 @@ __all__ = (
     "ForwardPaging",
     "LabelsBetweenObjectPair",
     "LabelsBetweenObjectPairCreated",
+    "LimitsObjectType",
     "MultiAssociatedObjectWithLabel",
+    "NearLimitRecordSample",
     "NextPage",
+    "ObjectTypeRecordLimitStatus",
     "Paging",
     "PreviousPage",
     "PublicAssociationDefinitionConfigurationCreateRequest",

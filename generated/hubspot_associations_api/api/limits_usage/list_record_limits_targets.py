@@ -1,0 +1,265 @@
+# GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
+# openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
+# and run `make generate`.
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.collection_response_object_type_record_limit_status import (
+    CollectionResponseObjectTypeRecordLimitStatus,
+)
+from ...models.error import Error
+from ...types import (
+    Operation,
+    ParseError,
+    Response,
+    json_body,
+    looks_like_json,
+    status_of,
+    with_status,
+)
+
+
+def _get_kwargs(
+    from_object_type_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/crm/v3/limits/associations/records/{from_object_type_id}/to".format(
+            from_object_type_id=quote(str(from_object_type_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_success(
+    response: httpx.Response,
+) -> CollectionResponseObjectTypeRecordLimitStatus:
+    """A success answer (2xx) of list_record_limits_targets as its documented model.
+
+    Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
+    not list is success too, read like the first documented success with a body (an empty one
+    raises ParseError: this operation always answers with a body).
+    """
+    if not 200 <= response.status_code <= 299:
+        raise ValueError(
+            f"list_record_limits_targets: {response.status_code} is not a success status"
+        )
+    # Every ParseError that leaves here names the answer's status (json_body's already do).
+    try:
+        # 200, and any 2xx the spec does not list.
+        response_200 = CollectionResponseObjectTypeRecordLimitStatus.from_dict(
+            json_body(response)
+        )
+
+        return response_200
+
+    except ParseError as exc:
+        if exc.status is None:
+            raise with_status(exc, response.status_code) from exc
+        raise
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CollectionResponseObjectTypeRecordLimitStatus | Error | None:
+    if 200 <= response.status_code <= 299:
+        # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
+        # OPERATION, typed without None, refuses it.
+        if not response.content and response.status_code not in (200,):
+            return None
+        return _parse_success(response)
+    # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
+    # nothing to parse, and the caller still has status and content on the Response.
+    if response.status_code >= 400 and not looks_like_json(response):
+        return None
+    # Every ParseError that leaves here names the answer's status (json_body's already do).
+    try:
+        if response.status_code == 400:
+            response_400 = Error.from_dict(json_body(response))
+
+            return response_400
+
+        if response.status_code == 401:
+            response_401 = Error.from_dict(json_body(response))
+
+            return response_401
+
+        if response.status_code == 403:
+            response_403 = Error.from_dict(json_body(response))
+
+            return response_403
+
+        if response.status_code == 404:
+            response_404 = Error.from_dict(json_body(response))
+
+            return response_404
+
+        if response.status_code == 409:
+            response_409 = Error.from_dict(json_body(response))
+
+            return response_409
+
+        if response.status_code == 429:
+            response_429 = Error.from_dict(json_body(response))
+
+            return response_429
+
+        if 500 <= response.status_code <= 599:
+            response_5xx = Error.from_dict(json_body(response))
+
+            return response_5xx
+
+        if response.status_code >= 400:
+            response_default = Error.from_dict(json_body(response))
+
+            return response_default
+
+    except ParseError as exc:
+        if exc.status is None:
+            raise with_status(exc, response.status_code) from exc
+        raise
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+# The operation as one typed object: its operationId, its request builder (the parameters of the
+# functions below, client aside) and its success parser. A caller that sends requests itself
+# (hubspot_associations' clients) is type-checked against both.
+OPERATION = Operation(
+    operation_id="list_record_limits_targets",
+    build_request=_get_kwargs,
+    parse_success=_parse_success,
+)
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CollectionResponseObjectTypeRecordLimitStatus | Error]:
+    return Response(
+        # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
+        status_code=status_of(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    from_object_type_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[CollectionResponseObjectTypeRecordLimitStatus | Error]:
+    """Target object types with records near or at an association limit
+
+     For one source object type, each target object type and whether records are near or at the limit.
+
+    Args:
+        from_object_type_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CollectionResponseObjectTypeRecordLimitStatus | Error]
+    """
+
+    kwargs = _get_kwargs(
+        from_object_type_id=from_object_type_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    from_object_type_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> CollectionResponseObjectTypeRecordLimitStatus | Error | None:
+    """Target object types with records near or at an association limit
+
+     For one source object type, each target object type and whether records are near or at the limit.
+
+    Args:
+        from_object_type_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CollectionResponseObjectTypeRecordLimitStatus | Error
+    """
+
+    return sync_detailed(
+        from_object_type_id=from_object_type_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    from_object_type_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[CollectionResponseObjectTypeRecordLimitStatus | Error]:
+    """Target object types with records near or at an association limit
+
+     For one source object type, each target object type and whether records are near or at the limit.
+
+    Args:
+        from_object_type_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CollectionResponseObjectTypeRecordLimitStatus | Error]
+    """
+
+    kwargs = _get_kwargs(
+        from_object_type_id=from_object_type_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    from_object_type_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> CollectionResponseObjectTypeRecordLimitStatus | Error | None:
+    """Target object types with records near or at an association limit
+
+     For one source object type, each target object type and whether records are near or at the limit.
+
+    Args:
+        from_object_type_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CollectionResponseObjectTypeRecordLimitStatus | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            from_object_type_id=from_object_type_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,104 @@
+# GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
+# openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
+# and run `make generate`.
+# ruff: noqa: E402  (related models are imported at the end, see below)
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import ParseError, json_kind
+
+T = TypeVar("T", bound="CollectionResponseObjectTypeRecordLimitStatus")
+
+# The JSON keys this model knows; any other key is kept in additional_properties.
+_FIELDS: frozenset[str] = frozenset(("results",))
+
+
+@_attrs_define
+class CollectionResponseObjectTypeRecordLimitStatus:
+    """Object types and their records' limit status.
+
+    Attributes:
+        results (list[ObjectTypeRecordLimitStatus]):
+    """
+
+    results: list[ObjectTypeRecordLimitStatus]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
+
+        field_dict: dict[str, Any] = {
+            "results": results,
+        }
+        if self.additional_properties:
+            # Unknown fields first, the model's own fields win, as the generator's update() order did.
+            field_dict = {**self.additional_properties, **field_dict}
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Build from a decoded JSON object; a body of the wrong shape raises ParseError."""
+        # Read keys in place instead of copying and popping: this is the hot path of every
+        # page decode. Any shape error becomes one ParseError naming the model and the field.
+        try:
+            results = [
+                ObjectTypeRecordLimitStatus.from_dict(item)
+                for item in src_dict["results"]
+            ]
+
+            # Positional, in the order the class declares its fields: a third faster than keywords.
+            collection_response_object_type_record_limit_status = cls(
+                results,
+            )
+            # A subset test allocates nothing; most bodies have no unknown keys.
+            if not src_dict.keys() <= _FIELDS:
+                collection_response_object_type_record_limit_status.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _FIELDS
+                }
+        except ParseError:
+            raise
+        except KeyError as exc:
+            raise ParseError(
+                f"CollectionResponseObjectTypeRecordLimitStatus: required field {exc} is missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            # A JSON array, string, number or null where an object belongs: say so, rather
+            # than "list indices must be integers" (checked here, off the hot path).
+            if not isinstance(src_dict, Mapping):
+                raise ParseError(
+                    f"CollectionResponseObjectTypeRecordLimitStatus: expected a JSON object, got {json_kind(src_dict)}"
+                ) from None
+            raise ParseError(
+                f"CollectionResponseObjectTypeRecordLimitStatus: {exc}"
+            ) from exc
+        return collection_response_object_type_record_limit_status
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.object_type_record_limit_status import ObjectTypeRecordLimitStatus
