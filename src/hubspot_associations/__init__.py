@@ -1,4 +1,4 @@
-"""HubSpot CRM Associations (v4, 2026-03): typed clients with retries, rate limits, bulk helpers.
+"""HubSpot CRM Associations (v4, dated releases): typed clients, retries, rate limits, bulk helpers.
 
 Start with :class:`HubSpotAssociations` (or :class:`AsyncHubSpotAssociations`). The generated
 low-level client is the ``hubspot_associations_api`` package; ``client.raw`` is an instance of it.
@@ -6,10 +6,16 @@ low-level client is the ``hubspot_associations_api`` package; ``client.raw`` is 
 
 from hubspot_associations_api.models import (
     AssociationCategory,
+    AssociationLabelLimit,
+    AssociationRecordLimitUsage,
     AssociationSpec,
     AssociationSpecWithLabel,
+    AtLimitRecordSample,
     LabelsBetweenObjectPair,
+    LimitsObjectType,
     MultiAssociatedObjectWithLabel,
+    NearLimitRecordSample,
+    ObjectTypeRecordLimitStatus,
     PublicAssociationMultiWithLabel,
 )
 
@@ -27,6 +33,7 @@ from ._async.client import (
     AsyncHubSpotAssociations,
     AsyncLabels,
     AsyncLimits,
+    AsyncLimitsUsage,
     AsyncReport,
 )
 from ._async.shared_window import AsyncRedisWindow
@@ -57,7 +64,16 @@ from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy
 from ._settings import ClientSettings
 from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
-from ._sync.client import Basic, Batch, Bulk, HubSpotAssociations, Labels, Limits, Report
+from ._sync.client import (
+    Basic,
+    Batch,
+    Bulk,
+    HubSpotAssociations,
+    Labels,
+    Limits,
+    LimitsUsage,
+    Report,
+)
 from ._sync.shared_window import RedisWindow
 from ._sync.transport import RetryingTransport
 from ._versions import API_VERSIONS, ApiVersion
@@ -71,6 +87,8 @@ __all__ = [
     "APITimeoutError",
     "ApiVersion",
     "AssociationCategory",
+    "AssociationLabelLimit",
+    "AssociationRecordLimitUsage",
     "AssociationSpec",
     "AssociationSpecWithLabel",
     "AssociationType",
@@ -81,9 +99,11 @@ __all__ = [
     "AsyncHubSpotAssociations",
     "AsyncLabels",
     "AsyncLimits",
+    "AsyncLimitsUsage",
     "AsyncRedisWindow",
     "AsyncReport",
     "AsyncRetryingTransport",
+    "AtLimitRecordSample",
     "AuthenticationError",
     "BadRequestError",
     "Basic",
@@ -102,8 +122,12 @@ __all__ = [
     "Labels",
     "LabelsBetweenObjectPair",
     "Limits",
+    "LimitsObjectType",
+    "LimitsUsage",
     "MultiAssociatedObjectWithLabel",
+    "NearLimitRecordSample",
     "NotFoundError",
+    "ObjectTypeRecordLimitStatus",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "PublicAssociationMultiWithLabel",

@@ -9,7 +9,13 @@ from typing import Final
 from ._association_types import ALL_ASSOCIATION_TYPES
 from ._exceptions import ClientValidationError
 
-__all__ = ["OBJECT_TYPE_IDS", "canonical_object_type", "normalize_object_type", "object_type_id"]
+__all__ = [
+    "OBJECT_TYPE_IDS",
+    "canonical_object_type",
+    "normalize_object_type",
+    "object_type_id",
+    "require_object_type_id",
+]
 
 # HubSpot's object type IDs. The first block is confirmed by HubSpot's guide; the second is widely
 # documented but not re-checked here.
@@ -107,3 +113,16 @@ def canonical_object_type(value: str) -> str:
     type_id = object_type_id(value)
     names = [name for name, known in OBJECT_TYPE_IDS.items() if known == type_id]
     return names[0] if names else normalize_object_type(value)
+
+
+def require_object_type_id(value: str, what: str) -> str:
+    """The type ID of a standard object's name or of any ``0-N``/``2-N`` ID; a custom object given
+    by name is refused, since the calls that take type IDs (limits usage) cannot resolve it."""
+    type_id = object_type_id(value)
+    if type_id is None:
+        raise ClientValidationError(
+            f"{what} takes object type IDs: {value!r} is a custom object (or an object type this "
+            "client has no ID for) given by name. Pass its type ID instead, e.g. '2-123' (Settings "
+            "> Objects > Custom Objects shows it, or GET /crm/v3/schemas)."
+        )
+    return type_id

@@ -33,6 +33,8 @@ __all__ = [
 
 V4_OBJECTS: Final = "/crm/v4/objects/"
 V4_ASSOCIATIONS: Final = "/crm/v4/associations/"
+# The limits usage calls (HubSpot's Limits Tracking API) as the curated spec spells them.
+V3_LIMITS: Final = "/crm/v3/limits/associations/"
 WARN_DAYS: Final = 90
 
 
@@ -43,13 +45,19 @@ class Release:
     name: ApiVersion
     object_base: str
     association_base: str
+    limits_base: str
     support_ends: datetime.date | None
     successor: str | None
     lacks: frozenset[str]
     batch_errors_in_200: bool
     batch_body_for_void: bool
+    limits_errors_in_200: bool
     enqueue_time: str
     statuses: dict[str, tuple[int, ...]]
+    # HubSpot presents the release as a beta (2025-09, the beta of date-based versioning).
+    beta: bool = False
+    # Which of HubSpot's documents the row follows, and its date.
+    source: str = ""
 
     def offers(self, operation_id: str) -> bool:
         """Whether HubSpot offers this operation in this release."""
@@ -61,6 +69,8 @@ class Release:
             return f"{self.object_base}/{v4_path[len(V4_OBJECTS) :]}"
         if v4_path.startswith(V4_ASSOCIATIONS):
             return f"{self.association_base}/{v4_path[len(V4_ASSOCIATIONS) :]}"
+        if v4_path.startswith(V3_LIMITS):
+            return f"{self.limits_base}/{v4_path[len(V3_LIMITS) :]}"
         return v4_path
 
 
@@ -71,13 +81,17 @@ def release_from(name: str, data: dict[str, Any]) -> Release:
         name=cast(ApiVersion, name),
         object_base=data["object_base"],
         association_base=data["association_bases"][0],
+        limits_base=data["limits_base"],
         support_ends=None if ends is None else datetime.date.fromisoformat(ends),
         successor=data["successor"],
         lacks=frozenset(data["lacks"]),
         batch_errors_in_200=data["batch_errors_in_200"],
         batch_body_for_void=data["batch_body_for_void"],
+        limits_errors_in_200=data["limits_errors_in_200"],
         enqueue_time=data["enqueue_time"],
         statuses=dict(data["statuses"]),
+        beta=data["beta"],
+        source=data["source"],
     )
 
 

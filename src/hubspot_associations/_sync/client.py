@@ -41,8 +41,16 @@ from hubspot_associations_api.api.limits import (
     purge_limits,
     update_limits,
 )
+from hubspot_associations_api.api.limits_usage import (
+    get_label_limits_usage,
+    get_record_limits_usage,
+    list_record_limits_sources,
+    list_record_limits_targets,
+)
 from hubspot_associations_api.api.report import request_high_usage_report
 from hubspot_associations_api.models import (
+    AssociationLabelLimit,
+    AssociationRecordLimitUsage,
     AssociationSpec,
     AssociationSpecWithLabel,
     BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
@@ -66,6 +74,7 @@ from hubspot_associations_api.models import (
     LabelsBetweenObjectPair,
     LabelsBetweenObjectPairCreated,
     MultiAssociatedObjectWithLabel,
+    ObjectTypeRecordLimitStatus,
     PublicAssociationDefinitionConfigurationCreateRequest,
     PublicAssociationDefinitionConfigurationUpdateRequest,
     PublicAssociationDefinitionCreateRequest,
@@ -115,6 +124,14 @@ from .._inputs import (
 )
 from .._labels import validate_label_name
 from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
+from .._numbers import (
+    BATCH_READ_MAX,
+    BULK_BATCH_DEFAULT,
+    BULK_BATCH_MAX,
+    DEFAULT_CONCURRENCY,
+    PAGE_MAX,
+)
+from .._object_types import require_object_type_id
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -131,16 +148,13 @@ __all__ = [
     "HubSpotAssociations",
     "Labels",
     "Limits",
+    "LimitsUsage",
     "Report",
 ]
 
-BATCH_READ_MAX = 1000
-PAGE_MAX = 500
-# HubSpot publishes no cap for the other batch calls; 100 per request is what its own tools send,
-# and integrators report 2,000 working.
-DEFAULT_BULK_BATCH = 100
-BULK_BATCH_MAX = 2000
-DEFAULT_CONCURRENCY = 8
+# HubSpot's numbers (page and batch maxima, default concurrency) live in openapi/numbers.yaml,
+# each with its reason; _numbers is its generated copy.
+DEFAULT_BULK_BATCH = BULK_BATCH_DEFAULT
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -642,11 +656,78 @@ class Labels:
                 raise sent.refusal
 
 
-class Limits:
-    """Limits on how many records one record may be associated with, per association type."""
+class LimitsUsage:
+    """How much of the association limits the portal uses (HubSpot's Limits Tracking API).
+
+    Read-only. Object types are given by type ID (``"0-1"``, ``"2-123"``) or a standard object's
+    name (``"contacts"``), which is sent as its ID; a custom object given by name is refused
+    before anything is sent, since these calls take type IDs only.
+    """
 
     def __init__(self, core: Core) -> None:
         self._core = core
+
+    def labels(
+        self, from_object_type: str | None = None, to_object_type: str | None = None
+    ) -> builtins.list[AssociationLabelLimit]:
+        """Custom-label usage per object pair: ``limit``, ``usage``, ``percentage``, ``all_labels``.
+
+        Without object types, every pair that has a custom label; either narrows the pairs.
+        operationId ``get_label_limits_usage``.
+        """
+        what = "limits.usage.labels"
+        result = self._core.call(
+            get_label_limits_usage.OPERATION,
+            from_object_type_id=(
+                UNSET
+                if from_object_type is None
+                else require_object_type_id(from_object_type, what)
+            ),
+            to_object_type_id=(
+                UNSET if to_object_type is None else require_object_type_id(to_object_type, what)
+            ),
+        )
+        return result.results
+
+    def record_sources(self) -> builtins.list[ObjectTypeRecordLimitStatus]:
+        """Source object types, each with whether some records are near or at a per-record limit.
+
+        operationId ``list_record_limits_sources``.
+        """
+        result = self._core.call(list_record_limits_sources.OPERATION)
+        return result.results
+
+    def record_targets(self, from_object_type: str) -> builtins.list[ObjectTypeRecordLimitStatus]:
+        """The target object types of one source type, each with whether records are near or at
+        the limit. operationId ``list_record_limits_targets``.
+        """
+        from_id = require_object_type_id(from_object_type, "limits.usage.record_targets")
+        result = self._core.call(list_record_limits_targets.OPERATION, from_id)
+        return result.results
+
+    def records(self, from_object_type: str, to_object_type: str) -> AssociationRecordLimitUsage:
+        """One pair's per-record limit, how many source records are near it and at it, and
+        samples of each (``near_limit_from_record_samples``, ``at_limit_from_record_samples``).
+
+        operationId ``get_record_limits_usage``.
+        """
+        what = "limits.usage.records"
+        return self._core.call(
+            get_record_limits_usage.OPERATION,
+            require_object_type_id(from_object_type, what),
+            require_object_type_id(to_object_type, what),
+        )
+
+
+class Limits:
+    """Limits on how many records one record may be associated with, per association type.
+
+    ``usage`` reads how much of them the portal uses (HubSpot's Limits Tracking API).
+    """
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self.usage = LimitsUsage(core)
 
     def list_all(self) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
         """Every limit users have set, for all object pairs.

@@ -21,7 +21,7 @@ from .._exceptions import (
     PermissionDeniedError,
 )
 from .._object_types import normalize_object_type
-from .._versions import RELEASES
+from .._versions import RELEASES, Release
 from ._bulk_command import run_bulk
 from ._client import make_client
 from ._exit_codes import (
@@ -105,6 +105,8 @@ def _labels(args: argparse.Namespace, out: Output) -> int:
 
 
 def _limits(args: argparse.Namespace, out: Output) -> int:
+    if args.action == "usage":
+        return _limits_usage(args, out)
     if (args.from_type is None) != (args.to_type is None):
         raise UsageError("limits list takes both object types, or neither (every pair)")
     with make_client(args) as client:
@@ -166,6 +168,71 @@ def _types(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _limits_usage(args: argparse.Namespace, out: Output) -> int:
+    """``limits usage labels|sources|targets|records``: HubSpot's wire shape with --json."""
+    with make_client(args) as client:
+        usage = client.limits.usage
+        if args.usage == "labels":
+            pairs = usage.labels(args.from_type, args.to_type)
+            if out.json_mode:
+                out.table([], [p.to_dict() for p in pairs])
+                return EXIT_OK
+            rows: list[dict[str, object]] = [
+                {
+                    "from": p.from_object_type.object_type_id,
+                    "to": p.to_object_type.object_type_id,
+                    "usage": p.usage,
+                    "limit": p.limit,
+                    "percentage": f"{p.percentage:g}",
+                    "labels": ", ".join(p.all_labels),
+                }
+                for p in pairs
+            ]
+            out.table(list(_LABEL_USAGE_COLUMNS), rows, title="Custom labels per object pair")
+        elif args.usage in ("sources", "targets"):
+            types = (
+                usage.record_sources()
+                if args.usage == "sources"
+                else usage.record_targets(args.from_type)
+            )
+            if out.json_mode:
+                out.table([], [t.to_dict() for t in types])
+                return EXIT_OK
+            rows = [
+                {
+                    "objectTypeId": t.object_type_id,
+                    "name": t.plural_label,
+                    "near limit": "yes" if t.has_records_near_limit else "no",
+                    "at limit": "yes" if t.has_records_at_limit else "no",
+                }
+                for t in types
+            ]
+            out.table(["objectTypeId", "name", "near limit", "at limit"], rows)
+        else:
+            answer = usage.records(args.from_type, args.to_type)
+            if out.json_mode:
+                out.record(answer.to_dict())
+                return EXIT_OK
+            out.record({"limit per record": answer.limit,
+                        "records near the limit": answer.total_records_near_limit,
+                        "records at the limit": answer.total_records_at_limit})  # fmt: skip
+            samples: list[dict[str, object]] = [
+                {"record": s.object_id, "name": s.label, "usage": s.usage,
+                 "percentage": f"{s.percentage:g}", "state": "near"}
+                for s in answer.near_limit_from_record_samples
+            ] + [
+                {"record": s.object_id, "name": s.label, "state": "at"}
+                for s in answer.at_limit_from_record_samples
+            ]  # fmt: skip
+            if samples:
+                out.table(["record", "name", "state", "usage", "percentage"], samples,
+                          title="Samples (HubSpot lists some, not all)")  # fmt: skip
+    return EXIT_OK
+
+
+_LABEL_USAGE_COLUMNS = ("from", "to", "usage", "limit", "percentage", "labels")
+
+
 def _report(args: argparse.Namespace, out: Output) -> int:
     with make_client(args) as client:
         answer = client.report.request(args.user_id)
@@ -179,15 +246,26 @@ def _releases(out: Output) -> int:
             "release": r.name,
             "records": r.object_base,
             "batch, labels, limits": r.association_base,
+            "limits usage": r.limits_base,
+            "beta": r.beta,
             "support ends": r.support_ends.isoformat() if r.support_ends else None,
             "successor": r.successor,
             "lacks": ", ".join(sorted(r.lacks)) or None,
-            "batch answers": "200 with errors inside" if r.batch_errors_in_200 else "201/207",
+            "batch answers": _batch_answers(r),
+            "source": r.source,
         }
         for r in RELEASES.values()
     ]
     out.table(list(rows[0]), rows, title="HubSpot releases (--api-version)")
     return EXIT_OK
+
+
+def _batch_answers(release: Release) -> str:
+    if release.batch_errors_in_200:
+        return "200 with errors inside"
+    if release.limits_errors_in_200:
+        return "201/207; limits create and update 200 with errors inside"
+    return "201/207"
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Output], int]] = {

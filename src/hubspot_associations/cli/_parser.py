@@ -215,7 +215,8 @@ def _add_limits(
 ) -> None:
     text = (
         "list, set or purge association limits "
-        "(list_limits, list_all_limits, create_limits, update_limits, purge_limits)"
+        "(list_limits, list_all_limits, create_limits, update_limits, purge_limits), "
+        "or read their usage (limits usage …)"
     )
     limits = sub.add_parser("limits", help=text, description=text)
     actions = limits.add_subparsers(dest="action", required=True)
@@ -231,6 +232,36 @@ def _add_limits(
             p.add_argument("--category", default="USER_DEFINED", type=category)
         if action == "set":
             p.add_argument("max", type=_bounded(1, 2**31 - 1), help="largest number of records")
+    _add_limits_usage(actions, common)
+
+
+def _add_limits_usage(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    text = (
+        "how much of the association limits the portal uses (HubSpot's Limits Tracking API); "
+        "object types by type ID (0-1, 2-123) or a standard object's name"
+    )
+    usage = actions.add_parser("usage", help=text, description=text)
+    reads = usage.add_subparsers(dest="usage", required=True)
+    calls = {
+        "labels": "custom-label usage per object pair (get_label_limits_usage)",
+        "sources": "source object types with records near or at a limit "
+        "(list_record_limits_sources)",
+        "targets": "target object types of FROM_TYPE with records near or at a limit "
+        "(list_record_limits_targets)",
+        "records": "records of FROM_TYPE near or at their limit to TO_TYPE "
+        "(get_record_limits_usage)",
+    }
+    for name, help_text in calls.items():
+        p = reads.add_parser(name, parents=[common], help=help_text, description=help_text)
+        if name == "labels":
+            p.add_argument("--from", dest="from_type", help="only pairs from this object type")
+            p.add_argument("--to", dest="to_type", help="only pairs to this object type")
+        if name in ("targets", "records"):
+            p.add_argument("from_type")
+        if name == "records":
+            p.add_argument("to_type")
 
 
 def _add_types_and_report(
