@@ -138,10 +138,11 @@ class GraphMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.scenario.target.strict)
     @rule(data=st.data())
     def create_or_update_limits(self, data: st.DataObject) -> None:
-        """A limit of 1 to 3 records on the unlabeled type or a label, either direction."""
+        """A limit of 1 to 5 records on the unlabeled type or a label, either direction (up to 5,
+        so that three records can be near a limit as well as at it)."""
         kind = data.draw(st.sampled_from([UNLABELED, *self.scenario.graph.labels]))
         side = data.draw(st.sampled_from(["contact", "company"]))
-        self.scenario.set_limit(kind, side, data.draw(st.integers(1, 3)))
+        self.scenario.set_limit(kind, side, data.draw(st.integers(1, 5)))
 
     @precondition(lambda self: self.scenario.target.strict and bool(self.scenario.graph.limits))
     @rule(data=st.data())

@@ -98,6 +98,16 @@ RULES: dict[str, Rule] = {
             "a limit refuses writes past it on every write path (default, labelled, batch)",
             "skip",
         ),
+        Rule(
+            "usage.labels",
+            "the label usage reported counts the custom labels the pair has, with their wordings",
+            "report",
+        ),
+        Rule(
+            "usage.records",
+            "the records reported near or at a limit are those the graph holds near or at it",
+            "report",
+        ),
         Rule("paging.complete", "following the cursors yields every record exactly once", "fail"),
         Rule("paging.order", "pages list records in ascending ID order", "report"),
         Rule("run.unexpected", "the suite met an error none of its rules expected", "fail"),

@@ -19,6 +19,7 @@ from .leftovers import Ledger, label_name, of_run, remove_labels
 from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
 from .specs import success_statuses
 from .target import Target, selected
+from .usage import judge_usage
 from .wire import JudgingTransport
 
 __all__ = ["EMULATOR_RECORDS", "OTHER", "Scenario", "read_side", "records"]
@@ -399,6 +400,7 @@ class Scenario:
         self._judge_wording(seen)
         self._judge_kinds(seen)
         self._judge_model(seen)
+        judge_usage(self, records())
         self.last_removed = None
 
     def _kinds_seen(self, side: Side, types: list[Any]) -> set[Kind]:
