@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import hubspot_associations
-from hubspot_associations import Basic, Batch, Labels, Limits, Report
+from hubspot_associations import Basic, Batch, Labels, Limits, LimitsUsage, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +21,7 @@ GROUPS: dict[str, type] = {
     "batch": Batch,
     "labels": Labels,
     "limits": Limits,
+    "limits.usage": LimitsUsage,
     "report": Report,
 }
 
@@ -70,9 +71,21 @@ def test_migration_page_names_every_group_method() -> None:
         for group, cls in GROUPS.items()
         for name, _ in inspect.getmembers(cls, inspect.isfunction)
         if not name.startswith("_")
-        and not re.search(rf"client\.{group}\.{re.escape(name)}(?![A-Za-z0-9_])", text)
+        and not re.search(rf"client\.{re.escape(group)}\.{re.escape(name)}(?![A-Za-z0-9_])", text)
     ]
     assert not missing, missing
+
+
+def test_migration_page_names_hubspot_sdks_limits_methods() -> None:
+    """Every `client.crm.limits.<method>` the migration page maps exists in hubspot-sdk, and the
+    page maps each of the SDK's association limits methods."""
+    from hubspot_sdk.resources.crm.limits import LimitsResource
+
+    text = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"client\.crm\.limits\.([a-z_]+)\(", text))
+    offered = {n for n in dir(LimitsResource) if n.startswith("get_association_")}
+    assert len(offered) == 4
+    assert named == offered
 
 
 def test_benchmarks_page_is_built_and_readme_keeps_the_setup_commands(site: Path) -> None:

@@ -1,9 +1,10 @@
 """Adding a release by the written procedure only (ARCHITECTURE.md, "Adding a HubSpot release").
 
 A made-up release, 2099-01, differs from 2026-09 in one thing: it also lacks batch_remove_labels.
-Step 2 of the procedure (one entry in openapi/releases.yaml) and step 3 (`make generate`, here its
-release step into a scratch folder) must be all it takes for the client's table, the emulator
-and the strict spec to know it.
+Another, 2098-09, differs from 2026-03 only as 2025-09 does (limits create and update answer 200
+only, with errors inside; a beta). Step 2 of the procedure (one entry in openapi/releases.yaml)
+and step 3 (`make generate`, here its release step into a scratch folder) must be all it takes for
+the client's table, the emulator and the strict spec to know it.
 """
 
 from __future__ import annotations
@@ -24,22 +25,42 @@ ENTRY = """
   "2099-01":
     object_base: /crm/objects/2099-01
     association_bases: [/crm/associations/2099-01]
+    limits_base: /crm/limits/2099-01/associations
     support_ends: null
     successor: null
     lacks: [list_associations, batch_remove_labels]
     batch_errors_in_200: true
     batch_body_for_void: true
+    limits_errors_in_200: false
     enqueue_time: object
+    beta: false
+    source: made up for this test
+"""
+# As 2025-09 differs from 2026-03: limits create and update 200 only, and a beta.
+LIKE_2025_09 = """
+  "2098-09":
+    object_base: /crm/objects/2098-09
+    association_bases: [/crm/associations/2098-09]
+    limits_base: /crm/limits/2098-09/associations
+    support_ends: null
+    successor: "2026-03"
+    lacks: []
+    batch_errors_in_200: false
+    batch_body_for_void: true
+    limits_errors_in_200: true
+    enqueue_time: object
+    beta: true
+    source: made up for this test
 """
 
 
-def _made_up_release(tmp_path: Path) -> dict[Path, str]:
+def _made_up_release(tmp_path: Path, entry: str = ENTRY) -> dict[Path, str]:
     (tmp_path / "openapi").mkdir()
     # Step 2: one entry under `releases:` (wherever the file's other sections are).
     text = (ROOT / releases.TABLE).read_text(encoding="utf-8")
     assert text.count("\nreleases:\n") == 1
     (tmp_path / releases.TABLE).write_text(
-        text.replace("\nreleases:\n", "\nreleases:" + ENTRY), encoding="utf-8"
+        text.replace("\nreleases:\n", "\nreleases:" + entry), encoding="utf-8"
     )
     curated = (ROOT / "openapi/curated.yaml").read_text(encoding="utf-8")
     return releases.generate(tmp_path, curated)
@@ -63,8 +84,9 @@ def test_one_table_entry_makes_the_strict_spec(tmp_path: Path) -> None:
     }
     assert "list_associations" not in operations
     assert "batch_remove_labels" not in operations
-    assert len(operations) == 17
-    assert all(path.startswith(("/crm/objects/2099-01/", "/crm/associations/2099-01/"))
+    assert len(operations) == 21
+    assert all(path.startswith(("/crm/objects/2099-01/", "/crm/associations/2099-01/",
+                                "/crm/limits/2099-01/associations/"))
                for path, _ in operations.values())  # fmt: skip
     assert operations["batch_create_associations"][1] == {200}
 
@@ -102,3 +124,78 @@ def test_one_table_entry_teaches_the_emulator(tmp_path: Path) -> None:
         return created.status_code, removed.status_code, listed.status_code
 
     assert asyncio.run(play()) == (200, 404, 404)
+
+
+def _statuses(spec: dict[str, Any]) -> dict[str, set[int]]:
+    return {
+        op["operationId"]: {int(c) for c in op["responses"] if str(c).startswith("2")}
+        for item in spec["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+
+
+def test_a_release_like_2025_09_is_one_entry_for_the_strict_spec(tmp_path: Path) -> None:
+    """2098-09's strict spec: limits create/update 200 only, batch create 201/207, limits usage
+    under its own path family, and otherwise the statuses of 2026-03."""
+    files = _made_up_release(tmp_path, LIKE_2025_09)
+    made_up = _statuses(yaml.safe_load(files[releases.STRICT_DIR / "2098-09.yaml"]))
+    like = _statuses(yaml.safe_load((ROOT / releases.STRICT_DIR / "2026-03.yaml").read_text()))
+    assert made_up["create_limits"] == made_up["update_limits"] == {200}
+    assert made_up["batch_create_associations"] == {201, 207}
+    differs = {op for op in like if like[op] != made_up[op]}
+    assert differs == {"create_limits", "update_limits"}
+    spec = yaml.safe_load(files[releases.STRICT_DIR / "2098-09.yaml"])
+    assert (
+        "/crm/limits/2098-09/associations/records/{fromObjectTypeId}/{toObjectTypeId}"
+        in (spec["paths"])
+    )
+
+
+def test_a_release_like_2025_09_teaches_the_client(tmp_path: Path) -> None:
+    """The client's table knows 2098-09 as a beta, its flag and its limits usage paths."""
+    files = _made_up_release(tmp_path, LIKE_2025_09)
+    table = _module(files[releases.CLIENT_TABLE])
+    made_up = release_from("2098-09", table["RELEASE_DATA"]["2098-09"])
+    assert made_up.beta and made_up.limits_errors_in_200 and not made_up.batch_errors_in_200
+    assert made_up.statuses["create_limits"] == (200,)
+    assert made_up.path("/crm/v3/limits/associations/records/0-1/0-2") == (
+        "/crm/limits/2098-09/associations/records/0-1/0-2"
+    )
+
+
+def test_a_release_like_2025_09_teaches_the_emulator(tmp_path: Path) -> None:
+    """The emulator built with 2098-09's table answers limits create 200 with the failed input
+    inside, batch create 201, and the limits usage calls under the release's path."""
+    files = _made_up_release(tmp_path, LIKE_2025_09)
+    table = _module(files[releases.EMULATOR_TABLE])["RELEASES"]
+    app = create_app(EmulatorConfig(releases=table))
+    auth = {"Authorization": "Bearer emulator-token"}
+    pair = {"inputs": [{"from": {"id": "1"}, "to": {"id": "2"}, "types": [
+        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}]}]}  # fmt: skip
+    limits = {"inputs": [
+        {"category": "HUBSPOT_DEFINED", "typeId": 279, "maxToObjectIds": 5},
+        {"category": "HUBSPOT_DEFINED", "typeId": 999999, "maxToObjectIds": 5}]}  # fmt: skip
+
+    async def play() -> tuple[int, dict[str, Any], int, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+            base = "/crm/associations/2098-09"
+            created = await http.post(f"{base}/0-1/0-2/batch/create", json=pair, headers=auth)
+            limited = await http.post(
+                f"{base}/definitions/configurations/0-1/0-2/batch/create", json=limits, headers=auth
+            )
+            usage = await http.get("/crm/limits/2098-09/associations/records/0-1/0-2",
+                                   headers=auth)  # fmt: skip
+        return (
+            created.status_code,
+            limited.json() | {"status": limited.status_code},
+            usage.status_code,
+            usage.json()["totalRecordsNearLimit"],
+        )
+
+    created, limited, usage, near = asyncio.run(play())
+    assert created == 201
+    assert limited["status"] == 200
+    assert limited["numErrors"] == 1 and len(limited["results"]) == 1
+    assert (usage, near) == (200, 0)
