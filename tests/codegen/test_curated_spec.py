@@ -1,4 +1,5 @@
-"""The curated spec: valid, complete (all 19 operations of the seeds) and shaped for generation."""
+"""The curated spec: valid, complete (the 19 operations of the seeds and the 4 limits usage calls)
+and shaped for generation."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ OPERATIONS = [
     ("post", "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}/batch/create", "create_limits", "limits", {"201", "207"}),
     ("post", "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}/batch/update", "update_limits", "limits", {"200", "207"}),
     ("post", "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}/batch/purge", "purge_limits", "limits", {"200", "204"}),
+    ("get", "/crm/v3/limits/associations/labels", "get_label_limits_usage", "limits_usage", {"200"}),
+    ("get", "/crm/v3/limits/associations/records/from", "list_record_limits_sources", "limits_usage", {"200"}),
+    ("get", "/crm/v3/limits/associations/records/{fromObjectTypeId}/to", "list_record_limits_targets", "limits_usage", {"200"}),
+    ("get", "/crm/v3/limits/associations/records/{fromObjectTypeId}/{toObjectTypeId}", "get_record_limits_usage", "limits_usage", {"200"}),
 ]  # fmt: skip
 
 ERROR_STATUSES = {"400", "401", "403", "404", "409", "429", "5XX"}
@@ -58,8 +63,8 @@ def test_curated_spec_says_it_is_generated() -> None:
     assert any("overlays/10-names-for-generation.yaml" in line for line in head)
 
 
-def test_exactly_the_nineteen_operations() -> None:
-    """The spec has the 19 operations of the seeds and nothing else."""
+def test_exactly_the_twenty_three_operations() -> None:
+    """The spec has the 19 operations of the seeds, the 4 limits usage calls and nothing else."""
     found = {
         (method, path)
         for path, item in curated()["paths"].items()
@@ -103,7 +108,7 @@ def test_bearer_auth_everywhere() -> None:
 def test_operation_ids_are_unique_python_names() -> None:
     """operationIds are snake_case identifiers, one per operation."""
     ids = [op["operationId"] for item in curated()["paths"].values() for op in item.values()]
-    assert len(ids) == len(set(ids)) == 19
+    assert len(ids) == len(set(ids)) == 23
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
 
 

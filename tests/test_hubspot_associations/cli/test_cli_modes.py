@@ -303,6 +303,12 @@ def test_releases_lists_what_each_release_lacks(server: str) -> None:
     ran = run(["releases", "--json"], server)
     assert ran.code == 0, ran.err
     rows = {row["release"]: row for row in json.loads(ran.out)}
-    assert set(rows) == {"v4", "2026-03", "2026-09"}
+    assert set(rows) == {"v4", "2025-09", "2026-03", "2026-09"}
     assert rows["2026-09"]["lacks"] == "list_associations"
     assert rows["v4"]["support ends"] == "2027-03-30"
+    assert [name for name, row in rows.items() if row["beta"]] == ["2025-09"]
+    assert rows["2025-09"]["batch answers"] == (
+        "201/207; limits create and update 200 with errors inside"
+    )
+    assert rows["v4"]["limits usage"] == "/crm/v3/limits/associations"
+    assert "2026-03-19" in rows["2026-09"]["source"]
