@@ -56,10 +56,12 @@ def load(text: str) -> dict[str, int]:
 def render(text: str, *, emulator: bool) -> str:
     """The module's source."""
     numbers = load(text)
-    names = ", ".join(repr(n.upper()) for n in ["numbers", *numbers])
+    names = ", ".join(repr(n.upper()) for n in sorted(["numbers", *numbers]))
     constants = "\n".join(f"{n.upper()}: Final = {v:_}" for n, v in numbers.items())
     extra = (
-        "\n# The emulator keeps its own copy: it imports nothing from the client." if emulator else ""
+        "\n# The emulator keeps its own copy: it imports nothing from the client."
+        if emulator
+        else ""
     )
     table = pprint.pformat(numbers, width=100, sort_dicts=False)
     return _HEAD.format(extra=extra, names=names, constants=constants, table=table)

@@ -63,7 +63,9 @@ def load(text: str) -> dict[str, Any]:
         if wrong:
             raise ValueError(f"{TABLE}: {name!r}: {', '.join(wrong)} must be true or false")
         if not isinstance(release["source"], str) or not release["source"].strip():
-            raise ValueError(f"{TABLE}: {name!r}: source says which HubSpot document the row follows")
+            raise ValueError(
+                f"{TABLE}: {name!r}: source says which HubSpot document the row follows"
+            )
         if release["enqueue_time"] not in {"string", "object"}:
             raise ValueError(f"{TABLE}: {name!r}: enqueue_time is string or object")
         ends = release["support_ends"]

@@ -2,11 +2,51 @@
 explains each difference.
 
 Operations are matched by (method, normalised path), never by operationId: each path loses the
-object or association base of whichever release it belongs to (openapi/releases.yaml, plus
-HubSpot's ``/crm/associations/v4`` spelling) and its parameter names, which are compared by
-position. A disagreement is *accounted for* when an overlay action touched the same place of the
-curated spec: the overlays are replayed over openapi/base.yaml and every node an action removed
-or updated is recorded, in curated-spec coordinates.
+base of its *path family* and its parameter names, which are compared by position. A release has
+three families: ``objects`` (its ``object_base``, the record calls), ``associations`` (its
+``association_bases``: batch, labels, limits configuration, report) and ``limits`` (its
+``limits_base``: the association part of HubSpot's Limits Tracking API).
+
+Where the families come from: openapi/releases.yaml, plus v4's spellings, which are always known
+(``/crm/v4/objects``, ``/crm/v4/associations``, ``/crm/associations/v4``,
+``/crm/v3/limits/associations``). A path under none of them is *learned from the file* when it is
+one of HubSpot's dated spellings: ``/crm/objects/<YYYY-MM>[-beta]``,
+``/crm/associations/<YYYY-MM>[-beta]``, ``/crm/limits/<YYYY-MM>[-beta]/associations``, the
+release being the ``<YYYY-MM>[-beta]`` part. So the files of a release that has no row yet (step
+1 of "Adding a HubSpot release" in ARCHITECTURE.md, before step 2 writes the row) still match
+every operation.
+
+What each release is compared with, the report's first lines say:
+
+- a release with a row and a strict spec: that spec (contract/.../specs/<release>.yaml);
+  v4: the tolerant openapi/curated.yaml;
+- a release with a row but no strict spec yet (``make generate`` not run): the strict spec that
+  ``make generate`` will write, computed from the row;
+- a release with no row: the strict spec of the *closest release in the table*: the same date
+  (``2026-09-beta`` is compared with 2026-09), else the latest dated release before it, else the
+  earliest after it, else v4's tolerant spec. The new row starts as a copy of that release's, so
+  each disagreement reads as a field the new row must change (2025-09 against 2026-03: limits
+  create and update answering 200 only, that is ``limits_errors_in_200``). The tolerant spec
+  would not show that: it accepts every release's statuses.
+
+*In scope* are the operations of the curated spec's families, and only they are compared:
+
+- everything under an ``associations`` or ``limits`` base;
+- under an ``objects`` base, only a record's associations, ``/{objectType}/{objectId}/associations``
+  and below. Anything else there (HubSpot's dated files carry ``POST …/{objectType}/search``, the
+  2026-09-beta file object CRUD, batch, merge, GDPR delete) is the CRM objects API;
+- a path under a Limits Tracking root (``/crm/v3/limits``, ``/crm/limits/<YYYY-MM>[-beta]``)
+  outside its ``associations`` part (pipelines, custom properties, …) is the rest of Limits
+  Tracking.
+
+Those two kinds are listed in a separate "out of scope" section and never make the exit status 1.
+A path of no family and no Limits Tracking root is in scope and reported as an operation only
+upstream (unaccounted): it may be a spelling this module does not know yet.
+
+A disagreement is *accounted for* when an overlay action touched the same place of the curated
+spec: the overlays are replayed over openapi/base.yaml and every node an action removed or
+updated is recorded, in curated-spec coordinates. Exit status: 0 when every in-scope disagreement
+is accounted for, 1 otherwise, 2 when a file is not an OpenAPI document.
 """
 
 from __future__ import annotations
@@ -15,7 +55,7 @@ import copy
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +65,16 @@ import yaml
 
 from codegen.overlay import Action, Overlay, apply_overlay, load_overlay
 from codegen.pipeline import BASE_SPEC, CURATED_SPEC, ROOT, overlay_paths
-from codegen.releases import STRICT_DIR, TABLE
+from codegen.releases import STRICT_DIR, TABLE, strict_spec
 
 __all__ = [
+    "Base",
     "Disagreement",
+    "OutOfScope",
+    "Report",
     "Touch",
     "UpstreamError",
+    "compare",
     "diff_documents",
     "load_document",
     "main",
@@ -114,15 +158,96 @@ def load_document(path: Path) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Base:
+    """A path prefix of one family of one release."""
+
+    prefix: str
+    family: str
+    release: str
+    # From a file's own paths (one of HubSpot's dated spellings), not from openapi/releases.yaml.
+    learned: bool = False
+
+
+# v4's spellings, known whatever the table says.
+V4_BASES = (
+    ("/crm/v4/objects", "objects"),
+    ("/crm/v4/associations", "associations"),
+    ("/crm/associations/v4", "associations"),
+    ("/crm/v3/limits/associations", "limits"),
+)
+_RELEASE = r"(?P<release>\d{4}-\d{2}(?:-beta)?)"
+# HubSpot's dated spellings of each family, recognised in a file's paths.
+SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"/crm/objects/{_RELEASE}(?=/|$)"), "objects"),
+    (re.compile(rf"/crm/associations/{_RELEASE}(?=/|$)"), "associations"),
+    (re.compile(rf"/crm/limits/{_RELEASE}/associations(?=/|$)"), "limits"),
+)
+# Roots of HubSpot's Limits Tracking API: outside their associations part, out of scope.
+_LIMITS_ROOT = re.compile(r"/crm/(?:v3/limits|limits/\d{4}-\d{2}(?:-beta)?)(?=/|$)")
+# Under an objects base, the only calls in scope: a record's associations.
+_RECORD_ASSOCIATIONS = re.compile(r"/\{\}/\{\}/associations(?=/|$)")
+_DATED = re.compile(r"\d{4}-\d{2}")
+
+
+def _table(root: Path) -> dict[str, Any]:
+    table: dict[str, Any] = yaml.safe_load((root / TABLE).read_text(encoding="utf-8"))
+    return table
+
+
+def _longest_first(bases: Iterable[Base]) -> list[Base]:
+    return sorted(bases, key=lambda base: -len(base.prefix))
+
+
+def table_bases(root: Path = ROOT, table: dict[str, Any] | None = None) -> list[Base]:
+    """Every path prefix of openapi/releases.yaml (or of ``table``, read from it) and v4's, with
+    family and release, longest first; a prefix two rows share belongs to the first."""
+    found = {prefix: Base(prefix, family, "v4") for prefix, family in V4_BASES}
+    for name, release in (table or _table(root))["releases"].items():
+        spelled = [(release["object_base"], "objects")]
+        spelled += [(base, "associations") for base in release["association_bases"]]
+        if release.get("limits_base"):
+            spelled.append((release["limits_base"], "limits"))
+        for prefix, family in spelled:
+            found.setdefault(prefix, Base(prefix, family, name))
+    return _longest_first(found.values())
+
+
+def base_of(path: str, bases: Sequence[Base]) -> Base | None:
+    """The base ``path`` lies under (bases longest first), or None."""
+    for base in bases:
+        if path == base.prefix or path.startswith(base.prefix + "/"):
+            return base
+    return None
+
+
+def learn_bases(
+    upstreams: Sequence[tuple[str, dict[str, Any]]], known: Sequence[Base]
+) -> list[Base]:
+    """The bases the documents' paths spell in one of HubSpot's dated spellings, where no known
+    base covers them (a release with no row, or a family its row leaves out)."""
+    learned: dict[str, Base] = {}
+    for _, data in upstreams:
+        for path in data.get("paths") or {}:
+            if base_of(path, known) is not None:
+                continue
+            for pattern, family in SPELLINGS:
+                match = pattern.match(path)
+                if match:
+                    prefix = match.group(0)
+                    learned.setdefault(prefix, Base(prefix, family, match["release"], True))
+                    break
+    return _longest_first(learned.values())
+
+
+def families(bases: Sequence[Base]) -> list[tuple[str, str]]:
+    """(prefix, family) of each base, as ``normalise`` takes them."""
+    return [(base.prefix, base.family) for base in bases]
+
+
 def path_bases(root: Path = ROOT) -> list[tuple[str, str]]:
     """Every release's path prefixes with their family, longest first."""
-    table = yaml.safe_load((root / TABLE).read_text(encoding="utf-8"))
-    bases = {"/crm/associations/v4": "associations"}
-    for release in table["releases"].values():
-        bases[release["object_base"]] = "objects"
-        for base in release["association_bases"]:
-            bases[base] = "associations"
-    return sorted(bases.items(), key=lambda item: -len(item[0]))
+    return families(table_bases(root))
 
 
 def normalise(path: str, bases: Sequence[tuple[str, str]]) -> str:
@@ -554,9 +679,42 @@ def _compact(item: Disagreement, group: Sequence[Disagreement]) -> str:
     return merged.line()
 
 
-def render(disagreements: Sequence[Disagreement], names: Sequence[str]) -> str:
-    """The report: disagreements grouped by operation, then a summary count."""
-    lines: list[str] = []
+@dataclass(frozen=True)
+class OutOfScope:
+    """An upstream operation outside the project's scope: listed, never compared."""
+
+    title: str
+    reason: str
+
+    def line(self) -> str:
+        """One line of the report."""
+        return f"  - {self.title}: {self.reason}"
+
+
+@dataclass
+class Report:
+    """What upstream-diff found: one note per release (its families, what it was compared with),
+    the disagreements of the operations in scope, and the operations out of scope."""
+
+    notes: list[str] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    out_of_scope: list[OutOfScope] = field(default_factory=list)
+
+    @property
+    def unaccounted(self) -> int:
+        """How many disagreements no overlay explains."""
+        return sum(1 for item in self.disagreements if not item.accounted)
+
+
+def render(
+    disagreements: Sequence[Disagreement],
+    names: Sequence[str],
+    out_of_scope: Sequence[OutOfScope] = (),
+    notes: Sequence[str] = (),
+) -> str:
+    """The report: the notes, disagreements grouped by operation, the operations out of scope,
+    then a summary count."""
+    lines: list[str] = [*notes, ""] if notes else []
     groups: dict[str, list[Disagreement]] = {}
     for item in disagreements:
         groups.setdefault(item.operation, []).append(item)
@@ -564,23 +722,23 @@ def render(disagreements: Sequence[Disagreement], names: Sequence[str]) -> str:
         lines.append(title)
         lines.extend(dict.fromkeys(_compact(item, items) for item in items))
         lines.append("")
+    if out_of_scope:
+        lines.append(f"Out of scope (not compared, never unaccounted; see {__name__}):")
+        lines.extend(item.line() for item in out_of_scope)
+        lines.append("")
     unaccounted = sum(1 for item in disagreements if not item.accounted)
     lines.append(
         f"{len(disagreements)} disagreement(s) between {', '.join(names)} and the curated spec "
         f"of each operation's release ({CURATED_SPEC}; dated releases: {STRICT_DIR}/): "
-        f"{len(disagreements) - unaccounted} accounted for by overlays, {unaccounted} unaccounted"
+        f"{len(disagreements) - unaccounted} accounted for by overlays, {unaccounted} unaccounted; "
+        f"{len(out_of_scope)} operation(s) out of scope"
     )
     return "\n".join(lines)
 
 
 def release_bases(root: Path = ROOT) -> list[tuple[str, str]]:
     """Every path prefix with the release it belongs to, longest first."""
-    table = yaml.safe_load((root / TABLE).read_text(encoding="utf-8"))
-    found = {"/crm/associations/v4": "v4"}
-    for name, release in table["releases"].items():
-        for base in (release["object_base"], *release["association_bases"]):
-            found.setdefault(base, name)
-    return sorted(found.items(), key=lambda item: -len(item[0]))
+    return [(base.prefix, base.release) for base in table_bases(root)]
 
 
 def release_of(path: str, bases: Sequence[tuple[str, str]]) -> str:
@@ -589,6 +747,17 @@ def release_of(path: str, bases: Sequence[tuple[str, str]]) -> str:
         if path == prefix or path.startswith(prefix + "/"):
             return release
     return "v4"
+
+
+def out_of_scope(path: str, bases: Sequence[tuple[str, str]]) -> str | None:
+    """Why an operation at ``path`` is outside the project (see the module's docstring), or None
+    when it is in scope. ``bases``: (prefix, family), longest first."""
+    family, _, rest = normalise(path, bases).partition(":")
+    if family == "objects" and not _RECORD_ASSOCIATIONS.match(rest):
+        return "CRM objects API (not a record's associations)"
+    if family == "other" and _LIMITS_ROOT.match(path):
+        return "Limits Tracking API outside its associations part"
+    return None
 
 
 def by_release(
@@ -626,27 +795,121 @@ def _to_curated(
         )
 
 
+def split_scope(
+    upstreams: Sequence[tuple[str, dict[str, Any]]], bases: Sequence[tuple[str, str]]
+) -> tuple[list[tuple[str, dict[str, Any]]], list[OutOfScope]]:
+    """Each document with only its paths in scope, and the operations of the others."""
+    kept: list[tuple[str, dict[str, Any]]] = []
+    outside: list[OutOfScope] = []
+    for name, data in upstreams:
+        paths: dict[str, Any] = {}
+        for path, item in (data.get("paths") or {}).items():
+            reason = out_of_scope(path, bases)
+            if reason is None:
+                paths[path] = item
+                continue
+            for method in METHODS:
+                node = item.get(method) if isinstance(item, dict) else None
+                if isinstance(node, dict):
+                    title = f"{method.upper()} {path} ({node.get('operationId', '?')})"
+                    outside.append(OutOfScope(f"{title} [in {name}]", reason))
+        kept.append((name, {**data, "paths": paths}))
+    return kept, outside
+
+
+def closest_release(name: str, rows: Iterable[str]) -> str:
+    """The release of the table that a release without a row is compared with: the same date
+    (a ``-beta``), else the latest dated release before it, else the earliest after, else v4."""
+    dated = sorted(row for row in rows if _DATED.fullmatch(row))
+    date = name.removesuffix("-beta")
+    before = [row for row in dated if row <= date]
+    after = [row for row in dated if row > date]
+    return before[-1] if before else after[0] if after else "v4"
+
+
+def _spec_for(
+    release: str, table: dict[str, Any], specs: dict[str, dict[str, Any]]
+) -> tuple[str, dict[str, Any], str]:
+    """(the release ``release`` is compared with, its spec, where that spec comes from)."""
+    rows = table["releases"]
+    against = release if release == "v4" or release in rows else closest_release(release, rows)
+    if against == "v4":
+        return against, specs["v4"], f"{CURATED_SPEC} (tolerant)"
+    if against in specs:
+        return against, specs[against], f"{STRICT_DIR}/{against}.yaml"
+    spec = strict_spec(specs["v4"], table, against)
+    return against, spec, f"the strict spec its row in {TABLE} makes (`make generate` not run yet)"
+
+
+def _note(
+    release: str,
+    documents: Sequence[tuple[str, dict[str, Any]]],
+    bases: Sequence[Base],
+    table: dict[str, Any],
+    compared: tuple[str, str],
+) -> str:
+    """One line: which release the documents' paths are, their families, what they meet."""
+    names = ", ".join(dict.fromkeys(name for name, _ in documents))
+    hit = [base_of(path, bases) for _, data in documents for path in data["paths"]]
+    used = list(dict.fromkeys(base for base in hit if base is not None))
+    spelled = ", ".join(f"{base.family} {base.prefix}" for base in used) or "no known family"
+    against, source = compared
+    if release != "v4" and release not in table["releases"]:
+        note = (
+            f"{names}: no row in {TABLE} for {release}: path family learned from the file "
+            f"({spelled}); compared with the closest release in the table, {against} ({source}): "
+            f"a disagreement on statuses is a field where {release}'s row differs from {against}'s"
+        )
+    else:
+        note = f"{names}: release {release} ({spelled}), compared with {source}"
+        learned = [base.prefix for base in used if base.learned]
+        if learned:
+            note += f"; {', '.join(learned)} not in its row of {TABLE}: learned from the file"
+    unknown = hit.count(None)
+    if unknown:
+        note += f"; {unknown} path(s) in no known family, each reported as only upstream"
+    return note
+
+
+def compare(
+    upstreams: Sequence[tuple[str, dict[str, Any]]],
+    specs: dict[str, dict[str, Any]],
+    touches: list[Touch],
+    root: Path = ROOT,
+) -> Report:
+    """Compare the upstream documents' operations in scope, each with the curated spec of its
+    release (``specs``: release name to spec; v4's is openapi/curated.yaml); list the others."""
+    table = _table(root)
+    known = table_bases(root, table)
+    bases = _longest_first([*known, *learn_bases(upstreams, known)])
+    pairs = families(bases)
+    kept, outside = split_scope(upstreams, pairs)
+    report = Report(out_of_scope=outside)
+    parts = by_release(kept, [(base.prefix, base.release) for base in bases])
+    for release, documents in sorted(parts.items()):
+        against, spec, source = _spec_for(release, table, specs)
+        report.notes.append(_note(release, documents, bases, table, (against, source)))
+        items = diff_documents(documents, copy.deepcopy(spec), [], pairs)
+        _to_curated(items, spec, specs["v4"], pairs)
+        if release != "v4":
+            label = release if against == release else f"{release} vs {against}"
+            for item in items:
+                item.operation = f"[{label}] {item.operation}"
+        attribute(items, touches)
+        report.disagreements += items
+    return report
+
+
 def diff_releases(
     upstreams: Sequence[tuple[str, dict[str, Any]]],
     specs: dict[str, dict[str, Any]],
     touches: list[Touch],
     root: Path = ROOT,
 ) -> list[Disagreement]:
-    """Every disagreement of the upstream documents, each operation compared with the curated
-    spec of its own release (``specs``: release name to spec; v4's is openapi/curated.yaml)."""
-    bases = path_bases(root)
-    found: list[Disagreement] = []
-    for release, parts in sorted(by_release(upstreams, release_bases(root)).items()):
-        # A release just added to the table has no strict spec until `make generate`: v4's.
-        spec = specs.get(release, specs["v4"])
-        items = diff_documents(parts, copy.deepcopy(spec), [], bases)
-        if release != "v4":
-            _to_curated(items, spec, specs["v4"], bases)
-            for item in items:
-                item.operation = f"[{release}] {item.operation}"
-        attribute(items, touches)
-        found += items
-    return found
+    """Every disagreement of the upstream documents' operations in scope, each operation compared
+    with the curated spec of its own release (``specs``: release name to spec; v4's is
+    openapi/curated.yaml)."""
+    return compare(upstreams, specs, touches, root).disagreements
 
 
 def release_specs(root: Path = ROOT) -> dict[str, dict[str, Any]]:
@@ -666,6 +929,7 @@ def main(files: Sequence[str], root: Path = ROOT) -> int:
     except UpstreamError as exc:
         print(f"upstream-diff: {exc}", file=sys.stderr)
         return 2
-    found = diff_releases(upstreams, release_specs(root), overlay_touches(root), root)
-    print(render(found, [name for name, _ in upstreams]))
-    return 1 if any(not item.accounted for item in found) else 0
+    report = compare(upstreams, release_specs(root), overlay_touches(root), root)
+    names = [name for name, _ in upstreams]
+    print(render(report.disagreements, names, report.out_of_scope, report.notes))
+    return 1 if report.unaccounted else 0

@@ -157,7 +157,9 @@ def test_a_release_like_2025_09_teaches_the_client(tmp_path: Path) -> None:
     files = _made_up_release(tmp_path, LIKE_2025_09)
     table = _module(files[releases.CLIENT_TABLE])
     made_up = release_from("2098-09", table["RELEASE_DATA"]["2098-09"])
-    assert made_up.beta and made_up.limits_errors_in_200 and not made_up.batch_errors_in_200
+    assert made_up.beta
+    assert made_up.limits_errors_in_200
+    assert not made_up.batch_errors_in_200
     assert made_up.statuses["create_limits"] == (200,)
     assert made_up.path("/crm/v3/limits/associations/records/0-1/0-2") == (
         "/crm/limits/2098-09/associations/records/0-1/0-2"
@@ -197,5 +199,6 @@ def test_a_release_like_2025_09_teaches_the_emulator(tmp_path: Path) -> None:
     created, limited, usage, near = asyncio.run(play())
     assert created == 201
     assert limited["status"] == 200
-    assert limited["numErrors"] == 1 and len(limited["results"]) == 1
+    assert limited["numErrors"] == 1
+    assert len(limited["results"]) == 1
     assert (usage, near) == (200, 0)
