@@ -282,6 +282,43 @@ def _server_error(body: JSON) -> tuple[int, JSON]:
     return 500, body
 
 
+def _rewrite_answer(
+    operation_id: str, rewrite: Callable[[JSON], JSON]
+) -> Callable[[Starlette], ASGIApp]:
+    """A mutant rewriting the JSON body of every 200 answer of one operation."""
+
+    def apply(app: Starlette) -> ASGIApp:
+        def wrap(handler: Handler) -> Handler:
+            async def rewritten(request: Request) -> Response:
+                answer = await handler(request)
+                if answer.status_code != 200:
+                    return answer
+                return json_response(rewrite(json.loads(bytes(answer.body))))
+
+            return rewritten
+
+        _override_handler(app, operation_id, wrap)
+        return app
+
+    return apply
+
+
+def _labels_counted_twice(body: JSON) -> JSON:
+    for pair in body["results"]:
+        pair["usage"] *= 2
+        pair["percentage"] = 100 * pair["usage"] / pair["limit"]
+    return body
+
+
+def _at_limit_as_near(body: JSON) -> JSON:
+    body["totalRecordsNearLimit"] += body["totalRecordsAtLimit"]
+    body["totalRecordsAtLimit"] = 0
+    moved = [s | {"usage": 1, "percentage": 100.0} for s in body["atLimitFromRecordSamples"]]
+    body["nearLimitFromRecordSamples"] += moved
+    body["atLimitFromRecordSamples"] = []
+    return body
+
+
 MUTANTS: dict[str, Mutant] = {
     m.name: m
     for m in (
@@ -330,6 +367,18 @@ MUTANTS: dict[str, Mutant] = {
             'DELETE of a label definition answers 200 {"status": "ok"} instead of 204',
             "status.documented",
             _delete_label_200_body,
+        ),
+        Mutant(
+            "label-usage-counted-twice",
+            "the limits usage labels call counts each custom label twice (once per direction)",
+            "usage.labels",
+            _rewrite_answer("get_label_limits_usage", _labels_counted_twice),
+        ),
+        Mutant(
+            "at-limit-reported-near",
+            "the limits usage records call reports the records at their limit as near it",
+            "usage.records",
+            _rewrite_answer("get_record_limits_usage", _at_limit_as_near),
         ),
         Mutant(
             "missing-required-field",

@@ -20,7 +20,7 @@ import pytest
 from tests.mutants.catalog import MUTANTS, NO_MUTANT
 from tests.mutants.running import serve_mutant
 
-# Ten servers and eleven full runs of the suite, two at a time: minutes on a loaded 2-core machine.
+# Twelve servers and thirteen full runs of the suite, two at a time: minutes on a loaded 2-core machine.
 pytestmark = pytest.mark.timeout(1800)
 
 CLI = str(Path(sys.executable).parent / "hubspot-associations")
