@@ -1,4 +1,5 @@
-"""A stateful local emulator of HubSpot's CRM Associations API (v4, 2026-03 and 2026-09).
+"""A stateful local emulator of HubSpot's CRM Associations API (v4, the 2025-09 beta, 2026-03 and
+2026-09), with the association part of its Limits Tracking API.
 
 It is an independent reading of HubSpot's documents: it imports nothing from the client packages.
 The server parts (Starlette, uvicorn: the ``emulator`` extra) load on first use, so that the

@@ -10,19 +10,40 @@ A public method is named after the operationId it implements (``openapi/curated.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
+from fractions import Fraction
 
 from . import errors, views
-from .catalog import AssociationType, load_hubspot_defined, object_label, object_name
-from .config import EmulatorConfig
+from .catalog import (
+    AssociationType,
+    load_hubspot_defined,
+    object_label,
+    object_name,
+    type_id_order,
+)
+from .config import EmulatorConfig, RecordLimits, check_record_limits
 from .errors import ApiError
+from .numbers import BATCH_READ_PAGE_SIZE, NEAR_LIMIT_PERCENT, RECORDS_PER_TYPE, USAGE_SAMPLES_MAX
 from .parsing import MAX_ID
 from .repeat_answers import repeat_answers
-from .results import BatchOutcome, DefaultAssociation, LabelsBetween, Limit, Page, RecordPage
+from .results import (
+    BatchOutcome,
+    DefaultAssociation,
+    LabelsBetween,
+    LabelUsage,
+    Limit,
+    LimitStatus,
+    Page,
+    RecordLimitsUsage,
+    RecordPage,
+    RecordUsage,
+)
 from .store import Row, Store
 
 __all__ = [
@@ -36,15 +57,18 @@ __all__ = [
 ]
 
 COMPANY = "0-2"
-# HubSpot documents limits by subscription; this stands in for them in the high-usage report.
-SYSTEM_MAX_TO_OBJECT_IDS = 50_000
-REPORT_SHARE = 0.8
-# batch/read answers each input's associations in pages of this many records.
-BATCH_READ_PAGE_SIZE = 500
+# HubSpot documents limits by subscription; this stands in for them (the per-record limit of a pair
+# without a configured one, EmulatorConfig.record_limits) in the high-usage report and the limits
+# usage calls. A record is near a limit from this share of it (numbers.NEAR_LIMIT_PERCENT).
+SYSTEM_MAX_TO_OBJECT_IDS = RECORDS_PER_TYPE
+REPORT_SHARE = NEAR_LIMIT_PERCENT / 100
+# batch/read answers each input's associations in pages of BATCH_READ_PAGE_SIZE records (numbers).
 _LABEL_NAME = re.compile(r"[^0-9-][^-]*")
 
 LabelledInput = tuple[int, int, list[tuple[str, int]]]
 LimitInput = tuple[str, int, int]
+# How full one record's associations of one type are: below near, near, at (or past) the limit.
+BELOW, NEAR, AT = 0, 1, 2
 
 
 class Backend:
@@ -452,14 +476,19 @@ class Backend:
         self.reload()
         return made if inverse_label is not None else made[:1]
 
-    def _check_room_for_label(self, from_type: str, to_type: str, name: str) -> None:
-        """Refuse a name the pair already has, and a label past the pair's count of definitions
-        (labels of either direction count once per name)."""
-        names = {
+    def _label_names(self, from_type: str, to_type: str) -> set[str]:
+        """The custom label definitions between two object types: labels of either direction count
+        once per name (a paired label is one definition)."""
+        return {
             t.name
             for t in self.types.values()
             if t.kind == "custom" and {t.from_type, t.to_type} == {from_type, to_type}
         }
+
+    def _check_room_for_label(self, from_type: str, to_type: str, name: str) -> None:
+        """Refuse a name the pair already has, and a label past the pair's count of definitions
+        (``_label_names``)."""
+        names = self._label_names(from_type, to_type)
         if name in names:
             raise errors.validation(f"An association label named '{name}' already exists")
         if len(names) >= self.config.max_labels_per_pair:
@@ -615,20 +644,153 @@ class Backend:
         return report
 
     def _heavy_records(self) -> list[views.JSON]:
-        """Every record whose associations of one type reach REPORT_SHARE of that type's limit."""
-        smallest = min([SYSTEM_MAX_TO_OBJECT_IDS, *self.limits.values()])
+        """Every record whose associations of one type reach NEAR_LIMIT_PERCENT of that type's
+        limit (the user's, else the pair's record limit)."""
         records = []
         for from_type, from_id, to_type, type_id, n in self.store.heavy_users(
-            max(1, int(smallest * REPORT_SHARE + 0.999999))
+            _near_threshold(self._every_limit())
         ):
-            limit = self.limits.get(type_id, SYSTEM_MAX_TO_OBJECT_IDS)
-            if n >= limit * REPORT_SHARE:
+            limit = self.type_limit(from_type, to_type, type_id)
+            if _level(n, limit) != BELOW:
                 records.append(views.report_record(from_type, from_id, to_type, type_id, n, limit))
         return records
 
     def reports(self) -> list[object]:
         """Every report queued so far."""
         return [json.loads(r) for r in self.store.reports()]
+
+    # -- limits usage (HubSpot's Limits Tracking API, its association part) ----------------------
+
+    def record_limit(self, from_type: str, to_type: str) -> int:
+        """The per-record limit of an object pair: as configured (``record_limits``), else
+        RECORDS_PER_TYPE. It is reported, never enforced on writes (user limits are)."""
+        return _pair_limits(self.config.record_limits).get((from_type, to_type), RECORDS_PER_TYPE)
+
+    def type_limit(self, from_type: str, to_type: str, type_id: int) -> int:
+        """The limit one record's associations of one type are measured against: the user limit
+        of the type when one is set (create_limits), else the pair's record limit."""
+        user = self.limits.get(type_id)
+        return user if user is not None else self.record_limit(from_type, to_type)
+
+    def _every_limit(self) -> list[int]:
+        """Every limit a record can be measured against: the default, each configured pair's and
+        each user limit (the smallest bounds the store's query)."""
+        configured = _pair_limits(self.config.record_limits).values()
+        return [RECORDS_PER_TYPE, *configured, *self.limits.values()]
+
+    def get_label_limits_usage(
+        self, from_type: str | None, to_type: str | None
+    ) -> list[LabelUsage]:
+        """get_label_limits_usage: custom-label usage of every ordered pair of object types with a
+        custom label, by type IDs; only the pairs matching the filters given, and with both
+        exactly that pair (even without a label)."""
+        custom = sorted(
+            (t for t in self.types.values() if t.kind == "custom"), key=lambda t: t.type_id
+        )
+        if from_type is not None and to_type is not None:
+            pairs = [(from_type, to_type)]
+        else:
+            found = {
+                (t.from_type, t.to_type)
+                for t in custom
+                if (from_type is None or t.from_type == from_type)
+                and (to_type is None or t.to_type == to_type)
+            }
+            pairs = sorted(found, key=lambda p: (type_id_order(p[0]), type_id_order(p[1])))
+        cap = self.config.max_labels_per_pair
+        return [
+            LabelUsage(
+                f,
+                t,
+                cap,
+                len(self._label_names(f, t)),
+                [x.label for x in custom if (x.from_type, x.to_type) == (f, t) and x.label],
+            )
+            for f, t in pairs
+        ]
+
+    def list_record_limits_sources(self) -> list[LimitStatus]:
+        """list_record_limits_sources: every source object type with records near or at a
+        per-record limit towards some object type, by type ID."""
+        return self._limit_statuses(None)
+
+    def list_record_limits_targets(self, from_type: str) -> list[LimitStatus]:
+        """list_record_limits_targets: every object type towards which records of ``from_type``
+        are near or at a per-record limit, by type ID."""
+        return self._limit_statuses(from_type)
+
+    def _limit_statuses(self, from_type: str | None) -> list[LimitStatus]:
+        """Serves list_record_limits_sources (``from_type`` None: keyed by source type) and
+        list_record_limits_targets (keyed by target type). A record's level towards one object
+        type is that of its fullest association type; a type's flags say whether one of its pairs
+        has a record near (and none of its types at) and one at the limit."""
+        levels: dict[tuple[str, int, str], int] = {}
+        for f, from_id, t, type_id, n in self.store.heavy_users(
+            _near_threshold(self._every_limit()), from_type
+        ):
+            key = (f, from_id, t)
+            levels[key] = max(levels.get(key, BELOW), _level(n, self.type_limit(f, t, type_id)))
+        flags: dict[str, tuple[bool, bool]] = {}
+        for (f, _, t), level in levels.items():
+            if level == BELOW:
+                continue
+            shown = f if from_type is None else t
+            near, at = flags.get(shown, (False, False))
+            flags[shown] = (near or level == NEAR, at or level == AT)
+        return [
+            LimitStatus(type_id, near, at)
+            for type_id, (near, at) in sorted(flags.items(), key=lambda kv: type_id_order(kv[0]))
+        ]
+
+    def get_record_limits_usage(self, from_type: str, to_type: str) -> RecordLimitsUsage:
+        """get_record_limits_usage: the pair's record limit and its source records near it and at
+        it. Each record counts once, by its fullest association type (at if one type is at, else
+        near if one is near); the samples are the USAGE_SAMPLES_MAX lowest record IDs of each."""
+        pair_limit = self.record_limit(from_type, to_type)
+        user = [
+            m
+            for type_id, m in self.limits.items()
+            if (t := self.types.get(type_id)) is not None
+            and (t.from_type, t.to_type) == (from_type, to_type)
+        ]
+        rows = self.store.pair_usage(from_type, to_type, _near_threshold([pair_limit, *user]))
+        near: list[RecordUsage] = []
+        at: list[RecordUsage] = []
+        totals = {NEAR: 0, AT: 0}
+        for from_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+            usages = [RecordUsage(from_id, n, self.limits.get(i, pair_limit)) for _, i, n in group]
+            fullest = max(usages, key=_fullness)
+            level = _level(fullest.usage, fullest.limit)
+            if level == BELOW:
+                continue
+            totals[level] += 1
+            samples = at if level == AT else near
+            if len(samples) < USAGE_SAMPLES_MAX:
+                samples.append(fullest)
+        return RecordLimitsUsage(from_type, pair_limit, totals[NEAR], totals[AT], near, at)
+
+
+@functools.lru_cache(maxsize=16)
+def _pair_limits(record_limits: RecordLimits) -> dict[tuple[str, str], int]:
+    """The configured per-pair record limits by (from, to) type IDs (read-only: cached)."""
+    return {(f, t): limit for f, t, limit in check_record_limits(record_limits)}
+
+
+def _level(count: int, limit: int) -> int:
+    """AT from the limit on, NEAR from NEAR_LIMIT_PERCENT of it, else BELOW (in integers)."""
+    if count >= limit:
+        return AT
+    return NEAR if count * 100 >= limit * NEAR_LIMIT_PERCENT else BELOW
+
+
+def _near_threshold(limits: Iterable[int]) -> int:
+    """The fewest associations that can be near one of ``limits`` (at least 1)."""
+    return max(1, -(-min(limits) * NEAR_LIMIT_PERCENT // 100))
+
+
+def _fullness(u: RecordUsage) -> tuple[Fraction, int]:
+    """How full a record's type is: its share of the limit, then its count (exact, no float)."""
+    return Fraction(u.usage, u.limit), u.usage
 
 
 def _check_label_name(name: str) -> None:

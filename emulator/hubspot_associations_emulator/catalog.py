@@ -67,6 +67,32 @@ def resolve_object_type(text: str) -> str:
     raise unknown_object_type(text)
 
 
+def is_custom_type_id(text: str) -> bool:
+    """Whether ``text`` is a custom object's type ID (``2-`` and ASCII digits)."""
+    return _CUSTOM.fullmatch(text) is not None
+
+
+def type_id_order(type_id: str) -> tuple[int, int]:
+    """The sort key of an object type ID: 0-2 before 0-10 before 2-5 (numeric, not text)."""
+    kind, _, number = type_id.partition("-")
+    return int(kind), int(number)
+
+
+def display_labels(type_id: str) -> tuple[str, str]:
+    """(singular, plural) display names of an object type, as the limits usage calls show them:
+    ``Contact``/``Contacts``, ``Line Item``/``Line Items``; a custom object, whose names only its
+    schema knows, ``Custom object 2-123``/``Custom objects 2-123`` (inferred, stable)."""
+    name = NAME_BY_ID.get(type_id)
+    if name is None:
+        return f"Custom object {type_id}", f"Custom objects {type_id}"
+    plural = _IRREGULAR_PLURALS.get(name, name + "s")
+    return _title(name), _title(plural)
+
+
+def _title(name: str) -> str:
+    return " ".join(word.capitalize() for word in name.split("_"))
+
+
 def object_label(type_id: str) -> str:
     """The upper-case name HubSpot uses in INVALID_OBJECT_IDS entries (CONTACT, COMPANY, 2-123)."""
     name = NAME_BY_ID.get(type_id)

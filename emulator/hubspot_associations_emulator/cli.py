@@ -8,10 +8,11 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from .config import DEFAULT_TOKEN, EmulatorConfig
+from .config import DEFAULT_TOKEN, EmulatorConfig, check_record_limits, parse_record_limit
 from .faults import parse_spec
+from .numbers import LABELS_PER_PAIR, RECORDS_PER_TYPE
 from .ratelimit import parse_rate_limit
-from .release_table import PROFILES
+from .release_table import PROFILES, RELEASES
 from .repeat_answers import CHOICES, parse_repeat_answers
 
 T = TypeVar("T", int, float)
@@ -22,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hubspot-associations-emulator",
         description="A stateful local emulator of HubSpot's CRM Associations API "
-        "(v4, 2026-03 and 2026-09).",
+        f"({_release_names()}).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the emulator over HTTP")
@@ -60,9 +61,18 @@ def _add_hubspot_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--max-labels-per-pair",
         type=int,
-        default=10,
+        default=LABELS_PER_PAIR,
         metavar="N",
-        help="custom labels per object pair (default 10; newer HubSpot text says 50)",
+        help=f"custom labels per object pair (default {LABELS_PER_PAIR}; newer HubSpot text "
+        "says 50)",
+    )
+    serve.add_argument(
+        "--record-limit",
+        action="append",
+        type=_record_limit,
+        metavar="FROM:TO=N",
+        help="per-record association limit of an object pair, as the limits usage calls and the "
+        f"high-usage report see it (repeatable; e.g. 0-1:0-2=3; default {RECORDS_PER_TYPE})",
     )
     serve.add_argument(
         "--strict-records",
@@ -108,6 +118,20 @@ def _add_limit_options(serve: argparse.ArgumentParser) -> None:
     )
 
 
+def _release_names() -> str:
+    """The releases the emulator plays, for the help text: "v4, 2025-09 (beta), … and 2026-09"."""
+    names = [f"{n} (beta)" if row.get("beta") else n for n, row in RELEASES.items()]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _record_limit(text: str) -> tuple[str, str, int]:
+    """An argparse type: ``FROM:TO=N``."""
+    try:
+        return parse_record_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive(kind: Callable[[str], T]) -> Callable[[str], T]:
     """An argparse type: a number of the given kind, greater than zero."""
 
@@ -141,6 +165,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         request_timeout=args.request_timeout,
         max_body_bytes=args.max_body_bytes,
         repeat_answers=parse_repeat_answers(args.repeat_answers or ""),
+        record_limits=check_record_limits(args.record_limit or ()),
     )
 
 

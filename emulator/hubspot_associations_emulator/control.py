@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from . import errors, parsing, views
 from .backend import Backend
 from .catalog import resolve_object_type
+from .config import RecordLimits, check_record_limits
 from .faults import parse_script, parse_spec
 from .ratelimit import check_rate_limit
 from .release_table import PROFILES
@@ -76,14 +77,18 @@ class Control:
                 "maxLabelsPerPair": running.max_labels_per_pair,
                 "enqueueTimeFormat": running.enqueue_time_format,
                 "repeatAnswers": dict(self.emulator.backend.repeat_answers),
+                "recordLimits": [
+                    {"fromObjectTypeId": f, "toObjectTypeId": t, "limit": n}
+                    for f, t, n in running.record_limits
+                ],
             }
         )
 
     async def put_config(self, request: Request) -> Response:
         """PUT /_emulator/config with any of ``profile``, ``numericIds``, ``maxLabelsPerPair``,
-        ``enqueueTimeFormat``, ``repeatAnswers``: the keys given change, until a reset returns
-        to the start-up configuration; a wrong key or value is a 400 naming it and changes
-        nothing."""
+        ``enqueueTimeFormat``, ``repeatAnswers``, ``recordLimits``: the keys given change (the
+        record limits as a whole), until a reset returns to the start-up configuration; a wrong
+        key or value is a 400 naming it and changes nothing."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
             changes, answers = _config_changes(body, self.emulator.backend.repeat_answers)
@@ -348,8 +353,10 @@ def _config_changes(
     body: dict[str, Any], current_answers: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The EmulatorConfig fields a PUT /_emulator/config changes, and the repeat answers."""
-    _only(body, (*_CONFIG_FIELDS, "repeatAnswers"), "body")
+    _only(body, (*_CONFIG_FIELDS, "repeatAnswers", "recordLimits"), "body")
     changes: dict[str, Any] = {}
+    if "recordLimits" in body:
+        changes["record_limits"] = _record_limits(body["recordLimits"])
     profile = body.get("profile")
     if "profile" in body and profile not in PROFILES:
         raise errors.validation(f"profile: one of {', '.join(sorted(PROFILES))}, got {profile!r}")
@@ -372,6 +379,31 @@ def _config_changes(
     except ValueError as exc:
         raise errors.validation(str(exc)) from None
     return changes, answers
+
+
+RECORD_LIMIT_FIELDS = ("fromObjectTypeId", "toObjectTypeId", "limit")
+
+
+def _record_limits(value: Any) -> RecordLimits:
+    """``recordLimits`` of PUT /_emulator/config: ``[{fromObjectTypeId, toObjectTypeId, limit}]``
+    (object types by ID or name), the whole list replacing the configured one."""
+    items = []
+    for i, item in enumerate(parsing.array(value, "recordLimits")):
+        where = f"recordLimits[{i}]"
+        o = parsing.obj(item, where)
+        _only(o, RECORD_LIMIT_FIELDS, where)
+        from_type, to_type, limit = (parsing.field(o, name, where) for name in RECORD_LIMIT_FIELDS)
+        items.append(
+            (
+                parsing.text(from_type, f"{where}.fromObjectTypeId"),
+                parsing.text(to_type, f"{where}.toObjectTypeId"),
+                limit,
+            )
+        )
+    try:
+        return check_record_limits(items)
+    except ValueError as exc:
+        raise errors.validation(f"recordLimits: {exc}") from None
 
 
 def _pair(o: dict[str, Any], where: str) -> tuple[str, str]:

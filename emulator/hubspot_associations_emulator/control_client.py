@@ -2,8 +2,9 @@
 
 Everything the control API does, with dataclasses in and out, so that a test file using it passes
 ``mypy --strict``: seed (records, labels, associations, bulk ranges, limits), reset, the runtime
-configuration, the rate limit, faults (random and aimed), request counts, reports, and snapshot /
-restore of the store. It needs only httpx (the emulator's server parts are not imported).
+configuration (per-pair record limits included), the rate limit, faults (random and aimed),
+request counts, reports, and snapshot / restore of the store. It needs only httpx (the emulator's
+server parts are not imported).
 
     control = ControlClient("http://127.0.0.1:8080")
     control.seed(labels=[SeedLabel("contact", "company", "buyer", "Buyer")])
@@ -30,6 +31,7 @@ __all__ = [
     "FaultPlan",
     "Journal",
     "JournalEntry",
+    "RecordLimit",
     "RequestCounts",
     "SeedAssociation",
     "SeedBulk",
@@ -139,6 +141,21 @@ class Seeded:
 
 
 @dataclass(frozen=True)
+class RecordLimit:
+    """The per-record association limit of an object pair (object types by ID, or by name when
+    sent), as the limits usage calls and the high-usage report see it."""
+
+    from_object_type_id: str
+    to_object_type_id: str
+    limit: int
+
+    def body(self) -> dict[str, Any]:
+        """As the control API takes it."""
+        return {"fromObjectTypeId": self.from_object_type_id,
+                "toObjectTypeId": self.to_object_type_id, "limit": self.limit}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class EmulatorSettings:
     """What can change while the emulator runs (``configure``; a reset restores the start-up)."""
 
@@ -147,6 +164,8 @@ class EmulatorSettings:
     max_labels_per_pair: int
     enqueue_time_format: Literal["auto", "string", "object"]
     repeat_answers: dict[str, str]
+    # The configured per-pair record limits, object types as IDs (pairs absent: 50,000).
+    record_limits: tuple[RecordLimit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -339,7 +358,14 @@ def _settings(body: dict[str, Any]) -> EmulatorSettings:
         max_labels_per_pair=body["maxLabelsPerPair"],
         enqueue_time_format=body["enqueueTimeFormat"],
         repeat_answers=dict(body["repeatAnswers"]),
+        record_limits=tuple(
+            RecordLimit(x["fromObjectTypeId"], x["toObjectTypeId"], x["limit"])
+            for x in body.get("recordLimits", ())
+        ),
     )
+
+
+RecordLimits = Sequence[RecordLimit | tuple[str, str, int]]
 
 
 def _config_body(
@@ -348,11 +374,16 @@ def _config_body(
     max_labels_per_pair: int | None,
     enqueue_time_format: str | None,
     repeat_answers: Mapping[str, str] | None,
+    record_limits: RecordLimits | None = None,
 ) -> dict[str, Any]:
     answers = dict(repeat_answers) if repeat_answers is not None else None
+    limits = None
+    if record_limits is not None:
+        limits = [(x if isinstance(x, RecordLimit) else RecordLimit(*x)).body()
+                  for x in record_limits]  # fmt: skip
     given = {"profile": profile, "numericIds": numeric_ids,
              "maxLabelsPerPair": max_labels_per_pair, "enqueueTimeFormat": enqueue_time_format,
-             "repeatAnswers": answers}  # fmt: skip
+             "repeatAnswers": answers, "recordLimits": limits}  # fmt: skip
     return {k: v for k, v in given.items() if v is not None}
 
 
@@ -461,10 +492,17 @@ class ControlClient:
         max_labels_per_pair: int | None = None,
         enqueue_time_format: Literal["auto", "string", "object"] | None = None,
         repeat_answers: Mapping[str, str] | None = None,
+        record_limits: RecordLimits | None = None,
     ) -> EmulatorSettings:
-        """Change what is given, until the next reset."""
+        """Change what is given, until the next reset; ``record_limits`` (``RecordLimit`` or
+        (from, to, limit) tuples) replaces the configured per-pair record limits whole."""
         body = _config_body(
-            profile, numeric_ids, max_labels_per_pair, enqueue_time_format, repeat_answers
+            profile,
+            numeric_ids,
+            max_labels_per_pair,
+            enqueue_time_format,
+            repeat_answers,
+            record_limits,
         )
         return _settings(self._call("PUT", "config", body))
 
@@ -583,10 +621,17 @@ class AsyncControlClient:
         max_labels_per_pair: int | None = None,
         enqueue_time_format: Literal["auto", "string", "object"] | None = None,
         repeat_answers: Mapping[str, str] | None = None,
+        record_limits: RecordLimits | None = None,
     ) -> EmulatorSettings:
-        """Change what is given, until the next reset."""
+        """Change what is given, until the next reset; ``record_limits`` (``RecordLimit`` or
+        (from, to, limit) tuples) replaces the configured per-pair record limits whole."""
         body = _config_body(
-            profile, numeric_ids, max_labels_per_pair, enqueue_time_format, repeat_answers
+            profile,
+            numeric_ids,
+            max_labels_per_pair,
+            enqueue_time_format,
+            repeat_answers,
+            record_limits,
         )
         return _settings(await self._call("PUT", "config", body))
 

@@ -13,6 +13,10 @@ READS = frozenset(
         "list_labels",
         "list_all_limits",
         "list_limits",
+        "get_label_limits_usage",
+        "list_record_limits_sources",
+        "list_record_limits_targets",
+        "get_record_limits_usage",
     }
 )
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
-    "NUMBERS",
-    "PAGE_MAX",
     "BATCH_READ_MAX",
     "BATCH_READ_PAGE_SIZE",
     "BULK_BATCH_DEFAULT",
     "BULK_BATCH_MAX",
     "DEFAULT_CONCURRENCY",
     "LABELS_PER_PAIR",
-    "RECORDS_PER_TYPE",
     "NEAR_LIMIT_PERCENT",
+    "NUMBERS",
+    "PAGE_MAX",
+    "RECORDS_PER_TYPE",
     "USAGE_SAMPLES_MAX",
 ]
 

@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 from . import errors
-from .catalog import object_label
+from .catalog import NAME_BY_ID, is_custom_type_id, object_label, resolve_object_type
+from .numbers import BATCH_READ_MAX, PAGE_MAX
 
 try:
     import orjson
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - orjson is optional
 
 MAX_ID = 2**63 - 1
 MAX_INT32 = 2**31 - 1
-MAX_READ_INPUTS = 1000
+MAX_READ_INPUTS = BATCH_READ_MAX
 CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
 Spec = tuple[str, int]
 # ASCII only: str.isdigit() takes '²' (on which int() raises) and int() takes '١٢٣' and '１２３';
@@ -322,13 +323,36 @@ def purge_inputs(body: Any) -> list[tuple[str, int]]:
     return out
 
 
-def page_limit(raw: str | None, default: int = 500) -> int:
-    """The ``limit`` query parameter: 1..500."""
+def page_limit(raw: str | None, default: int = PAGE_MAX) -> int:
+    """The ``limit`` query parameter: 1..PAGE_MAX (500)."""
     if raw is None:
         return default
     value = ascii_int(raw) or 0
-    if not 1 <= value <= 500:
+    if not 1 <= value <= PAGE_MAX:
         raise errors.validation(
-            f"limit must be between 1 and 500, got {raw}", context={"limit": [raw]}
+            f"limit must be between 1 and {PAGE_MAX}, got {raw}", context={"limit": [raw]}
         )
     return value
+
+
+_STANDARD_TYPE_ID = re.compile(r"0-[0-9]{1,6}")
+
+
+def object_type_id(value: str, where: str) -> str:
+    """An object type ID (``0-1``, ``2-123``), as the limits usage calls take them: a name such as
+    ``contacts`` is a 400 VALIDATION_ERROR saying an ID is expected (and which one it names); an
+    ID-shaped standard type the catalog lacks (``0-999``) is an unknown object type."""
+    if value in NAME_BY_ID or is_custom_type_id(value):
+        return value
+    if _STANDARD_TYPE_ID.fullmatch(value):
+        raise errors.unknown_object_type(value)
+    try:
+        named = resolve_object_type(value)
+    except errors.ApiError:
+        hint = ""
+    else:
+        hint = f" ({value} is {named})"
+    raise errors.validation(
+        f"{where} must be an object type ID such as 0-1 or 2-123, got '{value}'{hint}",
+        context={where: [value]},
+    )

@@ -12,7 +12,18 @@ from typing import Generic, TypeVar
 from .catalog import AssociationType
 from .errors import ApiError
 
-__all__ = ["BatchOutcome", "DefaultAssociation", "LabelsBetween", "Limit", "Page", "RecordPage"]
+__all__ = [
+    "BatchOutcome",
+    "DefaultAssociation",
+    "LabelUsage",
+    "LabelsBetween",
+    "Limit",
+    "LimitStatus",
+    "Page",
+    "RecordLimitsUsage",
+    "RecordPage",
+    "RecordUsage",
+]
 
 T = TypeVar("T")
 
@@ -67,3 +78,50 @@ class Limit:
 
     type: AssociationType
     max_to: int
+
+
+# -- limits usage (the association part of HubSpot's Limits Tracking API) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LabelUsage:
+    """The custom labels of one direction: definitions between the pair against the cap, and the
+    wordings of this direction's types."""
+
+    from_type: str
+    to_type: str
+    limit: int
+    usage: int
+    labels: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitStatus:
+    """One object type, and whether some records are near or at a per-record limit."""
+
+    type_id: str
+    near: bool
+    at: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordUsage:
+    """One source record's fullest association type: how many records it reaches through it, and
+    that type's limit."""
+
+    from_id: int
+    usage: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLimitsUsage:
+    """One object pair: its per-record limit, how many source records are near it and at it, and
+    the first of each (lowest record IDs)."""
+
+    from_type: str
+    limit: int
+    near_total: int
+    at_total: int
+    near: list[RecordUsage]
+    at: list[RecordUsage]

@@ -26,16 +26,24 @@ from .release_table import RELEASES
 from .results import DefaultAssociation
 from .views import error_response, json_response
 
+Bases = tuple[tuple[str, str], ...]  # (path prefix, release name)
 
-def path_families(
-    releases: dict[str, dict[str, Any]],
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """(object bases, association bases), each with its release: a route knows its release."""
+
+def path_families(releases: dict[str, dict[str, Any]]) -> tuple[Bases, Bases, Bases]:
+    """(object bases, association bases, limits bases), each with its release: a route knows its
+    release. A row without a ``limits_base`` has no limits usage calls."""
     objects = tuple((r["object_base"], name) for name, r in releases.items())
     associations = tuple(
         (base, name) for name, r in releases.items() for base in r["association_bases"]
     )
-    return objects, associations
+    limits = tuple((r["limits_base"], name) for name, r in releases.items() if r.get("limits_base"))
+    return objects, associations, limits
+
+
+def release_bases(row: dict[str, Any]) -> tuple[str, ...]:
+    """Every path prefix of one release: its object base, association bases and limits base."""
+    limits = (row["limits_base"],) if row.get("limits_base") else ()
+    return (row["object_base"], *row["association_bases"], *limits)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -80,8 +88,18 @@ ASSOCIATION_OPERATIONS: tuple[Operation, ...] = (
     ("PUT", _PAIR + "/labels", "update_label"),
     ("DELETE", _PAIR + "/labels/{associationTypeId}", "delete_label"),
 )
-# The 19 operationIds of openapi/curated.yaml, each the name of its handler in ``Handlers``.
-OPERATION_IDS = frozenset(op for _, _, op in OBJECT_OPERATIONS + ASSOCIATION_OPERATIONS)
+# The operations under a release's limits base ({limits}: HubSpot's Limits Tracking API, its
+# association part; /crm/v3/limits/associations on v4), in routing order: …/to before the pair.
+LIMITS_OPERATIONS: tuple[Operation, ...] = (
+    ("GET", "/labels", "get_label_limits_usage"),
+    ("GET", "/records/from", "list_record_limits_sources"),
+    ("GET", "/records/{fromObjectTypeId}/to", "list_record_limits_targets"),
+    ("GET", "/records/{fromObjectTypeId}/{toObjectTypeId}", "get_record_limits_usage"),
+)
+# The 23 operationIds of openapi/curated.yaml, each the name of its handler in ``Handlers``.
+OPERATION_IDS = frozenset(
+    op for _, _, op in OBJECT_OPERATIONS + ASSOCIATION_OPERATIONS + LIMITS_OPERATIONS
+)
 
 
 def _now() -> datetime:
@@ -89,7 +107,7 @@ def _now() -> datetime:
 
 
 class Handlers:
-    """The 19 operations, bound to one backend and configuration.
+    """The 23 operations, bound to one backend and configuration.
 
     Each handler is named after its operationId; its docstring gives the method and the v4 path,
     as openapi/curated.yaml spells them. Every release serves the same path under its own bases
@@ -135,6 +153,18 @@ class Handlers:
         if self._release(request)["batch_errors_in_200"]:
             return 200
         return 207 if failed else success
+
+    def _limits_status(self, request: Request, failed: bool, success: int) -> int:
+        # Some releases (2025-09) answer limits create and update 200, failed inputs inside, while
+        # their other batch calls keep 201/207.
+        if self._release(request).get("limits_errors_in_200"):
+            return 200
+        return self._batch_status(request, failed, success)
+
+    @staticmethod
+    def _type_id(request: Request, name: str) -> str:
+        """An object type ID path parameter of the limits usage calls (names are refused)."""
+        return parsing.object_type_id(request.path_params[name], name)
 
     def _no_content_or_batch(self, request: Request, started: datetime, operation: str) -> Response:
         # Dated releases (and some v4 profiles) answer these calls with a batch body, not 204.
@@ -360,7 +390,7 @@ class Handlers:
         outcome = self.backend.create_limits(from_type, to_type, inputs)
         results = [views.user_configuration(x) for x in outcome.results]
         body = views.batch_envelope(results, started, _now(), outcome.errors)
-        return json_response(body, self._batch_status(request, bool(outcome.errors), 201))
+        return json_response(body, self._limits_status(request, bool(outcome.errors), 201))
 
     async def update_limits(self, request: Request) -> Response:
         """update_limits (POST): changed user-enforced limits.
@@ -373,7 +403,7 @@ class Handlers:
         outcome = self.backend.update_limits(from_type, to_type, inputs)
         results = [views.update_result(x) for x in outcome.results]
         body = views.batch_envelope(results, started, _now(), outcome.errors)
-        return json_response(body, self._batch_status(request, bool(outcome.errors), 200))
+        return json_response(body, self._limits_status(request, bool(outcome.errors), 200))
 
     async def purge_limits(self, request: Request) -> Response:
         """purge_limits (POST): types back to the system's limit.
@@ -385,6 +415,51 @@ class Handlers:
         inputs = parsing.purge_inputs(await self._body(request))
         self.backend.purge_limits(from_type, to_type, inputs)
         return self._no_content_or_batch(request, started, "purge_limits")
+
+    # -- limits usage -------------------------------------------------------------------------
+
+    async def get_label_limits_usage(self, request: Request) -> Response:
+        """get_label_limits_usage (GET): custom-label usage per object pair (``?fromObjectTypeId=
+        &toObjectTypeId=``, each optional).
+
+        /crm/v3/limits/associations/labels
+        """
+        q = request.query_params
+        from_type, to_type = (
+            None if q.get(name) is None else parsing.object_type_id(q[name], name)
+            for name in ("fromObjectTypeId", "toObjectTypeId")
+        )
+        usage = self.backend.get_label_limits_usage(from_type, to_type)
+        return json_response({"results": [views.label_limit(u) for u in usage]})
+
+    async def list_record_limits_sources(self, request: Request) -> Response:
+        """list_record_limits_sources (GET): source object types with records near or at a
+        per-record association limit.
+
+        /crm/v3/limits/associations/records/from
+        """
+        found = self.backend.list_record_limits_sources()
+        return json_response({"results": [views.record_limit_status(s) for s in found]})
+
+    async def list_record_limits_targets(self, request: Request) -> Response:
+        """list_record_limits_targets (GET): the object types towards which records of one source
+        object type are near or at a per-record association limit.
+
+        /crm/v3/limits/associations/records/{fromObjectTypeId}/to
+        """
+        from_type = self._type_id(request, "fromObjectTypeId")
+        found = self.backend.list_record_limits_targets(from_type)
+        return json_response({"results": [views.record_limit_status(s) for s in found]})
+
+    async def get_record_limits_usage(self, request: Request) -> Response:
+        """get_record_limits_usage (GET): one pair's per-record limit and its records near or at it.
+
+        /crm/v3/limits/associations/records/{fromObjectTypeId}/{toObjectTypeId}
+        """
+        from_type = self._type_id(request, "fromObjectTypeId")
+        to_type = self._type_id(request, "toObjectTypeId")
+        usage = self.backend.get_record_limits_usage(from_type, to_type)
+        return json_response(views.record_limits_usage(usage, self.fmt_id))
 
 
 def _inverse_label(body: dict[str, Any]) -> str | None:
@@ -425,9 +500,10 @@ class HubSpotRoute(Route):
 
 
 def release_at(releases: dict[str, dict[str, Any]], path: str) -> str | None:
-    """The release whose path family serves ``path`` (None: none of them)."""
+    """The release whose path family (objects, associations or limits) serves ``path`` (None:
+    none of them)."""
     for name, row in releases.items():
-        for base in (row["object_base"], *row["association_bases"]):
+        for base in release_bases(row):
             if path == base or path.startswith(base + "/"):
                 return name
     return None
@@ -451,10 +527,11 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
     table: dict[str, dict[str, Handler]] = {}
     operations: dict[str, dict[str, str]] = {}
     release_of: dict[str, str] = {}
-    object_bases, association_bases = path_families(handlers.releases)
+    object_bases, association_bases, limits_bases = path_families(handlers.releases)
     for bases, family in (
         (object_bases, OBJECT_OPERATIONS),
         (association_bases, ASSOCIATION_OPERATIONS),
+        (limits_bases, LIMITS_OPERATIONS),
     ):
         for base, release in bases:
             for method, path, operation_id in family:

@@ -3,13 +3,14 @@ limit and request counts. The ASGI app (``app``) and the control API (``control`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from starlette.types import Scope
 
 from . import errors
 from .backend import Backend
-from .config import DEFAULT_TOKEN, EmulatorConfig
+from .config import DEFAULT_TOKEN, EmulatorConfig, check_record_limits
 from .counts import RequestCounts
 from .faults import FaultPlan, parse_spec
 from .journal import Journal
@@ -28,6 +29,9 @@ class Emulator:
             raise ValueError("request_timeout must be a finite number of seconds above 0")
         if config.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be at least 1")
+        # Object types of the record limits as type IDs, as GET /_emulator/config shows them.
+        limits = check_record_limits(config.record_limits)  # ValueError when one is wrong
+        config = dataclasses.replace(config, record_limits=limits)
         self.config = config
         self.store = Store(config.db_path)
         self.backend = Backend(self.store, config)
@@ -46,7 +50,8 @@ class Emulator:
         return self.handlers.config
 
     def configure(self, config: EmulatorConfig) -> None:
-        """Answer as ``config`` says (profile, numeric IDs, label cap, enqueueTime form)."""
+        """Answer as ``config`` says (profile, numeric IDs, label cap, enqueueTime form, record
+        limits)."""
         self.backend.config = config
         self.handlers.configure(config)
 

@@ -226,13 +226,31 @@ class Store:
         for type_id in type_ids:
             self.db.execute("DELETE FROM assoc WHERE type_id=?", (type_id,))
 
-    def heavy_users(self, threshold: int) -> list[tuple[str, int, str, int, int]]:
-        """(from_type, from_id, to_type, type_id, count) for every group of at least threshold."""
+    def heavy_users(
+        self, threshold: int, from_type: str | None = None
+    ) -> list[tuple[str, int, str, int, int]]:
+        """(from_type, from_id, to_type, type_id, count) for every group of at least threshold:
+        one record's associations of one type (of one source object type when given)."""
+        where, args = ("WHERE from_type=? ", (from_type,)) if from_type is not None else ("", ())
         with self._lock:
             cur = self.db.execute(
                 "SELECT from_type, from_id, to_type, type_id, COUNT(*) AS n FROM assoc "
-                "GROUP BY from_type, from_id, to_type, type_id HAVING n >= ?",
-                (threshold,),
+                f"{where}GROUP BY from_type, from_id, to_type, type_id HAVING n >= ?",
+                (*args, threshold),
+            )
+            return list(cur)
+
+    def pair_usage(
+        self, from_type: str, to_type: str, threshold: int
+    ) -> list[tuple[int, int, int]]:
+        """(from_id, type_id, count) of one direction: every record that reaches at least
+        ``threshold`` records through one type, by record ID then type ID. One range of the
+        primary key (the source object type), grouped; no row below the threshold comes back."""
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT from_id, type_id, COUNT(*) AS n FROM assoc WHERE from_type=? AND to_type=? "
+                "GROUP BY from_id, type_id HAVING n >= ? ORDER BY from_id, type_id",
+                (from_type, to_type, threshold),
             )
             return list(cur)
 

@@ -12,8 +12,18 @@ from typing import Any
 from starlette.responses import Response
 
 from . import errors, parsing
-from .catalog import AssociationType
-from .results import DefaultAssociation, LabelsBetween, Limit, Page, RecordPage
+from .catalog import AssociationType, display_labels
+from .results import (
+    DefaultAssociation,
+    LabelsBetween,
+    LabelUsage,
+    Limit,
+    LimitStatus,
+    Page,
+    RecordLimitsUsage,
+    RecordPage,
+    RecordUsage,
+)
 
 JSON = dict[str, Any]
 # How record IDs go out: str (as HubSpot documents them) or int (--numeric-ids, as it sends them).
@@ -219,4 +229,62 @@ def update_result(limit: Limit) -> JSON:
         "category": limit.type.category,
         "typeId": limit.type.type_id,
         "userEnforcedMaxToObjectIds": limit.max_to,
+    }
+
+
+# -- limits usage -------------------------------------------------------------------------------
+
+
+def percentage(usage: int, limit: int) -> float:
+    """Usage as a percentage of the limit (0 to 100, past 100 only when over the limit)."""
+    return 100 * usage / limit if limit else 0.0
+
+
+def limits_object_type(type_id: str) -> JSON:
+    """LimitsObjectType: an object type with its display names."""
+    singular, plural = display_labels(type_id)
+    return {"objectTypeId": type_id, "singularLabel": singular, "pluralLabel": plural}
+
+
+def label_limit(u: LabelUsage) -> JSON:
+    """AssociationLabelLimit: one direction's custom-label usage."""
+    return {
+        "fromObjectType": limits_object_type(u.from_type),
+        "toObjectType": limits_object_type(u.to_type),
+        "limit": u.limit,
+        "usage": u.usage,
+        "percentage": percentage(u.usage, u.limit),
+        "allLabels": u.labels,
+    }
+
+
+def record_limit_status(s: LimitStatus) -> JSON:
+    """ObjectTypeRecordLimitStatus: an object type and whether records are near or at a limit."""
+    return {
+        **limits_object_type(s.type_id),
+        "hasRecordsNearLimit": s.near,
+        "hasRecordsAtLimit": s.at,
+    }
+
+
+def record_display_name(type_id: str, record_id: int) -> str:
+    """A sample's ``label``: the record's display name, "<singular label> <ID>" ("Contact 17")."""
+    return f"{display_labels(type_id)[0]} {record_id}"
+
+
+def record_limits_usage(u: RecordLimitsUsage, fmt_id: FormatId) -> JSON:
+    """AssociationRecordLimitUsage: one pair's record limit and the records near or at it."""
+
+    def sample(r: RecordUsage) -> JSON:
+        return {"objectId": fmt_id(r.from_id), "label": record_display_name(u.from_type, r.from_id)}
+
+    return {
+        "limit": u.limit,
+        "totalRecordsNearLimit": u.near_total,
+        "totalRecordsAtLimit": u.at_total,
+        "nearLimitFromRecordSamples": [
+            {**sample(r), "usage": r.usage, "percentage": percentage(r.usage, r.limit)}
+            for r in u.near
+        ],
+        "atLimitFromRecordSamples": [sample(r) for r in u.at],
     }

@@ -5,8 +5,8 @@
   ``control`` (the typed control client).
 - ``hubspot_client`` / ``async_hubspot_client``: this package's clients pointed at it.
 - ``@pytest.mark.hubspot_emulator(release=..., profile=..., numeric_ids=...,
-  max_labels_per_pair=..., rate_limit=(N, SECONDS), faults="rate=…",
-  script=[AimedFault(...)])``: per test, restored after.
+  max_labels_per_pair=..., record_limits=[("0-1", "0-2", 3)], rate_limit=(N, SECONDS),
+  faults="rate=…", script=[AimedFault(...)])``: per test, restored after.
 
 Nothing starts unless a fixture is used; without the ``[emulator]`` extra a fixture fails its test
 with the line that installs it. This module imports only the standard library and pytest at load.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from hubspot_associations_emulator.control_client import AimedFault, ControlClient
+    from hubspot_associations_emulator.control_client import AimedFault, ControlClient, RecordLimit
     from hubspot_associations_emulator.server import RunningEmulator
 
     from hubspot_associations import AsyncHubSpotAssociations, HubSpotAssociations
@@ -40,6 +40,8 @@ class MarkerOptions:
     profile: str | None = None
     numeric_ids: bool | None = None
     max_labels_per_pair: int | None = None
+    # (from object type, to object type, limit) or RecordLimit: per-pair record limits.
+    record_limits: Sequence[RecordLimit | tuple[str, str, int]] | None = None
     rate_limit: tuple[int, float] | None = None
     faults: str | None = None
     script: Sequence[AimedFault] = ()
@@ -60,8 +62,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker (so that --strict-markers passes)."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(release=, profile=, numeric_ids=, max_labels_per_pair=, rate_limit=, faults=, "
-        "script=): run this test's emulator and client fixtures so (hubspot-associations)",
+        f"{MARKER}(release=, profile=, numeric_ids=, max_labels_per_pair=, record_limits=, "
+        "rate_limit=, faults=, script=): run this test's emulator and client fixtures so "
+        "(hubspot-associations)",
     )
 
 
@@ -124,17 +127,24 @@ def hubspot_emulator(
         try:
             yield HubSpotEmulator(running.base_url, running.token, options.release, control)
         finally:
-            # A reset returns profile, IDs, label cap, rate limit and faults to the start-up.
+            # A reset returns profile, IDs, label cap, record limits, rate limit and faults to the
+            # start-up.
             control.reset()
 
 
 def _apply(control: ControlClient, options: MarkerOptions) -> None:
-    settings = (options.profile, options.numeric_ids, options.max_labels_per_pair)
+    settings = (
+        options.profile,
+        options.numeric_ids,
+        options.max_labels_per_pair,
+        options.record_limits,
+    )
     if any(v is not None for v in settings):
         control.configure(
             profile=options.profile,
             numeric_ids=options.numeric_ids,
             max_labels_per_pair=options.max_labels_per_pair,
+            record_limits=options.record_limits,
         )
     if options.rate_limit is not None:
         control.set_rate_limit(*options.rate_limit)

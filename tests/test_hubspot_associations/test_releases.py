@@ -108,4 +108,4 @@ def test_an_operation_the_release_lacks_is_refused_before_sending(server: str) -
     client = HubSpotAssociations("emulator-token", base_url=server, api_version="2026-09")
     with client, pytest.raises(ClientValidationError, match="2026-09 release has no") as caught:
         client.basic._core.call(list_associations.OPERATION, "contacts", "1", "companies")
-    assert "v4, 2026-03" in str(caught.value)
+    assert "v4, 2025-09, 2026-03" in str(caught.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hubspot_associations_emulator import EmulatorConfig
 from hubspot_associations_emulator.cli import build_parser, config_from, main
+from hubspot_associations_emulator.release_table import RELEASES
 
 
 def test_every_flag_reaches_the_configuration() -> None:
@@ -34,6 +35,10 @@ def test_every_flag_reaches_the_configuration() -> None:
             "--strict-records",
             "--enqueue-time-format",
             "object",
+            "--record-limit",
+            "0-1:0-2=3",
+            "--record-limit",
+            "deal:contacts=7",
         ]
     )
     assert config_from(args) == EmulatorConfig(
@@ -46,6 +51,7 @@ def test_every_flag_reaches_the_configuration() -> None:
         max_labels_per_pair=50,
         strict_records=True,
         enqueue_time_format="object",
+        record_limits=(("0-1", "0-2", 3), ("0-3", "0-1", 7)),
     )
 
 
@@ -64,6 +70,13 @@ def test_defaults_match_the_config_defaults() -> None:
         ["serve", "--rate-limit", "10/86401"],
         ["serve", "--faults", "rate=2"],
         ["serve", "--faults", "kinds=teapot"],
+        ["serve", "--record-limit", "0-1:0-2"],
+        ["serve", "--record-limit", "0-1=3"],
+        ["serve", "--record-limit", "0-1:0-2=0"],
+        ["serve", "--record-limit", "0-1:0-2=2147483648"],
+        ["serve", "--record-limit", "0-1:0-2=" + "9" * 5000],
+        ["serve", "--record-limit", "0-1:banana=3"],
+        ["serve", "--record-limit", "0-1:0-2=3", "--record-limit", "contact:company=4"],
         [],
     ],
 )
@@ -72,3 +85,12 @@ def test_bad_arguments_exit_with_usage_errors(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
+
+
+def test_the_help_names_every_release_of_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help lists each release of release_table, 2025-09 marked as the beta it is."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(v4, 2025-09 (beta), 2026-03 and 2026-09)" in text
+    assert list(RELEASES) == ["v4", "2025-09", "2026-03", "2026-09"]

@@ -20,6 +20,7 @@ from hubspot_associations_emulator.backend import Backend
 from hubspot_associations_emulator.catalog import load_hubspot_defined
 from hubspot_associations_emulator.routes import (
     ASSOCIATION_OPERATIONS,
+    LIMITS_OPERATIONS,
     OBJECT_OPERATIONS,
     OPERATION_IDS,
     Handlers,
@@ -32,6 +33,7 @@ from codegen.pipeline import CURATED_SPEC, ROOT
 PACKAGE = ROOT / "emulator" / "hubspot_associations_emulator"
 V4_OBJECTS = "/crm/v4/objects"
 V4_ASSOCIATIONS = "/crm/v4/associations"
+V4_LIMITS = "/crm/v3/limits/associations"
 CONTACT, COMPANY = "0-1", "0-2"
 
 
@@ -51,16 +53,17 @@ def v4_operations() -> list[tuple[str, str, str]]:
     return [
         *((m, V4_OBJECTS + p, op) for m, p, op in OBJECT_OPERATIONS),
         *((m, V4_ASSOCIATIONS + p, op) for m, p, op in ASSOCIATION_OPERATIONS),
+        *((m, V4_LIMITS + p, op) for m, p, op in LIMITS_OPERATIONS),
     ]
 
 
 # -- one vocabulary -------------------------------------------------------------------------------
 
 
-def test_the_route_tables_hold_the_curated_specs_19_operations() -> None:
+def test_the_route_tables_hold_the_curated_specs_23_operations() -> None:
     """Every (method, v4 path) of the route tables has the same operationId in curated.yaml."""
     curated = curated_operations()
-    assert len(curated) == 19
+    assert len(curated) == 23
     assert {(m, p): op for m, p, op in v4_operations()} == curated
     assert set(curated.values()) == OPERATION_IDS
 
@@ -85,7 +88,7 @@ def test_the_backend_has_a_method_per_operation(operation_id: str) -> None:
 
 
 def test_a_handler_not_named_after_an_operation_is_never_routed() -> None:
-    """Handlers has no public coroutine beyond the 19 operations (no stale old names)."""
+    """Handlers has no public coroutine beyond the 23 operations (no stale old names)."""
     public = {
         name
         for name, value in vars(Handlers).items()

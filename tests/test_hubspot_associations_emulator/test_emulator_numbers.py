@@ -59,6 +59,10 @@ NO_NUMBERS = (
     ("POST", "/labels"),
     ("GET", "/definitions/configurations/all"),
     ("GET", "/definitions/configurations/{fromObjectType}/{toObjectType}"),
+    # The limits usage calls: object type IDs only (test_emulator_limits_usage checks them).
+    ("GET", "/records/from"),
+    ("GET", "/records/{fromObjectTypeId}/to"),
+    ("GET", "/records/{fromObjectTypeId}/{toObjectTypeId}"),
 )
 
 SEED_BODIES = (
@@ -196,11 +200,14 @@ def _headers(server: RunningEmulator) -> dict[str, str]:
 
 
 def test_the_calls_cover_every_family(every_call: list[Call]) -> None:
-    """Every path family's routes are among the fuzzed calls, including the 2026-09 ones."""
+    """Every path family's routes are among the fuzzed calls, including the 2025-09 and 2026-09
+    ones."""
     prefixes = {
         "/crm/v4/objects/",
         "/crm/v4/associations/",
         "/crm/associations/v4/",
+        "/crm/objects/2025-09/",
+        "/crm/associations/2025-09/",
         "/crm/objects/2026-03/",
         "/crm/associations/2026-03/",
         "/crm/objects/2026-09/",

@@ -21,9 +21,12 @@ def url() -> Iterator[str]:
         yield running.base_url
 
 
-@pytest.mark.parametrize(("family", "expected"), [("v4", 207), ("2026-03", 207), ("2026-09", 200)])
+@pytest.mark.parametrize(
+    ("family", "expected"), [("v4", 207), ("2025-09", 207), ("2026-03", 207), ("2026-09", 200)]
+)
 def test_batch_create_with_a_refused_input(url: str, family: str, expected: int) -> None:
-    """One good and one refused input: 207 on v4 and 2026-03, 200 with errors inside on 2026-09."""
+    """One good and one refused input: 207 on v4, 2025-09 and 2026-03, 200 with errors inside on
+    2026-09."""
     base = "/crm/v4/associations" if family == "v4" else f"/crm/associations/{family}"
     body = {"inputs": [{"from": {"id": "1"}, "to": {"id": "2"}, "types": [GOOD]},
                        {"from": {"id": "3"}, "to": {"id": "4"}, "types": [BAD]}]}  # fmt: skip
@@ -56,6 +59,7 @@ def test_enqueue_time_per_family_unless_the_flag_says(
     """auto: an ISO string on v4, the DateTime object on dated releases; a flag overrides both."""
     with serve_in_thread(EmulatorConfig(enqueue_time_format=flag)) as running:  # type: ignore[arg-type]
         for base, form in (("/crm/v4/associations", v4_form),
+                           ("/crm/associations/2025-09", dated_form),
                            ("/crm/associations/2026-03", dated_form),
                            ("/crm/associations/2026-09", dated_form)):  # fmt: skip
             answer = httpx.post(f"{running.base_url}{base}/usage/high-usage-report/7", headers=AUTH)

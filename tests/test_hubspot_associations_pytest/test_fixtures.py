@@ -86,6 +86,22 @@ def test_and_restores_them_after_the_test(hubspot_emulator: HubSpotEmulator) -> 
     assert hubspot_emulator.control.faults().script == ()
 
 
+@pytest.mark.hubspot_emulator(record_limits=[("0-1", "0-2", 3), ("deal", "contact", 9)])
+def test_the_marker_sets_per_pair_record_limits(hubspot_emulator: HubSpotEmulator) -> None:
+    """record_limits from the marker reach the emulator's limits usage answer."""
+    settings = hubspot_emulator.control.settings()
+    assert [(x.from_object_type_id, x.to_object_type_id, x.limit)
+            for x in settings.record_limits] == [("0-1", "0-2", 3), ("0-3", "0-1", 9)]  # fmt: skip
+    auth = {"Authorization": f"Bearer {hubspot_emulator.token}"}
+    url = f"{hubspot_emulator.base_url}/crm/v3/limits/associations/records/0-1/0-2"
+    assert httpx.get(url, headers=auth).json()["limit"] == 3
+
+
+def test_and_a_reset_removes_them(hubspot_emulator: HubSpotEmulator) -> None:
+    """The next test sees no record limit."""
+    assert hubspot_emulator.control.settings().record_limits == ()
+
+
 @pytest.mark.hubspot_emulator(rate_limit=(2, 60.0))
 def test_the_marker_sets_a_rate_limit(hubspot_emulator: HubSpotEmulator) -> None:
     """A rate limit from the marker: the third request in the window is a 429."""
