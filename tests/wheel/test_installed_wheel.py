@@ -401,3 +401,56 @@ def test_the_emulator_as_a_ci_service_for_code_in_other_languages(
             server.terminate()
             server.wait(timeout=30)
     assert done.stdout.strip() == "200 {'status': 'ok'}", done.stdout + done.stderr
+
+
+LIMITS_USAGE_APP = """
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hubspot_associations import (
+    AssociationRecordLimitUsage, ClientValidationError, HubSpotAssociations)
+from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+
+config = EmulatorConfig(record_limits=(("0-1", "0-3", 2),))
+with serve_in_thread(config) as server:
+    with HubSpotAssociations(server.token, base_url=server.base_url, rate_limit=None,
+                             api_version="2025-09") as client:
+        client.labels.create("contacts", "companies", name="buyer", label="Buyer")
+        for deal in (41, 42):
+            client.basic.associate_default("contact", 3, "deal", deal)
+        deals: AssociationRecordLimitUsage = client.limits.usage.records("contacts", "deals")
+        assert (deals.limit, deals.total_records_at_limit) == (2, 1), deals
+        sample_id: str = deals.at_limit_from_record_samples[0].object_id
+        assert sample_id == "3"
+        try:
+            client.limits.usage.record_targets("p_cars")
+        except ClientValidationError as error:
+            assert "type ID" in str(error)
+        else:
+            raise AssertionError("a custom object by name was sent")
+    cli = str(Path(sys.executable).parent / "hubspot-associations")
+    env = {"HUBSPOT_ACCESS_TOKEN": server.token, "HUBSPOT_BASE_URL": server.base_url}
+    done = subprocess.run([cli, "limits", "usage", "labels", "--json", "--api-version", "2025-09"],
+                          capture_output=True, text=True, env=env, check=True)
+    (pair,) = [p for p in json.loads(done.stdout) if p["fromObjectType"]["objectTypeId"] == "0-1"]
+    assert (pair["usage"], pair["allLabels"]) == (1, ["Buyer"]), pair
+    releases = subprocess.run([cli, "releases", "--json"], capture_output=True, text=True,
+                              check=True)
+    beta = [r["release"] for r in json.loads(releases.stdout) if r["beta"]]
+    assert beta == ["2025-09"], beta
+print("limits usage ok")
+"""
+
+
+def test_limits_usage_and_2025_09_from_the_installed_wheel(venv: Path, tmp_path: Path) -> None:
+    """A user's file on api_version="2025-09" reads limits usage from an emulator with a pair
+    limit, the installed CLI prints label usage as JSON and names 2025-09 as the beta, and the
+    file passes mypy --strict."""
+    (tmp_path / "usage_app.py").write_text(LIMITS_USAGE_APP)
+    done = _run(venv, str(venv / "bin" / "python"), "usage_app.py", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "limits usage ok" in done.stdout
+    typed = _run(venv, str(venv / "bin" / "mypy"), "--strict", "usage_app.py", cwd=tmp_path)
+    assert typed.returncode == 0, typed.stdout
