@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hubspot_associations import APIStatusError, HubSpotAssociations
+from hubspot_associations import APIStatusError, ClientSettings, HubSpotAssociations
 
 from . import checks, conditions, verdicts
 from .leftovers import Ledger, label_name, of_run, remove_labels
@@ -93,8 +93,15 @@ class Scenario:
             base_url=self.target.base_url,
             api_version=self.target.release,
             transport=JudgingTransport(self.target.release),
+            # A live portal gets HubSpot's default budget; the emulator enforces none unless told
+            # to (ratelimit.* rules), so the model's reads are not slowed by a budget it lacks.
+            rate_limit=None if self.target.strict else ClientSettings.DEFAULT_RATE_LIMIT,
         )
         self.graph = Graph()
+        # Which limits usage reads the next read-back judges: labels after a label changed, and
+        # records once, then after each step while the model holds a limit (nothing else can put
+        # a record near one). Each read costs requests against the rate limit.
+        self.usage_due = {"labels": True, "records": True}
         # Recorded before each write is sent: an answer lost to Ctrl-C may still have written.
         # Safe to remove at the end, as a live run starts only between unassociated records.
         # Live runs also note them in the target's ledger, for the next run if this one dies.
@@ -285,6 +292,7 @@ class Scenario:
             )
         inverse_id = inverse_ids[0] if inverse_ids else self._listed_inverse(wording, inverse)
         self.graph.labels[name] = LabelDef(name, forward_id, inverse_id, wording, inverse)
+        self.usage_due["labels"] = True
         self._judge_listing(name)
 
     def _listed_inverse(self, wording: str, inverse: str | None) -> int:
@@ -326,12 +334,14 @@ class Scenario:
             "contact", "company", type_id=old.forward_id, label=wording, inverse_label=inverse
         )
         self.graph.labels[name] = LabelDef(name, old.forward_id, old.inverse_id, wording, inverse)
+        self.usage_due["labels"] = True
         self._judge_listing(name)
 
     def delete_label(self, name: str) -> None:
         """DELETE …/labels/{typeId}: the label leaves every association (cascade)."""
         self.client.labels.delete("contact", "company", self.graph.labels[name].forward_id)
         self.graph.delete_label(name)
+        self.usage_due["labels"] = True
         self.last_removed = ("delete_label", name)
 
     # -- limits ---------------------------------------------------------------------------------
@@ -400,7 +410,9 @@ class Scenario:
         self._judge_wording(seen)
         self._judge_kinds(seen)
         self._judge_model(seen)
-        judge_usage(self, records())
+        judge_usage(self, records(), labels=self.usage_due["labels"],
+                    records_too=self.usage_due["records"] or bool(self.graph.limits))  # fmt: skip
+        self.usage_due = {"labels": False, "records": False}
         self.last_removed = None
 
     def _kinds_seen(self, side: Side, types: list[Any]) -> set[Kind]:

@@ -26,11 +26,20 @@ TYPE_IDS = {"contact": "0-1", "company": "0-2"}
 USER_DEFINED = "USER_DEFINED"
 
 
-def judge_usage(scenario: Scenario, records: dict[str, tuple[str, ...]]) -> None:
-    """Label usage and record usage of both directions, as the rules ``usage.*`` say."""
-    _judge_labels(scenario)
-    for side, other in (("contact", "company"), ("company", "contact")):
-        _judge_records(scenario, side, other, records)
+def judge_usage(
+    scenario: Scenario,
+    records: dict[str, tuple[str, ...]],
+    *,
+    labels: bool = True,
+    records_too: bool = True,
+) -> None:
+    """Label usage and record usage of both directions, as the rules ``usage.*`` say (each only
+    when asked: the scenario knows when they can have changed)."""
+    if labels:
+        _judge_labels(scenario)
+    if records_too:
+        for side, other in (("contact", "company"), ("company", "contact")):
+            _judge_records(scenario, side, other, records)
 
 
 def _judge_labels(scenario: Scenario) -> None:

@@ -40,6 +40,8 @@ REQUIRED = {
     "missing-required-field": "schema.response",
     "wrong-enum-value": "schema.response",
     "server-error-status": "schema.server-error",
+    "label-usage-counted-twice": "usage.labels",
+    "at-limit-reported-near": "usage.records",
 }
 
 Observation = dict[str, Any]
@@ -230,6 +232,28 @@ def probe_list_labels(c: httpx.Client) -> Observation:
     }
 
 
+def probe_label_usage(c: httpx.Client) -> Observation:
+    """One custom label contact→company: the usage the limits usage labels call reports."""
+    c.post(f"{V4}/associations/contact/company/labels", json={"name": "used", "label": "Used"})
+    (pair,) = c.get(
+        "/crm/v3/limits/associations/labels",
+        params={"fromObjectTypeId": "0-1", "toObjectTypeId": "0-2"},
+    ).json()["results"]
+    return {"usage": pair["usage"], "labels": pair["allLabels"]}
+
+
+def probe_record_usage(c: httpx.Client) -> Observation:
+    """A limit of 1 on the unlabeled contact→company type and contact 1 at it: near and at."""
+    body = {"inputs": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "maxToObjectIds": 1}]}
+    c.post(f"{V4}/associations/definitions/configurations/contact/company/batch/create", json=body)
+    c.put(f"{V4}/objects/contact/1/associations/default/company/2")
+    answer = c.get("/crm/v3/limits/associations/records/0-1/0-2").json()
+    return {
+        "near": [str(s["objectId"]) for s in answer["nearLimitFromRecordSamples"]],
+        "at": [str(s["objectId"]) for s in answer["atLimitFromRecordSamples"]],
+    }
+
+
 # probe, what the unmutated emulator shows, and the mutants it catches with what they show.
 PROBES: dict[str, tuple[Probe, Observation, dict[str, Observation]]] = {
     "paired-label": (
@@ -346,6 +370,16 @@ PROBES: dict[str, tuple[Probe, Observation, dict[str, Observation]]] = {
                 "undocumented_categories": [],
             },
         },
+    ),
+    "label-usage": (
+        probe_label_usage,
+        {"usage": 1, "labels": ["Used"]},
+        {"label-usage-counted-twice": {"usage": 2, "labels": ["Used"]}},
+    ),
+    "record-usage": (
+        probe_record_usage,
+        {"near": [], "at": ["1"]},
+        {"at-limit-reported-near": {"near": ["1"], "at": []}},
     ),
 }
 
