@@ -1,4 +1,4 @@
-"""HubSpot's releases (v4, 2025-09, 2026-03, 2026-09 …) as data, and the transport that speaks each one.
+"""HubSpot's releases (v4, 2025-09, 2026-03, 2026-09 …) as data, and the transport for each.
 
 A release is a row of ``openapi/releases.yaml`` (generated into ``_release_table``): its path
 families, the operations it lacks, how its batch calls answer, its support-end date and its
