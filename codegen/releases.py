@@ -92,7 +92,53 @@ def release_statuses(table: dict[str, Any], name: str) -> dict[str, list[int]]:
     return statuses
 
 
-def _plain(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _schema_keys(spec: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """The top-level property names a response schema allows (anyOf members united)."""
+    if not isinstance(schema, dict) or depth > 8:
+        return set()
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return _schema_keys(spec, spec["components"]["schemas"][ref.rsplit("/", 1)[1]], depth + 1)
+    keys = set(schema.get("properties", {}))
+    for member in schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", []):
+        keys |= _schema_keys(spec, member, depth + 1)
+    return keys
+
+
+def operation_bodies(spec: dict[str, Any]) -> dict[str, dict[int, tuple[str, ...] | None]]:
+    """Per operation of a strict spec, each success status and the top-level keys its body may
+    have (None: the status answers no body)."""
+    out: dict[str, dict[int, tuple[str, ...] | None]] = {}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            bodies: dict[int, tuple[str, ...] | None] = {}
+            for code, response in operation["responses"].items():
+                if not str(code).startswith("2"):
+                    continue
+                content = response.get("content", {}) if isinstance(response, dict) else {}
+                schema = next(iter(content.values()), {}).get("schema") if content else None
+                bodies[int(code)] = (
+                    None if schema is None else tuple(sorted(_schema_keys(spec, schema)))
+                )
+            out[operation["operationId"]] = dict(sorted(bodies.items()))
+    return out
+
+
+def operation_paths(curated: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """operationId → (method, path as the curated spec spells it: v4 and v3 limits paths)."""
+    return {
+        operation["operationId"]: (method.upper(), path)
+        for path, item in curated["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+
+
+def _plain(
+    table: dict[str, Any], curated: dict[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name, release in table["releases"].items():
         entry = {f: release[f] for f in _FIELDS}
@@ -101,6 +147,9 @@ def _plain(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
         entry["association_bases"] = tuple(entry["association_bases"])
         entry["lacks"] = tuple(entry["lacks"])
         entry["statuses"] = {op: tuple(c) for op, c in release_statuses(table, name).items()}
+        if curated is not None:
+            # What each success answers in this release: the data migrate-report compares with.
+            entry["bodies"] = operation_bodies(strict_spec(curated, table, name))
         out[name] = entry
     return out
 
@@ -114,11 +163,15 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-__all__ = ["API_VERSIONS", "RELEASE_DATA", "ApiVersion"]
+__all__ = ["API_VERSIONS", "OPERATION_PATHS", "RELEASE_DATA", "ApiVersion"]
 
 ApiVersion = Literal[{literal}]
 API_VERSIONS: Final[tuple[ApiVersion, ...]] = ({names},)
+# Each row's "bodies": per operation, each success status and the top-level keys its body may
+# have (None: no body), read from the release's strict spec.
 RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {data}
+# operationId → (method, path as openapi/curated.yaml spells it).
+OPERATION_PATHS: Final[dict[str, tuple[str, str]]] = {paths}
 '''
 
 _PROFILE_FIELDS = ("labelled_put", "batch_errors_in_200", "void_body")
@@ -141,13 +194,16 @@ PROFILES: Final[dict[str, dict[str, Any]]] = {profiles}
 '''
 
 
-def render_modules(text: str) -> tuple[str, str]:
-    """The client's and the emulator's table modules."""
+def render_modules(text: str, curated: dict[str, Any]) -> tuple[str, str]:
+    """The client's and the emulator's table modules (the client's also carries each release's
+    answer bodies and the operations' paths, for migrate-report)."""
     table = load(text)
     plain = _plain(table)
     data = pprint.pformat(plain, width=100, sort_dicts=False)
+    client_data = pprint.pformat(_plain(table, curated), width=100, sort_dicts=False)
+    paths = pprint.pformat(operation_paths(curated), width=100, sort_dicts=False)
     names = ", ".join(repr(n) for n in plain)
-    client = _CLIENT_HEAD.format(literal=names, names=names, data=data)
+    client = _CLIENT_HEAD.format(literal=names, names=names, data=client_data, paths=paths)
     profiles = pprint.pformat(_profiles(table), width=100, sort_dicts=False)
     return client, _EMULATOR_HEAD.format(data=data, profiles=profiles)
 
@@ -238,12 +294,12 @@ def generate(root: Path, curated_text: str) -> dict[Path, str]:
 
     text = (root / TABLE).read_text(encoding="utf-8")
     table = load(text)
-    client, emulator = render_modules(text)
+    curated = yaml.safe_load(curated_text)
+    client, emulator = render_modules(text, curated)
     files = {
         CLIENT_TABLE: _ruff_format(client, CLIENT_TABLE),
         EMULATOR_TABLE: _ruff_format(emulator, EMULATOR_TABLE),
     }
-    curated = yaml.safe_load(curated_text)
     for name in table["releases"]:
         spec = strict_spec(curated, table, name)
         header = (

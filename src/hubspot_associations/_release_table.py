@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-__all__ = ["API_VERSIONS", "RELEASE_DATA", "ApiVersion"]
+__all__ = ["API_VERSIONS", "OPERATION_PATHS", "RELEASE_DATA", "ApiVersion"]
 
 ApiVersion = Literal["v4", "2025-09", "2026-03", "2026-09"]
 API_VERSIONS: Final[tuple[ApiVersion, ...]] = (
@@ -15,6 +15,8 @@ API_VERSIONS: Final[tuple[ApiVersion, ...]] = (
     "2026-03",
     "2026-09",
 )
+# Each row's "bodies": per operation, each success status and the top-level keys its body may
+# have (None: no body), read from the release's strict spec.
 RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
     "v4": {
         "object_base": "/crm/v4/objects",
@@ -55,6 +57,147 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
             "list_record_limits_targets": (200,),
             "get_record_limits_usage": (200,),
         },
+        "bodies": {
+            "associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "associate_with_labels": {
+                201: ("fromObjectId", "fromObjectTypeId", "labels", "toObjectId", "toObjectTypeId")
+            },
+            "remove_associations": {204: None},
+            "list_associations": {200: ("paging", "results")},
+            "batch_associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_create_associations": {
+                201: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "batch_read_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "batch_remove_associations": {204: None},
+            "batch_remove_labels": {204: None},
+            "request_high_usage_report": {200: ("enqueueTime", "userEmail", "userId")},
+            "list_labels": {200: ("results",)},
+            "create_label": {200: ("results",)},
+            "update_label": {204: None},
+            "delete_label": {204: None},
+            "list_all_limits": {200: ("results",)},
+            "list_limits": {200: ("results",)},
+            "create_limits": {
+                201: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "update_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "purge_limits": {204: None},
+            "get_label_limits_usage": {200: ("results",)},
+            "list_record_limits_sources": {200: ("results",)},
+            "list_record_limits_targets": {200: ("results",)},
+            "get_record_limits_usage": {
+                200: (
+                    "atLimitFromRecordSamples",
+                    "limit",
+                    "nearLimitFromRecordSamples",
+                    "totalRecordsAtLimit",
+                    "totalRecordsNearLimit",
+                )
+            },
+        },
     },
     "2025-09": {
         "object_base": "/crm/objects/2025-09",
@@ -93,6 +236,160 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
             "list_record_limits_sources": (200,),
             "list_record_limits_targets": (200,),
             "get_record_limits_usage": (200,),
+        },
+        "bodies": {
+            "associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "associate_with_labels": {
+                201: ("fromObjectId", "fromObjectTypeId", "labels", "toObjectId", "toObjectTypeId")
+            },
+            "remove_associations": {204: None},
+            "list_associations": {200: ("paging", "results")},
+            "batch_associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_create_associations": {
+                201: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "batch_read_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "batch_remove_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_remove_labels": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "request_high_usage_report": {200: ("enqueueTime", "userEmail", "userId")},
+            "list_labels": {200: ("results",)},
+            "create_label": {200: ("results",)},
+            "update_label": {204: None},
+            "delete_label": {204: None},
+            "list_all_limits": {200: ("results",)},
+            "list_limits": {200: ("results",)},
+            "create_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "update_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "purge_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "get_label_limits_usage": {200: ("results",)},
+            "list_record_limits_sources": {200: ("results",)},
+            "list_record_limits_targets": {200: ("results",)},
+            "get_record_limits_usage": {
+                200: (
+                    "atLimitFromRecordSamples",
+                    "limit",
+                    "nearLimitFromRecordSamples",
+                    "totalRecordsAtLimit",
+                    "totalRecordsNearLimit",
+                )
+            },
         },
     },
     "2026-03": {
@@ -133,6 +430,180 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
             "list_record_limits_targets": (200,),
             "get_record_limits_usage": (200,),
         },
+        "bodies": {
+            "associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "associate_with_labels": {
+                201: ("fromObjectId", "fromObjectTypeId", "labels", "toObjectId", "toObjectTypeId")
+            },
+            "remove_associations": {204: None},
+            "list_associations": {200: ("paging", "results")},
+            "batch_associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_create_associations": {
+                201: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "batch_read_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "batch_remove_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_remove_labels": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "request_high_usage_report": {200: ("enqueueTime", "userEmail", "userId")},
+            "list_labels": {200: ("results",)},
+            "create_label": {200: ("results",)},
+            "update_label": {204: None},
+            "delete_label": {204: None},
+            "list_all_limits": {200: ("results",)},
+            "list_limits": {200: ("results",)},
+            "create_limits": {
+                201: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "update_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+                207: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                ),
+            },
+            "purge_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "get_label_limits_usage": {200: ("results",)},
+            "list_record_limits_sources": {200: ("results",)},
+            "list_record_limits_targets": {200: ("results",)},
+            "get_record_limits_usage": {
+                200: (
+                    "atLimitFromRecordSamples",
+                    "limit",
+                    "nearLimitFromRecordSamples",
+                    "totalRecordsAtLimit",
+                    "totalRecordsNearLimit",
+                )
+            },
+        },
     },
     "2026-09": {
         "object_base": "/crm/objects/2026-09",
@@ -171,5 +642,212 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
             "list_record_limits_targets": (200,),
             "get_record_limits_usage": (200,),
         },
+        "bodies": {
+            "associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "associate_with_labels": {
+                201: ("fromObjectId", "fromObjectTypeId", "labels", "toObjectId", "toObjectTypeId")
+            },
+            "remove_associations": {204: None},
+            "batch_associate_default": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_create_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_read_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_remove_associations": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "batch_remove_labels": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "request_high_usage_report": {200: ("enqueueTime", "userEmail", "userId")},
+            "list_labels": {200: ("results",)},
+            "create_label": {200: ("results",)},
+            "update_label": {204: None},
+            "delete_label": {204: None},
+            "list_all_limits": {200: ("results",)},
+            "list_limits": {200: ("results",)},
+            "create_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "update_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "purge_limits": {
+                200: (
+                    "completedAt",
+                    "errors",
+                    "links",
+                    "numErrors",
+                    "requestedAt",
+                    "results",
+                    "startedAt",
+                    "status",
+                )
+            },
+            "get_label_limits_usage": {200: ("results",)},
+            "list_record_limits_sources": {200: ("results",)},
+            "list_record_limits_targets": {200: ("results",)},
+            "get_record_limits_usage": {
+                200: (
+                    "atLimitFromRecordSamples",
+                    "limit",
+                    "nearLimitFromRecordSamples",
+                    "totalRecordsAtLimit",
+                    "totalRecordsNearLimit",
+                )
+            },
+        },
     },
+}
+# operationId → (method, path as openapi/curated.yaml spells it).
+OPERATION_PATHS: Final[dict[str, tuple[str, str]]] = {
+    "associate_default": (
+        "PUT",
+        "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+    ),
+    "associate_with_labels": (
+        "PUT",
+        "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}",
+    ),
+    "remove_associations": (
+        "DELETE",
+        "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}",
+    ),
+    "list_associations": (
+        "GET",
+        "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}",
+    ),
+    "batch_associate_default": (
+        "POST",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default",
+    ),
+    "batch_create_associations": (
+        "POST",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create",
+    ),
+    "batch_read_associations": (
+        "POST",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read",
+    ),
+    "batch_remove_associations": (
+        "POST",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/archive",
+    ),
+    "batch_remove_labels": (
+        "POST",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/labels/archive",
+    ),
+    "request_high_usage_report": ("POST", "/crm/v4/associations/usage/high-usage-report/{userId}"),
+    "list_labels": ("GET", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels"),
+    "create_label": ("POST", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels"),
+    "update_label": ("PUT", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels"),
+    "delete_label": (
+        "DELETE",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels/{associationTypeId}",
+    ),
+    "list_all_limits": ("GET", "/crm/v4/associations/definitions/configurations/all"),
+    "list_limits": (
+        "GET",
+        "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}",
+    ),
+    "create_limits": (
+        "POST",
+        "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}/batch/create",
+    ),
+    "update_limits": (
+        "POST",
+        "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}/batch/update",
+    ),
+    "purge_limits": (
+        "POST",
+        "/crm/v4/associations/definitions/configurations/{fromObjectType}/{toObjectType}/batch/purge",
+    ),
+    "get_label_limits_usage": ("GET", "/crm/v3/limits/associations/labels"),
+    "list_record_limits_sources": ("GET", "/crm/v3/limits/associations/records/from"),
+    "list_record_limits_targets": (
+        "GET",
+        "/crm/v3/limits/associations/records/{fromObjectTypeId}/to",
+    ),
+    "get_record_limits_usage": (
+        "GET",
+        "/crm/v3/limits/associations/records/{fromObjectTypeId}/{toObjectTypeId}",
+    ),
 }

@@ -202,3 +202,28 @@ def test_a_release_like_2025_09_teaches_the_emulator(tmp_path: Path) -> None:
     assert limited["numErrors"] == 1
     assert len(limited["results"]) == 1
     assert (usage, near) == (200, 0)
+
+
+def test_migrate_report_knows_a_made_up_release_from_its_row_alone(tmp_path: Path) -> None:
+    """v4 traffic against 2099-01 (a row only): the report names the two operations it lacks and
+    the batch create status change, read from the generated table, with no code change."""
+    from hubspot_associations._migration import build_report
+    from hubspot_associations._traffic import Exchange
+
+    files = _made_up_release(tmp_path)
+    table = _module(files[releases.CLIENT_TABLE])["RELEASE_DATA"]
+    created = b'{"status": "COMPLETE", "results": [], "startedAt": "x", "completedAt": "y"}'
+    traffic = [
+        Exchange("GET", "/crm/v4/objects/contact/1/associations/company", "", b"", 200,
+                 b'{"results": []}'),
+        Exchange("POST", "/crm/v4/associations/contact/company/batch/labels/archive", "", b"{}",
+                 204, b""),
+        Exchange("POST", "/crm/v4/associations/contact/company/batch/create", "", b"{}", 201,
+                 created),
+    ]  # fmt: skip
+    report = build_report(traffic, "2099-01", releases=table)
+    by_operation = {o.operation: o for o in report.operations}
+    assert by_operation["list_associations"].lacking
+    assert by_operation["batch_remove_labels"].lacking
+    assert "2099-01 answers 200" in by_operation["batch_create_associations"].status_changes[0]
+    assert report.exit_code == 1

@@ -454,3 +454,72 @@ def test_limits_usage_and_2025_09_from_the_installed_wheel(venv: Path, tmp_path:
     assert "limits usage ok" in done.stdout
     typed = _run(venv, str(venv / "bin" / "mypy"), "--strict", "usage_app.py", cwd=tmp_path)
     assert typed.returncode == 0, typed.stdout
+
+
+RECORD_TRAFFIC = """
+import sys
+from pathlib import Path
+
+import httpx
+from hubspot_associations import AssociationType, HubSpotAssociations
+from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+
+with serve_in_thread(EmulatorConfig()) as server:
+    for name in ("lists", "unchanged"):
+        httpx.post(f"{server.base_url}/_emulator/reset")
+        with HubSpotAssociations(server.token, base_url=server.base_url, rate_limit=None) as c:
+            if name == "lists":
+                c.basic.associate_default("contact", 1, "company", 2)
+                c.basic.get_page("contact", 1, "company")
+                c.batch.create("contact", "company", [(1, 3)],
+                               [AssociationType.PRIMARY_CONTACT_TO_COMPANY])
+            else:
+                c.basic.associate("contact", 1, "company", 2,
+                                  [AssociationType.PRIMARY_CONTACT_TO_COMPANY])
+                c.basic.associate_default("contact", 1, "company", 3)
+                c.basic.remove("contact", 1, "company", 3)
+                made = c.labels.create("contact", "company", name="buyer", label="Buyer")
+                c.labels.list("contact", "company")
+                c.labels.update("contact", "company", type_id=made[0].type_id, label="Buyers")
+                c.labels.delete("contact", "company", made[0].type_id)
+                c.limits.list("contact", "company")
+        journal = httpx.get(f"{server.base_url}/_emulator/journal.jsonl").text
+        Path(f"{name}.jsonl").write_text(journal)
+"""
+
+
+def test_migrate_report_from_the_installed_wheel(venv: Path, tmp_path: Path) -> None:
+    """Recorded v4 traffic, read by the installed CLI: list + batch create against 2026-09 exits 1
+    naming list_associations and the batch create status change; calls unchanged on 2026-09
+    exit 0; a file that is no traffic exits 2 without a traceback."""
+    (tmp_path / "record.py").write_text(RECORD_TRAFFIC)
+    recorded = _run(venv, str(venv / "bin" / "python"), "record.py", cwd=tmp_path)
+    assert recorded.returncode == 0, recorded.stderr
+    cli = str(venv / "bin" / "hubspot-associations")
+    lists = _run(venv, cli, "migrate-report", "--to", "2026-09", "lists.jsonl", "--json",
+                 cwd=tmp_path)  # fmt: skip
+    assert lists.returncode == 1, lists.stdout + lists.stderr
+    report = json.loads(lists.stdout)
+    by_operation = {o["operation"]: o for o in report["operations"]}
+    assert by_operation["list_associations"]["lacking"]
+    assert "batch_read_associations" in by_operation["list_associations"]["instead"]
+    (change,) = by_operation["batch_create_associations"]["statusChanges"]
+    assert "201" in change
+    assert "2026-09 answers 200" in change
+    assert report["from"] == "v4"
+    text = _run(venv, cli, "migrate-report", "--to", "2026-09", "lists.jsonl", cwd=tmp_path)
+    assert "LACKING in 2026-09" in text.stdout
+    unchanged = _run(venv, cli, "migrate-report", "--to", "2026-09", "unchanged.jsonl",
+                     cwd=tmp_path)  # fmt: skip
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    assert "exit 0: only paths change" in unchanged.stdout
+    operations = {line.split(" (")[0].strip() for line in unchanged.stdout.splitlines()
+                  if "unchanged but for the path" in line}  # fmt: skip
+    assert operations == {"associate_with_labels", "associate_default", "remove_associations",
+                          "create_label", "list_labels", "update_label", "delete_label",
+                          "list_limits"}  # fmt: skip
+    (tmp_path / "notes.txt").write_text("not traffic at all\n")
+    refused = _run(venv, cli, "migrate-report", "--to", "2026-09", "notes.txt", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    assert "HAR" in refused.stderr

@@ -7,6 +7,7 @@ error (nothing was sent); 3 the job could not run (authentication, permission, n
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     if args.command == "releases":
         return _releases(Output(json_mode=args.json))
+    if args.command == "migrate-report":
+        return _migrate_report(args)
     out = Output(json_mode=args.json, quiet=args.quiet, verbose=args.verbose)
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -258,6 +261,49 @@ def _releases(out: Output) -> int:
     ]
     out.table(list(rows[0]), rows, title="HubSpot releases (--api-version)")
     return EXIT_OK
+
+
+def _migrate_report(args: argparse.Namespace) -> int:
+    """``migrate-report``: exit 0 only paths change, 1 changes, 2 unreadable input."""
+    from .._migration import build_report, render_text, report_json
+    from .._traffic import TrafficError, read_traffic
+
+    exchanges = []
+    for path in args.traffic:
+        try:
+            found = read_traffic(path)
+        except TrafficError as error:
+            print(f"migrate-report: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        if not found:
+            print(f"migrate-report: {path}: no requests in it (an empty journal or HAR file)",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
+        exchanges.extend(found)
+    report = build_report(exchanges, args.target, args.source)
+    code = report.exit_code
+    replayed = None
+    if args.replay:
+        from .._replay import ReplayUnavailable, replay
+
+        try:
+            replayed = replay(exchanges, report.source, args.target)
+        except ReplayUnavailable as error:
+            print(f"migrate-report: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        code = max(code, replayed.exit_code)
+    if args.json:
+        data = json.loads(report_json(report))
+        if replayed is not None:
+            data["replay"] = replayed.to_dict()
+        data["exitCode"] = code
+        print(json.dumps(data, indent=2))
+    else:
+        lines = render_text(report)
+        if replayed is not None:
+            lines[-1:-1] = ["replay:", *("  " + line for line in replayed.render_text())]
+        print("\n".join(lines))
+    return code
 
 
 def _batch_answers(release: Release) -> str:

@@ -279,7 +279,38 @@ def _add_types_and_report(
     report.add_argument("user_id", type=_bounded(1, 2**63 - 1))
 
 
+MIGRATE_EPILOG = """\
+exit codes of migrate-report:
+  0  only paths change (this package's clients rewrite them)
+  1  an operation is lacking in the target, or its answers change status or shape
+     (with --replay: or the two emulators answered or ended differently)
+  2  unreadable input: a file that is no HAR 1.2 file nor the emulator's journal (JSON Lines)
+"""
+
+
+def _add_migrate_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = (
+        "what moving to another HubSpot release breaks in recorded traffic (the emulator's "
+        "journal or any HAR file); needs no token and sends nothing unless --replay"
+    )
+    report = sub.add_parser("migrate-report", help=text, description=text, epilog=MIGRATE_EPILOG,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    report.add_argument("traffic", nargs="+", type=Path, metavar="TRAFFIC",
+                        help="journal JSON Lines (/_emulator/journal.jsonl) or HAR")  # fmt: skip
+    report.add_argument("--to", dest="target", required=True, choices=API_VERSIONS,
+                        help="the release to move to")  # fmt: skip
+    report.add_argument("--from", dest="source", choices=API_VERSIONS,
+                        help="the release the traffic's answers are read as when it holds none "
+                        "(default: the release most of the traffic used)")  # fmt: skip
+    report.add_argument("--replay", action="store_true",
+                        help="also replay the traffic on two local emulators, one per release, "
+                        "and show the answers and end states that differ (needs the emulator "
+                        "extra)")  # fmt: skip
+    report.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
+
+
 def _add_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    _add_migrate_report(sub)
     releases = sub.add_parser(
         "releases", help="HubSpot's releases this version knows (for --api-version)"
     )

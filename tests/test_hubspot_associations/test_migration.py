@@ -1,0 +1,99 @@
+"""migrate-report's reading of traffic: every operation of every release maps back to itself,
+HAR files from the emulator read like its journal, and traffic without answers is judged from
+the source release's table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+
+from hubspot_associations import HubSpotAssociations
+from hubspot_associations._migration import build_report, map_request
+from hubspot_associations._release_table import OPERATION_PATHS, RELEASE_DATA
+from hubspot_associations._traffic import Exchange, read_traffic
+from hubspot_associations._versions import RELEASES
+from hubspot_associations.cli import main
+
+
+@pytest.mark.parametrize("release", list(RELEASE_DATA))
+def test_every_operation_maps_back_to_itself_on_every_release(release: str) -> None:
+    """Each curated path, as the release spells it (IDs filled in), maps to its operationId."""
+    for operation, (method, path) in OPERATION_PATHS.items():
+        concrete = RELEASES[release].path(path)
+        for name in ("fromObjectType", "toObjectType", "objectType", "fromObjectTypeId",
+                     "toObjectTypeId"):  # fmt: skip
+            concrete = concrete.replace("{" + name + "}", "0-1")
+        for name in ("fromObjectId", "toObjectId", "objectId", "userId", "associationTypeId"):
+            concrete = concrete.replace("{" + name + "}", "17")
+        found = map_request(method, concrete)
+        assert found is not None, (release, operation, concrete)
+        assert found[:2] == (release, operation), concrete
+
+
+def test_the_other_v4_spelling_and_foreign_paths() -> None:
+    """/crm/associations/v4/… is v4; a CRM object call and a wrong method map to nothing."""
+    found = map_request("GET", "/crm/associations/v4/contact/company/labels")
+    assert found is not None
+    assert found[:2] == ("v4", "list_labels")
+    assert map_request("GET", "/crm/v3/objects/contacts") is None
+    assert map_request("PATCH", "/crm/v4/associations/contact/company/labels") is None
+
+
+def test_a_har_file_reads_like_the_journal(tmp_path: Path) -> None:
+    """The emulator's HAR export gives the same report as its journal."""
+    with serve_in_thread(EmulatorConfig()) as server:
+        with HubSpotAssociations(server.token, base_url=server.base_url, rate_limit=None) as c:
+            c.basic.associate_default("contact", 1, "company", 2)
+            c.basic.get_page("contact", 1, "company")
+            c.batch.remove("contact", "company", [(1, 2)])
+        har = httpx.get(f"{server.base_url}/_emulator/journal.har").text
+        jsonl = httpx.get(f"{server.base_url}/_emulator/journal.jsonl").text
+    (tmp_path / "t.har").write_text(har)
+    (tmp_path / "t.jsonl").write_text(jsonl)
+    from_har = build_report(read_traffic(tmp_path / "t.har"), "2026-03").to_dict()
+    from_journal = build_report(read_traffic(tmp_path / "t.jsonl"), "2026-03").to_dict()
+    assert from_har == from_journal
+    by_operation = {o["operation"]: o for o in from_har["operations"]}
+    # v4's batch archive answers 204; 2026-03 answers 200 with a batch body.
+    assert by_operation["batch_remove_associations"]["statusChanges"]
+
+
+def test_traffic_without_answers_is_judged_from_the_source_table() -> None:
+    """Requests whose answers were not recorded: the source release's statuses are compared."""
+    sent = [Exchange("POST", "/crm/v4/associations/contact/company/batch/create", "", b"{}",
+                     None, b"")]  # fmt: skip
+    report = build_report(sent, "2026-09")
+    (operation,) = report.operations
+    assert operation.observed == ["no answers recorded"]
+    assert any(c.startswith("v4 answers 201") for c in operation.status_changes)
+    same = build_report(sent, "2026-03")
+    assert same.exit_code == 0
+    assert same.operations[0].path_rewrites == [
+        "/crm/v4/associations/… → /crm/associations/2026-03/…"
+    ]
+
+
+def test_from_overrides_the_release_the_traffic_is_read_as(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--from 2026-03 on answerless traffic: 2026-03's 200 archive body vs 2026-09's is the same,
+    so only paths change; the CLI prints JSON with --json and exits 0."""
+    entry = {"method": "POST", "path": "/crm/v4/associations/contact/company/batch/archive",
+             "query": "", "requestBody": {"text": "{}"}, "status": None,
+             "responseBody": {"text": ""}}  # fmt: skip
+    (tmp_path / "t.jsonl").write_text(json.dumps(entry) + "\n")
+    code = main(["migrate-report", "--to", "2026-09", "--from", "2026-03", str(tmp_path / "t.jsonl"),
+                 "--json"])  # fmt: skip
+    printed = json.loads(capsys.readouterr().out)
+    assert (code, printed["from"], printed["exitCode"]) == (0, "2026-03", 0)
+
+
+def test_an_empty_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty journal: exit 2 with a message, nothing else."""
+    (tmp_path / "empty.jsonl").write_text("")
+    assert main(["migrate-report", "--to", "2026-09", str(tmp_path / "empty.jsonl")]) == 2
+    assert "no requests" in capsys.readouterr().err
