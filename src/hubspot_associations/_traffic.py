@@ -1,7 +1,7 @@
 """Recorded traffic read back: the emulator's journal (JSON Lines) or any HAR 1.2 file (a browser,
 a proxy in front of an app talking to HubSpot), as one list of exchanges.
 
-This is what ``migrate-report`` will read; it needs nothing outside the standard library.
+This is what ``migrate-report`` reads; it needs nothing outside the standard library.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ class Exchange:
     status: int | None
     response_body: bytes
     operation_id: str | None = None
+    # The journal cuts bodies past 64 KiB and says so (None: the file does not say).
+    request_truncated: bool | None = None
+    response_truncated: bool | None = None
 
     def response_json(self) -> Any:
         """The answer's body parsed, or None when it is empty or not JSON."""
@@ -68,6 +71,8 @@ def _from_journal(entry: dict[str, Any]) -> Exchange:
         method=entry["method"], path=entry["path"], query=entry.get("query", ""),
         request_body=_body(entry["requestBody"]), status=entry["status"],
         response_body=_body(entry["responseBody"]), operation_id=entry.get("operationId"),
+        request_truncated=bool(entry["requestBody"].get("truncated", False)),
+        response_truncated=bool(entry["responseBody"].get("truncated", False)),
     )  # fmt: skip
 
 

@@ -97,3 +97,22 @@ def test_an_empty_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     (tmp_path / "empty.jsonl").write_text("")
     assert main(["migrate-report", "--to", "2026-09", str(tmp_path / "empty.jsonl")]) == 2
     assert "no requests" in capsys.readouterr().err
+
+
+def test_replay_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """migrate-report --replay --json: the replay's differences and state comparison come with
+    the report, and a batch create's 201 against 2026-09's 200 makes the exit code 1."""
+    with serve_in_thread(EmulatorConfig()) as server:
+        with HubSpotAssociations(server.token, base_url=server.base_url, rate_limit=None) as c:
+            c.basic.associate("contact", 1, "company", 2, [("HUBSPOT_DEFINED", 1)])
+            c.batch.create("contact", "company", [(1, 3)], [("HUBSPOT_DEFINED", 279)])
+        jsonl = httpx.get(f"{server.base_url}/_emulator/journal.jsonl").text
+    (tmp_path / "t.jsonl").write_text(jsonl)
+    code = main(["migrate-report", "--to", "2026-09", "--replay", "--json",
+                 str(tmp_path / "t.jsonl")])  # fmt: skip
+    printed = json.loads(capsys.readouterr().out)
+    assert code == printed["exitCode"] == 1
+    replayed = printed["replay"]
+    assert [d["operation"] for d in replayed["differences"]] == ["batch_create_associations"]
+    assert replayed["stateDifferences"] == []
+    assert replayed["statesCompared"] is True
