@@ -117,8 +117,11 @@ def operation_bodies(spec: dict[str, Any]) -> dict[str, dict[int, tuple[str, ...
             for code, response in operation["responses"].items():
                 if not str(code).startswith("2"):
                     continue
-                content = response.get("content", {}) if isinstance(response, dict) else {}
-                schema = next(iter(content.values()), {}).get("schema") if content else None
+                content: dict[str, Any] = (
+                    response.get("content", {}) if isinstance(response, dict) else {}
+                )
+                media: dict[str, Any] = next(iter(content.values()), {})
+                schema = media.get("schema")
                 bodies[int(code)] = (
                     None if schema is None else tuple(sorted(_schema_keys(spec, schema)))
                 )
