@@ -31,7 +31,8 @@ class Exchange:
     status: int | None
     response_body: bytes
     operation_id: str | None = None
-    # The journal cuts bodies past 64 KiB and says so (None: the file does not say).
+    # The journal cuts bodies past 64 KiB and says so: True when it did, None when the file does
+    # not say (a HAR file, or a body kept whole), so that both forms of one journal compare equal.
     request_truncated: bool | None = None
     response_truncated: bool | None = None
 
@@ -66,13 +67,17 @@ def _body(record: dict[str, Any]) -> bytes:
     return str(record.get("text", "")).encode()
 
 
+def _cut(record: dict[str, Any]) -> bool | None:
+    return True if record.get("truncated") is True else None
+
+
 def _from_journal(entry: dict[str, Any]) -> Exchange:
     return Exchange(
         method=entry["method"], path=entry["path"], query=entry.get("query", ""),
         request_body=_body(entry["requestBody"]), status=entry["status"],
         response_body=_body(entry["responseBody"]), operation_id=entry.get("operationId"),
-        request_truncated=bool(entry["requestBody"].get("truncated", False)),
-        response_truncated=bool(entry["responseBody"].get("truncated", False)),
+        request_truncated=_cut(entry["requestBody"]),
+        response_truncated=_cut(entry["responseBody"]),
     )  # fmt: skip
 
 
