@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from ._release_table import OPERATION_PATHS, RELEASE_DATA
 from ._traffic import Exchange
@@ -32,9 +32,11 @@ __all__ = [
     "EXIT_CHANGES",
     "EXIT_ONLY_PATHS",
     "INSTEAD",
+    "Mapped",
     "MigrationReport",
     "OperationReport",
     "build_report",
+    "family_base",
     "map_request",
     "render_text",
     "report_json",
@@ -87,17 +89,32 @@ def _bases(releases: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, st
     return sorted(found, key=lambda b: -len(b[0]))
 
 
+class Mapped(NamedTuple):
+    """Where a request belongs: its release, operationId, path family field and the base it used."""
+
+    release: str
+    operation: str
+    family: str
+    base: str
+
+
+def family_base(row: Mapping[str, Any], family: str) -> str:
+    """The base a client sends for one path family of a release row (the first spelling)."""
+    value = row[family]
+    return str(value[0] if isinstance(value, list | tuple) else value)
+
+
 def map_request(
     method: str, path: str, releases: Mapping[str, Mapping[str, Any]] = RELEASE_DATA
-) -> tuple[str, str, str] | None:
-    """(release, operationId, path family field) of one request, or None."""
+) -> Mapped | None:
+    """The release, operationId, path family and base of one request, or None."""
     for base, family, release in _bases(releases):
         if not path.startswith(base + "/"):
             continue
         rest = path[len(base) :]
         for wanted, verb, operation, pattern, _ in _TEMPLATES:
             if wanted == family and verb == method.upper() and pattern.fullmatch(rest):
-                return release, operation, family
+                return Mapped(release, operation, family, base)
         return None
     return None
 
@@ -241,8 +258,7 @@ def build_report(
         if found is None:
             unmapped.append(f"{exchange.method} {exchange.path}")
             continue
-        release, operation, family = found
-        by_operation.setdefault(operation, []).append((release, family, exchange))
+        by_operation.setdefault(found.operation, []).append((found.release, found.family, exchange))
     used = Counter(r for calls in by_operation.values() for r, _, _ in calls)
     chosen = source or (used.most_common(1)[0][0] if used else target)
     if chosen not in releases:
@@ -296,11 +312,10 @@ def _rewrites(
     for release, family, _ in calls:
         if release == target:
             continue
-        old = releases[release][family]
-        new = releases[target][family]
-        old_base = old[0] if isinstance(old, list | tuple) else old
-        new_base = new[0] if isinstance(new, list | tuple) else new
-        out.add(f"{old_base}/… → {new_base}/…")
+        out.add(
+            f"{family_base(releases[release], family)}/… → "
+            f"{family_base(releases[target], family)}/…"
+        )
     return sorted(out)
 
 

@@ -42,7 +42,7 @@ from typing import Any, Final
 import httpx
 
 from ._exceptions import ClientValidationError
-from ._migration import map_request
+from ._migration import family_base, map_request
 from ._object_types import canonical_object_type, object_type_id
 from ._release_table import RELEASE_DATA
 from ._traffic import Exchange
@@ -327,8 +327,7 @@ class _Side:
         self.http.close()
 
     def base(self, family: str) -> str:
-        value = RELEASE_DATA[self.release][family]
-        return str(value[0] if isinstance(value, list | tuple) else value)
+        return family_base(RELEASE_DATA[self.release], family)
 
     def labels_of(self, from_type: str, to_type: str) -> dict[str, int]:
         """This emulator's custom labels of one direction: label → type ID."""
@@ -411,11 +410,8 @@ def _map(exchanges: Sequence[Exchange]) -> tuple[list[_Request], list[str]]:
         if found is None:
             unmapped.append(f"#{index} {x.method} {x.path}: maps to no operation (not sent)")
             continue
-        release, operation, family = found
-        bases = RELEASE_DATA[release][family]
-        options = bases if isinstance(bases, list | tuple) else (bases,)
-        base = max((b for b in options if x.path.startswith(b + "/")), key=len)
-        mapped.append(_Request(index, x, release, operation, family, x.path[len(base) :]))
+        mapped.append(_Request(index, x, found.release, found.operation, found.family,
+                               x.path[len(found.base) :]))  # fmt: skip
     return mapped, unmapped
 
 

@@ -24,6 +24,7 @@ from .._exceptions import (
     HubSpotError,
     PermissionDeniedError,
 )
+from .._numbers import BATCH_READ_PAGE_SIZE
 from .._object_types import normalize_object_type
 from .._sync.client import HubSpotAssociations
 from ._client import make_client
@@ -35,7 +36,7 @@ from ._pair_index import PairIndex, load_checked
 __all__ = ["run_export"]
 
 BATCH: Final = 1_000  # HubSpot's batch/read maximum
-PAGE_MAX: Final = 500  # associations per record in one batch/read answer
+PAGE_MAX: Final = BATCH_READ_PAGE_SIZE  # associations per record in one batch/read answer
 ITEMS_PER_READ: Final = 10_000
 FIRST_READ: Final = ITEMS_PER_READ // PAGE_MAX  # busy records cannot overfill the first answer
 MIN_READ: Final = 10
