@@ -88,7 +88,7 @@ def ours_stdlib_json(raw: bytes) -> Callable[[], object]:
 def ours_decode_only(raw: bytes) -> Callable[[], object]:
     """The same without HTTP: bytes → models only (with the package's parser)."""
     from hubspot_associations_api.models import (
-        CollectionResponseMultiAssociatedObjectWithLabelForwardPaging as Page,
+        AssociatedRecordPage as Page,
     )
     from hubspot_associations_api.types import json_loads
 
@@ -147,7 +147,7 @@ def official(raw: bytes) -> Callable[[], object]:
             return default
 
     api = ApiClient()
-    name = "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging"
+    name = "AssociatedRecordPage"
     return lambda: api.deserialize(_Response(), name)
 
 

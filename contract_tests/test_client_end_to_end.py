@@ -29,26 +29,24 @@ from hubspot_associations_api.api.limits import (
 )
 from hubspot_associations_api.api.report import request_high_usage_report
 from hubspot_associations_api.models import (
+    AssociatedRecordPage,
     AssociationCategory,
+    AssociationInput,
     AssociationSpec,
     BatchInputPublicAssociationMultiArchive,
     BatchInputPublicAssociationMultiPost,
     BatchInputPublicDefaultAssociationMultiPost,
     BatchInputPublicFetchAssociationsBatchRequest,
-    BatchResponseLabelsBetweenObjectPair,
-    BatchResponseLabelsBetweenObjectPairWithErrors,
-    BatchResponsePublicAssociationMultiWithLabel,
-    BatchResponsePublicAssociationMultiWithLabelWithErrors,
-    BatchResponsePublicDefaultAssociation,
     BatchStatus,
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    DefaultAssociationBatch,
     Error,
     LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairBatch,
     PublicAssociationMultiArchive,
-    PublicAssociationMultiPost,
     PublicDefaultAssociationMultiPost,
     PublicFetchAssociationsBatchRequest,
     PublicObjectId,
+    RecordAssociationsBatch,
     ReportCreationResponse,
 )
 from hubspot_associations_api.types import UNSET, Unset
@@ -105,9 +103,9 @@ def seed(emulator: RunningEmulator, body: dict[str, Any]) -> None:
 
 def pair(
     from_id: str, to_id: str, *types: tuple[AssociationCategory, int]
-) -> PublicAssociationMultiPost:
+) -> AssociationInput:
     """A batch input associating two records with the given types."""
-    return PublicAssociationMultiPost(
+    return AssociationInput(
         from_=PublicObjectId(id=from_id),
         to=PublicObjectId(id=to_id),
         types=[AssociationSpec(association_category=c, association_type_id=t) for c, t in types],
@@ -118,16 +116,16 @@ async def test_associate_default_and_list(mode: str, client: AuthenticatedClient
     """associate_default answers the forward unlabeled spec; list_associations then shows the record."""
     created = await call(mode, associate_default, "contact", "1", "company", "10", client=client)
     assert created.status_code == 200
-    assert isinstance(created.parsed, BatchResponsePublicDefaultAssociation)
+    assert isinstance(created.parsed, DefaultAssociationBatch)
     assert created.parsed.status == BatchStatus.COMPLETE
     (result,) = created.parsed.results
     assert (result.from_.id, result.to.id) == ("1", "10")
     assert result.association_spec.association_type_id == CONTACT_TO_COMPANY_UNLABELED
     page = await call(mode, list_associations, "contact", "1", "company", client=client)
     assert page.status_code == 200
-    assert isinstance(page.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert isinstance(page.parsed, AssociatedRecordPage)
     assert [item.to_object_id for item in page.parsed.results] == ["10"]
-    assert isinstance(page.parsed.paging, Unset)
+    assert page.parsed.paging is None
 
 
 async def test_associate_with_labels_and_remove(mode: str, client: AuthenticatedClient) -> None:
@@ -144,7 +142,7 @@ async def test_associate_with_labels_and_remove(mode: str, client: Authenticated
     assert removed.status_code == 204
     assert removed.parsed is None
     page = await call(mode, list_associations, "contact", "1", "company", client=client)
-    assert isinstance(page.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert isinstance(page.parsed, AssociatedRecordPage)
     assert page.parsed.results == []
 
 
@@ -180,10 +178,10 @@ async def test_paged_reads_follow_after_to_the_end(
             limit=500,
         )
         assert isinstance(
-            page.parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging
+            page.parsed, AssociatedRecordPage
         )
         seen.extend(item.to_object_id for item in page.parsed.results)
-        if isinstance(page.parsed.paging, Unset) or isinstance(page.parsed.paging.next_, Unset):
+        if page.parsed.paging is None or page.parsed.paging.next_ is None:
             break
         after = page.parsed.paging.next_.after
     assert len(seen) == len(set(seen)) == 1203
@@ -198,36 +196,36 @@ async def test_batch_associate_create_read_and_remove(
         body=BatchInputPublicDefaultAssociationMultiPost(inputs=[PublicDefaultAssociationMultiPost(from_=PublicObjectId(id="1"), to=PublicObjectId(id="10"))]),
     )  # fmt: skip
     assert default.status_code == 200
-    assert isinstance(default.parsed, BatchResponsePublicDefaultAssociation)
+    assert isinstance(default.parsed, DefaultAssociationBatch)
     assert default.parsed.results[0].to.id == "10"
     created = await call(
         mode, batch_create_associations, "contact", "company", client=client,
         body=BatchInputPublicAssociationMultiPost(inputs=[pair("2", "11", (HUBSPOT, CONTACT_TO_COMPANY_PRIMARY))]),
     )  # fmt: skip
     assert created.status_code == 201
-    assert isinstance(created.parsed, BatchResponseLabelsBetweenObjectPair)
+    assert isinstance(created.parsed, LabelsBetweenObjectPairBatch)
     assert created.parsed.results[0].labels == ["Primary"]
     partial = await call(
         mode, batch_create_associations, "contact", "company", client=client,
         body=BatchInputPublicAssociationMultiPost(inputs=[pair("3", "12", (HUBSPOT, CONTACT_TO_COMPANY_UNLABELED)), pair("3", "13", (HUBSPOT, 999_999))]),
     )  # fmt: skip
     assert partial.status_code == 207
-    assert isinstance(partial.parsed, BatchResponseLabelsBetweenObjectPairWithErrors)
+    assert isinstance(partial.parsed, LabelsBetweenObjectPairBatch)
     assert partial.parsed.num_errors == 1
     read = await call(
         mode, batch_read_associations, "contact", "company", client=client,
         body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[PublicFetchAssociationsBatchRequest(id="1")]),
     )  # fmt: skip
     assert read.status_code == 200
-    assert isinstance(read.parsed, BatchResponsePublicAssociationMultiWithLabel)
+    assert isinstance(read.parsed, RecordAssociationsBatch)
     assert read.parsed.results[0].to[0].to_object_id == "10"
     missing = await call(
         mode, batch_read_associations, "contact", "company", client=client,
         body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[PublicFetchAssociationsBatchRequest(id="1"), PublicFetchAssociationsBatchRequest(id="99")]),
     )  # fmt: skip
     assert missing.status_code == 207
-    assert isinstance(missing.parsed, BatchResponsePublicAssociationMultiWithLabelWithErrors)
-    assert not isinstance(missing.parsed.errors, Unset)
+    assert isinstance(missing.parsed, RecordAssociationsBatch)
+    assert missing.parsed.errors
     assert missing.parsed.errors[0].sub_category == "crm.associations.NO_ASSOCIATIONS_FOUND"
     archived = await call(
         mode, batch_remove_associations, "contact", "company", client=client,

@@ -120,7 +120,7 @@ def test_unknown_enum_values_are_kept(category: str, status: str) -> None:
     )
     assert spec.category == category
     assert spec.to_dict()["category"] == category
-    batch = api_models.BatchResponseVoid.from_dict(
+    batch = api_models.VoidBatch.from_dict(
         {
             "status": status,
             "startedAt": "2026-03-01T10:00:00Z",
@@ -154,7 +154,7 @@ def test_numeric_ids_and_unknown_categories_parse_through_the_client(
         "contact", "1", "company", client=answering(200, json.dumps(page).encode())
     )
     assert isinstance(
-        parsed, api_models.CollectionResponseMultiAssociatedObjectWithLabelForwardPaging
+        parsed, api_models.AssociatedRecordPage
     )
     assert parsed.results[0].to_object_id == str(to_id)
     assert parsed.results[0].association_types[0].category == category

@@ -4,19 +4,46 @@ Start with :class:`HubSpotAssociations` (or :class:`AsyncHubSpotAssociations`). 
 low-level client is the ``hubspot_associations_api`` package; ``client.raw`` is an instance of it.
 """
 
+from typing import TYPE_CHECKING
+
 from hubspot_associations_api.models import (
+    AssociatedRecord,
+    AssociatedRecordPage,
     AssociationCategory,
+    AssociationInput,
     AssociationLabelLimit,
+    AssociationLimit,
+    AssociationLimitBatch,
+    AssociationLimitUpdate,
+    AssociationLimitUpdateBatch,
     AssociationRecordLimitUsage,
     AssociationSpec,
     AssociationSpecWithLabel,
     AtLimitRecordSample,
+    BatchLinks,
+    BatchStatus,
+    DefaultAssociation,
+    DefaultAssociationBatch,
+    EpochTime,
+    ErrorDetail,
+    ErrorDetailContext,
+    ForwardPaging,
     LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairBatch,
     LimitsObjectType,
-    MultiAssociatedObjectWithLabel,
     NearLimitRecordSample,
+    NextPage,
     ObjectTypeRecordLimitStatus,
-    PublicAssociationMultiWithLabel,
+    Paging,
+    PreviousPage,
+    PublicObjectId,
+    RecordAssociations,
+    RecordAssociationsBatch,
+    ReportCreationResponse,
+    StandardError,
+    StandardErrorContext,
+    StandardErrorLinks,
+    VoidBatch,
 )
 
 from .__about__ import __version__
@@ -86,8 +113,15 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "ApiVersion",
+    "AssociatedRecord",
+    "AssociatedRecordPage",
     "AssociationCategory",
+    "AssociationInput",
     "AssociationLabelLimit",
+    "AssociationLimit",
+    "AssociationLimitBatch",
+    "AssociationLimitUpdate",
+    "AssociationLimitUpdateBatch",
     "AssociationRecordLimitUsage",
     "AssociationSpec",
     "AssociationSpecWithLabel",
@@ -108,6 +142,8 @@ __all__ = [
     "BadRequestError",
     "Basic",
     "Batch",
+    "BatchLinks",
+    "BatchStatus",
     "Bulk",
     "BulkFailure",
     "BulkResult",
@@ -116,32 +152,48 @@ __all__ = [
     "ConflictError",
     "CustomLabel",
     "DailyLimitReached",
+    "DefaultAssociation",
+    "DefaultAssociationBatch",
+    "EpochTime",
+    "ErrorDetail",
+    "ErrorDetailContext",
+    "ForwardPaging",
     "HubSpotAssociations",
     "HubSpotError",
     "LabelPair",
     "Labels",
     "LabelsBetweenObjectPair",
+    "LabelsBetweenObjectPairBatch",
     "Limits",
     "LimitsObjectType",
     "LimitsUsage",
-    "MultiAssociatedObjectWithLabel",
     "NearLimitRecordSample",
+    "NextPage",
     "NotFoundError",
     "ObjectTypeRecordLimitStatus",
     "OutcomeUnknownError",
+    "Paging",
     "PermissionDeniedError",
-    "PublicAssociationMultiWithLabel",
+    "PreviousPage",
+    "PublicObjectId",
     "RateLimitError",
     "RateLimiter",
+    "RecordAssociations",
+    "RecordAssociationsBatch",
     "RedisWindow",
     "Report",
+    "ReportCreationResponse",
     "ResponseTooLargeError",
     "RetryPolicy",
     "RetryingTransport",
     "ServerError",
     "SharedBudgetUnavailable",
+    "StandardError",
+    "StandardErrorContext",
+    "StandardErrorLinks",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
+    "VoidBatch",
     "__version__",
     "error_from_response",
     "label_pair",
@@ -150,3 +202,26 @@ __all__ = [
     "types_between",
     "validate_label_name",
 ]
+
+
+# The models' names before 0.2 (HubSpot's schema names) still import from here, with a
+# DeprecationWarning, until 0.3.0; the table lives with the models (hubspot_associations_api.models
+# .RENAMED, generated from openapi/generator-config.yaml). Only at run time: a type checker that
+# saw a module __getattr__ would accept any name imported from this package, typos included.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        import warnings
+
+        from hubspot_associations_api import models
+
+        new = models.RENAMED.get(name)
+        if new is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        warnings.warn(
+            f"{name} is deprecated: it is now called {new} (the old name will be removed in "
+            "0.3.0)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(models, new)

@@ -17,8 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from hubspot_associations_api.models import MultiAssociatedObjectWithLabel
-from hubspot_associations_api.types import Unset
+from hubspot_associations_api.models import AssociatedRecord
 
 from ._exceptions import (
     APIConnectionError,
@@ -38,7 +37,6 @@ __all__ = [
     "OnChunk",
     "Progress",
     "Tally",
-    "answer_status",
     "check_concurrency",
     "split_by_errors",
 ]
@@ -66,7 +64,7 @@ class BulkResult(Generic[InputT]):
     succeeded: list[InputT] = field(default_factory=list)
     failed: list[BulkFailure[InputT]] = field(default_factory=list)
     # Only for reads: the associations found for each record ID (empty when none).
-    associations: dict[str, list[MultiAssociatedObjectWithLabel]] = field(default_factory=dict)
+    associations: dict[str, list[AssociatedRecord]] = field(default_factory=dict)
     requests: int = 0
     # The error that stopped the job (authentication, permission, no connection), if one did.
     stopped: HubSpotError | None = None
@@ -93,7 +91,7 @@ class ChunkOutcome(Generic[InputT]):
     succeeded: list[InputT] = field(default_factory=list)
     failed: list[BulkFailure[InputT]] = field(default_factory=list)
     split: list[list[InputT]] = field(default_factory=list)
-    associations: dict[str, list[MultiAssociatedObjectWithLabel]] = field(default_factory=dict)
+    associations: dict[str, list[AssociatedRecord]] = field(default_factory=dict)
     stop: HubSpotError | None = None
 
 
@@ -156,12 +154,12 @@ def split_by_results(
     chunk: list[InputT],
     done_keys: set[tuple[str, str]],
     key: Callable[[InputT], tuple[str, str]],
-    errors: Sequence[Any] | Unset | None,
-    status: int = 207,
+    errors: Sequence[Any],
+    status: int,
 ) -> ChunkOutcome[InputT]:
     """Split a batch answer (a 207, or a 200 with errors inside) into done and failed inputs."""
     outcome: ChunkOutcome[InputT] = ChunkOutcome()
-    error_list = [] if errors is None or isinstance(errors, Unset) else list(errors)
+    error_list = list(errors)
     for item in chunk:
         if key(item) in done_keys:
             outcome.succeeded.append(item)
@@ -171,23 +169,18 @@ def split_by_results(
     return outcome
 
 
-def answer_status(answer: object) -> int:
-    """The status a parsed batch answer came with: its model says 207 or 200."""
-    # The generated client maps 207 to the ...WithErrors models and every 200 to the others.
-    return 207 if type(answer).__name__.endswith("WithErrors") else 200
-
-
 def split_by_errors(
     chunk: list[InputT],
     key: Callable[[InputT], tuple[str, str]],
-    errors: Sequence[Any] | Unset | None,
+    errors: Sequence[Any],
+    status: int,
 ) -> ChunkOutcome[InputT]:
     """An answer without per-input results: the inputs its errors name failed, the rest are done.
 
     Errors that name no input cannot say which inputs failed: then the whole chunk fails with
     their messages (safe, since removing again is a no-op).
     """
-    error_list = [] if errors is None or isinstance(errors, Unset) else list(errors)
+    error_list = list(errors)
     if not error_list:
         return ChunkOutcome(succeeded=list(chunk))
     outcome: ChunkOutcome[InputT] = ChunkOutcome()
@@ -197,7 +190,7 @@ def split_by_errors(
             outcome.succeeded.append(item)
             continue
         reason, category = _reason_for(key(item), error_list)
-        outcome.failed.append(BulkFailure(item, reason, category, 200))
+        outcome.failed.append(BulkFailure(item, reason, category, status))
     return outcome
 
 
@@ -209,7 +202,7 @@ def _error_names(error: Any, ids: tuple[str, str]) -> bool:
     """Whether an error names one of the input's IDs, in its context or its message."""
     context = getattr(error, "context", None)
     values: list[str] = []
-    if context is not None and not isinstance(context, Unset):
+    if context is not None:
         for entries in context.additional_properties.values():
             values.extend(str(v) for v in entries)
     message = str(getattr(error, "message", "") or "")
@@ -244,7 +237,7 @@ def _names(message: str, record_id: str) -> bool:
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or isinstance(value, Unset) else str(value)
+    return None if value is None else str(value)
 
 
 # Called with each chunk's done and failed inputs as soon as its answer is in: a caller that

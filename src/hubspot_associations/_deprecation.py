@@ -8,12 +8,13 @@ same DeprecationWarning at the caller's line (no typing_extensions dependency).
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-__all__ = ["REMOVED_IN", "deprecated"]
+__all__ = ["REMOVED_IN", "deprecated", "renamed_parameters"]
 
 # The release that drops the names deprecated in this one. The messages spell it out literally:
 # a type checker reads a deprecation message only from a string literal.
@@ -40,3 +41,45 @@ else:
             return cast(F, wrapper)
 
         return decorate
+
+
+def renamed_parameters(**renames: str) -> Callable[[F], F]:
+    """Accept each old keyword (``old="new"``) as the new one, with a DeprecationWarning.
+
+    Type checkers see only the new names (the signature is the function's own); at run time an
+    old keyword still works until 0.3.0, and giving both spellings is a TypeError.
+    """
+
+    def decorate(function: F) -> F:
+        name = function.__qualname__
+
+        def renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
+            for old, new in renames.items():
+                if old not in kwargs:
+                    continue
+                if new in kwargs:
+                    raise TypeError(f"{name}() got both {old}= and {new}=; pass {new}= only")
+                warnings.warn(
+                    f"{name}({old}=...) is deprecated: pass {new}= (the old name will be "
+                    "removed in 0.3.0)",
+                    DeprecationWarning,
+                    stacklevel=3,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return kwargs
+
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
+                return await function(*args, **renamed(kwargs))
+
+            return cast(F, coroutine)
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return function(*args, **renamed(kwargs))
+
+        return cast(F, wrapper)
+
+    return decorate

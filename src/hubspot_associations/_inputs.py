@@ -11,8 +11,8 @@ from typing import Protocol, TypeAlias, runtime_checkable
 
 from hubspot_associations_api.models import (
     AssociationCategory,
+    AssociationInput,
     AssociationSpec,
-    PublicAssociationMultiPost,
     PublicObjectId,
 )
 
@@ -94,8 +94,21 @@ def to_spec(value: TypeLike) -> AssociationSpec:
     )
 
 
+TYPES_SHAPE = (
+    "types is a list of association types, e.g. types=[AssociationType.CONTACT_TO_COMPANY] or "
+    "types=[('USER_DEFINED', 36), ('HUBSPOT_DEFINED', 1)]"
+)
+
+
 def to_specs(values: Iterable[TypeLike]) -> list[AssociationSpec]:
     """Several association types; at least one is needed."""
+    one_pair = isinstance(values, tuple) and len(values) == 2 and isinstance(values[0], str)
+    if one_pair or isinstance(values, AssociationSpec | _HasTypeId):
+        raise ClientValidationError(
+            f"{TYPES_SHAPE}; got {values!r}, which is one type: wrap it in a list, [{values!r}]"
+        )
+    if isinstance(values, str | bytes | int) or not isinstance(values, Iterable):
+        raise ClientValidationError(f"{TYPES_SHAPE}; got {values!r}")
     specs = [to_spec(v) for v in values]
     if not specs:
         raise ClientValidationError("give at least one association type")
@@ -121,11 +134,11 @@ def require_items(items: Sequence[object], *, what: str, maximum: int | None = N
 
 def pair_inputs(
     pairs: Iterable[tuple[IdLike, IdLike]], types: Sequence[TypeLike] | None = None
-) -> list[PublicAssociationMultiPost]:
+) -> list[AssociationInput]:
     """Batch-create inputs from (from ID, to ID) pairs and the types to apply to each."""
     specs = to_specs(types) if types is not None else []
     return [
-        PublicAssociationMultiPost(
+        AssociationInput(
             from_=PublicObjectId(id=object_id(a, what="from ID")),
             to=PublicObjectId(id=object_id(b, what="to ID")),
             types=list(specs),

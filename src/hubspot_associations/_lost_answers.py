@@ -17,13 +17,11 @@ from typing import Final, Generic, Literal, TypeVar
 
 import attrs
 from hubspot_associations_api.models import (
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
-    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+    AssociationLimit,
+    AssociationLimitBatch,
     BatchStatus,
-    PublicAssociationDefinitionUserConfiguration,
     StandardError,
 )
-from hubspot_associations_api.types import Unset
 
 from ._exceptions import APIStatusError
 
@@ -95,10 +93,7 @@ class Resent(Generic[T]):
 
 
 # What create_limits answers (201, or 207/200 with errors inside).
-LimitsAnswer = (
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-)
+LimitsAnswer = AssociationLimitBatch
 
 
 def error_names_type(error: StandardError, type_id: int) -> bool:
@@ -109,13 +104,13 @@ def error_names_type(error: StandardError, type_id: int) -> bool:
 
 def _context(error: StandardError) -> dict[str, object]:
     context = error.context
-    return {} if isinstance(context, Unset) else dict(context.additional_properties)
+    return {} if context is None else dict(context.additional_properties)
 
 
 def confirmed_limits(
     answer: LimitsAnswer | None,
     wanted: Sequence[tuple[int, int]],
-    listed: Iterable[PublicAssociationDefinitionUserConfiguration],
+    listed: Iterable[AssociationLimit],
 ) -> LimitsAnswer | None:
     """The answer of a ``create_limits`` resent after a lost answer, with each input that was
     refused but whose limit reads back with the maximum sent moved from errors to results (the
@@ -134,20 +129,19 @@ def confirmed_limits(
     if answer is None:
         if len(confirmed) != len(wanted):
             return None
-        return BatchResponsePublicAssociationDefinitionUserConfiguration(
+        return AssociationLimitBatch(
             results=confirmed, started_at=now, completed_at=now, status=BatchStatus.COMPLETE
         )
     if not confirmed:
         return answer
     ids = {int(c.type_id) for c in confirmed}
-    errors = [] if isinstance(answer.errors, Unset) else list(answer.errors)
-    left = [e for e in errors if not any(error_names_type(e, t) for t in ids)]
+    left = [e for e in answer.errors if not any(error_names_type(e, t) for t in ids)]
     if left:
         return attrs.evolve(
             answer, results=[*answer.results, *confirmed], errors=left, num_errors=len(left)
         )
     # Every input done: the answer a first send that got through would have had.
-    return BatchResponsePublicAssociationDefinitionUserConfiguration(
+    return AssociationLimitBatch(
         results=[*answer.results, *confirmed],
         started_at=answer.started_at,
         completed_at=answer.completed_at,

@@ -14,12 +14,12 @@ import json
 from typing import Any, Final
 
 from hubspot_associations_api.models import (
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    AssociatedRecord,
+    AssociatedRecordPage,
     ForwardPaging,
-    MultiAssociatedObjectWithLabel,
     NextPage,
+    Paging,
 )
-from hubspot_associations_api.types import UNSET, Unset
 
 from ._exceptions import ClientValidationError
 from ._versions import RELEASES, Release
@@ -61,10 +61,10 @@ def decode_cursor(after: str | None, release: str) -> tuple[str | None, int]:
 
 def page_from_batch_read(
     answer: Any, hubspot_after: str | None, offset: int, limit: int
-) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+) -> AssociatedRecordPage:
     """The list call's page, cut from a batch/read answer for one record."""
     results = list(getattr(answer, "results", None) or [])
-    items: list[MultiAssociatedObjectWithLabel] = list(results[0].to) if results else []
+    items: list[AssociatedRecord] = list(results[0].to) if results else []
     page = items[offset : offset + limit]
     following: str | None = None
     if offset + limit < len(items):
@@ -73,22 +73,17 @@ def page_from_batch_read(
         hubspot_next = next_after(results[0].paging)
         if hubspot_next is not None:
             following = encode_cursor(hubspot_next, 0)
-    paging: ForwardPaging | Unset = UNSET
+    paging: ForwardPaging | None = None
     if following is not None:
         paging = ForwardPaging(next_=NextPage(after=following))
-    return CollectionResponseMultiAssociatedObjectWithLabelForwardPaging(
-        results=page, paging=paging
-    )
+    return AssociatedRecordPage(results=page, paging=paging)
 
 
-def next_after(paging: Any) -> str | None:
+def next_after(paging: ForwardPaging | Paging | None) -> str | None:
     """The cursor of the next page, or None on the last page (HubSpot leaves paging out)."""
-    if paging is None or isinstance(paging, Unset):
+    if paging is None or paging.next_ is None:
         return None
-    following = paging.next_
-    if isinstance(following, Unset) or following is None:
-        return None
-    return str(following.after)
+    return paging.next_.after
 
 
 def require_offered(release: Release, operation_id: str) -> None:

@@ -18,7 +18,7 @@ import pytest
 from hubspot_associations_api import api
 from hubspot_associations_api.api.batch import batch_remove_associations
 from hubspot_associations_api.api.labels import list_labels
-from hubspot_associations_api.models import BatchResponseVoid
+from hubspot_associations_api.models import VoidBatch
 from hubspot_associations_api.types import Operation, ParseError
 
 from hubspot_associations import HubSpotAssociations, UnexpectedResponseError
@@ -71,8 +71,8 @@ def test_parse_success_reads_documented_and_undocumented_2xx() -> None:
     }
     assert void(httpx.Response(204)) is None
     assert void(httpx.Response(202)) is None
-    assert isinstance(void(httpx.Response(200, json=body)), BatchResponseVoid)
-    assert isinstance(void(httpx.Response(202, json=body)), BatchResponseVoid)
+    assert isinstance(void(httpx.Response(200, json=body)), VoidBatch)
+    assert isinstance(void(httpx.Response(202, json=body)), VoidBatch)
 
 
 def test_parse_success_refuses_an_empty_answer_where_a_body_is_documented() -> None:
@@ -202,5 +202,5 @@ def test_mypy_reveals_the_precise_success_type(mypy_output: dict[str, list[str]]
     assert revealed == [
         f'"{models}.collection_response_association_spec_with_label_no_paging.'
         'CollectionResponseAssociationSpecWithLabelNoPaging"',
-        f'"{models}.batch_response_void.BatchResponseVoid | None"',
+        f'"{models}.batch_response_void.VoidBatch | None"',
     ]

@@ -19,29 +19,29 @@ from hubspot_associations_api.api.labels import list_labels
 from hubspot_associations_api.api.limits import create_limits
 from hubspot_associations_api.api.report import request_high_usage_report
 from hubspot_associations_api.models import (
+    AssociatedRecordPage,
     AssociationCategory,
+    AssociationInput,
+    AssociationLimitBatch,
     AssociationSpec,
     BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
     BatchInputPublicAssociationMultiArchive,
     BatchInputPublicAssociationMultiPost,
     BatchInputPublicFetchAssociationsBatchRequest,
-    BatchResponseLabelsBetweenObjectPair,
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
-    BatchResponsePublicAssociationMultiWithLabelWithErrors,
     BatchStatus,
     CollectionResponseAssociationSpecWithLabelNoPaging,
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
     EpochTime,
     Error,
     LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairBatch,
     PublicAssociationDefinitionConfigurationCreateRequest,
     PublicAssociationMultiArchive,
-    PublicAssociationMultiPost,
     PublicFetchAssociationsBatchRequest,
     PublicObjectId,
+    RecordAssociationsBatch,
     ReportCreationResponse,
 )
-from hubspot_associations_api.types import UNSET, ParseError, Unset
+from hubspot_associations_api.types import ParseError
 
 BATCH_TIMES = {"startedAt": "2026-03-01T10:00:00Z", "completedAt": "2026-03-01T10:00:01.5Z"}
 
@@ -87,15 +87,15 @@ def test_numeric_ids_null_label_and_new_category_parse() -> None:
     parsed = list_associations.sync(
         "contact", "1", "company", client=client_answering(200, page_body())
     )
-    assert isinstance(parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert isinstance(parsed, AssociatedRecordPage)
     first, second = parsed.results
     assert first.to_object_id == "5434402448"
     assert second.to_object_id == "77"
     assert first.association_types[0].label is None
     assert first.association_types[1].category == "WORK"
     assert first.association_types[1].category is AssociationCategory.WORK
-    assert not isinstance(parsed.paging, Unset)
-    assert not isinstance(parsed.paging.next_, Unset)
+    assert parsed.paging is not None
+    assert parsed.paging.next_ is not None
     assert parsed.paging.next_.after == "MTAw"
 
 
@@ -104,7 +104,7 @@ def test_unknown_enum_value_is_kept_and_round_trips() -> None:
     body = page_body()
     body["results"][0]["associationTypes"][0]["category"] = "SOMETHING_NEW"
     parsed = list_associations.sync("contact", "1", "company", client=client_answering(200, body))
-    assert isinstance(parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert isinstance(parsed, AssociatedRecordPage)
     category = parsed.results[0].association_types[0].category
     assert category == "SOMETHING_NEW"
     assert isinstance(category, AssociationCategory)
@@ -112,12 +112,13 @@ def test_unknown_enum_value_is_kept_and_round_trips() -> None:
 
 
 def test_last_page_has_no_paging() -> None:
-    """A page without paging (the last one) parses with paging unset."""
+    """A page without paging (the last one) parses with paging None, and writes none back."""
     body = page_body()
     del body["paging"]
     parsed = list_associations.sync("contact", "1", "company", client=client_answering(200, body))
-    assert isinstance(parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
-    assert parsed.paging is UNSET
+    assert isinstance(parsed, AssociatedRecordPage)
+    assert parsed.paging is None
+    assert "paging" not in parsed.to_dict()
 
 
 def test_error_body_without_required_fields() -> None:
@@ -133,7 +134,7 @@ def test_error_body_without_required_fields() -> None:
     assert response.status_code == 400
     assert isinstance(response.parsed, Error)
     assert response.parsed.message == "Unable to infer object type from: widgets"
-    assert response.parsed.category is UNSET
+    assert response.parsed.category is None
     assert response.parsed.status == "error"
 
 
@@ -184,7 +185,7 @@ def test_undocumented_2xx_parses_like_the_documented_success() -> None:
         [PublicAssociationDefinitionConfigurationCreateRequest(category=AssociationCategory.HUBSPOT_DEFINED, type_id=3, max_to_object_ids=5)]
     )  # fmt: skip
     parsed = create_limits.sync("deal", "contact", client=client_answering(200, body), body=payload)
-    assert isinstance(parsed, BatchResponsePublicAssociationDefinitionUserConfiguration)
+    assert isinstance(parsed, AssociationLimitBatch)
     assert parsed.status is BatchStatus.COMPLETE
     assert parsed.completed_at == dt.datetime(2026, 3, 1, 10, 0, 1, 500000, tzinfo=dt.UTC)
 
@@ -208,12 +209,12 @@ def test_batch_create_200_instead_of_201() -> None:
     """Batch create parses when answered 200, which some HubSpot releases document."""
     body = {"status": "COMPLETE", "results": [], **BATCH_TIMES}
     payload = BatchInputPublicAssociationMultiPost(
-        [PublicAssociationMultiPost(PublicObjectId("1"), PublicObjectId("2"), [])]
+        [AssociationInput(PublicObjectId("1"), PublicObjectId("2"), [])]
     )
     parsed = batch_create_associations.sync(
         "contact", "company", client=client_answering(200, body), body=payload
     )
-    assert isinstance(parsed, BatchResponseLabelsBetweenObjectPair)
+    assert isinstance(parsed, LabelsBetweenObjectPairBatch)
 
 
 def test_batch_read_207_with_string_sub_category() -> None:
@@ -237,11 +238,10 @@ def test_batch_read_207_with_string_sub_category() -> None:
         [PublicFetchAssociationsBatchRequest("123")]
     )
     parsed = batch_read_associations.sync("deal", "company", client=client_answering(207, body), body=payload)  # fmt: skip
-    assert isinstance(parsed, BatchResponsePublicAssociationMultiWithLabelWithErrors)
-    assert not isinstance(parsed.errors, Unset)
+    assert isinstance(parsed, RecordAssociationsBatch)
     assert parsed.errors[0].sub_category == "crm.associations.NO_ASSOCIATIONS_FOUND"
     context = parsed.errors[0].context
-    assert not isinstance(context, Unset)
+    assert context is not None
     assert context.additional_properties == {"fromObjectId": ["123"]}
 
 
@@ -292,9 +292,9 @@ def test_labels_with_null_label_parse() -> None:
     ("body", "fragment"),
     [
         ({"results": [{"associationTypes": []}]}, "required field 'toObjectId' is missing"),
-        ({"results": "nope"}, "MultiAssociatedObjectWithLabel"),
+        ({"results": "nope"}, "AssociatedRecord"),
         ({"results": [{"toObjectId": "1", "associationTypes": [{"category": 7, "typeId": 1}]}]}, "AssociationSpecWithLabel"),
-        ([1, 2, 3], "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging"),
+        ([1, 2, 3], "AssociatedRecordPage"),
     ],
 )  # fmt: skip
 def test_malformed_success_bodies_raise_a_clear_parse_error(body: object, fragment: str) -> None:
@@ -309,7 +309,7 @@ async def test_async_functions_parse_the_same_quirks() -> None:
     parsed = await list_associations.asyncio(
         "contact", "1", "company", client=async_client_answering(200, page_body())
     )
-    assert isinstance(parsed, CollectionResponseMultiAssociatedObjectWithLabelForwardPaging)
+    assert isinstance(parsed, AssociatedRecordPage)
     assert parsed.results[0].to_object_id == "5434402448"
 
 

@@ -84,8 +84,8 @@ def test_a_users_strict_mypy_sees_real_types(venv: Path, tmp_path: Path) -> None
     assert len(revealed) == 7, out
     assert not any("Any" in r for r in revealed), revealed
     expected = [
-        "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging",
-        "MultiAssociatedObjectWithLabel",
+        "AssociatedRecordPage",
+        "AssociatedRecord",
         "AuthenticatedClient",
         "BulkResult[tuple[str, str]]",
         "Slot",

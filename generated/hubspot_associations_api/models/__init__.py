@@ -3,8 +3,17 @@
 # and run `make generate`.
 """Contains all the data models used in inputs/outputs"""
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+from .associated_record import AssociatedRecord
+from .associated_record_page import AssociatedRecordPage
 from .association_category import AssociationCategory
+from .association_input import AssociationInput
 from .association_label_limit import AssociationLabelLimit
+from .association_limit import AssociationLimit
+from .association_limit_batch import AssociationLimitBatch
+from .association_limit_update import AssociationLimitUpdate
+from .association_limit_update_batch import AssociationLimitUpdateBatch
 from .association_record_limit_usage import AssociationRecordLimitUsage
 from .association_spec import AssociationSpec
 from .association_spec_with_label import AssociationSpecWithLabel
@@ -28,62 +37,7 @@ from .batch_input_public_default_association_multi_post import (
 from .batch_input_public_fetch_associations_batch_request import (
     BatchInputPublicFetchAssociationsBatchRequest,
 )
-from .batch_response_labels_between_object_pair import (
-    BatchResponseLabelsBetweenObjectPair,
-)
-from .batch_response_labels_between_object_pair_links import (
-    BatchResponseLabelsBetweenObjectPairLinks,
-)
-from .batch_response_labels_between_object_pair_with_errors import (
-    BatchResponseLabelsBetweenObjectPairWithErrors,
-)
-from .batch_response_labels_between_object_pair_with_errors_links import (
-    BatchResponseLabelsBetweenObjectPairWithErrorsLinks,
-)
-from .batch_response_public_association_definition_configuration_update_result import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-)
-from .batch_response_public_association_definition_configuration_update_result_links import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks,
-)
-from .batch_response_public_association_definition_configuration_update_result_with_errors import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
-)
-from .batch_response_public_association_definition_configuration_update_result_with_errors_links import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks,
-)
-from .batch_response_public_association_definition_user_configuration import (
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
-)
-from .batch_response_public_association_definition_user_configuration_links import (
-    BatchResponsePublicAssociationDefinitionUserConfigurationLinks,
-)
-from .batch_response_public_association_definition_user_configuration_with_errors import (
-    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
-)
-from .batch_response_public_association_definition_user_configuration_with_errors_links import (
-    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks,
-)
-from .batch_response_public_association_multi_with_label import (
-    BatchResponsePublicAssociationMultiWithLabel,
-)
-from .batch_response_public_association_multi_with_label_links import (
-    BatchResponsePublicAssociationMultiWithLabelLinks,
-)
-from .batch_response_public_association_multi_with_label_with_errors import (
-    BatchResponsePublicAssociationMultiWithLabelWithErrors,
-)
-from .batch_response_public_association_multi_with_label_with_errors_links import (
-    BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks,
-)
-from .batch_response_public_default_association import (
-    BatchResponsePublicDefaultAssociation,
-)
-from .batch_response_public_default_association_links import (
-    BatchResponsePublicDefaultAssociationLinks,
-)
-from .batch_response_void import BatchResponseVoid
-from .batch_response_void_links import BatchResponseVoidLinks
+from .batch_links import BatchLinks
 from .batch_status import BatchStatus
 from .collection_response_association_label_limit import (
     CollectionResponseAssociationLabelLimit,
@@ -91,15 +45,14 @@ from .collection_response_association_label_limit import (
 from .collection_response_association_spec_with_label_no_paging import (
     CollectionResponseAssociationSpecWithLabelNoPaging,
 )
-from .collection_response_multi_associated_object_with_label_forward_paging import (
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
-)
 from .collection_response_object_type_record_limit_status import (
     CollectionResponseObjectTypeRecordLimitStatus,
 )
 from .collection_response_public_association_definition_user_configuration_no_paging import (
     CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
 )
+from .default_association import DefaultAssociation
+from .default_association_batch import DefaultAssociationBatch
 from .epoch_time import EpochTime
 from .error import Error
 from .error_context import ErrorContext
@@ -108,9 +61,9 @@ from .error_detail_context import ErrorDetailContext
 from .error_links import ErrorLinks
 from .forward_paging import ForwardPaging
 from .labels_between_object_pair import LabelsBetweenObjectPair
+from .labels_between_object_pair_batch import LabelsBetweenObjectPairBatch
 from .labels_between_object_pair_created import LabelsBetweenObjectPairCreated
 from .limits_object_type import LimitsObjectType
-from .multi_associated_object_with_label import MultiAssociatedObjectWithLabel
 from .near_limit_record_sample import NearLimitRecordSample
 from .next_page import NextPage
 from .object_type_record_limit_status import ObjectTypeRecordLimitStatus
@@ -122,34 +75,35 @@ from .public_association_definition_configuration_create_request import (
 from .public_association_definition_configuration_update_request import (
     PublicAssociationDefinitionConfigurationUpdateRequest,
 )
-from .public_association_definition_configuration_update_result import (
-    PublicAssociationDefinitionConfigurationUpdateResult,
-)
 from .public_association_definition_create_request import (
     PublicAssociationDefinitionCreateRequest,
 )
 from .public_association_definition_update_request import (
     PublicAssociationDefinitionUpdateRequest,
 )
-from .public_association_definition_user_configuration import (
-    PublicAssociationDefinitionUserConfiguration,
-)
 from .public_association_multi_archive import PublicAssociationMultiArchive
-from .public_association_multi_post import PublicAssociationMultiPost
-from .public_association_multi_with_label import PublicAssociationMultiWithLabel
 from .public_association_spec import PublicAssociationSpec
-from .public_default_association import PublicDefaultAssociation
 from .public_default_association_multi_post import PublicDefaultAssociationMultiPost
 from .public_fetch_associations_batch_request import PublicFetchAssociationsBatchRequest
 from .public_object_id import PublicObjectId
+from .record_associations import RecordAssociations
+from .record_associations_batch import RecordAssociationsBatch
 from .report_creation_response import ReportCreationResponse
 from .standard_error import StandardError
 from .standard_error_context import StandardErrorContext
 from .standard_error_links import StandardErrorLinks
+from .void_batch import VoidBatch
 
 __all__ = (
+    "AssociatedRecord",
+    "AssociatedRecordPage",
     "AssociationCategory",
+    "AssociationInput",
     "AssociationLabelLimit",
+    "AssociationLimit",
+    "AssociationLimitBatch",
+    "AssociationLimitUpdate",
+    "AssociationLimitUpdateBatch",
     "AssociationRecordLimitUsage",
     "AssociationSpec",
     "AssociationSpecWithLabel",
@@ -161,32 +115,14 @@ __all__ = (
     "BatchInputPublicAssociationSpec",
     "BatchInputPublicDefaultAssociationMultiPost",
     "BatchInputPublicFetchAssociationsBatchRequest",
-    "BatchResponseLabelsBetweenObjectPair",
-    "BatchResponseLabelsBetweenObjectPairLinks",
-    "BatchResponseLabelsBetweenObjectPairWithErrors",
-    "BatchResponseLabelsBetweenObjectPairWithErrorsLinks",
-    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResult",
-    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks",
-    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors",
-    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks",
-    "BatchResponsePublicAssociationDefinitionUserConfiguration",
-    "BatchResponsePublicAssociationDefinitionUserConfigurationLinks",
-    "BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors",
-    "BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks",
-    "BatchResponsePublicAssociationMultiWithLabel",
-    "BatchResponsePublicAssociationMultiWithLabelLinks",
-    "BatchResponsePublicAssociationMultiWithLabelWithErrors",
-    "BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks",
-    "BatchResponsePublicDefaultAssociation",
-    "BatchResponsePublicDefaultAssociationLinks",
-    "BatchResponseVoid",
-    "BatchResponseVoidLinks",
+    "BatchLinks",
     "BatchStatus",
     "CollectionResponseAssociationLabelLimit",
     "CollectionResponseAssociationSpecWithLabelNoPaging",
-    "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging",
     "CollectionResponseObjectTypeRecordLimitStatus",
     "CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging",
+    "DefaultAssociation",
+    "DefaultAssociationBatch",
     "EpochTime",
     "Error",
     "ErrorContext",
@@ -195,9 +131,9 @@ __all__ = (
     "ErrorLinks",
     "ForwardPaging",
     "LabelsBetweenObjectPair",
+    "LabelsBetweenObjectPairBatch",
     "LabelsBetweenObjectPairCreated",
     "LimitsObjectType",
-    "MultiAssociatedObjectWithLabel",
     "NearLimitRecordSample",
     "NextPage",
     "ObjectTypeRecordLimitStatus",
@@ -205,20 +141,68 @@ __all__ = (
     "PreviousPage",
     "PublicAssociationDefinitionConfigurationCreateRequest",
     "PublicAssociationDefinitionConfigurationUpdateRequest",
-    "PublicAssociationDefinitionConfigurationUpdateResult",
     "PublicAssociationDefinitionCreateRequest",
     "PublicAssociationDefinitionUpdateRequest",
-    "PublicAssociationDefinitionUserConfiguration",
     "PublicAssociationMultiArchive",
-    "PublicAssociationMultiPost",
-    "PublicAssociationMultiWithLabel",
     "PublicAssociationSpec",
-    "PublicDefaultAssociation",
     "PublicDefaultAssociationMultiPost",
     "PublicFetchAssociationsBatchRequest",
     "PublicObjectId",
+    "RecordAssociations",
+    "RecordAssociationsBatch",
     "ReportCreationResponse",
     "StandardError",
     "StandardErrorContext",
     "StandardErrorLinks",
+    "VoidBatch",
 )
+
+# The class names before openapi/generator-config.yaml's class_overrides (HubSpot's schema names):
+# each still imports, as the class of its new name and with a DeprecationWarning, until 0.3.0.
+RENAMED: dict[str, str] = {
+    "BatchResponseLabelsBetweenObjectPair": "LabelsBetweenObjectPairBatch",
+    "BatchResponseLabelsBetweenObjectPairLinks": "BatchLinks",
+    "BatchResponseLabelsBetweenObjectPairWithErrors": "LabelsBetweenObjectPairBatch",
+    "BatchResponseLabelsBetweenObjectPairWithErrorsLinks": "BatchLinks",
+    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResult": "AssociationLimitUpdateBatch",
+    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks": "BatchLinks",
+    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors": "AssociationLimitUpdateBatch",
+    "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks": "BatchLinks",
+    "BatchResponsePublicAssociationDefinitionUserConfiguration": "AssociationLimitBatch",
+    "BatchResponsePublicAssociationDefinitionUserConfigurationLinks": "BatchLinks",
+    "BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors": "AssociationLimitBatch",
+    "BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks": "BatchLinks",
+    "BatchResponsePublicAssociationMultiWithLabel": "RecordAssociationsBatch",
+    "BatchResponsePublicAssociationMultiWithLabelLinks": "BatchLinks",
+    "BatchResponsePublicAssociationMultiWithLabelWithErrors": "RecordAssociationsBatch",
+    "BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks": "BatchLinks",
+    "BatchResponsePublicDefaultAssociation": "DefaultAssociationBatch",
+    "BatchResponsePublicDefaultAssociationLinks": "BatchLinks",
+    "BatchResponseVoid": "VoidBatch",
+    "BatchResponseVoidLinks": "BatchLinks",
+    "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging": "AssociatedRecordPage",
+    "MultiAssociatedObjectWithLabel": "AssociatedRecord",
+    "PublicAssociationDefinitionConfigurationUpdateResult": "AssociationLimitUpdate",
+    "PublicAssociationDefinitionUserConfiguration": "AssociationLimit",
+    "PublicAssociationMultiPost": "AssociationInput",
+    "PublicAssociationMultiWithLabel": "RecordAssociations",
+    "PublicDefaultAssociation": "DefaultAssociation",
+}
+
+# Only at run time: a type checker that saw a module __getattr__ would accept any name imported
+# from here, typos included. Old names are errors for it, as they should be in new code.
+if not _TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        new = RENAMED.get(name)
+        if new is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import warnings
+
+        warnings.warn(
+            f"{name} is deprecated: it is now called {new} (the old name will be removed in "
+            "0.3.0)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]

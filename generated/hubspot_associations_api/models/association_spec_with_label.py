@@ -33,32 +33,43 @@ class AssociationSpecWithLabel:
     Attributes:
         type_id (int): The type ID, specific to the direction of the association.
         category (AssociationCategory): Who defined an association type.
-        label (None | str | Unset): The label shown in HubSpot; absent for the unlabeled type.
-        from_object_type_id (str | Unset): The type ID of the source object, e.g. 0-1.
-        to_object_type_id (str | Unset): The type ID of the target object, e.g. 0-2.
+        label (str | None): The label shown in HubSpot; absent for the unlabeled type.
+        from_object_type_id (str | None): The type ID of the source object, e.g. 0-1.
+        to_object_type_id (str | None): The type ID of the target object, e.g. 0-2.
     """
 
     type_id: int
     category: AssociationCategory
-    label: None | str | Unset = UNSET
-    from_object_type_id: str | Unset = UNSET
-    to_object_type_id: str | Unset = UNSET
+    label: str | None = None
+    from_object_type_id: str | None = None
+    to_object_type_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _label_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
         type_id = self.type_id
 
         category = self.category.value
 
+        sent_label: None | str | Unset = (
+            UNSET if self.label is None and not self._label_sent else self.label
+        )
         label: None | str | Unset
-        if isinstance(self.label, Unset):
+        if isinstance(sent_label, Unset):
             label = UNSET
         else:
-            label = self.label
+            label = sent_label
 
-        from_object_type_id = self.from_object_type_id
+        sent_from_object_type_id: str | Unset = (
+            UNSET if self.from_object_type_id is None else self.from_object_type_id
+        )
+        from_object_type_id = sent_from_object_type_id
 
-        to_object_type_id = self.to_object_type_id
+        sent_to_object_type_id: str | Unset = (
+            UNSET if self.to_object_type_id is None else self.to_object_type_id
+        )
+        to_object_type_id = sent_to_object_type_id
 
         field_dict: dict[str, Any] = {
             "typeId": type_id,
@@ -93,11 +104,11 @@ class AssociationSpecWithLabel:
                 src_dict["category"]
             ) or AssociationCategory(src_dict["category"])
 
-            label = src_dict.get("label", UNSET)
+            label = src_dict.get("label")
 
-            from_object_type_id = src_dict.get("fromObjectTypeId", UNSET)
+            from_object_type_id = src_dict.get("fromObjectTypeId")
 
-            to_object_type_id = src_dict.get("toObjectTypeId", UNSET)
+            to_object_type_id = src_dict.get("toObjectTypeId")
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             association_spec_with_label = cls(
@@ -107,6 +118,8 @@ class AssociationSpecWithLabel:
                 from_object_type_id,
                 to_object_type_id,
             )
+            if label is not None or "label" in src_dict:
+                association_spec_with_label._label_sent = True
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
                 association_spec_with_label.additional_properties = {

@@ -28,7 +28,7 @@ class AtLimitRecordSample:
 
     Attributes:
         label (str): The record's primary identifier (its display name).
-        object_id (int | str): The ID of the source record (a JSON number on the wire).
+        object_id (str): The ID of the source record (a JSON number on the wire).
     """
 
     label: str

@@ -23,10 +23,10 @@ class BatchInputPublicAssociationMultiPost:
     """The pairs of records and the association types to apply or remove.
 
     Attributes:
-        inputs (list[PublicAssociationMultiPost]):
+        inputs (list[AssociationInput]):
     """
 
-    inputs: list[PublicAssociationMultiPost]
+    inputs: list[AssociationInput]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,10 +50,7 @@ class BatchInputPublicAssociationMultiPost:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            inputs = [
-                PublicAssociationMultiPost.from_dict(item)
-                for item in src_dict["inputs"]
-            ]
+            inputs = [AssociationInput.from_dict(item) for item in src_dict["inputs"]]
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             batch_input_public_association_multi_post = cls(
@@ -99,4 +96,4 @@ class BatchInputPublicAssociationMultiPost:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.public_association_multi_post import PublicAssociationMultiPost
+from ..models.association_input import AssociationInput

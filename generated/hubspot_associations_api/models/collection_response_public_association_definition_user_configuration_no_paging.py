@@ -25,10 +25,10 @@ class CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging:
     """Association limits.
 
     Attributes:
-        results (list[PublicAssociationDefinitionUserConfiguration]):
+        results (list[AssociationLimit]):
     """
 
-    results: list[PublicAssociationDefinitionUserConfiguration]
+    results: list[AssociationLimit]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,10 +52,7 @@ class CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = [
-                PublicAssociationDefinitionUserConfiguration.from_dict(item)
-                for item in src_dict["results"]
-            ]
+            results = [AssociationLimit.from_dict(item) for item in src_dict["results"]]
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             collection_response_public_association_definition_user_configuration_no_paging = cls(
@@ -103,6 +100,4 @@ class CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.public_association_definition_user_configuration import (
-    PublicAssociationDefinitionUserConfiguration,
-)
+from ..models.association_limit import AssociationLimit

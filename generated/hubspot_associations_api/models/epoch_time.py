@@ -29,21 +29,27 @@ class EpochTime:
 
     Attributes:
         value (int): Milliseconds since 1970-01-01 UTC.
-        date_only (bool | Unset): Whether only the date part is meaningful.
-        time_zone_shift (int | Unset): An offset HubSpot applies.
+        date_only (bool | None): Whether only the date part is meaningful.
+        time_zone_shift (int | None): An offset HubSpot applies.
     """
 
     value: int
-    date_only: bool | Unset = UNSET
-    time_zone_shift: int | Unset = UNSET
+    date_only: bool | None = None
+    time_zone_shift: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
 
-        date_only = self.date_only
+        sent_date_only: bool | Unset = (
+            UNSET if self.date_only is None else self.date_only
+        )
+        date_only = sent_date_only
 
-        time_zone_shift = self.time_zone_shift
+        sent_time_zone_shift: int | Unset = (
+            UNSET if self.time_zone_shift is None else self.time_zone_shift
+        )
+        time_zone_shift = sent_time_zone_shift
 
         field_dict: dict[str, Any] = {
             "value": value,
@@ -71,10 +77,10 @@ class EpochTime:
             ):
                 raise TypeError(not_an_integer("value", value))
 
-            date_only = src_dict.get("dateOnly", UNSET)
+            date_only = src_dict.get("dateOnly")
 
-            time_zone_shift = src_dict.get("timeZoneShift", UNSET)
-            if time_zone_shift is not UNSET and (
+            time_zone_shift = src_dict.get("timeZoneShift")
+            if time_zone_shift is not None and (
                 type(time_zone_shift) is not int
                 or not -9223372036854775808 <= time_zone_shift <= 9223372036854775807
             ):

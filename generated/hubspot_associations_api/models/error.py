@@ -37,61 +37,85 @@ class Error:
     """HubSpot's error body.
 
     Attributes:
-        message (str | Unset): A readable message.
-        correlation_id (UUID | Unset): The request's ID, for HubSpot support.
-        category (str | Unset): The error category, e.g. VALIDATION_ERROR.
-        sub_category (str | Unset): A finer category.
-        context (ErrorContext | Unset): Values that help explain the error.
-        links (ErrorLinks | Unset): Related documentation.
-        errors (list[ErrorDetail] | Unset):
-        status (str | Unset): Always "error" on an error body.
-        error_type (str | Unset): RATE_LIMIT on a 429.
-        policy_name (str | Unset): Which rate limit was hit (TEN_SECONDLY_ROLLING, SECONDLY, DAILY).
+        message (str | None): A readable message.
+        correlation_id (UUID | None): The request's ID, for HubSpot support.
+        category (str | None): The error category, e.g. VALIDATION_ERROR.
+        sub_category (str | None): A finer category.
+        context (ErrorContext | None): Values that help explain the error.
+        links (ErrorLinks | None): Related documentation.
+        errors (list[ErrorDetail]):
+        status (str | None): Always "error" on an error body.
+        error_type (str | None): RATE_LIMIT on a 429.
+        policy_name (str | None): Which rate limit was hit (TEN_SECONDLY_ROLLING, SECONDLY, DAILY).
     """
 
-    message: str | Unset = UNSET
-    correlation_id: UUID | Unset = UNSET
-    category: str | Unset = UNSET
-    sub_category: str | Unset = UNSET
-    context: ErrorContext | Unset = UNSET
-    links: ErrorLinks | Unset = UNSET
-    errors: list[ErrorDetail] | Unset = UNSET
-    status: str | Unset = UNSET
-    error_type: str | Unset = UNSET
-    policy_name: str | Unset = UNSET
+    message: str | None = None
+    correlation_id: UUID | None = None
+    category: str | None = None
+    sub_category: str | None = None
+    context: ErrorContext | None = None
+    links: ErrorLinks | None = None
+    errors: list[ErrorDetail] = _attrs_field(factory=list)
+    status: str | None = None
+    error_type: str | None = None
+    policy_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _errors_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message
+        sent_message: str | Unset = UNSET if self.message is None else self.message
+        message = sent_message
 
+        sent_correlation_id: UUID | Unset = (
+            UNSET if self.correlation_id is None else self.correlation_id
+        )
         correlation_id: str | Unset = UNSET
-        if not isinstance(self.correlation_id, Unset):
-            correlation_id = str(self.correlation_id)
+        if not isinstance(sent_correlation_id, Unset):
+            correlation_id = str(sent_correlation_id)
 
-        category = self.category
+        sent_category: str | Unset = UNSET if self.category is None else self.category
+        category = sent_category
 
-        sub_category = self.sub_category
+        sent_sub_category: str | Unset = (
+            UNSET if self.sub_category is None else self.sub_category
+        )
+        sub_category = sent_sub_category
 
+        sent_context: ErrorContext | Unset = (
+            UNSET if self.context is None else self.context
+        )
         context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
-            context = self.context.to_dict()
+        if not isinstance(sent_context, Unset):
+            context = sent_context.to_dict()
 
+        sent_links: ErrorLinks | Unset = UNSET if self.links is None else self.links
         links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
+        if not isinstance(sent_links, Unset):
+            links = sent_links.to_dict()
 
+        sent_errors: list[ErrorDetail] | Unset = (
+            UNSET if not self.errors and not self._errors_sent else self.errors
+        )
         errors: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.errors, Unset):
+        if not isinstance(sent_errors, Unset):
             errors = []
-            for errors_item_data in self.errors:
+            for errors_item_data in sent_errors:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
-        status = self.status
+        sent_status: str | Unset = UNSET if self.status is None else self.status
+        status = sent_status
 
-        error_type = self.error_type
+        sent_error_type: str | Unset = (
+            UNSET if self.error_type is None else self.error_type
+        )
+        error_type = sent_error_type
 
-        policy_name = self.policy_name
+        sent_policy_name: str | Unset = (
+            UNSET if self.policy_name is None else self.policy_name
+        )
+        policy_name = sent_policy_name
 
         field_dict: dict[str, Any] = {}
         if self.additional_properties:
@@ -126,7 +150,7 @@ class Error:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            message = src_dict.get("message", UNSET)
+            message = src_dict.get("message")
 
             _correlation_id = src_dict.get("correlationId", UNSET)
             correlation_id: UUID | Unset
@@ -135,9 +159,9 @@ class Error:
             else:
                 correlation_id = UUID(_correlation_id)
 
-            category = src_dict.get("category", UNSET)
+            category = src_dict.get("category")
 
-            sub_category = src_dict.get("subCategory", UNSET)
+            sub_category = src_dict.get("subCategory")
 
             _context = src_dict.get("context", UNSET)
             context: ErrorContext | Unset
@@ -158,25 +182,27 @@ class Error:
             if _errors is not UNSET:
                 errors = [ErrorDetail.from_dict(item) for item in _errors]
 
-            status = src_dict.get("status", UNSET)
+            status = src_dict.get("status")
 
-            error_type = src_dict.get("errorType", UNSET)
+            error_type = src_dict.get("errorType")
 
-            policy_name = src_dict.get("policyName", UNSET)
+            policy_name = src_dict.get("policyName")
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             error = cls(
                 message,
-                correlation_id,
+                None if isinstance(correlation_id, Unset) else correlation_id,
                 category,
                 sub_category,
-                context,
-                links,
-                errors,
+                None if isinstance(context, Unset) else context,
+                None if isinstance(links, Unset) else links,
+                [] if isinstance(errors, Unset) else errors,
                 status,
                 error_type,
                 policy_name,
             )
+            if not isinstance(errors, Unset):
+                error._errors_sent = True
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
                 error.additional_properties = {

@@ -31,32 +31,41 @@ class ErrorDetail:
     """One detail of an error.
 
     Attributes:
-        message (str | Unset): What went wrong.
-        in_ (str | Unset): The field the detail is about.
-        code (str | Unset): A status code for this detail.
-        sub_category (str | Unset): A finer category.
-        context (ErrorDetailContext | Unset): Values that help explain the detail.
+        message (str | None): What went wrong.
+        in_ (str | None): The field the detail is about.
+        code (str | None): A status code for this detail.
+        sub_category (str | None): A finer category.
+        context (ErrorDetailContext | None): Values that help explain the detail.
     """
 
-    message: str | Unset = UNSET
-    in_: str | Unset = UNSET
-    code: str | Unset = UNSET
-    sub_category: str | Unset = UNSET
-    context: ErrorDetailContext | Unset = UNSET
+    message: str | None = None
+    in_: str | None = None
+    code: str | None = None
+    sub_category: str | None = None
+    context: ErrorDetailContext | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message
+        sent_message: str | Unset = UNSET if self.message is None else self.message
+        message = sent_message
 
-        in_ = self.in_
+        sent_in_: str | Unset = UNSET if self.in_ is None else self.in_
+        in_ = sent_in_
 
-        code = self.code
+        sent_code: str | Unset = UNSET if self.code is None else self.code
+        code = sent_code
 
-        sub_category = self.sub_category
+        sent_sub_category: str | Unset = (
+            UNSET if self.sub_category is None else self.sub_category
+        )
+        sub_category = sent_sub_category
 
+        sent_context: ErrorDetailContext | Unset = (
+            UNSET if self.context is None else self.context
+        )
         context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
-            context = self.context.to_dict()
+        if not isinstance(sent_context, Unset):
+            context = sent_context.to_dict()
 
         field_dict: dict[str, Any] = {}
         if self.additional_properties:
@@ -81,13 +90,13 @@ class ErrorDetail:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            message = src_dict.get("message", UNSET)
+            message = src_dict.get("message")
 
-            in_ = src_dict.get("in", UNSET)
+            in_ = src_dict.get("in")
 
-            code = src_dict.get("code", UNSET)
+            code = src_dict.get("code")
 
-            sub_category = src_dict.get("subCategory", UNSET)
+            sub_category = src_dict.get("subCategory")
 
             _context = src_dict.get("context", UNSET)
             context: ErrorDetailContext | Unset
@@ -102,7 +111,7 @@ class ErrorDetail:
                 in_,
                 code,
                 sub_category,
-                context,
+                None if isinstance(context, Unset) else context,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

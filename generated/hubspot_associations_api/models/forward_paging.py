@@ -23,16 +23,17 @@ class ForwardPaging:
     """Forward paging; absent on the last page.
 
     Attributes:
-        next_ (NextPage | Unset): Where the next page starts.
+        next_ (NextPage | None): Where the next page starts.
     """
 
-    next_: NextPage | Unset = UNSET
+    next_: NextPage | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        sent_next_: NextPage | Unset = UNSET if self.next_ is None else self.next_
         next_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.next_, Unset):
-            next_ = self.next_.to_dict()
+        if not isinstance(sent_next_, Unset):
+            next_ = sent_next_.to_dict()
 
         field_dict: dict[str, Any] = {}
         if self.additional_properties:
@@ -58,7 +59,7 @@ class ForwardPaging:
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             forward_paging = cls(
-                next_,
+                None if isinstance(next_, Unset) else next_,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

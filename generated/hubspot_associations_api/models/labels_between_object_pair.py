@@ -33,8 +33,8 @@ class LabelsBetweenObjectPair:
         from_object_type_id (str): The type ID of the source object.
         to_object_type_id (str): The type ID of the target object.
         labels (list[str]): The labels of the association (the unlabeled type is not listed).
-        from_object_id (int | str): The ID of the source record (a JSON number on the live API).
-        to_object_id (int | str): The ID of the target record (a JSON number on the live API).
+        from_object_id (str): The ID of the source record (a JSON number on the live API).
+        to_object_id (str): The ID of the target record (a JSON number on the live API).
     """
 
     from_object_type_id: str

@@ -30,21 +30,25 @@ class LabelsBetweenObjectPairCreated:
 
     Attributes:
         entity (LabelsBetweenObjectPair): The labels between two records.
-        created_resource_id (str | Unset): The created association's ID.
-        location (str | Unset): Where the association can be read.
+        created_resource_id (str | None): The created association's ID.
+        location (str | None): Where the association can be read.
     """
 
     entity: LabelsBetweenObjectPair
-    created_resource_id: str | Unset = UNSET
-    location: str | Unset = UNSET
+    created_resource_id: str | None = None
+    location: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         entity = self.entity.to_dict()
 
-        created_resource_id = self.created_resource_id
+        sent_created_resource_id: str | Unset = (
+            UNSET if self.created_resource_id is None else self.created_resource_id
+        )
+        created_resource_id = sent_created_resource_id
 
-        location = self.location
+        sent_location: str | Unset = UNSET if self.location is None else self.location
+        location = sent_location
 
         field_dict: dict[str, Any] = {
             "entity": entity,
@@ -67,9 +71,9 @@ class LabelsBetweenObjectPairCreated:
         try:
             entity = LabelsBetweenObjectPair.from_dict(src_dict["entity"])
 
-            created_resource_id = src_dict.get("createdResourceId", UNSET)
+            created_resource_id = src_dict.get("createdResourceId")
 
-            location = src_dict.get("location", UNSET)
+            location = src_dict.get("location")
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             labels_between_object_pair_created = cls(

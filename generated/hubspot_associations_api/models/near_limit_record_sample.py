@@ -32,7 +32,7 @@ class NearLimitRecordSample:
         label (str): The record's primary identifier (its display name, not an association label).
         usage (int): How many records it is associated with.
         percentage (float): Usage as a share of the limit.
-        object_id (int | str): The ID of the source record (a JSON number on the wire).
+        object_id (str): The ID of the source record (a JSON number on the wire).
     """
 
     label: str

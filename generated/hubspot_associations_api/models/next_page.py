@@ -28,17 +28,18 @@ class NextPage:
 
     Attributes:
         after (str): The cursor to pass as `after`.
-        link (str | Unset): Deprecated; ignore it.
+        link (str | None): Deprecated; ignore it.
     """
 
     after: str
-    link: str | Unset = UNSET
+    link: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         after = self.after
 
-        link = self.link
+        sent_link: str | Unset = UNSET if self.link is None else self.link
+        link = sent_link
 
         field_dict: dict[str, Any] = {
             "after": after,
@@ -59,7 +60,7 @@ class NextPage:
         try:
             after = src_dict["after"]
 
-            link = src_dict.get("link", UNSET)
+            link = src_dict.get("link")
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             next_page = cls(

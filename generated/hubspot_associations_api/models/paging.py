@@ -28,22 +28,24 @@ class Paging:
     """Paging in both directions.
 
     Attributes:
-        next_ (NextPage | Unset): Where the next page starts.
-        prev (PreviousPage | Unset): Where the previous page starts.
+        next_ (NextPage | None): Where the next page starts.
+        prev (PreviousPage | None): Where the previous page starts.
     """
 
-    next_: NextPage | Unset = UNSET
-    prev: PreviousPage | Unset = UNSET
+    next_: NextPage | None = None
+    prev: PreviousPage | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        sent_next_: NextPage | Unset = UNSET if self.next_ is None else self.next_
         next_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.next_, Unset):
-            next_ = self.next_.to_dict()
+        if not isinstance(sent_next_, Unset):
+            next_ = sent_next_.to_dict()
 
+        sent_prev: PreviousPage | Unset = UNSET if self.prev is None else self.prev
         prev: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.prev, Unset):
-            prev = self.prev.to_dict()
+        if not isinstance(sent_prev, Unset):
+            prev = sent_prev.to_dict()
 
         field_dict: dict[str, Any] = {}
         if self.additional_properties:
@@ -78,8 +80,8 @@ class Paging:
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             paging = cls(
-                next_,
-                prev,
+                None if isinstance(next_, Unset) else next_,
+                None if isinstance(prev, Unset) else prev,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:

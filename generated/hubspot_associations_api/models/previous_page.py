@@ -28,17 +28,18 @@ class PreviousPage:
 
     Attributes:
         before (str): The cursor of the previous page.
-        link (str | Unset): Deprecated; ignore it.
+        link (str | None): Deprecated; ignore it.
     """
 
     before: str
-    link: str | Unset = UNSET
+    link: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         before = self.before
 
-        link = self.link
+        sent_link: str | Unset = UNSET if self.link is None else self.link
+        link = sent_link
 
         field_dict: dict[str, Any] = {
             "before": before,
@@ -59,7 +60,7 @@ class PreviousPage:
         try:
             before = src_dict["before"]
 
-            link = src_dict.get("link", UNSET)
+            link = src_dict.get("link")
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
             previous_page = cls(

@@ -34,49 +34,67 @@ class StandardError:
     """The error of one input of a batch.
 
     Attributes:
-        status (str | Unset): The status of the failed input.
-        id (str | Unset): The ID the error is about.
-        category (str | Unset): The error category.
-        sub_category (Any | Unset): A finer category.
-        message (str | Unset): A readable message.
-        context (StandardErrorContext | Unset): Values that help explain the error (e.g. the IDs concerned).
-        links (StandardErrorLinks | Unset): Related documentation.
-        errors (list[ErrorDetail] | Unset):
+        status (str | None): The status of the failed input.
+        id (str | None): The ID the error is about.
+        category (str | None): The error category.
+        sub_category (Any | None): A finer category.
+        message (str | None): A readable message.
+        context (StandardErrorContext | None): Values that help explain the error (e.g. the IDs concerned).
+        links (StandardErrorLinks | None): Related documentation.
+        errors (list[ErrorDetail]):
     """
 
-    status: str | Unset = UNSET
-    id: str | Unset = UNSET
-    category: str | Unset = UNSET
-    sub_category: Any | Unset = UNSET
-    message: str | Unset = UNSET
-    context: StandardErrorContext | Unset = UNSET
-    links: StandardErrorLinks | Unset = UNSET
-    errors: list[ErrorDetail] | Unset = UNSET
+    status: str | None = None
+    id: str | None = None
+    category: str | None = None
+    sub_category: Any | None = None
+    message: str | None = None
+    context: StandardErrorContext | None = None
+    links: StandardErrorLinks | None = None
+    errors: list[ErrorDetail] = _attrs_field(factory=list)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _errors_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        sent_status: str | Unset = UNSET if self.status is None else self.status
+        status = sent_status
 
-        id = self.id
+        sent_id: str | Unset = UNSET if self.id is None else self.id
+        id = sent_id
 
-        category = self.category
+        sent_category: str | Unset = UNSET if self.category is None else self.category
+        category = sent_category
 
-        sub_category = self.sub_category
+        sent_sub_category: Any | Unset = (
+            UNSET if self.sub_category is None else self.sub_category
+        )
+        sub_category = sent_sub_category
 
-        message = self.message
+        sent_message: str | Unset = UNSET if self.message is None else self.message
+        message = sent_message
 
+        sent_context: StandardErrorContext | Unset = (
+            UNSET if self.context is None else self.context
+        )
         context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
-            context = self.context.to_dict()
+        if not isinstance(sent_context, Unset):
+            context = sent_context.to_dict()
 
+        sent_links: StandardErrorLinks | Unset = (
+            UNSET if self.links is None else self.links
+        )
         links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
+        if not isinstance(sent_links, Unset):
+            links = sent_links.to_dict()
 
+        sent_errors: list[ErrorDetail] | Unset = (
+            UNSET if not self.errors and not self._errors_sent else self.errors
+        )
         errors: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.errors, Unset):
+        if not isinstance(sent_errors, Unset):
             errors = []
-            for errors_item_data in self.errors:
+            for errors_item_data in sent_errors:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
@@ -109,15 +127,15 @@ class StandardError:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            status = src_dict.get("status", UNSET)
+            status = src_dict.get("status")
 
-            id = src_dict.get("id", UNSET)
+            id = src_dict.get("id")
 
-            category = src_dict.get("category", UNSET)
+            category = src_dict.get("category")
 
-            sub_category = src_dict.get("subCategory", UNSET)
+            sub_category = src_dict.get("subCategory")
 
-            message = src_dict.get("message", UNSET)
+            message = src_dict.get("message")
 
             _context = src_dict.get("context", UNSET)
             context: StandardErrorContext | Unset
@@ -145,10 +163,12 @@ class StandardError:
                 category,
                 sub_category,
                 message,
-                context,
-                links,
-                errors,
+                None if isinstance(context, Unset) else context,
+                None if isinstance(links, Unset) else links,
+                [] if isinstance(errors, Unset) else errors,
             )
+            if not isinstance(errors, Unset):
+                standard_error._errors_sent = True
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
                 standard_error.additional_properties = {

@@ -7,7 +7,7 @@ the two clients always offer the same methods with the same checks.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -47,7 +47,13 @@ from hubspot_associations_api.api.limits_usage import (
 )
 from hubspot_associations_api.api.report import request_high_usage_report
 from hubspot_associations_api.models import (
+    AssociatedRecord,
+    AssociatedRecordPage,
+    AssociationInput,
     AssociationLabelLimit,
+    AssociationLimit,
+    AssociationLimitBatch,
+    AssociationLimitUpdateBatch,
     AssociationRecordLimitUsage,
     AssociationSpec,
     AssociationSpecWithLabel,
@@ -58,50 +64,40 @@ from hubspot_associations_api.models import (
     BatchInputPublicAssociationSpec,
     BatchInputPublicDefaultAssociationMultiPost,
     BatchInputPublicFetchAssociationsBatchRequest,
-    BatchResponseLabelsBetweenObjectPair,
-    BatchResponseLabelsBetweenObjectPairWithErrors,
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
-    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
-    BatchResponsePublicAssociationMultiWithLabel,
-    BatchResponsePublicAssociationMultiWithLabelWithErrors,
-    BatchResponsePublicDefaultAssociation,
-    BatchResponseVoid,
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    DefaultAssociationBatch,
     LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairBatch,
     LabelsBetweenObjectPairCreated,
-    MultiAssociatedObjectWithLabel,
     ObjectTypeRecordLimitStatus,
     PublicAssociationDefinitionConfigurationCreateRequest,
     PublicAssociationDefinitionConfigurationUpdateRequest,
     PublicAssociationDefinitionCreateRequest,
     PublicAssociationDefinitionUpdateRequest,
-    PublicAssociationDefinitionUserConfiguration,
     PublicAssociationMultiArchive,
-    PublicAssociationMultiPost,
-    PublicAssociationMultiWithLabel,
     PublicAssociationSpec,
     PublicDefaultAssociationMultiPost,
     PublicFetchAssociationsBatchRequest,
     PublicObjectId,
+    RecordAssociations,
+    RecordAssociationsBatch,
     ReportCreationResponse,
+    VoidBatch,
 )
 from hubspot_associations_api.types import UNSET, Operation
 
+from .. import _inputs
 from .._body import DEFAULT_MAX_BODY_BYTES
 from .._bulk import (
     BulkResult,
     ChunkOutcome,
     OnChunk,
     Progress,
-    answer_status,
     chunked,
     outcome_of_error,
     split_by_errors,
     split_by_results,
 )
-from .._deprecation import deprecated
+from .._deprecation import deprecated, renamed_parameters
 from .._exceptions import (
     APIConnectionError,
     BadRequestError,
@@ -130,6 +126,7 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
+from .._raw import RawResponse
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -172,8 +169,14 @@ class AsyncCore:
         """Build the request with a generated ``OPERATION``, send it, and parse or raise.
 
         The arguments are type-checked against the operation's request builder and the result is
-        the union of its documented success models.
+        its documented success model.
         """
+        return (await self.send(operation, *args, **kwargs)).parsed
+
+    async def send(
+        self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> RawResponse[T]:
+        """``call``, with the status and headers HubSpot answered with beside the model."""
         require_offered(self.release, operation.operation_id)
         request = operation.build_request(*args, **kwargs)
         not_idempotent = operation.operation_id in NOT_IDEMPOTENT_OPERATIONS
@@ -182,7 +185,7 @@ class AsyncCore:
             response = await self.http.request(**request, extensions=extensions)
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
-        return finish(operation, response)
+        return RawResponse(response.status_code, response.headers, finish(operation, response))
 
     async def resend(
         self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -217,7 +220,7 @@ class AsyncBasic:
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
-    ) -> BatchResponsePublicDefaultAssociation:
+    ) -> DefaultAssociationBatch:
         """Associate two records with the default (unlabeled) type.
 
         operationId ``associate_default``.
@@ -255,73 +258,78 @@ class AsyncBasic:
             return result.entity
         return result
 
+    @renamed_parameters(object_type_="object_type", object_id_="object_id")
     async def get_page(
         self,
-        object_type_: str,
-        object_id_: IdLike,
+        object_type: str,
+        object_id: IdLike,
         to_object_type: str,
         *,
         after: str | None = None,
         limit: int = PAGE_MAX,
-    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+    ) -> AssociatedRecordPage:
         """One page of the records of ``to_object_type`` associated with a record.
 
         operationId ``list_associations``. On a release without it (2026-09), the page is read
         with ``batch_read_associations`` for this one record: ``limit`` still caps the page, and
         ``paging.next_.after`` is this client's cursor for that release (cursors are opaque and
-        belong to one release).
+        belong to one release). The keywords ``object_type_`` and ``object_id_`` of 0.1 still
+        work, with a DeprecationWarning, until 0.3.0.
         """
         _check_limit(limit)
         if not self._core.release.offers("list_associations"):
             return await self._page_by_batch_read(
-                object_type_, object_id_, to_object_type, after, limit
+                object_type, object_id, to_object_type, after, limit
             )
         return await self._core.call(
             list_associations.OPERATION,
-            object_type(object_type_),
-            object_id(object_id_),
-            object_type(to_object_type),
+            _inputs.object_type(object_type),
+            _inputs.object_id(object_id),
+            _inputs.object_type(to_object_type),
             after=UNSET if after is None else after,
             limit=limit,
         )
 
     async def _page_by_batch_read(
         self,
-        object_type_: str,
-        object_id_: IdLike,
+        object_type: str,
+        object_id: IdLike,
         to_object_type: str,
         after: str | None,
         limit: int,
-    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+    ) -> AssociatedRecordPage:
         hubspot_after, offset = decode_cursor(after, self._core.release.name)
         fetch = PublicFetchAssociationsBatchRequest(
-            id=object_id(object_id_), after=UNSET if hubspot_after is None else hubspot_after
+            id=_inputs.object_id(object_id),
+            after=UNSET if hubspot_after is None else hubspot_after,
         )
         answer = await self._core.call(
             batch_read_associations.OPERATION,
-            object_type(object_type_),
-            object_type(to_object_type),
+            _inputs.object_type(object_type),
+            _inputs.object_type(to_object_type),
             body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[fetch]),
         )
         return page_from_batch_read(answer, hubspot_after, offset, limit)
 
+    @renamed_parameters(object_type_="object_type", object_id_="object_id")
     async def iter_all(
         self,
-        object_type_: str,
-        object_id_: IdLike,
+        object_type: str,
+        object_id: IdLike,
         to_object_type: str,
         *,
         page_size: int = PAGE_MAX,
-    ) -> AsyncIterator[MultiAssociatedObjectWithLabel]:
+    ) -> AsyncIterator[AssociatedRecord]:
         """Every associated record, following ``paging.next_.after`` to the last page.
 
         operationId ``list_associations`` (``batch_read_associations`` on 2026-09), one call per
-        page.
+        page. The keywords ``object_type_`` and ``object_id_`` of 0.1 still work, with a
+        DeprecationWarning, until 0.3.0.
         """
         after: str | None = None
         while True:
             page = await self.get_page(
-                object_type_, object_id_, to_object_type, after=after, limit=page_size
+                object_type, object_id, to_object_type, after=after, limit=page_size
             )
             for item in page.results:
                 yield item
@@ -357,11 +365,16 @@ class AsyncBatch:
 
     async def associate_default(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> BatchResponsePublicDefaultAssociation:
+    ) -> DefaultAssociationBatch:
         """Associate each (from ID, to ID) pair with the default type.
 
         operationId ``batch_associate_default``.
         """
+        return (await self._associate_default(from_object_type, to_object_type, pairs)).parsed
+
+    async def _associate_default(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> RawResponse[DefaultAssociationBatch]:
         inputs = [
             PublicDefaultAssociationMultiPost(
                 from_=PublicObjectId(id=object_id(a, what="from ID")),
@@ -370,7 +383,7 @@ class AsyncBatch:
             for a, b in pairs
         ]
         require_items(inputs, what="batch.associate_default")
-        return await self._core.call(
+        return await self._core.send(
             batch_associate_default.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -381,16 +394,25 @@ class AsyncBatch:
         self,
         from_object_type: str,
         to_object_type: str,
-        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors:
+    ) -> LabelsBetweenObjectPairBatch:
         """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
 
         operationId ``batch_create_associations``.
         """
+        return (await self._create(from_object_type, to_object_type, inputs, types)).parsed
+
+    async def _create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None,
+    ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.create")
-        return await self._core.call(
+        return await self._core.send(
             batch_create_associations.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -402,10 +424,7 @@ class AsyncBatch:
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike | tuple[IdLike, str]],
-    ) -> (
-        BatchResponsePublicAssociationMultiWithLabel
-        | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    ):
+    ) -> RecordAssociationsBatch:
         """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
 
         operationId ``batch_read_associations``.
@@ -421,7 +440,7 @@ class AsyncBatch:
 
     async def iter_read(
         self, from_object_type: str, to_object_type: str, ids: Iterable[IdLike]
-    ) -> AsyncIterator[PublicAssociationMultiWithLabel]:
+    ) -> AsyncIterator[RecordAssociations]:
         """Every result of a batch read, following each input's own paging to its end.
 
         operationId ``batch_read_associations``, 1,000 records per call.
@@ -438,12 +457,17 @@ class AsyncBatch:
 
     async def remove(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Remove every association between each (from ID, to ID) pair.
 
         operationId ``batch_remove_associations``. Returns None on a 204 (v4), or the batch body
         that dated releases answer with (it may list failed inputs in ``errors``).
         """
+        return (await self._remove(from_object_type, to_object_type, pairs)).parsed
+
+    async def _remove(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> RawResponse[VoidBatch | None]:
         grouped: dict[str, list[PublicObjectId]] = {}
         for a, b in pairs:
             grouped.setdefault(object_id(a, what="from ID"), []).append(
@@ -454,7 +478,7 @@ class AsyncBatch:
             for k, v in grouped.items()
         ]
         require_items(inputs, what="batch.remove")
-        return await self._core.call(
+        return await self._core.send(
             batch_remove_associations.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -467,7 +491,7 @@ class AsyncBatch:
     )
     async def archive(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
         return await self.remove(from_object_type, to_object_type, pairs)
 
@@ -475,17 +499,26 @@ class AsyncBatch:
         self,
         from_object_type: str,
         to_object_type: str,
-        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Remove only the given labels between pairs; they stay associated otherwise.
 
         operationId ``batch_remove_labels``. Returns None on a 204 (v4), or the batch body that
         dated releases answer with (it may list failed inputs in ``errors``).
         """
+        return (await self._remove_labels(from_object_type, to_object_type, inputs, types)).parsed
+
+    async def _remove_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None,
+    ) -> RawResponse[VoidBatch | None]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.remove_labels")
-        return await self._core.call(
+        return await self._core.send(
             batch_remove_labels.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -500,9 +533,9 @@ class AsyncBatch:
         self,
         from_object_type: str,
         to_object_type: str,
-        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
         return await self.remove_labels(from_object_type, to_object_type, inputs, types)
 
@@ -735,7 +768,7 @@ class AsyncLimits:
         self._core = core
         self.usage = AsyncLimitsUsage(core)
 
-    async def list_all(self) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+    async def list_all(self) -> builtins.list[AssociationLimit]:
         """Every limit users have set, for all object pairs.
 
         operationId ``list_all_limits``.
@@ -745,7 +778,7 @@ class AsyncLimits:
 
     async def list(
         self, from_object_type: str, to_object_type: str
-    ) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+    ) -> builtins.list[AssociationLimit]:
         """The limits set on the association types of one direction.
 
         operationId ``list_limits``.
@@ -757,10 +790,7 @@ class AsyncLimits:
 
     async def create(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
-    ) -> (
-        BatchResponsePublicAssociationDefinitionUserConfiguration
-        | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    ):
+    ) -> AssociationLimitBatch:
         """Set limits: (association type, largest number of records) pairs.
 
         operationId ``create_limits``. After a lost answer it is sent again; an input that
@@ -793,10 +823,7 @@ class AsyncLimits:
 
     async def update(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
-    ) -> (
-        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-        | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    ):
+    ) -> AssociationLimitUpdateBatch:
         """Change limits set before: (association type, new largest number) pairs.
 
         operationId ``update_limits``.
@@ -872,8 +899,8 @@ class AsyncBulk:
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
-        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return await self._batch.associate_default(from_object_type, to_object_type, chunk)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return await self._batch._associate_default(from_object_type, to_object_type, chunk)
 
         return await self._pair_job(
             pairs, call, _default_done, batch_size, concurrency, progress, on_chunk
@@ -898,8 +925,8 @@ class AsyncBulk:
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
 
-        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return await self._batch.create(from_object_type, to_object_type, chunk, specs)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return await self._batch._create(from_object_type, to_object_type, chunk, specs)
 
         return await self._pair_job(
             pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
@@ -922,8 +949,8 @@ class AsyncBulk:
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
-        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return await self._batch.remove(from_object_type, to_object_type, chunk)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return await self._batch._remove(from_object_type, to_object_type, chunk)
 
         return await self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
@@ -972,8 +999,8 @@ class AsyncBulk:
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
 
-        async def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return await self._batch.remove_labels(from_object_type, to_object_type, chunk, specs)
+        async def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return await self._batch._remove_labels(from_object_type, to_object_type, chunk, specs)
 
         return await self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
@@ -1027,7 +1054,7 @@ class AsyncBulk:
         items = [object_id(value) for value in ids]
 
         async def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
-            found: dict[str, builtins.list[MultiAssociatedObjectWithLabel]] = {}
+            found: dict[str, builtins.list[AssociatedRecord]] = {}
             try:
                 async for result in self._batch.iter_read(from_object_type, to_object_type, chunk):
                     found.setdefault(result.from_.id, []).extend(result.to)
@@ -1049,7 +1076,7 @@ class AsyncBulk:
     async def _pair_job(
         self,
         pairs: Iterable[tuple[IdLike, IdLike]],
-        call: Callable[[builtins.list[tuple[str, str]]], Any],
+        call: Callable[[builtins.list[tuple[str, str]]], Awaitable[RawResponse[Any]]],
         done_of: Callable[[Any], set[tuple[str, str]]] | None,
         batch_size: int,
         concurrency: int,
@@ -1062,14 +1089,16 @@ class AsyncBulk:
 
         async def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
             try:
-                answer = await call(chunk)
+                sent = await call(chunk)
             except HubSpotError as error:
                 return outcome_of_error(chunk, error)
+            # The status HubSpot answered with: a 207 and a 200 with errors inside are one model.
+            answer, status = sent.parsed, sent.status_code
             if done_of is None:
-                # A 204, or a batch body (dated releases) that may name failed inputs.
-                return split_by_errors(chunk, _same, getattr(answer, "errors", None))
-            errors = getattr(answer, "errors", None)
-            return split_by_results(chunk, done_of(answer), _same, errors, answer_status(answer))
+                # A 204 (no body), or a batch body (dated releases) that may name failed inputs.
+                errors = [] if answer is None else answer.errors
+                return split_by_errors(chunk, _same, errors, status)
+            return split_by_results(chunk, done_of(answer), _same, answer.errors, status)
 
         return await run_chunks(
             chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
@@ -1081,12 +1110,12 @@ class AsyncBulk:
         )
 
 
-def _default_done(answer: BatchResponsePublicDefaultAssociation) -> set[tuple[str, str]]:
+def _default_done(answer: DefaultAssociationBatch) -> set[tuple[str, str]]:
     return {(r.from_.id, r.to.id) for r in answer.results}
 
 
 def _labels_done(
-    answer: BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors,
+    answer: LabelsBetweenObjectPairBatch,
 ) -> set[tuple[str, str]]:
     return {(r.from_object_id, r.to_object_id) for r in answer.results}
 
@@ -1176,12 +1205,12 @@ def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsB
 
 
 def _multi_posts(
-    inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+    inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
     types: Sequence[TypeLike] | None,
-) -> list[PublicAssociationMultiPost]:
+) -> list[AssociationInput]:
     items = list(inputs)
-    if items and all(isinstance(i, PublicAssociationMultiPost) for i in items):
-        return cast(list[PublicAssociationMultiPost], items)
+    if items and all(isinstance(i, AssociationInput) for i in items):
+        return cast(list[AssociationInput], items)
     if types is None:
         raise ClientValidationError(
             "give the association types to apply (types=[...]) with (from ID, to ID) pairs"

@@ -49,7 +49,13 @@ from hubspot_associations_api.api.limits_usage import (
 )
 from hubspot_associations_api.api.report import request_high_usage_report
 from hubspot_associations_api.models import (
+    AssociatedRecord,
+    AssociatedRecordPage,
+    AssociationInput,
     AssociationLabelLimit,
+    AssociationLimit,
+    AssociationLimitBatch,
+    AssociationLimitUpdateBatch,
     AssociationRecordLimitUsage,
     AssociationSpec,
     AssociationSpecWithLabel,
@@ -60,50 +66,40 @@ from hubspot_associations_api.models import (
     BatchInputPublicAssociationSpec,
     BatchInputPublicDefaultAssociationMultiPost,
     BatchInputPublicFetchAssociationsBatchRequest,
-    BatchResponseLabelsBetweenObjectPair,
-    BatchResponseLabelsBetweenObjectPairWithErrors,
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
-    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
-    BatchResponsePublicAssociationMultiWithLabel,
-    BatchResponsePublicAssociationMultiWithLabelWithErrors,
-    BatchResponsePublicDefaultAssociation,
-    BatchResponseVoid,
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    DefaultAssociationBatch,
     LabelsBetweenObjectPair,
+    LabelsBetweenObjectPairBatch,
     LabelsBetweenObjectPairCreated,
-    MultiAssociatedObjectWithLabel,
     ObjectTypeRecordLimitStatus,
     PublicAssociationDefinitionConfigurationCreateRequest,
     PublicAssociationDefinitionConfigurationUpdateRequest,
     PublicAssociationDefinitionCreateRequest,
     PublicAssociationDefinitionUpdateRequest,
-    PublicAssociationDefinitionUserConfiguration,
     PublicAssociationMultiArchive,
-    PublicAssociationMultiPost,
-    PublicAssociationMultiWithLabel,
     PublicAssociationSpec,
     PublicDefaultAssociationMultiPost,
     PublicFetchAssociationsBatchRequest,
     PublicObjectId,
+    RecordAssociations,
+    RecordAssociationsBatch,
     ReportCreationResponse,
+    VoidBatch,
 )
 from hubspot_associations_api.types import UNSET, Operation
 
+from .. import _inputs
 from .._body import DEFAULT_MAX_BODY_BYTES
 from .._bulk import (
     BulkResult,
     ChunkOutcome,
     OnChunk,
     Progress,
-    answer_status,
     chunked,
     outcome_of_error,
     split_by_errors,
     split_by_results,
 )
-from .._deprecation import deprecated
+from .._deprecation import deprecated, renamed_parameters
 from .._exceptions import (
     APIConnectionError,
     BadRequestError,
@@ -132,6 +128,7 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
+from .._raw import RawResponse
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -174,8 +171,14 @@ class Core:
         """Build the request with a generated ``OPERATION``, send it, and parse or raise.
 
         The arguments are type-checked against the operation's request builder and the result is
-        the union of its documented success models.
+        its documented success model.
         """
+        return (self.send(operation, *args, **kwargs)).parsed
+
+    def send(
+        self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> RawResponse[T]:
+        """``call``, with the status and headers HubSpot answered with beside the model."""
         require_offered(self.release, operation.operation_id)
         request = operation.build_request(*args, **kwargs)
         not_idempotent = operation.operation_id in NOT_IDEMPOTENT_OPERATIONS
@@ -184,7 +187,7 @@ class Core:
             response = self.http.request(**request, extensions=extensions)
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
-        return finish(operation, response)
+        return RawResponse(response.status_code, response.headers, finish(operation, response))
 
     def resend(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Resent[T]:
         """``call``, sent again after each lost answer (at most ``resends`` times); a 400 or 404
@@ -217,7 +220,7 @@ class Basic:
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
-    ) -> BatchResponsePublicDefaultAssociation:
+    ) -> DefaultAssociationBatch:
         """Associate two records with the default (unlabeled) type.
 
         operationId ``associate_default``.
@@ -255,71 +258,76 @@ class Basic:
             return result.entity
         return result
 
+    @renamed_parameters(object_type_="object_type", object_id_="object_id")
     def get_page(
         self,
-        object_type_: str,
-        object_id_: IdLike,
+        object_type: str,
+        object_id: IdLike,
         to_object_type: str,
         *,
         after: str | None = None,
         limit: int = PAGE_MAX,
-    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+    ) -> AssociatedRecordPage:
         """One page of the records of ``to_object_type`` associated with a record.
 
         operationId ``list_associations``. On a release without it (2026-09), the page is read
         with ``batch_read_associations`` for this one record: ``limit`` still caps the page, and
         ``paging.next_.after`` is this client's cursor for that release (cursors are opaque and
-        belong to one release).
+        belong to one release). The keywords ``object_type_`` and ``object_id_`` of 0.1 still
+        work, with a DeprecationWarning, until 0.3.0.
         """
         _check_limit(limit)
         if not self._core.release.offers("list_associations"):
-            return self._page_by_batch_read(object_type_, object_id_, to_object_type, after, limit)
+            return self._page_by_batch_read(object_type, object_id, to_object_type, after, limit)
         return self._core.call(
             list_associations.OPERATION,
-            object_type(object_type_),
-            object_id(object_id_),
-            object_type(to_object_type),
+            _inputs.object_type(object_type),
+            _inputs.object_id(object_id),
+            _inputs.object_type(to_object_type),
             after=UNSET if after is None else after,
             limit=limit,
         )
 
     def _page_by_batch_read(
         self,
-        object_type_: str,
-        object_id_: IdLike,
+        object_type: str,
+        object_id: IdLike,
         to_object_type: str,
         after: str | None,
         limit: int,
-    ) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+    ) -> AssociatedRecordPage:
         hubspot_after, offset = decode_cursor(after, self._core.release.name)
         fetch = PublicFetchAssociationsBatchRequest(
-            id=object_id(object_id_), after=UNSET if hubspot_after is None else hubspot_after
+            id=_inputs.object_id(object_id),
+            after=UNSET if hubspot_after is None else hubspot_after,
         )
         answer = self._core.call(
             batch_read_associations.OPERATION,
-            object_type(object_type_),
-            object_type(to_object_type),
+            _inputs.object_type(object_type),
+            _inputs.object_type(to_object_type),
             body=BatchInputPublicFetchAssociationsBatchRequest(inputs=[fetch]),
         )
         return page_from_batch_read(answer, hubspot_after, offset, limit)
 
+    @renamed_parameters(object_type_="object_type", object_id_="object_id")
     def iter_all(
         self,
-        object_type_: str,
-        object_id_: IdLike,
+        object_type: str,
+        object_id: IdLike,
         to_object_type: str,
         *,
         page_size: int = PAGE_MAX,
-    ) -> Iterator[MultiAssociatedObjectWithLabel]:
+    ) -> Iterator[AssociatedRecord]:
         """Every associated record, following ``paging.next_.after`` to the last page.
 
         operationId ``list_associations`` (``batch_read_associations`` on 2026-09), one call per
-        page.
+        page. The keywords ``object_type_`` and ``object_id_`` of 0.1 still work, with a
+        DeprecationWarning, until 0.3.0.
         """
         after: str | None = None
         while True:
             page = self.get_page(
-                object_type_, object_id_, to_object_type, after=after, limit=page_size
+                object_type, object_id, to_object_type, after=after, limit=page_size
             )
             for item in page.results:
                 yield item
@@ -355,11 +363,16 @@ class Batch:
 
     def associate_default(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> BatchResponsePublicDefaultAssociation:
+    ) -> DefaultAssociationBatch:
         """Associate each (from ID, to ID) pair with the default type.
 
         operationId ``batch_associate_default``.
         """
+        return (self._associate_default(from_object_type, to_object_type, pairs)).parsed
+
+    def _associate_default(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> RawResponse[DefaultAssociationBatch]:
         inputs = [
             PublicDefaultAssociationMultiPost(
                 from_=PublicObjectId(id=object_id(a, what="from ID")),
@@ -368,7 +381,7 @@ class Batch:
             for a, b in pairs
         ]
         require_items(inputs, what="batch.associate_default")
-        return self._core.call(
+        return self._core.send(
             batch_associate_default.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -379,16 +392,25 @@ class Batch:
         self,
         from_object_type: str,
         to_object_type: str,
-        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors:
+    ) -> LabelsBetweenObjectPairBatch:
         """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
 
         operationId ``batch_create_associations``.
         """
+        return (self._create(from_object_type, to_object_type, inputs, types)).parsed
+
+    def _create(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None,
+    ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.create")
-        return self._core.call(
+        return self._core.send(
             batch_create_associations.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -400,10 +422,7 @@ class Batch:
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike | tuple[IdLike, str]],
-    ) -> (
-        BatchResponsePublicAssociationMultiWithLabel
-        | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    ):
+    ) -> RecordAssociationsBatch:
         """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
 
         operationId ``batch_read_associations``.
@@ -419,7 +438,7 @@ class Batch:
 
     def iter_read(
         self, from_object_type: str, to_object_type: str, ids: Iterable[IdLike]
-    ) -> Iterator[PublicAssociationMultiWithLabel]:
+    ) -> Iterator[RecordAssociations]:
         """Every result of a batch read, following each input's own paging to its end.
 
         operationId ``batch_read_associations``, 1,000 records per call.
@@ -436,12 +455,17 @@ class Batch:
 
     def remove(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Remove every association between each (from ID, to ID) pair.
 
         operationId ``batch_remove_associations``. Returns None on a 204 (v4), or the batch body
         that dated releases answer with (it may list failed inputs in ``errors``).
         """
+        return (self._remove(from_object_type, to_object_type, pairs)).parsed
+
+    def _remove(
+        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+    ) -> RawResponse[VoidBatch | None]:
         grouped: dict[str, list[PublicObjectId]] = {}
         for a, b in pairs:
             grouped.setdefault(object_id(a, what="from ID"), []).append(
@@ -452,7 +476,7 @@ class Batch:
             for k, v in grouped.items()
         ]
         require_items(inputs, what="batch.remove")
-        return self._core.call(
+        return self._core.send(
             batch_remove_associations.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -465,7 +489,7 @@ class Batch:
     )
     def archive(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
         return self.remove(from_object_type, to_object_type, pairs)
 
@@ -473,17 +497,26 @@ class Batch:
         self,
         from_object_type: str,
         to_object_type: str,
-        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Remove only the given labels between pairs; they stay associated otherwise.
 
         operationId ``batch_remove_labels``. Returns None on a 204 (v4), or the batch body that
         dated releases answer with (it may list failed inputs in ``errors``).
         """
+        return (self._remove_labels(from_object_type, to_object_type, inputs, types)).parsed
+
+    def _remove_labels(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
+        types: Sequence[TypeLike] | None,
+    ) -> RawResponse[VoidBatch | None]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.remove_labels")
-        return self._core.call(
+        return self._core.send(
             batch_remove_labels.OPERATION,
             object_type(from_object_type),
             object_type(to_object_type),
@@ -498,9 +531,9 @@ class Batch:
         self,
         from_object_type: str,
         to_object_type: str,
-        inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-    ) -> BatchResponseVoid | None:
+    ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
         return self.remove_labels(from_object_type, to_object_type, inputs, types)
 
@@ -729,7 +762,7 @@ class Limits:
         self._core = core
         self.usage = LimitsUsage(core)
 
-    def list_all(self) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+    def list_all(self) -> builtins.list[AssociationLimit]:
         """Every limit users have set, for all object pairs.
 
         operationId ``list_all_limits``.
@@ -737,9 +770,7 @@ class Limits:
         result = self._core.call(list_all_limits.OPERATION)
         return result.results
 
-    def list(
-        self, from_object_type: str, to_object_type: str
-    ) -> builtins.list[PublicAssociationDefinitionUserConfiguration]:
+    def list(self, from_object_type: str, to_object_type: str) -> builtins.list[AssociationLimit]:
         """The limits set on the association types of one direction.
 
         operationId ``list_limits``.
@@ -751,10 +782,7 @@ class Limits:
 
     def create(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
-    ) -> (
-        BatchResponsePublicAssociationDefinitionUserConfiguration
-        | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    ):
+    ) -> AssociationLimitBatch:
         """Set limits: (association type, largest number of records) pairs.
 
         operationId ``create_limits``. After a lost answer it is sent again; an input that
@@ -787,10 +815,7 @@ class Limits:
 
     def update(
         self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
-    ) -> (
-        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-        | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    ):
+    ) -> AssociationLimitUpdateBatch:
         """Change limits set before: (association type, new largest number) pairs.
 
         operationId ``update_limits``.
@@ -864,8 +889,8 @@ class Bulk:
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
-        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return self._batch.associate_default(from_object_type, to_object_type, chunk)
+        def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return self._batch._associate_default(from_object_type, to_object_type, chunk)
 
         return self._pair_job(
             pairs, call, _default_done, batch_size, concurrency, progress, on_chunk
@@ -890,8 +915,8 @@ class Bulk:
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
 
-        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return self._batch.create(from_object_type, to_object_type, chunk, specs)
+        def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return self._batch._create(from_object_type, to_object_type, chunk, specs)
 
         return self._pair_job(
             pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
@@ -914,8 +939,8 @@ class Bulk:
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
-        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return self._batch.remove(from_object_type, to_object_type, chunk)
+        def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return self._batch._remove(from_object_type, to_object_type, chunk)
 
         return self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
@@ -964,8 +989,8 @@ class Bulk:
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
 
-        def call(chunk: builtins.list[tuple[str, str]]) -> Any:
-            return self._batch.remove_labels(from_object_type, to_object_type, chunk, specs)
+        def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
+            return self._batch._remove_labels(from_object_type, to_object_type, chunk, specs)
 
         return self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
@@ -1019,7 +1044,7 @@ class Bulk:
         items = [object_id(value) for value in ids]
 
         def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
-            found: dict[str, builtins.list[MultiAssociatedObjectWithLabel]] = {}
+            found: dict[str, builtins.list[AssociatedRecord]] = {}
             try:
                 for result in self._batch.iter_read(from_object_type, to_object_type, chunk):
                     found.setdefault(result.from_.id, []).extend(result.to)
@@ -1041,7 +1066,7 @@ class Bulk:
     def _pair_job(
         self,
         pairs: Iterable[tuple[IdLike, IdLike]],
-        call: Callable[[builtins.list[tuple[str, str]]], Any],
+        call: Callable[[builtins.list[tuple[str, str]]], RawResponse[Any]],
         done_of: Callable[[Any], set[tuple[str, str]]] | None,
         batch_size: int,
         concurrency: int,
@@ -1054,14 +1079,16 @@ class Bulk:
 
         def send(chunk: builtins.list[tuple[str, str]]) -> ChunkOutcome[tuple[str, str]]:
             try:
-                answer = call(chunk)
+                sent = call(chunk)
             except HubSpotError as error:
                 return outcome_of_error(chunk, error)
+            # The status HubSpot answered with: a 207 and a 200 with errors inside are one model.
+            answer, status = sent.parsed, sent.status_code
             if done_of is None:
-                # A 204, or a batch body (dated releases) that may name failed inputs.
-                return split_by_errors(chunk, _same, getattr(answer, "errors", None))
-            errors = getattr(answer, "errors", None)
-            return split_by_results(chunk, done_of(answer), _same, errors, answer_status(answer))
+                # A 204 (no body), or a batch body (dated releases) that may name failed inputs.
+                errors = [] if answer is None else answer.errors
+                return split_by_errors(chunk, _same, errors, status)
+            return split_by_results(chunk, done_of(answer), _same, answer.errors, status)
 
         return run_chunks(
             chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
@@ -1073,12 +1100,12 @@ class Bulk:
         )
 
 
-def _default_done(answer: BatchResponsePublicDefaultAssociation) -> set[tuple[str, str]]:
+def _default_done(answer: DefaultAssociationBatch) -> set[tuple[str, str]]:
     return {(r.from_.id, r.to.id) for r in answer.results}
 
 
 def _labels_done(
-    answer: BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors,
+    answer: LabelsBetweenObjectPairBatch,
 ) -> set[tuple[str, str]]:
     return {(r.from_object_id, r.to_object_id) for r in answer.results}
 
@@ -1168,12 +1195,12 @@ def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsB
 
 
 def _multi_posts(
-    inputs: Iterable[PublicAssociationMultiPost] | Iterable[tuple[IdLike, IdLike]],
+    inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
     types: Sequence[TypeLike] | None,
-) -> list[PublicAssociationMultiPost]:
+) -> list[AssociationInput]:
     items = list(inputs)
-    if items and all(isinstance(i, PublicAssociationMultiPost) for i in items):
-        return cast(list[PublicAssociationMultiPost], items)
+    if items and all(isinstance(i, AssociationInput) for i in items):
+        return cast(list[AssociationInput], items)
     if types is None:
         raise ClientValidationError(
             "give the association types to apply (types=[...]) with (from ID, to ID) pairs"

@@ -8,9 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.batch_response_public_default_association import (
-    BatchResponsePublicDefaultAssociation,
-)
+from ...models.default_association_batch import DefaultAssociationBatch
 from ...models.error import Error
 from ...types import (
     Operation,
@@ -43,7 +41,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssociation:
+def _parse_success(response: httpx.Response) -> DefaultAssociationBatch:
     """A success answer (2xx) of associate_default as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -57,9 +55,7 @@ def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssoci
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         # 200, and any 2xx the spec does not list.
-        response_200 = BatchResponsePublicDefaultAssociation.from_dict(
-            json_body(response)
-        )
+        response_200 = DefaultAssociationBatch.from_dict(json_body(response))
 
         return response_200
 
@@ -71,7 +67,7 @@ def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssoci
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> BatchResponsePublicDefaultAssociation | Error | None:
+) -> DefaultAssociationBatch | Error | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -145,7 +141,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[BatchResponsePublicDefaultAssociation | Error]:
+) -> Response[DefaultAssociationBatch | Error]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -162,7 +158,7 @@ def sync_detailed(
     to_object_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[BatchResponsePublicDefaultAssociation | Error]:
+) -> Response[DefaultAssociationBatch | Error]:
     """Associate two records with the default (unlabeled) type
 
      Creates the unlabeled association between two records; no body is needed.
@@ -178,7 +174,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicDefaultAssociation | Error]
+        Response[DefaultAssociationBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -202,7 +198,7 @@ def sync(
     to_object_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> BatchResponsePublicDefaultAssociation | Error | None:
+) -> DefaultAssociationBatch | Error | None:
     """Associate two records with the default (unlabeled) type
 
      Creates the unlabeled association between two records; no body is needed.
@@ -218,7 +214,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicDefaultAssociation | Error
+        DefaultAssociationBatch | Error
     """
 
     return sync_detailed(
@@ -237,7 +233,7 @@ async def asyncio_detailed(
     to_object_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[BatchResponsePublicDefaultAssociation | Error]:
+) -> Response[DefaultAssociationBatch | Error]:
     """Associate two records with the default (unlabeled) type
 
      Creates the unlabeled association between two records; no body is needed.
@@ -253,7 +249,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicDefaultAssociation | Error]
+        Response[DefaultAssociationBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -275,7 +271,7 @@ async def asyncio(
     to_object_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> BatchResponsePublicDefaultAssociation | Error | None:
+) -> DefaultAssociationBatch | Error | None:
     """Associate two records with the default (unlabeled) type
 
      Creates the unlabeled association between two records; no body is needed.
@@ -291,7 +287,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicDefaultAssociation | Error
+        DefaultAssociationBatch | Error
     """
 
     return (

@@ -8,9 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.collection_response_multi_associated_object_with_label_forward_paging import (
-    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
-)
+from ...models.associated_record_page import AssociatedRecordPage
 from ...models.error import Error
 from ...types import (
     UNSET,
@@ -55,9 +53,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(
-    response: httpx.Response,
-) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
+def _parse_success(response: httpx.Response) -> AssociatedRecordPage:
     """A success answer (2xx) of list_associations as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -71,11 +67,7 @@ def _parse_success(
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         # 200, and any 2xx the spec does not list.
-        response_200 = (
-            CollectionResponseMultiAssociatedObjectWithLabelForwardPaging.from_dict(
-                json_body(response)
-            )
-        )
+        response_200 = AssociatedRecordPage.from_dict(json_body(response))
 
         return response_200
 
@@ -87,7 +79,7 @@ def _parse_success(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error | None:
+) -> AssociatedRecordPage | Error | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -161,7 +153,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error]:
+) -> Response[AssociatedRecordPage | Error]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -179,7 +171,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
-) -> Response[CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error]:
+) -> Response[AssociatedRecordPage | Error]:
     """List the records of one type associated with a record
 
      Returns one page of associated records with their association types. Follow paging.next.after to
@@ -197,7 +189,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error]
+        Response[AssociatedRecordPage | Error]
     """
 
     kwargs = _get_kwargs(
@@ -223,7 +215,7 @@ def sync(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
-) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error | None:
+) -> AssociatedRecordPage | Error | None:
     """List the records of one type associated with a record
 
      Returns one page of associated records with their association types. Follow paging.next.after to
@@ -241,7 +233,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error
+        AssociatedRecordPage | Error
     """
 
     return sync_detailed(
@@ -262,7 +254,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
-) -> Response[CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error]:
+) -> Response[AssociatedRecordPage | Error]:
     """List the records of one type associated with a record
 
      Returns one page of associated records with their association types. Follow paging.next.after to
@@ -280,7 +272,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error]
+        Response[AssociatedRecordPage | Error]
     """
 
     kwargs = _get_kwargs(
@@ -304,7 +296,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
-) -> CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error | None:
+) -> AssociatedRecordPage | Error | None:
     """List the records of one type associated with a record
 
      Returns one page of associated records with their association types. Follow paging.next.after to
@@ -322,7 +314,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CollectionResponseMultiAssociatedObjectWithLabelForwardPaging | Error
+        AssociatedRecordPage | Error
     """
 
     return (

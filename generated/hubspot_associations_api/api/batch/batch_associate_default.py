@@ -11,9 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_input_public_default_association_multi_post import (
     BatchInputPublicDefaultAssociationMultiPost,
 )
-from ...models.batch_response_public_default_association import (
-    BatchResponsePublicDefaultAssociation,
-)
+from ...models.default_association_batch import DefaultAssociationBatch
 from ...models.error import Error
 from ...types import (
     Operation,
@@ -50,7 +48,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssociation:
+def _parse_success(response: httpx.Response) -> DefaultAssociationBatch:
     """A success answer (2xx) of batch_associate_default as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -64,9 +62,7 @@ def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssoci
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         # 200, and any 2xx the spec does not list.
-        response_200 = BatchResponsePublicDefaultAssociation.from_dict(
-            json_body(response)
-        )
+        response_200 = DefaultAssociationBatch.from_dict(json_body(response))
 
         return response_200
 
@@ -78,7 +74,7 @@ def _parse_success(response: httpx.Response) -> BatchResponsePublicDefaultAssoci
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> BatchResponsePublicDefaultAssociation | Error | None:
+) -> DefaultAssociationBatch | Error | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -152,7 +148,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[BatchResponsePublicDefaultAssociation | Error]:
+) -> Response[DefaultAssociationBatch | Error]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -168,7 +164,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicDefaultAssociationMultiPost,
-) -> Response[BatchResponsePublicDefaultAssociation | Error]:
+) -> Response[DefaultAssociationBatch | Error]:
     """Associate many record pairs with the default type
 
      Creates the unlabeled association for every pair of records in the inputs.
@@ -184,7 +180,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicDefaultAssociation | Error]
+        Response[DefaultAssociationBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -206,7 +202,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicDefaultAssociationMultiPost,
-) -> BatchResponsePublicDefaultAssociation | Error | None:
+) -> DefaultAssociationBatch | Error | None:
     """Associate many record pairs with the default type
 
      Creates the unlabeled association for every pair of records in the inputs.
@@ -222,7 +218,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicDefaultAssociation | Error
+        DefaultAssociationBatch | Error
     """
 
     return sync_detailed(
@@ -239,7 +235,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicDefaultAssociationMultiPost,
-) -> Response[BatchResponsePublicDefaultAssociation | Error]:
+) -> Response[DefaultAssociationBatch | Error]:
     """Associate many record pairs with the default type
 
      Creates the unlabeled association for every pair of records in the inputs.
@@ -255,7 +251,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicDefaultAssociation | Error]
+        Response[DefaultAssociationBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -275,7 +271,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicDefaultAssociationMultiPost,
-) -> BatchResponsePublicDefaultAssociation | Error | None:
+) -> DefaultAssociationBatch | Error | None:
     """Associate many record pairs with the default type
 
      Creates the unlabeled association for every pair of records in the inputs.
@@ -291,7 +287,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicDefaultAssociation | Error
+        DefaultAssociationBatch | Error
     """
 
     return (

@@ -11,13 +11,8 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_input_public_association_multi_post import (
     BatchInputPublicAssociationMultiPost,
 )
-from ...models.batch_response_labels_between_object_pair import (
-    BatchResponseLabelsBetweenObjectPair,
-)
-from ...models.batch_response_labels_between_object_pair_with_errors import (
-    BatchResponseLabelsBetweenObjectPairWithErrors,
-)
 from ...models.error import Error
+from ...models.labels_between_object_pair_batch import LabelsBetweenObjectPairBatch
 from ...types import (
     Operation,
     ParseError,
@@ -53,12 +48,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(
-    response: httpx.Response,
-) -> (
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-):
+def _parse_success(response: httpx.Response) -> LabelsBetweenObjectPairBatch:
     """A success answer (2xx) of batch_create_associations as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -72,23 +62,17 @@ def _parse_success(
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         if response.status_code == 201:
-            response_201 = BatchResponseLabelsBetweenObjectPair.from_dict(
-                json_body(response)
-            )
+            response_201 = LabelsBetweenObjectPairBatch.from_dict(json_body(response))
 
             return response_201
 
         if response.status_code == 207:
-            response_207 = BatchResponseLabelsBetweenObjectPairWithErrors.from_dict(
-                json_body(response)
-            )
+            response_207 = LabelsBetweenObjectPairBatch.from_dict(json_body(response))
 
             return response_207
 
         # 200, and any 2xx the spec does not list.
-        response_200 = BatchResponseLabelsBetweenObjectPair.from_dict(
-            json_body(response)
-        )
+        response_200 = LabelsBetweenObjectPairBatch.from_dict(json_body(response))
 
         return response_200
 
@@ -100,12 +84,7 @@ def _parse_success(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-    | Error
-    | None
-):
+) -> Error | LabelsBetweenObjectPairBatch | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -179,11 +158,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-    | Error
-]:
+) -> Response[Error | LabelsBetweenObjectPairBatch]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -199,11 +174,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationMultiPost,
-) -> Response[
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-    | Error
-]:
+) -> Response[Error | LabelsBetweenObjectPairBatch]:
     """Associate many record pairs with labels
 
      Creates the given association types for every pair of records in the inputs.
@@ -219,7 +190,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors | Error]
+        Response[Error | LabelsBetweenObjectPairBatch]
     """
 
     kwargs = _get_kwargs(
@@ -241,12 +212,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationMultiPost,
-) -> (
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-    | Error
-    | None
-):
+) -> Error | LabelsBetweenObjectPairBatch | None:
     """Associate many record pairs with labels
 
      Creates the given association types for every pair of records in the inputs.
@@ -262,7 +228,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors | Error
+        Error | LabelsBetweenObjectPairBatch
     """
 
     return sync_detailed(
@@ -279,11 +245,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationMultiPost,
-) -> Response[
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-    | Error
-]:
+) -> Response[Error | LabelsBetweenObjectPairBatch]:
     """Associate many record pairs with labels
 
      Creates the given association types for every pair of records in the inputs.
@@ -299,7 +261,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors | Error]
+        Response[Error | LabelsBetweenObjectPairBatch]
     """
 
     kwargs = _get_kwargs(
@@ -319,12 +281,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationMultiPost,
-) -> (
-    BatchResponseLabelsBetweenObjectPair
-    | BatchResponseLabelsBetweenObjectPairWithErrors
-    | Error
-    | None
-):
+) -> Error | LabelsBetweenObjectPairBatch | None:
     """Associate many record pairs with labels
 
      Creates the given association types for every pair of records in the inputs.
@@ -340,7 +297,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponseLabelsBetweenObjectPair | BatchResponseLabelsBetweenObjectPairWithErrors | Error
+        Error | LabelsBetweenObjectPairBatch
     """
 
     return (

@@ -11,13 +11,8 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_input_public_fetch_associations_batch_request import (
     BatchInputPublicFetchAssociationsBatchRequest,
 )
-from ...models.batch_response_public_association_multi_with_label import (
-    BatchResponsePublicAssociationMultiWithLabel,
-)
-from ...models.batch_response_public_association_multi_with_label_with_errors import (
-    BatchResponsePublicAssociationMultiWithLabelWithErrors,
-)
 from ...models.error import Error
+from ...models.record_associations_batch import RecordAssociationsBatch
 from ...types import (
     Operation,
     ParseError,
@@ -53,12 +48,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(
-    response: httpx.Response,
-) -> (
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-):
+def _parse_success(response: httpx.Response) -> RecordAssociationsBatch:
     """A success answer (2xx) of batch_read_associations as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -72,18 +62,12 @@ def _parse_success(
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         if response.status_code == 207:
-            response_207 = (
-                BatchResponsePublicAssociationMultiWithLabelWithErrors.from_dict(
-                    json_body(response)
-                )
-            )
+            response_207 = RecordAssociationsBatch.from_dict(json_body(response))
 
             return response_207
 
         # 200, and any 2xx the spec does not list.
-        response_200 = BatchResponsePublicAssociationMultiWithLabel.from_dict(
-            json_body(response)
-        )
+        response_200 = RecordAssociationsBatch.from_dict(json_body(response))
 
         return response_200
 
@@ -95,12 +79,7 @@ def _parse_success(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    | Error
-    | None
-):
+) -> Error | RecordAssociationsBatch | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -174,11 +153,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    | Error
-]:
+) -> Response[Error | RecordAssociationsBatch]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -194,11 +169,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicFetchAssociationsBatchRequest,
-) -> Response[
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    | Error
-]:
+) -> Response[Error | RecordAssociationsBatch]:
     """Read the associations of many records
 
      Returns the associated records of each input. Each result has its own paging; inputs with nothing
@@ -215,7 +186,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicAssociationMultiWithLabel | BatchResponsePublicAssociationMultiWithLabelWithErrors | Error]
+        Response[Error | RecordAssociationsBatch]
     """
 
     kwargs = _get_kwargs(
@@ -237,12 +208,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicFetchAssociationsBatchRequest,
-) -> (
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    | Error
-    | None
-):
+) -> Error | RecordAssociationsBatch | None:
     """Read the associations of many records
 
      Returns the associated records of each input. Each result has its own paging; inputs with nothing
@@ -259,7 +225,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicAssociationMultiWithLabel | BatchResponsePublicAssociationMultiWithLabelWithErrors | Error
+        Error | RecordAssociationsBatch
     """
 
     return sync_detailed(
@@ -276,11 +242,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicFetchAssociationsBatchRequest,
-) -> Response[
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    | Error
-]:
+) -> Response[Error | RecordAssociationsBatch]:
     """Read the associations of many records
 
      Returns the associated records of each input. Each result has its own paging; inputs with nothing
@@ -297,7 +259,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicAssociationMultiWithLabel | BatchResponsePublicAssociationMultiWithLabelWithErrors | Error]
+        Response[Error | RecordAssociationsBatch]
     """
 
     kwargs = _get_kwargs(
@@ -317,12 +279,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicFetchAssociationsBatchRequest,
-) -> (
-    BatchResponsePublicAssociationMultiWithLabel
-    | BatchResponsePublicAssociationMultiWithLabelWithErrors
-    | Error
-    | None
-):
+) -> Error | RecordAssociationsBatch | None:
     """Read the associations of many records
 
      Returns the associated records of each input. Each result has its own paging; inputs with nothing
@@ -339,7 +296,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicAssociationMultiWithLabel | BatchResponsePublicAssociationMultiWithLabelWithErrors | Error
+        Error | RecordAssociationsBatch
     """
 
     return (

@@ -8,14 +8,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.association_limit_batch import AssociationLimitBatch
 from ...models.batch_input_public_association_definition_configuration_create_request import (
     BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-)
-from ...models.batch_response_public_association_definition_user_configuration import (
-    BatchResponsePublicAssociationDefinitionUserConfiguration,
-)
-from ...models.batch_response_public_association_definition_user_configuration_with_errors import (
-    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
 )
 from ...models.error import Error
 from ...types import (
@@ -53,12 +48,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(
-    response: httpx.Response,
-) -> (
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-):
+def _parse_success(response: httpx.Response) -> AssociationLimitBatch:
     """A success answer (2xx) of create_limits as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -72,18 +62,12 @@ def _parse_success(
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         if response.status_code == 207:
-            response_207 = BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors.from_dict(
-                json_body(response)
-            )
+            response_207 = AssociationLimitBatch.from_dict(json_body(response))
 
             return response_207
 
         # 201, and any 2xx the spec does not list.
-        response_201 = (
-            BatchResponsePublicAssociationDefinitionUserConfiguration.from_dict(
-                json_body(response)
-            )
-        )
+        response_201 = AssociationLimitBatch.from_dict(json_body(response))
 
         return response_201
 
@@ -95,12 +79,7 @@ def _parse_success(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    | Error
-    | None
-):
+) -> AssociationLimitBatch | Error | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -174,11 +153,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    | Error
-]:
+) -> Response[AssociationLimitBatch | Error]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -194,11 +169,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-) -> Response[
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    | Error
-]:
+) -> Response[AssociationLimitBatch | Error]:
     """Set new association limits
 
      Sets the largest number of records each given association type may link to.
@@ -213,7 +184,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicAssociationDefinitionUserConfiguration | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors | Error]
+        Response[AssociationLimitBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -235,12 +206,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-) -> (
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    | Error
-    | None
-):
+) -> AssociationLimitBatch | Error | None:
     """Set new association limits
 
      Sets the largest number of records each given association type may link to.
@@ -255,7 +221,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicAssociationDefinitionUserConfiguration | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors | Error
+        AssociationLimitBatch | Error
     """
 
     return sync_detailed(
@@ -272,11 +238,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-) -> Response[
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    | Error
-]:
+) -> Response[AssociationLimitBatch | Error]:
     """Set new association limits
 
      Sets the largest number of records each given association type may link to.
@@ -291,7 +253,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicAssociationDefinitionUserConfiguration | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors | Error]
+        Response[AssociationLimitBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -311,12 +273,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-) -> (
-    BatchResponsePublicAssociationDefinitionUserConfiguration
-    | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors
-    | Error
-    | None
-):
+) -> AssociationLimitBatch | Error | None:
     """Set new association limits
 
      Sets the largest number of records each given association type may link to.
@@ -331,7 +288,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicAssociationDefinitionUserConfiguration | BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors | Error
+        AssociationLimitBatch | Error
     """
 
     return (

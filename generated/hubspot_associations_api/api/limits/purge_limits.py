@@ -11,8 +11,8 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_input_public_association_spec import (
     BatchInputPublicAssociationSpec,
 )
-from ...models.batch_response_void import BatchResponseVoid
 from ...models.error import Error
+from ...models.void_batch import VoidBatch
 from ...types import (
     Operation,
     ParseError,
@@ -48,7 +48,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(response: httpx.Response) -> BatchResponseVoid | None:
+def _parse_success(response: httpx.Response) -> VoidBatch | None:
     """A success answer (2xx) of purge_limits as its documented model (None: no body).
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -61,7 +61,7 @@ def _parse_success(response: httpx.Response) -> BatchResponseVoid | None:
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         if response.status_code == 200:
-            response_200 = BatchResponseVoid.from_dict(json_body(response))
+            response_200 = VoidBatch.from_dict(json_body(response))
 
             return response_200
 
@@ -70,7 +70,7 @@ def _parse_success(response: httpx.Response) -> BatchResponseVoid | None:
         # A 2xx the spec does not list.
         if not response.content:
             return None
-        response_200 = BatchResponseVoid.from_dict(json_body(response))
+        response_200 = VoidBatch.from_dict(json_body(response))
 
         return response_200
 
@@ -82,7 +82,7 @@ def _parse_success(response: httpx.Response) -> BatchResponseVoid | None:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | BatchResponseVoid | Error | None:
+) -> Any | Error | VoidBatch | None:
     if 200 <= response.status_code <= 299:
         return _parse_success(response)
     # HubSpot answers some errors with HTML or no body at all (proxies, 502/503): there is
@@ -152,7 +152,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | BatchResponseVoid | Error]:
+) -> Response[Any | Error | VoidBatch]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -168,7 +168,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationSpec,
-) -> Response[Any | BatchResponseVoid | Error]:
+) -> Response[Any | Error | VoidBatch]:
     """Remove association limits
 
      Returns the given association types to HubSpot's default limit.
@@ -183,7 +183,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | BatchResponseVoid | Error]
+        Response[Any | Error | VoidBatch]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +205,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationSpec,
-) -> Any | BatchResponseVoid | Error | None:
+) -> Any | Error | VoidBatch | None:
     """Remove association limits
 
      Returns the given association types to HubSpot's default limit.
@@ -220,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | BatchResponseVoid | Error
+        Any | Error | VoidBatch
     """
 
     return sync_detailed(
@@ -237,7 +237,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationSpec,
-) -> Response[Any | BatchResponseVoid | Error]:
+) -> Response[Any | Error | VoidBatch]:
     """Remove association limits
 
      Returns the given association types to HubSpot's default limit.
@@ -252,7 +252,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | BatchResponseVoid | Error]
+        Response[Any | Error | VoidBatch]
     """
 
     kwargs = _get_kwargs(
@@ -272,7 +272,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationSpec,
-) -> Any | BatchResponseVoid | Error | None:
+) -> Any | Error | VoidBatch | None:
     """Remove association limits
 
      Returns the given association types to HubSpot's default limit.
@@ -287,7 +287,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | BatchResponseVoid | Error
+        Any | Error | VoidBatch
     """
 
     return (

@@ -8,14 +8,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.association_limit_update_batch import AssociationLimitUpdateBatch
 from ...models.batch_input_public_association_definition_configuration_update_request import (
     BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-)
-from ...models.batch_response_public_association_definition_configuration_update_result import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-)
-from ...models.batch_response_public_association_definition_configuration_update_result_with_errors import (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
 )
 from ...models.error import Error
 from ...types import (
@@ -53,12 +48,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_success(
-    response: httpx.Response,
-) -> (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-):
+def _parse_success(response: httpx.Response) -> AssociationLimitUpdateBatch:
     """A success answer (2xx) of update_limits as its documented model.
 
     Success codes drift between HubSpot releases (200/201/204 for one call): a 2xx the spec does
@@ -72,18 +62,12 @@ def _parse_success(
     # Every ParseError that leaves here names the answer's status (json_body's already do).
     try:
         if response.status_code == 207:
-            response_207 = BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors.from_dict(
-                json_body(response)
-            )
+            response_207 = AssociationLimitUpdateBatch.from_dict(json_body(response))
 
             return response_207
 
         # 200, and any 2xx the spec does not list.
-        response_200 = (
-            BatchResponsePublicAssociationDefinitionConfigurationUpdateResult.from_dict(
-                json_body(response)
-            )
-        )
+        response_200 = AssociationLimitUpdateBatch.from_dict(json_body(response))
 
         return response_200
 
@@ -95,12 +79,7 @@ def _parse_success(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    | Error
-    | None
-):
+) -> AssociationLimitUpdateBatch | Error | None:
     if 200 <= response.status_code <= 299:
         # The generated functions keep an empty answer of an undocumented 2xx as parsed=None;
         # OPERATION, typed without None, refuses it.
@@ -174,11 +153,7 @@ OPERATION = Operation(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    | Error
-]:
+) -> Response[AssociationLimitUpdateBatch | Error]:
     return Response(
         # HubSpot's 52x codes are not in http.HTTPStatus; keep them as plain ints.
         status_code=status_of(response.status_code),
@@ -194,11 +169,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-) -> Response[
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    | Error
-]:
+) -> Response[AssociationLimitUpdateBatch | Error]:
     """Change existing association limits
 
      Changes limits that were set before.
@@ -214,7 +185,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicAssociationDefinitionConfigurationUpdateResult | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors | Error]
+        Response[AssociationLimitUpdateBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -236,12 +207,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-) -> (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    | Error
-    | None
-):
+) -> AssociationLimitUpdateBatch | Error | None:
     """Change existing association limits
 
      Changes limits that were set before.
@@ -257,7 +223,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors | Error
+        AssociationLimitUpdateBatch | Error
     """
 
     return sync_detailed(
@@ -274,11 +240,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-) -> Response[
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    | Error
-]:
+) -> Response[AssociationLimitUpdateBatch | Error]:
     """Change existing association limits
 
      Changes limits that were set before.
@@ -294,7 +256,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BatchResponsePublicAssociationDefinitionConfigurationUpdateResult | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors | Error]
+        Response[AssociationLimitUpdateBatch | Error]
     """
 
     kwargs = _get_kwargs(
@@ -314,12 +276,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-) -> (
-    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult
-    | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
-    | Error
-    | None
-):
+) -> AssociationLimitUpdateBatch | Error | None:
     """Change existing association limits
 
      Changes limits that were set before.
@@ -335,7 +292,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult | BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors | Error
+        AssociationLimitUpdateBatch | Error
     """
 
     return (

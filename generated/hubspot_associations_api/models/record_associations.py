@@ -10,50 +10,57 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind
+from ..types import UNSET, ParseError, Unset, json_kind
 
-T = TypeVar("T", bound="PublicDefaultAssociation")
+T = TypeVar("T", bound="RecordAssociations")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
         "from",
         "to",
-        "associationSpec",
+        "paging",
     )
 )
 
 
 @_attrs_define
-class PublicDefaultAssociation:
-    """An association created with the default type.
+class RecordAssociations:
+    """The associated records of one input record.
 
     Attributes:
         from_ (PublicObjectId): A reference to one record.
-        to (PublicObjectId): A reference to one record.
-        association_spec (AssociationSpec): One association type to apply, by category and type ID.
+        to (list[AssociatedRecord]):
+        paging (Paging | None): Paging in both directions.
     """
 
     from_: PublicObjectId
-    to: PublicObjectId
-    association_spec: AssociationSpec
+    to: list[AssociatedRecord]
+    paging: Paging | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from_ = self.from_.to_dict()
 
-        to = self.to.to_dict()
+        to = []
+        for to_item_data in self.to:
+            to_item = to_item_data.to_dict()
+            to.append(to_item)
 
-        association_spec = self.association_spec.to_dict()
+        sent_paging: Paging | Unset = UNSET if self.paging is None else self.paging
+        paging: dict[str, Any] | Unset = UNSET
+        if not isinstance(sent_paging, Unset):
+            paging = sent_paging.to_dict()
 
         field_dict: dict[str, Any] = {
             "from": from_,
             "to": to,
-            "associationSpec": association_spec,
         }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
+        if paging is not UNSET:
+            field_dict["paging"] = paging
 
         return field_dict
 
@@ -65,36 +72,41 @@ class PublicDefaultAssociation:
         try:
             from_ = PublicObjectId.from_dict(src_dict["from"])
 
-            to = PublicObjectId.from_dict(src_dict["to"])
+            to = [AssociatedRecord.from_dict(item) for item in src_dict["to"]]
 
-            association_spec = AssociationSpec.from_dict(src_dict["associationSpec"])
+            _paging = src_dict.get("paging", UNSET)
+            paging: Paging | Unset
+            if isinstance(_paging, Unset):
+                paging = UNSET
+            else:
+                paging = Paging.from_dict(_paging)
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            public_default_association = cls(
+            record_associations = cls(
                 from_,
                 to,
-                association_spec,
+                None if isinstance(paging, Unset) else paging,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                public_default_association.additional_properties = {
+                record_associations.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"PublicDefaultAssociation: required field {exc} is missing"
+                f"RecordAssociations: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"PublicDefaultAssociation: expected a JSON object, got {json_kind(src_dict)}"
+                    f"RecordAssociations: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(f"PublicDefaultAssociation: {exc}") from exc
-        return public_default_association
+            raise ParseError(f"RecordAssociations: {exc}") from exc
+        return record_associations
 
     @property
     def additional_keys(self) -> list[str]:
@@ -115,5 +127,6 @@ class PublicDefaultAssociation:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.association_spec import AssociationSpec
+from ..models.associated_record import AssociatedRecord
+from ..models.paging import Paging
 from ..models.public_object_id import PublicObjectId

@@ -12,39 +12,66 @@ from attrs import field as _attrs_field
 from ..models.association_category import AssociationCategory
 from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
-T = TypeVar("T", bound="PublicAssociationDefinitionConfigurationUpdateResult")
+T = TypeVar("T", bound="AssociationLimit")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
         "typeId",
         "category",
+        "label",
         "userEnforcedMaxToObjectIds",
+        "maxToObjectIds",
     )
 )
 
 
 @_attrs_define
-class PublicAssociationDefinitionConfigurationUpdateResult:
-    """A limit after it was changed.
+class AssociationLimit:
+    """The limit set on one association type.
 
     Attributes:
         type_id (int): The association type ID.
         category (AssociationCategory): Who defined an association type.
-        user_enforced_max_to_object_ids (int | Unset): The limit now in force.
+        label (str | None): The label of the association type.
+        user_enforced_max_to_object_ids (int | None): The largest number of records this type may link one record to.
+        max_to_object_ids (int | None): The limit as the guide names it in its examples.
     """
 
     type_id: int
     category: AssociationCategory
-    user_enforced_max_to_object_ids: int | Unset = UNSET
+    label: str | None = None
+    user_enforced_max_to_object_ids: int | None = None
+    max_to_object_ids: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _label_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
         type_id = self.type_id
 
         category = self.category.value
 
-        user_enforced_max_to_object_ids = self.user_enforced_max_to_object_ids
+        sent_label: None | str | Unset = (
+            UNSET if self.label is None and not self._label_sent else self.label
+        )
+        label: None | str | Unset
+        if isinstance(sent_label, Unset):
+            label = UNSET
+        else:
+            label = sent_label
+
+        sent_user_enforced_max_to_object_ids: int | Unset = (
+            UNSET
+            if self.user_enforced_max_to_object_ids is None
+            else self.user_enforced_max_to_object_ids
+        )
+        user_enforced_max_to_object_ids = sent_user_enforced_max_to_object_ids
+
+        sent_max_to_object_ids: int | Unset = (
+            UNSET if self.max_to_object_ids is None else self.max_to_object_ids
+        )
+        max_to_object_ids = sent_max_to_object_ids
 
         field_dict: dict[str, Any] = {
             "typeId": type_id,
@@ -53,8 +80,12 @@ class PublicAssociationDefinitionConfigurationUpdateResult:
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
+        if label is not UNSET:
+            field_dict["label"] = label
         if user_enforced_max_to_object_ids is not UNSET:
             field_dict["userEnforcedMaxToObjectIds"] = user_enforced_max_to_object_ids
+        if max_to_object_ids is not UNSET:
+            field_dict["maxToObjectIds"] = max_to_object_ids
 
         return field_dict
 
@@ -75,10 +106,10 @@ class PublicAssociationDefinitionConfigurationUpdateResult:
                 src_dict["category"]
             ) or AssociationCategory(src_dict["category"])
 
-            user_enforced_max_to_object_ids = src_dict.get(
-                "userEnforcedMaxToObjectIds", UNSET
-            )
-            if user_enforced_max_to_object_ids is not UNSET and (
+            label = src_dict.get("label")
+
+            user_enforced_max_to_object_ids = src_dict.get("userEnforcedMaxToObjectIds")
+            if user_enforced_max_to_object_ids is not None and (
                 type(user_enforced_max_to_object_ids) is not int
                 or not -9223372036854775808
                 <= user_enforced_max_to_object_ids
@@ -90,34 +121,43 @@ class PublicAssociationDefinitionConfigurationUpdateResult:
                     )
                 )
 
+            max_to_object_ids = src_dict.get("maxToObjectIds")
+            if max_to_object_ids is not None and (
+                type(max_to_object_ids) is not int
+                or not -9223372036854775808 <= max_to_object_ids <= 9223372036854775807
+            ):
+                raise TypeError(not_an_integer("maxToObjectIds", max_to_object_ids))
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            public_association_definition_configuration_update_result = cls(
+            association_limit = cls(
                 type_id,
                 category,
+                label,
                 user_enforced_max_to_object_ids,
+                max_to_object_ids,
             )
+            if label is not None or "label" in src_dict:
+                association_limit._label_sent = True
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                public_association_definition_configuration_update_result.additional_properties = {
+                association_limit.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"PublicAssociationDefinitionConfigurationUpdateResult: required field {exc} is missing"
+                f"AssociationLimit: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"PublicAssociationDefinitionConfigurationUpdateResult: expected a JSON object, got {json_kind(src_dict)}"
+                    f"AssociationLimit: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(
-                f"PublicAssociationDefinitionConfigurationUpdateResult: {exc}"
-            ) from exc
-        return public_association_definition_configuration_update_result
+            raise ParseError(f"AssociationLimit: {exc}") from exc
+        return association_limit
 
     @property
     def additional_keys(self) -> list[str]:

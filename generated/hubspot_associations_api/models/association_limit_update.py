@@ -1,7 +1,6 @@
 # GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
 # openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
 # and run `make generate`.
-# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,48 +9,57 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind, not_a_record_id
+from ..models.association_category import AssociationCategory
+from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
-T = TypeVar("T", bound="MultiAssociatedObjectWithLabel")
+T = TypeVar("T", bound="AssociationLimitUpdate")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
-        "associationTypes",
-        "toObjectId",
+        "typeId",
+        "category",
+        "userEnforcedMaxToObjectIds",
     )
 )
 
 
 @_attrs_define
-class MultiAssociatedObjectWithLabel:
-    """One associated record and the association types linking it.
+class AssociationLimitUpdate:
+    """A limit after it was changed.
 
     Attributes:
-        association_types (list[AssociationSpecWithLabel]):
-        to_object_id (int | str): The ID of the associated record (a JSON number on the live API).
+        type_id (int): The association type ID.
+        category (AssociationCategory): Who defined an association type.
+        user_enforced_max_to_object_ids (int | None): The limit now in force.
     """
 
-    association_types: list[AssociationSpecWithLabel]
-    to_object_id: str
+    type_id: int
+    category: AssociationCategory
+    user_enforced_max_to_object_ids: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        association_types = []
-        for association_types_item_data in self.association_types:
-            association_types_item = association_types_item_data.to_dict()
-            association_types.append(association_types_item)
+        type_id = self.type_id
 
-        to_object_id: int | str
-        to_object_id = self.to_object_id
+        category = self.category.value
+
+        sent_user_enforced_max_to_object_ids: int | Unset = (
+            UNSET
+            if self.user_enforced_max_to_object_ids is None
+            else self.user_enforced_max_to_object_ids
+        )
+        user_enforced_max_to_object_ids = sent_user_enforced_max_to_object_ids
 
         field_dict: dict[str, Any] = {
-            "associationTypes": association_types,
-            "toObjectId": to_object_id,
+            "typeId": type_id,
+            "category": category,
         }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
+        if user_enforced_max_to_object_ids is not UNSET:
+            field_dict["userEnforcedMaxToObjectIds"] = user_enforced_max_to_object_ids
 
         return field_dict
 
@@ -61,44 +69,56 @@ class MultiAssociatedObjectWithLabel:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            association_types = [
-                AssociationSpecWithLabel.from_dict(item)
-                for item in src_dict["associationTypes"]
-            ]
-
-            to_object_id = src_dict["toObjectId"]
-            if type(to_object_id) is int and 0 < to_object_id <= 9223372036854775807:
-                to_object_id = str(to_object_id)
-            elif type(to_object_id) is not str or not (
-                to_object_id.isdigit() and to_object_id.isascii()
+            type_id = src_dict["typeId"]
+            if (
+                type(type_id) is not int
+                or not -9223372036854775808 <= type_id <= 9223372036854775807
             ):
-                raise TypeError(not_a_record_id("toObjectId", to_object_id))
+                raise TypeError(not_an_integer("typeId", type_id))
+
+            category = AssociationCategory._lookup.get(
+                src_dict["category"]
+            ) or AssociationCategory(src_dict["category"])
+
+            user_enforced_max_to_object_ids = src_dict.get("userEnforcedMaxToObjectIds")
+            if user_enforced_max_to_object_ids is not None and (
+                type(user_enforced_max_to_object_ids) is not int
+                or not -9223372036854775808
+                <= user_enforced_max_to_object_ids
+                <= 9223372036854775807
+            ):
+                raise TypeError(
+                    not_an_integer(
+                        "userEnforcedMaxToObjectIds", user_enforced_max_to_object_ids
+                    )
+                )
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            multi_associated_object_with_label = cls(
-                association_types,
-                to_object_id,
+            association_limit_update = cls(
+                type_id,
+                category,
+                user_enforced_max_to_object_ids,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                multi_associated_object_with_label.additional_properties = {
+                association_limit_update.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"MultiAssociatedObjectWithLabel: required field {exc} is missing"
+                f"AssociationLimitUpdate: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"MultiAssociatedObjectWithLabel: expected a JSON object, got {json_kind(src_dict)}"
+                    f"AssociationLimitUpdate: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(f"MultiAssociatedObjectWithLabel: {exc}") from exc
-        return multi_associated_object_with_label
+            raise ParseError(f"AssociationLimitUpdate: {exc}") from exc
+        return association_limit_update
 
     @property
     def additional_keys(self) -> list[str]:
@@ -115,8 +135,3 @@ class MultiAssociatedObjectWithLabel:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
-
-
-# Imported last, not inside each method: models that refer to each other still load (their
-# classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.association_spec_with_label import AssociationSpecWithLabel

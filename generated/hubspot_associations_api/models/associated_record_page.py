@@ -12,48 +12,45 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, ParseError, Unset, json_kind
 
-T = TypeVar("T", bound="PublicAssociationMultiWithLabel")
+T = TypeVar("T", bound="AssociatedRecordPage")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
-        "from",
-        "to",
+        "results",
         "paging",
     )
 )
 
 
 @_attrs_define
-class PublicAssociationMultiWithLabel:
-    """The associated records of one input record.
+class AssociatedRecordPage:
+    """One page of associated records.
 
     Attributes:
-        from_ (PublicObjectId): A reference to one record.
-        to (list[MultiAssociatedObjectWithLabel]):
-        paging (Paging | Unset): Paging in both directions.
+        results (list[AssociatedRecord]):
+        paging (ForwardPaging | None): Forward paging; absent on the last page.
     """
 
-    from_: PublicObjectId
-    to: list[MultiAssociatedObjectWithLabel]
-    paging: Paging | Unset = UNSET
+    results: list[AssociatedRecord]
+    paging: ForwardPaging | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_ = self.from_.to_dict()
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
 
-        to = []
-        for to_item_data in self.to:
-            to_item = to_item_data.to_dict()
-            to.append(to_item)
-
+        sent_paging: ForwardPaging | Unset = (
+            UNSET if self.paging is None else self.paging
+        )
         paging: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.paging, Unset):
-            paging = self.paging.to_dict()
+        if not isinstance(sent_paging, Unset):
+            paging = sent_paging.to_dict()
 
         field_dict: dict[str, Any] = {
-            "from": from_,
-            "to": to,
+            "results": results,
         }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
@@ -69,46 +66,40 @@ class PublicAssociationMultiWithLabel:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            from_ = PublicObjectId.from_dict(src_dict["from"])
-
-            to = [
-                MultiAssociatedObjectWithLabel.from_dict(item)
-                for item in src_dict["to"]
-            ]
+            results = [AssociatedRecord.from_dict(item) for item in src_dict["results"]]
 
             _paging = src_dict.get("paging", UNSET)
-            paging: Paging | Unset
+            paging: ForwardPaging | Unset
             if isinstance(_paging, Unset):
                 paging = UNSET
             else:
-                paging = Paging.from_dict(_paging)
+                paging = ForwardPaging.from_dict(_paging)
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            public_association_multi_with_label = cls(
-                from_,
-                to,
-                paging,
+            associated_record_page = cls(
+                results,
+                None if isinstance(paging, Unset) else paging,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                public_association_multi_with_label.additional_properties = {
+                associated_record_page.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"PublicAssociationMultiWithLabel: required field {exc} is missing"
+                f"AssociatedRecordPage: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"PublicAssociationMultiWithLabel: expected a JSON object, got {json_kind(src_dict)}"
+                    f"AssociatedRecordPage: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(f"PublicAssociationMultiWithLabel: {exc}") from exc
-        return public_association_multi_with_label
+            raise ParseError(f"AssociatedRecordPage: {exc}") from exc
+        return associated_record_page
 
     @property
     def additional_keys(self) -> list[str]:
@@ -129,6 +120,5 @@ class PublicAssociationMultiWithLabel:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel
-from ..models.paging import Paging
-from ..models.public_object_id import PublicObjectId
+from ..models.associated_record import AssociatedRecord
+from ..models.forward_paging import ForwardPaging

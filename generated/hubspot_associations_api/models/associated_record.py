@@ -10,50 +10,48 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, ParseError, Unset, json_kind
+from ..types import ParseError, json_kind, not_a_record_id
 
-T = TypeVar("T", bound="CollectionResponseMultiAssociatedObjectWithLabelForwardPaging")
+T = TypeVar("T", bound="AssociatedRecord")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
-        "results",
-        "paging",
+        "associationTypes",
+        "toObjectId",
     )
 )
 
 
 @_attrs_define
-class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
-    """One page of associated records.
+class AssociatedRecord:
+    """One associated record and the association types linking it.
 
     Attributes:
-        results (list[MultiAssociatedObjectWithLabel]):
-        paging (ForwardPaging | Unset): Forward paging; absent on the last page.
+        association_types (list[AssociationSpecWithLabel]):
+        to_object_id (str): The ID of the associated record (a JSON number on the live API).
     """
 
-    results: list[MultiAssociatedObjectWithLabel]
-    paging: ForwardPaging | Unset = UNSET
+    association_types: list[AssociationSpecWithLabel]
+    to_object_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        results = []
-        for results_item_data in self.results:
-            results_item = results_item_data.to_dict()
-            results.append(results_item)
+        association_types = []
+        for association_types_item_data in self.association_types:
+            association_types_item = association_types_item_data.to_dict()
+            association_types.append(association_types_item)
 
-        paging: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.paging, Unset):
-            paging = self.paging.to_dict()
+        to_object_id: int | str
+        to_object_id = self.to_object_id
 
         field_dict: dict[str, Any] = {
-            "results": results,
+            "associationTypes": association_types,
+            "toObjectId": to_object_id,
         }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
-        if paging is not UNSET:
-            field_dict["paging"] = paging
 
         return field_dict
 
@@ -63,45 +61,44 @@ class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = [
-                MultiAssociatedObjectWithLabel.from_dict(item)
-                for item in src_dict["results"]
+            association_types = [
+                AssociationSpecWithLabel.from_dict(item)
+                for item in src_dict["associationTypes"]
             ]
 
-            _paging = src_dict.get("paging", UNSET)
-            paging: ForwardPaging | Unset
-            if isinstance(_paging, Unset):
-                paging = UNSET
-            else:
-                paging = ForwardPaging.from_dict(_paging)
+            to_object_id = src_dict["toObjectId"]
+            if type(to_object_id) is int and 0 < to_object_id <= 9223372036854775807:
+                to_object_id = str(to_object_id)
+            elif type(to_object_id) is not str or not (
+                to_object_id.isdigit() and to_object_id.isascii()
+            ):
+                raise TypeError(not_a_record_id("toObjectId", to_object_id))
 
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            collection_response_multi_associated_object_with_label_forward_paging = cls(
-                results,
-                paging,
+            associated_record = cls(
+                association_types,
+                to_object_id,
             )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                collection_response_multi_associated_object_with_label_forward_paging.additional_properties = {
+                associated_record.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"CollectionResponseMultiAssociatedObjectWithLabelForwardPaging: required field {exc} is missing"
+                f"AssociatedRecord: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"CollectionResponseMultiAssociatedObjectWithLabelForwardPaging: expected a JSON object, got {json_kind(src_dict)}"
+                    f"AssociatedRecord: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(
-                f"CollectionResponseMultiAssociatedObjectWithLabelForwardPaging: {exc}"
-            ) from exc
-        return collection_response_multi_associated_object_with_label_forward_paging
+            raise ParseError(f"AssociatedRecord: {exc}") from exc
+        return associated_record
 
     @property
     def additional_keys(self) -> list[str]:
@@ -122,5 +119,4 @@ class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.forward_paging import ForwardPaging
-from ..models.multi_associated_object_with_label import MultiAssociatedObjectWithLabel
+from ..models.association_spec_with_label import AssociationSpecWithLabel

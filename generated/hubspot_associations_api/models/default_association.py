@@ -1,6 +1,7 @@
 # GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
 # openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
 # and run `make generate`.
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -11,21 +12,45 @@ from attrs import field as _attrs_field
 
 from ..types import ParseError, json_kind
 
-T = TypeVar("T", bound="BatchResponsePublicDefaultAssociationLinks")
+T = TypeVar("T", bound="DefaultAssociation")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
-_FIELDS: frozenset[str] = frozenset(())
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "from",
+        "to",
+        "associationSpec",
+    )
+)
 
 
 @_attrs_define
-class BatchResponsePublicDefaultAssociationLinks:
-    """Related links."""
+class DefaultAssociation:
+    """An association created with the default type.
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    Attributes:
+        from_ (PublicObjectId): A reference to one record.
+        to (PublicObjectId): A reference to one record.
+        association_spec (AssociationSpec): One association type to apply, by category and type ID.
+    """
+
+    from_: PublicObjectId
+    to: PublicObjectId
+    association_spec: AssociationSpec
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from_ = self.from_.to_dict()
 
-        field_dict: dict[str, Any] = {}
+        to = self.to.to_dict()
+
+        association_spec = self.association_spec.to_dict()
+
+        field_dict: dict[str, Any] = {
+            "from": from_,
+            "to": to,
+            "associationSpec": association_spec,
+        }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
@@ -38,39 +63,47 @@ class BatchResponsePublicDefaultAssociationLinks:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
+            from_ = PublicObjectId.from_dict(src_dict["from"])
+
+            to = PublicObjectId.from_dict(src_dict["to"])
+
+            association_spec = AssociationSpec.from_dict(src_dict["associationSpec"])
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            batch_response_public_default_association_links = cls()
+            default_association = cls(
+                from_,
+                to,
+                association_spec,
+            )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                batch_response_public_default_association_links.additional_properties = {
+                default_association.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"BatchResponsePublicDefaultAssociationLinks: required field {exc} is missing"
+                f"DefaultAssociation: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"BatchResponsePublicDefaultAssociationLinks: expected a JSON object, got {json_kind(src_dict)}"
+                    f"DefaultAssociation: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(
-                f"BatchResponsePublicDefaultAssociationLinks: {exc}"
-            ) from exc
-        return batch_response_public_default_association_links
+            raise ParseError(f"DefaultAssociation: {exc}") from exc
+        return default_association
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
@@ -78,3 +111,9 @@ class BatchResponsePublicDefaultAssociationLinks:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.association_spec import AssociationSpec
+from ..models.public_object_id import PublicObjectId

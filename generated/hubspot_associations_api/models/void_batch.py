@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,94 +14,111 @@ from attrs import field as _attrs_field
 from ..models.batch_status import BatchStatus
 from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
-T = TypeVar("T", bound="BatchResponseLabelsBetweenObjectPairWithErrors")
+T = TypeVar("T", bound="VoidBatch")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
-        "results",
+        "status",
         "startedAt",
         "completedAt",
-        "status",
+        "results",
         "requestedAt",
-        "links",
         "errors",
         "numErrors",
+        "links",
     )
 )
 
 
 @_attrs_define
-class BatchResponseLabelsBetweenObjectPairWithErrors:
-    """A batch create where some inputs failed.
+class VoidBatch:
+    """A batch answer with no per-input results.
 
     Attributes:
-        results (list[LabelsBetweenObjectPair]):
+        status (BatchStatus): The state of a batch request.
         started_at (datetime.datetime): When processing started.
         completed_at (datetime.datetime): When processing ended.
-        status (BatchStatus): The state of a batch request.
-        requested_at (datetime.datetime | Unset): When the batch was requested.
-        links (BatchResponseLabelsBetweenObjectPairWithErrorsLinks | Unset): Related links.
-        errors (list[StandardError] | Unset): The inputs that failed.
-        num_errors (int | Unset): How many inputs failed.
+        results (list[Any]): Empty or absent.
+        requested_at (datetime.datetime | None): When the batch was requested.
+        errors (list[StandardError]): The inputs that failed.
+        num_errors (int | None): How many inputs failed.
+        links (BatchLinks | None): Related links of a batch answer (name to URL).
     """
 
-    results: list[LabelsBetweenObjectPair]
+    status: BatchStatus
     started_at: datetime.datetime
     completed_at: datetime.datetime
-    status: BatchStatus
-    requested_at: datetime.datetime | Unset = UNSET
-    links: BatchResponseLabelsBetweenObjectPairWithErrorsLinks | Unset = UNSET
-    errors: list[StandardError] | Unset = UNSET
-    num_errors: int | Unset = UNSET
+    results: list[Any] = _attrs_field(factory=list)
+    requested_at: datetime.datetime | None = None
+    errors: list[StandardError] = _attrs_field(factory=list)
+    num_errors: int | None = None
+    links: BatchLinks | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _results_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _errors_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
-        results = []
-        for results_item_data in self.results:
-            results_item = results_item_data.to_dict()
-            results.append(results_item)
+        status = self.status.value
 
         started_at = self.started_at.isoformat()
 
         completed_at = self.completed_at.isoformat()
 
-        status = self.status.value
+        sent_results: list[Any] | Unset = (
+            UNSET if not self.results and not self._results_sent else self.results
+        )
+        results: list[Any] | Unset = UNSET
+        if not isinstance(sent_results, Unset):
+            results = sent_results
 
+        sent_requested_at: datetime.datetime | Unset = (
+            UNSET if self.requested_at is None else self.requested_at
+        )
         requested_at: str | Unset = UNSET
-        if not isinstance(self.requested_at, Unset):
-            requested_at = self.requested_at.isoformat()
+        if not isinstance(sent_requested_at, Unset):
+            requested_at = sent_requested_at.isoformat()
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
+        sent_errors: list[StandardError] | Unset = (
+            UNSET if not self.errors and not self._errors_sent else self.errors
+        )
         errors: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.errors, Unset):
+        if not isinstance(sent_errors, Unset):
             errors = []
-            for errors_item_data in self.errors:
+            for errors_item_data in sent_errors:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
-        num_errors = self.num_errors
+        sent_num_errors: int | Unset = (
+            UNSET if self.num_errors is None else self.num_errors
+        )
+        num_errors = sent_num_errors
+
+        sent_links: BatchLinks | Unset = UNSET if self.links is None else self.links
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(sent_links, Unset):
+            links = sent_links.to_dict()
 
         field_dict: dict[str, Any] = {
-            "results": results,
+            "status": status,
             "startedAt": started_at,
             "completedAt": completed_at,
-            "status": status,
         }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
+        if results is not UNSET:
+            field_dict["results"] = results
         if requested_at is not UNSET:
             field_dict["requestedAt"] = requested_at
-        if links is not UNSET:
-            field_dict["links"] = links
         if errors is not UNSET:
             field_dict["errors"] = errors
         if num_errors is not UNSET:
             field_dict["numErrors"] = num_errors
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -111,17 +128,15 @@ class BatchResponseLabelsBetweenObjectPairWithErrors:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = [
-                LabelsBetweenObjectPair.from_dict(item) for item in src_dict["results"]
-            ]
+            status = BatchStatus._lookup.get(src_dict["status"]) or BatchStatus(
+                src_dict["status"]
+            )
 
             started_at = datetime.datetime.fromisoformat(src_dict["startedAt"])
 
             completed_at = datetime.datetime.fromisoformat(src_dict["completedAt"])
 
-            status = BatchStatus._lookup.get(src_dict["status"]) or BatchStatus(
-                src_dict["status"]
-            )
+            results = cast(list[Any], src_dict.get("results", UNSET))
 
             _requested_at = src_dict.get("requestedAt", UNSET)
             requested_at: datetime.datetime | Unset
@@ -130,60 +145,58 @@ class BatchResponseLabelsBetweenObjectPairWithErrors:
             else:
                 requested_at = datetime.datetime.fromisoformat(_requested_at)
 
-            _links = src_dict.get("links", UNSET)
-            links: BatchResponseLabelsBetweenObjectPairWithErrorsLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = BatchResponseLabelsBetweenObjectPairWithErrorsLinks.from_dict(
-                    _links
-                )
-
             _errors = src_dict.get("errors", UNSET)
             errors: list[StandardError] | Unset = UNSET
             if _errors is not UNSET:
                 errors = [StandardError.from_dict(item) for item in _errors]
 
-            num_errors = src_dict.get("numErrors", UNSET)
-            if num_errors is not UNSET and (
+            num_errors = src_dict.get("numErrors")
+            if num_errors is not None and (
                 type(num_errors) is not int
                 or not -9223372036854775808 <= num_errors <= 9223372036854775807
             ):
                 raise TypeError(not_an_integer("numErrors", num_errors))
 
+            _links = src_dict.get("links", UNSET)
+            links: BatchLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = BatchLinks.from_dict(_links)
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            batch_response_labels_between_object_pair_with_errors = cls(
-                results,
+            void_batch = cls(
+                status,
                 started_at,
                 completed_at,
-                status,
-                requested_at,
-                links,
-                errors,
+                [] if isinstance(results, Unset) else results,
+                None if isinstance(requested_at, Unset) else requested_at,
+                [] if isinstance(errors, Unset) else errors,
                 num_errors,
+                None if isinstance(links, Unset) else links,
             )
+            if not isinstance(results, Unset):
+                void_batch._results_sent = True
+            if not isinstance(errors, Unset):
+                void_batch._errors_sent = True
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                batch_response_labels_between_object_pair_with_errors.additional_properties = {
+                void_batch.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
-            raise ParseError(
-                f"BatchResponseLabelsBetweenObjectPairWithErrors: required field {exc} is missing"
-            ) from None
+            raise ParseError(f"VoidBatch: required field {exc} is missing") from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"BatchResponseLabelsBetweenObjectPairWithErrors: expected a JSON object, got {json_kind(src_dict)}"
+                    f"VoidBatch: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(
-                f"BatchResponseLabelsBetweenObjectPairWithErrors: {exc}"
-            ) from exc
-        return batch_response_labels_between_object_pair_with_errors
+            raise ParseError(f"VoidBatch: {exc}") from exc
+        return void_batch
 
     @property
     def additional_keys(self) -> list[str]:
@@ -204,8 +217,5 @@ class BatchResponseLabelsBetweenObjectPairWithErrors:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.batch_response_labels_between_object_pair_with_errors_links import (
-    BatchResponseLabelsBetweenObjectPairWithErrorsLinks,
-)
-from ..models.labels_between_object_pair import LabelsBetweenObjectPair
+from ..models.batch_links import BatchLinks
 from ..models.standard_error import StandardError

@@ -14,7 +14,7 @@ from attrs import field as _attrs_field
 from ..models.batch_status import BatchStatus
 from ..types import UNSET, ParseError, Unset, json_kind, not_an_integer
 
-T = TypeVar("T", bound="BatchResponseLabelsBetweenObjectPair")
+T = TypeVar("T", bound="DefaultAssociationBatch")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
@@ -24,37 +24,39 @@ _FIELDS: frozenset[str] = frozenset(
         "completedAt",
         "status",
         "requestedAt",
-        "links",
         "errors",
         "numErrors",
+        "links",
     )
 )
 
 
 @_attrs_define
-class BatchResponseLabelsBetweenObjectPair:
-    """The labels between each pair after a batch create.
+class DefaultAssociationBatch:
+    """The result of creating default associations.
 
     Attributes:
-        results (list[LabelsBetweenObjectPair]):
+        results (list[DefaultAssociation]):
         started_at (datetime.datetime): When processing started.
         completed_at (datetime.datetime): When processing ended.
         status (BatchStatus): The state of a batch request.
-        requested_at (datetime.datetime | Unset): When the batch was requested.
-        links (BatchResponseLabelsBetweenObjectPairLinks | Unset): Related links.
-        errors (list[StandardError] | Unset): The inputs that failed, when the release reports them inside a 200.
-        num_errors (int | Unset): How many inputs failed.
+        requested_at (datetime.datetime | None): When the batch was requested.
+        errors (list[StandardError]): The inputs that failed.
+        num_errors (int | None): How many inputs failed.
+        links (BatchLinks | None): Related links of a batch answer (name to URL).
     """
 
-    results: list[LabelsBetweenObjectPair]
+    results: list[DefaultAssociation]
     started_at: datetime.datetime
     completed_at: datetime.datetime
     status: BatchStatus
-    requested_at: datetime.datetime | Unset = UNSET
-    links: BatchResponseLabelsBetweenObjectPairLinks | Unset = UNSET
-    errors: list[StandardError] | Unset = UNSET
-    num_errors: int | Unset = UNSET
+    requested_at: datetime.datetime | None = None
+    errors: list[StandardError] = _attrs_field(factory=list)
+    num_errors: int | None = None
+    links: BatchLinks | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Whether the answer had the key: to_dict writes back only what was sent.
+    _errors_sent: bool = _attrs_field(init=False, default=False, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
         results = []
@@ -68,22 +70,32 @@ class BatchResponseLabelsBetweenObjectPair:
 
         status = self.status.value
 
+        sent_requested_at: datetime.datetime | Unset = (
+            UNSET if self.requested_at is None else self.requested_at
+        )
         requested_at: str | Unset = UNSET
-        if not isinstance(self.requested_at, Unset):
-            requested_at = self.requested_at.isoformat()
+        if not isinstance(sent_requested_at, Unset):
+            requested_at = sent_requested_at.isoformat()
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
+        sent_errors: list[StandardError] | Unset = (
+            UNSET if not self.errors and not self._errors_sent else self.errors
+        )
         errors: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.errors, Unset):
+        if not isinstance(sent_errors, Unset):
             errors = []
-            for errors_item_data in self.errors:
+            for errors_item_data in sent_errors:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
-        num_errors = self.num_errors
+        sent_num_errors: int | Unset = (
+            UNSET if self.num_errors is None else self.num_errors
+        )
+        num_errors = sent_num_errors
+
+        sent_links: BatchLinks | Unset = UNSET if self.links is None else self.links
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(sent_links, Unset):
+            links = sent_links.to_dict()
 
         field_dict: dict[str, Any] = {
             "results": results,
@@ -96,12 +108,12 @@ class BatchResponseLabelsBetweenObjectPair:
             field_dict = {**self.additional_properties, **field_dict}
         if requested_at is not UNSET:
             field_dict["requestedAt"] = requested_at
-        if links is not UNSET:
-            field_dict["links"] = links
         if errors is not UNSET:
             field_dict["errors"] = errors
         if num_errors is not UNSET:
             field_dict["numErrors"] = num_errors
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -112,7 +124,7 @@ class BatchResponseLabelsBetweenObjectPair:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             results = [
-                LabelsBetweenObjectPair.from_dict(item) for item in src_dict["results"]
+                DefaultAssociation.from_dict(item) for item in src_dict["results"]
             ]
 
             started_at = datetime.datetime.fromisoformat(src_dict["startedAt"])
@@ -130,56 +142,58 @@ class BatchResponseLabelsBetweenObjectPair:
             else:
                 requested_at = datetime.datetime.fromisoformat(_requested_at)
 
-            _links = src_dict.get("links", UNSET)
-            links: BatchResponseLabelsBetweenObjectPairLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = BatchResponseLabelsBetweenObjectPairLinks.from_dict(_links)
-
             _errors = src_dict.get("errors", UNSET)
             errors: list[StandardError] | Unset = UNSET
             if _errors is not UNSET:
                 errors = [StandardError.from_dict(item) for item in _errors]
 
-            num_errors = src_dict.get("numErrors", UNSET)
-            if num_errors is not UNSET and (
+            num_errors = src_dict.get("numErrors")
+            if num_errors is not None and (
                 type(num_errors) is not int
                 or not -9223372036854775808 <= num_errors <= 9223372036854775807
             ):
                 raise TypeError(not_an_integer("numErrors", num_errors))
 
+            _links = src_dict.get("links", UNSET)
+            links: BatchLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = BatchLinks.from_dict(_links)
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            batch_response_labels_between_object_pair = cls(
+            default_association_batch = cls(
                 results,
                 started_at,
                 completed_at,
                 status,
-                requested_at,
-                links,
-                errors,
+                None if isinstance(requested_at, Unset) else requested_at,
+                [] if isinstance(errors, Unset) else errors,
                 num_errors,
+                None if isinstance(links, Unset) else links,
             )
+            if not isinstance(errors, Unset):
+                default_association_batch._errors_sent = True
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                batch_response_labels_between_object_pair.additional_properties = {
+                default_association_batch.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"BatchResponseLabelsBetweenObjectPair: required field {exc} is missing"
+                f"DefaultAssociationBatch: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"BatchResponseLabelsBetweenObjectPair: expected a JSON object, got {json_kind(src_dict)}"
+                    f"DefaultAssociationBatch: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(f"BatchResponseLabelsBetweenObjectPair: {exc}") from exc
-        return batch_response_labels_between_object_pair
+            raise ParseError(f"DefaultAssociationBatch: {exc}") from exc
+        return default_association_batch
 
     @property
     def additional_keys(self) -> list[str]:
@@ -200,8 +214,6 @@ class BatchResponseLabelsBetweenObjectPair:
 
 # Imported last, not inside each method: models that refer to each other still load (their
 # classes exist by now), and decoding a page does not pay for an import statement per item.
-from ..models.batch_response_labels_between_object_pair_links import (
-    BatchResponseLabelsBetweenObjectPairLinks,
-)
-from ..models.labels_between_object_pair import LabelsBetweenObjectPair
+from ..models.batch_links import BatchLinks
+from ..models.default_association import DefaultAssociation
 from ..models.standard_error import StandardError

@@ -11,17 +11,15 @@ from attrs import field as _attrs_field
 
 from ..types import ParseError, json_kind
 
-T = TypeVar(
-    "T", bound="BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks"
-)
+T = TypeVar("T", bound="BatchLinks")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(())
 
 
 @_attrs_define
-class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks:
-    """Related links."""
+class BatchLinks:
+    """Related links of a batch answer (name to URL)."""
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
@@ -41,29 +39,25 @@ class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            batch_response_public_association_definition_configuration_update_result_links = cls()
+            batch_links = cls()
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                batch_response_public_association_definition_configuration_update_result_links.additional_properties = {
+                batch_links.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
-            raise ParseError(
-                f"BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks: required field {exc} is missing"
-            ) from None
+            raise ParseError(f"BatchLinks: required field {exc} is missing") from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks: expected a JSON object, got {json_kind(src_dict)}"
+                    f"BatchLinks: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(
-                f"BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks: {exc}"
-            ) from exc
-        return batch_response_public_association_definition_configuration_update_result_links
+            raise ParseError(f"BatchLinks: {exc}") from exc
+        return batch_links
 
     @property
     def additional_keys(self) -> list[str]:

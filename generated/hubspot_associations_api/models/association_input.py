@@ -1,6 +1,7 @@
 # GENERATED FILE: do not edit. Made by openapi-python-client with codegen/templates/ from
 # openapi/curated.yaml; change the base spec, an overlay, a template or the generator config
 # and run `make generate`.
+# ruff: noqa: E402  (related models are imported at the end, see below)
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -11,24 +12,48 @@ from attrs import field as _attrs_field
 
 from ..types import ParseError, json_kind
 
-T = TypeVar(
-    "T",
-    bound="BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks",
-)
+T = TypeVar("T", bound="AssociationInput")
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
-_FIELDS: frozenset[str] = frozenset(())
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "from",
+        "to",
+        "types",
+    )
+)
 
 
 @_attrs_define
-class BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks:
-    """Related links."""
+class AssociationInput:
+    """One pair of records and the association types to apply.
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    Attributes:
+        from_ (PublicObjectId): A reference to one record.
+        to (PublicObjectId): A reference to one record.
+        types (list[AssociationSpec]):
+    """
+
+    from_: PublicObjectId
+    to: PublicObjectId
+    types: list[AssociationSpec]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from_ = self.from_.to_dict()
 
-        field_dict: dict[str, Any] = {}
+        to = self.to.to_dict()
+
+        types = []
+        for types_item_data in self.types:
+            types_item = types_item_data.to_dict()
+            types.append(types_item)
+
+        field_dict: dict[str, Any] = {
+            "from": from_,
+            "to": to,
+            "types": types,
+        }
         if self.additional_properties:
             # Unknown fields first, the model's own fields win, as the generator's update() order did.
             field_dict = {**self.additional_properties, **field_dict}
@@ -41,39 +66,47 @@ class BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
+            from_ = PublicObjectId.from_dict(src_dict["from"])
+
+            to = PublicObjectId.from_dict(src_dict["to"])
+
+            types = [AssociationSpec.from_dict(item) for item in src_dict["types"]]
+
             # Positional, in the order the class declares its fields: a third faster than keywords.
-            batch_response_public_association_definition_user_configuration_with_errors_links = cls()
+            association_input = cls(
+                from_,
+                to,
+                types,
+            )
             # A subset test allocates nothing; most bodies have no unknown keys.
             if not src_dict.keys() <= _FIELDS:
-                batch_response_public_association_definition_user_configuration_with_errors_links.additional_properties = {
+                association_input.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
         except ParseError:
             raise
         except KeyError as exc:
             raise ParseError(
-                f"BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks: required field {exc} is missing"
+                f"AssociationInput: required field {exc} is missing"
             ) from None
         except (TypeError, ValueError, AttributeError) as exc:
             # A JSON array, string, number or null where an object belongs: say so, rather
             # than "list indices must be integers" (checked here, off the hot path).
             if not isinstance(src_dict, Mapping):
                 raise ParseError(
-                    f"BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks: expected a JSON object, got {json_kind(src_dict)}"
+                    f"AssociationInput: expected a JSON object, got {json_kind(src_dict)}"
                 ) from None
-            raise ParseError(
-                f"BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks: {exc}"
-            ) from exc
-        return batch_response_public_association_definition_user_configuration_with_errors_links
+            raise ParseError(f"AssociationInput: {exc}") from exc
+        return association_input
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
@@ -81,3 +114,9 @@ class BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, not inside each method: models that refer to each other still load (their
+# classes exist by now), and decoding a page does not pay for an import statement per item.
+from ..models.association_spec import AssociationSpec
+from ..models.public_object_id import PublicObjectId
