@@ -8,8 +8,10 @@ changed the newest released heading (``## [x.y.z]``) of CHANGELOG.md as committe
 
 Each change griffe reports is printed on one line, grouped by package. griffe weighs them all
 alike (its CI styles print every one as a warning), so which ones gate is decided here, by kind:
-a changed default, a removed return annotation and attribute type or value changes are shown but
-never fail (``SHOWN_ONLY``); every other kind is a break. A break in the hand-written package fails
+a changed default, a removed return annotation and attribute value changes are shown but never
+fail (``SHOWN_ONLY``); every other kind is a break. griffe does not compare annotations, so this
+module does (``annotation_changes``): a public function's or method's return annotation, or a
+public class attribute's annotation, whose text differs between the two sides is a break too. A break in the hand-written package fails
 (exit 1) unless a bullet under ``### Changed`` or ``### Removed`` of CHANGELOG.md's
 ``## [Unreleased]`` starts with ``**Breaking:**``; a break only in the generated client is a
 warning (exit 0), since users are told to use the hand-written layer. Names with a leading
@@ -37,6 +39,7 @@ __all__ = [
     "SHOWN_ONLY",
     "Baseline",
     "Break",
+    "annotation_changes",
     "changelog_has_breaking",
     "default_ref",
     "find_breaks",
@@ -57,7 +60,9 @@ ROLE = {
 # Kinds shown but never gated, and why: they change no call a user writes that works today.
 SHOWN_ONLY: dict[griffe.BreakageKind, str] = {
     griffe.BreakageKind.PARAMETER_CHANGED_DEFAULT: "a changed default",
-    griffe.BreakageKind.RETURN_CHANGED_TYPE: "an annotation",
+    # griffe reports a return annotation only when it is removed (annotation_changes reports a
+    # changed one, gated): a function that loses its annotation still returns what it did.
+    griffe.BreakageKind.RETURN_CHANGED_TYPE: "a removed annotation",
     griffe.BreakageKind.ATTRIBUTE_CHANGED_TYPE: "an annotation",
     griffe.BreakageKind.ATTRIBUTE_CHANGED_VALUE: "a value",
 }
@@ -197,6 +202,66 @@ def _public_paths(package: griffe.Object | griffe.Alias) -> dict[str, str]:
     return paths
 
 
+def _public_objects(package: griffe.Object | griffe.Alias) -> dict[str, griffe.Object | griffe.Alias]:
+    """Every public function, method and class attribute by the path users spell it with."""
+    found: dict[str, griffe.Object | griffe.Alias] = {}
+    seen: set[str] = set()
+    queue: deque[tuple[griffe.Object | griffe.Alias, str]] = deque([(package, package.path)])
+    while queue:
+        obj, public = queue.popleft()
+        if obj.is_function or obj.is_attribute:
+            found.setdefault(public, obj)
+        if obj.path in seen or not (obj.is_module or obj.is_class):
+            continue
+        seen.add(obj.path)
+        try:
+            members = obj.all_members
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            members = obj.members
+        for name, member in members.items():
+            try:
+                if not member.is_public:
+                    continue
+                target = _resolved(member)
+            except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+                continue
+            queue.append((target, f"{public}.{name}"))
+    return found
+
+
+def _annotation(obj: griffe.Object | griffe.Alias) -> str:
+    """The annotation's source text: a function's return, a class attribute's type; or ""."""
+    if obj.is_function:
+        value = obj.returns
+    elif obj.is_attribute and obj.parent is not None and obj.parent.is_class:
+        value = obj.annotation
+    else:
+        return ""
+    return "" if value is None else str(value)
+
+
+def annotation_changes(
+    name: str, old: griffe.Object | griffe.Alias, new: griffe.Object | griffe.Alias
+) -> list[Break]:
+    """Each public return or attribute annotation of package ``name`` whose text changed.
+
+    Compared by the public path on both sides, so a renamed class's methods are compared
+    under the name users import (a removed name is griffe's OBJECT_REMOVED already). An
+    annotation added where there was none, or removed, is not reported here.
+    """
+    old_objects, new_objects = _public_objects(old), _public_objects(new)
+    found = []
+    for path, before in old_objects.items():
+        after = new_objects.get(path)
+        if after is None or _is_private(path):
+            continue
+        was, now = _annotation(before), _annotation(after)
+        if was and now and was != now:
+            what = "return type" if before.is_function else "type"
+            found.append(Break(name, path, f"{what} changed from {was} to {now}"))
+    return found
+
+
 def _resolved(obj: griffe.Object | griffe.Alias) -> griffe.Object | griffe.Alias:
     """The object an alias finally points to (raises when it cannot be resolved)."""
     return obj.final_target if isinstance(obj, griffe.Alias) else obj
@@ -296,6 +361,10 @@ def find_breaks(
                 continue
             seen.add((path, text))
             found.append(Break(name, path, text, SHOWN_ONLY.get(breakage.kind, "")))
+        for change in annotation_changes(name, old[name], new[name]):
+            if (change.path, change.text) not in seen:
+                seen.add((change.path, change.text))
+                found.append(change)
     return sorted(found, key=lambda b: (list(PACKAGES).index(b.package), b.path, b.text))
 
 

@@ -142,6 +142,31 @@ def test_renamed_facade_method_fails_until_the_changelog_says_so(repo: Path) -> 
     assert "has a **Breaking:** entry" in output
 
 
+def test_changed_return_type_is_gated_like_any_break(repo: Path) -> None:
+    """A public method whose return annotation changes fails until CHANGELOG says Breaking."""
+    for relative, prefix in [
+        ("src/hubspot_associations/_async/client.py", "Async"),
+        ("src/hubspot_associations/_sync/client.py", ""),
+    ]:
+        _edit_class(repo / relative, f"{prefix}Report", ") -> ReportCreationResponse:", ") -> str:")
+    path = repo / "src/hubspot_associations/_bulk.py"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    requests: int = 0\n", "    requests: float = 0\n", 1))
+    changelog = repo / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace("**Breaking:** ", ""), encoding="utf-8"
+    )
+    code, output = _run(repo)
+    assert code == 1, output
+    for name in ["Report", "AsyncReport"]:
+        assert (
+            f"  hubspot_associations.{name}.request: return type changed from "
+            "ReportCreationResponse to str"
+        ) in output
+    assert "  hubspot_associations.BulkResult.requests: type changed from int to float" in output
+    assert "(shown, not gated" not in output
+
+
 def test_breaking_marker_counts_only_under_unreleased_changed_or_removed() -> None:
     """Only a **Breaking:** bullet under Changed or Removed of [Unreleased] excuses a break."""
     head = "# Changelog\n\n## [Unreleased]\n\n"

@@ -108,3 +108,48 @@ def test_the_new_names_do_not_warn(recwarn: pytest.WarningsRecorder) -> None:
         client.batch.remove("contact", "company", PAIRS)
         client.bulk.remove_labels("contact", "company", PAIRS, TYPES)
     assert not [w for w in recwarn.list if issubclass(w.category, DeprecationWarning)]
+
+
+def page_answer() -> Any:
+    """A handler answering one empty page, recording each request's path."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json={"results": []})
+
+    return seen, handler
+
+
+@pytest.mark.parametrize("method", ["get_page", "iter_all"])
+def test_old_page_keywords_warn_at_the_callers_line_and_send_the_same(method: str) -> None:
+    """get_page/iter_all(object_type_=, object_id_=) of 0.1 warn, naming object_type= and
+    object_id=, at the caller's line, and read the same page as the new keywords."""
+    seen, handler = page_answer()
+    with make_client(handler) as client:
+        call = getattr(client.basic, method)
+        with pytest.warns(DeprecationWarning, match=r"is deprecated: pass object_") as caught:
+            answer = call(object_type_="contact", object_id_=7, to_object_type="company")
+        # iter_all sends when iterated; get_page has sent already.
+        _ = list(answer) if method == "iter_all" else answer
+        new = call(object_type="contact", object_id=7, to_object_type="company")
+        _ = list(new) if method == "iter_all" else new
+    assert {w.filename for w in caught} == {__file__}
+    assert len(caught) == 2
+    assert seen == ["/crm/v4/objects/contact/7/associations/company"] * 2
+    with make_client(handler) as client, pytest.raises(TypeError, match="pass object_id= only"):
+        client.basic.get_page("contact", to_object_type="company", object_id=1, object_id_=1)
+
+
+@pytest.mark.anyio
+async def test_old_page_keywords_work_on_the_async_client() -> None:
+    """The async twin accepts the old keywords too, with the same warning."""
+    seen, handler = page_answer()
+    async with make_async_client(handler) as client:
+        with pytest.warns(DeprecationWarning, match=r"pass object_id="):
+            await client.basic.get_page("contact", object_id_=7, to_object_type="company")
+        with pytest.warns(DeprecationWarning, match=r"pass object_type="):
+            items = [i async for i in client.basic.iter_all(object_type_="contact", object_id=7,
+                                                             to_object_type="company")]  # fmt: skip
+    assert items == []
+    assert len(seen) == 2

@@ -310,3 +310,33 @@ def test_association_type_constants_become_specs() -> None:
         ]
     ]
     assert (answer.from_object_id, answer.to_object_id) == ("1", "2")
+
+
+@pytest.mark.parametrize(
+    ("types", "shown"),
+    [
+        (
+            ("USER_DEFINED", 1200),
+            "got ('USER_DEFINED', 1200), which is one type: wrap it in a list",
+        ),
+        (AssociationType.CONTACT_TO_COMPANY, "which is one type: wrap it in a list"),
+        ("USER_DEFINED", "got 'USER_DEFINED'"),
+        (279, "got 279"),
+    ],
+    ids=["one-tuple", "one-constant", "a-string", "an-int"],
+)
+def test_types_of_the_wrong_shape_say_what_shape_types_takes(types: Any, shown: str) -> None:
+    """types= given one type, a string or a number is refused before sending, with the shape
+    types takes (a list of constants or (category, typeId) tuples) in the message."""
+    sent: list[httpx.Request] = []
+    with make_client(lambda r: sent.append(r) or httpx.Response(201, json={})) as client:
+        for call in (
+            lambda: client.basic.associate("contact", 1, "company", 2, types),
+            lambda: client.batch.create("contact", "company", [(1, 2)], types),
+            lambda: client.bulk.create("contact", "company", [(1, 2)], types),
+        ):
+            with pytest.raises(ClientValidationError) as refused:
+                call()
+            assert "types is a list of association types, e.g. types=[" in str(refused.value)
+            assert shown in str(refused.value)
+    assert sent == []

@@ -202,5 +202,5 @@ def test_mypy_reveals_the_precise_success_type(mypy_output: dict[str, list[str]]
     assert revealed == [
         f'"{models}.collection_response_association_spec_with_label_no_paging.'
         'CollectionResponseAssociationSpecWithLabelNoPaging"',
-        f'"{models}.batch_response_void.VoidBatch | None"',
+        f'"{models}.void_batch.VoidBatch | None"',
     ]

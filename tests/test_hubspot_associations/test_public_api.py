@@ -24,6 +24,13 @@ EXPECTED = {
     "DailyLimitReached", "LimitsUsage", "AsyncLimitsUsage", "AssociationLabelLimit",
     "AssociationRecordLimitUsage", "ObjectTypeRecordLimitStatus", "NearLimitRecordSample",
     "AtLimitRecordSample", "LimitsObjectType",
+    # The models the facade returns and takes, and every model their fields hold (short names).
+    "AssociatedRecordPage", "AssociationInput", "AssociationLimit", "AssociationLimitBatch",
+    "AssociationLimitUpdate", "AssociationLimitUpdateBatch", "BatchLinks", "BatchStatus",
+    "DefaultAssociation", "DefaultAssociationBatch", "EpochTime", "ErrorDetail",
+    "ErrorDetailContext", "ForwardPaging", "LabelsBetweenObjectPairBatch", "NextPage", "Paging",
+    "PreviousPage", "PublicObjectId", "RecordAssociationsBatch", "ReportCreationResponse",
+    "StandardError", "StandardErrorContext", "StandardErrorLinks", "VoidBatch",
 }  # fmt: skip
 
 # The methods of each group, pinned: a facade name is the operationId's verb (remove_associations →
@@ -104,3 +111,89 @@ def test_deprecated_aliases_are_exactly_the_pinned_ones() -> None:
                     assert f"use {group}.{DEPRECATED[group, name]}()" in message, (group, name)
                 else:
                     assert message is None, (group, name)
+
+
+def _models_in(annotation: object, found: set[type]) -> None:
+    """Every generated model class an annotation holds, through unions, generics and fields."""
+    import typing
+
+    import attrs
+
+    for arg in typing.get_args(annotation):
+        _models_in(arg, found)
+    origin = typing.get_origin(annotation)
+    target = annotation if origin is None else origin
+    if isinstance(target, type) and target.__module__.startswith("hubspot_associations_api"):
+        if target in found:
+            return
+        found.add(target)
+        if attrs.has(target):
+            hints = typing.get_type_hints(target)
+            for field in attrs.fields(target):
+                _models_in(hints[field.name], found)
+
+
+def _facade_models() -> dict[str, set[type]]:
+    """method path → the generated classes its return annotation reaches, for both clients."""
+    import typing
+
+    reached: dict[str, set[type]] = {}
+    for client_class in (HubSpotAssociations, AsyncHubSpotAssociations):
+        client = client_class("t", base_url="http://127.0.0.1:9", rate_limit=None)
+        for group, names in METHODS.items():
+            owner = attrgetter(group)(client)
+            for name in names - {"usage"}:
+                method = getattr(owner, name)
+                hints = typing.get_type_hints(method)
+                found: set[type] = set()
+                _models_in(hints.get("return"), found)
+                reached[f"{client_class.__name__}.{group}.{name}"] = found
+    return reached
+
+
+def test_every_model_the_facade_returns_is_exported_under_its_short_name() -> None:
+    """Each model reachable from a facade return type (its fields' models too) is exported from
+    hubspot_associations by its class name, and no exported model's name is over 30 characters."""
+    missing = {}
+    for path, models in _facade_models().items():
+        for model in models:
+            if getattr(hubspot_associations, model.__name__, None) is not model:
+                missing.setdefault(model.__name__, path)
+        assert all(len(m.__name__) <= 30 for m in models), (path, models)
+    assert missing == {}
+
+
+def test_answers_hold_fields_as_hubspot_sends_them() -> None:
+    """No field of a model the facade returns is typed with Unset (T, T | None, or a list)."""
+    import typing
+
+    import attrs
+
+    leaks = []
+    for path, models in _facade_models().items():
+        for model in models:
+            if not attrs.has(model):
+                continue
+            hints = typing.get_type_hints(model)
+            leaks += [f"{path}: {model.__name__}.{f.name}" for f in attrs.fields(model)
+                      if "Unset" in str(hints[f.name])]  # fmt: skip
+    assert leaks == []
+
+
+def test_old_model_names_warn_and_give_the_new_class() -> None:
+    """Each name the models had before 0.2 still imports from both packages, as the class of its
+    new name, with a DeprecationWarning naming it; an unknown name is still an AttributeError."""
+    import pytest
+    from hubspot_associations_api import models
+
+    assert models.RENAMED["BatchResponseLabelsBetweenObjectPairWithErrors"] == (
+        "LabelsBetweenObjectPairBatch"
+    )
+    assert len(models.RENAMED) >= 27
+    for old, new in models.RENAMED.items():
+        for module in (hubspot_associations, models):
+            with pytest.warns(DeprecationWarning, match=rf"{old} is deprecated: .* called {new}"):
+                assert getattr(module, old) is getattr(models, new)
+    for module in (hubspot_associations, models):
+        with pytest.raises(AttributeError):
+            module.NoSuchModel  # noqa: B018

@@ -3,6 +3,7 @@ checkout, type-checked from a user's file, its commands run, its imports counted
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -94,6 +95,89 @@ def test_a_users_strict_mypy_sees_real_types(venv: Path, tmp_path: Path) -> None
     ]
     for shown, name in zip(revealed, expected, strict=True):
         assert name in shown, (shown, name)
+
+
+USER_APP = Path(__file__).with_name("user_app.py")
+# Runs the user's app from the venv against the installed emulator, once per HubSpot release and
+# v4 profile; prints what the app saw and the statuses each batch create got, one line each.
+APP_RUNNER = """
+import json, sys, urllib.request, warnings
+warnings.simplefilter("error")  # the app uses no deprecated name
+from hubspot_associations import API_VERSIONS
+from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+import user_app
+for profile in ("current", "2025-10"):
+    with serve_in_thread(EmulatorConfig(profile=profile, numeric_ids=True)) as em:
+        for release in API_VERSIONS:
+            urllib.request.urlopen(urllib.request.Request(em.base_url + "/_emulator/reset", method="POST"))
+            seen = user_app.run(em.base_url, em.token, release)
+            lines = urllib.request.urlopen(em.base_url + "/_emulator/journal.jsonl").read().splitlines()
+            statuses = sorted({e["status"] for e in map(json.loads, lines)
+                               if e["operationId"] == "batch_create_associations"})
+            print(json.dumps({"profile": profile, "statuses": statuses, **seen}))
+"""
+
+
+def test_a_users_app_holds_every_answer_without_unset_or_narrowing(
+    venv: Path, tmp_path: Path
+) -> None:
+    """The user's app (tests/wheel/user_app.py) passes `mypy --strict` against the installed
+    wheel, and its code imports nothing of hubspot_associations_api and names no Unset, no
+    isinstance and no cast."""
+    tree = ast.parse(USER_APP.read_text(encoding="utf-8"))
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    modules = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {"Unset", "UNSET", "isinstance", "cast"} & names
+    assert not [m for m in modules if m.startswith("hubspot_associations_api")], modules
+    assert "assert_type" in names
+    shutil.copy(USER_APP, tmp_path / "user_app.py")
+    done = _run(venv, str(venv / "bin" / "mypy"), "--strict", "user_app.py", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Success: no issues found in 1 source file" in done.stdout
+
+
+def test_a_users_app_runs_unchanged_on_every_release_and_profile(
+    venv: Path, tmp_path: Path
+) -> None:
+    """The same app against the installed emulator on every release and v4 profile: the same
+    answers everywhere, and one model class per batch answer whether HubSpot said 201, 207 or
+    200 with the failed input inside."""
+    shutil.copy(USER_APP, tmp_path / "user_app.py")
+    done = _run(venv, str(venv / "bin" / "python"), "-c", APP_RUNNER, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-4000:]
+    runs = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(runs) == 2 * 4, done.stdout
+    statuses = set()
+    for run in runs:
+        statuses |= set(run["statuses"])
+        assert run["types"] == ["DefaultAssociationBatch", "AssociatedRecordPage"]
+        assert run["batch_types"] == ["LabelsBetweenObjectPairBatch"], run
+        assert run["read_type"] == "RecordAssociationsBatch"
+        assert run["limit_types"] == ["AssociationLimitBatch", "AssociationLimitUpdateBatch"]
+        assert run["async_types"] == ["LabelsBetweenObjectPairBatch", "RecordAssociationsBatch"]
+        # The failed input is reported with the status HubSpot used for the whole batch.
+        in_200 = run["release"] == "2026-09" or (run["release"], run["profile"]) == (
+            "v4",
+            "2025-10",
+        )
+        assert run["bulk"][5] == (200 if in_200 else 207), run
+        assert run["statuses"] == ([200] if in_200 else [201, 207]), run
+    assert statuses == {200, 201, 207}
+
+    def answers(run: dict[str, object]) -> dict[str, object]:
+        bulk = list(run["bulk"])  # type: ignore[call-overload]
+        bulk[5] = "status"
+        keep = {k: v for k, v in run.items() if k not in {"release", "profile", "statuses"}}
+        return {**keep, "bulk": bulk}
+
+    first = answers(runs[0])
+    assert first["basic"][:3] == [["1", "10"], ["Primary"], "10"]  # type: ignore[index]
+    assert first["batch"][2:4] == [2, True]  # type: ignore[index]
+    for run in runs[1:]:
+        assert answers(run) == first, (run["release"], run["profile"])
 
 
 @pytest.mark.parametrize(
