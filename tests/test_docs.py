@@ -63,6 +63,35 @@ def test_reference_lists_every_public_name(site: Path) -> None:
     assert not missing, missing
 
 
+def test_reference_lists_the_short_model_names_with_their_old_names(site: Path) -> None:
+    """docs/reference.md's model table has a row per exported model, each old name beside its
+    new one; the built page anchors OutcomeUnknownError and every control-client type."""
+    from hubspot_associations_api import models
+    from hubspot_associations_emulator import control_client
+
+    text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| .* \| (.*) \|$", text, re.M))
+    exported = {
+        name
+        for name in hubspot_associations.__all__
+        if getattr(getattr(hubspot_associations, name), "__module__", "").startswith(
+            "hubspot_associations_api"
+        )
+    }
+    assert set(rows) == exported
+    for old, new in models.RENAMED.items():
+        assert f"`{old}`" in rows[new], (old, new)
+    html = (site / "reference" / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    assert "hubspot_associations.OutcomeUnknownError" in anchors
+    missing = [
+        name
+        for name in control_client.__all__
+        if f"hubspot_associations_emulator.control_client.{name}" not in anchors
+    ]
+    assert not missing, missing
+
+
 def test_migration_page_names_every_group_method() -> None:
     """The migration page mentions client.<group>.<method> for every public method of each group."""
     text = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
@@ -94,3 +123,23 @@ def test_benchmarks_page_is_built_and_readme_keeps_the_setup_commands(site: Path
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in ("make install generate contract", "make install test"):
         assert re.search(rf"^{re.escape(command)} +# ", readme, re.MULTILINE), command
+
+
+def test_readme_quickstart_runs_and_reads_fields_without_unset() -> None:
+    """README's quickstart, run as written against the emulator (only the token and base URL
+    swapped in): it reads fields, pages by hand and reads batch errors with no Unset in sight."""
+    from hubspot_associations_emulator import serve_in_thread
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quickstart", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "Unset" not in code
+    assert "isinstance" not in code
+    assert 'HubSpotAssociations("pat-na1-…")' in code
+    with serve_in_thread() as server:
+        runnable = code.replace(
+            'HubSpotAssociations("pat-na1-…")',
+            f"HubSpotAssociations({server.token!r}, base_url={server.base_url!r}, "
+            "rate_limit=None)",
+        )
+        exec(compile(runnable, "README.md quickstart", "exec"), {})  # noqa: S102

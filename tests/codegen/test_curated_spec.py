@@ -3,6 +3,7 @@ and shaped for generation."""
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -160,3 +161,53 @@ def test_wire_reality_is_in_the_schemas() -> None:
     assert "required" not in schemas["StandardError"]
     assert "type" not in schemas["StandardError"]["properties"]["subCategory"]
     assert len(schemas["ReportCreationResponse"]["properties"]["enqueueTime"]["anyOf"]) == 2
+
+
+def _reached(spec: dict[str, Any], node: object, found: set[str]) -> set[str]:
+    """The component schemas a node refers to, directly or through other schemas."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in found:
+                found.add(name)
+                _reached(spec, spec["components"]["schemas"][name], found)
+        for value in node.values():
+            _reached(spec, value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _reached(spec, value, found)
+    return found
+
+
+def test_request_bodies_are_marked_and_answers_are_not() -> None:
+    """x-request-body (overlay 60) marks exactly the schemas only request bodies reach; a schema
+    both reach has no optional field, so neither side's reading of "absent" matters to it."""
+    spec = curated()
+    requests: set[str] = set()
+    answers: set[str] = set()
+    for item in spec["paths"].values():
+        for operation in item.values():
+            _reached(spec, operation.get("requestBody"), requests)
+            _reached(spec, operation.get("responses"), answers)
+    schemas = spec["components"]["schemas"]
+    marked = {name for name, schema in schemas.items() if schema.get("x-request-body")}
+    assert marked == requests - answers
+    for name in requests & answers:
+        schema = schemas[name]
+        assert set(schema.get("properties", {})) <= set(schema.get("required", [])), name
+
+
+def test_each_batch_call_answers_one_schema() -> None:
+    """Every 2xx of a batch call refers to one schema (overlay 60): no ...WithErrors left."""
+    spec = curated()
+    assert not [name for name in spec["components"]["schemas"] if name.endswith("WithErrors")]
+    for path, item in spec["paths"].items():
+        for operation in item.values():
+            bodies = {
+                json.dumps(answer["content"]["application/json"]["schema"], sort_keys=True)
+                for status, answer in operation["responses"].items()
+                if str(status).startswith("2") and "content" in answer
+            }
+            if "/batch/" in path:
+                assert len(bodies) <= 1, (path, bodies)

@@ -40,8 +40,11 @@ from hubspot_associations_api.models import (
     PublicObjectId,
     RecordAssociationsBatch,
     ReportCreationResponse,
+    StandardError,
 )
 from hubspot_associations_api.types import ParseError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 BATCH_TIMES = {"startedAt": "2026-03-01T10:00:00Z", "completedAt": "2026-03-01T10:00:01.5Z"}
 
@@ -324,3 +327,60 @@ def async_client_answering(status: int, body: object) -> AuthenticatedClient:
         httpx.AsyncClient(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler))
     )
     return client
+
+
+def _maybe(key: str, values: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """{key: value} or {} (the key absent)."""
+    return st.one_of(st.just({}), values.map(lambda v: {key: v}))
+
+
+_TYPE_BODY = st.builds(
+    lambda t, c, label, f, to: {"typeId": t, "category": c, **label, **f, **to},
+    st.integers(1, 10_000),
+    st.sampled_from(["HUBSPOT_DEFINED", "USER_DEFINED", "WORK"]),
+    _maybe("label", st.one_of(st.none(), st.text(max_size=5))),
+    _maybe("fromObjectTypeId", st.just("0-1")),
+    _maybe("toObjectTypeId", st.just("0-2")),
+)
+_ERROR_BODY = st.builds(
+    lambda m, ctx, errs: {"status": "error", "category": "VALIDATION_ERROR", **m, **ctx, **errs},
+    _maybe("message", st.text(max_size=5)),
+    _maybe("context", st.just({"fromObjectId": ["1"]})),
+    _maybe("errors", st.lists(st.just({"message": "x"}), max_size=1)),
+)
+_BATCH_BODY = st.builds(
+    lambda errors, count, links: {
+        "status": "COMPLETE",
+        "startedAt": "2026-01-01T00:00:00+00:00",
+        "completedAt": "2026-01-01T00:00:01+00:00",
+        "results": [{"from": {"id": "1"}, "to": [{"toObjectId": "2", "associationTypes": []}]}],
+        **errors,
+        **count,
+        **links,
+    },
+    _maybe("errors", st.lists(_ERROR_BODY, max_size=2)),
+    _maybe("numErrors", st.integers(0, 3)),
+    _maybe("links", st.just({"docs": "https://example.invalid"})),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(page_types=st.lists(_TYPE_BODY, max_size=3), paging=_maybe("paging", st.just(
+    {"next": {"after": "MTAw", "link": "https://x.invalid"}})), batch=_BATCH_BODY)  # fmt: skip
+def test_answers_hold_none_and_empty_lists_but_write_back_only_what_was_sent(
+    page_types: list[dict[str, Any]], paging: dict[str, Any], batch: dict[str, Any]
+) -> None:
+    """Absent fields read as None (or [] for arrays), a sent null stays null, and to_dict()
+    gives back exactly the body that was parsed: absent stays absent, [] and null stay."""
+    page = {"results": [{"toObjectId": "7", "associationTypes": page_types}], **paging}
+    parsed = AssociatedRecordPage.from_dict(page)
+    assert parsed.to_dict() == page
+    assert parsed.paging is None if not paging else parsed.paging is not None
+    for spec, body in zip(parsed.results[0].association_types, page_types, strict=True):
+        assert spec.label == body.get("label")
+        assert spec.from_object_type_id == body.get("fromObjectTypeId")
+    answer = RecordAssociationsBatch.from_dict(batch)
+    assert answer.to_dict() == batch
+    assert answer.errors == [StandardError.from_dict(e) for e in batch.get("errors", [])]
+    assert answer.num_errors == batch.get("numErrors")
+    assert "Unset" not in repr(answer) + repr(parsed)
