@@ -11,8 +11,8 @@ alike (its CI styles print every one as a warning), so which ones gate is decide
 a changed default, a removed return annotation and attribute value changes are shown but never
 fail (``SHOWN_ONLY``); every other kind is a break. griffe does not compare annotations, so this
 module does (``annotation_changes``): a public function's or method's return annotation, or a
-public class attribute's annotation, whose text differs between the two sides is a break too. A break in the hand-written package fails
-(exit 1) unless a bullet under ``### Changed`` or ``### Removed`` of CHANGELOG.md's
+public class attribute's annotation, whose text differs between the two sides is a break too.
+A break in the hand-written package fails (exit 1) unless a bullet under ``### Changed`` or ``### Removed`` of CHANGELOG.md's
 ``## [Unreleased]`` starts with ``**Breaking:**``; a break only in the generated client is a
 warning (exit 0), since users are told to use the hand-written layer. Names with a leading
 underscore are not public API.
@@ -202,7 +202,9 @@ def _public_paths(package: griffe.Object | griffe.Alias) -> dict[str, str]:
     return paths
 
 
-def _public_objects(package: griffe.Object | griffe.Alias) -> dict[str, griffe.Object | griffe.Alias]:
+def _public_objects(
+    package: griffe.Object | griffe.Alias,
+) -> dict[str, griffe.Object | griffe.Alias]:
     """Every public function, method and class attribute by the path users spell it with."""
     found: dict[str, griffe.Object | griffe.Alias] = {}
     seen: set[str] = set()
