@@ -12,10 +12,10 @@ a changed default, a removed return annotation and attribute value changes are s
 fail (``SHOWN_ONLY``); every other kind is a break. griffe does not compare annotations, so this
 module does (``annotation_changes``): a public function's or method's return annotation, or a
 public class attribute's annotation, whose text differs between the two sides is a break too.
-A break in the hand-written package fails (exit 1) unless a bullet under ``### Changed`` or
-``### Removed`` of CHANGELOG.md's ``## [Unreleased]`` starts with ``**Breaking:**``; a break only in the generated client is a
-warning (exit 0), since users are told to use the hand-written layer. Names with a leading
-underscore are not public API.
+A break in the hand-written package fails (exit 1) unless a bullet under ``### Changed`` or ``###
+Removed`` of CHANGELOG.md's ``## [Unreleased]`` starts with ``**Breaking:**``; a break only in the
+generated client is a warning (exit 0), since users are told to use the hand-written layer. Names
+with a leading underscore are not public API.
 """
 
 from __future__ import annotations

@@ -142,4 +142,4 @@ def test_readme_quickstart_runs_and_reads_fields_without_unset() -> None:
             f"HubSpotAssociations({server.token!r}, base_url={server.base_url!r}, "
             "rate_limit=None)",
         )
-        exec(compile(runnable, "README.md quickstart", "exec"), {})  # noqa: S102
+        exec(compile(runnable, "README.md quickstart", "exec"), {})
