@@ -101,9 +101,7 @@ def seed(emulator: RunningEmulator, body: dict[str, Any]) -> None:
     httpx.post(f"{emulator.base_url}/_emulator/seed", json=body).raise_for_status()
 
 
-def pair(
-    from_id: str, to_id: str, *types: tuple[AssociationCategory, int]
-) -> AssociationInput:
+def pair(from_id: str, to_id: str, *types: tuple[AssociationCategory, int]) -> AssociationInput:
     """A batch input associating two records with the given types."""
     return AssociationInput(
         from_=PublicObjectId(id=from_id),
@@ -177,9 +175,7 @@ async def test_paged_reads_follow_after_to_the_end(
             after=after,
             limit=500,
         )
-        assert isinstance(
-            page.parsed, AssociatedRecordPage
-        )
+        assert isinstance(page.parsed, AssociatedRecordPage)
         seen.extend(item.to_object_id for item in page.parsed.results)
         if page.parsed.paging is None or page.parsed.paging.next_ is None:
             break

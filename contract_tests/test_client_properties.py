@@ -153,9 +153,7 @@ def test_numeric_ids_and_unknown_categories_parse_through_the_client(
     parsed = list_associations.sync(
         "contact", "1", "company", client=answering(200, json.dumps(page).encode())
     )
-    assert isinstance(
-        parsed, api_models.AssociatedRecordPage
-    )
+    assert isinstance(parsed, api_models.AssociatedRecordPage)
     assert parsed.results[0].to_object_id == str(to_id)
     assert parsed.results[0].association_types[0].category == category
     pair = {

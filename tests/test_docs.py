@@ -139,7 +139,6 @@ def test_readme_quickstart_runs_and_reads_fields_without_unset() -> None:
     with serve_in_thread() as server:
         runnable = code.replace(
             'HubSpotAssociations("pat-na1-…")',
-            f"HubSpotAssociations({server.token!r}, base_url={server.base_url!r}, "
-            "rate_limit=None)",
+            f"HubSpotAssociations({server.token!r}, base_url={server.base_url!r}, rate_limit=None)",
         )
         exec(compile(runnable, "README.md quickstart", "exec"), {})

@@ -219,8 +219,7 @@ if not TYPE_CHECKING:
         if new is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         warnings.warn(
-            f"{name} is deprecated: it is now called {new} (the old name will be removed in "
-            "0.3.0)",
+            f"{name} is deprecated: it is now called {new} (the old name will be removed in 0.3.0)",
             DeprecationWarning,
             stacklevel=2,
         )
