@@ -147,7 +147,7 @@ def official(raw: bytes) -> Callable[[], object]:
             return default
 
     api = ApiClient()
-    name = "AssociatedRecordPage"
+    name = "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging"
     return lambda: api.deserialize(_Response(), name)
 
 
