@@ -233,9 +233,10 @@ def _public_objects(
 
 def _annotation(obj: griffe.Object | griffe.Alias) -> str:
     """The annotation's source text: a function's return, a class attribute's type; or ""."""
-    if obj.is_function:
+    value: object
+    if isinstance(obj, griffe.Function):
         value = obj.returns
-    elif obj.is_attribute and obj.parent is not None and obj.parent.is_class:
+    elif isinstance(obj, griffe.Attribute) and obj.parent is not None and obj.parent.is_class:
         value = obj.annotation
     else:
         return ""

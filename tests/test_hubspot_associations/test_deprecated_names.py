@@ -138,7 +138,9 @@ def test_old_page_keywords_warn_at_the_callers_line_and_send_the_same(method: st
     assert len(caught) == 2
     assert seen == ["/crm/v4/objects/contact/7/associations/company"] * 2
     with make_client(handler) as client, pytest.raises(TypeError, match="pass object_id= only"):
-        client.basic.get_page("contact", to_object_type="company", object_id=1, object_id_=1)
+        client.basic.get_page(  # type: ignore[call-arg]
+            "contact", to_object_type="company", object_id=1, object_id_=1
+        )
 
 
 @pytest.mark.anyio
@@ -147,9 +149,12 @@ async def test_old_page_keywords_work_on_the_async_client() -> None:
     seen, handler = page_answer()
     async with make_async_client(handler) as client:
         with pytest.warns(DeprecationWarning, match=r"pass object_id="):
-            await client.basic.get_page("contact", object_id_=7, to_object_type="company")
+            await client.basic.get_page(  # type: ignore[call-arg]
+                "contact", object_id_=7, to_object_type="company"
+            )
+        old_keywords: Any = {"object_type_": "contact"}  # type checkers know only the new ones
         with pytest.warns(DeprecationWarning, match=r"pass object_type="):
-            items = [i async for i in client.basic.iter_all(object_type_="contact", object_id=7,
-                                                             to_object_type="company")]  # fmt: skip
+            items = [i async for i in client.basic.iter_all(object_id=7, to_object_type="company",
+                                                             **old_keywords)]  # fmt: skip
     assert items == []
     assert len(seen) == 2

@@ -329,7 +329,12 @@ def test_types_of_the_wrong_shape_say_what_shape_types_takes(types: Any, shown: 
     """types= given one type, a string or a number is refused before sending, with the shape
     types takes (a list of constants or (category, typeId) tuples) in the message."""
     sent: list[httpx.Request] = []
-    with make_client(lambda r: sent.append(r) or httpx.Response(201, json={})) as client:
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(201, json={})
+
+    with make_client(answer) as client:
         for call in (
             lambda: client.basic.associate("contact", 1, "company", 2, types),
             lambda: client.batch.create("contact", "company", [(1, 2)], types),

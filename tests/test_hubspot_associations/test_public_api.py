@@ -154,7 +154,7 @@ def _facade_models() -> dict[str, set[type]]:
 def test_every_model_the_facade_returns_is_exported_under_its_short_name() -> None:
     """Each model reachable from a facade return type (its fields' models too) is exported from
     hubspot_associations by its class name, and no exported model's name is over 30 characters."""
-    missing = {}
+    missing: dict[str, str] = {}
     for path, models in _facade_models().items():
         for model in models:
             if getattr(hubspot_associations, model.__name__, None) is not model:

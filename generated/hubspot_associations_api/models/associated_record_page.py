@@ -13,6 +13,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar("T", bound="AssociatedRecordPage")
+_new = object.__new__
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
@@ -66,7 +67,8 @@ class AssociatedRecordPage:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = [AssociatedRecord.from_dict(item) for item in src_dict["results"]]
+            _parse_results = AssociatedRecord.from_dict
+            results = [_parse_results(item) for item in src_dict["results"]]
 
             _paging = src_dict.get("paging", UNSET)
             paging: ForwardPaging | Unset
@@ -75,13 +77,19 @@ class AssociatedRecordPage:
             else:
                 paging = ForwardPaging.from_dict(_paging)
 
-            # Positional, in the order the class declares its fields: a third faster than keywords.
-            associated_record_page = cls(
-                results,
-                None if isinstance(paging, Unset) else paging,
+            # Built without __init__: each slot is set once, here, with what the body holds (the
+            # attrs __init__ call and its default factories cost a third of a small model's decode).
+            associated_record_page = _new(cls)
+            associated_record_page.results = results
+            associated_record_page.paging = (
+                None if isinstance(paging, Unset) else paging
             )
-            # A subset test allocates nothing; most bodies have no unknown keys.
-            if not src_dict.keys() <= _FIELDS:
+            # Most bodies have no unknown keys. As many keys as known fields found present says
+            # so without a set test (a present field is counted only when its key was there);
+            # otherwise the subset test, which allocates nothing.
+            if len(src_dict) == 1 + (paging is not UNSET) or src_dict.keys() <= _FIELDS:
+                associated_record_page.additional_properties = {}
+            else:
                 associated_record_page.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }

@@ -13,6 +13,7 @@ from attrs import field as _attrs_field
 from ..types import ParseError, json_kind
 
 T = TypeVar("T", bound="CollectionResponseObjectTypeRecordLimitStatus")
+_new = object.__new__
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(("results",))
@@ -50,17 +51,19 @@ class CollectionResponseObjectTypeRecordLimitStatus:
         # Read keys in place instead of copying and popping: this is the hot path of every
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
-            results = [
-                ObjectTypeRecordLimitStatus.from_dict(item)
-                for item in src_dict["results"]
-            ]
+            _parse_results = ObjectTypeRecordLimitStatus.from_dict
+            results = [_parse_results(item) for item in src_dict["results"]]
 
-            # Positional, in the order the class declares its fields: a third faster than keywords.
-            collection_response_object_type_record_limit_status = cls(
-                results,
-            )
-            # A subset test allocates nothing; most bodies have no unknown keys.
-            if not src_dict.keys() <= _FIELDS:
+            # Built without __init__: each slot is set once, here, with what the body holds (the
+            # attrs __init__ call and its default factories cost a third of a small model's decode).
+            collection_response_object_type_record_limit_status = _new(cls)
+            collection_response_object_type_record_limit_status.results = results
+            # Most bodies have no unknown keys. As many keys as known fields found present says
+            # so without a set test (a present field is counted only when its key was there);
+            # otherwise the subset test, which allocates nothing.
+            if len(src_dict) == 1 or src_dict.keys() <= _FIELDS:
+                collection_response_object_type_record_limit_status.additional_properties = {}
+            else:
                 collection_response_object_type_record_limit_status.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }

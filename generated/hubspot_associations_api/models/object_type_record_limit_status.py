@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import ParseError, json_kind
 
 T = TypeVar("T", bound="ObjectTypeRecordLimitStatus")
+_new = object.__new__
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
@@ -84,16 +85,22 @@ class ObjectTypeRecordLimitStatus:
 
             has_records_at_limit = src_dict["hasRecordsAtLimit"]
 
-            # Positional, in the order the class declares its fields: a third faster than keywords.
-            object_type_record_limit_status = cls(
-                object_type_id,
-                singular_label,
-                plural_label,
-                has_records_near_limit,
-                has_records_at_limit,
+            # Built without __init__: each slot is set once, here, with what the body holds (the
+            # attrs __init__ call and its default factories cost a third of a small model's decode).
+            object_type_record_limit_status = _new(cls)
+            object_type_record_limit_status.object_type_id = object_type_id
+            object_type_record_limit_status.singular_label = singular_label
+            object_type_record_limit_status.plural_label = plural_label
+            object_type_record_limit_status.has_records_near_limit = (
+                has_records_near_limit
             )
-            # A subset test allocates nothing; most bodies have no unknown keys.
-            if not src_dict.keys() <= _FIELDS:
+            object_type_record_limit_status.has_records_at_limit = has_records_at_limit
+            # Most bodies have no unknown keys. As many keys as known fields found present says
+            # so without a set test (a present field is counted only when its key was there);
+            # otherwise the subset test, which allocates nothing.
+            if len(src_dict) == 5 or src_dict.keys() <= _FIELDS:
+                object_type_record_limit_status.additional_properties = {}
+            else:
                 object_type_record_limit_status.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }

@@ -13,6 +13,7 @@ from ..models.association_category import AssociationCategory
 from ..types import ParseError, json_kind, not_an_integer
 
 T = TypeVar("T", bound="PublicAssociationDefinitionConfigurationUpdateRequest")
+_new = object.__new__
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
@@ -81,14 +82,20 @@ class PublicAssociationDefinitionConfigurationUpdateRequest:
                 src_dict["category"]
             ) or AssociationCategory(src_dict["category"])
 
-            # Positional, in the order the class declares its fields: a third faster than keywords.
-            public_association_definition_configuration_update_request = cls(
-                type_id,
-                max_to_object_ids,
-                category,
+            # Built without __init__: each slot is set once, here, with what the body holds (the
+            # attrs __init__ call and its default factories cost a third of a small model's decode).
+            public_association_definition_configuration_update_request = _new(cls)
+            public_association_definition_configuration_update_request.type_id = type_id
+            public_association_definition_configuration_update_request.max_to_object_ids = max_to_object_ids
+            public_association_definition_configuration_update_request.category = (
+                category
             )
-            # A subset test allocates nothing; most bodies have no unknown keys.
-            if not src_dict.keys() <= _FIELDS:
+            # Most bodies have no unknown keys. As many keys as known fields found present says
+            # so without a set test (a present field is counted only when its key was there);
+            # otherwise the subset test, which allocates nothing.
+            if len(src_dict) == 3 or src_dict.keys() <= _FIELDS:
+                public_association_definition_configuration_update_request.additional_properties = {}
+            else:
                 public_association_definition_configuration_update_request.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, ParseError, Unset, json_kind
 
 T = TypeVar("T", bound="PublicAssociationDefinitionCreateRequest")
+_new = object.__new__
 
 # The JSON keys this model knows; any other key is kept in additional_properties.
 _FIELDS: frozenset[str] = frozenset(
@@ -69,14 +70,21 @@ class PublicAssociationDefinitionCreateRequest:
 
             inverse_label = src_dict.get("inverseLabel", UNSET)
 
-            # Positional, in the order the class declares its fields: a third faster than keywords.
-            public_association_definition_create_request = cls(
-                name,
-                label,
-                inverse_label,
-            )
-            # A subset test allocates nothing; most bodies have no unknown keys.
-            if not src_dict.keys() <= _FIELDS:
+            # Built without __init__: each slot is set once, here, with what the body holds (the
+            # attrs __init__ call and its default factories cost a third of a small model's decode).
+            public_association_definition_create_request = _new(cls)
+            public_association_definition_create_request.name = name
+            public_association_definition_create_request.label = label
+            public_association_definition_create_request.inverse_label = inverse_label
+            # Most bodies have no unknown keys. As many keys as known fields found present says
+            # so without a set test (a present field is counted only when its key was there);
+            # otherwise the subset test, which allocates nothing.
+            if (
+                len(src_dict) == 2 + (inverse_label is not UNSET)
+                or src_dict.keys() <= _FIELDS
+            ):
+                public_association_definition_create_request.additional_properties = {}
+            else:
                 public_association_definition_create_request.additional_properties = {
                     key: value for key, value in src_dict.items() if key not in _FIELDS
                 }
