@@ -27,7 +27,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -179,26 +179,8 @@ def _load(root: Path) -> dict[str, griffe.Object | griffe.Alias]:
 def _public_paths(package: griffe.Object | griffe.Alias) -> dict[str, str]:
     """Map each object's canonical path to the shortest public path users reach it by."""
     paths: dict[str, str] = {}
-    queue: deque[tuple[griffe.Object | griffe.Alias, str]] = deque([(package, package.path)])
-    while queue:
-        obj, public = queue.popleft()
-        if obj.path in paths:
-            continue
-        paths[obj.path] = public
-        if not (obj.is_module or obj.is_class):
-            continue
-        try:
-            members = obj.all_members
-        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-            members = obj.members
-        for name, member in members.items():
-            try:
-                if not member.is_public:
-                    continue
-                target = _resolved(member)
-            except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-                continue
-            queue.append((target, f"{public}.{name}"))
+    for obj, public in _walk(package):
+        paths.setdefault(obj.path, public)
     return paths
 
 
@@ -207,15 +189,25 @@ def _public_objects(
 ) -> dict[str, griffe.Object | griffe.Alias]:
     """Every public function, method and class attribute by the path users spell it with."""
     found: dict[str, griffe.Object | griffe.Alias] = {}
-    seen: set[str] = set()
+    for obj, public in _walk(package):
+        if obj.is_function or obj.is_attribute:
+            found.setdefault(public, obj)
+    return found
+
+
+def _walk(
+    package: griffe.Object | griffe.Alias,
+) -> Iterator[tuple[griffe.Object | griffe.Alias, str]]:
+    """Each public object with each public path it is reached by, breadth first (so the first
+    path of an object is its shortest); a module or class is expanded once."""
+    expanded: set[str] = set()
     queue: deque[tuple[griffe.Object | griffe.Alias, str]] = deque([(package, package.path)])
     while queue:
         obj, public = queue.popleft()
-        if obj.is_function or obj.is_attribute:
-            found.setdefault(public, obj)
-        if obj.path in seen or not (obj.is_module or obj.is_class):
+        yield obj, public
+        if obj.path in expanded or not (obj.is_module or obj.is_class):
             continue
-        seen.add(obj.path)
+        expanded.add(obj.path)
         try:
             members = obj.all_members
         except (griffe.AliasResolutionError, griffe.CyclicAliasError):
@@ -228,7 +220,6 @@ def _public_objects(
             except (griffe.AliasResolutionError, griffe.CyclicAliasError):
                 continue
             queue.append((target, f"{public}.{name}"))
-    return found
 
 
 def _annotation(obj: griffe.Object | griffe.Alias) -> str:
