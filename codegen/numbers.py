@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["CLIENT_NUMBERS", "EMULATOR_NUMBERS", "NUMBERS", "generate", "load"]
+__all__ = ["CLIENT_NUMBERS", "EMULATOR_NUMBERS", "NUMBERS", "generate", "load", "load_ranges"]
 
 NUMBERS = Path("openapi/numbers.yaml")
 CLIENT_NUMBERS = Path("src/hubspot_associations/_numbers.py")
@@ -34,12 +34,48 @@ __all__ = [{names}]
 
 # Every number by its name in openapi/numbers.yaml.
 NUMBERS: Final[dict[str, int]] = {table}
+
+# Every bounded whole number a caller gives: name -> (what messages call it, lowest, highest or
+# None). hubspot_associations._ranges checks values against it.
+RANGES: Final[dict[str, tuple[str, int, int | None]]] = {ranges}
 '''
+
+_RANGE_KEYS = {"what", "low", "high"}
 
 
 def load(text: str) -> dict[str, int]:
     """The numbers, checked: each a whole number with a reason."""
     raw: dict[str, Any] = yaml.safe_load(text)
+    return _numbers(raw)
+
+
+def load_ranges(text: str) -> dict[str, tuple[str, int, int | None]]:
+    """The ranges, each bound a whole number or the name of a number (``high`` may be null)."""
+    raw: dict[str, Any] = yaml.safe_load(text)
+    numbers = _numbers(raw)
+    out: dict[str, tuple[str, int, int | None]] = {}
+    for name, entry in raw.get("ranges", {}).items():
+        if not isinstance(entry, dict) or set(entry) != _RANGE_KEYS:
+            raise ValueError(f"{NUMBERS}: range {name!r} needs exactly what, low and high")
+        low = _bound(numbers, name, entry["low"])
+        high = None if entry["high"] is None else _bound(numbers, name, entry["high"])
+        if low is None or (high is not None and high < low):
+            raise ValueError(f"{NUMBERS}: range {name!r}: low must be a number not above high")
+        out[name] = (str(entry["what"]), low, high)
+    return out
+
+
+def _bound(numbers: dict[str, int], name: str, value: object) -> int:
+    if isinstance(value, str):
+        if value not in numbers:
+            raise ValueError(f"{NUMBERS}: range {name!r} names {value!r}, which is not a number")
+        return numbers[value]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{NUMBERS}: range {name!r}: a bound is a whole number or a name")
+    return value
+
+
+def _numbers(raw: dict[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
     for name, entry in raw["numbers"].items():
         if not isinstance(entry, dict) or set(entry) != {"value", "reason"}:
@@ -56,7 +92,8 @@ def load(text: str) -> dict[str, int]:
 def render(text: str, *, emulator: bool) -> str:
     """The module's source."""
     numbers = load(text)
-    names = ", ".join(repr(n.upper()) for n in sorted(["numbers", *numbers]))
+    ranges = load_ranges(text)
+    names = ", ".join(repr(n.upper()) for n in sorted(["numbers", "ranges", *numbers]))
     constants = "\n".join(f"{n.upper()}: Final = {v:_}" for n, v in numbers.items())
     extra = (
         "\n# The emulator keeps its own copy: it imports nothing from the client."
@@ -64,7 +101,13 @@ def render(text: str, *, emulator: bool) -> str:
         else ""
     )
     table = pprint.pformat(numbers, width=100, sort_dicts=False)
-    return _HEAD.format(extra=extra, names=names, constants=constants, table=table)
+    return _HEAD.format(
+        extra=extra,
+        names=names,
+        constants=constants,
+        table=table,
+        ranges=pprint.pformat(ranges, width=100, sort_dicts=False),
+    )
 
 
 def generate(root: Path) -> dict[Path, str]:

@@ -14,10 +14,17 @@ __all__ = [
     "BULK_BATCH_DEFAULT",
     "BULK_BATCH_MAX",
     "DEFAULT_CONCURRENCY",
+    "DEFAULT_RATE_LIMIT_REQUESTS",
+    "DEFAULT_RATE_LIMIT_SECONDS",
+    "INT32_MAX",
     "LABELS_PER_PAIR",
+    "MAX_CONCURRENCY",
+    "MIN_BODY_BYTES",
     "NEAR_LIMIT_PERCENT",
     "NUMBERS",
     "PAGE_MAX",
+    "RANGES",
+    "RECORD_ID_MAX",
     "RECORDS_PER_TYPE",
     "USAGE_SAMPLES_MAX",
 ]
@@ -28,6 +35,12 @@ BATCH_READ_PAGE_SIZE: Final = 500
 BULK_BATCH_DEFAULT: Final = 100
 BULK_BATCH_MAX: Final = 2_000
 DEFAULT_CONCURRENCY: Final = 8
+MAX_CONCURRENCY: Final = 64
+DEFAULT_RATE_LIMIT_REQUESTS: Final = 100
+DEFAULT_RATE_LIMIT_SECONDS: Final = 10
+INT32_MAX: Final = 2_147_483_647
+RECORD_ID_MAX: Final = 9_223_372_036_854_775_807
+MIN_BODY_BYTES: Final = 1_024
 LABELS_PER_PAIR: Final = 10
 RECORDS_PER_TYPE: Final = 50_000
 NEAR_LIMIT_PERCENT: Final = 80
@@ -41,8 +54,31 @@ NUMBERS: Final[dict[str, int]] = {
     "bulk_batch_default": 100,
     "bulk_batch_max": 2000,
     "default_concurrency": 8,
+    "max_concurrency": 64,
+    "default_rate_limit_requests": 100,
+    "default_rate_limit_seconds": 10,
+    "int32_max": 2147483647,
+    "record_id_max": 9223372036854775807,
+    "min_body_bytes": 1024,
     "labels_per_pair": 10,
     "records_per_type": 50000,
     "near_limit_percent": 80,
     "usage_samples_max": 10,
+}
+
+# Every bounded whole number a caller gives: name -> (what messages call it, lowest, highest or
+# None). hubspot_associations._ranges checks values against it.
+RANGES: Final[dict[str, tuple[str, int, int | None]]] = {
+    "limit": ("limit", 1, 500),
+    "batch_size": ("batch_size", 1, 2000),
+    "read_batch_size": ("batch_size of a batch read", 1, 1000),
+    "concurrency": ("concurrency", 1, 64),
+    "type_id": ("an association typeId", 1, 2147483647),
+    "max_to_object_ids": ("a limit (maxToObjectIds)", 1, 2147483647),
+    "user_id": ("user_id", 1, 2147483647),
+    "record_id": ("a record ID", 1, 9223372036854775807),
+    "rate_limit_requests": ("the requests of rate_limit", 1, None),
+    "max_body_bytes": ("max_body_bytes", 1024, None),
+    "max_retries": ("max_retries", 0, None),
+    "daily_limit": ("daily_limit", 1, None),
 }

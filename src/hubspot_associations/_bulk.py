@@ -24,10 +24,11 @@ from ._exceptions import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
-    ClientValidationError,
     HubSpotError,
     PermissionDeniedError,
 )
+from ._numbers import DEFAULT_CONCURRENCY
+from ._ranges import in_range
 from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
 
 __all__ = [
@@ -95,20 +96,14 @@ class ChunkOutcome(Generic[InputT]):
     stop: HubSpotError | None = None
 
 
-MAX_CONCURRENCY = 64
-
-
 def check_concurrency(concurrency: int) -> None:
     """Refuse a concurrency that cannot run (0 used to spin a core forever)."""
-    if (
-        isinstance(concurrency, bool)
-        or not isinstance(concurrency, int)
-        or not 1 <= concurrency <= MAX_CONCURRENCY
-    ):
-        raise ClientValidationError(
-            f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, got {concurrency!r}; "
-            "the rate limit, not concurrency, sets the pace (4 to 8 is plenty)"
-        )
+    in_range(
+        "concurrency",
+        concurrency,
+        hint=f"the rate limit, not concurrency, sets the pace (the default {DEFAULT_CONCURRENCY} "
+        "is plenty)",
+    )
 
 
 def chunked(items: Sequence[InputT], size: int) -> list[list[InputT]]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ._numbers import RECORD_ID_MAX
+
 __all__ = ["MAX_RECORD_ID", "InvalidId", "canonical_id", "describe_value"]
 
-MAX_RECORD_ID: Final = 2**63 - 1
+MAX_RECORD_ID: Final = RECORD_ID_MAX
 # re.ASCII: str.isdigit() also accepts '²', Arabic-Indic and full-width digits, which HubSpot
 # refuses or reads as another number.
 _DIGITS: Final = re.compile(r"[0-9]+", re.ASCII)

@@ -19,6 +19,7 @@ from hubspot_associations_api.models import (
 from ._exceptions import ClientValidationError
 from ._ids import InvalidId, canonical_id, describe_value
 from ._object_types import normalize_object_type
+from ._ranges import in_range
 
 __all__ = [
     "IdLike",
@@ -116,9 +117,7 @@ def to_specs(values: Iterable[TypeLike]) -> list[AssociationSpec]:
 
 
 def _type_id(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ClientValidationError(f"an association typeId is a positive integer, got {value!r}")
-    return value
+    return in_range("type_id", value)
 
 
 def require_items(items: Sequence[object], *, what: str, maximum: int | None = None) -> None:

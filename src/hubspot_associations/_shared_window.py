@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 from ._exceptions import ClientValidationError, HubSpotError
+from ._ranges import in_range
 
 if TYPE_CHECKING:
     from ._rate_limit import RateLimiter
@@ -156,10 +157,11 @@ class WindowSettings:
         for name, value in (("wait_at_most", wait_at_most), ("timeout", timeout)):
             if not 0 < value < float("inf"):
                 raise ClientValidationError(f"{name} must be a finite number of seconds > 0")
-        if daily_limit is not None and (isinstance(daily_limit, bool) or daily_limit < 1):
-            raise ClientValidationError(
-                f"daily_limit must be None or >= 1, got {daily_limit!r}; HubSpot's are 250,000, "
-                "625,000 and 1,000,000 per portal"
+        if daily_limit is not None:
+            in_range(
+                "daily_limit",
+                daily_limit,
+                hint="or None; HubSpot's are 250,000, 625,000 and 1,000,000 per portal",
             )
         if not -14 <= utc_offset_hours <= 14:
             raise ClientValidationError("utc_offset_hours must be within -14 to 14 (the portal's)")

@@ -139,7 +139,7 @@ def test_batch_iter_read_follows_each_inputs_paging() -> None:
         (lambda c: c.basic.associate("contact", 1, "company", 2, []), "at least one"),
         (
             lambda c: c.limits.create("contact", "company", [(("USER_DEFINED", 36), 0)]),
-            "at least 1",
+            "from 1 to",
         ),
         (lambda c: c.report.request(0), "user_id"),
     ],

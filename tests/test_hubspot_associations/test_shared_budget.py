@@ -291,7 +291,7 @@ def test_each_client_flavour_needs_its_own_window(server: RedisServer, key: str)
         ({"key": "k", "on_unreachable": "retry"}, "one of wait, local, raise"),
         ({"key": "k", "local_share": 0}, "local_share must be in"),
         ({"key": "k", "wait_at_most": float("inf")}, "wait_at_most must be"),
-        ({"key": "k", "daily_limit": 0}, "daily_limit must be None or >= 1"),
+        ({"key": "k", "daily_limit": 0}, "daily_limit must be a whole number of at least 1"),
         ({"key": "k", "utc_offset_hours": 15}, "utc_offset_hours"),
     ],
 )

@@ -126,6 +126,7 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
+from .._ranges import in_range
 from .._raw import RawResponse
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
@@ -382,7 +383,7 @@ class AsyncBatch:
             )
             for a, b in pairs
         ]
-        require_items(inputs, what="batch.associate_default")
+        require_items(inputs, what="batch.associate_default", maximum=BULK_BATCH_MAX)
         return await self._core.send(
             batch_associate_default.OPERATION,
             object_type(from_object_type),
@@ -411,7 +412,7 @@ class AsyncBatch:
         types: Sequence[TypeLike] | None,
     ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         posts = _multi_posts(inputs, types)
-        require_items(posts, what="batch.create")
+        require_items(posts, what="batch.create", maximum=BULK_BATCH_MAX)
         return await self._core.send(
             batch_create_associations.OPERATION,
             object_type(from_object_type),
@@ -468,6 +469,9 @@ class AsyncBatch:
     async def _remove(
         self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
     ) -> RawResponse[VoidBatch | None]:
+        pairs = builtins.list(pairs)
+        # The cap counts pairs, as the bulk helpers' chunks do (the body groups them by from ID).
+        require_items(pairs, what="batch.remove", maximum=BULK_BATCH_MAX)
         grouped: dict[str, list[PublicObjectId]] = {}
         for a, b in pairs:
             grouped.setdefault(object_id(a, what="from ID"), []).append(
@@ -477,7 +481,6 @@ class AsyncBatch:
             PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v)
             for k, v in grouped.items()
         ]
-        require_items(inputs, what="batch.remove")
         return await self._core.send(
             batch_remove_associations.OPERATION,
             object_type(from_object_type),
@@ -517,7 +520,7 @@ class AsyncBatch:
         types: Sequence[TypeLike] | None,
     ) -> RawResponse[VoidBatch | None]:
         posts = _multi_posts(inputs, types)
-        require_items(posts, what="batch.remove_labels")
+        require_items(posts, what="batch.remove_labels", maximum=BULK_BATCH_MAX)
         return await self._core.send(
             batch_remove_labels.OPERATION,
             object_type(from_object_type),
@@ -551,8 +554,7 @@ class AsyncReport:
 
         operationId ``request_high_usage_report``.
         """
-        if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0:
-            raise ClientValidationError(f"user_id must be a positive integer, got {user_id!r}")
+        in_range("user_id", user_id, hint="a HubSpot user's ID (an int32 in the spec)")
         try:
             return await self._core.call(request_high_usage_report.OPERATION, user_id)
         except APIConnectionError as exc:
@@ -663,7 +665,7 @@ class AsyncLabels:
         operationId ``update_label``.
         """
         body = PublicAssociationDefinitionUpdateRequest(
-            association_type_id=type_id,
+            association_type_id=in_range("type_id", type_id),
             label=label,
             inverse_label=UNSET if inverse_label is None else inverse_label,
         )
@@ -683,7 +685,7 @@ class AsyncLabels:
         """
         sent = await self._core.resend(
             delete_label.OPERATION, object_type(from_object_type), object_type(to_object_type),
-            type_id,
+            in_range("type_id", type_id),
         )  # fmt: skip
         if sent.refusal is not None:
             listed = {t.type_id for t in await self.list(from_object_type, to_object_type)}
@@ -1065,7 +1067,7 @@ class AsyncBulk:
             return outcome
 
         return await run_chunks(
-            chunked(items, _batch_size(batch_size, BATCH_READ_MAX)),
+            chunked(items, _batch_size(batch_size, read=True)),
             send,
             total=len(items),
             concurrency=concurrency,
@@ -1101,7 +1103,7 @@ class AsyncBulk:
             return split_by_results(chunk, done_of(answer), _same, answer.errors, status)
 
         return await run_chunks(
-            chunked(items, _batch_size(batch_size, BULK_BATCH_MAX)),
+            chunked(items, _batch_size(batch_size)),
             send,
             total=len(items),
             concurrency=concurrency,
@@ -1191,10 +1193,7 @@ class AsyncHubSpotAssociations:
 
 
 def _check_limit(limit: int) -> None:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
-        raise ClientValidationError(
-            f"limit must be an integer from 1 to {PAGE_MAX} (HubSpot's page maximum), got {limit!r}"
-        )
+    in_range("limit", limit, hint="HubSpot's page maximum is the highest")
 
 
 def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsBatchRequest:
@@ -1221,11 +1220,7 @@ def _multi_posts(
 def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[AssociationSpec, int]]:
     checked = []
     for kind, maximum in limits:
-        if isinstance(maximum, bool) or not isinstance(maximum, int) or maximum < 1:
-            raise ClientValidationError(
-                f"a limit (maxToObjectIds) is an integer of at least 1, got {maximum!r}"
-            )
-        checked.append((to_spec(kind), maximum))
+        checked.append((to_spec(kind), in_range("max_to_object_ids", maximum)))
     return checked
 
 
@@ -1258,7 +1253,5 @@ def _checked_pairs(pairs: Iterable[tuple[IdLike, IdLike]]) -> builtins.list[tupl
     return items
 
 
-def _batch_size(size: int, maximum: int) -> int:
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= maximum:
-        raise ClientValidationError(f"batch_size must be from 1 to {maximum}, got {size!r}")
-    return size
+def _batch_size(size: int, *, read: bool = False) -> int:
+    return in_range("read_batch_size" if read else "batch_size", size)

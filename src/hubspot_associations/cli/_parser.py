@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import math
-from collections.abc import Callable
 from pathlib import Path
 
 from .. import __about__
-from .._bulk import MAX_CONCURRENCY
+from .._exceptions import ClientValidationError
+from .._numbers import BULK_BATCH_DEFAULT, DEFAULT_CONCURRENCY
+from .._ranges import in_range, parse_rate, range_text
+from .._settings import RATE_LIMIT_ENV, ClientSettings
 from .._versions import API_VERSIONS
 
-__all__ = ["build_parser"]
+__all__ = ["bounded", "build_parser"]
 
 EPILOG = """\
 exit codes:
@@ -26,18 +27,11 @@ exit codes:
 
 
 def rate(value: str) -> tuple[int, float]:
-    """N/SECONDS, both positive and finite."""
+    """N/SECONDS, both positive and finite (the client's own check)."""
     try:
-        requests_text, seconds_text = value.split("/", 1)
-        requests, seconds = int(requests_text), float(seconds_text)
-    except ValueError:
-        requests, seconds = 0, 0.0
-    if requests < 1 or not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not N/SECONDS with N >= 1 and 0 < SECONDS < inf "
-            "(e.g. 100/10, HubSpot's smallest tier)"
-        )
-    return requests, seconds
+        return parse_rate(value, source="--rate-limit")
+    except ClientValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 CATEGORIES = ("HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED")
@@ -51,19 +45,24 @@ def category(value: str) -> str:
     return upper
 
 
-def _bounded(low: int, high: int) -> Callable[[str], int]:
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            number = low - 1
-        if not low <= number <= high:
-            raise argparse.ArgumentTypeError(
-                f"{value!r} is not a whole number from {low} to {high}"
-            )
-        return number
+class bounded:
+    """A whole number within the range ``name`` of openapi/numbers.yaml, as the facade checks it."""
 
-    return parse
+    def __init__(self, name: str) -> None:
+        self.range_name = name
+        self.__name__ = name  # argparse names a type by it in its own messages
+
+    def __call__(self, value: str) -> int:
+        try:
+            number: object = int(value.strip(), 10)
+        except ValueError:
+            number = value
+        try:
+            return in_range(self.range_name, number)
+        except ClientValidationError:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a whole number {range_text(self.range_name)}"
+            ) from None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -74,9 +73,11 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument(
         "--rate-limit",
         type=rate,
-        default=(100, 10.0),
+        # This very tuple means "the default": the client then reads RATE_LIMIT_ENV.
+        default=ClientSettings.DEFAULT_RATE_LIMIT,
         metavar="N/SECONDS",
-        help="client-side limit (default 100/10, HubSpot's smallest burst tier)",
+        help=f"client-side limit (default ${RATE_LIMIT_ENV}, else 100/10, HubSpot's smallest "
+        "burst tier)",
     )
     common.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
     talk = common.add_mutually_exclusive_group()
@@ -109,8 +110,18 @@ def _bulk() -> argparse.ArgumentParser:
     bulk.add_argument(
         "--dry-run", action="store_true", help="check and show the plan, send nothing"
     )
-    bulk.add_argument("--batch-size", type=_bounded(1, 2000), default=100)
-    bulk.add_argument("--concurrency", type=_bounded(1, MAX_CONCURRENCY), default=4)
+    bulk.add_argument(
+        "--batch-size",
+        type=bounded("batch_size"),
+        default=BULK_BATCH_DEFAULT,
+        help=f"inputs per request ({range_text('batch_size')}; default {BULK_BATCH_DEFAULT})",
+    )
+    bulk.add_argument(
+        "--concurrency",
+        type=bounded("concurrency"),
+        default=DEFAULT_CONCURRENCY,
+        help=f"requests in flight ({range_text('concurrency')}; default {DEFAULT_CONCURRENCY})",
+    )
     bulk.add_argument("--progress", choices=["auto", "always", "never"], default="auto")
     return bulk
 
@@ -119,7 +130,7 @@ def _labelled() -> argparse.ArgumentParser:
     labelled = argparse.ArgumentParser(add_help=False)
     which = labelled.add_mutually_exclusive_group()
     which.add_argument("--label", help="custom label name or text (looked up between the types)")
-    which.add_argument("--type-id", type=_bounded(1, 2**31 - 1), help="typeId of this direction")
+    which.add_argument("--type-id", type=bounded("type_id"), help="typeId of this direction")
     which.add_argument(
         "--primary", action="store_true", help="the HubSpot-defined primary type of this pair"
     )
@@ -204,7 +215,7 @@ def _add_labels(
             p.add_argument("--label", required=True)
             p.add_argument("--inverse-label", help="makes a paired label")
         if action in ("update", "delete"):
-            p.add_argument("type_id", type=_bounded(1, 2**31 - 1))
+            p.add_argument("type_id", type=bounded("type_id"))
         if action == "update":
             p.add_argument("--label", required=True)
             p.add_argument("--inverse-label")
@@ -228,10 +239,12 @@ def _add_limits(
         p.add_argument("from_type", nargs="?" if action == "list" else None)
         p.add_argument("to_type", nargs="?" if action == "list" else None)
         if action in ("set", "purge"):
-            p.add_argument("type_id", type=_bounded(1, 2**31 - 1))
+            p.add_argument("type_id", type=bounded("type_id"))
             p.add_argument("--category", default="USER_DEFINED", type=category)
         if action == "set":
-            p.add_argument("max", type=_bounded(1, 2**31 - 1), help="largest number of records")
+            p.add_argument(
+                "max", type=bounded("max_to_object_ids"), help="largest number of records"
+            )
     _add_limits_usage(actions, common)
 
 
@@ -276,7 +289,7 @@ def _add_types_and_report(
     )
     text = "request the high-usage report (request_high_usage_report)"
     report = sub.add_parser("report", parents=[common], help=text, description=text)
-    report.add_argument("user_id", type=_bounded(1, 2**63 - 1))
+    report.add_argument("user_id", type=bounded("user_id"))
 
 
 MIGRATE_EPILOG = """\
