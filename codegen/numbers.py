@@ -93,7 +93,7 @@ def render(text: str, *, emulator: bool) -> str:
     """The module's source."""
     numbers = load(text)
     ranges = load_ranges(text)
-    names = ", ".join(repr(n.upper()) for n in sorted(["numbers", "ranges", *numbers]))
+    names = ", ".join(repr(n) for n in sorted(n.upper() for n in ["numbers", "ranges", *numbers]))
     constants = "\n".join(f"{n.upper()}: Final = {v:_}" for n, v in numbers.items())
     extra = (
         "\n# The emulator keeps its own copy: it imports nothing from the client."

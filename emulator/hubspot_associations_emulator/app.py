@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import time
+import uuid
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,6 +25,7 @@ from .views import dumps, json_response
 __all__ = ["EmulatorApp", "create_app"]
 
 HUBSPOT_PREFIX = "/crm/"
+CORRELATION_HEADER = b"x-hubspot-correlation-id"
 _HTML_502 = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
     b"</h1></center><hr><center>cloudflare</center></body></html>"
@@ -87,10 +89,25 @@ class EmulatorApp(Starlette):
             )  # fmt: skip
 
     async def _hubspot(self, scope: Scope, receive: Receive, send: Send) -> str | None:
+        """``_gate``, with HubSpot's X-HubSpot-Correlation-Id on every answer (the same ID as
+        the correlationId of an error body)."""
+        correlation = str(uuid.uuid4())
+        token = errors.CORRELATION.set(correlation)
+        try:
+            return await self._gate(scope, receive, send, correlation)
+        finally:
+            errors.CORRELATION.reset(token)
+
+    async def _gate(
+        self, scope: Scope, receive: Receive, send: Send, correlation: str
+    ) -> str | None:
         """The gate of HubSpot paths: rate limit, faults, latency, auth, then routing; the kind of
         fault injected, if any."""
         emulator = self.emulator
         allowed, extra = emulator.admit()
+        # Every answer carries it, whoever gives the answer (``send`` itself stays unwrapped:
+        # a dropped or cut connection needs the server's own).
+        extra = [*extra, (CORRELATION_HEADER, correlation.encode())]
         if not allowed:
             # Counted under the operation the request would have reached (routing is not run).
             emulator.requests.rate_limited(operation_at(self.router.routes, scope))

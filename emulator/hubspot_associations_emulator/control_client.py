@@ -248,6 +248,11 @@ class JournalEntry:
         """An answer header by name (any case), or None."""
         return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
 
+    def request_header(self, name: str) -> str | None:
+        """A header the request carried, by name (any case), or None (the journal never keeps
+        ``Authorization`` nor ``Cookie``)."""
+        return next((v for k, v in self.request_headers if k.lower() == name.lower()), None)
+
 
 def _json_of(body: dict[str, Any]) -> Any:
     if body.get("truncated") or not body.get("text"):

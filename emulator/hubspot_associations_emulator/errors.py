@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import uuid
 from typing import Any
 
@@ -60,9 +61,17 @@ class ApiError(Exception):
         return item
 
 
+# The correlation ID of the request being answered: its X-HubSpot-Correlation-Id header, and
+# the correlationId of any error body it gets (HubSpot's two agree).
+CORRELATION: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "emulator_correlation_id", default=None
+)
+
+
 def new_id() -> str:
-    """A fresh correlation id, as HubSpot puts in every error."""
-    return str(uuid.uuid4())
+    """The answered request's correlation id (a fresh one outside a request), as HubSpot puts in
+    every error."""
+    return CORRELATION.get() or str(uuid.uuid4())
 
 
 def validation(message: str, context: dict[str, list[str]] | None = None) -> ApiError:

@@ -24,8 +24,8 @@ __all__ = [
     "NUMBERS",
     "PAGE_MAX",
     "RANGES",
-    "RECORD_ID_MAX",
     "RECORDS_PER_TYPE",
+    "RECORD_ID_MAX",
     "USAGE_SAMPLES_MAX",
 ]
 

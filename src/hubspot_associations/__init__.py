@@ -88,6 +88,7 @@ from ._exceptions import (
 from ._labels import CustomLabel, LabelPair, label_pair, validate_label_name
 from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
 from ._rate_limit import RateLimiter
+from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._settings import ClientSettings
 from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
@@ -178,6 +179,7 @@ __all__ = [
     "PublicObjectId",
     "RateLimitError",
     "RateLimiter",
+    "RawResponse",
     "RecordAssociations",
     "RecordAssociationsBatch",
     "RedisWindow",

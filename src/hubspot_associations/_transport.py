@@ -17,8 +17,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Final
 
+import attrs
 import httpx
 
+from ._options import CALL_MAX_RETRIES, CALL_TIMEOUT
 from ._rate_limit import RateLimiter
 from ._retry import RetryPolicy, policy_name, requests_remain
 
@@ -66,6 +68,13 @@ class Attempts:
     def __init__(
         self, policy: RetryPolicy, clock: Callable[[], float], request: httpx.Request
     ) -> None:
+        # A call's own options (client.with_options, timeout=) come as request extensions.
+        timeout = request.extensions.get(CALL_TIMEOUT)
+        if timeout is not None:
+            policy = attrs.evolve(policy, total_timeout=timeout)
+        retries = request.extensions.get(CALL_MAX_RETRIES)
+        if retries is not None:
+            policy = policy.with_max_retries(retries)
         self.policy = policy
         self.clock = clock
         self.started = clock()

@@ -31,6 +31,8 @@ EXPECTED = {
     "ErrorDetailContext", "ForwardPaging", "LabelsBetweenObjectPairBatch", "NextPage", "Paging",
     "PreviousPage", "PublicObjectId", "RecordAssociationsBatch", "ReportCreationResponse",
     "StandardError", "StandardErrorContext", "StandardErrorLinks", "VoidBatch",
+    # A call's answer with its status and headers (client.with_raw_response).
+    "RawResponse",
 }  # fmt: skip
 
 # The methods of each group, pinned: a facade name is the operationId's verb (remove_associations →
@@ -79,6 +81,20 @@ def test_sync_and_async_clients_offer_the_same_methods() -> None:
                 == inspect.signature(getattr(theirs, name)).parameters.keys()
             )
     sync.close()
+
+
+def test_every_facade_method_takes_the_per_call_options() -> None:
+    """Each method of every group, bulk helpers included, takes timeout= and extra_headers=
+    as keywords, and both clients have with_options and with_raw_response."""
+    for client_class in (HubSpotAssociations, AsyncHubSpotAssociations):
+        client = client_class("t", base_url="http://127.0.0.1:9", rate_limit=None)
+        for group, names in METHODS.items():
+            for name in names - {"usage"}:
+                parameters = inspect.signature(getattr(attrgetter(group)(client), name)).parameters
+                for option in ("timeout", "extra_headers"):
+                    assert parameters[option].kind is inspect.Parameter.KEYWORD_ONLY, (group, name)
+                    assert parameters[option].default is None, (group, name)
+        assert callable(client.with_options) and callable(client.with_raw_response)
 
 
 def test_generated_package_stays_reachable() -> None:

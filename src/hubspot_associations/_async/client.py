@@ -7,9 +7,10 @@ the two clients always offer the same methods with the same checks.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, Self, TypeVar, cast
 
 import httpx
 from hubspot_associations_api import AuthenticatedClient
@@ -117,6 +118,7 @@ from .._inputs import (
     to_specs,
 )
 from .._labels import validate_label_name
+from .._logging import configure_from_env, log_answer
 from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
 from .._numbers import (
     BATCH_READ_MAX,
@@ -126,8 +128,9 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
+from .._options import CallOptions, per_call
 from .._ranges import in_range
-from .._raw import RawResponse
+from .._raw import RawResponse, captured, capturing
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -159,12 +162,41 @@ T = TypeVar("T")
 class AsyncCore:
     """Sends one generated operation through the configured HTTP client and checks the answer."""
 
-    def __init__(self, http: httpx.AsyncClient, release: Release, resends: int = 4) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        release: Release,
+        resends: int = 4,
+        options: CallOptions | None = None,
+    ) -> None:
         self.http = http
         self.release = release
         # How often a write that is not idempotent is sent again after lost answers (the retry
         # policy's max_retries): each lost answer leads to at most one resend.
         self.resends = resends
+        # What a with_options copy or one call adds to every request it sends.
+        self.options = options or CallOptions()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncCore:
+        """A core on the same HTTP client (pool, limiter, transport) sending with these options
+        on top of this one's."""
+        options = self.options.merged(
+            timeout=timeout, extra_headers=extra_headers, max_retries=max_retries
+        )
+        resends = self.resends if options.max_retries is None else options.max_retries
+        return AsyncCore(self.http, self.release, resends, options)
+
+    def given(self, timeout: float | None, extra_headers: Mapping[str, str] | None) -> AsyncCore:
+        """This core, or a copy with one call's ``timeout=`` and ``extra_headers=``."""
+        if timeout is None and extra_headers is None:
+            return self
+        return self.with_options(timeout=timeout, extra_headers=extra_headers)
 
     async def call(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Build the request with a generated ``OPERATION``, send it, and parse or raise.
@@ -181,12 +213,17 @@ class AsyncCore:
         require_offered(self.release, operation.operation_id)
         request = operation.build_request(*args, **kwargs)
         not_idempotent = operation.operation_id in NOT_IDEMPOTENT_OPERATIONS
-        extensions = {NOT_IDEMPOTENT: True} if not_idempotent else {}
+        extensions: dict[str, Any] = {NOT_IDEMPOTENT: True} if not_idempotent else {}
+        self.options.apply(request, extensions)
+        started = time.monotonic()
         try:
             response = await self.http.request(**request, extensions=extensions)
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
-        return RawResponse(response.status_code, response.headers, finish(operation, response))
+        log_answer(operation.operation_id, response, time.monotonic() - started)
+        return captured(
+            RawResponse(response.status_code, response.headers, finish(operation, response))
+        )
 
     async def resend(
         self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -209,18 +246,29 @@ class AsyncCore:
         raise lost
 
 
-class AsyncBasic:
-    """Associations between two individual records."""
+class AsyncSection:
+    """A group of facade methods on one core; ``per_call`` reruns a method on a copy."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
+    def _given(self, timeout: float | None, extra_headers: Mapping[str, str] | None) -> Self:
+        return type(self)(self._core.given(timeout, extra_headers))
+
+
+class AsyncBasic(AsyncSection):
+    """Associations between two individual records."""
+
+    @per_call
     async def associate_default(
         self,
         from_object_type: str,
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> DefaultAssociationBatch:
         """Associate two records with the default (unlabeled) type.
 
@@ -234,6 +282,7 @@ class AsyncBasic:
             object_id(to_object_id),
         )
 
+    @per_call
     async def associate(
         self,
         from_object_type: str,
@@ -241,6 +290,9 @@ class AsyncBasic:
         to_object_type: str,
         to_object_id: IdLike,
         types: Iterable[TypeLike],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> LabelsBetweenObjectPair:
         """Associate two records with the given types (labels) of this direction.
 
@@ -260,6 +312,7 @@ class AsyncBasic:
         return result
 
     @renamed_parameters(object_type_="object_type", object_id_="object_id")
+    @per_call
     async def get_page(
         self,
         object_type: str,
@@ -268,6 +321,8 @@ class AsyncBasic:
         *,
         after: str | None = None,
         limit: int = PAGE_MAX,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociatedRecordPage:
         """One page of the records of ``to_object_type`` associated with a record.
 
@@ -313,6 +368,7 @@ class AsyncBasic:
         return page_from_batch_read(answer, hubspot_after, offset, limit)
 
     @renamed_parameters(object_type_="object_type", object_id_="object_id")
+    @per_call
     async def iter_all(
         self,
         object_type: str,
@@ -320,6 +376,8 @@ class AsyncBasic:
         to_object_type: str,
         *,
         page_size: int = PAGE_MAX,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[AssociatedRecord]:
         """Every associated record, following ``paging.next_.after`` to the last page.
 
@@ -338,12 +396,16 @@ class AsyncBasic:
             if after is None:
                 return
 
+    @per_call
     async def remove(
         self,
         from_object_type: str,
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Remove every association (unlabeled and labelled) between two records.
 
@@ -358,14 +420,18 @@ class AsyncBasic:
         )
 
 
-class AsyncBatch:
+class AsyncBatch(AsyncSection):
     """Associations between many records in one request (see ``client.bulk`` for any number)."""
 
-    def __init__(self, core: AsyncCore) -> None:
-        self._core = core
-
+    @per_call
     async def associate_default(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> DefaultAssociationBatch:
         """Associate each (from ID, to ID) pair with the default type.
 
@@ -391,12 +457,16 @@ class AsyncBatch:
             body=BatchInputPublicDefaultAssociationMultiPost(inputs=inputs),
         )
 
+    @per_call
     async def create(
         self,
         from_object_type: str,
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> LabelsBetweenObjectPairBatch:
         """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
 
@@ -420,11 +490,15 @@ class AsyncBatch:
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
 
+    @per_call
     async def read(
         self,
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike | tuple[IdLike, str]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RecordAssociationsBatch:
         """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
 
@@ -439,8 +513,15 @@ class AsyncBatch:
             body=BatchInputPublicFetchAssociationsBatchRequest(inputs=inputs),
         )
 
+    @per_call
     async def iter_read(
-        self, from_object_type: str, to_object_type: str, ids: Iterable[IdLike]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        ids: Iterable[IdLike],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[RecordAssociations]:
         """Every result of a batch read, following each input's own paging to its end.
 
@@ -456,8 +537,15 @@ class AsyncBatch:
                 if after is not None:
                     pending.append((result.from_.id, after))
 
+    @per_call
     async def remove(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Remove every association between each (from ID, to ID) pair.
 
@@ -492,18 +580,29 @@ class AsyncBatch:
         "batch.archive() is deprecated: use batch.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
+    @per_call
     async def archive(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
         return await self.remove(from_object_type, to_object_type, pairs)
 
+    @per_call
     async def remove_labels(
         self,
         from_object_type: str,
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Remove only the given labels between pairs; they stay associated otherwise.
 
@@ -532,24 +631,32 @@ class AsyncBatch:
         "batch.archive_labels() is deprecated: use batch.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
+    @per_call
     async def archive_labels(
         self,
         from_object_type: str,
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
         return await self.remove_labels(from_object_type, to_object_type, inputs, types)
 
 
-class AsyncReport:
+class AsyncReport(AsyncSection):
     """The high-usage report."""
 
-    def __init__(self, core: AsyncCore) -> None:
-        self._core = core
-
-    async def request(self, user_id: int) -> ReportCreationResponse:
+    @per_call
+    async def request(
+        self,
+        user_id: int,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ReportCreationResponse:
         """Ask HubSpot to e-mail ``user_id`` the records at 80 % or more of their limit.
 
         operationId ``request_high_usage_report``.
@@ -566,14 +673,17 @@ class AsyncReport:
             ) from exc
 
 
-class AsyncLabels:
+class AsyncLabels(AsyncSection):
     """Association types and custom labels between two object types."""
 
-    def __init__(self, core: AsyncCore) -> None:
-        self._core = core
-
+    @per_call
     async def list(
-        self, from_object_type: str, to_object_type: str
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Every association type of this direction, HubSpot-defined and custom.
 
@@ -584,6 +694,7 @@ class AsyncLabels:
         )
         return result.results
 
+    @per_call
     async def create(
         self,
         from_object_type: str,
@@ -592,6 +703,8 @@ class AsyncLabels:
         name: str,
         label: str,
         inverse_label: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Create a label (paired when ``inverse_label`` is given); both directions come back.
 
@@ -651,6 +764,7 @@ class AsyncLabels:
             return [*found, *inverse] if inverse else []
         return found
 
+    @per_call
     async def update(
         self,
         from_object_type: str,
@@ -659,6 +773,8 @@ class AsyncLabels:
         type_id: int,
         label: str,
         inverse_label: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Change the wording of a custom label (and of its inverse).
 
@@ -676,7 +792,16 @@ class AsyncLabels:
             body=body,
         )
 
-    async def delete(self, from_object_type: str, to_object_type: str, type_id: int) -> None:
+    @per_call
+    async def delete(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        type_id: int,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
         """Delete a custom label; associations that used it lose that label.
 
         operationId ``delete_label``. After a lost answer it is sent again; a refusal of that
@@ -693,7 +818,7 @@ class AsyncLabels:
                 raise sent.refusal
 
 
-class AsyncLimitsUsage:
+class AsyncLimitsUsage(AsyncSection):
     """How much of the association limits the portal uses (HubSpot's Limits Tracking API).
 
     Read-only. Object types are given by type ID (``"0-1"``, ``"2-123"``) or a standard object's
@@ -701,11 +826,14 @@ class AsyncLimitsUsage:
     before anything is sent, since these calls take type IDs only.
     """
 
-    def __init__(self, core: AsyncCore) -> None:
-        self._core = core
-
+    @per_call
     async def labels(
-        self, from_object_type: str | None = None, to_object_type: str | None = None
+        self,
+        from_object_type: str | None = None,
+        to_object_type: str | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationLabelLimit]:
         """Custom-label usage per object pair: ``limit``, ``usage``, ``percentage``, ``all_labels``.
 
@@ -726,7 +854,10 @@ class AsyncLimitsUsage:
         )
         return result.results
 
-    async def record_sources(self) -> builtins.list[ObjectTypeRecordLimitStatus]:
+    @per_call
+    async def record_sources(
+        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
+    ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """Source object types, each with whether some records are near or at a per-record limit.
 
         operationId ``list_record_limits_sources``.
@@ -734,8 +865,13 @@ class AsyncLimitsUsage:
         result = await self._core.call(list_record_limits_sources.OPERATION)
         return result.results
 
+    @per_call
     async def record_targets(
-        self, from_object_type: str
+        self,
+        from_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """The target object types of one source type, each with whether records are near or at
         the limit. operationId ``list_record_limits_targets``.
@@ -744,8 +880,14 @@ class AsyncLimitsUsage:
         result = await self._core.call(list_record_limits_targets.OPERATION, from_id)
         return result.results
 
+    @per_call
     async def records(
-        self, from_object_type: str, to_object_type: str
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociationRecordLimitUsage:
         """One pair's per-record limit, how many source records are near it and at it, and
         samples of each (``near_limit_from_record_samples``, ``at_limit_from_record_samples``).
@@ -760,17 +902,20 @@ class AsyncLimitsUsage:
         )
 
 
-class AsyncLimits:
+class AsyncLimits(AsyncSection):
     """Limits on how many records one record may be associated with, per association type.
 
     ``usage`` reads how much of them the portal uses (HubSpot's Limits Tracking API).
     """
 
     def __init__(self, core: AsyncCore) -> None:
-        self._core = core
+        super().__init__(core)
         self.usage = AsyncLimitsUsage(core)
 
-    async def list_all(self) -> builtins.list[AssociationLimit]:
+    @per_call
+    async def list_all(
+        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
+    ) -> builtins.list[AssociationLimit]:
         """Every limit users have set, for all object pairs.
 
         operationId ``list_all_limits``.
@@ -778,8 +923,14 @@ class AsyncLimits:
         result = await self._core.call(list_all_limits.OPERATION)
         return result.results
 
+    @per_call
     async def list(
-        self, from_object_type: str, to_object_type: str
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationLimit]:
         """The limits set on the association types of one direction.
 
@@ -790,8 +941,15 @@ class AsyncLimits:
         )
         return result.results
 
+    @per_call
     async def create(
-        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        limits: Iterable[tuple[TypeLike, int]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociationLimitBatch:
         """Set limits: (association type, largest number of records) pairs.
 
@@ -823,8 +981,15 @@ class AsyncLimits:
             raise sent.refusal
         return confirmed
 
+    @per_call
     async def update(
-        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        limits: Iterable[tuple[TypeLike, int]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociationLimitUpdateBatch:
         """Change limits set before: (association type, new largest number) pairs.
 
@@ -846,8 +1011,15 @@ class AsyncLimits:
             body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=inputs),
         )
 
+    @per_call
     async def purge(
-        self, from_object_type: str, to_object_type: str, types: Iterable[TypeLike]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        types: Iterable[TypeLike],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Return the given association types to HubSpot's default limit.
 
@@ -884,6 +1056,10 @@ class AsyncBulk:
     def __init__(self, batch: AsyncBatch) -> None:
         self._batch = batch
 
+    def _given(self, timeout: float | None, extra_headers: Mapping[str, str] | None) -> Self:
+        return type(self)(self._batch._given(timeout, extra_headers))
+
+    @per_call
     async def associate_default(
         self,
         from_object_type: str,
@@ -894,6 +1070,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type.
 
@@ -908,6 +1086,7 @@ class AsyncBulk:
             pairs, call, _default_done, batch_size, concurrency, progress, on_chunk
         )
 
+    @per_call
     async def create(
         self,
         from_object_type: str,
@@ -919,6 +1098,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels).
 
@@ -934,6 +1115,7 @@ class AsyncBulk:
             pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
         )
 
+    @per_call
     async def remove(
         self,
         from_object_type: str,
@@ -944,6 +1126,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair.
 
@@ -960,6 +1144,7 @@ class AsyncBulk:
         "bulk.archive() is deprecated: use bulk.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
+    @per_call
     async def archive(
         self,
         from_object_type: str,
@@ -970,6 +1155,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
         return await self.remove(
@@ -982,6 +1169,7 @@ class AsyncBulk:
             on_chunk=on_chunk,
         )
 
+    @per_call
     async def remove_labels(
         self,
         from_object_type: str,
@@ -993,6 +1181,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair.
 
@@ -1010,6 +1200,7 @@ class AsyncBulk:
         "bulk.archive_labels() is deprecated: use bulk.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
+    @per_call
     async def archive_labels(
         self,
         from_object_type: str,
@@ -1021,6 +1212,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
         return await self.remove_labels(
@@ -1034,6 +1227,7 @@ class AsyncBulk:
             on_chunk=on_chunk,
         )
 
+    @per_call
     async def read(
         self,
         from_object_type: str,
@@ -1044,6 +1238,8 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[str]:
         """The associations of every record, all pages; ``result.associations[id]`` lists them.
 
@@ -1165,7 +1361,13 @@ class AsyncHubSpotAssociations:
             base_url=self.settings.base_url, token=ClientSettings.REDACTED
         ).set_async_httpx_client(self._http)
         self.release = self.settings.release
-        core = AsyncCore(self._http, self.release, self.settings.retry_policy.max_retries)
+        # Whether closing this client closes the pool (with_options copies borrow it).
+        self._owns_pool = True
+        self._attach(AsyncCore(self._http, self.release, self.settings.retry_policy.max_retries))
+        configure_from_env()
+
+    def _attach(self, core: AsyncCore) -> None:
+        self._core = core
         self.basic = AsyncBasic(core)
         self.batch = AsyncBatch(core)
         self.report = AsyncReport(core)
@@ -1173,12 +1375,72 @@ class AsyncHubSpotAssociations:
         self.limits = AsyncLimits(core)
         self.bulk = AsyncBulk(self.batch)
 
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+    ) -> Self:
+        """A copy of this client whose every call sends with these options, on top of this
+        client's own (headers merged, the copy's winning).
+
+        The copy shares this client's connection pool, rate limiter (and shared budget) and
+        retry bookkeeping: ``client.with_options(timeout=5)`` per request costs nothing and never
+        doubles the rate. ``timeout`` bounds each request, retries and their waits included;
+        ``max_retries`` replaces the policy's count. The copy borrows the pool: closing it (or
+        leaving its ``with`` block) leaves the pool open; close the client you built.
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._owns_pool = False
+        copy._attach(
+            self._core.with_options(
+                timeout=timeout, extra_headers=extra_headers, max_retries=max_retries
+            )
+        )
+        return copy
+
+    def with_raw_response(
+        self, method: Callable[P, Awaitable[T]]
+    ) -> Callable[P, Awaitable[RawResponse[T]]]:
+        """``method`` (a facade method of any section), returning its answer with the status and
+        headers HubSpot sent: ``raw.status_code``, ``raw.headers``, ``raw.correlation_id``,
+        ``raw.rate_limits`` and ``raw.parsed`` (what the method returns).
+
+        ``raw = await client.with_raw_response(client.basic.get_page)("contact", 1, "company")``.
+        Status and headers are those of the call's last answer; ``raw.history`` holds every
+        answer the call received. Bulk helpers (many requests, a result per input) and iterators
+        are refused: use ``batch`` and ``get_page`` for one answer each.
+        """
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, AsyncBulk):
+            raise ClientValidationError(
+                "with_raw_response takes one call, not a bulk helper: bulk sends a request per "
+                "chunk and accounts for each input in its BulkResult; use client.batch for one "
+                "request's raw answer"
+            )
+
+        async def raw(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+            with capturing() as answers:
+                parsed = await method(*args, **kwargs)
+            if not answers:
+                raise ClientValidationError(
+                    f"{getattr(method, '__qualname__', method)!r} sent no request (an iterator "
+                    "sends when it is read): give with_raw_response a call such as get_page"
+                )
+            last = answers[-1]
+            return RawResponse(last.status_code, last.headers, parsed, tuple(answers))
+
+        return raw
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.describe()})"
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
+        """Close the connection pool (a ``with_options`` copy leaves it open: it borrows it)."""
+        if self._owns_pool:
+            await self._http.aclose()
 
     async def __aenter__(self) -> AsyncHubSpotAssociations:
         return self

@@ -9,9 +9,10 @@ the two clients always offer the same methods with the same checks.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, Self, TypeVar, cast
 
 import httpx
 from hubspot_associations_api import AuthenticatedClient
@@ -119,6 +120,7 @@ from .._inputs import (
     to_specs,
 )
 from .._labels import validate_label_name
+from .._logging import configure_from_env, log_answer
 from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
 from .._numbers import (
     BATCH_READ_MAX,
@@ -128,8 +130,9 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
+from .._options import CallOptions, per_call
 from .._ranges import in_range
-from .._raw import RawResponse
+from .._raw import RawResponse, captured, capturing
 from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
@@ -161,12 +164,41 @@ T = TypeVar("T")
 class Core:
     """Sends one generated operation through the configured HTTP client and checks the answer."""
 
-    def __init__(self, http: httpx.Client, release: Release, resends: int = 4) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        release: Release,
+        resends: int = 4,
+        options: CallOptions | None = None,
+    ) -> None:
         self.http = http
         self.release = release
         # How often a write that is not idempotent is sent again after lost answers (the retry
         # policy's max_retries): each lost answer leads to at most one resend.
         self.resends = resends
+        # What a with_options copy or one call adds to every request it sends.
+        self.options = options or CallOptions()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+    ) -> Core:
+        """A core on the same HTTP client (pool, limiter, transport) sending with these options
+        on top of this one's."""
+        options = self.options.merged(
+            timeout=timeout, extra_headers=extra_headers, max_retries=max_retries
+        )
+        resends = self.resends if options.max_retries is None else options.max_retries
+        return Core(self.http, self.release, resends, options)
+
+    def given(self, timeout: float | None, extra_headers: Mapping[str, str] | None) -> Core:
+        """This core, or a copy with one call's ``timeout=`` and ``extra_headers=``."""
+        if timeout is None and extra_headers is None:
+            return self
+        return self.with_options(timeout=timeout, extra_headers=extra_headers)
 
     def call(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Build the request with a generated ``OPERATION``, send it, and parse or raise.
@@ -183,12 +215,17 @@ class Core:
         require_offered(self.release, operation.operation_id)
         request = operation.build_request(*args, **kwargs)
         not_idempotent = operation.operation_id in NOT_IDEMPOTENT_OPERATIONS
-        extensions = {NOT_IDEMPOTENT: True} if not_idempotent else {}
+        extensions: dict[str, Any] = {NOT_IDEMPOTENT: True} if not_idempotent else {}
+        self.options.apply(request, extensions)
+        started = time.monotonic()
         try:
             response = self.http.request(**request, extensions=extensions)
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
-        return RawResponse(response.status_code, response.headers, finish(operation, response))
+        log_answer(operation.operation_id, response, time.monotonic() - started)
+        return captured(
+            RawResponse(response.status_code, response.headers, finish(operation, response))
+        )
 
     def resend(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Resent[T]:
         """``call``, sent again after each lost answer (at most ``resends`` times); a 400 or 404
@@ -209,18 +246,29 @@ class Core:
         raise lost
 
 
-class Basic:
-    """Associations between two individual records."""
+class Section:
+    """A group of facade methods on one core; ``per_call`` reruns a method on a copy."""
 
     def __init__(self, core: Core) -> None:
         self._core = core
 
+    def _given(self, timeout: float | None, extra_headers: Mapping[str, str] | None) -> Self:
+        return type(self)(self._core.given(timeout, extra_headers))
+
+
+class Basic(Section):
+    """Associations between two individual records."""
+
+    @per_call
     def associate_default(
         self,
         from_object_type: str,
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> DefaultAssociationBatch:
         """Associate two records with the default (unlabeled) type.
 
@@ -234,6 +282,7 @@ class Basic:
             object_id(to_object_id),
         )
 
+    @per_call
     def associate(
         self,
         from_object_type: str,
@@ -241,6 +290,9 @@ class Basic:
         to_object_type: str,
         to_object_id: IdLike,
         types: Iterable[TypeLike],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> LabelsBetweenObjectPair:
         """Associate two records with the given types (labels) of this direction.
 
@@ -260,6 +312,7 @@ class Basic:
         return result
 
     @renamed_parameters(object_type_="object_type", object_id_="object_id")
+    @per_call
     def get_page(
         self,
         object_type: str,
@@ -268,6 +321,8 @@ class Basic:
         *,
         after: str | None = None,
         limit: int = PAGE_MAX,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociatedRecordPage:
         """One page of the records of ``to_object_type`` associated with a record.
 
@@ -311,6 +366,7 @@ class Basic:
         return page_from_batch_read(answer, hubspot_after, offset, limit)
 
     @renamed_parameters(object_type_="object_type", object_id_="object_id")
+    @per_call
     def iter_all(
         self,
         object_type: str,
@@ -318,6 +374,8 @@ class Basic:
         to_object_type: str,
         *,
         page_size: int = PAGE_MAX,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[AssociatedRecord]:
         """Every associated record, following ``paging.next_.after`` to the last page.
 
@@ -336,12 +394,16 @@ class Basic:
             if after is None:
                 return
 
+    @per_call
     def remove(
         self,
         from_object_type: str,
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Remove every association (unlabeled and labelled) between two records.
 
@@ -356,14 +418,18 @@ class Basic:
         )
 
 
-class Batch:
+class Batch(Section):
     """Associations between many records in one request (see ``client.bulk`` for any number)."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
-
+    @per_call
     def associate_default(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> DefaultAssociationBatch:
         """Associate each (from ID, to ID) pair with the default type.
 
@@ -389,12 +455,16 @@ class Batch:
             body=BatchInputPublicDefaultAssociationMultiPost(inputs=inputs),
         )
 
+    @per_call
     def create(
         self,
         from_object_type: str,
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> LabelsBetweenObjectPairBatch:
         """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
 
@@ -418,11 +488,15 @@ class Batch:
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
 
+    @per_call
     def read(
         self,
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike | tuple[IdLike, str]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RecordAssociationsBatch:
         """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
 
@@ -437,8 +511,15 @@ class Batch:
             body=BatchInputPublicFetchAssociationsBatchRequest(inputs=inputs),
         )
 
+    @per_call
     def iter_read(
-        self, from_object_type: str, to_object_type: str, ids: Iterable[IdLike]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        ids: Iterable[IdLike],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[RecordAssociations]:
         """Every result of a batch read, following each input's own paging to its end.
 
@@ -454,8 +535,15 @@ class Batch:
                 if after is not None:
                     pending.append((result.from_.id, after))
 
+    @per_call
     def remove(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Remove every association between each (from ID, to ID) pair.
 
@@ -490,18 +578,29 @@ class Batch:
         "batch.archive() is deprecated: use batch.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
+    @per_call
     def archive(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        pairs: Iterable[tuple[IdLike, IdLike]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
         return self.remove(from_object_type, to_object_type, pairs)
 
+    @per_call
     def remove_labels(
         self,
         from_object_type: str,
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Remove only the given labels between pairs; they stay associated otherwise.
 
@@ -530,24 +629,32 @@ class Batch:
         "batch.archive_labels() is deprecated: use batch.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
+    @per_call
     def archive_labels(
         self,
         from_object_type: str,
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
         return self.remove_labels(from_object_type, to_object_type, inputs, types)
 
 
-class Report:
+class Report(Section):
     """The high-usage report."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
-
-    def request(self, user_id: int) -> ReportCreationResponse:
+    @per_call
+    def request(
+        self,
+        user_id: int,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ReportCreationResponse:
         """Ask HubSpot to e-mail ``user_id`` the records at 80 % or more of their limit.
 
         operationId ``request_high_usage_report``.
@@ -564,14 +671,17 @@ class Report:
             ) from exc
 
 
-class Labels:
+class Labels(Section):
     """Association types and custom labels between two object types."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
-
+    @per_call
     def list(
-        self, from_object_type: str, to_object_type: str
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Every association type of this direction, HubSpot-defined and custom.
 
@@ -582,6 +692,7 @@ class Labels:
         )
         return result.results
 
+    @per_call
     def create(
         self,
         from_object_type: str,
@@ -590,6 +701,8 @@ class Labels:
         name: str,
         label: str,
         inverse_label: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Create a label (paired when ``inverse_label`` is given); both directions come back.
 
@@ -649,6 +762,7 @@ class Labels:
             return [*found, *inverse] if inverse else []
         return found
 
+    @per_call
     def update(
         self,
         from_object_type: str,
@@ -657,6 +771,8 @@ class Labels:
         type_id: int,
         label: str,
         inverse_label: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Change the wording of a custom label (and of its inverse).
 
@@ -674,7 +790,16 @@ class Labels:
             body=body,
         )
 
-    def delete(self, from_object_type: str, to_object_type: str, type_id: int) -> None:
+    @per_call
+    def delete(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        type_id: int,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
         """Delete a custom label; associations that used it lose that label.
 
         operationId ``delete_label``. After a lost answer it is sent again; a refusal of that
@@ -691,7 +816,7 @@ class Labels:
                 raise sent.refusal
 
 
-class LimitsUsage:
+class LimitsUsage(Section):
     """How much of the association limits the portal uses (HubSpot's Limits Tracking API).
 
     Read-only. Object types are given by type ID (``"0-1"``, ``"2-123"``) or a standard object's
@@ -699,11 +824,14 @@ class LimitsUsage:
     before anything is sent, since these calls take type IDs only.
     """
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
-
+    @per_call
     def labels(
-        self, from_object_type: str | None = None, to_object_type: str | None = None
+        self,
+        from_object_type: str | None = None,
+        to_object_type: str | None = None,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> builtins.list[AssociationLabelLimit]:
         """Custom-label usage per object pair: ``limit``, ``usage``, ``percentage``, ``all_labels``.
 
@@ -724,7 +852,10 @@ class LimitsUsage:
         )
         return result.results
 
-    def record_sources(self) -> builtins.list[ObjectTypeRecordLimitStatus]:
+    @per_call
+    def record_sources(
+        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
+    ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """Source object types, each with whether some records are near or at a per-record limit.
 
         operationId ``list_record_limits_sources``.
@@ -732,7 +863,14 @@ class LimitsUsage:
         result = self._core.call(list_record_limits_sources.OPERATION)
         return result.results
 
-    def record_targets(self, from_object_type: str) -> builtins.list[ObjectTypeRecordLimitStatus]:
+    @per_call
+    def record_targets(
+        self,
+        from_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """The target object types of one source type, each with whether records are near or at
         the limit. operationId ``list_record_limits_targets``.
         """
@@ -740,7 +878,15 @@ class LimitsUsage:
         result = self._core.call(list_record_limits_targets.OPERATION, from_id)
         return result.results
 
-    def records(self, from_object_type: str, to_object_type: str) -> AssociationRecordLimitUsage:
+    @per_call
+    def records(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AssociationRecordLimitUsage:
         """One pair's per-record limit, how many source records are near it and at it, and
         samples of each (``near_limit_from_record_samples``, ``at_limit_from_record_samples``).
 
@@ -754,17 +900,20 @@ class LimitsUsage:
         )
 
 
-class Limits:
+class Limits(Section):
     """Limits on how many records one record may be associated with, per association type.
 
     ``usage`` reads how much of them the portal uses (HubSpot's Limits Tracking API).
     """
 
     def __init__(self, core: Core) -> None:
-        self._core = core
+        super().__init__(core)
         self.usage = LimitsUsage(core)
 
-    def list_all(self) -> builtins.list[AssociationLimit]:
+    @per_call
+    def list_all(
+        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
+    ) -> builtins.list[AssociationLimit]:
         """Every limit users have set, for all object pairs.
 
         operationId ``list_all_limits``.
@@ -772,7 +921,15 @@ class Limits:
         result = self._core.call(list_all_limits.OPERATION)
         return result.results
 
-    def list(self, from_object_type: str, to_object_type: str) -> builtins.list[AssociationLimit]:
+    @per_call
+    def list(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[AssociationLimit]:
         """The limits set on the association types of one direction.
 
         operationId ``list_limits``.
@@ -782,8 +939,15 @@ class Limits:
         )
         return result.results
 
+    @per_call
     def create(
-        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        limits: Iterable[tuple[TypeLike, int]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociationLimitBatch:
         """Set limits: (association type, largest number of records) pairs.
 
@@ -815,8 +979,15 @@ class Limits:
             raise sent.refusal
         return confirmed
 
+    @per_call
     def update(
-        self, from_object_type: str, to_object_type: str, limits: Iterable[tuple[TypeLike, int]]
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        limits: Iterable[tuple[TypeLike, int]],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AssociationLimitUpdateBatch:
         """Change limits set before: (association type, new largest number) pairs.
 
@@ -838,7 +1009,16 @@ class Limits:
             body=BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(inputs=inputs),
         )
 
-    def purge(self, from_object_type: str, to_object_type: str, types: Iterable[TypeLike]) -> None:
+    @per_call
+    def purge(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        types: Iterable[TypeLike],
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
         """Return the given association types to HubSpot's default limit.
 
         operationId ``purge_limits``. After a lost answer it is sent again; a refusal of that
@@ -874,6 +1054,10 @@ class Bulk:
     def __init__(self, batch: Batch) -> None:
         self._batch = batch
 
+    def _given(self, timeout: float | None, extra_headers: Mapping[str, str] | None) -> Self:
+        return type(self)(self._batch._given(timeout, extra_headers))
+
+    @per_call
     def associate_default(
         self,
         from_object_type: str,
@@ -884,6 +1068,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type.
 
@@ -898,6 +1084,7 @@ class Bulk:
             pairs, call, _default_done, batch_size, concurrency, progress, on_chunk
         )
 
+    @per_call
     def create(
         self,
         from_object_type: str,
@@ -909,6 +1096,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels).
 
@@ -924,6 +1113,7 @@ class Bulk:
             pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
         )
 
+    @per_call
     def remove(
         self,
         from_object_type: str,
@@ -934,6 +1124,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair.
 
@@ -950,6 +1142,7 @@ class Bulk:
         "bulk.archive() is deprecated: use bulk.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
+    @per_call
     def archive(
         self,
         from_object_type: str,
@@ -960,6 +1153,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
         return self.remove(
@@ -972,6 +1167,7 @@ class Bulk:
             on_chunk=on_chunk,
         )
 
+    @per_call
     def remove_labels(
         self,
         from_object_type: str,
@@ -983,6 +1179,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair.
 
@@ -1000,6 +1198,7 @@ class Bulk:
         "bulk.archive_labels() is deprecated: use bulk.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
+    @per_call
     def archive_labels(
         self,
         from_object_type: str,
@@ -1011,6 +1210,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
         return self.remove_labels(
@@ -1024,6 +1225,7 @@ class Bulk:
             on_chunk=on_chunk,
         )
 
+    @per_call
     def read(
         self,
         from_object_type: str,
@@ -1034,6 +1236,8 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BulkResult[str]:
         """The associations of every record, all pages; ``result.associations[id]`` lists them.
 
@@ -1155,7 +1359,13 @@ class HubSpotAssociations:
             base_url=self.settings.base_url, token=ClientSettings.REDACTED
         ).set_httpx_client(self._http)
         self.release = self.settings.release
-        core = Core(self._http, self.release, self.settings.retry_policy.max_retries)
+        # Whether closing this client closes the pool (with_options copies borrow it).
+        self._owns_pool = True
+        self._attach(Core(self._http, self.release, self.settings.retry_policy.max_retries))
+        configure_from_env()
+
+    def _attach(self, core: Core) -> None:
+        self._core = core
         self.basic = Basic(core)
         self.batch = Batch(core)
         self.report = Report(core)
@@ -1163,12 +1373,70 @@ class HubSpotAssociations:
         self.limits = Limits(core)
         self.bulk = Bulk(self.batch)
 
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+    ) -> Self:
+        """A copy of this client whose every call sends with these options, on top of this
+        client's own (headers merged, the copy's winning).
+
+        The copy shares this client's connection pool, rate limiter (and shared budget) and
+        retry bookkeeping: ``client.with_options(timeout=5)`` per request costs nothing and never
+        doubles the rate. ``timeout`` bounds each request, retries and their waits included;
+        ``max_retries`` replaces the policy's count. The copy borrows the pool: closing it (or
+        leaving its ``with`` block) leaves the pool open; close the client you built.
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._owns_pool = False
+        copy._attach(
+            self._core.with_options(
+                timeout=timeout, extra_headers=extra_headers, max_retries=max_retries
+            )
+        )
+        return copy
+
+    def with_raw_response(self, method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+        """``method`` (a facade method of any section), returning its answer with the status and
+        headers HubSpot sent: ``raw.status_code``, ``raw.headers``, ``raw.correlation_id``,
+        ``raw.rate_limits`` and ``raw.parsed`` (what the method returns).
+
+        ``raw = client.with_raw_response(client.basic.get_page)("contact", 1, "company")``.
+        Status and headers are those of the call's last answer; ``raw.history`` holds every
+        answer the call received. Bulk helpers (many requests, a result per input) and iterators
+        are refused: use ``batch`` and ``get_page`` for one answer each.
+        """
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, Bulk):
+            raise ClientValidationError(
+                "with_raw_response takes one call, not a bulk helper: bulk sends a request per "
+                "chunk and accounts for each input in its BulkResult; use client.batch for one "
+                "request's raw answer"
+            )
+
+        def raw(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+            with capturing() as answers:
+                parsed = method(*args, **kwargs)
+            if not answers:
+                raise ClientValidationError(
+                    f"{getattr(method, '__qualname__', method)!r} sent no request (an iterator "
+                    "sends when it is read): give with_raw_response a call such as get_page"
+                )
+            last = answers[-1]
+            return RawResponse(last.status_code, last.headers, parsed, tuple(answers))
+
+        return raw
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.describe()})"
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+        """Close the connection pool (a ``with_options`` copy leaves it open: it borrows it)."""
+        if self._owns_pool:
+            self._http.close()
 
     def __enter__(self) -> HubSpotAssociations:
         return self
