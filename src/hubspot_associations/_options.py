@@ -22,9 +22,10 @@ __all__ = ["CALL_MAX_RETRIES", "CALL_TIMEOUT", "CallOptions", "Section", "per_ca
 # Request extensions the retrying transport reads (see _transport.Attempts).
 CALL_TIMEOUT: Final = "hubspot_associations.call_timeout"
 CALL_MAX_RETRIES: Final = "hubspot_associations.call_max_retries"
-# RFC 9110 field names (tokens); values without CR, LF or NUL, so nothing can split a request.
+# RFC 9110 field names (tokens); values of visible ASCII, spaces and tabs: no CR or LF can split
+# a request, and httpx encodes header values as ASCII.
 _NAME: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_BAD_VALUE: Final = re.compile(r"[\r\n\0]")
+_BAD_VALUE: Final = re.compile(r"[^\t\x20-\x7e]")
 # What the client owns: a per-call header must not replace the token or how answers are read.
 _RESERVED: Final = frozenset({"authorization", "accept-encoding", "content-length", "host"})
 
@@ -106,7 +107,7 @@ def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             )
         if not isinstance(value, str) or _BAD_VALUE.search(value):
             raise ClientValidationError(
-                f"extra_headers: the value of {name} must be text on one line, got {value!r}"
+                f"extra_headers: the value of {name} must be ASCII text on one line, got {value!r}"
             )
         checked[name] = value
     return checked
