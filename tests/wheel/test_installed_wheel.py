@@ -180,6 +180,75 @@ def test_a_users_app_runs_unchanged_on_every_release_and_profile(
         assert answers(run) == first, (run["release"], run["profile"])
 
 
+USER_OPTIONS = Path(__file__).with_name("user_options.py")
+# Runs the user's file with per-call options against the installed emulator; prints what its raw
+# views showed and the journal (request headers, answer correlation IDs) as one JSON object.
+OPTIONS_RUNNER = """
+import json, urllib.request
+from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
+import user_options
+with serve_in_thread(EmulatorConfig()) as em:
+    urllib.request.urlopen(urllib.request.Request(em.base_url + "/_emulator/rate-limit",
+        data=b'{"requests": 500, "seconds": 10}', method="PUT",
+        headers={"Content-Type": "application/json"}))
+    seen = user_options.run(em.base_url, em.token)
+    lines = urllib.request.urlopen(em.base_url + "/_emulator/journal.jsonl").read().splitlines()
+    print(json.dumps({"seen": seen, "journal": [json.loads(line) for line in lines]}))
+"""
+
+
+def test_a_users_per_call_options_type_check_and_reach_the_emulator(
+    venv: Path, tmp_path: Path
+) -> None:
+    """The user's file with timeout=, extra_headers=, with_options and the raw view passes
+    `mypy --strict`; run against the installed emulator, each extra header arrives (read back
+    from the request journal) and the raw view shows the answer's correlation ID."""
+    shutil.copy(USER_OPTIONS, tmp_path / "user_options.py")
+    checked = _run(venv, str(venv / "bin" / "mypy"), "--strict", "user_options.py", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    done = _run(venv, str(venv / "bin" / "python"), "-c", OPTIONS_RUNNER, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-4000:]
+    out = json.loads(done.stdout)
+    seen, journal = out["seen"], out["journal"]
+
+    def header(entry: dict[str, object], name: str, where: str = "requestHeaders") -> str | None:
+        pairs = entry[where]
+        assert isinstance(pairs, list)
+        return next((v for k, v in pairs if k.lower() == name), None)
+
+    by_operation: dict[str, list[dict[str, object]]] = {}
+    for entry in journal:
+        by_operation.setdefault(str(entry["operationId"]), []).append(entry)
+    [default] = by_operation["associate_default"]
+    assert header(default, "x-job-id") == "nightly-42"
+    bulk, single = (
+        by_operation["batch_create_associations"][:2],
+        by_operation["batch_create_associations"][2],
+    )
+    for chunk in bulk:  # one request per chunk, each with the copy's and the call's headers
+        assert (header(chunk, "x-job-id"), header(chunk, "x-team")) == ("nightly-42", "crm")
+    assert (header(single, "x-job-id"), header(single, "x-team")) == (None, "crm")
+    [page] = by_operation["list_associations"]
+    assert header(page, "x-job-id") == "nightly-42"
+    assert seen["page"]["correlation_id"] == header(
+        page, "x-hubspot-correlation-id", "responseHeaders"
+    )
+    assert seen["page"]["status"] == 200
+    assert seen["page"]["to"] == ["2", "3", "4"]
+    assert seen["page"]["rate_limits"]["max"] == 500
+    assert seen["batch"]["status"] == 201
+    assert seen["batch"]["correlation_id"] == header(
+        single, "x-hubspot-correlation-id", "responseHeaders"
+    )
+    assert seen["bulk_done"] == [["1", "3"], ["1", "4"]]
+    [labels] = by_operation["list_labels"]
+    assert header(labels, "x-job-id") == "nightly-42"
+    assert seen["async_labels"]["correlation_id"] == header(
+        labels, "x-hubspot-correlation-id", "responseHeaders"
+    )
+    assert all(header(e, "authorization") is None for e in journal)
+
+
 @pytest.mark.parametrize(
     "command",
     [
