@@ -142,3 +142,24 @@ def test_readme_quickstart_runs_and_reads_fields_without_unset() -> None:
             f"HubSpotAssociations({server.token!r}, base_url={server.base_url!r}, rate_limit=None)",
         )
         exec(compile(runnable, "README.md quickstart", "exec"), {})
+
+
+def test_per_call_options_section_runs_as_written_and_the_pages_agree() -> None:
+    """README's per-call options example, run as written against the emulator, sends its headers
+    (read back from the journal); docs/index.md carries the same section."""
+    from hubspot_associations_emulator import serve_in_thread
+    from hubspot_associations_emulator.control_client import ControlClient
+
+    heading = "### Per-call options, raw answers, logging"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split(heading, 1)[1]
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").split(heading, 1)[1]
+    assert readme.split("\n### ", 1)[0] == index.split("\n### ", 1)[0]
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    with serve_in_thread() as server, ControlClient(server.base_url) as control:
+        runnable = code.replace(
+            'HubSpotAssociations("pat-na1-…")',
+            f"HubSpotAssociations({server.token!r}, base_url={server.base_url!r}, rate_limit=None)",
+        )
+        exec(compile(runnable, "README.md per-call options", "exec"), {})
+        sources = [e.request_header("x-request-source") for e in control.journal().entries]
+    assert sources == ["nightly-sync", "nightly-sync", None]
