@@ -1325,6 +1325,14 @@ class AsyncHubSpotAssociations:
     client underneath, for anything not wrapped here.
     """
 
+    # The groups of methods, set on the client and on each with_options copy (see _attach).
+    basic: AsyncBasic
+    batch: AsyncBatch
+    report: AsyncReport
+    labels: AsyncLabels
+    limits: AsyncLimits
+    bulk: AsyncBulk
+
     def __init__(
         self,
         access_token: str | None = None,

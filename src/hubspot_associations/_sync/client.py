@@ -1323,6 +1323,14 @@ class HubSpotAssociations:
     client underneath, for anything not wrapped here.
     """
 
+    # The groups of methods, set on the client and on each with_options copy (see _attach).
+    basic: Basic
+    batch: Batch
+    report: Report
+    labels: Labels
+    limits: Limits
+    bulk: Bulk
+
     def __init__(
         self,
         access_token: str | None = None,
