@@ -16,6 +16,8 @@ from hypothesis import settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
+from hubspot_associations._settings import default_rate_limit
+
 from . import checks, conditions, verdicts
 from .rules import RuleViolation
 from .specs import spec_path, strict_spec
@@ -61,7 +63,10 @@ def contract_config() -> SchemathesisConfig:
         }
     )
     if not target.strict:
-        config.projects.override.update(rate_limit="5/s")
+        # Half the portal's budget per second for generated requests (5/s at HubSpot's smallest
+        # tier), the rest for the scenarios; HUBSPOT_ASSOCIATIONS_RATE_LIMIT names the portal's.
+        requests, seconds = default_rate_limit()
+        config.projects.override.update(rate_limit=f"{max(1, int(requests / seconds / 2))}/s")
     return config
 
 

@@ -24,6 +24,7 @@ from benchmarks.loopback import free_port
 from tests.mutants.running import serve_mutant
 from tests.test_hubspot_associations_contract.portal import (
     CLI,
+    FAST_PORTAL,
     TOKEN,
     check,
     command_env,
@@ -118,7 +119,7 @@ def test_live_mode_writes_only_with_records_and_cleans_up(tmp_path: Path) -> Non
     and leaves no association or label behind; rules HubSpot does not promise are only reported."""
     junit = tmp_path / "live.xml"
     env = {"HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
-           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1"}  # fmt: skip
+           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1", "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL}  # fmt: skip
     with serve_in_thread() as emulator:
         done = check(
             "--live",
@@ -153,7 +154,8 @@ def test_live_mode_without_records_only_reads(tmp_path: Path) -> None:
     """--live without HUBSPOT_CONTRACT_RECORDS: nothing is written, the graph run says how to enable it."""
     with serve_in_thread() as emulator:
         done = check("--live", "--base-url", emulator.base_url, "--examples", "2",
-                     env={"HUBSPOT_ACCESS_TOKEN": TOKEN})  # fmt: skip
+                     env={"HUBSPOT_ACCESS_TOKEN": TOKEN,
+                          "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL})  # fmt: skip
         counts = httpx.get(f"{emulator.base_url}/_emulator/requests").json()
     assert done.returncode == 0, done.stdout[-4000:]
     assert "HUBSPOT_CONTRACT_RECORDS" in done.stdout
@@ -163,7 +165,7 @@ def test_live_mode_without_records_only_reads(tmp_path: Path) -> None:
 def test_a_live_run_that_breaks_a_rule_still_cleans_up() -> None:
     """A rule broken mid-run (a batch create that drops an input): exit 1, and the records are left clean."""
     env = {"HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
-           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1"}  # fmt: skip
+           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1", "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL}  # fmt: skip
     with serve_mutant("batch-create-drops-one") as url:
         done = check("--live", "--base-url", url, "--examples", "2", env=env)
         left = [_associations(url, c) for c in ("101", "102", "103")]
@@ -177,7 +179,7 @@ def test_a_live_run_that_breaks_a_rule_still_cleans_up() -> None:
 def test_live_writes_refuse_records_already_associated() -> None:
     """Named records that are already associated: exit 2 before any test, and nothing is touched."""
     env = {"HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
-           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1"}  # fmt: skip
+           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1", "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL}  # fmt: skip
     with serve_in_thread() as emulator:
         headers = {"Authorization": f"Bearer {TOKEN}"}
         put = f"{emulator.base_url}/crm/v4/objects/contact/101/associations/default/company/201"
@@ -285,7 +287,7 @@ def _wait_for_writes(base_url: str, timeout: float = 120) -> None:
 def test_a_stopped_live_run_removes_what_it_created(stop: signal.Signals) -> None:
     """Ctrl-C or SIGTERM (to the command only) mid-run: exit 130 once what the run created is removed."""
     env = {"HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_CONTRACT_RECORDS": RECORDS,
-           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1"}  # fmt: skip
+           "HUBSPOT_CONTRACT_ALLOW_WRITES": "1", "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL}  # fmt: skip
     with serve_in_thread(EmulatorConfig(latency_ms=60)) as emulator:
         returncode, out, err = _stopped_mid_run(
             ["--live", "--base-url", emulator.base_url], stop, emulator.base_url, env
