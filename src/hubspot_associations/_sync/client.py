@@ -1073,7 +1073,8 @@ class Bulk:
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type.
 
-        operationId ``batch_associate_default``, once per chunk.
+        operationId ``batch_associate_default``, once per chunk;
+        ``timeout=`` and ``extra_headers=`` apply to each chunk's request (and its retries).
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
@@ -1101,7 +1102,8 @@ class Bulk:
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels).
 
-        operationId ``batch_create_associations``, once per chunk.
+        operationId ``batch_create_associations``, once per chunk;
+        ``timeout=`` and ``extra_headers=`` apply to each chunk's request (and its retries).
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
@@ -1129,7 +1131,8 @@ class Bulk:
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair.
 
-        operationId ``batch_remove_associations``, once per chunk.
+        operationId ``batch_remove_associations``, once per chunk;
+        ``timeout=`` and ``extra_headers=`` apply to each chunk's request (and its retries).
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
 
@@ -1184,7 +1187,8 @@ class Bulk:
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair.
 
-        operationId ``batch_remove_labels``, once per chunk.
+        operationId ``batch_remove_labels``, once per chunk;
+        ``timeout=`` and ``extra_headers=`` apply to each chunk's request (and its retries).
         """
         from_object_type, to_object_type = _pair_types(from_object_type, to_object_type)
         specs = to_specs(types)
@@ -1241,7 +1245,8 @@ class Bulk:
     ) -> BulkResult[str]:
         """The associations of every record, all pages; ``result.associations[id]`` lists them.
 
-        operationId ``batch_read_associations``, once per chunk and page.
+        operationId ``batch_read_associations``, once per chunk and page;
+        ``timeout=`` and ``extra_headers=`` apply to each of those requests (and its retries).
 
         A record with nothing associated succeeds with an empty list (HubSpot reports it as a
         NO_ASSOCIATIONS_FOUND error in a 207, which is an answer, not a failure).
@@ -1321,6 +1326,11 @@ class HubSpotAssociations:
 
     Timeouts, retries and a client-side rate limit are on by default. ``raw`` is the generated
     client underneath, for anything not wrapped here.
+
+    Every method of every group takes ``timeout=`` (seconds: each request's deadline, retries and
+    their waits included) and ``extra_headers=`` (added to each request the call sends);
+    ``with_options`` makes a copy with defaults for both (and ``max_retries``), and
+    ``with_raw_response`` gives a call's status and headers beside its answer.
     """
 
     # The groups of methods, set on the client and on each with_options copy (see _attach).
