@@ -27,6 +27,7 @@ TWINS: tuple[tuple[Path, Path], ...] = (
     (PACKAGE / "_async" / "bulk.py", PACKAGE / "_sync" / "bulk.py"),
     (PACKAGE / "_async" / "transport.py", PACKAGE / "_sync" / "transport.py"),
     (PACKAGE / "_async" / "shared_window.py", PACKAGE / "_sync" / "shared_window.py"),
+    (PACKAGE / "_async" / "limiter.py", PACKAGE / "_sync" / "limiter.py"),
 )
 
 HEADER = (

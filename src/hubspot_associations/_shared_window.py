@@ -24,7 +24,7 @@ from ._exceptions import ClientValidationError, HubSpotError
 from ._ranges import in_range
 
 if TYPE_CHECKING:
-    from ._rate_limit import RateLimiter
+    from ._rate_window import LocalWindow
 
 __all__ = [
     "PAUSE_SCRIPT",
@@ -186,7 +186,7 @@ class WindowSettings:
         """A name for one slot, unique across processes and machines."""
         return f"{self._prefix}{next(self._numbers)}"
 
-    def reserve_args(self, limiter: RateLimiter, member: str) -> list[int | str]:
+    def reserve_args(self, limiter: LocalWindow, member: str) -> list[int | str]:
         """ARGV of one booking under ``limiter``'s rules."""
         return [
             limiter.max_requests,

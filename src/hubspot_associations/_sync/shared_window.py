@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._primitives import wait_seconds
-from .._rate_limit import Slot
+from .._rate_window import LocalWindow, Slot
 from .._shared_window import (
     PAUSE_SCRIPT,
     RELEASE_SCRIPT,
@@ -33,8 +33,6 @@ from .._shared_window import (
 
 if TYPE_CHECKING:
     import redis
-
-    from .._rate_limit import RateLimiter
 
 __all__ = ["RedisWindow"]
 
@@ -85,7 +83,7 @@ class RedisWindow:
         self._client = client
         self._owns_client = client is None
         self._scripts: tuple[Any, Any, Any] | None = None
-        self._alone: RateLimiter | None = None
+        self._alone: LocalWindow | None = None
         self._alone_until = 0.0
         self.daily_left: int | None = None
 
@@ -112,11 +110,11 @@ class RedisWindow:
             )
         return self._scripts
 
-    def reserve(self, limiter: RateLimiter) -> float:
+    def reserve(self, limiter: LocalWindow) -> float:
         """Book the next start of the group; seconds this process waits before sending."""
         return (self.book(limiter))[0]
 
-    def book(self, limiter: RateLimiter) -> tuple[float, Slot]:
+    def book(self, limiter: LocalWindow) -> tuple[float, Slot]:
         """Book the next start of the group: (seconds this process waits, the slot to release)."""
         if self._alone is not None and time.monotonic() < self._alone_until:
             return self._alone.book_here()
@@ -144,7 +142,7 @@ class RedisWindow:
                 wait_seconds(pause)
                 waited += pause
 
-    def _book(self, reserve: Any, limiter: RateLimiter) -> tuple[float, Slot]:
+    def _book(self, reserve: Any, limiter: LocalWindow) -> tuple[float, Slot]:
         member = self.settings.member()
         args = self.settings.reserve_args(limiter, member)
         wait_us, left = reserve(keys=list(self.settings.keys), args=args)
@@ -156,9 +154,7 @@ class RedisWindow:
         self.daily_left = None if int(left) < 0 else int(left)
         return int(wait_us) / 1_000_000, Slot(0.0, member)
 
-    def _go_alone(self, limiter: RateLimiter, error: BaseException) -> tuple[float, Slot]:
-        from .._rate_limit import RateLimiter
-
+    def _go_alone(self, limiter: LocalWindow, error: BaseException) -> tuple[float, Slot]:
         if self._alone is None:
             share = max(1, int(limiter.max_requests * self.settings.local_share))
             logger.warning(
@@ -166,7 +162,7 @@ class RedisWindow:
                 "requests per %g s",
                 self.settings.where(), error, share, limiter.max_requests, limiter.per_seconds,
             )  # fmt: skip
-            self._alone = RateLimiter(
+            self._alone = LocalWindow(
                 share,
                 limiter.per_seconds,
                 margin=limiter.margin,
@@ -180,7 +176,7 @@ class RedisWindow:
         now, on Redis' clock."""
         if slot.member is None:  # booked alone while Redis was unreachable
             if self._alone is not None:
-                self._alone.release(slot)
+                self._alone.release_here(slot)
             return
         _, release, _ = self._connect()
         # Not released, the slot keeps its booked end (start + margin): safe, a little slower.
@@ -190,7 +186,7 @@ class RedisWindow:
         """Give back a slot whose request was not sent (it woke too late to keep its place)."""
         if slot.member is None:
             if self._alone is not None:
-                self._alone.cancel(slot)
+                self._alone.cancel_here(slot)
             return
         self._connect()
         client: Any = self._client
@@ -200,7 +196,7 @@ class RedisWindow:
     def pause(self, seconds: float) -> None:
         """Hold every booking of the group for ``seconds`` (HubSpot said to slow down)."""
         if self._alone is not None:
-            self._alone.pause(seconds)
+            self._alone.pause_here(seconds)
             return
         _, _, pause = self._connect()
         # A pause is advice: the next booking meets Redis' failure and its mode.
