@@ -161,6 +161,10 @@ def _render_all(root: Path, workdir: Path) -> dict[Path, str]:
     files.update(association_types.generate_emulator(root))
     files.update(releases.generate(root, curated_text))
     files.update(unasync.generate(root))
+    # Last: the operations index reads the curated spec and the generated modules rendered above.
+    from codegen import operations_index
+
+    files.update(operations_index.generate(root, files))
     return files
 
 

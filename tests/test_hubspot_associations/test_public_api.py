@@ -94,7 +94,8 @@ def test_every_facade_method_takes_the_per_call_options() -> None:
                 for option in ("timeout", "extra_headers"):
                     assert parameters[option].kind is inspect.Parameter.KEYWORD_ONLY, (group, name)
                     assert parameters[option].default is None, (group, name)
-        assert callable(client.with_options) and callable(client.with_raw_response)
+        assert callable(client.with_options)
+        assert callable(client.with_raw_response)
 
 
 def test_generated_package_stays_reachable() -> None:
