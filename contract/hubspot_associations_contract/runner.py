@@ -128,7 +128,8 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
         "--examples",
         type=_at_least(1),
         default=None,
-        help=f"examples per operation (default {DEFAULT_EXAMPLES}; more for a nightly run)",
+        help=f"examples per operation (default {DEFAULT_EXAMPLES}; more for a nightly run; "
+        "below 5 is a quick run without schemathesis' coverage phase of boundary values)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary")
     parser.add_argument(

@@ -40,6 +40,10 @@ _SCHEMA_RULES = {
 }
 
 
+# From this many examples per operation a run includes the coverage phase.
+COVERAGE_FROM_EXAMPLES = 5
+
+
 def contract_config() -> SchemathesisConfig:
     """Fixed seed, positive and negative data, every check on; reads only and paced when live."""
     target = selected()
@@ -49,6 +53,9 @@ def contract_config() -> SchemathesisConfig:
             "base-url": target.base_url,
             "headers": {"Authorization": f"Bearer {target.token}"},
             "parameters": dict(FIXED_OBJECT_TYPES),
+            # schemathesis' coverage phase (boundary values of every parameter and field) costs
+            # seconds per run before the first request; a quick run (--examples below 5) skips it.
+            "phases": {"coverage": {"enabled": target.examples >= COVERAGE_FROM_EXAMPLES}},
             "generation": {
                 "mode": "all" if target.strict else "positive",
                 "max-examples": target.examples,
