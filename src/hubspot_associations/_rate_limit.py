@@ -8,21 +8,20 @@ serves a client's sync and async calls alike (it is thread-safe and never blocks
 With ``shared=`` a ``RedisWindow`` (sync clients) or ``AsyncRedisWindow`` (async clients), the same
 rule holds for every process and machine naming the same key: the starts are booked in Redis.
 
-The arithmetic is ``_rate_window.LocalWindow``; the waiting is ``_async/limiter.py`` and its
-generated sync twin. Neither they nor the shared windows import this module back.
+The arithmetic is ``_rate_window`` (pure: no sleeping, no I/O, no shared window imported); the
+waiting is ``_async/limiter.py`` and its generated sync twin, which the transports call and the
+public methods below delegate to. None of them imports this module, so there is no cycle.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from ._async import limiter as async_waiting
-from ._exceptions import ClientValidationError
-from ._rate_window import AsyncSharedWindow, LocalWindow, SharedWindow, Slot
+from ._rate_window import AsyncSharedWindow, RateLimiterBase, SharedWindow, Slot
 from ._sync import limiter as waiting
 
 __all__ = [
@@ -39,7 +38,7 @@ PROFESSIONAL_OR_ENTERPRISE: Final = (190, 10.0)
 WITH_API_LIMIT_INCREASE: Final = (250, 10.0)
 
 
-class RateLimiter(LocalWindow):
+class RateLimiter(RateLimiterBase):
     """At most ``max_requests`` request starts in any window of ``per_seconds`` seconds."""
 
     FREE_OR_STARTER: Final = FREE_OR_STARTER
@@ -58,10 +57,16 @@ class RateLimiter(LocalWindow):
         burst: int | None = None,
         shared: SharedWindow | AsyncSharedWindow | None = None,
     ) -> None:
-        super().__init__(max_requests, per_seconds, clock=clock, margin=margin, burst=burst)
-        self._sleep = sleep
-        self._async_sleep = async_sleep
-        self.shared = shared
+        super().__init__(
+            max_requests,
+            per_seconds,
+            clock=clock,
+            sleep=sleep,
+            async_sleep=async_sleep,
+            margin=margin,
+            burst=burst,
+            shared=shared,
+        )
 
     @classmethod
     def tier(cls, limit: tuple[int, float], **kwargs: Any) -> RateLimiter:
@@ -72,6 +77,8 @@ class RateLimiter(LocalWindow):
         shared = f", shared={self.shared!r}" if self.shared is not None else ""
         return f"RateLimiter({self.max_requests}, {self.per_seconds:g}{shared})"
 
+    # The public waiting methods: thin delegations to _sync/limiter.py and _async/limiter.py.
+
     def reserve(self) -> float:
         """Book the next start; returns how many seconds to wait before sending."""
         return self.book()[0]
@@ -79,28 +86,28 @@ class RateLimiter(LocalWindow):
     def book(self) -> tuple[float, Slot]:
         """Book the next start (in the shared window, if a sync one is given): (seconds to wait
         before sending, the slot to ``release`` when the answer is back)."""
-        return waiting.book(self, self._sync_window())
+        return waiting.book(self)
 
     def release(self, slot: Slot | None) -> None:
         """The request of ``slot`` has its answer, or failed: it reached HubSpot by now if at all,
         so its place in the window ends a window from now (sooner than the margin assumed, when
         the answer came quickly)."""
         if slot is not None:
-            waiting.release(self, self._sync_window(), slot)
+            waiting.release(self, slot)
 
     async def release_async(self, slot: Slot | None) -> None:
         """``release`` for async clients."""
         if slot is not None:
-            await async_waiting.release(self, self._async_window(), slot)
+            await async_waiting.release(self, slot)
 
     def pause(self, seconds: float) -> None:
         """Hold every later request for ``seconds`` (HubSpot said to slow down); with a shared
         window, every request of the group."""
-        waiting.pause(self, self._sync_window(), seconds)
+        waiting.pause(self, seconds)
 
     async def pause_async(self, seconds: float) -> None:
         """``pause`` for async clients."""
-        await async_waiting.pause(self, self._async_window(), seconds)
+        await async_waiting.pause(self, seconds)
 
     def acquire(self) -> Slot:
         """Wait (blocking this thread) until a request may start; ``release`` its slot after.
@@ -109,34 +116,12 @@ class RateLimiter(LocalWindow):
         event loop) gives the slot back and books again: later bookings, in every process of a
         shared window, already count on that slot's time.
         """
-        return waiting.acquire(self, self._sync_window(), self._sleep)
+        return waiting.acquire(self)
 
     async def acquire_async(self) -> Slot:
         """Wait (without blocking the event loop) until a request may start (see acquire)."""
-        return await async_waiting.acquire(self, self._async_window(), self._async_sleep)
+        return await async_waiting.acquire(self)
 
     def cancel(self, slot: Slot) -> None:
         """Give back a slot of this process' own window whose request was never sent."""
         self.cancel_here(slot)
-
-    def _sync_window(self) -> SharedWindow | None:
-        if self.shared is None or not _is_async(self.shared):
-            return cast("SharedWindow | None", self.shared)
-        raise ClientValidationError(
-            "an AsyncRedisWindow serves AsyncHubSpotAssociations; give HubSpotAssociations a "
-            "RedisWindow with the same url and key"
-        )
-
-    def _async_window(self) -> AsyncSharedWindow | None:
-        if self.shared is None or _is_async(self.shared):
-            return cast("AsyncSharedWindow | None", self.shared)
-        raise ClientValidationError(
-            "a RedisWindow serves HubSpotAssociations; give AsyncHubSpotAssociations an "
-            "AsyncRedisWindow with the same url and key"
-        )
-
-
-def _is_async(shared: object) -> bool:
-    """Whether a shared window books with a coroutine (an async client's), told by its method
-    rather than its class so that this module imports no shared window."""
-    return inspect.iscoroutinefunction(getattr(type(shared), "book", None))

@@ -1,22 +1,33 @@
 """The arithmetic of a rate limit shaped like HubSpot's rolling windows: no waiting, no I/O.
 
 ``LocalWindow`` hands out start times so that no window of ``per_seconds`` ever holds more than
-``max_requests`` starts. It only computes: waiting for a start is ``_async/limiter.py`` (and its
-generated sync twin), booking across processes is a shared window (``_async/shared_window.py``).
-Both import this module; it imports neither, so the limiter and the shared windows form no cycle.
+``max_requests`` starts. ``RateLimiterBase`` adds what a limiter waits with and books in (its
+sleeps, a shared window, typed by the protocols here), but it neither sleeps nor talks to Redis:
+waiting for a start is ``_async/limiter.py`` (and its generated sync twin), booking across
+processes is a shared window (``_async/shared_window.py``). Both import this module; it imports
+neither, so the limiter, its waiting and the shared windows form no cycle.
 """
 
 from __future__ import annotations
 
 import heapq
+import inspect
 import threading
 import time
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol, cast
 
 from ._exceptions import ClientValidationError
 
-__all__ = ["AsyncSharedWindow", "LocalWindow", "SharedWindow", "Slot"]
+__all__ = [
+    "AsyncSharedWindow",
+    "LocalWindow",
+    "RateLimiterBase",
+    "SharedWindow",
+    "Slot",
+    "async_window_of",
+    "window_of",
+]
 
 
 class Slot:
@@ -132,3 +143,53 @@ class LocalWindow:
         with self._lock:
             if slot in self._slots:
                 self._slots.remove(slot)
+
+
+class RateLimiterBase(LocalWindow):
+    """A ``LocalWindow`` with what waiting for it needs: how it sleeps (blocking and async) and
+    the shared window, if any, that it books in. ``RateLimiter`` is this with its public waiting
+    methods; the waiting itself is ``_async/limiter.py`` and its sync twin, given one of these."""
+
+    def __init__(
+        self,
+        max_requests: int,
+        per_seconds: float,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        async_sleep: Callable[[float], Awaitable[None]],
+        margin: float | None,
+        burst: int | None,
+        shared: SharedWindow | AsyncSharedWindow | None,
+    ) -> None:
+        super().__init__(max_requests, per_seconds, clock=clock, margin=margin, burst=burst)
+        self.sleep = sleep
+        self.async_sleep = async_sleep
+        self.shared = shared
+
+
+def window_of(shared: SharedWindow | AsyncSharedWindow | None) -> SharedWindow | None:
+    """``shared`` as a sync client's window; an async client's (``AsyncRedisWindow``) is refused."""
+    if shared is None or not _books_async(shared):
+        return cast("SharedWindow | None", shared)
+    raise ClientValidationError(
+        "an AsyncRedisWindow serves AsyncHubSpotAssociations; give HubSpotAssociations a "
+        "RedisWindow with the same url and key"
+    )
+
+
+def async_window_of(shared: SharedWindow | AsyncSharedWindow | None) -> AsyncSharedWindow | None:
+    """``shared`` as an async client's window; a sync client's (``RedisWindow``) is refused."""
+    if shared is None or _books_async(shared):
+        return cast("AsyncSharedWindow | None", shared)
+    raise ClientValidationError(
+        "a RedisWindow serves HubSpotAssociations; give AsyncHubSpotAssociations an "
+        "AsyncRedisWindow with the same url and key"
+    )
+
+
+def _books_async(shared: object) -> bool:
+    """Whether a shared window books with a coroutine (an async client's), told by its method
+    rather than its class: this module imports no shared window, and any window that fits the
+    protocols above is told apart the same way."""
+    return inspect.iscoroutinefunction(getattr(type(shared), "book", None))

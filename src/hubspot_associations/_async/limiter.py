@@ -1,32 +1,31 @@
 """Waiting for a rate-limit slot: the asynchronous half of ``RateLimiter``.
 
-The arithmetic is ``_rate_window.LocalWindow`` (no waiting); a shared window, if any, books in
-Redis. codegen/unasync.py writes the sync twin, so both clients wait by one rule.
+The transports call these with the client's limiter. The arithmetic is ``_rate_window.LocalWindow``
+(no waiting); a shared window, if the limiter has one, books in Redis, and one made for the other
+kind of client is refused with a ``ClientValidationError`` that names the right one
+(``async_window_of``). codegen/unasync.py writes the sync twin, so both clients wait by one rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Final
 
-from .._rate_window import AsyncSharedWindow, LocalWindow, Slot
+from .._rate_window import RateLimiterBase, Slot, async_window_of
 
-__all__ = ["acquire", "book", "pause", "release"]
+__all__ = ["REBOOKINGS", "acquire", "book", "cancel", "pause", "release"]
 
 # A late wake-up books again at most this many times, then goes with the last slot.
 REBOOKINGS: Final = 3
 
 
-async def book(window: LocalWindow, shared: AsyncSharedWindow | None) -> tuple[float, Slot]:
-    """Book the next start, in the shared window if there is one: (seconds to wait, slot)."""
-    return window.book_here() if shared is None else await shared.book(window)
+async def book(limiter: RateLimiterBase) -> tuple[float, Slot]:
+    """Book the next start, in the shared window if there is one: (seconds to wait, the slot to
+    ``release`` when the answer is back)."""
+    shared = async_window_of(limiter.shared)
+    return limiter.book_here() if shared is None else await shared.book(limiter)
 
 
-async def acquire(
-    window: LocalWindow,
-    shared: AsyncSharedWindow | None,
-    sleep: Callable[[float], Awaitable[None]],
-) -> Slot:
+async def acquire(limiter: RateLimiterBase) -> Slot:
     """Wait until a request may start; ``release`` its slot after.
 
     A wait that overran its slot by more than half the margin (a stalled process, a busy event
@@ -34,29 +33,38 @@ async def acquire(
     window, already count on that slot's time.
     """
     for _ in range(REBOOKINGS):
-        wait, slot = await book(window, shared)
-        due = window.now() + wait
+        wait, slot = await book(limiter)
+        due = limiter.now() + wait
         if wait > 0:
-            await sleep(wait)
-        if window.now() - due <= window.margin / 2:
+            await limiter.async_sleep(wait)
+        if limiter.now() - due <= limiter.margin / 2:
             break
-        if shared is None:
-            window.cancel_here(slot)
-        else:
-            await shared.cancel(slot)
+        await cancel(limiter, slot)
     return slot
 
 
-async def release(window: LocalWindow, shared: AsyncSharedWindow | None, slot: Slot) -> None:
-    """The answer of ``slot``'s request is back (or it failed): end its place a window from now."""
+async def release(limiter: RateLimiterBase, slot: Slot) -> None:
+    """The answer of ``slot``'s request is back (or it failed): it reached HubSpot by now if at
+    all, so its place in the window ends a window from now."""
+    shared = async_window_of(limiter.shared)
     if shared is None:
-        window.release_here(slot)
+        limiter.release_here(slot)
     else:
         await shared.release(slot)
 
 
-async def pause(window: LocalWindow, shared: AsyncSharedWindow | None, seconds: float) -> None:
+async def pause(limiter: RateLimiterBase, seconds: float) -> None:
     """Hold every later request for ``seconds`` (with a shared window: the whole group's)."""
-    window.pause_here(seconds)
+    shared = async_window_of(limiter.shared)
+    limiter.pause_here(seconds)
     if shared is not None:
         await shared.pause(seconds)
+
+
+async def cancel(limiter: RateLimiterBase, slot: Slot) -> None:
+    """Give back a slot whose request was never sent, in the window that booked it."""
+    shared = async_window_of(limiter.shared)
+    if shared is None:
+        limiter.cancel_here(slot)
+    else:
+        await shared.cancel(slot)

@@ -1,7 +1,8 @@
 """One rate budget shared through Redis by every process and machine that names the same key.
 
-``AsyncRedisWindow`` here serves async clients; the generated sync twin, ``RedisWindow``, serves
-sync clients. Give one to the client's ``RateLimiter``::
+``AsyncRedisWindow`` serves the clients of this module's kind: the module in ``_async/`` is
+written for async clients, its generated twin in ``_sync/`` for sync ones. Give one to the
+limiter::
 
     RateLimiter(190, 10, shared=RedisWindow("rediss://:pw@redis:6380/0", key="hubspot:123:app"))
 

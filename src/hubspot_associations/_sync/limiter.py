@@ -2,33 +2,32 @@
 # change that file and run `make generate`.
 """Waiting for a rate-limit slot: the synchronous half of ``RateLimiter``.
 
-The arithmetic is ``_rate_window.LocalWindow`` (no waiting); a shared window, if any, books in
-Redis. codegen/unasync.py writes the sync twin, so both clients wait by one rule.
+The transports call these with the client's limiter. The arithmetic is ``_rate_window.LocalWindow``
+(no waiting); a shared window, if the limiter has one, books in Redis, and one made for the other
+kind of client is refused with a ``ClientValidationError`` that names the right one
+(``window_of``). codegen/unasync.py writes the sync twin, so both clients wait by one rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Final
 
-from .._rate_window import LocalWindow, SharedWindow, Slot
+from .._rate_window import RateLimiterBase, Slot, window_of
 
-__all__ = ["acquire", "book", "pause", "release"]
+__all__ = ["REBOOKINGS", "acquire", "book", "cancel", "pause", "release"]
 
 # A late wake-up books again at most this many times, then goes with the last slot.
 REBOOKINGS: Final = 3
 
 
-def book(window: LocalWindow, shared: SharedWindow | None) -> tuple[float, Slot]:
-    """Book the next start, in the shared window if there is one: (seconds to wait, slot)."""
-    return window.book_here() if shared is None else shared.book(window)
+def book(limiter: RateLimiterBase) -> tuple[float, Slot]:
+    """Book the next start, in the shared window if there is one: (seconds to wait, the slot to
+    ``release`` when the answer is back)."""
+    shared = window_of(limiter.shared)
+    return limiter.book_here() if shared is None else shared.book(limiter)
 
 
-def acquire(
-    window: LocalWindow,
-    shared: SharedWindow | None,
-    sleep: Callable[[float], None],
-) -> Slot:
+def acquire(limiter: RateLimiterBase) -> Slot:
     """Wait until a request may start; ``release`` its slot after.
 
     A wait that overran its slot by more than half the margin (a stalled process, a busy event
@@ -36,29 +35,38 @@ def acquire(
     window, already count on that slot's time.
     """
     for _ in range(REBOOKINGS):
-        wait, slot = book(window, shared)
-        due = window.now() + wait
+        wait, slot = book(limiter)
+        due = limiter.now() + wait
         if wait > 0:
-            sleep(wait)
-        if window.now() - due <= window.margin / 2:
+            limiter.sleep(wait)
+        if limiter.now() - due <= limiter.margin / 2:
             break
-        if shared is None:
-            window.cancel_here(slot)
-        else:
-            shared.cancel(slot)
+        cancel(limiter, slot)
     return slot
 
 
-def release(window: LocalWindow, shared: SharedWindow | None, slot: Slot) -> None:
-    """The answer of ``slot``'s request is back (or it failed): end its place a window from now."""
+def release(limiter: RateLimiterBase, slot: Slot) -> None:
+    """The answer of ``slot``'s request is back (or it failed): it reached HubSpot by now if at
+    all, so its place in the window ends a window from now."""
+    shared = window_of(limiter.shared)
     if shared is None:
-        window.release_here(slot)
+        limiter.release_here(slot)
     else:
         shared.release(slot)
 
 
-def pause(window: LocalWindow, shared: SharedWindow | None, seconds: float) -> None:
+def pause(limiter: RateLimiterBase, seconds: float) -> None:
     """Hold every later request for ``seconds`` (with a shared window: the whole group's)."""
-    window.pause_here(seconds)
+    shared = window_of(limiter.shared)
+    limiter.pause_here(seconds)
     if shared is not None:
         shared.pause(seconds)
+
+
+def cancel(limiter: RateLimiterBase, slot: Slot) -> None:
+    """Give back a slot whose request was never sent, in the window that booked it."""
+    shared = window_of(limiter.shared)
+    if shared is None:
+        limiter.cancel_here(slot)
+    else:
+        shared.cancel(slot)

@@ -2,8 +2,9 @@
 # change that file and run `make generate`.
 """One rate budget shared through Redis by every process and machine that names the same key.
 
-``RedisWindow`` here serves async clients; the generated sync twin, ``RedisWindow``, serves
-sync clients. Give one to the client's ``RateLimiter``::
+``RedisWindow`` serves the clients of this module's kind: the module in ``_async/`` is
+written for async clients, its generated twin in ``_sync/`` for sync ones. Give one to the
+limiter::
 
     RateLimiter(190, 10, shared=RedisWindow("rediss://:pw@redis:6380/0", key="hubspot:123:app"))
 

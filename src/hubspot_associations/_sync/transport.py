@@ -31,6 +31,7 @@ from .._transport import (
     shared_pause,
 )
 from .._versions import RELEASES, ApiVersion, rewrite_path
+from . import limiter as waiting
 from .body import read_body
 
 __all__ = ["RetryingTransport", "VersionedTransport"]
@@ -70,7 +71,7 @@ class RetryingTransport(httpx.BaseTransport):
         request.read()  # a retry must send the same bytes again
         attempts: Attempts | None = None
         while True:
-            slot = self.limiter.acquire() if self.limiter is not None else None
+            slot = waiting.acquire(self.limiter) if self.limiter is not None else None
             # The deadline starts with the first attempt: waiting for our own limiter is not
             # HubSpot being slow.
             attempts = attempts or Attempts(self.policy, self.clock, request)
@@ -106,13 +107,13 @@ class RetryingTransport(httpx.BaseTransport):
             if response.status_code == 429 and self.limiter is not None:
                 pause = shared_pause(response, delay, self.limiter)
                 if pause > 0:
-                    self.limiter.pause(pause)
+                    waiting.pause(self.limiter, pause)
             self._before_retry(attempts, delay, response, None)
 
     def _release(self, slot: Slot | None) -> None:
         """The attempt is over: the limiter may count its window from now (see RateLimiter)."""
-        if self.limiter is not None:
-            self.limiter.release(slot)
+        if self.limiter is not None and slot is not None:
+            waiting.release(self.limiter, slot)
 
     def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
         response = self.inner.handle_request(request)
