@@ -165,8 +165,8 @@ def test_a_release_that_lacks_an_operation_shows_it_as_not_offered() -> None:
     """releases.yaml's ``lacks`` is "not offered" in that release's column; elsewhere a path under
     the release's own prefixes."""
     lacking = [(name, op) for name, r in release_table()["releases"].items() for op in r["lacks"]]
-    if not lacking:
-        pytest.skip("no release lacks an operation today")
+    # 2026-09 lacks list_associations; were no release to lack one, give this test a made-up row.
+    assert lacking, "no release of openapi/releases.yaml lacks an operation"
     for name, operation_id in lacking:
         assert row_of(operation_id)[name] == f"*{NOT_OFFERED}*"
     for name, release in release_table()["releases"].items():
