@@ -36,7 +36,8 @@ from ._exit_codes import (
 )
 from ._export_command import run_export
 from ._output import Output
-from ._parser import build_parser
+from ._parser import build_parser, wants_json
+from ._problems import InputFileError
 
 __all__ = ["main"]
 
@@ -45,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     # `check` and `emulator` are routed by the package's main() before rich is needed.
     arguments = list(sys.argv[1:] if argv is None else argv)
+    wants_json(arguments)
     args = build_parser().parse_args(arguments)
     if args.command == "releases":
         return _releases(Output(json_mode=args.json))
@@ -55,11 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         return _HANDLERS[args.command](args, out)
-    except UsageError as error:
-        out.error(str(error))
-        return EXIT_USAGE
-    except ClientValidationError as error:
-        out.error(f"error: {error}")
+    except InputFileError as error:
+        return _input_file_error(out, error)
+    except (UsageError, ClientValidationError) as error:
+        out.error(str(error) if isinstance(error, UsageError) else f"error: {error}")
+        _json_error(out, "usage", str(error))
         return EXIT_USAGE
     except (AuthenticationError, PermissionDeniedError, APIConnectionError) as error:
         out.error(f"HubSpot could not be used: {error}")
@@ -75,6 +77,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
+
+
+def _input_file_error(out: Output, error: InputFileError) -> int:
+    """Exit 2 for a file's problems: the first ones on stderr; with --json, every one on stdout."""
+    out.error(str(error))
+    try:
+        if out.json_mode:
+            head = {"error": "input_file", "message": str(error).split("\n")[0],
+                    "file": error.name, "total": error.total}  # fmt: skip
+            # Every problem, streamed from the spool: a million bad lines stay off the heap.
+            sys.stdout.write(json.dumps(head)[:-1] + ', "problems": [')
+            for number, problem in enumerate(error.every()):
+                sys.stdout.write(("" if number == 0 else ", ") + json.dumps(problem.to_json()))
+            sys.stdout.write("]}\n")
+            sys.stdout.flush()
+    finally:
+        error.close()
+    return EXIT_USAGE
+
+
+def _json_error(out: Output, kind: str, message: str) -> None:
+    """With --json, an exit-2 error as a JSON object on stdout (the text is on stderr)."""
+    if out.json_mode:
+        print(json.dumps({"error": kind, "message": message}), flush=True)
 
 
 def _labels(args: argparse.Namespace, out: Output) -> int:

@@ -28,10 +28,12 @@ from .._numbers import BATCH_READ_PAGE_SIZE
 from .._object_types import normalize_object_type
 from .._sync.client import HubSpotAssociations
 from ._client import make_client
+from ._columns import Roles
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
-from ._input_files import open_input, scan_ids
+from ._input_files import open_input
 from ._output import Output
 from ._pair_index import PairIndex, load_checked
+from ._scan import Scan
 
 __all__ = ["run_export"]
 
@@ -41,7 +43,8 @@ ITEMS_PER_READ: Final = 10_000
 FIRST_READ: Final = ITEMS_PER_READ // PAGE_MAX  # busy records cannot overfill the first answer
 MIN_READ: Final = 10
 SHOWN_FAILURES: Final = 1_000
-COLUMNS: Final = ("from_id", "to_id", "type_ids", "labels")
+# One row per association type: `associate --types-from-file` reads these columns back.
+COLUMNS: Final = ("from_id", "to_id", "type_id", "category", "label")
 # Errors after which every later request would fail the same way.
 _STOPS: Final = (AuthenticationError, PermissionDeniedError, APIConnectionError)
 
@@ -59,17 +62,19 @@ class _Rows:
 
     def write(self, record: str, items: list[Any]) -> None:
         for item in items:
-            types = item.association_types
-            values = (
-                record,
-                item.to_object_id,
-                " ".join(str(t.type_id) for t in types),
-                "|".join(t.label for t in types if isinstance(t.label, str)),
-            )
-            if self._csv is not None:
-                self._csv.writerow(values)
-            else:
-                self.handle.write(json.dumps(dict(zip(COLUMNS, values, strict=True))) + "\n")
+            types = [
+                {"typeId": t.type_id, "category": str(t.category),
+                 "label": t.label if isinstance(t.label, str) else None}
+                for t in item.association_types
+            ]  # fmt: skip
+            to_id = str(item.to_object_id)
+            if self._csv is None:
+                line = {"from": record, "to": to_id, "types": types}
+                self.handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+                continue
+            for kind in types or [{"typeId": "", "category": "", "label": None}]:
+                self._csv.writerow((record, to_id, kind["typeId"], kind["category"],
+                                    "" if kind["label"] is None else kind["label"]))  # fmt: skip
         self.count += len(items)
 
 
@@ -81,8 +86,11 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
         source.close()
         raise UsageError(f"--out {args.out}: is the input file itself; the export would destroy it")
     index = PairIndex()
+    loaded = None
     try:
-        load_checked(index, scan_ids(source), source.name, ids=True)
+        scan = Scan(source, Roles(from_type, to_type, args.from_column), delimiter=args.delimiter,
+                    ids_only=True)  # fmt: skip
+        loaded = load_checked(index, scan, strict=args.strict, ids=True)
         jsonl = args.json or (
             args.out not in (None, "-") and args.out.lower().endswith((".jsonl", ".ndjson"))
         )
@@ -90,9 +98,12 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
             rows = _Rows(handle, jsonl)
             failures = _read_all(client, from_type, to_type, index, rows, out)
     finally:
+        if loaded is not None:
+            loaded.close()
         index.close()
         source.close()
-    out.export_summary(rows.count, index.rows, failures.count, failures.shown, args.out)
+    out.export_summary(rows.count, index.rows, failures.count, failures.shown, args.out,
+                       loaded.to_json())  # fmt: skip
     if not failures.count:
         return EXIT_OK
     everything = failures.count == index.rows

@@ -24,6 +24,14 @@ class JobIdentity:
     label: str | None = None
     primary: bool = False
     input_name: str = field(default="", compare=False)
+    # How the file is read and what is done with odd lines: each changes what is sent. A results
+    # file written before these existed reads back with the defaults, so it still resumes.
+    from_column: str | None = None
+    to_column: str | None = None
+    delimiter: str | None = None
+    strict: bool = False
+    skip_invalid: bool = False
+    types_from_file: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The identity as written on a results file's first line."""
@@ -48,6 +56,12 @@ class JobIdentity:
                 label=None if data.get("label") is None else str(data["label"]),
                 primary=bool(data.get("primary", False)),
                 input_name=str(data.get("input_name", "")),
+                from_column=_text_or_none(data.get("from_column")),
+                to_column=_text_or_none(data.get("to_column")),
+                delimiter=_text_or_none(data.get("delimiter")),
+                strict=bool(data.get("strict", False)),
+                skip_invalid=bool(data.get("skip_invalid", False)),
+                types_from_file=bool(data.get("types_from_file", False)),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -68,10 +82,21 @@ class JobIdentity:
             what = " --primary"
         elif self.label:
             what = f" --label {self.label!r}"
+        elif self.types_from_file:
+            what = " --types-from-file"
         elif self.types:
             what = " --type-id " + ",".join(str(i) for _, i in self.types)
+        for option in ("from_column", "to_column", "delimiter"):
+            if getattr(self, option) is not None:
+                what += f" --{option.replace('_', '-')} {getattr(self, option)!r}"
+        what += " --strict" if self.strict else ""
+        what += " --skip-invalid …" if self.skip_invalid else ""
         return (
             f"{self.command} {self.input_name or '(input)'} --from {self.from_type} "
             f"--to {self.to_type}{what} --api-version {self.api_version} "
             f"(input sha256 {self.input_sha256[:12]}…)"
         )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)

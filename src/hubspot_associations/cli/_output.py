@@ -121,6 +121,7 @@ class Output:
         skipped: int,
         batch_size: int,
         identity: Any,
+        lines: dict[str, int],
     ) -> None:
         """What a bulk run would send, without sending it."""
         requests = -(-inputs // max(1, batch_size))
@@ -136,6 +137,7 @@ class Output:
             "label": identity.label,
             "first": [{"line": r.line, "from": r.from_id, "to": r.to_id} for r in shown],
             "job": identity.to_json(),
+            **lines,
         }
         if self.json_mode:
             print(json.dumps(plan))
@@ -144,7 +146,7 @@ class Output:
             return
         self.console.print(
             f"dry run: {command} {inputs} pair(s) {from_type} → {to_type} in {requests} "
-            f"request(s); {skipped} already done; nothing sent.",
+            f"request(s); {skipped} already done{_set_aside(lines)}; nothing sent.",
             markup=False,
         )
         for row in shown:
@@ -177,7 +179,15 @@ class Output:
         with bar:
             yield lambda done, total_: bar.update(task, completed=done)
 
-    def summary(self, total: int, skipped: int, tally: Any, results_path: Path) -> None:
+    def summary(
+        self,
+        total: int,
+        skipped: int,
+        tally: Any,
+        results_path: Path,
+        lines: dict[str, int],
+        rejected: Path | None,
+    ) -> None:
         """The end of a bulk run: counts, and where every input's result is."""
         data = {
             "inputs": total,
@@ -188,6 +198,8 @@ class Output:
             "requests": tally.requests,
             "results_file": str(results_path),
             "stopped_by": None if tally.stopped is None else str(tally.stopped),
+            **lines,
+            "invalid_lines_file": str(rejected) if rejected and lines["invalid_lines"] else None,
         }
         if self.json_mode:
             print(json.dumps(data))
@@ -196,8 +208,13 @@ class Output:
             not_sent = f", {tally.not_sent} not sent" if tally.not_sent else ""
             self.console.print(
                 f"{tally.done} done, {tally.failed} failed{not_sent}, {skipped} skipped "
-                f"(done before); every input is listed in {results_path}",
+                f"(done before){_set_aside(lines)}; every input is listed in {results_path}",
                 markup=False,
+            )
+        if lines["invalid_lines"]:
+            self.error(
+                f"{lines['invalid_lines']} invalid line(s) were not sent; each is in {rejected} "
+                "with its line and reason: fix them there and run that file."
             )
         # Failures are errors: on stderr, and shown with -q too.
         if tally.stopped is not None:
@@ -216,17 +233,40 @@ class Output:
             self.error(f"… {rows} association(s) written")
 
     def export_summary(
-        self, rows: int, records: int, failed: int, first: list[tuple[str, str]], out: str | None
+        self,
+        rows: int,
+        records: int,
+        failed: int,
+        first: list[tuple[str, str]],
+        out: str | None,
+        lines: dict[str, int],
     ) -> None:
         """The end of an export, on stderr (stdout may be the export itself)."""
         where = "stdout" if out in (None, "-") else out
         if not self.quiet:
-            self.error(f"{rows} association(s) of {records} record(s) written to {where}")
+            repeats = lines.get("duplicates", 0)
+            read_once = f"; {repeats} repeated ID(s) read once" if repeats else ""
+            self.error(f"{rows} association(s) of {records} record(s) written to {where}"
+                       f"{read_once}")  # fmt: skip
         shown = first if self.verbose else first[:10]
         for record, reason in shown:
             self.error(f"failed {record}: {reason}")
         if failed > len(shown):
             self.error(f"… and {failed - len(shown)} more record(s) failed (-v shows more)")
+
+
+def _set_aside(lines: dict[str, int]) -> str:
+    """The lines a run did not send, as a clause: duplicates, blank and invalid lines."""
+    parts = []
+    if lines.get("duplicates"):
+        parts.append(f"{lines['duplicates']} duplicate(s) sent once")
+    if lines.get("blank_lines"):
+        parts.append(f"{lines['blank_lines']} blank line(s) ignored")
+    if lines.get("lines_without_ids"):
+        parts.append(f"{lines['lines_without_ids']} line(s) with no target ID")
+    if lines.get("invalid_lines"):
+        parts.append(f"{lines['invalid_lines']} invalid line(s) set aside")
+    return f"; {', '.join(parts)}" if parts else ""
 
 
 def _console(stream: Any, *, stderr: bool = False) -> Console:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .. import __about__
 from .._exceptions import ClientValidationError
@@ -11,8 +14,9 @@ from .._numbers import BULK_BATCH_DEFAULT, DEFAULT_CONCURRENCY
 from .._ranges import in_range, parse_rate, range_text
 from .._settings import RATE_LIMIT_ENV, ClientSettings
 from .._versions import API_VERSIONS
+from ._scan import DELIMITERS
 
-__all__ = ["bounded", "build_parser"]
+__all__ = ["bounded", "build_parser", "wants_json"]
 
 EPILOG = """\
 exit codes:
@@ -65,6 +69,27 @@ class bounded:
             ) from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, plus a JSON object on stdout for a usage error when the command line has --json.
+
+    Scripts that pass --json read stdout; the text stays on stderr as argparse writes it.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        if "--json" in sys.argv[1:] or _JSON_REQUESTED[0]:
+            print(json.dumps({"error": "usage", "message": f"{self.prog}: {message}"}))
+        super().error(message)
+
+
+# Whether the arguments being parsed hold --json (set by main(), which may be given argv).
+_JSON_REQUESTED = [False]
+
+
+def wants_json(arguments: list[str]) -> None:
+    """Tell the parser whether the arguments about to be parsed ask for JSON."""
+    _JSON_REQUESTED[0] = "--json" in arguments
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--token", help="access token (default: $HUBSPOT_ACCESS_TOKEN)")
@@ -88,9 +113,49 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def delimiter(value: str) -> str:
+    """A CSV delimiter: one character, or comma, semicolon, tab or pipe by name."""
+    known = DELIMITERS.get(value.strip().lower() if value.strip() else value)
+    if known is not None:
+        return known
+    if len(value) == 1 and value not in '"\r\n' and not value.isalnum():
+        return value
+    raise argparse.ArgumentTypeError(
+        f"{value!r} is not a delimiter: give one character, or comma, semicolon, tab or pipe"
+    )
+
+
+def _reading(parser: argparse.ArgumentParser, *, ids: bool = False) -> None:
+    """How a file is read: its delimiter and, when the names are not ours, its columns."""
+    reading = parser.add_argument_group("reading the file")
+    if ids:
+        reading.add_argument("--id-column", dest="from_column", metavar="NAME",
+                             help="the column of record IDs (default: id, record_id, or "
+                             "HubSpot's Record ID)")  # fmt: skip
+    else:
+        reading.add_argument("--from-column", metavar="NAME",
+                             help="the column (or JSON key) of source IDs (default: from_id, "
+                             "from, or HubSpot's Record ID / <From> ID)")  # fmt: skip
+        reading.add_argument("--to-column", metavar="NAME",
+                             help="the column (or JSON key) of target IDs (default: to_id, to, "
+                             "or HubSpot's Associated <To> IDs / <To> ID)")  # fmt: skip
+    reading.add_argument("--delimiter", type=delimiter, metavar="CHAR",
+                         help="CSV delimiter: , ; tab or any one character (default: detected "
+                         "from the header among , ; and tab)")  # fmt: skip
+    odd = reading.add_mutually_exclusive_group()
+    odd.add_argument("--strict", action="store_true",
+                     help="refuse repeated lines (default: each repeat is sent once and listed "
+                     "as `duplicate of line N`)")  # fmt: skip
+    if not ids:
+        odd.add_argument("--skip-invalid", type=Path, metavar="FILE",
+                         help="send the valid lines; write each invalid one to FILE (the "
+                         "input's format, with input_line and reason) and exit 1")  # fmt: skip
+
+
 def _bulk() -> argparse.ArgumentParser:
     bulk = argparse.ArgumentParser(add_help=False)
-    bulk.add_argument("file", help='CSV (from_id,to_id) or JSONL ({"from":…,"to":…}); - is stdin')
+    bulk.add_argument("file", help='CSV (from_id,to_id; a HubSpot export; RFC 4180) or JSONL '
+                      '({"from":…,"to":…}); - is stdin')  # fmt: skip
     bulk.add_argument("--from", dest="from_type", required=True, help="object type, e.g. contact")
     bulk.add_argument("--to", dest="to_type", required=True, help="object type, e.g. company")
     bulk.add_argument(
@@ -102,7 +167,8 @@ def _bulk() -> argparse.ArgumentParser:
     bulk.add_argument(
         "--results",
         type=Path,
-        help="results file (default: FILE.COMMAND-FROM-TO.results.jsonl; required for stdin)",
+        help="results file (default: FILE.COMMAND-FROM-TO[-LABEL…].results.jsonl; required "
+        "for stdin)",
     )
     bulk.add_argument(
         "--resume", action="store_true", help="continue the same job: skip inputs recorded as done"
@@ -123,6 +189,7 @@ def _bulk() -> argparse.ArgumentParser:
         help=f"requests in flight ({range_text('concurrency')}; default {DEFAULT_CONCURRENCY})",
     )
     bulk.add_argument("--progress", choices=["auto", "always", "never"], default="auto")
+    _reading(bulk)
     return bulk
 
 
@@ -133,6 +200,12 @@ def _labelled() -> argparse.ArgumentParser:
     which.add_argument("--type-id", type=bounded("type_id"), help="typeId of this direction")
     which.add_argument(
         "--primary", action="store_true", help="the HubSpot-defined primary type of this pair"
+    )
+    which.add_argument(
+        "--types-from-file",
+        action="store_true",
+        help="each line's own types: `export`'s type_id, category and label columns (JSONL: "
+        "types); custom labels are matched by name in this portal",
     )
     labelled.add_argument(
         "--category",
@@ -145,7 +218,7 @@ def _labelled() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="hubspot-associations",
         description="HubSpot CRM associations in bulk: associate, remove, export, labels, limits.",
         epilog=EPILOG,
@@ -157,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common, bulk, labelled = _common(), _bulk(), _labelled()
     plain = argparse.ArgumentParser(add_help=False)
-    plain.set_defaults(label=None, type_id=None, primary=False, category=None)
+    plain.set_defaults(label=None, type_id=None, primary=False, category=None,
+                       types_from_file=False)  # fmt: skip
     bulk_parents = {
         "associate": ([common, bulk, labelled], "associate record pairs "
                       "(batch_associate_default, or batch_create_associations with a type)"),
@@ -190,6 +264,7 @@ def _add_export(
     export.add_argument(
         "--out", help="output file (.csv, or .jsonl/.ndjson; default and -: stdout; --json: JSONL)"
     )
+    _reading(export, ids=True)
 
 
 def _add_labels(

@@ -30,6 +30,10 @@ __all__ = ["ResultsFile", "check_results_path", "read_identity", "read_states"]
 FORMAT: Final = 2
 _HEADER_KEY: Final = "hubspot_associations_results"
 _MAX_LINE: Final = 1 << 20
+# Statuses of lines that were never to be sent: a repeat of an earlier line, or an invalid line.
+DUPLICATE: Final = "duplicate"
+INVALID: Final = "invalid"
+_SET_ASIDE: Final = frozenset({DUPLICATE, INVALID})
 
 
 def check_results_path(path: Path, input_path: Path | None) -> None:
@@ -72,22 +76,32 @@ def read_identity(path: Path) -> tuple[bool, JobIdentity | None]:
     return False, None
 
 
-def read_states(path: Path) -> Iterator[tuple[str, str, bool]]:
-    """Each result line's (from, to, done); a later line about a pair overrides an earlier one.
+TypeKey = tuple[str, int]
 
-    Lines that cannot be read (cut short by a crash, even inside a multi-byte character) are
-    skipped: that input is simply not known to be done.
+
+def read_states(path: Path) -> Iterator[tuple[str, str, TypeKey | None, bool]]:
+    """Each result line's (from, to, type, done); a later line about a pair overrides an earlier.
+
+    The type is the (category, typeId) a line names (jobs that read types from the file), else
+    None. Lines that cannot be read (cut short by a crash, even inside a multi-byte character)
+    are skipped: that input is simply not known to be done. Lines about duplicates and invalid
+    lines say nothing of what was sent.
     """
     with path.open("rb") as handle:
         while raw := handle.readline(_MAX_LINE):
             item = _parse(raw)
             if not isinstance(item, dict) or _HEADER_KEY in item:
                 continue
+            if item.get("status") in _SET_ASIDE:
+                continue
             try:
                 pair = (canonical_id(str(item["from"])), canonical_id(str(item["to"])))
             except (KeyError, InvalidId):
                 continue
-            yield pair[0], pair[1], item.get("status") == "done"
+            kind: TypeKey | None = None
+            if isinstance(item.get("type_id"), int) and isinstance(item.get("category"), str):
+                kind = (item["category"], item["type_id"])
+            yield pair[0], pair[1], kind, item.get("status") == "done"
 
 
 def _parse(raw: bytes) -> Any:
@@ -107,7 +121,9 @@ class ResultsFile:
         self.identity = identity
         self._handle: IO[str] = path.open("a", encoding="utf-8")
         self._take_lock()
-        if path.stat().st_size == 0:
+        self._type: TypeKey | None = None
+        self.new = path.stat().st_size == 0
+        if self.new:
             header = {_HEADER_KEY: FORMAT, "job": identity.to_json()}
             self._handle.write(json.dumps(header) + "\n")
             self._handle.flush()
@@ -127,10 +143,31 @@ class ResultsFile:
                 "or give this run its own --results file"
             ) from None
 
-    def expect(self, lines: dict[tuple[str, str], int]) -> None:
-        """The line numbers of the inputs about to be sent (one window at a time)."""
+    def expect(self, lines: dict[tuple[str, str], int], kind: TypeKey | None = None) -> None:
+        """The line numbers of the inputs about to be sent (one window at a time), and their type
+        when the job reads types from the file."""
         with self._lock:
             self._lines = lines
+            self._type = kind
+
+    def set_aside(
+        self, duplicates: Iterator[tuple[int, str, str, int, int]], invalid: Iterator[Any]
+    ) -> None:
+        """List the lines that are not sent: repeats (``duplicate_of``) and invalid lines."""
+        rows: list[dict[str, object]] = []
+        for line, f, t, _, first in duplicates:
+            rows.append({"line": line, "from": f, "to": t, "operation": self.identity.command,
+                         "status": DUPLICATE, "duplicate_of": first})  # fmt: skip
+            if len(rows) >= 10_000:
+                self._write(rows)
+                rows = []
+        for problem in invalid:
+            rows.append({"line": problem.line, "operation": self.identity.command,
+                         "status": INVALID, "reason": problem.text})  # fmt: skip
+            if len(rows) >= 10_000:
+                self._write(rows)
+                rows = []
+        self._write(rows)
 
     def record(self, done: list[Any], failed: list[BulkFailure[Any]]) -> None:
         """Write one line per input of a finished chunk."""
@@ -169,6 +206,8 @@ class ResultsFile:
             "operation": self.identity.command,
             "status": status,
         }
+        if self._type is not None:
+            row["category"], row["type_id"] = self._type
         row.update({k: v for k, v in extra.items() if v is not None})
         return row
 
