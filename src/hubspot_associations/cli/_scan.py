@@ -144,7 +144,10 @@ class Scan:
             return delimiter, cells, choice
         delimiter, cells, reason = max(tried, key=lambda t: len(t[1]))
         assert isinstance(reason, str)
-        if not self.delimiter and len(cells) == 1:
+        if len(cells) == 1 and self.delimiter:
+            shown = delimiter_name(self.delimiter)
+            reason += f" (split by --delimiter {shown} it is one column: is that its delimiter?)"
+        elif len(cells) == 1:
             reason += " (no , ; or tab splits it: give --delimiter)"
         raise InputFileError(self.source.name, [header_problem(number, cells, reason)])
 

@@ -51,14 +51,23 @@ def test_export_with_a_refused_token_exits_3(tmp_path: Path, server: str) -> Non
 
 
 def test_export_of_a_bad_id_file_sends_nothing(tmp_path: Path, server: str) -> None:
-    """An ID file with a bad or duplicate ID: exit 2, every problem by line, no request."""
+    """An ID file with a bad ID: exit 2 with its line, no request; a repeated ID is read once,
+    unless --strict, which refuses it with its line."""
     ids = tmp_path / "ids.csv"
     ids.write_text("id\n1\n１２\n1\n")
     ran = run(["export", str(ids), *EXPORT], server)
     assert ran.code == 2
     assert "ids.csv:3:" in ran.err
-    assert "ids.csv:4: duplicate of line 2" in ran.err
+    assert "1 problem(s)" in ran.err
+    strict = run(["export", str(ids), *EXPORT, "--strict"], server)
+    assert strict.code == 2
+    assert "ids.csv:4: duplicate of line 2" in strict.err
     assert counts(server)["received"] == 0
+    ids.write_text("id\n1\n2\n1\n")
+    once = run(["export", str(ids), *EXPORT], server)
+    assert once.code == 0, once.err
+    assert "1 repeated ID(s) read once" in once.err
+    assert counts(server)["operations"]["batch_read_associations"] == 1
 
 
 def test_export_refuses_to_overwrite_its_input(tmp_path: Path, server: str) -> None:

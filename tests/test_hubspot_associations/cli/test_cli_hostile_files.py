@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -15,28 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hubspot_associations.cli import main
-from tests.test_hubspot_associations.cli.cli_helpers import TOKEN, counts, run, write_pairs, writes
+from tests.test_hubspot_associations.cli.cli_helpers import (
+    TOKEN,
+    counts,
+    in_process,
+    run,
+    write_pairs,
+    writes,
+)
 
 ASSOCIATE = ["--from", "contact", "--to", "company", "--rate-limit", "1000/1"]
-
-
-def in_process(args: list[str], server: str) -> tuple[int, str, str]:
-    """The command in this process (fast enough for hundreds of Hypothesis examples)."""
-    out, err = io.StringIO(), io.StringIO()
-    environ = {"HUBSPOT_ACCESS_TOKEN": TOKEN, "HUBSPOT_BASE_URL": server}
-    saved = {k: os.environ.get(k) for k in environ}
-    os.environ.update(environ)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(args)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return code, out.getvalue(), err.getvalue()
 
 
 def refused(path: Path | str, server: str, *extra: str) -> str:
