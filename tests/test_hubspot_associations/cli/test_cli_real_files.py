@@ -329,9 +329,13 @@ def pair_files(draw: st.DrawFn) -> tuple[str, bytes, set[int], set[tuple[str, st
     extra = draw(st.sampled_from([[], ["Notes"], ["Notes", "Email"]]))
     order = draw(st.permutations(range(2 + len(extra))))
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
-    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    quote_all = draw(st.booleans())
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator=newline)
+    writer = (
+        csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator=newline)
+        if quote_all
+        else csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    )
     writer.writerow([([*names, *extra])[i] for i in order])
     bad: set[int] = set()
     pairs: set[tuple[str, str]] = set()
