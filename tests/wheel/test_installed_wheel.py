@@ -7,12 +7,17 @@ import ast
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.test_hubspot_associations.cli.cli_helpers import typed_state
 
 ROOT = Path(__file__).resolve().parents[2]
 MYPY = "mypy==2.4.1"
@@ -676,3 +681,124 @@ def test_migrate_report_from_the_installed_wheel(venv: Path, tmp_path: Path) -> 
     assert refused.returncode == 2
     assert "Traceback" not in refused.stderr
     assert "HAR" in refused.stderr
+
+
+def _serve(venv: Path, cwd: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`emulator serve` from the wheel on a free loopback port, waited for; (process, URL)."""
+    from benchmarks.loopback import free_port
+
+    port = free_port()
+    log = (cwd / f"serve-{port}.log").open("w")
+    server = subprocess.Popen([str(venv / "bin" / "hubspot-associations"), "emulator", "serve",
+                               "--port", str(port), *extra], stdout=log, stderr=log, cwd=cwd)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/_emulator/health", timeout=1).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.terminate()
+    raise AssertionError(f"the emulator did not start: {(cwd / f'serve-{port}.log').read_text()}")
+
+
+def _interrupted_then_resumed(venv: Path, cwd: Path, args: list[str], env: dict[str, str],
+                              results: Path) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Start the CLI slowly, Ctrl-C once some results are in (exit 130), then --resume it fast."""
+    cli = str(venv / "bin" / "hubspot-associations")
+    slow = ["--rate-limit", "20/1", "--batch-size", "10", "--concurrency", "1"]
+    first = subprocess.Popen([cli, *args, *slow], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (
+        not results.exists() or len(results.read_text().splitlines()) < 30
+    ):
+        time.sleep(0.05)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err.decode()
+    done_before = sum('"done"' in line for line in results.read_text().splitlines())
+    assert done_before > 0
+    resumed = subprocess.run([cli, *args, "--resume", "--rate-limit", "1000/1"], cwd=cwd, env=env,
+                             capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert f"{done_before} skipped" in resumed.stdout, resumed.stdout + resumed.stderr
+    return resumed
+
+
+def test_the_cli_reads_real_files_and_copies_from_the_installed_wheel(
+    venv: Path, tmp_path: Path
+) -> None:
+    """From the wheel against `emulator serve`: a `;` file with named columns, repeats and bad
+    lines (--delimiter, --from-column/--to-column, --skip-invalid) interrupted and resumed; --strict
+    refusing the repeats; export --id-column --json; the export copied into a second emulator with
+    --types-from-file, interrupted and resumed; each checked in the emulators' state."""
+    cli = str(venv / "bin" / "hubspot-associations")
+    source_server, source_url = _serve(venv, tmp_path, "--latency-ms", "20")
+    target_server, target_url = _serve(venv, tmp_path, "--latency-ms", "20")
+    try:
+        env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path),
+               "HUBSPOT_ACCESS_TOKEN": "emulator-token", "HUBSPOT_BASE_URL": source_url}  # fmt: skip
+        pairs = {(str(10 + i % 40), str(5000 + i)) for i in range(800)}
+        lines = ["contact;company;note"] + [f'{f};{t};"n;{t}"' for f, t in sorted(pairs)]
+        lines[5:5] = ["oops;1;x", lines[3], ""]  # a bad line, a repeat, a blank line
+        source = tmp_path / "pairs.csv"
+        source.write_text("\n".join(lines) + "\n")
+        rejected = tmp_path / "rejected.csv"
+        args = ["associate", str(source), "--from", "contact", "--to", "company", "--delimiter",
+                ";", "--from-column", "contact", "--to-column", "company", "--skip-invalid",
+                str(rejected), "--progress", "never"]  # fmt: skip
+        [results] = [tmp_path / (f"pairs.csv.associate-contact-company-read-{h}-skip-invalid"
+                                 ".results.jsonl") for h in [_reading_hash(";")]]  # fmt: skip
+        resumed = _interrupted_then_resumed(venv, tmp_path, args, env, results)
+        assert resumed.returncode == 1, resumed.stderr  # the bad line was set aside
+        assert "1 invalid line(s)" in resumed.stderr
+        assert "oops" in rejected.read_text()
+        statuses = [json.loads(line).get("status") for line in results.read_text().splitlines()]
+        assert statuses.count("duplicate") == statuses.count("invalid") == 1
+        strict = subprocess.run([*[cli, *args[:-4]], "--strict", "--results",
+                                 str(tmp_path / "s.jsonl")], env=env, capture_output=True,
+                                text=True, check=False)  # fmt: skip
+        assert strict.returncode == 2
+        assert "duplicate of line 4" in strict.stderr
+        ids = tmp_path / "ids.csv"
+        ids.write_text("Name,Contact\n" + "".join(f"x,{r}\n" for r in range(10, 50)))
+        label = {"name": "buyer", "label": "Buyer"}
+        for url in (target_url, source_url):  # the same label gets another typeId over there
+            httpx.post(f"{url}/crm/v4/associations/contact/company/labels", json=label,
+                       headers={"Authorization": "Bearer emulator-token"}).raise_for_status()  # fmt: skip
+        labelled = tmp_path / "labelled.csv"
+        labelled.write_text("from_id,to_id\n10,5000\n11,5001\n")
+        subprocess.run([cli, "associate", str(labelled), "--from", "contact", "--to", "company",
+                        "--label", "Buyer"], env=env, check=True, capture_output=True)  # fmt: skip
+        exported = subprocess.run([cli, "export", str(ids), "--from", "contact", "--to",
+                                   "company", "--id-column", "contact", "--json"], env=env,
+                                  capture_output=True, text=True, check=True)  # fmt: skip
+        source_state = typed_state(exported.stdout)
+        assert {(f, t) for f, t, _, _ in source_state} == pairs
+        copy = tmp_path / "copy.csv"
+        subprocess.run([cli, "export", str(ids), "--from", "contact", "--to", "company",
+                        "--id-column", "Contact", "--out", str(copy)], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        to_target = {**env, "HUBSPOT_BASE_URL": target_url}
+        copy_args = ["associate", str(copy), "--from", "contact", "--to", "company",
+                     "--types-from-file", "--progress", "never"]  # fmt: skip
+        copied = _interrupted_then_resumed(
+            venv, tmp_path, copy_args, to_target,
+            tmp_path / "copy.csv.associate-contact-company-file-types.results.jsonl")  # fmt: skip
+        assert copied.returncode == 0, copied.stderr
+        again = subprocess.run([cli, "export", str(ids), "--from", "contact", "--to", "company",
+                                "--id-column", "contact", "--json"], env=to_target,
+                               capture_output=True, text=True, check=True)  # fmt: skip
+        assert typed_state(again.stdout) == source_state
+    finally:
+        for server in (source_server, target_server):
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _reading_hash(delimiter: str) -> str:
+    """The results-name part of --from-column contact --to-column company --delimiter D."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(["contact", "company", delimiter]).encode()).hexdigest()[:8]

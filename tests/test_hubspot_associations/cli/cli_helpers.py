@@ -106,3 +106,15 @@ def in_process(args: list[str], server: str) -> tuple[int, str, str]:
             else:
                 os.environ[key] = value
     return code, out.getvalue(), err.getvalue()
+
+
+def typed_state(text: str) -> set[tuple[str, str, str, str]]:
+    """An export's associations as (from, to, category, typeId or label): custom types by label,
+    as custom type IDs belong to one portal."""
+    found = set()
+    for line in text.splitlines():
+        row = json.loads(line)
+        for kind in row["types"]:
+            key = str(kind["typeId"]) if kind["category"] == "HUBSPOT_DEFINED" else kind["label"]
+            found.add((row["from"], row["to"], kind["category"], key))
+    return found

@@ -21,6 +21,7 @@ from tests.test_hubspot_associations.cli.cli_helpers import (
     reset,
     result_lines,
     run,
+    typed_state,
     writes,
 )
 
@@ -255,7 +256,7 @@ def test_export_writes_types_and_the_copy_goes_into_another_portal(
                for t in first["types"])  # fmt: skip
     copy = tmp_path / "copy.csv"
     assert run(["export", str(ids), *PAIR, *FAST[:2], "--out", str(copy)], server).code == 0
-    source_state = exported_state(exported.out)
+    source_state = typed_state(exported.out)
     with serve_in_thread(EmulatorConfig()) as other:
         # Another portal numbers its custom types differently: a filler label first.
         for made in ({"name": "filler", "label": "Filler"}, label):
@@ -264,23 +265,11 @@ def test_export_writes_types_and_the_copy_goes_into_another_portal(
         copied = run(["associate", str(copy), *PAIR, *FAST, "--types-from-file"], other.base_url)
         assert copied.code == 0, copied.err
         again = run(["export", str(ids), *PAIR, *FAST[:2], "--json"], other.base_url)
-        assert exported_state(again.out) == source_state
+        assert typed_state(again.out) == source_state
         undo = run(["remove-label", str(copy), *PAIR, *FAST, "--types-from-file"],
                    other.base_url)  # fmt: skip
         assert undo.code == 0, undo.err
         assert linked(other.base_url, "contact", 1, "company") == {}
-
-
-def exported_state(text: str) -> set[tuple[str, str, str, str]]:
-    """An export's associations as (from, to, category, typeId or label): custom types by label,
-    as custom type IDs belong to one portal."""
-    found = set()
-    for line in text.splitlines():
-        row = json.loads(line)
-        for kind in row["types"]:
-            key = str(kind["typeId"]) if kind["category"] == "HUBSPOT_DEFINED" else kind["label"]
-            found.add((row["from"], row["to"], kind["category"], key))
-    return found
 
 
 def test_a_label_the_other_portal_lacks_is_refused_before_sending(
