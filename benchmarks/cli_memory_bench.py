@@ -1,8 +1,9 @@
 """Peak memory of the ``hubspot-associations`` CLI on large inputs, each run its own process.
 
 Measured (peak RSS of the CLI process alone, see benchmarks.peak_rss): ``associate --dry-run`` of a
-1,000,000-line file; a real ``associate`` of BENCH_CLI_PAIRS lines (default 1,000,000) against
-the emulator, then the same command with ``--resume`` when nothing is left; ``export`` of 200
+1,000,000-line file; the same with ``--skip-invalid`` on a HubSpot-style export of 1,000,000
+records (quoted two-line notes) of which half are invalid; a real ``associate`` of
+BENCH_CLI_PAIRS lines (default 1,000,000) against the emulator, then the same command with ``--resume`` when nothing is left; ``export`` of 200
 records holding 20,000 and then 600,000 associations. The targets: at most 150 MB for each
 associate run, and the large export within 1.3 times the small one (memory must not grow with the
 data). The emulator's request counts say what each run sent.
@@ -10,6 +11,7 @@ data). The emulator's request counts say what each run sent.
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 import tempfile
@@ -44,6 +46,16 @@ def write_pairs(path: Path, lines: int) -> Path:
         handle.write("from_id,to_id\n")
         for i in range(lines):
             handle.write(f"{10_000_000 + i},{20_000_000 + i % 1_000}\n")
+    return path
+
+
+def write_half_invalid(path: Path, lines: int) -> Path:
+    """A HubSpot-style export (`;`, `Record ID`, quoted notes) in which every other line is bad."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Record ID;Notes;Associated Company IDs\n")
+        for i in range(lines):
+            record = f"{10_000_000 + i}" if i % 2 else f"x{i}"
+            handle.write(f'{record};"a note; with a\nsecond line";{20_000_000 + i % 1_000}\n')
     return path
 
 
@@ -105,6 +117,16 @@ def associate_rows(
     dry = ["associate", str(dry_file), *pairs, "--dry-run", "--results", str(work / "dry.jsonl")]
     row = peak_row(f"associate --dry-run, {DRY_RUN_LINES:,} lines", cli(*dry), work, env)
     row["note"] = f"{sent(control)['received']:,} requests sent"
+    rows.append(row)
+
+    # Half the lines invalid: every problem is spooled to disk and written to the rejected file.
+    half = write_half_invalid(work / "half.csv", DRY_RUN_LINES)
+    skip = ["associate", str(half), *pairs, "--dry-run", "--skip-invalid", str(work / "bad.csv"),
+            "--results", str(work / "half.jsonl")]  # fmt: skip
+    row = peak_row(f"associate --dry-run --skip-invalid, {DRY_RUN_LINES:,} records, half invalid",
+                   cli(*skip), work, env)  # fmt: skip
+    with (work / "bad.csv").open(encoding="utf-8", newline="") as handle:
+        row["note"] = f"{sum(1 for _ in csv.reader(handle)) - 1:,} records set aside"
     rows.append(row)
 
     pairs_file = dry_file if PAIRS == DRY_RUN_LINES else write_pairs(work / "pairs.csv", PAIRS)
