@@ -1,12 +1,13 @@
 """Peak memory of the ``hubspot-associations`` CLI on large inputs, each run its own process.
 
-Measured (peak RSS of the CLI process alone, see benchmarks.peak_rss): ``associate --dry-run`` of a
-1,000,000-line file; the same with ``--skip-invalid`` on a HubSpot-style export of 1,000,000
+Measured (peak RSS of the CLI process alone, see benchmarks.peak_rss): ``associate --dry-run`` of
+a 1,000,000-line file; the same with ``--skip-invalid`` on a HubSpot-style export of 1,000,000
 records (quoted two-line notes) of which half are invalid; a real ``associate`` of
-BENCH_CLI_PAIRS lines (default 1,000,000) against the emulator, then the same command with ``--resume`` when nothing is left; ``export`` of 200
-records holding 20,000 and then 600,000 associations. The targets: at most 150 MB for each
-associate run, and the large export within 1.3 times the small one (memory must not grow with the
-data). The emulator's request counts say what each run sent.
+BENCH_CLI_PAIRS lines (default 1,000,000) against the emulator, then the same command with
+``--resume`` when nothing is left; ``export`` of 200 records holding 20,000 and then 600,000
+associations. The targets: at most 150 MB for each associate run, and the large export within
+1.3 times the small one (memory must not grow with the data). The emulator's request counts say
+what each run sent.
 """
 
 from __future__ import annotations
