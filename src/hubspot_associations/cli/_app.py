@@ -7,11 +7,13 @@ error (nothing was sent); 3 the job could not run (authentication, permission, n
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .._association_types import types_between
 from .._exceptions import (
@@ -36,7 +38,7 @@ from ._exit_codes import (
 )
 from ._export_command import run_export
 from ._output import Output
-from ._parser import build_parser, wants_json
+from ._parser import build_parser
 from ._problems import InputFileError
 
 __all__ = ["main"]
@@ -46,8 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     # `check` and `emulator` are routed by the package's main() before rich is needed.
     arguments = list(sys.argv[1:] if argv is None else argv)
-    wants_json(arguments)
-    args = build_parser().parse_args(arguments)
+    with _usage_errors_as_json(arguments):
+        args = build_parser().parse_args(arguments)
     if args.command == "releases":
         return _releases(Output(json_mode=args.json))
     if args.command == "migrate-report":
@@ -77,6 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
+
+
+@contextlib.contextmanager
+def _usage_errors_as_json(arguments: list[str]) -> Iterator[None]:
+    """argparse's usage error (exit 2) also as a JSON object on stdout when --json was given:
+    scripts that pass --json read stdout. The text still goes to stderr as argparse wrote it."""
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            yield
+    except SystemExit as exit_:
+        if exit_.code == 2 and "--json" in arguments:
+            lines = captured.getvalue().strip().splitlines()
+            print(json.dumps({"error": "usage", "message": lines[-1] if lines else "usage error"}))
+        raise
+    finally:
+        sys.stderr.write(captured.getvalue())
+        sys.stderr.flush()
 
 
 def _input_file_error(out: Output, error: InputFileError) -> int:

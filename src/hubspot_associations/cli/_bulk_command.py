@@ -149,7 +149,8 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
         scan = Scan(source, roles, delimiter=args.delimiter)
         loaded = load_checked(index, scan, strict=args.strict, skip_invalid=args.skip_invalid)
         job = _Job(args, source, index, loaded, results_path, from_type, to_type)
-        return _run(job, out, old_default if old_default != results_path else None)
+        # args travels beside the job: docs/operations.md reads each command's calls from it.
+        return _run(args, job, out, old_default if old_default != results_path else None)
     finally:
         if loaded is not None:
             loaded.close()
@@ -195,8 +196,7 @@ def _same_path(a: Path, b: Path) -> bool:
         return False
 
 
-def _run(job: _Job, out: Output, old_default: Path | None) -> int:
-    args = job.args
+def _run(args: argparse.Namespace, job: _Job, out: Output, old_default: Path | None) -> int:
     offline = _offline_types(args, job.from_type, job.to_type)
     if args.dry_run:
         # A dry run sends no write; a --label is still looked up (one read) so the plan is real.
@@ -205,7 +205,7 @@ def _run(job: _Job, out: Output, old_default: Path | None) -> int:
             labels_named = any(spec[2] is not None for spec in job.index.specs)
             if offline is None or (args.types_from_file and labels_named):
                 client = stack.enter_context(make_client(args))
-            types = _job_types(job, client, offline)
+            types = _job_types(args, job, client, offline)
         identity = _identity(job, types)
         job.results_path = _results_for(job, identity, old_default)
         skipped = _resume_state(job, out, identity)
@@ -214,7 +214,7 @@ def _run(job: _Job, out: Output, old_default: Path | None) -> int:
                     job.loaded.to_json())  # fmt: skip
         return EXIT_OK
     with make_client(args) as client:
-        types = _job_types(job, client, offline)
+        types = _job_types(args, job, client, offline)
         identity = _identity(job, types)
         job.results_path = _results_for(job, identity, old_default)
         skipped = _resume_state(job, out, identity)
@@ -222,7 +222,7 @@ def _run(job: _Job, out: Output, old_default: Path | None) -> int:
         try:
             if writer.new:
                 writer.set_aside(job.index.duplicates(), iter(job.loaded.invalid or ()))
-            tally = _send(job, out, client, writer, types, skipped)
+            tally = _send(args, job, out, client, writer, types, skipped)
         finally:
             writer.close()
     out.summary(job.index.rows, skipped, tally, job.results_path, job.loaded.to_json(),
@@ -245,10 +245,14 @@ def _results_for(job: _Job, identity: JobIdentity, old_default: Path | None) -> 
 
 
 def _job_types(
-    job: _Job, client: HubSpotAssociations | None, offline: list[tuple[str, int]] | None
+    args: argparse.Namespace,
+    job: _Job,
+    client: HubSpotAssociations | None,
+    offline: list[tuple[str, int]] | None,
 ) -> list[tuple[str, int]]:
     """The types the job sends (every distinct one, when read from the file)."""
-    args = job.args
+    if args.command == "unassociate":
+        return []  # removes every association of each pair, whatever its types
     if args.types_from_file:
         job.resolved = _resolved_specs(job, client)
         return sorted(set(job.resolved.values()))
@@ -389,6 +393,7 @@ def _resume_state(job: _Job, out: Output, identity: JobIdentity) -> int:
 
 
 def _send(
+    args: argparse.Namespace,
     job: _Job,
     out: Output,
     client: HubSpotAssociations,
@@ -402,10 +407,10 @@ def _send(
     # One pass per type the file names (--types-from-file), else one pass with the job's types.
     passes = [(n, [job.resolved[n]]) for n in index.spec_numbers()] if job.resolved else [
         (None, types)]  # fmt: skip
-    with out.progress(todo, job.args.progress, already=skipped) as advance:
+    with out.progress(todo, args.progress, already=skipped) as advance:
         sent_before = 0
         for number, kinds in passes:
-            call = _bulk_call(job.args, client, kinds)
+            call = _bulk_call(args, client, kinds)
             kind = kinds[0] if number is not None else None
             for rows in index.todo(WINDOW, number):
                 writer.expect({(r.from_id, r.to_id): r.line for r in rows}, kind)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 from .. import __about__
 from .._exceptions import ClientValidationError
@@ -16,7 +13,7 @@ from .._settings import RATE_LIMIT_ENV, ClientSettings
 from .._versions import API_VERSIONS
 from ._scan import DELIMITERS
 
-__all__ = ["bounded", "build_parser", "wants_json"]
+__all__ = ["bounded", "build_parser"]
 
 EPILOG = """\
 exit codes:
@@ -67,27 +64,6 @@ class bounded:
             raise argparse.ArgumentTypeError(
                 f"{value!r} is not a whole number {range_text(self.range_name)}"
             ) from None
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, plus a JSON object on stdout for a usage error when the command line has --json.
-
-    Scripts that pass --json read stdout; the text stays on stderr as argparse writes it.
-    """
-
-    def error(self, message: str) -> NoReturn:
-        if "--json" in sys.argv[1:] or _JSON_REQUESTED[0]:
-            print(json.dumps({"error": "usage", "message": f"{self.prog}: {message}"}))
-        super().error(message)
-
-
-# Whether the arguments being parsed hold --json (set by main(), which may be given argv).
-_JSON_REQUESTED = [False]
-
-
-def wants_json(arguments: list[str]) -> None:
-    """Tell the parser whether the arguments about to be parsed ask for JSON."""
-    _JSON_REQUESTED[0] = "--json" in arguments
 
 
 def _common() -> argparse.ArgumentParser:
@@ -218,7 +194,7 @@ def _labelled() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser: argparse.ArgumentParser = _Parser(
+    parser = argparse.ArgumentParser(
         prog="hubspot-associations",
         description="HubSpot CRM associations in bulk: associate, remove, export, labels, limits.",
         epilog=EPILOG,

@@ -155,13 +155,11 @@ class Scan:
         self, lines: Iterator[tuple[int, str | None, str | None]]
     ) -> Iterator[Row | Problem]:
         """One record ID per line (several separated by ``;``), no header."""
-        for number, text, problem in lines:
-            if problem is not None or text is None:
-                yield Problem(number, problem or "unreadable", record=text)
+        for item in self._texts(lines):
+            if isinstance(item, Problem):
+                yield item
                 continue
-            if not text.strip():
-                self.blank_lines += 1
-                continue
+            number, text = item
             ids = _split_ids(text.strip(), "id")
             if isinstance(ids, Problem):
                 yield Problem(number, ids.reason, record=[text], value=ids.value)
@@ -259,21 +257,31 @@ class Scan:
 
     def _jsonl(self) -> Iterator[Row | Problem]:
         seen_any = False
-        for number, text, problem in physical_lines(self.source):
+        for line in self._texts(physical_lines(self.source)):
             seen_any = True
-            if problem is not None or text is None:
-                yield Problem(number, problem or "unreadable", record=text)
+            if isinstance(line, Problem):
+                yield line
                 continue
-            if not text.strip():
-                self.blank_lines += 1
-                continue
+            number, text = line
             item = _json_object(text)
             if isinstance(item, str):
                 yield Problem(number, item, record=text)
                 continue
             yield from self._json_pairs(number, item, text)
-        if not seen_any:
+        if not seen_any and not self.blank_lines:
             raise InputFileError(self.source.name, [Problem(1, "the file is empty")])
+
+    def _texts(
+        self, lines: Iterator[tuple[int, str | None, str | None]]
+    ) -> Iterator[tuple[int, str] | Problem]:
+        """Each line that holds something, as (number, text), or its problem; blanks counted."""
+        for number, text, problem in lines:
+            if problem is not None or text is None:
+                yield Problem(number, problem or "unreadable", record=text)
+            elif not text.strip():
+                self.blank_lines += 1
+            else:
+                yield number, text
 
     def _json_pairs(
         self, number: int, pairs: list[tuple[str, object]], text: str
