@@ -373,7 +373,7 @@ def _jsonl(
     return ".jsonl", bom + newline.join(lines).encode() + newline.encode(), bad, pairs
 
 
-@settings(max_examples=120, deadline=None, derandomize=True,
+@settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
 @given(pair_files(), st.booleans())
 def test_generated_files_are_refused_by_line_or_sent_exactly(
