@@ -14,6 +14,7 @@ __all__ = [
     "canonical_object_type",
     "normalize_object_type",
     "object_type_id",
+    "plural_name",
     "require_object_type_id",
 ]
 
@@ -60,7 +61,8 @@ _TYPE_ID = re.compile(r"^\d+-\d+$")
 _CUSTOM_NAME = re.compile(r"^p\d*_[a-z0-9_]+$")
 
 
-def _plural(name: str) -> str:
+def plural_name(name: str) -> str:
+    """The plural of an object type's name (company → companies), as HubSpot spells it."""
     if name.endswith("y"):
         return name[:-1] + "ies"
     return name + ("es" if name.endswith(("s", "x")) else "s")
@@ -74,7 +76,7 @@ _KNOWN_NAMES: Final = frozenset(
     set(OBJECT_TYPE_IDS)
     | set(_PLURALS)
     | _TABLE_OBJECTS
-    | {_plural(name) for name in _TABLE_OBJECTS}
+    | {plural_name(name) for name in _TABLE_OBJECTS}
 )
 
 

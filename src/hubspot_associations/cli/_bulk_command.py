@@ -148,8 +148,9 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
                       with_types=args.types_from_file)  # fmt: skip
         scan = Scan(source, roles, delimiter=args.delimiter)
         loaded = load_checked(index, scan, strict=args.strict, skip_invalid=args.skip_invalid)
-        job = _Job(args, source, index, loaded, results_path, from_type, to_type)
-        # args travels beside the job: docs/operations.md reads each command's calls from it.
+        job = _Job(source, index, loaded, results_path, from_type, to_type)
+        # args is passed on its own, not inside the job: docs/operations.md follows it to tell
+        # each command's calls apart.
         return _run(args, job, out, old_default if old_default != results_path else None)
     finally:
         if loaded is not None:
@@ -160,9 +161,8 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
 
 @dataclass
 class _Job:
-    """One bulk run: its arguments, its checked input and where its results go."""
+    """One bulk run: its checked input and where its results go."""
 
-    args: argparse.Namespace
     source: InputSource
     index: PairIndex
     loaded: Loaded
@@ -203,21 +203,21 @@ def _run(args: argparse.Namespace, job: _Job, out: Output, old_default: Path | N
         with contextlib.ExitStack() as stack:
             client = None
             labels_named = any(spec[2] is not None for spec in job.index.specs)
-            if offline is None or (args.types_from_file and labels_named):
+            if offline is None and (labels_named or not args.types_from_file):
                 client = stack.enter_context(make_client(args))
             types = _job_types(args, job, client, offline)
-        identity = _identity(job, types)
-        job.results_path = _results_for(job, identity, old_default)
-        skipped = _resume_state(job, out, identity)
+        identity = _identity(args, job, types)
+        job.results_path = _results_for(args, job, identity, old_default)
+        skipped = _resume_state(args, job, out, identity)
         out.dry_run(args.command, job.from_type, job.to_type, job.index.todo(5),
                     job.index.rows - skipped, skipped, args.batch_size, identity,
                     job.loaded.to_json())  # fmt: skip
         return EXIT_OK
     with make_client(args) as client:
         types = _job_types(args, job, client, offline)
-        identity = _identity(job, types)
-        job.results_path = _results_for(job, identity, old_default)
-        skipped = _resume_state(job, out, identity)
+        identity = _identity(args, job, types)
+        job.results_path = _results_for(args, job, identity, old_default)
+        skipped = _resume_state(args, job, out, identity)
         writer = ResultsFile(job.results_path, identity)
         try:
             if writer.new:
@@ -232,11 +232,13 @@ def _run(args: argparse.Namespace, job: _Job, out: Output, old_default: Path | N
     return EXIT_FAILED if code == EXIT_OK and job.loaded.invalid_lines else code
 
 
-def _results_for(job: _Job, identity: JobIdentity, old_default: Path | None) -> Path:
+def _results_for(
+    args: argparse.Namespace, job: _Job, identity: JobIdentity, old_default: Path | None
+) -> Path:
     """The results file: the given or default one, or under --resume the 0.2 default name when
     only that one exists and holds this very job."""
     path = job.results_path
-    if not job.args.resume or old_default is None or path.exists() or not old_default.exists():
+    if not args.resume or old_default is None or path.exists() or not old_default.exists():
         return path
     _, earlier = read_identity(old_default)
     if earlier is not None and not identity.differences(earlier):
@@ -251,15 +253,13 @@ def _job_types(
     offline: list[tuple[str, int]] | None,
 ) -> list[tuple[str, int]]:
     """The types the job sends (every distinct one, when read from the file)."""
-    if args.command == "unassociate":
-        return []  # removes every association of each pair, whatever its types
+    if offline is not None:
+        return offline
     if args.types_from_file:
         job.resolved = _resolved_specs(job, client)
         return sorted(set(job.resolved.values()))
-    if offline is None:
-        assert client is not None
-        offline = _looked_up(args, client, job.from_type, job.to_type)
-    return offline
+    assert client is not None
+    return _looked_up(args, client, job.from_type, job.to_type)
 
 
 def _resolved_specs(job: _Job, client: HubSpotAssociations | None) -> dict[int, tuple[str, int]]:
@@ -300,9 +300,12 @@ def _resolved_specs(job: _Job, client: HubSpotAssociations | None) -> dict[int, 
 def _offline_types(
     args: argparse.Namespace, from_type: str, to_type: str
 ) -> list[tuple[str, int]] | None:
-    """The types named without asking HubSpot ([] for the default), or None for a --label."""
+    """The types named without asking HubSpot ([] for the default), or None when the portal
+    must be asked (a --label, or the labels --types-from-file names)."""
     if args.command == "unassociate":
         return []
+    if args.types_from_file:
+        return None
     if args.primary:
         primary = [t for t in types_between(from_type, to_type) if t.kind == "primary"]
         if not primary:
@@ -331,8 +334,7 @@ def _looked_up(
     )
 
 
-def _identity(job: _Job, types: list[tuple[str, int]]) -> JobIdentity:
-    args = job.args
+def _identity(args: argparse.Namespace, job: _Job, types: list[tuple[str, int]]) -> JobIdentity:
     return JobIdentity(
         command=args.command,
         from_type=job.from_type,
@@ -352,9 +354,9 @@ def _identity(job: _Job, types: list[tuple[str, int]]) -> JobIdentity:
     )
 
 
-def _resume_state(job: _Job, out: Output, identity: JobIdentity) -> int:
+def _resume_state(args: argparse.Namespace, job: _Job, out: Output, identity: JobIdentity) -> int:
     """Check the results file against this job; return how many inputs it records as done."""
-    args, results_path = job.args, job.results_path
+    results_path = job.results_path
     if not results_path.exists() or results_path.stat().st_size == 0:
         if args.resume:
             out.error(f"note: {results_path} holds no results yet; starting the job from the top")

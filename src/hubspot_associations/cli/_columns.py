@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .._object_types import OBJECT_TYPE_IDS, canonical_object_type
+from .._object_types import OBJECT_TYPE_IDS, canonical_object_type, plural_name
 from ._problems import Problem
 
 __all__ = [
@@ -64,15 +64,9 @@ def hubspot_names(object_type: str, role: str) -> tuple[str, ...]:
     if role == "from":
         return ("record_id", f"record_id_{name}", f"{name}_record_id", "hs_object_id",
                 f"{name}_id")  # fmt: skip
-    plural = fold(_plural(name))
+    plural = fold(plural_name(name))
     return (f"associated_{name}_ids", f"associated_{plural}_ids", f"associated_{name}_id",
             f"associated_{name}_record_ids", f"{name}_ids", f"{name}_id")  # fmt: skip
-
-
-def _plural(name: str) -> str:
-    if name.endswith("y"):
-        return name[:-1] + "ies"
-    return name + "s"
 
 
 @dataclass(frozen=True)

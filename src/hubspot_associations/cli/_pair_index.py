@@ -53,6 +53,7 @@ class PairIndex:
         self.duplicate_count = 0
         # Type spec -> its number in the rows (0: the job's own types, given on the command line).
         self.specs: dict[TypeSpec, int] = {}
+        self._name = ""  # the input's name, for a problem found while loading
 
     def load(self, scanned: Iterable[Row | Problem], problems: ProblemLog, name: str) -> None:
         """Store every Row; log every Problem."""

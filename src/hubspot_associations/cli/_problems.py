@@ -149,12 +149,6 @@ class InputFileError(UsageError):
             return ", or pass --skip-invalid FILE to send the valid rows and set these aside"
         return ""
 
-    @property
-    def problems(self) -> list[tuple[int, str]]:
-        """The first problems as (line, text), in line order."""
-        first = sorted((p for log in self.logs for p in log.first), key=lambda p: p.line)
-        return [(p.line, p.text) for p in first]
-
     def every(self) -> Iterator[Problem]:
         """Every problem, in line order."""
         return heapq.merge(*self.logs, key=lambda p: p.line)

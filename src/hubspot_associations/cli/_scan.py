@@ -188,7 +188,6 @@ class Scan:
                 {"type_id": _cell(record, choice.type_id_index),
                  "category": _cell(record, choice.category_index),
                  "label": _cell(record, choice.label_index)},
-                names,
             )  # fmt: skip
         yield from self._pairs(line, froms, tos, spec, record)
 
@@ -214,7 +213,7 @@ class Scan:
             for to_id in tos:
                 yield Row(line, from_id, to_id, spec)
 
-    def _spec(self, cells: dict[str, object], names: object = None) -> TypeSpec | Problem:
+    def _spec(self, cells: dict[str, object]) -> TypeSpec | Problem:
         """The association type a row names, checked (see TypeSpec)."""
         raw_id, raw_label = cells["type_id"], cells["label"]
         type_id: int | None = None
@@ -345,6 +344,7 @@ class _Feed:
         self.number = number
         self._bad: tuple[int, str] | None = None
         self._raw: list[str] = []
+        self._last_raw: list[str] = []
 
     def __iter__(self) -> _Feed:
         return self
@@ -368,7 +368,7 @@ class _Feed:
 
     def raw_text(self) -> str:
         """The text of the record just taken (for a rejected-rows file)."""
-        return "\n".join(getattr(self, "_last_raw", []))
+        return "\n".join(self._last_raw)
 
 
 def _cells(text: str, delimiter: str) -> list[str]:
