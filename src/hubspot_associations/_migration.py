@@ -11,8 +11,11 @@ operation's path under that family). Then, for the target release and per operat
 - **lacking**: the target has no such operation (and what this package offers instead);
 - **status and body changes**: what the traffic's answers show (status, top-level keys, the
   report's ``enqueueTime`` form) against what the target answers for the same operation, or, when
-  the traffic holds no answers, the source release's table against the target's;
-- **path rewrites**: information only, since this package's clients make them;
+  the traffic holds no answers, the source release's table against the target's. An answer whose
+  body the file does not hold readably (a HAR body not recorded, or compressed with a coding the
+  standard library cannot undo) keeps its status, and its keys come from its release's table;
+- **path rewrites**: information only, since this package's clients make them (none for a
+  lacking operation: the target has no path for it);
 - requests that map to no operation.
 """
 
@@ -194,6 +197,16 @@ def _show(status: int, keys: Keys) -> str:
     return f"{status} " + ("(no body)" if keys is None else "{" + ", ".join(keys) + "}")
 
 
+def _observed(exchange: Exchange, status: int) -> str:
+    """One answer of the traffic as the report shows it."""
+    unread = exchange.response_unread
+    if unread is None:
+        return _show(status, _keys(exchange))
+    if unread == "body not recorded":
+        return f"{status} (body not recorded)"
+    return f"{status} [{unread}]"
+
+
 def _enqueue_form(exchange: Exchange) -> str | None:
     body = exchange.response_json()
     value = body.get("enqueueTime") if isinstance(body, dict) else None
@@ -205,23 +218,29 @@ def _enqueue_form(exchange: Exchange) -> str | None:
 _FORMS: Final = {"string": "an ISO string", "object": "a DateTime object {dateOnly, value, …}"}
 
 
+# One answer to compare: (status, top-level keys, how it is shown when its body is unknown).
+Seen = tuple[int, Keys, str | None]
+
+
 def _compare(
     report: OperationReport,
-    seen: Iterable[tuple[int, Keys]],
+    seen: Iterable[Seen],
     target: Mapping[str, Any],
     target_name: str,
     where: str,
 ) -> None:
-    """Status and body changes of ``seen`` (status, keys) answers against the target's table."""
+    """Status and body changes of ``seen`` answers against the target's table (an answer whose
+    body is unknown is compared by its status only)."""
     bodies: dict[int, Keys] = target["bodies"].get(report.operation, {})
     shown_targets = ", ".join(_show(s, k) for s, k in bodies.items())
-    for status, keys in sorted(set(seen), key=lambda s: (s[0], s[1] or ())):
+    for status, keys, unknown in sorted(set(seen), key=lambda s: (s[0], s[1] or (), s[2] or "")):
         if not 200 <= status <= 299:
             continue
         if status not in bodies:
-            report.status_changes.append(
-                f"{where} {_show(status, keys)}; {target_name} answers {shown_targets}"
-            )
+            shown = unknown or _show(status, keys)
+            report.status_changes.append(f"{where} {shown}; {target_name} answers {shown_targets}")
+            continue
+        if unknown is not None:
             continue
         theirs = bodies[status]
         if keys is None and theirs is not None:
@@ -239,6 +258,36 @@ def _compare(
                     f"{where} {status} has {', '.join(gone)}, which {target_name}'s {status} "
                     f"lacks ({_show(status, theirs)})"
                 )
+
+
+def _compare_answers(
+    report: OperationReport,
+    answered: Sequence[tuple[Exchange, str]],
+    releases: Mapping[str, Mapping[str, Any]],
+    target: str,
+) -> None:
+    """The traffic's answers against the target's. An answer whose body the traffic does not
+    hold readably (not recorded, compressed past the standard library) is judged from the table
+    of the release that gave it: its status is real, its keys are that release's for the status
+    (only the status is compared when the table does not know the status either)."""
+    goal = releases[target]
+    read: list[Seen] = []
+    by_release: dict[str, list[Seen]] = {}
+    for x, release in answered:
+        status = x.status
+        if status is None:
+            continue
+        if x.response_unread is None:
+            read.append((status, _keys(x), None))
+            continue
+        table: Mapping[int, Keys] = releases[release]["bodies"].get(report.operation, {})
+        if status in table:
+            by_release.setdefault(release, []).append((status, table[status], None))
+        else:
+            read.append((status, None, _observed(x, status)))
+    _compare(report, read, goal, target, "the traffic shows")
+    for release, seen in sorted(by_release.items()):
+        _compare(report, seen, goal, target, f"{release} answers")
 
 
 def build_report(
@@ -268,7 +317,7 @@ def build_report(
     for operation, calls in sorted(by_operation.items()):
         report = OperationReport(operation, len(calls), sorted({r for r, _, _ in calls}))
         answered = [(x, r) for r, _, x in calls if x.status is not None]
-        report.observed = sorted({_show(x.status, _keys(x)) for x, _ in answered if x.status}) or [
+        report.observed = sorted({_observed(x, x.status) for x, _ in answered if x.status}) or [
             "no answers recorded"
         ]
         if operation in goal["lacks"]:
@@ -276,14 +325,15 @@ def build_report(
             report.instead = INSTEAD.get(operation)
         else:
             if answered:
-                seen = [(x.status, _keys(x)) for x, _ in answered if x.status is not None]
-                _compare(report, seen, goal, target, "the traffic shows")
+                _compare_answers(report, answered, releases, target)
             else:
                 table = releases[chosen]["bodies"].get(operation, {})
-                _compare(report, table.items(), goal, target, f"{chosen} answers")
+                seen = [(s, k, None) for s, k in table.items()]
+                _compare(report, seen, goal, target, f"{chosen} answers")
             if operation == "request_high_usage_report":
                 _compare_enqueue(report, [x for x, _ in answered], releases[chosen], goal, target)
-        report.path_rewrites = _rewrites(calls, releases, target)
+            # No path line for a lacking operation: the target has no path to rewrite it to.
+            report.path_rewrites = _rewrites(calls, releases, target)
         operations.append(report)
     return MigrationReport(chosen, target, len(exchanges), operations, unmapped)
 

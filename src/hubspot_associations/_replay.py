@@ -23,7 +23,10 @@ Custom labels (USER_DEFINED type IDs) differ between the traffic's portal and a 
 What cannot be replayed faithfully is listed (``unfaithful``) with the reason: a request that
 maps to no operation (not sent), an operation the target lacks (sent: the target answers 404), a
 USER_DEFINED type ID no answer of the traffic defines (sent unchanged), a body that should be JSON
-and is not, and a body the journal cut at 64 KiB (both sent as recorded).
+and is not, a body the journal cut at 64 KiB (both sent as recorded), and every request whose
+replayed answer differs from the recorded one (status, or the shape compared between the
+emulators; the status alone when the recorded body is cut, not recorded or still compressed),
+compared with the emulator of the release the traffic used, else the source's.
 
 The client package imports the emulator only in its command line, so the emulator is loaded here
 with :func:`importlib.import_module` when :func:`replay` runs.
@@ -283,6 +286,11 @@ def _catalogue(requests: Sequence[_Request]) -> tuple[list[_Label], set[int], li
                 notes.append(
                     f"#{request.index} list_labels: answer cut by the journal (64 KiB); the labels "
                     "it lists are unknown"
+                )
+            elif x.response_unread is not None:
+                notes.append(
+                    f"#{request.index} list_labels: its answer cannot be read "
+                    f"({x.response_unread}); the labels it lists are unknown"
                 )
             for label in _listed(request, pair):
                 labels.setdefault(label.type_id, label)
@@ -670,3 +678,33 @@ def _replay_one(
         report.differences.append(
             AnswerDifference(request.index, operation, x.method, x.path, shown_s, shown_t)
         )
+    report.unfaithful.extend(_unlike_recorded(request, sides, answers, where))
+
+
+def _unlike_recorded(
+    request: _Request, sides: Sequence[_Side], answers: Sequence[httpx.Response], where: str
+) -> list[str]:
+    """A note when the replayed answer differs from the recorded one (status, or the shape
+    compared between the two emulators): the replay did not reproduce what the traffic saw
+    (a portal's limit, records or labels the emulators lack). The answer compared is that of the
+    emulator of the release the traffic used, else the source's."""
+    x = request.exchange
+    if x.status is None:
+        return []
+    index = next((i for i, side in enumerate(sides) if side.release == request.release), 0)
+    side, answer = sides[index], answers[index]
+    shown, key = _answer(answer.status_code, answer.content)
+    unknown = x.response_unread or (
+        "body cut by the journal" if _cut(x.response_body, x.response_truncated) else None
+    )
+    if unknown is not None:  # only the status was kept
+        if answer.status_code == x.status:
+            return []
+        recorded = f"{x.status} ({unknown})"
+    else:
+        recorded, recorded_key = _answer(x.status, x.response_body)
+        if recorded_key == key:
+            return []
+    if side.release != request.release:
+        recorded += f" (on {request.release})"
+    return [f"{where}: recorded {recorded}; the {side.release} emulator answered {shown}"]

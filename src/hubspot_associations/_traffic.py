@@ -7,7 +7,10 @@ This is what ``migrate-report`` reads; it needs nothing outside the standard lib
 from __future__ import annotations
 
 import base64
+import gzip
 import json
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,10 @@ class Exchange:
     # not say (a HAR file, or a body kept whole), so that both forms of one journal compare equal.
     request_truncated: bool | None = None
     response_truncated: bool | None = None
+    # Why the answer's body cannot be read, when it cannot: "body not recorded" (a HAR file gives
+    # its size but no text, as browsers do for some answers) or "compressed: br" (a content-coding
+    # the standard library cannot undo). Such a body is not "no body": only its status is known.
+    response_unread: str | None = None
 
     def response_json(self) -> Any:
         """The answer's body parsed, or None when it is empty or not JSON."""
@@ -89,9 +96,7 @@ def _from_har(har: dict[str, Any], path: Path) -> list[Exchange]:
     for entry in entries:
         request, response = entry["request"], entry["response"]
         url = urlsplit(request["url"])
-        content = response.get("content", {})
-        text = content.get("text", "")
-        body = base64.b64decode(text) if content.get("encoding") == "base64" else text.encode()
+        body, unread = _har_body(response)
         status = int(response.get("status") or 0)
         out.append(
             Exchange(
@@ -102,6 +107,58 @@ def _from_har(har: dict[str, Any], path: Path) -> list[Exchange]:
                 status=status or None,
                 response_body=body,
                 operation_id=entry.get("_operationId"),
+                response_unread=unread,
             )
         )
     return out
+
+
+def _har_body(response: dict[str, Any]) -> tuple[bytes, str | None]:
+    """(an answer's body, why it cannot be read or None) from a HAR ``response``."""
+    content = response.get("content") or {}
+    text = content.get("text")
+    if not text:
+        # HAR 1.2: ``size`` is the body's length and ``text`` is left out when it was not kept.
+        size = content.get("size")
+        unrecorded = isinstance(size, int) and not isinstance(size, bool) and size > 0
+        return b"", "body not recorded" if unrecorded else None
+    if content.get("encoding") != "base64":
+        return str(text).encode(), None
+    # A tool that keeps bodies as base64 may keep them as they came over the wire, still
+    # compressed, with the Content-Encoding header that says how.
+    return _decoded(base64.b64decode(text), _codings(response.get("headers") or []))
+
+
+def _codings(headers: Sequence[Any]) -> list[str]:
+    """The content-codings of an answer, in the order they were applied."""
+    out: list[str] = []
+    for header in headers:
+        if isinstance(header, dict) and str(header.get("name", "")).lower() == "content-encoding":
+            out.extend(c.strip().lower() for c in str(header.get("value", "")).split(","))
+    return [c for c in out if c and c != "identity"]
+
+
+def _decoded(body: bytes, codings: list[str]) -> tuple[bytes, str | None]:
+    """``body`` with ``codings`` undone (last applied, first undone), or as far as the standard
+    library can, naming the coding left. A body that does not decode as its coding says was
+    already decoded by the tool that wrote the file (browsers keep the header and decode)."""
+    for coding in reversed(codings):
+        try:
+            if coding in ("gzip", "x-gzip"):
+                body = gzip.decompress(body)
+            elif coding == "deflate":
+                # HTTP's deflate is zlib-wrapped; some servers send it raw.
+                try:
+                    body = zlib.decompress(body)
+                except zlib.error:
+                    body = zlib.decompress(body, -zlib.MAX_WBITS)
+            else:
+                # br, zstd, compress: no decoder in the standard library. Text was decoded already.
+                try:
+                    body.decode("utf-8")
+                except UnicodeDecodeError:
+                    return body, f"compressed: {coding}"
+                return body, None
+        except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+            return body, None
+    return body, None

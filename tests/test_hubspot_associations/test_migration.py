@@ -4,7 +4,10 @@ the source release's table."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import zlib
 from pathlib import Path
 
 import httpx
@@ -12,7 +15,7 @@ import pytest
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import HubSpotAssociations
-from hubspot_associations._migration import build_report, map_request
+from hubspot_associations._migration import build_report, map_request, render_text
 from hubspot_associations._release_table import OPERATION_PATHS, RELEASE_DATA
 from hubspot_associations._traffic import Exchange, read_traffic
 from hubspot_associations._versions import RELEASES
@@ -116,3 +119,96 @@ def test_replay_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert [d["operation"] for d in replayed["differences"]] == ["batch_create_associations"]
     assert replayed["stateDifferences"] == []
     assert replayed["statesCompared"] is True
+
+
+LABELS_PATH = "/crm/v4/associations/contact/company/labels"
+LABELS_BODY = b'{"results":[{"category":"HUBSPOT_DEFINED","typeId":279,"label":null}]}'
+
+
+def har_file(
+    tmp_path: Path, content: dict[str, object], headers: list[dict[str, str]] | None = None
+) -> Path:
+    """A HAR 1.2 file holding one v4 list_labels call answered 200 with ``content``."""
+    entry = {
+        "request": {"method": "GET", "url": f"https://api.hubapi.com{LABELS_PATH}",
+                    "headers": []},
+        "response": {"status": 200, "headers": headers or [], "content": content},
+    }  # fmt: skip
+    path = tmp_path / "t.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}), encoding="utf-8")
+    return path
+
+
+def test_a_har_body_the_browser_did_not_record_is_not_read_as_no_body(tmp_path: Path) -> None:
+    """content.size > 0 with no text: "body not recorded", judged from the release table, so a
+    list_labels that answers alike on v4 and 2026-03 is not reported as changing."""
+    har = har_file(tmp_path, {"size": len(LABELS_BODY), "mimeType": "application/json"})
+    (exchange,) = read_traffic(har)
+    report = build_report([exchange], "2026-03")
+    (operation,) = report.operations
+    assert (operation.status_changes, operation.body_changes) == ([], [])
+    assert report.exit_code == 0
+    assert operation.observed == ["200 (body not recorded)"]
+    assert exchange.response_unread == "body not recorded"
+    # An empty body the browser did record (size 0) is still no body.
+    (empty,) = read_traffic(har_file(tmp_path, {"size": 0, "mimeType": "application/json"}))
+    assert build_report([empty], "2026-03").operations[0].body_changes
+    assert empty.response_unread is None
+
+
+@pytest.mark.parametrize(
+    ("coding", "packed"),
+    [
+        ("gzip", gzip.compress(LABELS_BODY)),
+        ("deflate", zlib.compress(LABELS_BODY)),
+        ("deflate", zlib.compress(LABELS_BODY, wbits=-15)),
+        ("gzip", LABELS_BODY),
+    ],
+    ids=["gzip", "deflate-zlib", "deflate-raw", "already-decoded"],
+)
+def test_a_base64_body_still_compressed_is_decoded(
+    tmp_path: Path, coding: str, packed: bytes
+) -> None:
+    """A base64 HAR body whose content-encoding header was kept is decoded (gzip, deflate),
+    and one a tool already decoded is read as it is."""
+    content = {"size": len(LABELS_BODY), "mimeType": "application/json", "encoding": "base64",
+               "text": base64.b64encode(packed).decode()}  # fmt: skip
+    headers = [{"name": "Content-Encoding", "value": coding}]
+    (exchange,) = read_traffic(har_file(tmp_path, content, headers))
+    assert exchange.response_body == LABELS_BODY
+    assert build_report([exchange], "2026-03").operations[0].observed == ["200 {results}"]
+
+
+def test_a_brotli_body_says_so_instead_of_not_json(tmp_path: Path) -> None:
+    """br, which the standard library cannot undo: "[compressed: br]", judged from the table."""
+    content = {"size": len(LABELS_BODY), "mimeType": "application/json", "encoding": "base64",
+               "text": base64.b64encode(b"\x1b\x46\x00\xf8\x25\x02brotli").decode()}  # fmt: skip
+    headers = [{"name": "content-encoding", "value": "br"}]
+    (exchange,) = read_traffic(har_file(tmp_path, content, headers))
+    report = build_report([exchange], "2026-03")
+    assert report.operations[0].observed == ["200 [compressed: br]"]
+    assert report.exit_code == 0
+    assert exchange.response_unread == "compressed: br"
+
+
+def test_an_operation_the_target_lacks_gets_no_path_line() -> None:
+    """list_associations on 2026-09 is lacking: no rewrite to a path that does not exist there,
+    while the batch create beside it keeps its path line."""
+    sent = [
+        Exchange("GET", "/crm/v4/objects/contact/1/associations/company", "", b"", None, b""),
+        Exchange("POST", "/crm/v4/associations/contact/company/batch/create", "", b"{}", None,
+                 b""),
+    ]  # fmt: skip
+    report = build_report(sent, "2026-09")
+    by_operation = {o.operation: o for o in report.operations}
+    assert by_operation["list_associations"].lacking
+    assert by_operation["list_associations"].path_rewrites == []
+    assert by_operation["batch_create_associations"].path_rewrites == [
+        "/crm/v4/associations/… → /crm/associations/2026-09/…"
+    ]
+    lines = render_text(report)
+    start = lines.index("  list_associations (1 call): LACKING in 2026-09") + 1
+    block = lines[start:]
+    block = block[: next(i for i, line in enumerate(block) if not line.startswith("      "))]
+    assert block  # the "instead" line
+    assert not any(line.startswith("      path") for line in block)

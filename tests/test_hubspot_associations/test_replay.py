@@ -166,7 +166,8 @@ def unknown_type_traffic(client: HubSpotAssociations, http: httpx.Client) -> Non
 
 
 def test_unknown_custom_type_and_broken_bodies_are_unfaithful(tmp_path: Path) -> None:
-    """An unknown USER_DEFINED type ID, a cut body, a non-JSON body and an unmapped path."""
+    """An unknown USER_DEFINED type ID, a cut body, a non-JSON body, answers unlike the recorded
+    ones and an unmapped path."""
     traffic, _ = record(tmp_path, unknown_type_traffic)
     path = "/crm/v4/associations/contact/company/batch/create"
     cut = b'{"inputs":[' + b"x" * BODY_KEPT
@@ -181,7 +182,12 @@ def test_unknown_custom_type_and_broken_bodies_are_unfaithful(tmp_path: Path) ->
         "nor created in the traffic; sent unchanged",
         f"#1 batch_create_associations (POST {path}): body cut by the journal (64 KiB); sent as "
         "recorded",
+        # The recorded answers are made up: the emulator refuses these bodies.
+        f"#1 batch_create_associations (POST {path}): recorded 201 (no body); the v4 emulator "
+        "answered 400 {category, correlationId, message, status}",
         f"#2 batch_create_associations (POST {path}): body is not JSON; sent as recorded",
+        f"#2 batch_create_associations (POST {path}): recorded 201 (no body); the v4 emulator "
+        "answered 400 {category, correlationId, message, status}",
         "#3 GET /crm/v3/objects/contacts: maps to no operation (not sent)",
     ]
     assert report.requests == 4
@@ -199,3 +205,48 @@ def test_without_the_emulator_replay_says_what_to_install(monkeypatch: pytest.Mo
     monkeypatch.setattr(importlib, "import_module", missing)
     with pytest.raises(ReplayUnavailable, match=r"pip install 'hubspot-associations\[emulator\]'"):
         replay([], "v4", "2026-09")
+
+
+LIMIT_ONE = {"limits": [{"fromObjectType": "contact", "toObjectType": "company",
+                         "category": "HUBSPOT_DEFINED", "typeId": 279, "maxToObjectIds": 1}]}  # fmt: skip
+BATCH_CREATE = "/crm/v4/associations/contact/company/batch/create"
+
+
+def limited_traffic(client: HubSpotAssociations, http: httpx.Client) -> None:
+    """Two companies for one contact in one batch create, the portal's limit allowing one."""
+    body = {"inputs": [{"from": {"id": "1"}, "to": {"id": to},
+                        "types": [{"associationCategory": "HUBSPOT_DEFINED",
+                                   "associationTypeId": 279}]} for to in ("2", "3")]}  # fmt: skip
+    assert http.post(BATCH_CREATE, json=body).status_code == 207
+
+
+def test_an_answer_the_replay_does_not_reproduce_is_listed(tmp_path: Path) -> None:
+    """207 recorded (a limit the replay's emulators lack refused an input), 201 replayed: the
+    answers of both releases agree, yet the request is listed as not replayed faithfully."""
+    traffic, _ = record(tmp_path, limited_traffic, LIMIT_ONE)
+    report = replay(traffic, "v4", "2026-03")
+    assert report.differences == []
+    assert len(report.unfaithful) == 1
+    (note,) = report.unfaithful
+    assert note.startswith(f"#0 batch_create_associations (POST {BATCH_CREATE}): recorded 207 {{")
+    assert "numErrors=1" in note
+    assert note.endswith("the v4 emulator answered 201 {completedAt, results, startedAt, status}")
+    assert any(line.endswith(note) for line in report.render_text())
+
+
+def test_an_unrecorded_body_is_compared_by_status_only(tmp_path: Path) -> None:
+    """A HAR answer whose body was not recorded differs from the replayed one in status only, or
+    not at all: its list_labels is noted as unknown, not as an answer that differs."""
+    path = "/crm/v4/associations/contact/company/labels"
+    entry = {
+        "request": {"method": "GET", "url": f"https://app.example{path}", "headers": []},
+        "response": {"status": 200, "headers": [],
+                     "content": {"size": 120, "mimeType": "application/json"}},
+    }  # fmt: skip
+    (tmp_path / "t.har").write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    report = replay(read_traffic(tmp_path / "t.har"), "v4", "2026-03")
+    assert report.differences == []
+    assert report.unfaithful == [
+        "#0 list_labels: its answer cannot be read (body not recorded); the labels it lists are "
+        "unknown"
+    ]
