@@ -3,10 +3,15 @@
 - ``hubspot_emulator``: one emulator on 127.0.0.1 per pytest session (so one per xdist worker),
   reset before each test; a :class:`HubSpotEmulator` with ``base_url``, ``token``, ``release`` and
   ``control`` (the typed control client).
-- ``hubspot_client`` / ``async_hubspot_client``: this package's clients pointed at it.
+- ``hubspot_client`` / ``async_hubspot_client``: this package's clients pointed at it, unpaced
+  (no client-side rate limit, whatever ``HUBSPOT_ASSOCIATIONS_RATE_LIMIT`` says) unless the
+  marker gives ``client_rate_limit=(N, SECONDS)``.
 - ``@pytest.mark.hubspot_emulator(release=..., profile=..., numeric_ids=...,
   max_labels_per_pair=..., record_limits=[("0-1", "0-2", 3)], rate_limit=(N, SECONDS),
-  faults="rate=…", script=[AimedFault(...)])``: per test, restored after.
+  client_rate_limit=(N, SECONDS), faults="rate=…", script=[AimedFault(...)])``: per test,
+  restored after.
+
+The types to annotate the fixtures with are exported by ``hubspot_associations_pytest``.
 
 Nothing starts unless a fixture is used; without the ``[emulator]`` extra a fixture fails its test
 with the line that installs it. This module imports only the standard library and pytest at load.
@@ -14,8 +19,9 @@ with the line that installs it. This module imports only the standard library an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -42,7 +48,11 @@ class MarkerOptions:
     max_labels_per_pair: int | None = None
     # (from object type, to object type, limit) or RecordLimit: per-pair record limits.
     record_limits: Sequence[RecordLimit | tuple[str, str, int]] | None = None
+    # The emulator's rate limit (its 429s), not the client fixtures' pace.
     rate_limit: tuple[int, float] | None = None
+    # The client fixtures' own limiter; None: unpaced (HUBSPOT_ASSOCIATIONS_RATE_LIMIT is not
+    # read: a test's pace is the marker's to set, not the environment's).
+    client_rate_limit: tuple[int, float] | None = None
     faults: str | None = None
     script: Sequence[AimedFault] = ()
 
@@ -63,8 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(release=, profile=, numeric_ids=, max_labels_per_pair=, record_limits=, "
-        "rate_limit=, faults=, script=): run this test's emulator and client fixtures so "
-        "(hubspot-associations)",
+        "rate_limit=, client_rate_limit=, faults=, script=): run this test's emulator and client "
+        "fixtures so (hubspot-associations)",
     )
 
 
@@ -75,13 +85,43 @@ def _options(node: pytest.Item) -> MarkerOptions:
     if marker.args:
         pytest.fail(f"@pytest.mark.{MARKER} takes keyword arguments only", pytrace=False)
     try:
-        return MarkerOptions(**marker.kwargs)
+        options = MarkerOptions(**marker.kwargs)
     except TypeError:
         allowed = ", ".join(MarkerOptions.__dataclass_fields__)
         pytest.fail(
             f"@pytest.mark.{MARKER}({', '.join(marker.kwargs)}): it takes {allowed}",
             pytrace=False,
         )
+    if options.client_rate_limit is None:
+        return options
+    return replace(options, client_rate_limit=_client_rate_limit(options.client_rate_limit))
+
+
+def _client_rate_limit(value: object) -> tuple[int, float]:
+    """The marker's ``client_rate_limit`` as (requests, seconds), or the test fails naming it.
+
+    Checked here rather than left to the client, whose message speaks of its own ``rate_limit``
+    argument: the user wrote the marker, so the marker is what the message names.
+    """
+    pair = tuple(value) if isinstance(value, tuple | list) else ()
+    requests, seconds = pair if len(pair) == 2 else (None, None)
+    # bool is an int subclass: True would otherwise pass as 1.
+    if (
+        isinstance(requests, int)
+        and not isinstance(requests, bool)
+        and requests >= 1
+        and isinstance(seconds, int | float)
+        and not isinstance(seconds, bool)
+        and math.isfinite(seconds)
+        and seconds > 0
+    ):
+        return requests, float(seconds)
+    pytest.fail(
+        f"@pytest.mark.{MARKER}(client_rate_limit={value!r}): give (requests, seconds) with "
+        "whole requests >= 1 and finite seconds > 0, e.g. client_rate_limit=(5, 1) for at most "
+        "5 requests a second; leave it out for unpaced client fixtures",
+        pytrace=False,
+    )
 
 
 def _emulator_modules() -> tuple[Any, Any]:
@@ -153,22 +193,31 @@ def _apply(control: ControlClient, options: MarkerOptions) -> None:
 
 
 @pytest.fixture
-def hubspot_client(hubspot_emulator: HubSpotEmulator) -> Iterator[HubSpotAssociations]:
-    """This package's client, pointed at the test's emulator (the marker's release)."""
+def hubspot_client(
+    request: pytest.FixtureRequest, hubspot_emulator: HubSpotEmulator
+) -> Iterator[HubSpotAssociations]:
+    """This package's client, pointed at the test's emulator (the marker's release), unpaced
+    unless the marker gives ``client_rate_limit``."""
     from hubspot_associations import HubSpotAssociations
 
+    # Explicitly None, not the client's default: HubSpot's production pace (100 requests per
+    # 10 s) only slows a test down against a local emulator (a 300-call test took 30.5 s, 0.69 s
+    # unpaced), and the environment's HUBSPOT_ASSOCIATIONS_RATE_LIMIT is meant for live runs.
     client = HubSpotAssociations(
         hubspot_emulator.token,
         base_url=hubspot_emulator.base_url,
         api_version=hubspot_emulator.release,
+        rate_limit=_options(request.node).client_rate_limit,
     )
     with client:
         yield client
 
 
 @pytest.fixture
-def async_hubspot_client(hubspot_emulator: HubSpotEmulator) -> AsyncHubSpotAssociations:
-    """The async client, pointed at the test's emulator.
+def async_hubspot_client(
+    request: pytest.FixtureRequest, hubspot_emulator: HubSpotEmulator
+) -> AsyncHubSpotAssociations:
+    """The async client, pointed at the test's emulator; paced as ``hubspot_client`` is.
 
     A plain fixture (not an async one), so that it works under anyio's pytest plugin,
     pytest-asyncio in strict or auto mode, or ``asyncio.run`` in a sync test: it keeps no
@@ -183,5 +232,6 @@ def async_hubspot_client(hubspot_emulator: HubSpotEmulator) -> AsyncHubSpotAssoc
         hubspot_emulator.token,
         base_url=hubspot_emulator.base_url,
         api_version=hubspot_emulator.release,
+        rate_limit=_options(request.node).client_rate_limit,
         transport=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0)),
     )

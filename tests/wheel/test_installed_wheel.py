@@ -511,7 +511,7 @@ def test_a_users_control_client_file_passes_mypy_strict(venv: Path, tmp_path: Pa
         "from hubspot_associations import HubSpotAssociations\n"
         "from hubspot_associations_emulator.control_client import (\n"
         "    AimedFault, RequestCounts, SeedAssociation, SeedLabel, Seeded, Snapshot)\n"
-        "from hubspot_associations_pytest.plugin import HubSpotEmulator\n\n\n"
+        "from hubspot_associations_pytest import HubSpotEmulator\n\n\n"
         "def test_typed(hubspot_emulator: HubSpotEmulator, hubspot_client: HubSpotAssociations)"
         " -> None:\n"
         "    seeded: Seeded = hubspot_emulator.control.seed(\n"
