@@ -1,55 +1,51 @@
 """What a live run writes on a portal, so that it can always be found and removed again.
 
 Labels the suite creates carry the reserved prefix :data:`PREFIX` and the run's tag in both their
-internal name and their wording (``hsa_contract_alpha_3f9a1c``; renames only append words), so a
-label is found by its wording whatever was done to it: at the end of each scenario by the run's
-tag, and at the start of the next writing run by the prefix alone (the leftovers of a run that was
-killed or lost the network). Associations cannot carry a name, so a run notes each pair in a
-*ledger* file before it writes it, keyed by target; the next run removes the pairs a ledger still
-holds. Nothing else on the portal is touched.
+internal name and their wording (``hsa_contract_alpha_6938c2a1f3e0``; renames only append words),
+so a label is found by its wording whatever was done to it: at the end of each scenario by the
+run's tag, and by a later sweep when its tag is in this machine's ledger (a run that was killed or
+lost the network) or older than :data:`LONGEST_RUN_SECONDS` (the tag starts with the run's start
+time), never a fresh tag of a run going on elsewhere. Associations cannot carry a name: what a run
+writes is noted in the ledger (:mod:`.ledger`) and put back by :mod:`.restoring`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import os
 import secrets
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+import time
+from collections.abc import Callable, Iterable
 
 from hubspot_associations import APIStatusError, HubSpotAssociations
 
 __all__ = [
-    "LEDGER_VARIABLE",
+    "LONGEST_RUN_SECONDS",
     "PREFIX",
     "RUN_TAG_VARIABLE",
-    "STATE_DIR_VARIABLE",
-    "Ledger",
-    "Swept",
     "label_name",
-    "ledger_path",
     "new_run_tag",
     "of_run",
     "remove_labels",
     "reserved",
-    "sweep",
+    "sweepable",
+    "tag_age",
+    "tag_of",
 ]
 
 # HubSpot refuses hyphens and a leading digit in a label's name: letters, digits and "_" only.
 PREFIX = "hsa_contract_"
 RUN_TAG_VARIABLE = "HUBSPOT_CONTRACT_RUN_TAG"
-LEDGER_VARIABLE = "HUBSPOT_CONTRACT_LEDGER"
-STATE_DIR_VARIABLE = "HUBSPOT_CONTRACT_STATE_DIR"
+TAG_TIME_DIGITS, TAG_RANDOM_DIGITS = 8, 4
+# No run lasts longer: an older run's labels are leftovers, whoever made them.
+LONGEST_RUN_SECONDS = 2 * 60 * 60
 # The directions the suite creates labels in (contact→company; paired ones show on both sides).
 DIRECTIONS = (("contact", "company"), ("company", "contact"))
 
 
-def new_run_tag() -> str:
-    """Six lowercase hex digits, different for every run."""
-    return secrets.token_hex(3)
+def new_run_tag(now: float | None = None) -> str:
+    """The run's start (Unix seconds, 8 hex digits) and 4 random hex digits: unique per run, and
+    a label's age can be read from its name (HubSpot keeps no creation time on labels)."""
+    started = int(time.time() if now is None else now)
+    return f"{started:0{TAG_TIME_DIGITS}x}{secrets.token_hex(TAG_RANDOM_DIGITS // 2)}"
 
 
 def label_name(key: str, tag: str) -> str:
@@ -91,87 +87,31 @@ def remove_labels(client: HubSpotAssociations, wanted: Callable[[object], bool])
     return removed
 
 
-def ledger_path(base_url: str, token: str) -> Path:
-    """The ledger file of one target (base URL and token: one portal)."""
-    root = os.environ.get(STATE_DIR_VARIABLE, "").strip()
-    if root:
-        folder = Path(root)
-    else:
-        state = os.environ.get("XDG_STATE_HOME", "").strip() or str(Path.home() / ".local/state")
-        folder = Path(state) / "hubspot-associations" / "contract"
-    key = hashlib.sha256(f"{base_url.rstrip('/')}\n{token}".encode()).hexdigest()[:16]
-    return folder / f"ledger-{key}.json"
+def tag_of(wording: object) -> str | None:
+    """The run tag in one of the suite's label wordings (None: not the suite's)."""
+    if not reserved(wording):
+        return None
+    return _first_word(wording).rsplit("_", 1)[-1]
 
 
-@dataclass
-class Ledger:
-    """The pairs a live run may have associated and not yet removed, kept in a file."""
-
-    path: Path
-    pairs: set[tuple[str, str]] = field(default_factory=set)
-
-    @classmethod
-    def load(cls, path: Path) -> Ledger:
-        """The ledger at ``path`` (empty when there is none or it cannot be read)."""
-        try:
-            body = json.loads(path.read_text(encoding="utf-8"))
-            pairs = {(str(c), str(k)) for c, k in body.get("pairs", [])}
-        except (OSError, ValueError, TypeError, AttributeError):
-            pairs = set()
-        return cls(path, pairs)
-
-    def add(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Note pairs before they are written (an answer lost may still have written)."""
-        new = set(pairs) - self.pairs
-        if new:
-            self.pairs |= new
-            self._save()
-
-    def discard(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Forget pairs that were removed."""
-        before = len(self.pairs)
-        self.pairs -= set(pairs)
-        if len(self.pairs) != before:
-            self._save()
-
-    def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        body = {"pairs": sorted(self.pairs)}
-        temporary.write_text(json.dumps(body), encoding="utf-8")
-        os.replace(temporary, self.path)
-        if not self.pairs:
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+def tag_age(tag: str, now: float) -> float | None:
+    """Seconds since the run ``tag`` started (None: a tag without its time, from an earlier
+    version of the suite)."""
+    if len(tag) != TAG_TIME_DIGITS + TAG_RANDOM_DIGITS:
+        return None
+    try:
+        return now - int(tag[:TAG_TIME_DIGITS], 16)
+    except ValueError:
+        return None
 
 
-@dataclass(frozen=True)
-class Swept:
-    """What the start of a live run removed: labels (wordings) and pairs."""
-
-    labels: list[str]
-    pairs: list[tuple[str, str]]
-
-    def lines(self) -> Iterator[str]:
-        """For the run's first lines."""
-        for label in self.labels:
-            yield f"  label {label}"
-        for contact, company in self.pairs:
-            yield f"  association contact {contact} ↔ company {company}"
-
-
-def sweep(client: HubSpotAssociations, ledger: Ledger, *, writes: bool) -> Swept:
-    """Remove what earlier runs left (labels with the prefix, pairs their ledger holds); with
-    ``writes`` False, only say what is there."""
-    if not writes:
-        found = [
-            f"{t.label} (typeId {t.type_id}, contact→company)"
-            for t in client.labels.list("contact", "company")
-            if str(t.category) == "USER_DEFINED" and reserved(t.label)
-        ]
-        return Swept(found, sorted(ledger.pairs))
-    pairs = sorted(ledger.pairs)
-    if pairs:
-        client.batch.remove("contact", "company", pairs)
-        ledger.discard(pairs)
-    return Swept(remove_labels(client, reserved), pairs)
+def sweepable(wording: object, known: Iterable[str], now: float | None = None) -> bool:
+    """A label the sweep may delete: of a run this machine's ledger names, or of a run started
+    longer ago than the longest run (another runner's live run is never swept under it)."""
+    tag = tag_of(wording)
+    if tag is None:
+        return False
+    if tag in set(known):
+        return True
+    age = tag_age(tag, time.time() if now is None else now)
+    return age is None or age > LONGEST_RUN_SECONDS

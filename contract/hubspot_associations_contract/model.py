@@ -51,6 +51,18 @@ class Graph:
     pairs: dict[tuple[str, str], set[Kind]] = field(default_factory=dict)
     labels: dict[str, LabelDef] = field(default_factory=dict)
     limits: dict[int, int] = field(default_factory=dict)
+    # Live: a named contact's primary company that is not a named record (the run's own primary
+    # replaces it, as HubSpot allows one primary company per contact).
+    outside_primary: dict[str, str] = field(default_factory=dict)
+
+    def copy(self) -> Graph:
+        """An independent copy (to apply a write ahead of sending it)."""
+        return Graph(
+            {pair: set(kinds) for pair, kinds in self.pairs.items()},
+            dict(self.labels),
+            dict(self.limits),
+            dict(self.outside_primary),
+        )
 
     # -- typeIds ----------------------------------------------------------------------------
 
@@ -80,6 +92,30 @@ class Graph:
             if mine == record and kinds:
                 out[other] = {self.type_id(k, side) for k in kinds}
         return out
+
+    def primary_of(self, contact: str) -> str | None:
+        """The contact's primary company, named or not."""
+        for (c, company), kinds in sorted(self.pairs.items()):
+            if c == contact and PRIMARY in kinds:
+                return company
+        return self.outside_primary.get(contact)
+
+    def triples(self) -> set[tuple[str, str, Kind]]:
+        """Every (contact, company, kind) held, outside primaries included."""
+        held = {(c, k, kind) for (c, k), kinds in self.pairs.items() for kind in kinds}
+        return held | {(c, k, PRIMARY) for c, k in self.outside_primary.items()}
+
+    def written_values(
+        self, contacts: Iterable[str]
+    ) -> tuple[dict[tuple[str, str], set[int]], dict[str, str | None]]:
+        """What a live run leaves on the portal: contact→company typeIds of each pair the model
+        holds, and each contact's primary company."""
+        known = {*HUBSPOT_TYPES, *self.labels}
+        pairs = {
+            pair: {self.type_id(k, "contact") for k in kinds if k in known}
+            for pair, kinds in self.pairs.items()
+        }
+        return pairs, {contact: self.primary_of(contact) for contact in contacts}
 
     def count(self, side: Side, record: str, kind: Kind) -> int:
         """Records that ``record`` reaches with one kind."""
@@ -111,7 +147,18 @@ class Graph:
             for (c, k), held in self.pairs.items():
                 if c == contact and k != company:
                     held.discard(PRIMARY)
+            self.outside_primary.pop(contact, None)
         self.pairs.setdefault((contact, company), set()).update(kinds)
+
+    def add_each(self, pairs: Iterable[tuple[str, str]], kinds: list[Kind]) -> None:
+        """:meth:`add` for each pair."""
+        for contact, company in pairs:
+            self.add(contact, company, kinds)
+
+    def remove_each(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """:meth:`remove` for each pair."""
+        for contact, company in pairs:
+            self.remove(contact, company)
 
     def remove(self, contact: str, company: str) -> None:
         """Remove the whole association (every kind, both directions)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from hypothesis import HealthCheck, settings
 
 from hubspot_associations import APIConnectionError
 
-from . import checks, verdicts  # noqa: F401  (checks registers schemathesis' custom checks)
+from . import checks, stopping, verdicts  # noqa: F401  (checks registers schemathesis' checks)
 from .rules import RuleViolation
 from .target import phases, selected
 
@@ -43,13 +42,9 @@ settings.load_profile("hubspot-associations-contract")
 _STARTED = time.time()
 
 
-def _stop(signum: int, frame: object) -> None:
-    # SIGTERM (a cancelled CI job) ends the run as Ctrl-C does: teardowns still remove what a
-    # live run created.
-    raise KeyboardInterrupt
-
-
-signal.signal(signal.SIGTERM, _stop)
+# SIGTERM (a cancelled CI job) ends the run as Ctrl-C does, once; the command that started the
+# suite restores a live portal after this process has ended, and this process ends with it.
+stopping.install()
 _UNREACHABLE: list[str] = []
 _BROKEN: list[str] = []
 # The failing example of each failed test (its steps or request), for the summary's blocks.
@@ -156,7 +151,8 @@ def _stopped(session: pytest.Session, exitstatus: int) -> tuple[str, str] | None
     if _UNREACHABLE:
         return str(session.shouldstop or "the target became unreachable"), "unreachable"
     if exitstatus == pytest.ExitCode.INTERRUPTED:
-        return "interrupted (Ctrl-C or SIGTERM); what the run created was removed", "interrupted"
+        # The command restores a live portal after this process ends and then says what it did.
+        return "interrupted (Ctrl-C or SIGTERM)", "interrupted"
     return None
 
 

@@ -22,17 +22,11 @@ import httpx
 
 from hubspot_associations import APIConnectionError, APIStatusError, HubSpotAssociations
 
-from . import conditions, verdicts
-from .leftovers import (
-    LEDGER_VARIABLE,
-    PREFIX,
-    RUN_TAG_VARIABLE,
-    STATE_DIR_VARIABLE,
-    Ledger,
-    ledger_path,
-    new_run_tag,
-    sweep,
-)
+from . import conditions, live_run, stopping, verdicts
+from .ledger import LEDGER_VARIABLE, STATE_DIR_VARIABLE, Ledger, ledger_path
+from .leftovers import PREFIX, RUN_TAG_VARIABLE, new_run_tag
+from .restoring import Refused
+from .run_lock import Busy, RunLock, describe_owner, owner_now
 from .specs import release_names
 from .target import (
     DEFAULT_EXAMPLES,
@@ -43,7 +37,15 @@ from .target import (
     parse_records,
 )
 
-__all__ = ["EXIT_BROKEN", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "EXIT_BROKEN",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "EXIT_USAGE",
+    "Interrupted",
+    "build_parser",
+    "main",
+]
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PROBE_PATH = "/crm/v4/associations/contacts/companies/labels"
@@ -57,8 +59,10 @@ SUITE_PLUGINS = (
     "_hypothesis_pytestplugin",
     "hubspot_associations_contract.plugin",
 )
-# Seconds the suite may take to remove what it created after Ctrl-C or SIGTERM.
-CLEANUP_SECONDS = 120
+# Seconds the suite may take to stop after Ctrl-C or SIGTERM before it is killed (the command
+# restores the portal from the ledger either way).
+STOP_SECONDS = 60
+CLEANUP_COMMAND = "hubspot-associations check --live --cleanup-only"
 
 
 class CheckError(Exception):
@@ -69,8 +73,12 @@ class CheckError(Exception):
         self.code = code
 
 
-class _Terminated(Exception):
-    """SIGTERM (a CI job cancelled): stop like Ctrl-C, cleaning up first."""
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM: the run stopped; ``why`` says what was removed and what remains."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -98,10 +106,11 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
             "Exit codes: 0 every rule held, 1 contract broken, 2 usage error, "
             "3 target unreachable or token refused. Live runs read HUBSPOT_ACCESS_TOKEN, and "
             "write only with HUBSPOT_CONTRACT_ALLOW_WRITES=1 on HUBSPOT_CONTRACT_RECORDS "
-            "(contact:101,102,103;company:201,202,203). The labels a live run creates are named "
-            f"{PREFIX}<name>_<run tag>; a writing live run first removes leftovers of earlier "
-            "runs (labels with that prefix, pairs in its ledger under "
-            f"${STATE_DIR_VARIABLE}). The suite runs isolated from your pytest set-up: "
+            "(contact:101,102,103;company:201,202,203). A writing live run records those records' "
+            "associations first and restores what it changed, also after Ctrl-C or SIGTERM; its "
+            f"labels are named {PREFIX}<name>_<run tag>; after a kill, {CLEANUP_COMMAND} (or "
+            "the next writing run) restores from the ledger under "
+            f"${STATE_DIR_VARIABLE}. The suite runs isolated from your pytest set-up: "
             f"{', '.join(IGNORED_VARIABLES)} are ignored, plugins are not autoloaded and no "
             "conftest.py, pytest.ini or pyproject.toml of the current directory is read."
         ),
@@ -130,6 +139,18 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
         default=None,
         help=f"examples per operation (default {DEFAULT_EXAMPLES}; more for a nightly run; "
         "below 5 is a quick run without schemathesis' coverage phase of boundary values)",
+    )
+    parser.add_argument(
+        "--cleanup-only",
+        action="store_true",
+        help="with --live: restore what earlier writing runs of this machine left on the target "
+        "(from the ledger) and delete their labels; runs no rule",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="with --live and writes: wait for a writing run of this machine on the same target "
+        "to end instead of refusing (exit 2)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary")
     parser.add_argument(
@@ -189,66 +210,111 @@ def _probe(base_url: str, token: str) -> None:
         )
 
 
-def _records_untouched(base_url: str, token: str, records: dict[str, tuple[str, ...]]) -> None:
-    """A live graph run writes only between records with nothing between them yet: what it
-    removes at the end is then exactly what it created."""
-    headers = {"Authorization": f"Bearer {token}"}
-    companies = set(records.get("company", ()))
-    associated: list[tuple[str, str]] = []
-    for contact in records.get("contact", ()):
-        url = f"{base_url}/crm/v4/objects/contact/{contact}/associations/company"
-        try:
-            answer = httpx.get(url, headers=headers, params={"limit": 500}, timeout=30)
-        except httpx.HTTPError as exc:
-            raise CheckError(
-                EXIT_UNREACHABLE, f"the target {base_url} is unreachable: {exc}"
-            ) from None
-        if answer.status_code >= 400:
-            continue  # the run reports what the server answers
-        found = {str(item.get("toObjectId")) for item in answer.json().get("results", [])}
-        associated += [(contact, company) for company in sorted(found & companies)]
-    if associated:
-        shown = "; ".join(
-            f"contact {c} is already associated with company {k}" for c, k in associated
-        )
-        rows = "\\n".join(f"{c},{k}" for c, k in associated)
-        raise CheckError(
-            EXIT_USAGE,
-            f"HUBSPOT_CONTRACT_RECORDS: {shown}. The graph run needs records with nothing "
-            "between them, so that it removes exactly what it creates (no ledger of an earlier "
-            "run names these pairs): name other records, or remove those associations first, "
-            f"for example: printf 'from_id,to_id\\n{rows}\\n' | hubspot-associations "
-            "unassociate - --from contact --to company --results leftovers.results.jsonl",
-        )
+def _client(args: argparse.Namespace, base_url: str, token: str) -> HubSpotAssociations:
+    return HubSpotAssociations(token, base_url=base_url, api_version=args.api_version)
 
 
-def _sweep(
-    args: argparse.Namespace, base_url: str, token: str, path: Path, *, writes: bool
-) -> None:
-    """Remove (or, without writes, name) what earlier live runs left on the target."""
-    ledger = Ledger.load(path)
+@contextlib.contextmanager
+def _portal_errors(base_url: str, doing: str) -> Iterator[None]:
+    """The target failing while the command reads or restores it, as the exit code it means."""
     try:
-        with HubSpotAssociations(token, base_url=base_url, api_version=args.api_version) as client:
-            swept = sweep(client, ledger, writes=writes)
+        yield
     except APIConnectionError as exc:
         raise CheckError(EXIT_UNREACHABLE, f"the target {base_url} is unreachable: {exc}") from None
     except APIStatusError as exc:
         raise CheckError(
-            EXIT_UNREACHABLE,
-            f"the target {base_url} refused the look-up of earlier runs' leftovers: {exc}",
+            EXIT_UNREACHABLE, f"the target {base_url} refused {doing}: {exc}"
         ) from None
-    if not swept.labels and not swept.pairs:
-        return
+
+
+def _sweep(
+    args: argparse.Namespace, base_url: str, token: str, path: Path, *, writes: bool
+) -> live_run.Cleanup:
+    """Restore (or, without writes, name) what earlier live runs left on the target."""
+    ledger = Ledger.load(path)
+    with (
+        _portal_errors(base_url, "the look-up of earlier runs' leftovers"),
+        _client(args, base_url, token) as client,
+    ):
+        swept = live_run.sweep(client, ledger, writes=writes)
+    if not swept.anything:
+        return swept
     if writes:
-        print("removed what earlier runs of the suite left on the target:", flush=True)
+        print("restored what earlier runs of the suite left on the target:", flush=True)
     else:
         print(
             "earlier runs of the suite left these on the target (a run with "
-            "HUBSPOT_CONTRACT_ALLOW_WRITES=1 and HUBSPOT_CONTRACT_RECORDS removes them):",
+            f"HUBSPOT_CONTRACT_ALLOW_WRITES=1 and HUBSPOT_CONTRACT_RECORDS, or {CLEANUP_COMMAND}, "
+            "removes them):",
             flush=True,
         )
     for line in swept.lines():
         print(line, flush=True)
+    return swept
+
+
+def _lock(path: Path, wait: bool) -> RunLock:
+    """The target's lock for a writing run; refused (exit 2) while another run holds it."""
+
+    def waiting(owner: dict[str, object]) -> None:
+        print(
+            f"waiting for the writing run {describe_owner(owner)} on this target to end…",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        return RunLock.acquire(path, wait=wait, on_wait=waiting)
+    except Busy as busy:
+        raise CheckError(
+            EXIT_USAGE,
+            f"another writing live run on this target is going on: {busy}. One writing run per "
+            "portal at a time on this machine: wait for it (add --wait), or stop it (Ctrl-C "
+            "restores what it wrote)",
+        ) from None
+
+
+class _Stop:
+    """SIGINT and SIGTERM while the command runs: noted once, passed to the suite once; the
+    command itself is never interrupted, so that it restores the portal to the end."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self.child: subprocess.Popen[bytes] | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.signal is not None:
+            print(
+                "contract check: still stopping (restoring what the run wrote); kill -9 leaves "
+                f"it to {CLEANUP_COMMAND}",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        self.signal = signum
+        print(
+            "contract check: stopping; what the run wrote is restored once the suite has ended…",
+            file=sys.stderr,
+            flush=True,
+        )
+        self.forward()
+
+    def forward(self) -> None:
+        """Pass the stop to the suite (its own session: a terminal's Ctrl-C does not reach it)."""
+        if self.signal is not None and self.child is not None and self.child.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.child.send_signal(signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals() -> Iterator[_Stop]:
+    stop = _Stop()
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _probe_control(base_url: str) -> None:
@@ -365,28 +431,72 @@ def run(args: argparse.Namespace) -> int:
             f"--api-version {args.api_version!r} is not a release the suite knows: "
             f"{', '.join(release_names())}",
         )
+    if args.cleanup_only and not args.live:
+        raise CheckError(EXIT_USAGE, "--cleanup-only restores a live target: add --live")
     try:
         records = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
         env_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED, 0)
         env_int("HUBSPOT_CONTRACT_EXAMPLES", DEFAULT_EXAMPLES, 1)
     except TargetError as exc:
         raise CheckError(EXIT_USAGE, str(exc)) from None
-    _suite_installed()
+    if not args.cleanup_only:
+        _suite_installed()
     writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
-    with _target(args) as (base_url, token), tempfile.TemporaryDirectory() as work:
+    with _signals() as stop, _target(args) as (base_url, token):
         _probe(base_url, token)
-        tag = new_run_tag()
         ledger = ledger_path(base_url, token)
-        if args.live:
-            _sweep(args, base_url, token, ledger, writes=writes and bool(records))
-        if args.live and writes and records:
-            _records_untouched(base_url, token, records)
+        if args.cleanup_only:
+            return _cleanup_only(args, base_url, token, ledger)
+        writing = args.live and writes and bool(records)
+        lock = _lock(ledger, args.wait) if writing else None
+        try:
+            return _checked(args, base_url, token, records, ledger, lock, stop)
+        finally:
+            if lock is not None:
+                lock.release()
+
+
+def _cleanup_only(args: argparse.Namespace, base_url: str, token: str, ledger: Path) -> int:
+    lock = _lock(ledger, args.wait)
+    try:
+        swept = _sweep(args, base_url, token, ledger, writes=True)
+    finally:
+        lock.release()
+    if not swept.anything:
+        print(f"nothing of earlier runs of the suite to restore on {base_url}", flush=True)
+    return EXIT_OK
+
+
+def _checked(
+    args: argparse.Namespace,
+    base_url: str,
+    token: str,
+    records: dict[str, tuple[str, ...]],
+    ledger: Path,
+    lock: RunLock | None,
+    stop: _Stop,
+) -> int:
+    """Sweep, record, run the suite, restore: the part of a run that holds the target's lock."""
+    tag = new_run_tag()
+    writing = lock is not None
+    if args.live:
+        _sweep(args, base_url, token, ledger, writes=writing)
+    if writing and stop.signal is None:
+        with (
+            _portal_errors(base_url, "the reads before the run"),
+            _client(args, base_url, token) as client,
+        ):
+            try:
+                live_run.begin(client, Ledger.load(ledger), tag, records, owner_now())
+            except Refused as exc:
+                raise CheckError(EXIT_USAGE, str(exc)) from None
+    with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         (folder / "pytest.ini").write_text(_INI, encoding="utf-8")
         env = _environment(args, base_url, token)
         env["HUBSPOT_CONTRACT_OUTCOME"] = str(folder / "outcome.json")
         env[RUN_TAG_VARIABLE] = tag
-        if args.live and writes and records:
+        if writing:
             env[LEDGER_VARIABLE] = str(ledger)
             print(f"labels this run creates are named {PREFIX}<name>_{tag}", flush=True)
         seed = env["HUBSPOT_CONTRACT_SEED"]
@@ -404,39 +514,84 @@ def run(args: argparse.Namespace) -> int:
             "-qq" if args.quiet else "-q",
             *(["-ra", "--tb=long"] if args.verbose else ["-rs", "--tb=no"]),
         ]  # fmt: skip
-        returncode = _run_suite(command, work, env)
-        code = _exit_code(returncode, folder / "outcome.json")
+        returncode = None
+        if stop.signal is None:
+            returncode = _run_suite(command, work, env, stop, lock)
+        code = _exit_code(returncode, folder / "outcome.json") if returncode is not None else None
+    if writing:
+        code = _restored(args, base_url, token, ledger, tag, stop, code)
+    if stop.signal is not None:
+        raise Interrupted("interrupted (Ctrl-C or SIGTERM)")
     if args.junit is not None:
         print(f"JUnit: {args.junit}", flush=True)
+    assert code is not None
     return code
 
 
-def _run_suite(command: list[str], cwd: str, env: dict[str, str]) -> int:
-    """Run pytest; on Ctrl-C or SIGTERM let it finish its clean-up (what it created on a portal
-    is removed in its teardowns) before giving up on it."""
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def terminated(signum: int, frame: object) -> None:
-        raise _Terminated
-
-    signal.signal(signal.SIGTERM, terminated)
-    child = subprocess.Popen(command, cwd=cwd, env=env)
+def _restored(
+    args: argparse.Namespace,
+    base_url: str,
+    token: str,
+    ledger: Path,
+    tag: str,
+    stop: _Stop,
+    code: int | None,
+) -> int | None:
+    """Restore what the run left (the suite restores after each scenario; this is the rest, and
+    all of it after a stop) and say so; Interrupted after a stop, with exactly what was done."""
     try:
-        return child.wait()
-    except (KeyboardInterrupt, _Terminated) as stop:
-        print(
-            "contract check: stopping; removing what the run created…", file=sys.stderr, flush=True
+        with _portal_errors(base_url, "the restore"), _client(args, base_url, token) as client:
+            done = live_run.finish(client, Ledger.load(ledger), tag)
+    except CheckError as exc:
+        remains = (
+            f"what the run wrote is NOT all restored ({exc}); it is in the ledger {ledger}: "
+            f"restore it with {CLEANUP_COMMAND}"
         )
-        # The child may not have had the signal (sent to this process only): pass it on.
-        child.send_signal(signal.SIGINT if isinstance(stop, KeyboardInterrupt) else signal.SIGTERM)
+        print(remains, file=sys.stderr, flush=True)
+        if stop.signal is not None:
+            raise Interrupted(f"interrupted (Ctrl-C or SIGTERM); {remains}") from None
+        return exc.code if code in (None, EXIT_OK) else code
+    lines = list(done.lines())
+    report = (
+        f"the run made {done.changes} association change(s) on the portal (HubSpot sends an "
+        "association-change webhook for each to the apps subscribed on the portal)"
+    )
+    removed = "; ".join(line.strip() for line in lines) or "nothing was left to restore"
+    print(f"{report}; restored at the end: {removed}", flush=True)
+    if stop.signal is not None:
+        raise Interrupted(
+            f"interrupted (Ctrl-C or SIGTERM); {report}; restored after the stop: {removed}; "
+            "nothing the run wrote remains"
+        )
+    return code
+
+
+def _run_suite(
+    command: list[str], cwd: str, env: dict[str, str], stop: _Stop, lock: RunLock | None
+) -> int:
+    """Run pytest in a session of its own (a terminal's Ctrl-C reaches this command only, which
+    passes it on once); it holds the run's lock too, and ends if this process dies."""
+    env[stopping.PARENT_VARIABLE] = str(os.getpid())
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        pass_fds=(lock.fd,) if lock is not None else (),
+    )
+    stop.child = child
+    stop.forward()  # a stop that came while it started
+    deadline: float | None = None
+    while True:
         try:
-            child.wait(timeout=CLEANUP_SECONDS)
+            return child.wait(timeout=0.2)
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        raise KeyboardInterrupt from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+            if stop.signal is None:
+                continue
+            deadline = deadline or time.monotonic() + STOP_SECONDS
+            if time.monotonic() > deadline:
+                child.kill()
+                return child.wait()
 
 
 _STOP_KINDS = {
@@ -447,14 +602,19 @@ _STOP_KINDS = {
 }
 
 
-def _junit_of_stop(args: argparse.Namespace, started: float, why: str, code: int) -> None:
+def _junit_of_stop(
+    args: argparse.Namespace, started: float, why: str, code: int, *, amend: bool = False
+) -> None:
     """A run that got past its options always leaves a JUnit file (CI reads it): when the suite
-    wrote none in this run, one error case says why the run stopped."""
+    wrote none in this run, one error case says why the run stopped; with ``amend``, the stop
+    case the suite wrote gets this command's message (what was restored after a stop)."""
     path: Path | None = args.junit
     if path is None:
         return
     try:
         if path.stat().st_mtime >= started:
+            if amend:
+                verdicts.set_stopped(path, why, _STOP_KINDS.get(code, "stopped"))
             return  # the suite wrote it, with its own error case
     except OSError:
         pass
@@ -480,6 +640,10 @@ def main(argv: Sequence[str] | None = None, prog: str = "hubspot-associations ch
         print(f"{prog}: {exc}", file=sys.stderr)
         _junit_of_stop(args, started, str(exc), exc.code)
         return exc.code
+    except Interrupted as stop:
+        print(f"{prog}: {stop.why}", file=sys.stderr)
+        _junit_of_stop(args, started, stop.why, EXIT_INTERRUPTED, amend=True)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         _junit_of_stop(args, started, "interrupted (Ctrl-C or SIGTERM)", EXIT_INTERRUPTED)

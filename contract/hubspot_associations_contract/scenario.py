@@ -9,14 +9,21 @@ draws the steps; the probes of ``test_graph.py`` run fixed ones.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import httpx
 
 from hubspot_associations import APIStatusError, ClientSettings, HubSpotAssociations
 
-from . import checks, conditions, verdicts
-from .leftovers import Ledger, label_name, of_run, remove_labels
+from . import checks, conditions, stopping, verdicts
+from .ledger import Ledger
+from .leftovers import label_name, of_run, remove_labels
+from .live_run import restore_entry
 from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
+from .restoring import PRIMARY_TYPE, note_written
 from .specs import success_statuses
 from .target import Target, selected
 from .usage import judge_usage
@@ -86,13 +93,15 @@ def read_side(client: HubSpotAssociations, side: Side, record: str) -> dict[str,
 class Scenario:
     """One client, one model, steps that keep them side by side."""
 
-    def __init__(self, target: Target | None = None) -> None:
+    def __init__(
+        self, target: Target | None = None, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.target = target or selected()
         self.client = HubSpotAssociations(
             self.target.token,
             base_url=self.target.base_url,
             api_version=self.target.release,
-            transport=JudgingTransport(self.target.release),
+            transport=JudgingTransport(self.target.release, transport),
             # A live portal gets HubSpot's default budget; the emulator enforces none unless told
             # to (ratelimit.* rules), so the model's reads are not slowed by a budget it lacks.
             rate_limit=None if self.target.strict else ClientSettings.DEFAULT_RATE_LIMIT,
@@ -102,17 +111,24 @@ class Scenario:
         # records once, then after each step while the model holds a limit (nothing else can put
         # a record near one). Each read costs requests against the rate limit.
         self.usage_due = {"labels": True, "records": True}
-        # Recorded before each write is sent: an answer lost to Ctrl-C may still have written.
-        # Safe to remove at the end, as a live run starts only between unassociated records.
-        # Live runs also note them in the target's ledger, for the next run if this one dies.
-        self.created_pairs: set[tuple[str, str]] = set()
+        # A writing live run's entry in the target's ledger: what the portal held before the
+        # run (recorded by the command) and every value the run writes, noted before it is sent.
         self.ledger = (
             Ledger.load(self.target.ledger)
             if self.target.ledger is not None and not self.target.strict
             else None
         )
+        self.entry = self.ledger.runs.get(self.target.run_tag) if self.ledger else None
         # The last removal, so that a difference it left is blamed on it.
         self.last_removed: tuple[str, Kind | None] | None = None
+
+    @property
+    def records(self) -> dict[str, tuple[str, ...]]:
+        """The records this scenario may associate."""
+        return EMULATOR_RECORDS if self.target.strict else self.target.records
+
+    def _writes_live(self) -> bool:
+        return not self.target.strict and self.target.allow_writes
 
     # -- start and end --------------------------------------------------------------------------
 
@@ -121,24 +137,37 @@ class Scenario:
         if self.target.strict:
             conditions.fresh(self.target.base_url)
             return
-        if self.target.allow_writes:
+        if self._writes_live():
+            if self.entry is None:
+                raise RuntimeError(
+                    "a writing live scenario needs its run recorded in the ledger first "
+                    "(hubspot-associations check --live does it before the suite starts)"
+                )
             # A scenario before this one that could not clean up must not fail this one.
             self._remove_run_labels()
-        for contact in records()["contact"]:
+        named = set(self.records["company"])
+        for contact in self.records["contact"]:
             for company, types in read_side(self.client, "contact", contact).items():
-                if company in records()["company"]:
+                ids = {int(t.type_id) for t in types}
+                if company in named:
                     self.graph.pairs[(contact, company)] = {
-                        self.graph.kind_of(t.type_id, "contact") or "other" for t in types
+                        self.graph.kind_of(t, "contact") or "other" for t in ids
                     }
+                elif PRIMARY_TYPE in ids:
+                    # HubSpot's one primary per record: the run's own primary replaces this one.
+                    self.graph.outside_primary[contact] = company
 
     def close(self) -> None:
-        """Remove what the run created on a live portal (even after a failure), then close."""
+        """Restore what the scenario changed on a live portal (even after a failure), then close.
+
+        After a stop (Ctrl-C, SIGTERM) the command restores once this process has ended: two
+        cleaners at once would each see the other's half-done work.
+        """
         try:
-            if not self.target.strict and self.target.allow_writes:
-                if self.created_pairs:
-                    self.client.batch.remove("contact", "company", sorted(self.created_pairs))
-                    if self.ledger is not None:
-                        self.ledger.discard(self.created_pairs)
+            if self._writes_live() and self.entry is not None and not stopping.requested():
+                assert self.ledger is not None
+                restore_entry(self.client, self.entry)
+                self.ledger.save()
                 self._remove_run_labels()
         finally:
             self.client.close()
@@ -149,11 +178,26 @@ class Scenario:
         tag = self.target.run_tag
         remove_labels(self.client, lambda wording: of_run(wording, tag))
 
-    def _note(self, pairs: list[tuple[str, str]]) -> None:
-        """Pairs about to be written: removed at the end, and in the ledger until then."""
-        self.created_pairs.update(pairs)
-        if self.ledger is not None:
-            self.ledger.add(pairs)
+    @contextlib.contextmanager
+    def _writing(self, ahead: Callable[[Graph], object]) -> Iterator[None]:
+        """Around one write: the values it may leave noted in the ledger before it is sent
+        (``ahead`` applies it to a copy of the model), its association changes counted after."""
+        if self.entry is None or self.ledger is None:
+            yield
+            return
+        copy = self.graph.copy()
+        ahead(copy)
+        pairs, primaries = copy.written_values(self.records["contact"])
+        if note_written(self.entry.written, pairs, primaries):
+            self.ledger.save()
+        before = self.graph.triples()
+        try:
+            yield
+        finally:
+            changed = len(before ^ self.graph.triples())
+            if changed:
+                self.entry.changes += changed
+                self.ledger.save()
 
     def wording(self, key: str) -> str:
         """The internal name and wording of the label ``key`` in this run."""
@@ -188,41 +232,41 @@ class Scenario:
 
     def associate_default(self, contact: str, company: str) -> None:
         """PUT …/associations/default/…: the unlabeled type."""
-        self._note([(contact, company)])
-        error: object = None
-        try:
-            self.client.basic.associate_default("contact", contact, "company", company)
-        except APIStatusError as exc:
-            error = exc
-        self._expect_write("associate_default", contact, company, [], error)
+        with self._writing(lambda g: g.add(contact, company, [])):
+            error: object = None
+            try:
+                self.client.basic.associate_default("contact", contact, "company", company)
+            except APIStatusError as exc:
+                error = exc
+            self._expect_write("associate_default", contact, company, [], error)
 
     def associate_with_labels(self, contact: str, company: str, kinds: list[Kind]) -> None:
         """PUT …/associations/…: the unlabeled type plus primary and labels."""
-        self._note([(contact, company)])
-        error: object = None
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
-        try:
-            self.client.basic.associate("contact", contact, "company", company, specs)
-        except APIStatusError as exc:
-            error = exc
-        self._expect_write("associate_with_labels", contact, company, kinds, error)
+        with self._writing(lambda g: g.add(contact, company, kinds)):
+            error: object = None
+            try:
+                self.client.basic.associate("contact", contact, "company", company, specs)
+            except APIStatusError as exc:
+                error = exc
+            self._expect_write("associate_with_labels", contact, company, kinds, error)
 
     def batch_create(self, pairs: list[tuple[str, str]], kinds: list[Kind]) -> None:
         """POST …/batch/create: each pair with the same kinds, each judged on its own."""
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
-        self._note(pairs)
-        answer = self.client.batch.create("contact", "company", pairs, specs)
-        self._account("batch_create_associations", pairs, 201, answer.to_dict())
-        done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
-        self._expect_each("batch_create_associations", pairs, kinds, done)
+        with self._writing(lambda g: g.add_each(pairs, kinds)):
+            answer = self.client.batch.create("contact", "company", pairs, specs)
+            self._account("batch_create_associations", pairs, 201, answer.to_dict())
+            done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
+            self._expect_each("batch_create_associations", pairs, kinds, done)
 
     def batch_associate_default(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/associate/default: each pair unlabeled."""
-        self._note(pairs)
-        answer = self.client.batch.associate_default("contact", "company", pairs)
-        self._account("batch_associate_default", pairs, 200, answer.to_dict())
-        done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
-        self._expect_each("batch_associate_default", pairs, [], done)
+        with self._writing(lambda g: g.add_each(pairs, [])):
+            answer = self.client.batch.associate_default("contact", "company", pairs)
+            self._account("batch_associate_default", pairs, 200, answer.to_dict())
+            done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
+            self._expect_each("batch_associate_default", pairs, [], done)
 
     def _account(
         self, operation: str, pairs: list[tuple[str, str]], status: int, answer: dict[str, Any]
@@ -243,26 +287,29 @@ class Scenario:
 
     def remove(self, contact: str, company: str, *, from_company: bool = False) -> None:
         """DELETE …/associations/…, from either side: every kind, both directions."""
-        if from_company:
-            self.client.basic.remove("company", company, "contact", contact)
-        else:
-            self.client.basic.remove("contact", contact, "company", company)
-        self.graph.remove(contact, company)
+        with self._writing(lambda g: g.remove(contact, company)):
+            if from_company:
+                self.client.basic.remove("company", company, "contact", contact)
+            else:
+                self.client.basic.remove("contact", contact, "company", company)
+            self.graph.remove(contact, company)
         self.last_removed = ("remove_associations", None)
 
     def batch_remove(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/archive: whole associations, both directions."""
-        self.client.batch.remove("contact", "company", pairs)
-        for contact, company in pairs:
-            self.graph.remove(contact, company)
+        with self._writing(lambda g: g.remove_each(pairs)):
+            self.client.batch.remove("contact", "company", pairs)
+            for contact, company in pairs:
+                self.graph.remove(contact, company)
         self.last_removed = ("batch_remove_associations", None)
 
     def remove_kind(self, contact: str, company: str, kind: Kind) -> None:
         """POST …/batch/labels/archive: one kind; the unlabeled one takes everything with it."""
-        self.client.batch.remove_labels(
-            "contact", "company", [(contact, company)], [self.spec(kind)]
-        )
-        self.graph.remove_kind(contact, company, kind)
+        with self._writing(lambda g: g.remove_kind(contact, company, kind)):
+            self.client.batch.remove_labels(
+                "contact", "company", [(contact, company)], [self.spec(kind)]
+            )
+            self.graph.remove_kind(contact, company, kind)
         self.last_removed = ("batch_remove_labels", kind)
 
     # -- labels ---------------------------------------------------------------------------------
@@ -339,8 +386,9 @@ class Scenario:
 
     def delete_label(self, name: str) -> None:
         """DELETE …/labels/{typeId}: the label leaves every association (cascade)."""
-        self.client.labels.delete("contact", "company", self.graph.labels[name].forward_id)
-        self.graph.delete_label(name)
+        with self._writing(lambda g: g.delete_label(name)):
+            self.client.labels.delete("contact", "company", self.graph.labels[name].forward_id)
+            self.graph.delete_label(name)
         self.usage_due["labels"] = True
         self.last_removed = ("delete_label", name)
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Literal
 
 from hubspot_associations._ids import InvalidId, canonical_id, describe_value
 
-from .leftovers import LEDGER_VARIABLE, RUN_TAG_VARIABLE, new_run_tag
+from .ledger import LEDGER_VARIABLE
+from .leftovers import RUN_TAG_VARIABLE, new_run_tag
 
 __all__ = [
     "DEFAULT_SEED",

@@ -183,6 +183,24 @@ def write_junit(path: Path, started: float, stopped: tuple[str, str] | None = No
     _write(suite, path)
 
 
+def set_stopped(path: Path, why: str, kind: str) -> None:
+    """Give the JUnit file's stop case this message (added when the file has none)."""
+    tree = ET.parse(path)
+    suite = tree.getroot()
+    for case in suite.iter("testcase"):
+        if case.get("classname") == STOPPED_CASE:
+            error = case.find("error")
+            if error is not None:
+                error.set("message", why)
+                error.text = why
+                _write(suite, path)
+                return
+    _stopped_case(suite, why, kind)
+    suite.set("tests", str(int(suite.get("tests") or 0) + 1))
+    suite.set("errors", str(int(suite.get("errors") or 0) + 1))
+    _write(suite, path)
+
+
 def write_refused_junit(
     path: Path, started: float, why: str, kind: str, properties: dict[str, str]
 ) -> None:

@@ -295,7 +295,8 @@ def test_a_stopped_live_run_removes_what_it_created(stop: signal.Signals) -> Non
         left = [_associations(emulator.base_url, c) for c in ("101", "102", "103")]
         labels = _custom_labels(emulator.base_url)
     assert returncode == 130, out[-3000:] + err[-3000:]
-    assert "removing what the run created" in err
+    assert "what the run wrote is restored once the suite has ended" in err
+    assert "nothing the run wrote remains" in err
     assert left == [[], [], []]
     assert labels == []
 
