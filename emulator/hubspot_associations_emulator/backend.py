@@ -29,7 +29,13 @@ from .catalog import (
 )
 from .config import EmulatorConfig, RecordLimits, check_record_limits
 from .errors import ApiError
-from .numbers import BATCH_READ_PAGE_SIZE, NEAR_LIMIT_PERCENT, RECORDS_PER_TYPE, USAGE_SAMPLES_MAX
+from .numbers import (
+    BATCH_READ_PAGE_SIZE,
+    LABEL_TEXT_MAX,
+    NEAR_LIMIT_PERCENT,
+    RECORDS_PER_TYPE,
+    USAGE_SAMPLES_MAX,
+)
 from .parsing import MAX_ID
 from .repeat_answers import repeat_answers
 from .results import (
@@ -467,6 +473,7 @@ class Backend:
         """create_label (and the seed's ``labels``): a custom label, one type per direction (two
         on one object type when paired). Answers the forward type, and the inverse when paired."""
         _check_label_name(name)
+        _check_wording(label, inverse_label)
         self.prepare_pair(from_type, to_type)
         self._check_room_for_label(from_type, to_type, name)
         with self.store.transaction():
@@ -526,6 +533,7 @@ class Backend:
         self, from_type: str, to_type: str, type_id: int, label: str, inverse_label: str | None
     ) -> None:
         """update_label: rename a custom label (and its inverse when given)."""
+        _check_wording(label, inverse_label)
         t = self._label_type(from_type, to_type, type_id)
         with self.store.transaction():
             self.store.save_type(_relabel(t, label))
@@ -794,11 +802,44 @@ def _fullness(u: RecordUsage) -> tuple[Fraction, int]:
 
 
 def _check_label_name(name: str) -> None:
-    """A label's name: no hyphen, not starting with a digit."""
+    """A label's name: text as a wording is (``_check_label_text``), no hyphen, not starting with
+    a digit."""
+    _check_label_text("name", name)
     if not _LABEL_NAME.fullmatch(name):
         raise errors.validation(
             f"Invalid name '{name}': a name must not contain hyphens nor start with a digit",
             context={"name": [name]},
+        )
+
+
+def _check_wording(label: str, inverse_label: str | None) -> None:
+    """A label's wording and inverse wording (when given), as ``_check_label_text`` says."""
+    _check_label_text("label", label)
+    if inverse_label is not None:
+        _check_label_text("inverseLabel", inverse_label)
+
+
+def _check_label_text(field: str, text: str) -> None:
+    """A label's wording, inverse wording or internal name: not empty nor only whitespace, no
+    control character (C0, tab and line breaks included, or DEL), at most LABEL_TEXT_MAX
+    characters. All *inferred*: HubSpot documents none of these, but a label is a line of text a
+    person reads in HubSpot's UI, and a NUL or a 5,000-character label must not pass offline."""
+    if not text.strip():
+        raise errors.validation(
+            f"Invalid {field}: it must not be empty or only whitespace",
+            context={field: ["empty"]},
+        )
+    bad = next((i for i, c in enumerate(text) if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:
+        raise errors.validation(
+            f"Invalid {field}: it contains the control character U+{ord(text[bad]):04X} at index "
+            f"{bad}; use printable text without tabs or line breaks",
+            context={field: [f"control character U+{ord(text[bad]):04X} at index {bad}"]},
+        )
+    if len(text) > LABEL_TEXT_MAX:
+        raise errors.validation(
+            f"Invalid {field}: {len(text):,} characters, more than the {LABEL_TEXT_MAX} allowed",
+            context={field: [f"{len(text)} characters, at most {LABEL_TEXT_MAX}"]},
         )
 
 

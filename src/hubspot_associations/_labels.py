@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._exceptions import ClientValidationError
+from ._ids import describe_value
+from ._numbers import LABEL_TEXT_MAX
 
-__all__ = ["CustomLabel", "LabelPair", "label_pair", "validate_label_name"]
+__all__ = ["CustomLabel", "LabelPair", "check_label_text", "label_pair", "validate_label_name"]
 
 _NAME = re.compile(r"^[^0-9-][^-]*$")
 
 
 def validate_label_name(name: str) -> str:
-    """A label's internal name: not empty, no hyphens, no leading digit (HubSpot's rules)."""
+    """A label's internal name: not empty, no hyphens, no leading digit (HubSpot's rules), and
+    text as a wording is (``check_label_text``)."""
     if not isinstance(name, str) or not name.strip():
         raise ClientValidationError("a label needs a name (its internal name, e.g. 'manager_of')")
+    check_label_text("name", name)
     if "-" in name:
         raise ClientValidationError(
             f"label name {name!r} contains a hyphen, which HubSpot refuses; use '_' instead"
@@ -29,6 +33,38 @@ def validate_label_name(name: str) -> str:
     if not _NAME.match(name):
         raise ClientValidationError(f"label name {name!r} is not allowed by HubSpot")
     return name
+
+
+def check_label_text(argument: str, text: object) -> str:
+    """``text`` if it may be a label's wording (``label``, ``inverse_label``) or internal name,
+    else ClientValidationError naming ``argument``, what is wrong and what to do.
+
+    The rules are inferred (HubSpot publishes none; the emulator follows the same): not empty nor
+    only whitespace, no control character (C0, tab and line breaks included, or DEL), at most
+    LABEL_TEXT_MAX characters (openapi/numbers.yaml says why that number).
+    """
+    if not isinstance(text, str):
+        raise ClientValidationError(
+            f"{argument} must be a string (the label's text), got {describe_value(text)}"
+        )
+    if not text.strip():
+        raise ClientValidationError(
+            f"{argument} {text!r} is empty or only whitespace: give the text people see in "
+            "HubSpot, e.g. 'Decision maker'"
+        )
+    bad = next((i for i, c in enumerate(text) if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:
+        raise ClientValidationError(
+            f"{argument} {describe_value(text)} contains the control character "
+            f"U+{ord(text[bad]):04X} at index {bad}, which a label may not hold: remove it "
+            "(a label is one line of printable text, without tabs or line breaks)"
+        )
+    if len(text) > LABEL_TEXT_MAX:
+        raise ClientValidationError(
+            f"{argument} {describe_value(text)} is {len(text):,} characters long; a label holds "
+            f"at most {LABEL_TEXT_MAX}: shorten it"
+        )
+    return text
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_RATE_LIMIT_SECONDS",
     "INT32_MAX",
     "LABELS_PER_PAIR",
+    "LABEL_TEXT_MAX",
     "MAX_CONCURRENCY",
     "MIN_BODY_BYTES",
     "NEAR_LIMIT_PERCENT",
@@ -41,6 +42,7 @@ INT32_MAX: Final = 2_147_483_647
 RECORD_ID_MAX: Final = 9_223_372_036_854_775_807
 MIN_BODY_BYTES: Final = 1_024
 LABELS_PER_PAIR: Final = 10
+LABEL_TEXT_MAX: Final = 255
 RECORDS_PER_TYPE: Final = 50_000
 NEAR_LIMIT_PERCENT: Final = 80
 USAGE_SAMPLES_MAX: Final = 10
@@ -60,6 +62,7 @@ NUMBERS: Final[dict[str, int]] = {
     "record_id_max": 9223372036854775807,
     "min_body_bytes": 1024,
     "labels_per_pair": 10,
+    "label_text_max": 255,
     "records_per_type": 50000,
     "near_limit_percent": 80,
     "usage_samples_max": 10,

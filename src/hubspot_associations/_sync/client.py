@@ -86,7 +86,7 @@ from hubspot_associations_api.models import (
     ReportCreationResponse,
     VoidBatch,
 )
-from hubspot_associations_api.types import UNSET, Operation
+from hubspot_associations_api.types import UNSET, Operation, Unset
 
 from .. import _inputs
 from .._body import DEFAULT_MAX_BODY_BYTES
@@ -119,7 +119,7 @@ from .._inputs import (
     to_spec,
     to_specs,
 )
-from .._labels import validate_label_name
+from .._labels import check_label_text, validate_label_name
 from .._logging import configure_from_env, log_answer
 from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
 from .._numbers import (
@@ -712,7 +712,9 @@ class Labels(Section):
         """
         validate_label_name(name)
         body = PublicAssociationDefinitionCreateRequest(
-            name=name, label=label, inverse_label=UNSET if inverse_label is None else inverse_label
+            name=name,
+            label=check_label_text("label", label),
+            inverse_label=_inverse_label(inverse_label),
         )
         lost: APIConnectionError | None = None
         for _ in range(self._core.resends + 1):
@@ -780,8 +782,8 @@ class Labels(Section):
         """
         body = PublicAssociationDefinitionUpdateRequest(
             association_type_id=in_range("type_id", type_id),
-            label=label,
-            inverse_label=UNSET if inverse_label is None else inverse_label,
+            label=check_label_text("label", label),
+            inverse_label=_inverse_label(inverse_label),
         )
         self._core.call(
             update_label.OPERATION,
@@ -1466,6 +1468,11 @@ class HubSpotAssociations:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _inverse_label(inverse_label: str | None) -> str | Unset:
+    """The body's inverseLabel: left out for a single label, else checked as ``label`` is."""
+    return UNSET if inverse_label is None else check_label_text("inverse_label", inverse_label)
 
 
 def _check_limit(limit: int) -> None:
