@@ -1,18 +1,22 @@
-"""export: the associations of many records, written as each page arrives.
+"""export: the associations of many records, each record written once its last page arrives.
 
-Nothing holds the whole export: records are read a batch (1,000 records) at a time, each
-record's pages followed to the end, and every row written out before the next page is asked for.
+Nothing holds the whole export: records are read a batch (1,000 records) at a time and each
+record's pages followed to the end. A record's rows wait for its last page (a record has a few
+pages at most), so every record in the file is whole: the counts say what the file holds, and
+``--resume`` can trust every record but the last (a kill may have cut its write short).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
+import io
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final
@@ -30,6 +34,7 @@ from .._sync.client import HubSpotAssociations
 from ._client import make_client
 from ._columns import Roles
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
+from ._export_file import COLUMNS, EarlierExport, Kept
 from ._input_files import open_input
 from ._output import Output
 from ._pair_index import PairIndex, load_checked
@@ -43,24 +48,52 @@ ITEMS_PER_READ: Final = 10_000
 FIRST_READ: Final = ITEMS_PER_READ // PAGE_MAX  # busy records cannot overfill the first answer
 MIN_READ: Final = 10
 SHOWN_FAILURES: Final = 1_000
-# One row per association type: `associate --types-from-file` reads these columns back.
-COLUMNS: Final = ("from_id", "to_id", "type_id", "category", "label")
 # Errors after which every later request would fail the same way.
 _STOPS: Final = (AuthenticationError, PermissionDeniedError, APIConnectionError)
 
 
 class _Rows:
-    """Writes rows as CSV or JSONL to a file or stdout."""
+    """Writes each record's rows as CSV or JSONL, all at once when its last page has arrived."""
 
-    def __init__(self, handle: IO[str], jsonl: bool) -> None:
+    def __init__(self, handle: IO[str], jsonl: bool, *, header: bool = True) -> None:
         self.handle = handle
         self.jsonl = jsonl
-        self.count = 0
-        self._csv = None if jsonl else csv.writer(handle, lineterminator="\n")
-        if self._csv is not None:
-            self._csv.writerow(COLUMNS)
+        self.count = 0  # associations written
+        self.records = 0  # records with rows written
+        self.empty = 0  # records read to the end that had no association
+        self.received = 0  # associations received, written or waiting
+        self._text = io.StringIO()
+        self._csv = None if jsonl else csv.writer(self._text, lineterminator="\n")
+        # Record -> its rows so far and their associations, until its last page arrives.
+        self._waiting: dict[str, tuple[list[str], int]] = {}
+        if self._csv is not None and header:
+            self.handle.write(",".join(COLUMNS) + "\n")
 
-    def write(self, record: str, items: list[Any]) -> None:
+    def add(self, record: str, items: list[Any], *, last: bool) -> bool:
+        """One page of a record's associations; returns whether the record was written."""
+        parts, count = self._waiting.pop(record, ([], 0))
+        parts.append(self._format(record, items))
+        count += len(items)
+        self.received += len(items)
+        if not last:
+            self._waiting[record] = (parts, count)
+            return False
+        if count:
+            # One write per record: a kill leaves at most the last record cut short.
+            self.handle.write("".join(parts))
+            self.records += 1
+            self.count += count
+        else:
+            self.empty += 1
+        return True
+
+    def drop_waiting(self) -> None:
+        """Forget the pages of records whose reading failed: they are not written at all."""
+        self._waiting.clear()
+
+    def _format(self, record: str, items: list[Any]) -> str:
+        self._text.seek(0)
+        self._text.truncate()
         for item in items:
             types = [
                 {"typeId": t.type_id, "category": str(t.category),
@@ -70,19 +103,25 @@ class _Rows:
             to_id = str(item.to_object_id)
             if self._csv is None:
                 line = {"from": record, "to": to_id, "types": types}
-                self.handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+                self._text.write(json.dumps(line, ensure_ascii=False) + "\n")
                 continue
             for kind in types or [{"typeId": "", "category": "", "label": None}]:
                 self._csv.writerow((record, to_id, kind["typeId"], kind["category"],
                                     "" if kind["label"] is None else kind["label"]))  # fmt: skip
-        self.count += len(items)
+        return self._text.getvalue()
 
 
 def run_export(args: argparse.Namespace, out: Output) -> int:
     """Read every record's associations and write them out; returns the exit code."""
+    to_stdout = args.out in (None, "-")
+    if args.resume and to_stdout:
+        raise UsageError(
+            "--resume continues the file an earlier export wrote: give it as --out FILE "
+            "(stdout cannot be continued)"
+        )
     from_type, to_type = normalize_object_type(args.from_type), normalize_object_type(args.to_type)
     source = open_input(args.ids_file, fmt="csv")
-    if args.out not in (None, "-") and not source.spooled and _same_file(args.out, source.path):
+    if not to_stdout and not source.spooled and _same_file(args.out, source.path):
         source.close()
         raise UsageError(f"--out {args.out}: is the input file itself; the export would destroy it")
     index = PairIndex()
@@ -91,23 +130,58 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
         scan = Scan(source, Roles(from_type, to_type, args.from_column), delimiter=args.delimiter,
                     ids_only=True)  # fmt: skip
         loaded = load_checked(index, scan, strict=args.strict, ids=True)
-        jsonl = args.json or (
-            args.out not in (None, "-") and args.out.lower().endswith((".jsonl", ".ndjson"))
-        )
-        with make_client(args) as client, _output(args.out) as handle:
-            rows = _Rows(handle, jsonl)
+        jsonl = args.json or (not to_stdout and args.out.lower().endswith((".jsonl", ".ndjson")))
+        kept = Kept()
+        if args.resume:
+            earlier = EarlierExport(args.out, jsonl=jsonl)
+            # The records already whole in the file count as done: todo() leaves them out.
+            index.record_states((record, "0", 0, True) for record in earlier.records())
+            kept = earlier.kept
+        skipped = index.done_count()
+        with make_client(args) as client, _output(args.out, kept, args.resume) as handle:
+            rows = _Rows(handle, jsonl, header=not kept.header)
             failures = _read_all(client, from_type, to_type, index, rows, out)
     finally:
         if loaded is not None:
             loaded.close()
         index.close()
         source.close()
-    out.export_summary(rows.count, index.rows, failures.count, failures.shown, args.out,
-                       loaded.to_json())  # fmt: skip
+    todo = index.rows - skipped
+    out.export_summary(
+        {
+            "inputs": index.rows,
+            "records_written": kept.records + rows.records,
+            "associations_written": kept.associations + rows.count,
+            "records_failed": failures.count,
+            "records_without_associations": rows.empty,
+            "records_already_in_file": kept.records,
+            "associations_already_in_file": kept.associations,
+            "out_file": None if to_stdout else args.out,
+            "resume_command": _resume_command(args) if failures.count and not to_stdout else None,
+            "stopped_by": None if failures.stopped is None else str(failures.stopped),
+            **loaded.to_json(),
+            "failed_records": [{"id": record, "reason": why} for record, why in failures.shown],
+        },
+        to_stdout=to_stdout,
+    )
     if not failures.count:
         return EXIT_OK
-    everything = failures.count == index.rows
-    return EXIT_NOT_RUN if failures.stopped or everything else EXIT_FAILED
+    return EXIT_NOT_RUN if failures.stopped or failures.count == todo else EXIT_FAILED
+
+
+def _resume_command(args: argparse.Namespace) -> str:
+    """The command that completes this export: the reading options kept, --resume added."""
+    words = ["hubspot-associations", "export", args.ids_file, "--from", args.from_type,
+             "--to", args.to_type, "--out", args.out]  # fmt: skip
+    for option, value in (("--id-column", args.from_column), ("--delimiter", args.delimiter),
+                          ("--base-url", args.base_url)):  # fmt: skip
+        if value is not None:
+            words += [option, value]
+    if args.api_version != "v4":
+        words += ["--api-version", args.api_version]
+    if args.json:
+        words.append("--json")
+    return shlex.join([*words, "--resume"])
 
 
 def _same_file(given: str, source: Path) -> bool:
@@ -117,14 +191,20 @@ def _same_file(given: str, source: Path) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _output(given: str | None) -> Iterator[IO[str]]:
+@contextmanager
+def _output(given: str | None, kept: Kept, resume: bool) -> Iterator[IO[str]]:
     if given in (None, "-"):
         yield sys.stdout
         sys.stdout.flush()
         return
     try:
-        handle = open(given, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        if resume and os.path.exists(given):
+            # Cut what is read again (the last record, a cut line), then append after the rest.
+            with open(given, "r+b") as existing:
+                existing.truncate(kept.offset)
+            handle = open(given, "a", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        else:
+            handle = open(given, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise UsageError(f"--out {given}: cannot be written ({exc.strerror})") from None
     with handle:
@@ -177,7 +257,7 @@ def _read_all(
     rows: _Rows,
     out: Output,
 ) -> _Failures:
-    """Read every record in adaptive chunks, writing rows as they arrive."""
+    """Read every record in adaptive chunks, writing each record once its last page is in."""
     failures = _Failures()
     sizer = _Sizer()
     cap = BATCH
@@ -189,9 +269,9 @@ def _read_all(
                 break
             size = min(sizer.size(), cap)
             chunk, pending = pending[:size], pending[size:]
-            before = rows.count
+            before = rows.received
             error, split = _read_chunk(client, from_type, to_type, chunk, rows, failures)
-            sizer.seen(len(chunk), rows.count - before)
+            sizer.seen(len(chunk), rows.received - before)
             if split:
                 # One bad ID refuses the whole batch (400): halve it until the bad IDs stand alone.
                 cap = max(1, len(chunk) // 2)
@@ -212,7 +292,8 @@ def _read_chunk(
     rows: _Rows,
     failures: _Failures,
 ) -> tuple[HubSpotError | None, bool]:
-    """Write a chunk's rows as they arrive; on an error, fail the records not read to the end.
+    """Write each record of a chunk once its last page is in; on an error, fail the records not
+    written (their pages so far are dropped: a record is in the file whole or not at all).
 
     Returns the error, if any, and whether to split the chunk and read its halves again.
     """
@@ -221,16 +302,18 @@ def _read_chunk(
     try:
         for result in client.batch.iter_read(from_type, to_type, chunk):
             record = result.from_.id
-            rows.write(record, list(result.to))
-            written = True
-            if _last_page(result):
+            if rows.add(record, list(result.to), last=_last_page(result)):
                 unfinished.discard(record)
-        return None, False
+                written = True
     except HubSpotError as error:
+        rows.drop_waiting()
         if isinstance(error, BadRequestError) and len(chunk) > 1 and not written:
             return error, True
         failures.add([record for record in chunk if record in unfinished], str(error))
         return error, False
+    # A record the answers left out has nothing to write (HubSpot lists it under errors).
+    rows.empty += len(unfinished)
+    return None, False
 
 
 def _last_page(result: Any) -> bool:

@@ -232,27 +232,53 @@ class Output:
         if self.verbose and not self.json_mode:
             self.error(f"… {rows} association(s) written")
 
-    def export_summary(
-        self,
-        rows: int,
-        records: int,
-        failed: int,
-        first: list[tuple[str, str]],
-        out: str | None,
-        lines: dict[str, int],
-    ) -> None:
-        """The end of an export, on stderr (stdout may be the export itself)."""
-        where = "stdout" if out in (None, "-") else out
+    def export_summary(self, data: dict[str, Any], *, to_stdout: bool) -> None:
+        """The end of an export: what the out file holds, and what completes it.
+
+        With --json one object (on stderr when stdout holds the export itself); else a line on
+        stderr, the failed records after it (the first ten, every one listed with -v).
+        """
+        if self.json_mode:
+            print(json.dumps(data), file=sys.stderr if to_stdout else sys.stdout, flush=True)
+            return
+        written, failed = _export_text(data)
         if not self.quiet:
-            repeats = lines.get("duplicates", 0)
-            read_once = f"; {repeats} repeated ID(s) read once" if repeats else ""
-            self.error(f"{rows} association(s) of {records} record(s) written to {where}"
-                       f"{read_once}")  # fmt: skip
-        shown = first if self.verbose else first[:10]
-        for record, reason in shown:
-            self.error(f"failed {record}: {reason}")
-        if failed > len(shown):
-            self.error(f"… and {failed - len(shown)} more record(s) failed (-v shows more)")
+            self.error("; ".join(filter(None, (written, failed))))
+        elif failed:
+            self.error(failed)  # failures are errors: shown with -q too
+        listed = data["failed_records"]
+        shown = listed if self.verbose else listed[:10]
+        for item in shown:
+            self.error(f"failed {item['id']}: {item['reason']}")
+        more = data["records_failed"] - len(shown)
+        if more > 0:
+            hint = " (-v shows more)" if len(shown) < len(listed) else ""
+            self.error(f"… and {more} more record(s) failed{hint}")
+
+
+def _export_text(data: dict[str, Any]) -> tuple[str, str]:
+    """An export summary's two clauses: what the file holds, and what failed and completes it."""
+    where = "stdout" if data["out_file"] is None else data["out_file"]
+    written = (
+        f"{data['associations_written']} association(s) of {data['records_written']} "
+        f"record(s) written to {where}"
+    )
+    if data["records_already_in_file"]:
+        written += f" ({data['records_already_in_file']} record(s) were already in {where})"
+    if data["records_without_associations"]:
+        written += f"; {data['records_without_associations']} record(s) had no association"
+    if data.get("duplicates"):
+        written += f"; {data['duplicates']} repeated ID(s) read once"
+    if not data["records_failed"]:
+        return written, ""
+    if data["resume_command"]:
+        then = f"complete the export with `{data['resume_command']}`"
+    else:
+        then = (
+            "stdout cannot be continued: export to a file (--out FILE), whose --resume fetches "
+            "only what the file lacks"
+        )
+    return written, f"{data['records_failed']} record(s) failed and are not in {where}: {then}"
 
 
 def _set_aside(lines: dict[str, int]) -> str:

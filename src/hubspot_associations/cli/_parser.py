@@ -238,7 +238,16 @@ def _add_export(
     export.add_argument("--from", dest="from_type", required=True)
     export.add_argument("--to", dest="to_type", required=True)
     export.add_argument(
-        "--out", help="output file (.csv, or .jsonl/.ndjson; default and -: stdout; --json: JSONL)"
+        "--out",
+        help="output file (.csv, or .jsonl/.ndjson; default and -: stdout; --json: JSONL); an "
+        "existing file is overwritten unless --resume",
+    )
+    export.add_argument(
+        "--resume",
+        action="store_true",
+        help="complete the --out FILE an earlier export wrote: keep its records (each is "
+        "written whole), read its last one again, fetch only the records not in it and append "
+        "them (records with no association leave no row, so they are read again)",
     )
     _reading(export, ids=True)
 
