@@ -13,8 +13,8 @@ CONTACTS = ("101", "102", "103", "104")
 COMPANIES = ("201", "202", "203", "204")
 # HUBSPOT_CONTRACT_RECORDS naming them.
 RECORDS = f"contact:{','.join(CONTACTS)};company:{','.join(COMPANIES)}"
-# The user's data the suite must not touch: a paired label, an unlabeled and a labelled
-# association from each named contact to a company that is not named, and a limit.
+# The user's data the suite must not touch: a paired label, a primary and a labelled association
+# from each named contact to a company that is not named, and a limit.
 USER_DATA: dict[str, Any] = {
     "labels": [
         {
@@ -34,6 +34,9 @@ USER_DATA: dict[str, Any] = {
                 "fromObjectId": contact,
                 "toObjectType": "company",
                 "toObjectId": str(900 + i),
+                # The contact's primary company is not a named record: a run that makes a named
+                # company primary takes it away (as HubSpot does) and must give it back.
+                "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}],
             },
             {
                 "fromObjectType": "contact",

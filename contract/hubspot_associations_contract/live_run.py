@@ -19,6 +19,7 @@ from hubspot_associations import HubSpotAssociations
 from .ledger import Ledger, RunEntry
 from .leftovers import DIRECTIONS, of_run, remove_labels, reserved, sweepable
 from .restoring import Before, Restored, record, restore
+from .run_lock import describe_owner
 
 __all__ = ["Cleanup", "begin", "finish", "sweep"]
 
@@ -32,11 +33,13 @@ class Cleanup:
     changes: int = 0
     # Without writes: what earlier runs left, to be removed by a writing run.
     pending: list[str] = field(default_factory=list)
+    # The earlier runs whose entries were restored (whether or not they had left anything).
+    runs: list[str] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
         """Something was removed, restored, left or is pending."""
-        return bool(self.labels or self.pending or self.restored.lines())
+        return bool(self.labels or self.pending or self.runs or self.restored.lines())
 
     def add(self, done: Restored) -> None:
         """Merge one restore's outcome."""
@@ -47,6 +50,8 @@ class Cleanup:
 
     def lines(self) -> Iterator[str]:
         """For the run's output."""
+        for run in self.runs:
+            yield f"  {run}"
         yield from self.restored.lines()
         for line in self.pending:
             yield f"  {line}"
@@ -115,7 +120,9 @@ def sweep(client: HubSpotAssociations, ledger: Ledger, *, writes: bool) -> Clean
         return out
     out = Cleanup()
     for tag in known:
-        out.add(restore_entry(client, ledger.runs[tag]))
+        entry = ledger.runs[tag]
+        out.runs.append(f"run {tag} ({describe_owner(entry.owner)}) ended without its clean-up")
+        out.add(restore_entry(client, entry))
         ledger.drop(tag)
     if ledger.legacy_pairs:
         # A ledger of an earlier version: it wrote only between unassociated records.

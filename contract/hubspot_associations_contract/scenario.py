@@ -164,10 +164,10 @@ class Scenario:
         cleaners at once would each see the other's half-done work.
         """
         try:
-            if self._writes_live() and self.entry is not None and not stopping.requested():
-                assert self.ledger is not None
-                restore_entry(self.client, self.entry)
-                self.ledger.save()
+            if self._writes_live() and not stopping.requested():
+                if self.entry is not None and self.ledger is not None:
+                    restore_entry(self.client, self.entry)
+                    self.ledger.save()
                 self._remove_run_labels()
         finally:
             self.client.close()

@@ -31,9 +31,12 @@ __all__ = [
     "live_env",
     "portal_state",
     "reserved_labels",
+    "run_processes",
     "seed_user_data",
+    "start_check",
     "stop_mid_run",
     "stopped_case",
+    "store",
     "users_emulator",
     "wait_for",
     "writes",
@@ -231,6 +234,45 @@ class Proxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+def store(url: str) -> dict[str, Any]:
+    """``GET /_emulator/snapshot``'s tables, less the type-ID counter (a run's own labels come
+    and go, moving it) and the limits usage reports."""
+    tables = httpx.get(f"{url}/_emulator/snapshot", timeout=30).json()["tables"]
+    return {
+        name: sorted(map(tuple, rows))
+        for name, rows in tables.items()
+        if name not in ("meta", "reports")
+    }
+
+
+def start_check(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``check`` started as a terminal starts it: the leader of its own process group (so that
+    ``os.killpg`` is a terminal's Ctrl-C)."""
+    return subprocess.Popen(
+        [CLI, "check", *args], env=command_env(env), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+def run_processes(pid: int) -> set[int]:
+    """``pid`` and every live descendant (zombies count as ended)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found = {pid} if pid in parents else set()
+    grew = True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in found} - found
+        grew = bool(more)
+        found |= more
+    return found
 
 
 def stopped_case(junit: Path) -> ET.Element:
