@@ -253,7 +253,7 @@ def _sweep(
     return swept
 
 
-def _lock(path: Path, wait: bool) -> RunLock:
+def _lock(path: Path, wait: bool, stop: _Stop) -> RunLock:
     """The target's lock for a writing run; refused (exit 2) while another run holds it."""
 
     def waiting(owner: dict[str, object]) -> None:
@@ -264,6 +264,8 @@ def _lock(path: Path, wait: bool) -> RunLock:
         )
 
     try:
+        # Nothing is written yet: Ctrl-C while waiting simply ends the command.
+        stop.interruptible = True
         return RunLock.acquire(path, wait=wait, on_wait=waiting)
     except Busy as busy:
         raise CheckError(
@@ -272,6 +274,8 @@ def _lock(path: Path, wait: bool) -> RunLock:
             "portal at a time on this machine: wait for it (add --wait), or stop it (Ctrl-C "
             "restores what it wrote)",
         ) from None
+    finally:
+        stop.interruptible = False
 
 
 class _Stop:
@@ -281,8 +285,13 @@ class _Stop:
     def __init__(self) -> None:
         self.signal: int | None = None
         self.child: subprocess.Popen[bytes] | None = None
+        # While waiting for another run's lock nothing is written yet: a stop ends the wait.
+        self.interruptible = False
 
     def __call__(self, signum: int, frame: object) -> None:
+        if self.interruptible:
+            self.interruptible = False
+            raise Interrupted("interrupted (Ctrl-C or SIGTERM) while waiting for another run")
         if self.signal is not None:
             print(
                 "contract check: still stopping (restoring what the run wrote); kill -9 leaves "
@@ -446,9 +455,9 @@ def run(args: argparse.Namespace) -> int:
         _probe(base_url, token)
         ledger = ledger_path(base_url, token)
         if args.cleanup_only:
-            return _cleanup_only(args, base_url, token, ledger)
+            return _cleanup_only(args, base_url, token, ledger, stop)
         writing = args.live and writes and bool(records)
-        lock = _lock(ledger, args.wait) if writing else None
+        lock = _lock(ledger, args.wait, stop) if writing else None
         try:
             return _checked(args, base_url, token, records, ledger, lock, stop)
         finally:
@@ -456,8 +465,10 @@ def run(args: argparse.Namespace) -> int:
                 lock.release()
 
 
-def _cleanup_only(args: argparse.Namespace, base_url: str, token: str, ledger: Path) -> int:
-    lock = _lock(ledger, args.wait)
+def _cleanup_only(
+    args: argparse.Namespace, base_url: str, token: str, ledger: Path, stop: _Stop
+) -> int:
+    lock = _lock(ledger, args.wait, stop)
     try:
         swept = _sweep(args, base_url, token, ledger, writes=True)
     finally:

@@ -42,7 +42,8 @@ class _ThroughTestClient(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request through the test client."""
-        return self.client.send(request)
+        answer: httpx.Response = self.client.send(request)
+        return answer
 
 
 @dataclass(frozen=True)
