@@ -264,12 +264,31 @@ def not_an_integer(key: str, value: object) -> str:
     return f"{key}: expected an integer, got {_number_words(value)}"
 
 
+def record_id_fits(digits: str) -> bool:
+    """Whether a string of ASCII digits is a record ID, 1 to 2^63 - 1 (cold path: 19 digits or
+    more, or a leading zero). The client's input rule reads the same digits the same way."""
+    significant = digits.lstrip("0")
+    return 0 < len(significant) <= 19 and int(significant) < _INT64
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    # A 10,000-digit value must not flood the message.
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…({len(text)} chars)"
+
+
 def not_a_record_id(key: str, value: object) -> str:
-    """The message for a record ID that is neither digits nor a whole number from 1 (cold path)."""
+    """The message for a record ID that is neither digits nor a whole number from 1 to 2^63 - 1
+    (cold path)."""
     if type(value) is int and 0 >= value > -_INT64:
         got = "a number below 1"
+    elif type(value) is str and value.isdigit() and value.isascii():
+        what = (
+            "zero: record IDs start at 1" if not value.strip("0") else "past 2^63 - 1"
+        )
+        got = f"{_shown(value)}, {what}"
     elif type(value) is str:
-        got = "a string that is not all digits"
+        got = f"a string that is not all digits ({_shown(value)})"
     else:
         got = _number_words(value)
     return f"{key}: expected a record ID (digits, or a whole number from 1 to 2^63 - 1), got {got}"
@@ -291,6 +310,7 @@ __all__ = [
     "looks_like_json",
     "not_a_record_id",
     "not_an_integer",
+    "record_id_fits",
     "status_of",
     "with_status",
 ]

@@ -62,7 +62,9 @@ WRONG_NUMBERS: dict[str, tuple[str, str, str]] = {
     "id-negative": ("-5", "279", "got a number below 1"),
     "id-decimal": ("1.5", "279", "got a number with a fraction"),
     "id-past-64-bits": (str(2**70), "279", "got a number past the 64-bit integers"),
-    "id-not-digits": ('"12a"', "279", "got a string that is not all digits"),
+    "id-not-digits": ('"12a"', "279", "got a string that is not all digits ('12a')"),
+    "id-digits-past-2^63-1": ('"9223372036854775808"', "279", "got '9223372036854775808', past 2^63 - 1"),
+    "id-digits-zero": ('"000"', "279", "got '000', zero: record IDs start at 1"),
     "id-object": ('{"id": 1}', "279", "got dict"),
 }  # fmt: skip
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import types as _types
 from ..types import ParseError, json_kind, not_a_record_id
 
 T = TypeVar("T", bound="LabelsBetweenObjectPair")
@@ -89,16 +90,26 @@ class LabelsBetweenObjectPair:
                 and 0 < from_object_id <= 9223372036854775807
             ):
                 from_object_id = str(from_object_id)
-            elif type(from_object_id) is not str or not (
-                from_object_id.isdigit() and from_object_id.isascii()
+            elif (
+                type(from_object_id) is not str
+                or not (from_object_id.isdigit() and from_object_id.isascii())
+                or (
+                    (len(from_object_id) > 18 or from_object_id[0] == "0")
+                    and not _types.record_id_fits(from_object_id)
+                )
             ):
                 raise TypeError(not_a_record_id("fromObjectId", from_object_id))
 
             to_object_id = src_dict["toObjectId"]
             if type(to_object_id) is int and 0 < to_object_id <= 9223372036854775807:
                 to_object_id = str(to_object_id)
-            elif type(to_object_id) is not str or not (
-                to_object_id.isdigit() and to_object_id.isascii()
+            elif (
+                type(to_object_id) is not str
+                or not (to_object_id.isdigit() and to_object_id.isascii())
+                or (
+                    (len(to_object_id) > 18 or to_object_id[0] == "0")
+                    and not _types.record_id_fits(to_object_id)
+                )
             ):
                 raise TypeError(not_a_record_id("toObjectId", to_object_id))
 

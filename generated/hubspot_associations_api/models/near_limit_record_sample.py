@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import types as _types
 from ..types import ParseError, json_kind, not_a_record_id, not_an_integer
 
 T = TypeVar("T", bound="NearLimitRecordSample")
@@ -84,8 +85,13 @@ class NearLimitRecordSample:
             object_id = src_dict["objectId"]
             if type(object_id) is int and 0 < object_id <= 9223372036854775807:
                 object_id = str(object_id)
-            elif type(object_id) is not str or not (
-                object_id.isdigit() and object_id.isascii()
+            elif (
+                type(object_id) is not str
+                or not (object_id.isdigit() and object_id.isascii())
+                or (
+                    (len(object_id) > 18 or object_id[0] == "0")
+                    and not _types.record_id_fits(object_id)
+                )
             ):
                 raise TypeError(not_a_record_id("objectId", object_id))
 
