@@ -32,6 +32,7 @@ __all__ = [
     "Counter",
     "OnRetry",
     "RecentOutcomes",
+    "give_up_lost",
     "log_retry",
     "shared_pause",
 ]
@@ -107,7 +108,14 @@ class Attempts:
 
     def give_up(self, what: str, *, failed: bool = True) -> None:
         """Log that no retry follows (the caller gets the last answer or error): always after a
-        connection error or the deadline, after an error status only if it was retried."""
+        connection error or the deadline, after an error status only if it was retried.
+
+        Not for a lost answer of a request marked ``NOT_IDEMPOTENT`` that may have reached the
+        server: the facade's lost-answer rule takes it from here and often completes the call
+        (a read confirms it, or a resend does it), so a warning now would report a failure the
+        caller never sees. The facade logs :func:`give_up_lost` when the error does escape."""
+        if failed and self.reached and not self.idempotent:
+            return
         if failed or self.retries:
             logger.warning(
                 "giving up on %s %s after %d retries: %s",
@@ -191,6 +199,15 @@ def shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -
 def _where(request: httpx.Request) -> str:
     """The request's address without its query (never a header: the token stays out)."""
     return str(request.url.copy_with(query=None))
+
+
+def give_up_lost(method: str | None, url: str | None, sends: int, what: object) -> None:
+    """Log that a write not safe to resend gives up after its answer was lost: the facade's
+    lost-answer rule (``_lost_answers``) could not complete it, and the error reaches the
+    caller. ``url`` is the error's, with credential-bearing parameters redacted."""
+    logger.warning(
+        "giving up on %s %s after %d send(s), the answer lost: %s", method, url, sends, what
+    )
 
 
 def log_retry(

@@ -137,7 +137,7 @@ from .._responses import connection_error, finish
 from .._retry import RetryPolicy
 from .._settings import ClientSettings, RateLimitLike
 from .._standins import decode_cursor, next_after, page_from_batch_read, require_offered
-from .._transport import NOT_IDEMPOTENT, OnRetry
+from .._transport import NOT_IDEMPOTENT, OnRetry, give_up_lost
 from .._versions import ApiVersion, Release
 from .bulk import run_chunks
 
@@ -243,6 +243,7 @@ class Core:
                     raise
                 return Resent(None, True, exc)
         assert lost is not None
+        give_up_lost(lost.method, lost.url, self.resends + 1, lost)
         raise lost
 
 
@@ -666,6 +667,7 @@ class Report(Section):
             if not exc.sent:
                 raise
             # Sending it again could e-mail the user twice, and nothing reads a report back.
+            give_up_lost(exc.method, exc.url, 1, exc)
             raise OutcomeUnknownError(
                 "request_high_usage_report", {"user_id": user_id}, exc
             ) from exc
@@ -743,6 +745,7 @@ class Labels(Section):
             if found:
                 return found
         assert lost is not None
+        give_up_lost(lost.method, lost.url, self._core.resends + 1, lost)
         raise lost
 
     def _created(
