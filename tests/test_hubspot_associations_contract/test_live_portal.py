@@ -8,6 +8,7 @@ once the next run has swept what it left).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from tests.test_hubspot_associations_contract.portal import (
     reserved_labels,
     seed_user_data,
     stopped_case,
+    store,
     users_emulator,
 )
 
@@ -35,18 +37,22 @@ EXAMPLES = ("--examples", "6")
 
 def test_two_live_runs_in_a_row_leave_the_users_data_as_it_was(tmp_path: Path) -> None:
     """Two writing live runs in a row both pass, and labels (both directions, type IDs),
-    associations and limits are exactly as seeded afterwards."""
+    associations (each named contact's primary company, which is not named, included) and limits
+    are exactly as seeded afterwards, in the store itself too; the run counts its changes."""
     with users_emulator() as url:
         seed_user_data(url)
-        seeded = portal_state(url)
+        seeded, stored = portal_state(url), store(url)
         first = check("--live", "--base-url", url, *EXAMPLES, env=live_env())
-        after_first = portal_state(url)
+        after_first, stored_first = portal_state(url), store(url)
         second = check("--live", "--base-url", url, *EXAMPLES, env=live_env())
         after_second = portal_state(url)
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
     assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-2000:]
     assert "labels this run creates are named hsa_contract_" in first.stdout
+    made = re.search(r"the run made (\d+) association change\(s\) on the portal", first.stdout)
+    assert made is not None and int(made.group(1)) > 0, first.stdout[-2000:]
     assert after_first == seeded
+    assert stored_first == stored
     assert after_second == seeded
 
 
