@@ -50,7 +50,8 @@ def test_two_live_runs_in_a_row_leave_the_users_data_as_it_was(tmp_path: Path) -
     assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-2000:]
     assert "labels this run creates are named hsa_contract_" in first.stdout
     made = re.search(r"the run made (\d+) association change\(s\) on the portal", first.stdout)
-    assert made is not None and int(made.group(1)) > 0, first.stdout[-2000:]
+    assert made is not None, first.stdout[-2000:]
+    assert int(made.group(1)) > 0
     assert after_first == seeded
     assert stored_first == stored
     assert after_second == seeded

@@ -146,7 +146,8 @@ def test_a_killed_run_leaves_no_process_and_cleanup_only_restores(tmp_path: Path
         first = start_check("--live", "--base-url", url, "--examples", "20", env=live_env())
         try:
             wait_for(lambda: writes(url) > written_before, "the run wrote")
-            second = check("--live", "--base-url", url, *EXAMPLES, env=live_env())
+            second = check("--live", "--base-url", url, *EXAMPLES, "--junit",
+                           str(tmp_path / "second.xml"), env=live_env())  # fmt: skip
             waiting = start_check("--live", "--base-url", url, "--cleanup-only", "--wait",
                                   env=live_env())  # fmt: skip
             assert waiting.stderr is not None
@@ -167,6 +168,8 @@ def test_a_killed_run_leaves_no_process_and_cleanup_only_restores(tmp_path: Path
     assert second.returncode == 2, second.stdout[-2000:] + second.stderr[-2000:]
     assert f"PID {first.pid} on host {socket.gethostname()}, started " in second.stderr
     assert "--wait" in second.stderr
+    refused = str(stopped_case(tmp_path / "second.xml").get("message"))
+    assert f"another writing live run on this target is going on: PID {first.pid}" in refused
     assert waiting.returncode == 0, out[-3000:] + err[-3000:]
     assert f"waiting for the writing run PID {first.pid}" in waited
     assert "restored what earlier runs of the suite left on the target" in out

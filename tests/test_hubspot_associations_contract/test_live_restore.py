@@ -93,7 +93,7 @@ class Portal:
                     "name": "billing",
                     "label": "Billing contact",
                 },
-            ],  # fmt: skip
+            ],
             "associations": associations,
         }
         if self.limit is not None:
@@ -121,7 +121,7 @@ def _portals() -> st.SearchStrategy[Portal]:
             st.sampled_from(OUTSIDE_COMPANIES),
             st.just(True),
             st.booleans(),
-        ),  # fmt: skip
+        ),
         st.lists(outside, max_size=3),
         st.lists(inbound, max_size=2),
         # 2: every named contact has an outside association, so the run's writes would pass it.
@@ -166,10 +166,8 @@ def _do_step(scenario: Scenario, step: tuple[str, int, int, int]) -> None:
     """Apply one drawn step, as the state machine would, to the scenario's portal."""
     name, ci, ki, choice = step
     contact, company = CONTACTS[ci], COMPANIES[ki]
-    labels = sorted(scenario.graph.labels)
-    kinds = [PRIMARY, *labels]
+    kinds = [PRIMARY, *sorted(scenario.graph.labels)]
     chosen = [k for i, k in enumerate(kinds) if choice >> i & 1][:2]
-    pairs = sorted(scenario.graph.pairs)
     if name == "associate_default":
         scenario.associate_default(contact, company)
     elif name == "associate_with_labels":
@@ -178,21 +176,36 @@ def _do_step(scenario: Scenario, step: tuple[str, int, int, int]) -> None:
         scenario.batch_create([(contact, company), (CONTACTS[(ci + 1) % 3], company)], chosen)
     elif name == "batch_associate_default":
         scenario.batch_associate_default([(contact, c2) for c2 in COMPANIES])
-    elif name == "remove" and pairs:
-        c, k = pairs[choice % len(pairs)]
-        scenario.remove(c, k, from_company=bool(choice & 1))
-    elif name == "batch_remove" and pairs:
+    elif name.endswith("_label"):
+        _label_step(scenario, name, choice)
+    else:
+        _removal_step(scenario, name, choice)
+
+
+def _removal_step(scenario: Scenario, name: str, choice: int) -> None:
+    """One of the removals, on a pair the model holds (none: nothing to do)."""
+    pairs = sorted(scenario.graph.pairs)
+    if not pairs:
+        return
+    contact, company = pairs[choice % len(pairs)]
+    if name == "remove":
+        scenario.remove(contact, company, from_company=bool(choice & 1))
+    elif name == "batch_remove":
         scenario.batch_remove(pairs[: 1 + choice % 2])
-    elif name == "remove_kind" and pairs:
-        c, k = pairs[choice % len(pairs)]
-        scenario.remove_kind(c, k, [UNLABELED, PRIMARY, *labels][choice % (2 + len(labels))])
-    elif name == "create_label" and len(labels) < 3:
+    else:
+        kinds = [UNLABELED, PRIMARY, *sorted(scenario.graph.labels)]
+        scenario.remove_kind(contact, company, kinds[choice % len(kinds)])
+
+
+def _label_step(scenario: Scenario, name: str, choice: int) -> None:
+    """Create, rename (paired only) or delete one of the run's labels, where one fits."""
+    labels = sorted(scenario.graph.labels)
+    paired = [n for n in labels if scenario.graph.labels[n].paired]
+    if name == "create_label" and len(labels) < 3:
         free = [n for n in ("alpha", "beta", "gamma") if n not in labels]
         scenario.create_label(free[0], paired=bool(choice & 1))
-    elif name == "rename_label":
-        paired = [n for n in labels if scenario.graph.labels[n].paired]
-        if paired:
-            scenario.rename_label(paired[choice % len(paired)])
+    elif name == "rename_label" and paired:
+        scenario.rename_label(paired[choice % len(paired)])
     elif name == "delete_label" and labels:
         scenario.delete_label(labels[choice % len(labels)])
 
