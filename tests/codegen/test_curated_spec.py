@@ -147,19 +147,24 @@ def test_documented_constraints_are_present() -> None:
     assert not re.fullmatch(pattern, "2nd_manager")
     for name in ("PublicAssociationDefinitionConfigurationCreateRequest", "PublicAssociationDefinitionConfigurationUpdateRequest"):  # fmt: skip
         assert schemas[name]["properties"]["maxToObjectIds"]["minimum"] == 1
-    assert schemas["PublicObjectId"]["properties"]["id"]["pattern"] == "^[0-9]+$"
+    assert schemas["PublicFetchAssociationsBatchRequest"]["properties"]["id"]["pattern"] == "^[0-9]+$"  # fmt: skip
 
 
 def test_wire_reality_is_in_the_schemas() -> None:
     """Numeric IDs, null labels, optional error fields and both enqueueTime forms are accepted."""
     schemas = curated()["components"]["schemas"]
-    to_id = schemas["MultiAssociatedObjectWithLabel"]["properties"]["toObjectId"]
-    assert {"type": "integer", "format": "int64", "minimum": 1} in to_id["anyOf"]
-    (digits,) = [a for a in to_id["anyOf"] if a["type"] == "string"]
-    # A digit string names a record ID as the input rule reads it: 1 to 2^63 - 1.
-    ids = re.compile(digits["pattern"])
-    assert all(ids.fullmatch(t) for t in ("1", "007", "5434402448", str(2**63 - 1)))
-    assert not any(ids.fullmatch(t) for t in ("0", "00", str(2**63), "9" * 20, "1a", ""))
+    # Every record ID in an answer, the batch answers' from.id and to.id (PublicObjectId) too.
+    answer_ids = [
+        schemas["MultiAssociatedObjectWithLabel"]["properties"]["toObjectId"],
+        schemas["PublicObjectId"]["properties"]["id"],
+    ]
+    for record_id in answer_ids:
+        assert {"type": "integer", "format": "int64", "minimum": 1} in record_id["anyOf"]
+        (digits,) = [a for a in record_id["anyOf"] if a["type"] == "string"]
+        # A digit string names a record ID as the input rule reads it: 1 to 2^63 - 1.
+        ids = re.compile(digits["pattern"])
+        assert all(ids.fullmatch(t) for t in ("1", "007", "5434402448", str(2**63 - 1)))
+        assert not any(ids.fullmatch(t) for t in ("0", "00", str(2**63), "9" * 20, "1a", ""))
     assert schemas["AssociationSpecWithLabel"]["properties"]["label"]["nullable"] is True
     assert "required" not in schemas["Error"]
     assert "required" not in schemas["StandardError"]

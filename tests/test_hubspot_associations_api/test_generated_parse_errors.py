@@ -83,6 +83,32 @@ def test_numbers_the_models_do_not_declare_raise_parse_error(case: str) -> None:
     assert fragment in str(caught.value)
 
 
+# A batch read answer whose from.id (a PublicObjectId) is not a record ID: (from.id as JSON
+# text, what the message says). 2^63 is an int under both parsers (orjson reads up to 2^64 - 1).
+WRONG_FROM_IDS: dict[str, tuple[str, str]] = {
+    "digits-past-2^63-1": ('"9223372036854775808"', "got '9223372036854775808', past 2^63 - 1"),
+    "number-2^63": (str(2**63), "got a number past the 64-bit integers"),
+}
+
+
+def test_a_batch_answer_from_id_that_is_not_a_record_id_raises_parse_error() -> None:
+    """batch_read's from.id past 2^63 - 1, as digits or as a JSON number, is a ParseError
+    naming PublicObjectId's id and the value, in the same words under both parsers."""
+    head = '{"status": "COMPLETE", "startedAt": "2026-03-01T10:00:00Z", "completedAt": "2026-03-01T10:00:01Z"'  # fmt: skip
+    answers = [
+        full(200, (head + ', "results": [{"from": {"id": ' + from_id + '}, "to": []}]}').encode())
+        for from_id, _ in WRONG_FROM_IDS.values()
+    ]
+    # One server answers every case in turn (a server each would cost its shutdown per case).
+    with serve(answers) as (url, _), AuthenticatedClient(base_url=url, token="t") as client:
+        for case, (_, fragment) in WRONG_FROM_IDS.items():
+            with pytest.raises(ParseError) as caught:
+                SYNC_CALLS["batch_read_associations"](client)
+            message = str(caught.value)
+            assert message.startswith("the 200 answer has the wrong shape: PublicObjectId: id: expected a record ID"), case  # fmt: skip
+            assert fragment in message, case
+
+
 Call = Callable[[AuthenticatedClient], Response[Any]]
 AsyncCall = Callable[[AuthenticatedClient], Awaitable[Response[Any]]]
 

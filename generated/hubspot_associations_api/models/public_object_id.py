@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import ParseError, json_kind
+from .. import types as _types
+from ..types import ParseError, json_kind, not_a_record_id
 
 T = TypeVar("T", bound="PublicObjectId")
 _new = object.__new__
@@ -23,13 +24,14 @@ class PublicObjectId:
     """A reference to one record.
 
     Attributes:
-        id (str): The record ID.
+        id (str): The record ID (a digit string, or a JSON number on the wire).
     """
 
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         field_dict: dict[str, Any] = {
@@ -48,6 +50,14 @@ class PublicObjectId:
         # page decode. Any shape error becomes one ParseError naming the model and the field.
         try:
             id = src_dict["id"]
+            if type(id) is int and 0 < id <= 9223372036854775807:
+                id = str(id)
+            elif (
+                type(id) is not str
+                or not (id.isdigit() and id.isascii())
+                or ((len(id) > 18 or id[0] == "0") and not _types.record_id_fits(id))
+            ):
+                raise TypeError(not_a_record_id("id", id))
 
             # Built without __init__: each slot is set once, here, with what the body holds (the
             # attrs __init__ call and its default factories cost a third of a small model's decode).
