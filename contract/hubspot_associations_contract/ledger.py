@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LEDGER_VARIABLE", "STATE_DIR_VARIABLE", "Ledger", "RunEntry", "ledger_path"]
+__all__ = [
+    "LEDGER_VARIABLE",
+    "STATE_DIR_VARIABLE",
+    "Ledger",
+    "RunEntry",
+    "empty_written",
+    "ledger_path",
+]
 
 LEDGER_VARIABLE = "HUBSPOT_CONTRACT_LEDGER"
 STATE_DIR_VARIABLE = "HUBSPOT_CONTRACT_STATE_DIR"
@@ -44,6 +51,11 @@ def ledger_path(base_url: str, token: str) -> Path:
     return state_dir() / f"ledger-{key}.json"
 
 
+def empty_written() -> dict[str, dict[str, list[Any]]]:
+    """A run's ``written`` before its first write (and after each restore)."""
+    return {"pairs": {}, "primary": {}, "prior": {}}
+
+
 @dataclass
 class RunEntry:
     """One run's part of the ledger; JSON-ready fields."""
@@ -51,10 +63,9 @@ class RunEntry:
     owner: dict[str, Any] = field(default_factory=dict)
     before: dict[str, Any] = field(default_factory=dict)
     # "pairs": {"contact,company": [typeIds the run wrote present]},
-    # "primary": {"contact": [companies (or None) the run left as the contact's primary]}.
-    written: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {"pairs": {}, "primary": {}}
-    )
+    # "primary": {"contact": [companies (or None) the run made the contact's primary]},
+    # "prior": {"contact": [the contact's primary before the run first changed it]}.
+    written: dict[str, dict[str, list[Any]]] = field(default_factory=lambda: empty_written())
     # Association changes the run made (adds and removals of one type between two records).
     changes: int = 0
     # What a restore left as someone else changed it (lines for the run's report).
@@ -81,10 +92,7 @@ class RunEntry:
         return cls(
             owner=dict(body.get("owner") or {}),
             before=dict(body.get("before") or {}),
-            written={
-                "pairs": dict(written.get("pairs") or {}),
-                "primary": dict(written.get("primary") or {}),
-            },
+            written={key: dict(written.get(key) or {}) for key in empty_written()},
             changes=int(body.get("changes") or 0),
             left=[str(line) for line in body.get("left") or []],
         )

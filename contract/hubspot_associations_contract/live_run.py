@@ -10,13 +10,14 @@ left once the suite's process has ended, however it ended. ``--cleanup-only`` is
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from hubspot_associations import HubSpotAssociations
 
-from .ledger import Ledger, RunEntry
+from .ledger import Ledger, RunEntry, empty_written
 from .leftovers import DIRECTIONS, of_run, remove_labels, reserved, sweepable
 from .restoring import Before, Restored, record, restore
 from .run_lock import describe_owner
@@ -68,7 +69,7 @@ def begin(
 ) -> RunEntry:
     """Record the named records before the run writes anything (:class:`.restoring.Refused`
     where it must not write); the entry is in the ledger file when this returns."""
-    before = record(client, records)
+    before = record(client, records, str(client.settings.base_url).rstrip("/"))
     entry = ledger.entry(tag)
     entry.owner, entry.before = owner, before.to_json()
     ledger.save()
@@ -82,8 +83,12 @@ def restore_entry(client: HubSpotAssociations, entry: RunEntry) -> Restored:
     done = restore(client, Before.from_json(entry.before), entry.written)
     entry.changes += done.changes
     entry.left += done.left
-    entry.written = {"pairs": {}, "primary": {}}
+    entry.written = empty_written()
     return done
+
+
+def _of_run(wording: object, tag: str) -> bool:
+    return of_run(wording, tag)
 
 
 def finish(client: HubSpotAssociations, ledger: Ledger, tag: str) -> Cleanup:
@@ -96,7 +101,7 @@ def finish(client: HubSpotAssociations, ledger: Ledger, tag: str) -> Cleanup:
         # The suite counted its own writes (and its restores after each scenario) in the entry.
         out.changes = entry.changes
         out.restored.left = list(dict.fromkeys(entry.left))
-    out.labels = remove_labels(client, lambda wording: of_run(wording, tag))
+    out.labels = remove_labels(client, functools.partial(_of_run, tag=tag))
     ledger.drop(tag)
     return out
 
@@ -121,8 +126,14 @@ def sweep(client: HubSpotAssociations, ledger: Ledger, *, writes: bool) -> Clean
     out = Cleanup()
     for tag in known:
         entry = ledger.runs[tag]
-        out.runs.append(f"run {tag} ({describe_owner(entry.owner)}) ended without its clean-up")
-        out.add(restore_entry(client, entry))
+        done = restore_entry(client, entry)
+        labels = remove_labels(client, functools.partial(_of_run, tag=tag))
+        found = "" if done.lines() or labels else ": nothing of it was left on the target"
+        out.runs.append(
+            f"run {tag} ({describe_owner(entry.owner)}) ended without its clean-up{found}"
+        )
+        out.add(done)
+        out.labels += labels
         ledger.drop(tag)
     if ledger.legacy_pairs:
         # A ledger of an earlier version: it wrote only between unassociated records.
@@ -131,5 +142,5 @@ def sweep(client: HubSpotAssociations, ledger: Ledger, *, writes: bool) -> Clean
         out.restored.removed += [f"association contact {c} ↔ company {k}" for c, k in legacy]
         ledger.legacy_pairs.clear()
         ledger.save()
-    out.labels = remove_labels(client, lambda wording: sweepable(wording, known))
+    out.labels += remove_labels(client, lambda wording: sweepable(wording, known))
     return out

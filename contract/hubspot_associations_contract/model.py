@@ -150,16 +150,6 @@ class Graph:
             self.outside_primary.pop(contact, None)
         self.pairs.setdefault((contact, company), set()).update(kinds)
 
-    def add_each(self, pairs: Iterable[tuple[str, str]], kinds: list[Kind]) -> None:
-        """:meth:`add` for each pair."""
-        for contact, company in pairs:
-            self.add(contact, company, kinds)
-
-    def remove_each(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """:meth:`remove` for each pair."""
-        for contact, company in pairs:
-            self.remove(contact, company)
-
     def remove(self, contact: str, company: str) -> None:
         """Remove the whole association (every kind, both directions)."""
         self.pairs.pop((contact, company), None)

@@ -134,8 +134,13 @@ def read_contact_sides(
     return out
 
 
-def record(client: HubSpotAssociations, records: Mapping[str, tuple[str, ...]]) -> Before:
-    """Read what the run may change; :class:`Refused` where a restore could not be guaranteed."""
+def record(
+    client: HubSpotAssociations,
+    records: Mapping[str, tuple[str, ...]],
+    base_url: str = "https://api.hubapi.com",
+) -> Before:
+    """Read what the run may change; :class:`Refused` where a restore could not be guaranteed
+    (``base_url`` goes into the command the refusal suggests)."""
     contacts, companies = tuple(records["contact"]), tuple(records["company"])
     sides: dict[str, dict[str, dict[str, list[int]]]] = {"contact": {}, "company": {}}
     problems: list[str] = []
@@ -157,7 +162,8 @@ def record(client: HubSpotAssociations, records: Mapping[str, tuple[str, ...]]) 
             f"{shown}. The graph run needs named records with nothing between them, so that it "
             "can tell its writes from yours: name other records, or remove those associations "
             f"first, for example: printf 'from_id,to_id\\n{rows}\\n' | hubspot-associations "
-            "unassociate - --from contact --to company --results leftovers.results.jsonl"
+            f"unassociate - --from contact --to company --base-url {base_url} "
+            "--results leftovers.results.jsonl"
         )
     labels = {
         f"{a}→{b}": [
@@ -176,8 +182,8 @@ def record(client: HubSpotAssociations, records: Mapping[str, tuple[str, ...]]) 
     problems += _limits_in_the_way(client, sides, contacts, companies)
     if problems:
         raise Refused(
-            "HUBSPOT_CONTRACT_RECORDS: the run could not restore the portal exactly, so it "
-            "writes nothing: " + " | ".join(problems)
+            "HUBSPOT_CONTRACT_RECORDS: the graph run writes nothing on this portal, as it could "
+            "not be sure to leave it as it found it: " + " | ".join(problems)
         )
     return Before(contacts, companies, sides, labels)
 
@@ -216,16 +222,22 @@ def _limits_in_the_way(
 def note_written(
     written: dict[str, dict[str, list[Any]]],
     pairs: Mapping[tuple[str, str], Iterable[int]],
-    primaries: Mapping[str, str | None],
+    primaries: Mapping[str, tuple[str | None, str | None]],
 ) -> bool:
-    """Add the values a write leaves (or may leave) to ``written``; True when anything is new."""
+    """Add what a write changes (or may change) to ``written``: the typeIds it gives pairs, and
+    each contact whose primary it moves as (before, after); True when anything is new. The
+    primary before the run's first change of it is what a restore gives back: a value someone
+    else set between two scenarios is theirs, not the run's."""
     new = False
     for (contact, company), type_ids in pairs.items():
         held = written["pairs"].setdefault(f"{contact},{company}", [])
         for type_id in sorted(set(type_ids) - set(held)):
             held.append(type_id)
             new = True
-    for contact, primary in primaries.items():
+    for contact, (was, primary) in primaries.items():
+        if contact not in written.setdefault("prior", {}):
+            written["prior"][contact] = [was]
+            new = True
         values = written["primary"].setdefault(contact, [])
         if primary not in values:
             values.append(primary)
@@ -262,6 +274,7 @@ def restore(
         for c in before.contacts
     }
     primary_written = {c: list(v) for c, v in written.get("primary", {}).items()}
+    priors = {c: v[0] for c, v in written.get("prior", {}).items() if v}
     removed_pairs: list[tuple[str, str]] = []
     for contact, company in itertools.product(before.contacts, before.companies):
         had = before.pair(contact, company)
@@ -299,31 +312,31 @@ def restore(
     if removed_pairs:
         client.batch.remove("contact", "company", removed_pairs)
     for contact in before.contacts:
-        _restore_primary(client, before, contact, primary_now[contact], now, removed_pairs, done,
-                         primary_written.get(contact, []))  # fmt: skip
+        if contact in priors:  # the run moved this contact's primary
+            _restore_primary(client, contact, priors[contact], primary_now[contact], now,
+                             removed_pairs, done, primary_written.get(contact, []))  # fmt: skip
     return done
 
 
 def _restore_primary(
     client: HubSpotAssociations,
-    before: Before,
     contact: str,
+    recorded: str | None,
     current: str | None,
     now: Mapping[str, Mapping[str, set[int]]],
     removed_pairs: list[tuple[str, str]],
     done: Restored,
     values: list[Any],
 ) -> None:
-    """The contact's primary company back to the recorded one, when the run set what it holds."""
-    recorded = before.primary(contact)
-    if current == recorded or not values:
+    """The contact's primary company back to the one before the run moved it, when it still is
+    one the run set."""
+    if current == recorded:
         return
     if current not in values:
-        if any(v != recorded for v in values):
-            done.left.append(
-                f"contact {contact}'s primary company is {current or 'none'} (the run did not "
-                f"set it; before the run: {recorded or 'none'})"
-            )
+        done.left.append(
+            f"contact {contact}'s primary company is {current or 'none'}: someone else set it "
+            f"after the run moved it from {recorded or 'none'}"
+        )
         return
     if recorded is None:
         if current is not None and (contact, current) not in removed_pairs:

@@ -568,8 +568,11 @@ def _restored(
         "association-change webhook for each to the apps subscribed on the portal)"
     )
     removed = "; ".join(line.strip() for line in lines) or "nothing was left to restore"
-    print(f"{report}; restored at the end: {removed}", flush=True)
-    if stop.signal is not None:
+    if stop.signal is None:
+        # (After a stop the same words end the run, in the interrupted line and the JUnit file.)
+        print(f"{report}, each scenario's changes restored after it; restored at the end: "
+              f"{removed}", flush=True)  # fmt: skip
+    else:
         raise Interrupted(
             f"interrupted (Ctrl-C or SIGTERM); {report}; restored after the stop: {removed}; "
             "nothing the run wrote remains"

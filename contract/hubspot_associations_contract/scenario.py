@@ -10,6 +10,7 @@ draws the steps; the probes of ``test_graph.py`` run fixed ones.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -179,16 +180,30 @@ class Scenario:
         remove_labels(self.client, lambda wording: of_run(wording, tag))
 
     @contextlib.contextmanager
-    def _writing(self, ahead: Callable[[Graph], object]) -> Iterator[None]:
-        """Around one write: the values it may leave noted in the ledger before it is sent
-        (``ahead`` applies it to a copy of the model), its association changes counted after."""
+    def _writing(self, *inputs: Callable[[Graph], object]) -> Iterator[None]:
+        """Around one write: the values it may leave noted in the ledger before it is sent, its
+        association changes counted after. ``inputs`` apply the write's inputs to a copy of the
+        model; a batch may be applied in part (an answer lost, a server that drops one), so each
+        input is applied on its own as well as all of them."""
         if self.entry is None or self.ledger is None:
             yield
             return
-        copy = self.graph.copy()
-        ahead(copy)
-        pairs, primaries = copy.written_values(self.records["contact"])
-        if note_written(self.entry.written, pairs, primaries):
+        contacts = self.records["contact"]
+        now_pairs, now_primaries = self.graph.written_values(contacts)
+        outcomes = [(i,) for i in inputs] + ([inputs] if len(inputs) > 1 else [])
+        noted = False
+        for applied in outcomes:
+            copy = self.graph.copy()
+            for one in applied:
+                one(copy)
+            pairs, primaries = copy.written_values(contacts)
+            # Only what the write changes: a value the run merely read is not its to restore.
+            moved = {
+                c: (now_primaries[c], p) for c, p in primaries.items() if p != now_primaries[c]
+            }
+            retyped = {pair: ids for pair, ids in pairs.items() if ids != now_pairs.get(pair)}
+            noted = note_written(self.entry.written, retyped, moved) or noted
+        if noted:
             self.ledger.save()
         before = self.graph.triples()
         try:
@@ -254,7 +269,7 @@ class Scenario:
     def batch_create(self, pairs: list[tuple[str, str]], kinds: list[Kind]) -> None:
         """POST …/batch/create: each pair with the same kinds, each judged on its own."""
         specs = [self.spec(k) for k in kinds or [UNLABELED]]
-        with self._writing(lambda g: g.add_each(pairs, kinds)):
+        with self._writing(*[functools.partial(_add, pair=p, kinds=kinds) for p in pairs]):
             answer = self.client.batch.create("contact", "company", pairs, specs)
             self._account("batch_create_associations", pairs, 201, answer.to_dict())
             done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
@@ -262,7 +277,7 @@ class Scenario:
 
     def batch_associate_default(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/associate/default: each pair unlabeled."""
-        with self._writing(lambda g: g.add_each(pairs, [])):
+        with self._writing(*[functools.partial(_add, pair=p, kinds=[]) for p in pairs]):
             answer = self.client.batch.associate_default("contact", "company", pairs)
             self._account("batch_associate_default", pairs, 200, answer.to_dict())
             done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
@@ -297,7 +312,7 @@ class Scenario:
 
     def batch_remove(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/archive: whole associations, both directions."""
-        with self._writing(lambda g: g.remove_each(pairs)):
+        with self._writing(*[functools.partial(_remove, pair=p) for p in pairs]):
             self.client.batch.remove("contact", "company", pairs)
             for contact, company in pairs:
                 self.graph.remove(contact, company)
@@ -557,6 +572,14 @@ class Scenario:
                     operation,
                     f"{side} {record} reads {_show(actual)}; the model holds {_show(expected)}",
                 )
+
+
+def _add(graph: Graph, pair: tuple[str, str], kinds: list[Kind]) -> None:
+    graph.add(*pair, kinds)
+
+
+def _remove(graph: Graph, pair: tuple[str, str]) -> None:
+    graph.remove(*pair)
 
 
 def _pair(side: Side, record: str, other: str) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -44,7 +45,6 @@ __all__ = [
 
 import httpx
 
-from benchmarks.loopback import free_port
 from benchmarks.sandbox_portal import (
     COMPANIES,
     CONTACTS,
@@ -100,29 +100,37 @@ def check(
 
 @contextlib.contextmanager
 def users_emulator(*options: str) -> Iterator[str]:
-    """``hubspot-associations emulator serve`` started as a user starts it, until the block ends."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    """``hubspot-associations emulator serve`` started as a user starts it, until the block ends.
+
+    It picks its own port (``--port 0``) and says it: a port chosen here and passed in could be
+    taken meanwhile by another test's server, whose health check would then pass for this one.
+    """
     # A file, not a pipe: a pipe nobody reads would stall a server that logs every request.
-    with tempfile.TemporaryFile() as log:
+    with tempfile.NamedTemporaryFile() as log:
         process = subprocess.Popen(
-            [CLI, "emulator", "serve", "--port", str(port), *options], stdout=log, stderr=log
+            [CLI, "emulator", "serve", "--port", "0", *options], stdout=log, stderr=log
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise AssertionError(f"no emulator: {log.read()!r}") from None
-                    time.sleep(0.1)
+            url = _announced_url(Path(log.name), process)
+            httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
             yield url
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _announced_url(log: Path, process: subprocess.Popen[bytes]) -> str:
+    """The URL the emulator prints once its socket is bound."""
+    deadline = time.monotonic() + 60
+    while True:
+        found = re.search(
+            r"emulator on (http://127\.0\.0\.1:\d+)", log.read_text("utf-8", "replace")
+        )
+        if found:
+            return found.group(1)
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"no emulator: {log.read_text('utf-8', 'replace')!r}")
+        time.sleep(0.05)
 
 
 def wait_for(predicate: Any, what: str, timeout: float = 180) -> None:
@@ -173,11 +181,21 @@ class Proxy:
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream = upstream_port
-        self.port = free_port()
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
+        self._held: socket.socket | None = self._reserve(0)
+        self.port = int(self._held.getsockname()[1])
         self.restore()
+
+    @staticmethod
+    def _reserve(port: int) -> socket.socket:
+        # Bound but not listening: connections are refused, and no other test's server can take
+        # the port while the proxy is cut.
+        held = socket.socket()
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        held.bind(("127.0.0.1", port))
+        return held
 
     @property
     def url(self) -> str:
@@ -186,9 +204,9 @@ class Proxy:
 
     def restore(self) -> None:
         """Listen (again) and pass connections on."""
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener, self._held = self._held, None
+        if listener is None:
+            listener = self._reserve(self.port)
         listener.listen(64)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
@@ -200,6 +218,7 @@ class Proxy:
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
             listener.close()
+            self._held = self._reserve(self.port)
         with self._lock:
             for sock in self._open:
                 with contextlib.suppress(OSError):

@@ -18,7 +18,7 @@ from hubspot_associations_contract.model import PRIMARY, UNLABELED
 from hubspot_associations_contract.restoring import Refused
 from hubspot_associations_contract.scenario import Scenario
 from hubspot_associations_emulator import EmulatorConfig, create_app
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -154,6 +154,7 @@ EDITS = st.sampled_from(
     [
         "nothing",
         "primary-elsewhere",
+        "primary-elsewhere-untouched",
         "their-label-on-a-named-pair",
         "outside-association-removed",
         "inbound-association-added",
@@ -210,7 +211,18 @@ def _label_step(scenario: Scenario, name: str, choice: int) -> None:
         scenario.delete_label(labels[choice % len(labels)])
 
 
-def _edit(http: httpx.Client, edit: str, portal: Portal, running: Scenario | None) -> None:
+# Edits between two scenarios touch no pair of named records: the run's next scenario would take
+# such a pair for its own (a portal refused up front is the only guarantee there).
+BETWEEN_SCENARIOS = (
+    "nothing",
+    "primary-elsewhere",
+    "primary-elsewhere-untouched",
+    "outside-association-removed",
+    "inbound-association-added",
+)
+
+
+def _edit(http: httpx.Client, edit: str, portal: Portal, pair: tuple[str, str]) -> None:
     """Someone else's change, through HubSpot's paths."""
     v4 = "/crm/v4/objects"
 
@@ -220,10 +232,10 @@ def _edit(http: httpx.Client, edit: str, portal: Portal, running: Scenario | Non
 
     if edit == "primary-elsewhere":
         put(CONTACTS[0], "903", [("HUBSPOT_DEFINED", 1)])
+    elif edit == "primary-elsewhere-untouched":
+        put(CONTACTS[2], "903", [("HUBSPOT_DEFINED", 1)])
     elif edit == "their-label-on-a-named-pair":
-        pairs = sorted(running.graph.pairs) if running is not None else []
-        c, k = pairs[0] if pairs else (CONTACTS[1], COMPANIES[1])
-        put(c, k, [("USER_DEFINED", USER_LABEL)])
+        put(*pair, [("USER_DEFINED", USER_LABEL)])
     elif edit == "outside-association-removed":
         c, k = portal.outside[0][:2]
         http.delete(f"{v4}/contact/{c}/associations/company/{k}")
@@ -268,9 +280,11 @@ def _run_once(
     steps: list[tuple[str, int, int, int]],
     edit: str,
     killed: bool,
+    between: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """Seed, run, edit, clean up; (state after, state expected, refused)."""
+    """Seed, run (one scenario, or two with the edit between them), edit, clean up; (state
+    after, state expected, refused)."""
     control = app_client
     control.post("/_emulator/reset").raise_for_status()
     control.post("/_emulator/seed", json=portal.seed()).raise_for_status()
@@ -287,11 +301,22 @@ def _run_once(
                            target.selected().records, {"pid": 0})  # fmt: skip
         except Refused:
             return _state(control), _tables(before), True
+        half = len(steps) // 2 if between else len(steps)
         scenario = Scenario(target.selected(), transport=transport)
         scenario.start()
-        for step in steps:
+        for step in steps[:half]:
             _do_step(scenario, step)
-        _edit(http, edit, portal, scenario)
+        pairs = sorted(scenario.graph.pairs)
+        pair = pairs[0] if pairs else (CONTACTS[1], COMPANIES[1])
+        if between:
+            scenario.close()
+            _edit(http, edit, portal, pair)
+            scenario = Scenario(target.selected(), transport=transport)
+            scenario.start()
+            for step in steps[half:]:
+                _do_step(scenario, step)
+        else:
+            _edit(http, edit, portal, pair)
         if killed:
             scenario.client.close()  # kill -9: no clean-up; the next run's sweep restores
             live_run.sweep(client, Ledger.load(ledger_file), writes=True)
@@ -305,8 +330,7 @@ def _run_once(
         expected_app.put("/_emulator/snapshot", json=before).raise_for_status()
         other = httpx.Client(transport=_ThroughTestClient(expected_app), base_url=BASE,
                              headers=HEADERS)  # fmt: skip
-        # The edit aims at the pairs the run held when it was made: the same ones.
-        _edit(other, edit, portal, scenario)
+        _edit(other, edit, portal, pair)
         expected = _state(expected_app)
     return _state(control), expected, False
 
@@ -328,6 +352,7 @@ def _tables(snapshot: dict[str, Any]) -> dict[str, Any]:
     steps=st.lists(STEP, min_size=1, max_size=8),
     edit=EDITS,
     killed=st.booleans(),
+    between=st.booleans(),
 )
 @example(
     # The issue's case: contact 101's primary company 902 is not named; the run makes a named
@@ -336,6 +361,25 @@ def _tables(snapshot: dict[str, Any]) -> dict[str, Any]:
     steps=[("associate_with_labels", 0, 0, 1)],
     edit="nothing",
     killed=False,
+    between=False,
+)
+@example(
+    # A contact whose primary the run never moved: what someone else sets between two scenarios
+    # stays (the run must not give back the primary it read at its start).
+    portal=Portal(outside=(("103", "902", True, False),), inbound=(), limit=None),
+    steps=[("associate_with_labels", 0, 0, 1), ("associate_default", 0, 1, 0)],
+    edit="primary-elsewhere-untouched",
+    killed=False,
+    between=True,
+)
+@example(
+    # Someone else chooses a primary between two scenarios; the next scenario moves it again: the
+    # restore gives back theirs, not the one before the run.
+    portal=Portal(outside=(("101", "902", True, False),), inbound=(), limit=None),
+    steps=[("associate_with_labels", 0, 0, 1), ("associate_with_labels", 0, 1, 1)],
+    edit="primary-elsewhere",
+    killed=True,
+    between=True,
 )
 @example(
     # Someone else labels a pair the run made: their label, and so the association, stay.
@@ -343,12 +387,14 @@ def _tables(snapshot: dict[str, Any]) -> dict[str, Any]:
     steps=[("associate_with_labels", 1, 0, 1), ("batch_associate_default", 0, 0, 0)],
     edit="their-label-on-a-named-pair",
     killed=False,
+    between=False,
 )
 @example(
     portal=Portal(outside=(("101", "902", True, True),), inbound=(("501", "201", True),), limit=50),
     steps=[("create_label", 0, 0, 1), ("associate_with_labels", 0, 1, 3), ("remove", 0, 0, 0)],
     edit="their-label-on-a-named-pair",
     killed=True,
+    between=False,
 )
 def test_a_live_run_leaves_the_portal_as_it_found_it(
     live_target: Path,
@@ -357,13 +403,22 @@ def test_a_live_run_leaves_the_portal_as_it_found_it(
     steps: list[tuple[str, int, int, int]],
     edit: str,
     killed: bool,
+    between: bool,
 ) -> None:
     """After the run's clean-up (or the sweep after a kill), the portal equals its state before
     the run plus the other party's edit, apart from the type-ID counter; or the run refused."""
+    assume(not between or edit in BETWEEN_SCENARIOS)
     app = create_app(EmulatorConfig(tokens=(TOKEN,)))
     with TestClient(app, base_url=BASE) as app_client:
         after, expected, refused = _run_once(
-            app_client, live_target / "ledger.json", portal, steps, edit, killed, monkeypatch
+            app_client,
+            live_target / "ledger.json",
+            portal,
+            steps,
+            edit,
+            killed,
+            between,
+            monkeypatch,
         )
     assert refused == (portal.limit == 2)
     if refused:
