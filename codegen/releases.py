@@ -189,9 +189,12 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["PROFILES", "RELEASES"]
+__all__ = ["PROFILES", "RELEASES", "VOID_OPERATIONS"]
 
 RELEASES: Final[dict[str, dict[str, Any]]] = {data}
+# The operations that answer 204 unless their release (batch_body_for_void) or profile
+# (void_body) gives them a batch body.
+VOID_OPERATIONS: Final[tuple[str, ...]] = {void}
 # How the v4 paths answered in earlier v4 releases (--profile).
 PROFILES: Final[dict[str, dict[str, Any]]] = {profiles}
 '''
@@ -208,7 +211,8 @@ def render_modules(text: str, curated: dict[str, Any]) -> tuple[str, str]:
     names = ", ".join(repr(n) for n in plain)
     client = _CLIENT_HEAD.format(literal=names, names=names, data=client_data, paths=paths)
     profiles = pprint.pformat(_profiles(table), width=100, sort_dicts=False)
-    return client, _EMULATOR_HEAD.format(data=data, profiles=profiles)
+    void = pprint.pformat(tuple(table["void_operations"]), width=100)
+    return client, _EMULATOR_HEAD.format(data=data, void=void, profiles=profiles)
 
 
 def _profiles(table: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ import functools
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -63,12 +63,6 @@ __all__ = [
 ]
 
 COMPANY = "0-2"
-# HubSpot documents limits by subscription; this stands in for them (the per-record limit of a pair
-# without a configured one, EmulatorConfig.record_limits) in the high-usage report and the limits
-# usage calls. A record is near a limit from this share of it (numbers.NEAR_LIMIT_PERCENT).
-SYSTEM_MAX_TO_OBJECT_IDS = RECORDS_PER_TYPE
-REPORT_SHARE = NEAR_LIMIT_PERCENT / 100
-# batch/read answers each input's associations in pages of BATCH_READ_PAGE_SIZE records (numbers).
 _LABEL_NAME = re.compile(r"[^0-9-][^-]*")
 
 LabelledInput = tuple[int, int, list[tuple[str, int]]]
@@ -638,12 +632,10 @@ class Backend:
 
     # -- report ---------------------------------------------------------------------------------
 
-    def request_high_usage_report(
-        self, user_id: int, now: Callable[[], datetime] | None = None
-    ) -> views.JSON:
+    def request_high_usage_report(self, user_id: int) -> views.JSON:
         """request_high_usage_report: queue a report. Its content (every record at 80 % or more
         of a limit) is stored in its wire form for the control API, and returned."""
-        enqueued = (now or _utcnow)()
+        enqueued = datetime.now(UTC)
         report = views.report_content(
             user_id, f"user{user_id}@emulator.invalid", enqueued, self._heavy_records()
         )
@@ -886,7 +878,3 @@ def _relabel(t: AssociationType, label: str) -> AssociationType:
     return AssociationType(
         t.type_id, t.category, t.from_type, t.to_type, label, t.inverse_id, t.kind, t.name
     )
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -72,6 +72,12 @@ def is_custom_type_id(text: str) -> bool:
     return _CUSTOM.fullmatch(text) is not None
 
 
+def is_standard_type_id(text: str) -> bool:
+    """Whether ``text`` has the shape of a standard object's type ID (``0-`` and up to six ASCII
+    digits), whether or not the catalog knows that object."""
+    return _STANDARD.fullmatch(text) is not None
+
+
 def type_id_order(type_id: str) -> tuple[int, int]:
     """The sort key of an object type ID: 0-2 before 0-10 before 2-5 (numeric, not text)."""
     kind, _, number = type_id.partition("-")

@@ -9,7 +9,13 @@ import re
 from typing import Any
 
 from . import errors
-from .catalog import NAME_BY_ID, is_custom_type_id, object_label, resolve_object_type
+from .catalog import (
+    NAME_BY_ID,
+    is_custom_type_id,
+    is_standard_type_id,
+    object_label,
+    resolve_object_type,
+)
 from .numbers import BATCH_READ_MAX, PAGE_MAX
 
 try:
@@ -335,16 +341,13 @@ def page_limit(raw: str | None, default: int = PAGE_MAX) -> int:
     return value
 
 
-_STANDARD_TYPE_ID = re.compile(r"0-[0-9]{1,6}")
-
-
 def object_type_id(value: str, where: str) -> str:
     """An object type ID (``0-1``, ``2-123``), as the limits usage calls take them: a name such as
     ``contacts`` is a 400 VALIDATION_ERROR saying an ID is expected (and which one it names); an
     ID-shaped standard type the catalog lacks (``0-999``) is an unknown object type."""
     if value in NAME_BY_ID or is_custom_type_id(value):
         return value
-    if _STANDARD_TYPE_ID.fullmatch(value):
+    if is_standard_type_id(value):
         raise errors.unknown_object_type(value)
     try:
         named = resolve_object_type(value)

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .release_table import PROFILES
+from .release_table import PROFILES, VOID_OPERATIONS
 
 # The release whose paths a profile changes: /crm/v4/… and /crm/associations/v4/….
 PROFILED_RELEASE = "v4"
-# The operations that answer 204 unless their release (or profile) gives them a batch body.
-VOID_OPERATIONS = frozenset({"batch_remove_associations", "batch_remove_labels", "purge_limits"})
 
 
 def effective_releases(
@@ -27,7 +25,7 @@ def effective_releases(
     for name, release in releases.items():
         row = dict(release)
         row["labelled_put"] = "flat"
-        row["void_body"] = VOID_OPERATIONS if row["batch_body_for_void"] else frozenset()
+        row["void_body"] = frozenset(VOID_OPERATIONS if row["batch_body_for_void"] else ())
         if name == PROFILED_RELEASE:
             chosen = PROFILES[profile]
             row["labelled_put"] = chosen["labelled_put"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["PROFILES", "RELEASES"]
+__all__ = ["PROFILES", "RELEASES", "VOID_OPERATIONS"]
 
 RELEASES: Final[dict[str, dict[str, Any]]] = {
     "v4": {
@@ -167,6 +167,13 @@ RELEASES: Final[dict[str, dict[str, Any]]] = {
         },
     },
 }
+# The operations that answer 204 unless their release (batch_body_for_void) or profile
+# (void_body) gives them a batch body.
+VOID_OPERATIONS: Final[tuple[str, ...]] = (
+    "batch_remove_associations",
+    "batch_remove_labels",
+    "purge_limits",
+)
 # How the v4 paths answered in earlier v4 releases (--profile).
 PROFILES: Final[dict[str, dict[str, Any]]] = {
     "current": {"labelled_put": "flat", "batch_errors_in_200": False, "void_body": ()},

@@ -254,11 +254,6 @@ class Store:
             )
             return list(cur)
 
-    def all_rows(self) -> list[Row]:
-        """Every row (integrity checks in tests)."""
-        with self._lock:
-            return list(self.db.execute("SELECT * FROM assoc"))
-
     def row_count(self) -> int:
         """Number of directional rows."""
         with self._lock:

@@ -8,6 +8,8 @@
     │   ├── APITimeoutError           no answer in time (each call has a deadline, retries included)
     │   └── OutcomeUnknownError       a write not safe to resend lost its answer (report.request)
     ├── ResponseTooLargeError         an answer larger than max_body_bytes once decompressed
+    ├── SharedBudgetUnavailable       the shared rate budget's Redis out of reach; nothing sent
+    ├── DailyLimitReached             the shared daily cap is spent for today; nothing sent
     └── APIStatusError                HubSpot answered with an error status
         ├── BadRequestError           400 (VALIDATION_ERROR, unknown object type ...)
         ├── AuthenticationError       401
@@ -18,6 +20,9 @@
         ├── ServerError               5xx and HubSpot's 52x
         ├── UnexpectedStatusError     any other non-2xx status
         └── UnexpectedResponseError   a 2xx whose body this client cannot read
+
+The two errors of the shared rate budget (``SharedBudgetUnavailable``, ``DailyLimitReached``) are
+defined with it and exported from the package beside these.
 
 Status errors carry HubSpot's parsed body (message, category, subCategory, context,
 correlationId) and the request's method and URL, never its headers: the token stays out of every

@@ -106,9 +106,15 @@ def check_version(version: str) -> ApiVersion:
     if not isinstance(version, str) or version not in RELEASES:
         raise ClientValidationError(
             f"api_version must be one of {', '.join(API_VERSIONS)}; got {version!r}. "
-            "v4 is the default; the dated releases are HubSpot's successors (v4 ends 2027-03-30)."
+            f"v4 is the default; the dated releases are HubSpot's successors{_v4_ends()}."
         )
     return RELEASES[version].name
+
+
+def _v4_ends() -> str:
+    """`` (v4 ends <date>)`` from the table's support-end date of v4 (nothing if it has none)."""
+    ends = RELEASES["v4"].support_ends
+    return "" if ends is None else f" (v4 ends {ends.isoformat()})"
 
 
 def get_release(version: str) -> Release:

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import yaml
 from hubspot_associations_emulator import EmulatorConfig, create_app
+from hubspot_associations_emulator.release_table import VOID_OPERATIONS
 
 from codegen import releases
 from hubspot_associations._versions import release_from
@@ -124,6 +125,23 @@ def test_one_table_entry_teaches_the_emulator(tmp_path: Path) -> None:
         return created.status_code, removed.status_code, listed.status_code
 
     assert asyncio.run(play()) == (200, 404, 404)
+
+
+def test_the_void_operations_reach_the_emulator_from_the_table(tmp_path: Path) -> None:
+    """The emulator's table lists the void operations of openapi/releases.yaml, in its order; a
+    table with one fewer makes a module with one fewer."""
+    text = (ROOT / releases.TABLE).read_text(encoding="utf-8")
+    void = tuple(yaml.safe_load(text)["void_operations"])
+    assert void == VOID_OPERATIONS
+    assert len(void) > 1
+    (tmp_path / "openapi").mkdir()
+    line = f"void_operations: [{', '.join(void)}]\n"
+    assert text.count(line) == 1
+    fewer = text.replace(line, f"void_operations: [{', '.join(void[:-1])}]\n")
+    (tmp_path / releases.TABLE).write_text(fewer, encoding="utf-8")
+    curated = (ROOT / "openapi/curated.yaml").read_text(encoding="utf-8")
+    files = releases.generate(tmp_path, curated)
+    assert _module(files[releases.EMULATOR_TABLE])["VOID_OPERATIONS"] == void[:-1]
 
 
 def _statuses(spec: dict[str, Any]) -> dict[str, set[int]]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
+import hubspot_associations
+from hubspot_associations import _exceptions
 from hubspot_associations._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -165,6 +169,38 @@ def test_client_validation_error_is_value_error() -> None:
     error = ClientValidationError("limit must be 1..500")
     assert isinstance(error, ValueError)
     assert isinstance(error, HubSpotError)
+
+
+def _drawn_tree() -> dict[str, str | None]:
+    """{class name: its parent's name} as the tree in ``_exceptions``' docstring draws it."""
+    doc = _exceptions.__doc__ or ""
+    drawing = doc.split("::", 1)[1].split("\n\n")[1]
+    parents: dict[str, str | None] = {}
+    open_at: dict[int, str] = {}
+    for line in drawing.splitlines():
+        name = re.search(r"\w+", line)
+        assert name is not None, line
+        depth = name.start()
+        open_at = {d: n for d, n in open_at.items() if d < depth}
+        parents[name.group()] = open_at[max(open_at)] if open_at else None
+        open_at[depth] = name.group()
+    return parents
+
+
+def test_the_docstring_tree_draws_every_exported_error_under_its_parent() -> None:
+    """_exceptions' tree names every error the package exports, each under its base class."""
+    exported = {
+        name: cls
+        for name in hubspot_associations.__all__
+        if isinstance(cls := getattr(hubspot_associations, name), type)
+        and issubclass(cls, HubSpotError)
+    }
+    drawn = _drawn_tree()
+    assert set(drawn) == set(exported)
+    for name, cls in exported.items():
+        bases = [b.__name__ for b in cls.__bases__ if issubclass(b, HubSpotError)]
+        assert drawn[name] == (bases[0] if bases else None), name
+        assert len(bases) <= 1, name
 
 
 def test_token_not_in_logs_or_retry_hooks(caplog: pytest.LogCaptureFixture) -> None:

@@ -78,6 +78,15 @@ def test_unknown_release_is_a_client_validation_error() -> None:
         HubSpotAssociations("token", api_version="2027-03")
 
 
+def test_unknown_release_names_v4s_support_end_from_the_table() -> None:
+    """The refusal of an unknown api_version gives v4's support-end date as the table has it."""
+    ends = RELEASES["v4"].support_ends
+    assert ends is not None
+    with pytest.raises(ClientValidationError) as caught:
+        HubSpotAssociations("token", api_version="2027-03")
+    assert f"(v4 ends {ends.isoformat()})" in str(caught.value)
+
+
 def test_support_end_warns_once_within_90_days_naming_the_successor() -> None:
     """v4 ends 2027-03-30: 89 days before, building a client warns once, naming 2026-03."""
     v4 = get_release("v4")

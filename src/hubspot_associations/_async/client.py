@@ -151,10 +151,6 @@ __all__ = [
     "AsyncReport",
 ]
 
-# HubSpot's numbers (page and batch maxima, default concurrency) live in openapi/numbers.yaml,
-# each with its reason; _numbers is its generated copy.
-DEFAULT_BULK_BATCH = BULK_BATCH_DEFAULT
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -1071,7 +1067,7 @@ class AsyncBulk:
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1100,7 +1096,7 @@ class AsyncBulk:
         pairs: Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1129,7 +1125,7 @@ class AsyncBulk:
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1159,7 +1155,7 @@ class AsyncBulk:
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1185,7 +1181,7 @@ class AsyncBulk:
         pairs: Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1217,7 +1213,7 @@ class AsyncBulk:
         pairs: Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,

@@ -153,10 +153,6 @@ __all__ = [
     "Report",
 ]
 
-# HubSpot's numbers (page and batch maxima, default concurrency) live in openapi/numbers.yaml,
-# each with its reason; _numbers is its generated copy.
-DEFAULT_BULK_BATCH = BULK_BATCH_DEFAULT
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -1069,7 +1065,7 @@ class Bulk:
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1098,7 +1094,7 @@ class Bulk:
         pairs: Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1127,7 +1123,7 @@ class Bulk:
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1157,7 +1153,7 @@ class Bulk:
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1183,7 +1179,7 @@ class Bulk:
         pairs: Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
@@ -1215,7 +1211,7 @@ class Bulk:
         pairs: Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike],
         *,
-        batch_size: int = DEFAULT_BULK_BATCH,
+        batch_size: int = BULK_BATCH_DEFAULT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
