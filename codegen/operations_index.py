@@ -4,9 +4,11 @@ Each row follows one operationId from the spec to the code that carries it: its 
 HubSpot's releases, its generated module, the facade methods and bulk helpers that send it, the
 CLI commands that call those, the emulator's route handler and the contract rules judged on it.
 Every cell is read from the code (its AST, never by importing it) or from the data files, none
-from a table kept by hand, so the page goes stale only when the code changes, and then ``make
-check-generated`` says so. A cell with nothing found shows "—". An operation without a generated
-module or an emulator handler is an error, not an empty cell.
+from a table kept beside the code: the CLI and the contract suite each declare, in a literal of
+their own that their tests hold true, what their commands call and which operations their rules
+judge. So the page goes stale only when the code changes, and then ``make check-generated`` says
+so. A cell with nothing found shows "—". An operation without a generated module or an emulator
+handler is an error, not an empty cell.
 
 How each column is read:
 
@@ -17,21 +19,21 @@ How each column is read:
 - bulk: the methods of a section built over another section (``AsyncBulk(batch)``): the methods
   of the inner section their code calls (``self._batch._create``), and for a private one the
   public methods that call it, give the operation by their docstrings;
-- CLI: the parser's sub-commands are read from ``build_parser``'s calls; each command is then
-  walked from ``hubspot_associations.cli.main`` with its name known (codegen/code_flow.py), and
-  every facade or bulk method it may call is noted;
+- CLI: the table in which the command line declares the facade and bulk methods each command
+  calls (``COMMAND_METHODS`` of ``hubspot_associations.cli._operations``, read as a literal; a
+  CLI test runs each command against the emulator to hold it true);
 - emulator: methods or functions named after the operationId that take a ``Request``;
-- contract: every call of a function with ``rule_name`` and ``operation`` parameters (the
-  suite's ``judge``/``passed``/``violated``/``RuleViolation``) is followed back to the literals
-  given; a rule whose operation is only known at run time (the operation of the request a check
-  sees) is listed once under the table.
+- contract: the tables in which the suite declares the operations each rule is judged on by name,
+  and the rules judged on whatever operation a check sees at run time (listed once under the
+  table): ``hubspot_associations_contract.rule_operations``, read as literals, in the order of
+  the suite's rules; the suite's tests hold them true.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -39,20 +41,6 @@ from typing import Any, TypeGuard
 import yaml
 
 from codegen import releases
-from codegen.code_flow import (
-    KNOWN,
-    OTHER,
-    PARAM,
-    Atom,
-    Env,
-    Function,
-    Hooks,
-    Program,
-    Value,
-    Walker,
-    strings,
-    value,
-)
 
 __all__ = [
     "PAGE",
@@ -74,14 +62,13 @@ PAGE = Path("docs/operations.md")
 CURATED = Path("openapi/curated.yaml")
 GENERATED_API = Path("generated/hubspot_associations_api/api")
 CLIENT = Path("src/hubspot_associations/_async/client.py")
-CLI = (Path("src/hubspot_associations/cli"), "hubspot_associations.cli")
+CLI_TABLE = Path("src/hubspot_associations/cli/_operations.py")
 EMULATOR = (Path("emulator/hubspot_associations_emulator"), "hubspot_associations_emulator")
-CONTRACT = (Path("contract/hubspot_associations_contract"), "hubspot_associations_contract")
+CONTRACT_RULES = Path("contract/hubspot_associations_contract/rules.py")
+CONTRACT_DECLARED = Path("contract/hubspot_associations_contract/rule_operations.py")
 NOT_FOUND = "—"
 NOT_OFFERED = "not offered"
 NAMED = re.compile(r"operationId ``(\w+)``")
-# Decorators that do not mean "a framework calls this with values of its own".
-_PLAIN_DECORATORS = {"staticmethod", "classmethod", "property", "cache", "cached_property"}
 
 
 class OperationsIndexError(ValueError):
@@ -337,87 +324,36 @@ def facade_methods(source: str) -> list[FacadeMethod]:
 Command = tuple[str, ...]
 
 
-class _CliHooks(Hooks):
-    """The parser's sub-commands as they are added; the client's methods as they are called.
-
-    ``chosen`` gives the command being walked (dest → name: ``{"command": "labels", "action":
-    "list"}``), so ``args.<dest>`` is that name and the branches for other commands drop out.
-    """
-
-    def __init__(self, chosen: dict[str, str], methods: set[Command]) -> None:
-        self.chosen = chosen
-        self.methods = methods
-        self.called: set[Command] = set()
-        self.children: dict[tuple[Command, str], list[str]] = {}
-
-    def attribute(self, atom: Atom, name: str) -> Value | None:
-        kind = atom[0]
-        if kind == "args":
-            return value(("str", self.chosen[name]) if name in self.chosen else OTHER)
-        if kind == "client":
-            return value(("client", (*atom[1], name)))
-        if kind in ("parser", "subparsers"):
-            return value((f"{kind}.{name}", *atom[1:]))
-        return None
-
-    def call(self, atom: Atom, args: list[Value], kwargs: dict[str, Value]) -> Value | None:
-        kind = atom[0]
-        if kind == "ext" and atom[1] == "argparse.ArgumentParser":
-            return value(("parser", ()))
-        if kind == "ext" and atom[1].endswith(".HubSpotAssociations"):
-            return value(("client", ()))
-        if kind == "client":
-            if atom[1] in self.methods:
-                self.called.add(atom[1])
-            return value(OTHER)
-        if kind == "parser.parse_args":
-            return value(("args",))
-        if kind == "parser.add_subparsers":
-            dests = strings(kwargs.get("dest", frozenset()))
-            return frozenset(("subparsers", atom[1], dest) for dest in dests) or value(OTHER)
-        if kind == "subparsers.add_parser":
-            return self._add_parser(atom[1], atom[2], args)
-        return value(KNOWN) if kind.startswith(("parser.", "subparsers.")) else None
-
-    def _add_parser(self, parent: Command, dest: str, args: list[Value]) -> Value:
-        made: set[Atom] = set()
-        for name in sorted(strings(args[0])) if args else []:
-            siblings = self.children.setdefault((parent, dest), [])
-            if name not in siblings:
-                siblings.append(name)
-            made.add(("parser", (*parent, name)))
-        return frozenset(made) or value(OTHER)
+def _literals(source: str, *names: str) -> dict[str, Any]:
+    """The values of module-level ``NAME: … = <literal>`` assignments, read without importing."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id in names
+            and node.value is not None
+        ):
+            found[node.target.id] = ast.literal_eval(node.value)
+    return found
 
 
-def _leaves(
-    children: dict[tuple[Command, str], list[str]], path: Command, chosen: dict[str, str]
-) -> Iterator[tuple[Command, dict[str, str]]]:
-    dests = [(dest, names) for (parent, dest), names in children.items() if parent == path]
-    if not dests:
-        yield path, chosen
-    for dest, names in dests:
-        for name in names:
-            yield from _leaves(children, (*path, name), {**chosen, dest: name})
-
-
-def cli_commands(root: Path, methods: set[Command]) -> dict[str, set[Command]]:
+def cli_commands(source: str, methods: set[Command]) -> dict[str, set[Command]]:
     """Each command of ``hubspot-associations`` (``labels list``) and the client methods (paths
-    under ``client``) it may call, in the parser's order."""
-    directory, package = CLI
-    program = Program(root / directory, package)
-    entry = f"{package}.main"
-    if entry not in program.functions:
-        raise OperationsIndexError(f"{directory}: no main() in {package}/__init__.py")
-    first = _CliHooks({}, methods)
-    Walker(program, first).call_function(entry, [], {}, None)
-    commands = [leaf for leaf in _leaves(first.children, (), {}) if leaf[0]]
-    if not commands:
-        raise OperationsIndexError(f"{directory}: no sub-commands found from {entry}()")
+    under ``client``) it calls, as the CLI declares them (``COMMAND_METHODS`` of
+    cli/_operations.py's source), in the table's order."""
+    table = _literals(source, "COMMAND_METHODS").get("COMMAND_METHODS")
+    if not isinstance(table, dict) or not table:
+        raise OperationsIndexError(f"{CLI_TABLE}: no COMMAND_METHODS table")
     out: dict[str, set[Command]] = {}
-    for path, chosen in commands:
-        hooks = _CliHooks(chosen, methods)
-        Walker(program, hooks).call_function(entry, [], {}, None)
-        out[" ".join(path)] = hooks.called
+    for command, named in table.items():
+        paths = {tuple(name.split(".")) for name in named}
+        unknown = sorted(".".join(p) for p in paths - methods)
+        if unknown:
+            raise OperationsIndexError(
+                f"{CLI_TABLE}: {command!r} names no method of the client: {', '.join(unknown)}"
+            )
+        out[command] = paths
     return out
 
 
@@ -465,58 +401,44 @@ def emulator_handlers(root: Path, wanted: set[str]) -> dict[str, list[str]]:
     return out
 
 
-class _RuleHooks(Hooks):
-    """Each (rule, operation) given to a function with ``rule_name`` and ``operation``."""
-
-    def __init__(self, rules: list[str], operation_ids: set[str]) -> None:
-        self.rules = rules
-        self.operation_ids = operation_ids
-        self.keyed: dict[str, set[str]] = {}
-        self.at_run_time: set[str] = set()
-
-    def enter(self, function: Function, env: Env) -> None:
-        if "rule_name" not in env or "operation" not in env:
-            return
-        names = strings(env["rule_name"]) & set(self.rules)
-        operation = env["operation"]
-        for operation_id in strings(operation) & self.operation_ids:
-            self.keyed.setdefault(operation_id, set()).update(names)
-        if OTHER in operation:
-            self.at_run_time |= names
-
-
-def _rule_names(program: Program) -> list[str]:
-    """The suite's rules in their order: the names given to ``Rule(…)``."""
+def _rule_names(source: str) -> list[str]:
+    """The suite's rules in their order: the names given to ``Rule(…)`` in rules.py."""
     names = []
-    for tree in program.modules.values():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                first = node.args[0] if node.args else None
-                if node.func.id == "Rule" and isinstance(first, ast.Constant):
-                    names.append(str(first.value))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            first = node.args[0] if node.args else None
+            if node.func.id == "Rule" and isinstance(first, ast.Constant):
+                names.append(str(first.value))
     return list(dict.fromkeys(names))
 
 
-def _called_by_a_framework(function: Function) -> bool:
-    """Tests, hooks, checks and state-machine rules get their arguments at run time."""
-    name = function.node.name
-    return name.startswith(("test_", "pytest_")) or bool(function.decorators() - _PLAIN_DECORATORS)
-
-
-def contract_rules(root: Path, operation_ids: set[str]) -> tuple[dict[str, list[str]], list[str]]:
+def contract_rules(
+    rules_source: str, declared_source: str, operation_ids: set[str]
+) -> tuple[dict[str, list[str]], list[str]]:
     """({operationId: rules judged on it by name}, rules judged on the operation a check sees at
-    run time), each in the order of the suite's rules."""
-    directory, package = CONTRACT
-    program = Program(root / directory, package)
-    rules = _rule_names(program)
+    run time), each in the order of the suite's rules, as the suite declares them
+    (``ON_NAMED_OPERATIONS`` and ``ON_EVERY_OPERATION`` of rule_operations.py's source)."""
+    rules = _rule_names(rules_source)
     if not rules:
-        raise OperationsIndexError(f"{directory}: no Rule(…) found")
-    hooks = _RuleHooks(rules, operation_ids)
-    walker = Walker(program, hooks)
-    for key, function in program.functions.items():
-        walker.run(key, OTHER if _called_by_a_framework(function) else PARAM)
-    keyed = {op: [r for r in rules if r in found] for op, found in hooks.keyed.items()}
-    return keyed, [r for r in rules if r in hooks.at_run_time]
+        raise OperationsIndexError(f"{CONTRACT_RULES}: no Rule(…) found")
+    declared = _literals(declared_source, "ON_NAMED_OPERATIONS", "ON_EVERY_OPERATION")
+    named: dict[str, tuple[str, ...]] = declared.get("ON_NAMED_OPERATIONS", {})
+    every: tuple[str, ...] = declared.get("ON_EVERY_OPERATION", ())
+    if not named or not every:
+        raise OperationsIndexError(
+            f"{CONTRACT_DECLARED}: no ON_NAMED_OPERATIONS or ON_EVERY_OPERATION table"
+        )
+    unknown_rules = sorted((set(named) | set(every)) - set(rules))
+    unknown_ops = sorted({op for ops in named.values() for op in ops} - operation_ids)
+    if unknown_rules or unknown_ops:
+        raise OperationsIndexError(
+            f"{CONTRACT_DECLARED}: unknown rules {unknown_rules}, unknown operations {unknown_ops}"
+        )
+    keyed: dict[str, list[str]] = {}
+    for rule in rules:
+        for operation_id in named.get(rule, ()):
+            keyed.setdefault(operation_id, []).append(rule)
+    return keyed, [r for r in rules if r in every]
 
 
 # -- the page --------------------------------------------------------------------------------
@@ -552,9 +474,11 @@ def rows(root: Path, files: Mapping[Path, str] | None = None) -> tuple[list[Row]
     table = releases.load(read.source(releases.TABLE))
     methods = facade_methods(read.source(CLIENT))
     by_path = {m.path: m for m in methods}
-    commands = cli_commands(root, set(by_path))
+    commands = cli_commands(read.source(CLI_TABLE), set(by_path))
     handlers = emulator_handlers(root, ids)
-    keyed, at_run_time = contract_rules(root, ids)
+    keyed, at_run_time = contract_rules(
+        read.source(CONTRACT_RULES), read.source(CONTRACT_DECLARED), ids
+    )
     out = []
     for op in spec:
         oid = op.operation_id
@@ -590,7 +514,9 @@ do not edit. `make check-generated` fails when the code changes and this page do
 One row per operation: its operationId (the one key of every layer; overlay
 `overlays/10-names-for-generation.yaml` gives it), its HTTP method, its path in each of HubSpot's
 releases, and the piece of each layer that carries it. Every cell is read from the code, none from
-a table kept by hand; {not_found} means nothing was found.
+a table kept beside it (the CLI and the contract suite declare, in their own code, what each
+command calls and which operations each rule judges, and their tests hold that true); {not_found}
+means nothing was found.
 
 - **Paths**: the curated v4 path under each release's prefixes in `openapi/releases.yaml` (as the
   client's transport rewrites it); *{not_offered}* where the release lacks the operation.
@@ -598,9 +524,11 @@ a table kept by hand; {not_found} means nothing was found.
 - **Facade**: the methods of `HubSpotAssociations` (and `AsyncHubSpotAssociations`) whose
   docstring names the operationId (``` operationId ``list_labels`` ```).
 - **Bulk**: the `client.bulk` helpers whose code calls a `client.batch` method of the operation.
-- **CLI**: the `hubspot-associations` commands that may call one of those methods.
+- **CLI**: the `hubspot-associations` commands that call one of those methods, as the CLI
+  declares them (`hubspot_associations/cli/_operations.py`).
 - **Emulator**: its route handler, named after the operationId.
-- **Contract rules**: the rules of the contract suite judged on the operation by name.
+- **Contract rules**: the rules of the contract suite judged on the operation by name, as the
+  suite declares them (`hubspot_associations_contract/rule_operations.py`).
 """
 
 

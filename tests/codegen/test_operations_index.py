@@ -17,11 +17,14 @@ import hubspot_associations
 from codegen import operations_index
 from codegen.operations_index import (
     CLIENT,
+    CONTRACT_RULES,
     CURATED,
     NOT_FOUND,
     NOT_OFFERED,
     PAGE,
     OperationsIndexError,
+    cli_commands,
+    contract_rules,
     docstring_operations,
 )
 from codegen.pipeline import ROOT
@@ -210,3 +213,30 @@ def test_an_operation_without_an_emulator_handler_is_an_error(
     monkeypatch.setattr(operations_index, "emulator_handlers", lambda root, wanted: {})
     with pytest.raises(OperationsIndexError, match="no emulator route handler"):
         operations_index.rows(ROOT)
+
+
+def test_a_cli_row_naming_no_client_method_is_an_error() -> None:
+    """The CLI's table may name only methods of the client: a misspelt one stops the page."""
+    table = 'COMMAND_METHODS: dict[str, tuple[str, ...]] = {"labels list": ("labels.lsit",)}'
+    with pytest.raises(OperationsIndexError, match=r"'labels list' names no method.*labels\.lsit"):
+        cli_commands(table, {("labels", "list")})
+    assert cli_commands(table.replace("lsit", "list"), {("labels", "list")}) == {
+        "labels list": {("labels", "list")}
+    }
+
+
+def test_a_contract_declaration_naming_an_unknown_operation_or_rule_is_an_error() -> None:
+    """The suite's declaration may name only its rules and the curated spec's operations."""
+    rules = (ROOT / CONTRACT_RULES).read_text(encoding="utf-8")
+    every = 'ON_EVERY_OPERATION: tuple[str, ...] = ("schema.response",)\n'
+    declared = every + 'ON_NAMED_OPERATIONS: dict[str, tuple[str, ...]] = {"graph.model": ("%s",)}'
+    with pytest.raises(OperationsIndexError, match=r"unknown operations.*no_such_operation"):
+        contract_rules(rules, declared % "no_such_operation", set(curated_ids()))
+    with pytest.raises(OperationsIndexError, match=r"unknown rules.*graph\.modle"):
+        contract_rules(
+            rules,
+            (declared % "list_labels").replace("graph.model", "graph.modle"),
+            set(curated_ids()),
+        )
+    keyed, at_run_time = contract_rules(rules, declared % "list_labels", set(curated_ids()))
+    assert (keyed, at_run_time) == ({"list_labels": ["graph.model"]}, ["schema.response"])

@@ -11,13 +11,16 @@ from pathlib import Path
 import httpx
 import hubspot_associations_contract
 import pytest
+import yaml
 from hubspot_associations_contract import RULES, RuleViolation, checks, target, verdicts
 from hubspot_associations_contract.model import PRIMARY, UNLABELED, Graph, LabelDef
+from hubspot_associations_contract.rule_operations import ON_EVERY_OPERATION, ON_NAMED_OPERATIONS
 from hubspot_associations_contract.wire import JudgingTransport, operation_of
 from hypothesis import given
 from hypothesis import strategies as st
 
 README = Path(hubspot_associations_contract.__file__).parent / "README.md"
+CURATED = Path(__file__).parents[2] / "openapi" / "curated.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +52,22 @@ def _batch(
     checks.judge_batch_accounting(
         "batch_create_associations", body, status, json.dumps(answer).encode()
     )
+
+
+def test_every_rule_declares_the_operations_it_is_judged_on() -> None:
+    """rule_operations.py names only the suite's rules and the curated spec's operations, and
+    every rule is in it (judged on named operations, on every operation a check sees, or both)."""
+    curated = yaml.safe_load(CURATED.read_text(encoding="utf-8"))
+    operation_ids = {
+        operation["operationId"]
+        for item in curated["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    assert set(ON_NAMED_OPERATIONS) | set(ON_EVERY_OPERATION) == set(RULES)
+    named = {op for ops in ON_NAMED_OPERATIONS.values() for op in ops}
+    assert named <= operation_ids, sorted(named - operation_ids)
+    assert all(len(set(ops)) == len(ops) for ops in ON_NAMED_OPERATIONS.values())
 
 
 def test_batch_accounting_catches_a_dropped_input() -> None:

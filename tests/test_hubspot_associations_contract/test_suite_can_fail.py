@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hubspot_associations_contract.rule_operations import ON_EVERY_OPERATION, ON_NAMED_OPERATIONS
 
 from tests.mutants.catalog import MUTANTS, NO_MUTANT
 from tests.mutants.running import serve_mutant
@@ -35,6 +36,8 @@ class Run:
     returncode: int
     output: str
     failed_rules: frozenset[str]
+    # (rule, operation) of every case judged (JUnit's classname and name).
+    cases: frozenset[tuple[str, str]]
 
 
 def _check(name: str, folder: Path) -> Run:
@@ -48,11 +51,14 @@ def _check(name: str, folder: Path) -> Run:
             check=False,
         )
     failed: set[str] = set()
+    cases: set[tuple[str, str]] = set()
     if junit.exists():
         for case in ET.parse(junit).getroot().iter("testcase"):
             if case.find("failure") is not None:
                 failed.add(case.get("classname", ""))
-    return Run(done.returncode, done.stdout + done.stderr, frozenset(failed))
+            if case.find("skipped") is None:
+                cases.add((case.get("classname", ""), case.get("name", "")))
+    return Run(done.returncode, done.stdout + done.stderr, frozenset(failed), frozenset(cases))
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,19 @@ def test_the_unmutated_emulator_passes(runs: dict[str, Run]) -> None:
     run = runs[NO_MUTANT]
     assert run.returncode == 0, run.output[-4000:]
     assert not run.failed_rules
+
+
+def test_every_case_of_a_clean_run_is_declared(runs: dict[str, Run]) -> None:
+    """Each (rule, operation) the unmutated run judged is declared in rule_operations.py (which
+    docs/operations.md shows): on that operation by name, or on every operation a check sees."""
+    cases = runs[NO_MUTANT].cases
+    assert {rule for rule, _ in cases} & set(ON_NAMED_OPERATIONS)
+    undeclared = sorted(
+        (rule, operation)
+        for rule, operation in cases
+        if rule not in ON_EVERY_OPERATION and operation not in ON_NAMED_OPERATIONS.get(rule, ())
+    )
+    assert undeclared == []
 
 
 def test_there_are_behavioural_mutants() -> None:
