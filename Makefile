@@ -30,9 +30,10 @@ api-diff:
 upstream-diff:
 	$(RUN) python -m codegen upstream-diff $(FILES)
 
-# generated/ is linted with the generator's own formatting (--isolated) and the rules that catch bugs.
+# The import rules of ARCHITECTURE.md first (import-linter, [tool.importlinter] in pyproject.toml); generated/
+# is linted with the generator's own formatting (--isolated) and the rules that catch bugs.
 lint:
-	$(RUN) ruff check . && $(RUN) ruff format --check . && $(RUN) ruff check --isolated --select E,F,W,B,UP --ignore E501 generated && $(RUN) ruff format --isolated --check generated
+	$(RUN) lint-imports --no-cache --no-logo && $(RUN) ruff check . && $(RUN) ruff format --check . && $(RUN) ruff check --isolated --select E,F,W,B,UP --ignore E501 generated && $(RUN) ruff format --isolated --check generated
 
 format:
 	$(RUN) ruff check --fix . && $(RUN) ruff format .

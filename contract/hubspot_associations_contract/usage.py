@@ -10,13 +10,13 @@ and records too, so there the reads are compared with each other only, and repor
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from hubspot_associations import HubSpotAssociations
 
 from . import verdicts
 from .model import Graph, Kind, Side
-
-if TYPE_CHECKING:
-    from .scenario import Scenario
+from .target import Target
 
 __all__ = ["NEAR_SHARE", "expected_record_usage", "judge_usage"]
 
@@ -24,6 +24,20 @@ __all__ = ["NEAR_SHARE", "expected_record_usage", "judge_usage"]
 NEAR_SHARE = 0.8
 TYPE_IDS = {"contact": "0-1", "company": "0-2"}
 USER_DEFINED = "USER_DEFINED"
+
+
+class Scenario(Protocol):
+    """What the judgement reads of a scenario (declared here: the scenario calls this module, so
+    importing it back would be a cycle)."""
+
+    @property
+    def client(self) -> HubSpotAssociations: ...
+
+    @property
+    def graph(self) -> Graph: ...
+
+    @property
+    def target(self) -> Target: ...
 
 
 def judge_usage(

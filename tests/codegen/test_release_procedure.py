@@ -225,8 +225,8 @@ def test_a_release_like_2025_09_teaches_the_emulator(tmp_path: Path) -> None:
 def test_migrate_report_knows_a_made_up_release_from_its_row_alone(tmp_path: Path) -> None:
     """v4 traffic against 2099-01 (a row only): the report names the two operations it lacks and
     the batch create status change, read from the generated table, with no code change."""
-    from hubspot_associations._migration import build_report
-    from hubspot_associations._traffic import Exchange
+    from hubspot_associations.cli._migration.report import build_report
+    from hubspot_associations.cli._migration.traffic import Exchange
 
     files = _made_up_release(tmp_path)
     table = _module(files[releases.CLIENT_TABLE])["RELEASE_DATA"]

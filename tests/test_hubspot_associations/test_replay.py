@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,13 +13,13 @@ import pytest
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import HubSpotAssociations
-from hubspot_associations._replay import (
+from hubspot_associations.cli._migration.replay import (
     BODY_KEPT,
     ReplayUnavailable,
     compare_states,
     replay,
 )
-from hubspot_associations._traffic import Exchange, read_traffic
+from hubspot_associations.cli._migration.traffic import Exchange, read_traffic
 
 Actions = Callable[[HubSpotAssociations, httpx.Client], None]
 
@@ -195,14 +195,9 @@ def test_unknown_custom_type_and_broken_bodies_are_unfaithful(tmp_path: Path) ->
 
 def test_without_the_emulator_replay_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     """A missing emulator extra is a ReplayUnavailable naming the extra."""
-    real = importlib.import_module
-
-    def missing(name: str, package: str | None = None) -> Any:
-        if name.startswith("hubspot_associations_emulator"):
-            raise ImportError(name)
-        return real(name, package)
-
-    monkeypatch.setattr(importlib, "import_module", missing)
+    # None in sys.modules makes `import hubspot_associations_emulator` raise ImportError, as an
+    # install without the [emulator] extra does.
+    monkeypatch.setitem(sys.modules, "hubspot_associations_emulator", None)
     with pytest.raises(ReplayUnavailable, match=r"pip install 'hubspot-associations\[emulator\]'"):
         replay([], "v4", "2026-09")
 

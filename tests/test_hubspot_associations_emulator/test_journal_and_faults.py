@@ -255,7 +255,7 @@ def test_the_journal_and_its_har_read_back_as_the_same_traffic(
 ) -> None:
     """The JSONL and the HAR export are read back by the traffic reader as the same exchanges;
     a file that is no traffic is a TrafficError saying what was expected."""
-    from hubspot_associations._traffic import TrafficError, read_traffic
+    from hubspot_associations.cli._migration.traffic import TrafficError, read_traffic
 
     with _ours(server) as client:
         client.batch.create("contact", "company", INPUTS, [("HUBSPOT_DEFINED", 279)])

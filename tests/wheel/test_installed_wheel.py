@@ -355,6 +355,14 @@ def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_pa
     imported = _run(plain, str(plain / "bin" / "python"), "-c", "import hubspot_associations",
                     cwd=tmp_path)  # fmt: skip
     assert imported.returncode == 0, imported.stderr
+    # migrate-report's replay imports the emulator inside the command: with the [cli] extra's
+    # rich and no [emulator] extra, the command line and its help (which lists it) work.
+    subprocess.run([_uv(), "pip", "install", "--python", str(plain / "bin" / "python"), "-c",
+                    str(venv.parent / "constraints.txt"), "rich"],
+                   check=True, capture_output=True)  # fmt: skip
+    helped = _run(plain, str(plain / "bin" / "hubspot-associations"), "--help", cwd=tmp_path)
+    assert helped.returncode == 0, helped.stderr
+    assert "migrate-report" in helped.stdout
     # The plugin's entry point reaches plain installs too: an unrelated suite still runs green,
     # and a fixture used there fails its test with the install line.
     subprocess.run([_uv(), "pip", "install", "--python", str(plain / "bin" / "python"), "-c",

@@ -28,13 +28,13 @@ replayed answer differs from the recorded one (status, or the shape compared bet
 emulators; the status alone when the recorded body is cut, not recorded or still compressed),
 compared with the emulator of the release the traffic used, else the source's.
 
-The client package imports the emulator only in its command line, so the emulator is loaded here
-with :func:`importlib.import_module` when :func:`replay` runs.
+The client package imports the emulator only in its command line, and only when ``--replay``
+runs: the import is inside :func:`_emulator`, so ``hubspot-associations --help`` and every other
+command work without the ``[emulator]`` extra.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -44,11 +44,11 @@ from typing import Any, Final
 
 import httpx
 
-from ._exceptions import ClientValidationError
-from ._migration import family_base, map_request
-from ._object_types import canonical_object_type, object_type_id
-from ._release_table import RELEASE_DATA
-from ._traffic import Exchange
+from ..._exceptions import ClientValidationError
+from .report import family_base, map_request
+from ..._object_types import canonical_object_type, object_type_id
+from ..._release_table import RELEASE_DATA
+from .traffic import Exchange
 
 __all__ = [
     "BODY_KEPT",
@@ -539,10 +539,10 @@ def _counts(snapshot: Mapping[str, Any]) -> dict[str, int]:
 def _emulator() -> tuple[Any, Any]:
     """(EmulatorConfig, serve_in_thread), or ReplayUnavailable."""
     try:
-        module = importlib.import_module("hubspot_associations_emulator")
-        return module.EmulatorConfig, module.serve_in_thread
+        from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
     except ImportError:
         raise ReplayUnavailable(_UNAVAILABLE) from None
+    return EmulatorConfig, serve_in_thread
 
 
 def _started(stack: ExitStack, releases: Sequence[str]) -> Iterator[_Side]:

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
-from ._release_table import OPERATION_PATHS, RELEASE_DATA
-from ._traffic import Exchange
+from ..._release_table import OPERATION_PATHS, RELEASE_DATA
+from .traffic import Exchange
 
 __all__ = [
     "EXIT_CHANGES",

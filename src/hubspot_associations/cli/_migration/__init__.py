@@ -1,0 +1,6 @@
+"""``migrate-report``: what moving to another HubSpot release breaks, read from recorded traffic.
+
+``traffic`` reads the emulator's journal or a HAR file, ``report`` maps each exchange to the
+target release and judges it against the release table, ``replay`` sends the traffic to two
+local emulators (the ``[emulator]`` extra, imported only when ``--replay`` runs).
+"""
