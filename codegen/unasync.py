@@ -1,9 +1,12 @@
 """Write each sync twin from its async-first source, so the twins cannot drift apart.
 
 The async sources are hand-written: the modules of ``src/hubspot_associations/_async/`` (the
-client, its transports, the bulk runner, the body reader). This step rewrites each token by token
-into its sync twin in ``_sync/``, the way httpcore builds its sync half; the few primitives that
-really differ (sleeping, a deadline, workers) are written side by side in ``_primitives.py``.
+client, its transports, the bulk runner, the body reader, the rate limiter) and the emulator's
+control client (``control_client/async_client.py``). This step rewrites each token by token into
+its sync twin (``_sync/``; ``control_client/sync_client.py``), the way httpcore builds its sync
+half; the few primitives that really differ (sleeping, a deadline, workers) are written side by
+side in ``_primitives.py``. A twin imports only what its source imports, renamed: the emulator's
+stays inside the emulator package, which imports nothing of ours.
 A substitution that matches nothing in any source fails the step: a rule nobody needs any more
 is a rule that may one day rewrite the wrong thing.
 """
@@ -15,12 +18,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["SOURCE", "TARGET", "TWINS", "UnusedSubstitutionError", "generate", "render"]
+__all__ = [
+    "EMULATOR_TWIN",
+    "SOURCE",
+    "TARGET",
+    "TWINS",
+    "UnusedSubstitutionError",
+    "generate",
+    "render",
+]
 
 PACKAGE = Path("src/hubspot_associations")
+EMULATOR = Path("emulator/hubspot_associations_emulator")
 SOURCE = PACKAGE / "_async" / "client.py"
 TARGET = PACKAGE / "_sync" / "client.py"
-# (async source, sync twin): every async-first module of the package.
+# The emulator's control client: its twin lives beside it and imports only emulator modules.
+EMULATOR_TWIN = (
+    EMULATOR / "control_client" / "async_client.py",
+    EMULATOR / "control_client" / "sync_client.py",
+)
+# (async source, sync twin): every async-first module of the client package, and the emulator's.
 TWINS: tuple[tuple[Path, Path], ...] = (
     (SOURCE, TARGET),
     (PACKAGE / "_async" / "body.py", PACKAGE / "_sync" / "body.py"),
@@ -28,6 +45,7 @@ TWINS: tuple[tuple[Path, Path], ...] = (
     (PACKAGE / "_async" / "transport.py", PACKAGE / "_sync" / "transport.py"),
     (PACKAGE / "_async" / "shared_window.py", PACKAGE / "_sync" / "shared_window.py"),
     (PACKAGE / "_async" / "limiter.py", PACKAGE / "_sync" / "limiter.py"),
+    EMULATOR_TWIN,
 )
 
 HEADER = (
@@ -71,8 +89,14 @@ def render(source: str, *, source_path: Path = SOURCE, used: set[str] | None = N
         if count and used is not None:
             used.add(pattern)
     target = dict(TWINS).get(source_path, TARGET)
-    header = HEADER.format(source=source_path.relative_to(PACKAGE))
+    header = HEADER.format(source=_within_package(source_path))
     return _ruff_format(header + text, target)
+
+
+def _within_package(path: Path) -> Path:
+    """``path`` from its package's folder, as the header names the source."""
+    package = EMULATOR if path.is_relative_to(EMULATOR) else PACKAGE
+    return path.relative_to(package)
 
 
 def _ruff_format(text: str, target: Path) -> str:

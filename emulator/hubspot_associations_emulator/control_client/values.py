@@ -1,16 +1,8 @@
-"""A typed client of the emulator's control API (``/_emulator/``), sync and async.
+"""What goes in and out of the emulator's control API: the dataclasses both control clients take
+and give, ``ControlError``, and each one's wire form.
 
-Everything the control API does, with dataclasses in and out, so that a test file using it passes
-``mypy --strict``: seed (records, labels, associations, bulk ranges, limits), reset, the runtime
-configuration (per-pair record limits included), the rate limit, faults (random and aimed),
-request counts, reports, and snapshot / restore of the store. It needs only httpx (the emulator's
-server parts are not imported).
-
-    control = ControlClient("http://127.0.0.1:8080")
-    control.seed(labels=[SeedLabel("contact", "company", "buyer", "Buyer")])
-    saved = control.snapshot()
-    ...
-    control.restore(saved)
+The async client (``async_client.py``) and its generated sync twin (``sync_client.py``) share
+everything here, so the twins differ only in how they send.
 """
 
 from __future__ import annotations
@@ -24,14 +16,13 @@ import httpx
 
 __all__ = [
     "AimedFault",
-    "AsyncControlClient",
-    "ControlClient",
     "ControlError",
     "EmulatorSettings",
     "FaultPlan",
     "Journal",
     "JournalEntry",
     "RecordLimit",
+    "RecordLimits",
     "RequestCounts",
     "SeedAssociation",
     "SeedBulk",
@@ -39,9 +30,18 @@ __all__ = [
     "SeedLimit",
     "Seeded",
     "Snapshot",
+    "config_body",
+    "journal_body",
+    "rate_limit_body",
+    "read_answer",
+    "read_counts",
+    "read_faults",
+    "read_journal",
+    "read_rate_limit",
+    "read_seeded",
+    "read_settings",
+    "seed_body",
 ]
-
-_TIMEOUT = 30.0
 
 
 class ControlError(Exception):
@@ -301,7 +301,8 @@ def _show(entries: list[JournalEntry]) -> str:
     return "; ".join(f"{e.method} {e.path} → {e.status}" for e in entries) or "nothing"
 
 
-def _journal(body: dict[str, Any]) -> Journal:
+def read_journal(body: dict[str, Any]) -> Journal:
+    """The journal from ``GET journal``'s body."""
     entries = [
         JournalEntry(
             time=e["time"],
@@ -329,13 +330,14 @@ class Snapshot:
     data: dict[str, Any] = field(repr=False)
 
 
-def _seed_body(
+def seed_body(
     records: Mapping[str, Sequence[int | str]] | None,
     labels: Sequence[SeedLabel],
     associations: Sequence[SeedAssociation],
     bulk: Sequence[SeedBulk],
     limits: Sequence[SeedLimit],
 ) -> dict[str, Any]:
+    """``POST seed``'s body: only what is given."""
     body: dict[str, Any] = {}
     if records:
         body["records"] = {k: [str(i) for i in v] for k, v in records.items()}
@@ -346,7 +348,8 @@ def _seed_body(
     return body
 
 
-def _seeded(body: dict[str, Any]) -> Seeded:
+def read_seeded(body: dict[str, Any]) -> Seeded:
+    """What a seed added, from its answer."""
     return Seeded(
         records=body["records"],
         labels={m["name"]: [int(t["typeId"]) for t in m["results"]] for m in body["labels"]},
@@ -356,7 +359,8 @@ def _seeded(body: dict[str, Any]) -> Seeded:
     )
 
 
-def _settings(body: dict[str, Any]) -> EmulatorSettings:
+def read_settings(body: dict[str, Any]) -> EmulatorSettings:
+    """The settings from ``GET``/``PUT config``'s answer."""
     return EmulatorSettings(
         profile=body["profile"],
         numeric_ids=body["numericIds"],
@@ -373,7 +377,7 @@ def _settings(body: dict[str, Any]) -> EmulatorSettings:
 RecordLimits = Sequence[RecordLimit | tuple[str, str, int]]
 
 
-def _config_body(
+def config_body(
     profile: str | None,
     numeric_ids: bool | None,
     max_labels_per_pair: int | None,
@@ -381,6 +385,7 @@ def _config_body(
     repeat_answers: Mapping[str, str] | None,
     record_limits: RecordLimits | None = None,
 ) -> dict[str, Any]:
+    """``PUT config``'s body: only what is given (None: unchanged)."""
     answers = dict(repeat_answers) if repeat_answers is not None else None
     limits = None
     if record_limits is not None:
@@ -392,18 +397,26 @@ def _config_body(
     return {k: v for k, v in given.items() if v is not None}
 
 
-def _limit_body(requests: int | None, seconds: float | None) -> dict[str, Any]:
+def rate_limit_body(requests: int | None, seconds: float | None) -> dict[str, Any]:
+    """``PUT rate-limit``'s body (``requests`` None: no limit)."""
     return {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
 
 
-def _journal_body(
+def read_rate_limit(body: dict[str, Any]) -> tuple[int, float] | None:
+    """(requests, seconds) from ``GET rate-limit``'s answer, or None: no limit."""
+    return None if body["requests"] is None else (body["requests"], body["seconds"])
+
+
+def journal_body(
     max_entries: int | None, max_bytes: int | None, enabled: bool | None
 ) -> dict[str, Any]:
+    """``PUT journal``'s body: only what is given (None: unchanged)."""
     given = {"maxEntries": max_entries, "maxBytes": max_bytes, "enabled": enabled}
     return {k: v for k, v in given.items() if v is not None}
 
 
-def _faults(body: dict[str, Any]) -> FaultPlan:
+def read_faults(body: dict[str, Any]) -> FaultPlan:
+    """The fault plan from ``GET``/``PUT faults``' answer."""
     script = tuple(
         AimedFault(
             e["kind"],
@@ -423,7 +436,8 @@ def _faults(body: dict[str, Any]) -> FaultPlan:
     )  # fmt: skip
 
 
-def _counts(body: dict[str, Any]) -> RequestCounts:
+def read_counts(body: dict[str, Any]) -> RequestCounts:
+    """The request counts from ``GET requests``' answer."""
     limited = body.get("rateLimited") or {}
     return RequestCounts(
         received=body["received"], operations=dict(body["operations"]), reads=body["reads"],
@@ -433,7 +447,8 @@ def _counts(body: dict[str, Any]) -> RequestCounts:
     )  # fmt: skip
 
 
-def _answer(response: httpx.Response) -> Any:
+def read_answer(response: httpx.Response) -> Any:
+    """The decoded answer of a control call; ``ControlError`` for a 4xx or 5xx."""
     if response.status_code >= 400:
         try:
             message = str(response.json().get("message", response.text))
@@ -441,262 +456,3 @@ def _answer(response: httpx.Response) -> Any:
             message = response.text
         raise ControlError(response.status_code, message)
     return response.json()
-
-
-class ControlClient:
-    """The control API of the emulator at ``base_url``."""
-
-    def __init__(self, base_url: str, *, http: httpx.Client | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._http = http or httpx.Client(timeout=_TIMEOUT)
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def __enter__(self) -> ControlClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _call(self, method: str, path: str, body: object = None) -> Any:
-        url = f"{self.base_url}/_emulator/{path}"
-        return _answer(self._http.request(method, url, json=body))
-
-    def health(self) -> bool:
-        """Whether the emulator answers."""
-        return bool(self._call("GET", "health").get("status") == "ok")
-
-    def reset(self) -> None:
-        """Empty the store and the counts; faults, rate limit and config back to the start-up."""
-        self._call("POST", "reset", {})
-
-    def seed(
-        self,
-        *,
-        records: Mapping[str, Sequence[int | str]] | None = None,
-        labels: Sequence[SeedLabel] = (),
-        associations: Sequence[SeedAssociation] = (),
-        bulk: Sequence[SeedBulk] = (),
-        limits: Sequence[SeedLimit] = (),
-    ) -> Seeded:
-        """Add state, applied whole or not at all (``ControlError`` naming what is wrong)."""
-        body = _seed_body(records, labels, associations, bulk, limits)
-        return _seeded(self._call("POST", "seed", body))
-
-    def settings(self) -> EmulatorSettings:
-        """The configuration answering now."""
-        return _settings(self._call("GET", "config"))
-
-    def configure(
-        self,
-        *,
-        profile: str | None = None,
-        numeric_ids: bool | None = None,
-        max_labels_per_pair: int | None = None,
-        enqueue_time_format: Literal["auto", "string", "object"] | None = None,
-        repeat_answers: Mapping[str, str] | None = None,
-        record_limits: RecordLimits | None = None,
-    ) -> EmulatorSettings:
-        """Change what is given, until the next reset; ``record_limits`` (``RecordLimit`` or
-        (from, to, limit) tuples) replaces the configured per-pair record limits whole."""
-        body = _config_body(
-            profile,
-            numeric_ids,
-            max_labels_per_pair,
-            enqueue_time_format,
-            repeat_answers,
-            record_limits,
-        )
-        return _settings(self._call("PUT", "config", body))
-
-    def rate_limit(self) -> tuple[int, float] | None:
-        """(requests, seconds) of the rate limit, or None."""
-        body = self._call("GET", "rate-limit")
-        return None if body["requests"] is None else (body["requests"], body["seconds"])
-
-    def set_rate_limit(self, requests: int | None, seconds: float | None = None) -> None:
-        """At most ``requests`` per rolling ``seconds`` (None: no limit)."""
-        body = (
-            {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
-        )
-        self._call("PUT", "rate-limit", body)
-
-    def faults(self) -> FaultPlan:
-        """The fault plan, with each aimed fault's ``seen`` and ``fired``."""
-        return _faults(self._call("GET", "faults"))
-
-    def set_faults(self, spec: str | None = None, script: Sequence[AimedFault] = ()) -> FaultPlan:
-        """Replace the plan: random faults (``rate=…,kinds=…``) and aimed ones."""
-        body = {"spec": spec, "script": [f.body() for f in script]}
-        return _faults(self._call("PUT", "faults", body))
-
-    def requests(self) -> RequestCounts:
-        """Request counts since the last reset."""
-        return _counts(self._call("GET", "requests"))
-
-    def reports(self) -> list[dict[str, Any]]:
-        """Every high-usage report requested, with its content."""
-        return list(self._call("GET", "reports")["results"])
-
-    def journal(self) -> Journal:
-        """Every HubSpot-path request since the last reset (oldest first)."""
-        return _journal(self._call("GET", "journal"))
-
-    def journal_jsonl(self) -> str:
-        """The journal as JSON Lines."""
-        return self._http.get(f"{self.base_url}/_emulator/journal.jsonl").text
-
-    def journal_har(self) -> dict[str, Any]:
-        """The journal as a HAR 1.2 log."""
-        return dict(self._call("GET", "journal.har"))
-
-    def set_journal(
-        self,
-        *,
-        max_entries: int | None = None,
-        max_bytes: int | None = None,
-        enabled: bool | None = None,
-    ) -> None:
-        """Bound the journal (by entries and bytes), or turn it off or on."""
-        self._call("PUT", "journal", _journal_body(max_entries, max_bytes, enabled))
-
-    def snapshot(self) -> Snapshot:
-        """The store now: records, labels with their type-ID counter, associations, limits,
-        reports (not faults, the rate limit nor request counts)."""
-        return Snapshot(self._call("GET", "snapshot"))
-
-    def restore(self, snapshot: Snapshot) -> None:
-        """The store exactly as ``snapshot`` holds it."""
-        self._call("PUT", "snapshot", snapshot.data)
-
-
-class AsyncControlClient:
-    """The control API of the emulator at ``base_url``, for async tests."""
-
-    def __init__(self, base_url: str, *, http: httpx.AsyncClient | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._http = http or httpx.AsyncClient(timeout=_TIMEOUT)
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncControlClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def _call(self, method: str, path: str, body: object = None) -> Any:
-        url = f"{self.base_url}/_emulator/{path}"
-        return _answer(await self._http.request(method, url, json=body))
-
-    async def health(self) -> bool:
-        """Whether the emulator answers."""
-        return bool((await self._call("GET", "health")).get("status") == "ok")
-
-    async def reset(self) -> None:
-        """Empty the store and the counts; faults, rate limit and config back to the start-up."""
-        await self._call("POST", "reset", {})
-
-    async def seed(
-        self,
-        *,
-        records: Mapping[str, Sequence[int | str]] | None = None,
-        labels: Sequence[SeedLabel] = (),
-        associations: Sequence[SeedAssociation] = (),
-        bulk: Sequence[SeedBulk] = (),
-        limits: Sequence[SeedLimit] = (),
-    ) -> Seeded:
-        """Add state, applied whole or not at all (``ControlError`` naming what is wrong)."""
-        body = _seed_body(records, labels, associations, bulk, limits)
-        return _seeded(await self._call("POST", "seed", body))
-
-    async def settings(self) -> EmulatorSettings:
-        """The configuration answering now."""
-        return _settings(await self._call("GET", "config"))
-
-    async def configure(
-        self,
-        *,
-        profile: str | None = None,
-        numeric_ids: bool | None = None,
-        max_labels_per_pair: int | None = None,
-        enqueue_time_format: Literal["auto", "string", "object"] | None = None,
-        repeat_answers: Mapping[str, str] | None = None,
-        record_limits: RecordLimits | None = None,
-    ) -> EmulatorSettings:
-        """Change what is given, until the next reset; ``record_limits`` (``RecordLimit`` or
-        (from, to, limit) tuples) replaces the configured per-pair record limits whole."""
-        body = _config_body(
-            profile,
-            numeric_ids,
-            max_labels_per_pair,
-            enqueue_time_format,
-            repeat_answers,
-            record_limits,
-        )
-        return _settings(await self._call("PUT", "config", body))
-
-    async def rate_limit(self) -> tuple[int, float] | None:
-        """(requests, seconds) of the rate limit, or None."""
-        body = await self._call("GET", "rate-limit")
-        return None if body["requests"] is None else (body["requests"], body["seconds"])
-
-    async def set_rate_limit(self, requests: int | None, seconds: float | None = None) -> None:
-        """At most ``requests`` per rolling ``seconds`` (None: no limit)."""
-        body = (
-            {"requests": None} if requests is None else {"requests": requests, "seconds": seconds}
-        )
-        await self._call("PUT", "rate-limit", body)
-
-    async def faults(self) -> FaultPlan:
-        """The fault plan, with each aimed fault's ``seen`` and ``fired``."""
-        return _faults(await self._call("GET", "faults"))
-
-    async def set_faults(
-        self, spec: str | None = None, script: Sequence[AimedFault] = ()
-    ) -> FaultPlan:
-        """Replace the plan: random faults (``rate=…,kinds=…``) and aimed ones."""
-        body = {"spec": spec, "script": [f.body() for f in script]}
-        return _faults(await self._call("PUT", "faults", body))
-
-    async def requests(self) -> RequestCounts:
-        """Request counts since the last reset."""
-        return _counts(await self._call("GET", "requests"))
-
-    async def reports(self) -> list[dict[str, Any]]:
-        """Every high-usage report requested, with its content."""
-        return list((await self._call("GET", "reports"))["results"])
-
-    async def journal(self) -> Journal:
-        """Every HubSpot-path request since the last reset (oldest first)."""
-        return _journal(await self._call("GET", "journal"))
-
-    async def journal_jsonl(self) -> str:
-        """The journal as JSON Lines."""
-        return (await self._http.get(f"{self.base_url}/_emulator/journal.jsonl")).text
-
-    async def journal_har(self) -> dict[str, Any]:
-        """The journal as a HAR 1.2 log."""
-        return dict(await self._call("GET", "journal.har"))
-
-    async def set_journal(
-        self,
-        *,
-        max_entries: int | None = None,
-        max_bytes: int | None = None,
-        enabled: bool | None = None,
-    ) -> None:
-        """Bound the journal (by entries and bytes), or turn it off or on."""
-        await self._call("PUT", "journal", _journal_body(max_entries, max_bytes, enabled))
-
-    async def snapshot(self) -> Snapshot:
-        """The store now (see ``ControlClient.snapshot``)."""
-        return Snapshot(await self._call("GET", "snapshot"))
-
-    async def restore(self, snapshot: Snapshot) -> None:
-        """The store exactly as ``snapshot`` holds it."""
-        await self._call("PUT", "snapshot", snapshot.data)
