@@ -208,8 +208,44 @@ __all__ = [
 
 # The models' names before 0.2 (HubSpot's schema names) still import from here, with a
 # DeprecationWarning, until 0.3.0; the table lives with the models (hubspot_associations_api.models
-# .RENAMED, generated from openapi/generator-config.yaml). Only at run time: a type checker that
-# saw a module __getattr__ would accept any name imported from this package, typos included.
+# .RENAMED, generated from openapi/generator-config.yaml).
+if TYPE_CHECKING:
+    # For type checkers: each old name as the models declare it, a deprecated subclass of its new
+    # class (PEP 702), so a pinned user's code type-checks and the old name is reported. Nothing
+    # is imported at run time. `X as X` re-exports a name under mypy --strict; isort would make
+    # one statement of each such line.
+    from hubspot_associations_api.models import (  # isort: skip
+        BatchResponseLabelsBetweenObjectPair as BatchResponseLabelsBetweenObjectPair,
+        BatchResponseLabelsBetweenObjectPairLinks as BatchResponseLabelsBetweenObjectPairLinks,
+        BatchResponseLabelsBetweenObjectPairWithErrors as BatchResponseLabelsBetweenObjectPairWithErrors,  # noqa: E501
+        BatchResponseLabelsBetweenObjectPairWithErrorsLinks as BatchResponseLabelsBetweenObjectPairWithErrorsLinks,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResult as BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks as BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors as BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks as BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionUserConfiguration as BatchResponsePublicAssociationDefinitionUserConfiguration,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionUserConfigurationLinks as BatchResponsePublicAssociationDefinitionUserConfigurationLinks,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors as BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,  # noqa: E501
+        BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks as BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks,  # noqa: E501
+        BatchResponsePublicAssociationMultiWithLabel as BatchResponsePublicAssociationMultiWithLabel,  # noqa: E501
+        BatchResponsePublicAssociationMultiWithLabelLinks as BatchResponsePublicAssociationMultiWithLabelLinks,  # noqa: E501
+        BatchResponsePublicAssociationMultiWithLabelWithErrors as BatchResponsePublicAssociationMultiWithLabelWithErrors,  # noqa: E501
+        BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks as BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks,  # noqa: E501
+        BatchResponsePublicDefaultAssociation as BatchResponsePublicDefaultAssociation,
+        BatchResponsePublicDefaultAssociationLinks as BatchResponsePublicDefaultAssociationLinks,
+        BatchResponseVoid as BatchResponseVoid,
+        BatchResponseVoidLinks as BatchResponseVoidLinks,
+        CollectionResponseMultiAssociatedObjectWithLabelForwardPaging as CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,  # noqa: E501
+        MultiAssociatedObjectWithLabel as MultiAssociatedObjectWithLabel,
+        PublicAssociationDefinitionConfigurationUpdateResult as PublicAssociationDefinitionConfigurationUpdateResult,  # noqa: E501
+        PublicAssociationDefinitionUserConfiguration as PublicAssociationDefinitionUserConfiguration,  # noqa: E501
+        PublicAssociationMultiPost as PublicAssociationMultiPost,
+        PublicAssociationMultiWithLabel as PublicAssociationMultiWithLabel,
+        PublicDefaultAssociation as PublicDefaultAssociation,
+    )
+
+# Only at run time: a type checker that saw a module __getattr__ would accept any name imported
+# from this package, typos included; it sees the old names imported above instead.
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> object:

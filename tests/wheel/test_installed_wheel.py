@@ -102,6 +102,103 @@ def test_a_users_strict_mypy_sees_real_types(venv: Path, tmp_path: Path) -> None
         assert name in shown, (shown, name)
 
 
+# A pinned user's file on the models' names before 0.2, one per import site: each old name is
+# imported, checked to be (a subclass of) its new class for the type checker and to be the new
+# class at run time, where importing it warns. Written out from the checkout's RENAMED table.
+OLD_NAMES_FILE = """
+import json
+import warnings
+from typing import Any
+
+import {site}
+from hubspot_associations_api.models import {new}
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    from {site} import {old}
+
+{typed}
+
+
+def read(payload: dict[str, Any]) -> AssociatedRecord:
+    record = MultiAssociatedObjectWithLabel.from_dict(payload)
+    reveal_type(record.to_object_id)
+    reveal_type(record.association_types)
+    return record
+
+
+def first(page: CollectionResponseMultiAssociatedObjectWithLabelForwardPaging) -> AssociatedRecordPage:
+    return page
+
+
+print(json.dumps({{
+    "same": [name for name, (old, new) in PAIRS.items() if old is new],
+    "warned": [[w.category.__name__, str(w.message)] for w in caught],
+}}))
+"""
+
+
+def _old_names_file(site: str) -> str:
+    from hubspot_associations_api.models import RENAMED
+
+    old = sorted(RENAMED)
+    typed = "\n".join(f"as_new_{i}: type[{RENAMED[n]}] = {n}" for i, n in enumerate(old))
+    pairs = ", ".join(f"{n!r}: ({n}, {RENAMED[n]})" for n in old)
+    return OLD_NAMES_FILE.format(
+        site=site,
+        old=", ".join(old),
+        new=", ".join(sorted(set(RENAMED.values()))),
+        typed=f"{typed}\nPAIRS: dict[str, tuple[type[Any], type[Any]]] = {{{pairs}}}",
+    )
+
+
+def test_old_model_names_type_check_as_deprecated_and_warn_at_run_time(
+    venv: Path, tmp_path: Path
+) -> None:
+    """A pinned user's file on every old model name, from hubspot_associations and from
+    hubspot_associations_api.models, passes `mypy --strict` with the new classes' types; with
+    `--enable-error-code deprecated` mypy reports each old name, naming its new one; at run time
+    each import warns (DeprecationWarning) and gives the new class itself."""
+    from hubspot_associations_api.models import RENAMED
+
+    sites = {"top": "hubspot_associations", "models": "hubspot_associations_api.models"}
+    for name, site in sites.items():
+        (tmp_path / f"old_{name}.py").write_text(_old_names_file(site))
+    files = [f"old_{name}.py" for name in sites]
+    mypy = str(venv / "bin" / "mypy")
+    typed = _run(venv, mypy, "--strict", *files, cwd=tmp_path)
+    assert typed.returncode == 0, typed.stdout
+    revealed = [line.split("Revealed type is ", 1)[1] for line in typed.stdout.splitlines()
+                if "Revealed type is" in line]  # fmt: skip
+    assert revealed == ['"str"', '"list[hubspot_associations_api.models'
+                        '.association_spec_with_label.AssociationSpecWithLabel]"'] * 2, revealed  # fmt: skip
+    flagged = _run(venv, mypy, "--strict", "--enable-error-code", "deprecated", *files,
+                   cwd=tmp_path)  # fmt: skip
+    errors = [line for line in flagged.stdout.splitlines() if ": error: " in line]
+    assert all(line.endswith("[deprecated]") for line in errors), errors
+    for file in files:
+        reported = {
+            line.split(" class hubspot_associations_api.models.", 1)[1].split(" ", 1)[0]: line
+            for line in errors
+            if line.startswith(f"{file}:")
+        }
+        assert set(reported) == set(RENAMED), (file, set(RENAMED) ^ set(reported))
+        for old, line in reported.items():
+            assert f"{old} is deprecated: it is now called {RENAMED[old]} (" in line, line
+    for name in sites:
+        ran = _run(venv, str(venv / "bin" / "python"), f"old_{name}.py", cwd=tmp_path)
+        assert ran.returncode == 0, ran.stderr
+        seen = json.loads(ran.stdout)
+        assert sorted(seen["same"]) == sorted(RENAMED), (name, seen["same"])
+        # Both sites are packages: importlib's from-list probe and the import itself each warn.
+        warned = {message.split(" ", 1)[0] for _, message in seen["warned"]}
+        assert warned == set(RENAMED), (name, set(RENAMED) ^ warned)
+        for kind, message in seen["warned"]:
+            old = message.split(" ", 1)[0]
+            assert kind == "DeprecationWarning", (old, kind)
+            assert f"{old} is deprecated: it is now called {RENAMED[old]} (" in message, message
+
+
 USER_APP = Path(__file__).with_name("user_app.py")
 # Runs the user's app from the venv against the installed emulator, once per HubSpot release and
 # v4 profile; prints what the app saw and the statuses each batch create got, one line each.

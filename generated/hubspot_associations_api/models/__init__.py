@@ -189,8 +189,153 @@ RENAMED: dict[str, str] = {
     "PublicDefaultAssociation": "DefaultAssociation",
 }
 
+# For type checkers only (PEP 702): each old name is a deprecated subclass of its new class, so
+# a pinned user's code keeps the new class's attributes and types and the old name is reported
+# (mypy --enable-error-code deprecated, pyright's reportDeprecated). Nothing here runs: at run
+# time __getattr__ below hands out the new class itself, with a DeprecationWarning.
+if _TYPE_CHECKING:
+    from typing_extensions import deprecated as _deprecated
+
+    @_deprecated(
+        "it is now called LabelsBetweenObjectPairBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponseLabelsBetweenObjectPair(LabelsBetweenObjectPairBatch): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponseLabelsBetweenObjectPairLinks(BatchLinks): ...
+
+    @_deprecated(
+        "it is now called LabelsBetweenObjectPairBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponseLabelsBetweenObjectPairWithErrors(
+        LabelsBetweenObjectPairBatch
+    ): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponseLabelsBetweenObjectPairWithErrorsLinks(BatchLinks): ...
+
+    @_deprecated(
+        "it is now called AssociationLimitUpdateBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult(
+        AssociationLimitUpdateBatch
+    ): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultLinks(
+        BatchLinks
+    ): ...
+
+    @_deprecated(
+        "it is now called AssociationLimitUpdateBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors(
+        AssociationLimitUpdateBatch
+    ): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrorsLinks(
+        BatchLinks
+    ): ...
+
+    @_deprecated(
+        "it is now called AssociationLimitBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicAssociationDefinitionUserConfiguration(
+        AssociationLimitBatch
+    ): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicAssociationDefinitionUserConfigurationLinks(
+        BatchLinks
+    ): ...
+
+    @_deprecated(
+        "it is now called AssociationLimitBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors(
+        AssociationLimitBatch
+    ): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicAssociationDefinitionUserConfigurationWithErrorsLinks(
+        BatchLinks
+    ): ...
+
+    @_deprecated(
+        "it is now called RecordAssociationsBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicAssociationMultiWithLabel(RecordAssociationsBatch): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicAssociationMultiWithLabelLinks(BatchLinks): ...
+
+    @_deprecated(
+        "it is now called RecordAssociationsBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicAssociationMultiWithLabelWithErrors(
+        RecordAssociationsBatch
+    ): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicAssociationMultiWithLabelWithErrorsLinks(BatchLinks): ...
+
+    @_deprecated(
+        "it is now called DefaultAssociationBatch (the old name will be removed in 0.3.0)"
+    )
+    class BatchResponsePublicDefaultAssociation(DefaultAssociationBatch): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponsePublicDefaultAssociationLinks(BatchLinks): ...
+
+    @_deprecated("it is now called VoidBatch (the old name will be removed in 0.3.0)")
+    class BatchResponseVoid(VoidBatch): ...
+
+    @_deprecated("it is now called BatchLinks (the old name will be removed in 0.3.0)")
+    class BatchResponseVoidLinks(BatchLinks): ...
+
+    @_deprecated(
+        "it is now called AssociatedRecordPage (the old name will be removed in 0.3.0)"
+    )
+    class CollectionResponseMultiAssociatedObjectWithLabelForwardPaging(
+        AssociatedRecordPage
+    ): ...
+
+    @_deprecated(
+        "it is now called AssociatedRecord (the old name will be removed in 0.3.0)"
+    )
+    class MultiAssociatedObjectWithLabel(AssociatedRecord): ...
+
+    @_deprecated(
+        "it is now called AssociationLimitUpdate (the old name will be removed in 0.3.0)"
+    )
+    class PublicAssociationDefinitionConfigurationUpdateResult(
+        AssociationLimitUpdate
+    ): ...
+
+    @_deprecated(
+        "it is now called AssociationLimit (the old name will be removed in 0.3.0)"
+    )
+    class PublicAssociationDefinitionUserConfiguration(AssociationLimit): ...
+
+    @_deprecated(
+        "it is now called AssociationInput (the old name will be removed in 0.3.0)"
+    )
+    class PublicAssociationMultiPost(AssociationInput): ...
+
+    @_deprecated(
+        "it is now called RecordAssociations (the old name will be removed in 0.3.0)"
+    )
+    class PublicAssociationMultiWithLabel(RecordAssociations): ...
+
+    @_deprecated(
+        "it is now called DefaultAssociation (the old name will be removed in 0.3.0)"
+    )
+    class PublicDefaultAssociation(DefaultAssociation): ...
+
+
 # Only at run time: a type checker that saw a module __getattr__ would accept any name imported
-# from here, typos included. Old names are errors for it, as they should be in new code.
+# from here, typos included; it sees the old names declared above instead.
 if not _TYPE_CHECKING:
 
     def __getattr__(name: str) -> object:
