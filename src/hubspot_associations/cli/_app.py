@@ -7,13 +7,11 @@ error (nothing was sent); 3 the job could not run (authentication, permission, n
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from .._association_types import types_between
 from .._exceptions import (
@@ -38,7 +36,7 @@ from ._exit_codes import (
 )
 from ._export_command import run_export
 from ._output import Output
-from ._parser import build_parser
+from ._parser import UsageRefused, build_parser
 from ._problems import InputFileError
 
 __all__ = ["main"]
@@ -48,8 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     # `check` and `emulator` are routed by the package's main() before rich is needed.
     arguments = list(sys.argv[1:] if argv is None else argv)
-    with _usage_errors_as_json(arguments):
-        args = build_parser().parse_args(arguments)
+    args = _parse(arguments)
     if args.command == "releases":
         return _releases(Output(json_mode=args.json))
     if args.command == "migrate-report":
@@ -81,22 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PIPE_CLOSED
 
 
-@contextlib.contextmanager
-def _usage_errors_as_json(arguments: list[str]) -> Iterator[None]:
-    """argparse's usage error (exit 2) also as a JSON object on stdout when --json was given:
-    scripts that pass --json read stdout. The text still goes to stderr as argparse wrote it."""
-    captured = io.StringIO()
+def _parse(arguments: list[str]) -> argparse.Namespace:
+    """The parsed command line; on a usage error, argparse's report and exit 2, with --json also
+    a JSON object on stdout (scripts that pass --json read stdout)."""
     try:
-        with contextlib.redirect_stderr(captured):
-            yield
-    except SystemExit as exit_:
-        if exit_.code == 2 and "--json" in arguments:
-            lines = captured.getvalue().strip().splitlines()
-            print(json.dumps({"error": "usage", "message": lines[-1] if lines else "usage error"}))
-        raise
-    finally:
-        sys.stderr.write(captured.getvalue())
-        sys.stderr.flush()
+        return build_parser().parse_args(arguments)
+    except UsageRefused as refused:
+        if "--json" in arguments:
+            print(json.dumps({"error": "usage", "message": refused.summary()}))
+        refused.exit()
 
 
 def _input_file_error(out: Output, error: InputFileError) -> int:
@@ -311,8 +301,8 @@ def _releases(out: Output) -> int:
 
 def _migrate_report(args: argparse.Namespace) -> int:
     """``migrate-report``: exit 0 only paths change, 1 changes, 2 unreadable input."""
-    from ._migration.report import build_report, render_text, report_json
-    from ._migration.traffic import TrafficError, read_traffic
+    from .._migration import build_report, render_text, report_json
+    from .._traffic import TrafficError, read_traffic
 
     exchanges = []
     for path in args.traffic:
@@ -330,7 +320,7 @@ def _migrate_report(args: argparse.Namespace) -> int:
     code = report.exit_code
     replayed = None
     if args.replay:
-        from ._migration.replay import ReplayUnavailable, replay
+        from .._replay import ReplayUnavailable, replay
 
         try:
             replayed = replay(exchanges, report.source, args.target)

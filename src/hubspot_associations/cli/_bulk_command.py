@@ -148,10 +148,8 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
                       with_types=args.types_from_file)  # fmt: skip
         scan = Scan(source, roles, delimiter=args.delimiter)
         loaded = load_checked(index, scan, strict=args.strict, skip_invalid=args.skip_invalid)
-        job = _Job(source, index, loaded, results_path, from_type, to_type)
-        # args is passed on its own, not inside the job: docs/operations.md follows it to tell
-        # each command's calls apart.
-        return _run(args, job, out, old_default if old_default != results_path else None)
+        job = _Job(args, source, index, loaded, results_path, from_type, to_type)
+        return _run(job, out, old_default if old_default != results_path else None)
     finally:
         if loaded is not None:
             loaded.close()
@@ -161,8 +159,9 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
 
 @dataclass
 class _Job:
-    """One bulk run: its checked input and where its results go."""
+    """One bulk run: its arguments, its checked input and where its results go."""
 
+    args: argparse.Namespace
     source: InputSource
     index: PairIndex
     loaded: Loaded
@@ -196,7 +195,8 @@ def _same_path(a: Path, b: Path) -> bool:
         return False
 
 
-def _run(args: argparse.Namespace, job: _Job, out: Output, old_default: Path | None) -> int:
+def _run(job: _Job, out: Output, old_default: Path | None) -> int:
+    args = job.args
     offline = _offline_types(args, job.from_type, job.to_type)
     if args.dry_run:
         # A dry run sends no write; a --label is still looked up (one read) so the plan is real.
@@ -205,24 +205,24 @@ def _run(args: argparse.Namespace, job: _Job, out: Output, old_default: Path | N
             labels_named = any(spec[2] is not None for spec in job.index.specs)
             if offline is None and (labels_named or not args.types_from_file):
                 client = stack.enter_context(make_client(args))
-            types = _job_types(args, job, client, offline)
-        identity = _identity(args, job, types)
-        job.results_path = _results_for(args, job, identity, old_default)
-        skipped = _resume_state(args, job, out, identity)
+            types = _job_types(job, client, offline)
+        identity = _identity(job, types)
+        job.results_path = _results_for(job, identity, old_default)
+        skipped = _resume_state(job, out, identity)
         out.dry_run(args.command, job.from_type, job.to_type, job.index.todo(5),
                     job.index.rows - skipped, skipped, args.batch_size, identity,
                     job.loaded.to_json())  # fmt: skip
         return EXIT_OK
     with make_client(args) as client:
-        types = _job_types(args, job, client, offline)
-        identity = _identity(args, job, types)
-        job.results_path = _results_for(args, job, identity, old_default)
-        skipped = _resume_state(args, job, out, identity)
+        types = _job_types(job, client, offline)
+        identity = _identity(job, types)
+        job.results_path = _results_for(job, identity, old_default)
+        skipped = _resume_state(job, out, identity)
         writer = ResultsFile(job.results_path, identity)
         try:
             if writer.new:
                 writer.set_aside(job.index.duplicates(), iter(job.loaded.invalid or ()))
-            tally = _send(args, job, out, client, writer, types, skipped)
+            tally = _send(job, out, client, writer, types, skipped)
         finally:
             writer.close()
     out.summary(job.index.rows, skipped, tally, job.results_path, job.loaded.to_json(),
@@ -232,13 +232,11 @@ def _run(args: argparse.Namespace, job: _Job, out: Output, old_default: Path | N
     return EXIT_FAILED if code == EXIT_OK and job.loaded.invalid_lines else code
 
 
-def _results_for(
-    args: argparse.Namespace, job: _Job, identity: JobIdentity, old_default: Path | None
-) -> Path:
+def _results_for(job: _Job, identity: JobIdentity, old_default: Path | None) -> Path:
     """The results file: the given or default one, or under --resume the 0.2 default name when
     only that one exists and holds this very job."""
     path = job.results_path
-    if not args.resume or old_default is None or path.exists() or not old_default.exists():
+    if not job.args.resume or old_default is None or path.exists() or not old_default.exists():
         return path
     _, earlier = read_identity(old_default)
     if earlier is not None and not identity.differences(earlier):
@@ -247,19 +245,16 @@ def _results_for(
 
 
 def _job_types(
-    args: argparse.Namespace,
-    job: _Job,
-    client: HubSpotAssociations | None,
-    offline: list[tuple[str, int]] | None,
+    job: _Job, client: HubSpotAssociations | None, offline: list[tuple[str, int]] | None
 ) -> list[tuple[str, int]]:
     """The types the job sends (every distinct one, when read from the file)."""
     if offline is not None:
         return offline
-    if args.types_from_file:
+    if job.args.types_from_file:
         job.resolved = _resolved_specs(job, client)
         return sorted(set(job.resolved.values()))
     assert client is not None
-    return _looked_up(args, client, job.from_type, job.to_type)
+    return _looked_up(job.args, client, job.from_type, job.to_type)
 
 
 def _resolved_specs(job: _Job, client: HubSpotAssociations | None) -> dict[int, tuple[str, int]]:
@@ -334,7 +329,8 @@ def _looked_up(
     )
 
 
-def _identity(args: argparse.Namespace, job: _Job, types: list[tuple[str, int]]) -> JobIdentity:
+def _identity(job: _Job, types: list[tuple[str, int]]) -> JobIdentity:
+    args = job.args
     return JobIdentity(
         command=args.command,
         from_type=job.from_type,
@@ -354,8 +350,9 @@ def _identity(args: argparse.Namespace, job: _Job, types: list[tuple[str, int]])
     )
 
 
-def _resume_state(args: argparse.Namespace, job: _Job, out: Output, identity: JobIdentity) -> int:
+def _resume_state(job: _Job, out: Output, identity: JobIdentity) -> int:
     """Check the results file against this job; return how many inputs it records as done."""
+    args = job.args
     results_path = job.results_path
     if not results_path.exists() or results_path.stat().st_size == 0:
         if args.resume:
@@ -395,7 +392,6 @@ def _resume_state(args: argparse.Namespace, job: _Job, out: Output, identity: Jo
 
 
 def _send(
-    args: argparse.Namespace,
     job: _Job,
     out: Output,
     client: HubSpotAssociations,
@@ -409,10 +405,10 @@ def _send(
     # One pass per type the file names (--types-from-file), else one pass with the job's types.
     passes = [(n, [job.resolved[n]]) for n in index.spec_numbers()] if job.resolved else [
         (None, types)]  # fmt: skip
-    with out.progress(todo, args.progress, already=skipped) as advance:
+    with out.progress(todo, job.args.progress, already=skipped) as advance:
         sent_before = 0
         for number, kinds in passes:
-            call = _bulk_call(args, client, kinds)
+            call = _bulk_call(job.args, client, kinds)
             kind = kinds[0] if number is not None else None
             for rows in index.todo(WINDOW, number):
                 writer.expect({(r.from_id, r.to_id): r.line for r in rows}, kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import NoReturn
 
 from .. import __about__
 from .._exceptions import ClientValidationError
@@ -13,7 +14,7 @@ from .._settings import RATE_LIMIT_ENV, ClientSettings
 from .._versions import API_VERSIONS
 from ._scan import DELIMITERS
 
-__all__ = ["bounded", "build_parser"]
+__all__ = ["UsageRefused", "bounded", "build_parser"]
 
 EPILOG = """\
 exit codes:
@@ -64,6 +65,37 @@ class bounded:
             raise argparse.ArgumentTypeError(
                 f"{value!r} is not a whole number {range_text(self.range_name)}"
             ) from None
+
+
+class UsageRefused(SystemExit):
+    """argparse refused the command line: exit status 2, with the (sub-)parser that refused it and
+    its message, not yet reported.
+
+    main() reports it: with --json first as a JSON object on stdout (scripts that pass --json read
+    stdout), then as argparse does (:meth:`exit`). Anyone else sees argparse's exit status 2.
+    """
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(2)
+        self.parser = parser
+        self.message = message
+
+    def summary(self) -> str:
+        """The last line argparse writes: ``PROG: error: MESSAGE`` (the message's last line)."""
+        return f"{self.parser.prog}: error: {self.message}".rstrip().splitlines()[-1]
+
+    def exit(self) -> NoReturn:
+        """argparse's own report and exit: the usage and the message on stderr, exit status 2."""
+        argparse.ArgumentParser.error(self.parser, self.message)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error raised as :class:`UsageRefused` for main() to report, since
+    main() knows whether the command line asked for JSON. Sub-parsers are of this class too
+    (argparse makes them of their parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageRefused(self, message)
 
 
 def _common() -> argparse.ArgumentParser:
@@ -194,7 +226,8 @@ def _labelled() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(
+    # Typed as argparse's own: its sub-parsers are of its class, and take argparse's parents.
+    parser: argparse.ArgumentParser = _Parser(
         prog="hubspot-associations",
         description="HubSpot CRM associations in bulk: associate, remove, export, labels, limits.",
         epilog=EPILOG,
