@@ -301,8 +301,8 @@ def _releases(out: Output) -> int:
 
 def _migrate_report(args: argparse.Namespace) -> int:
     """``migrate-report``: exit 0 only paths change, 1 changes, 2 unreadable input."""
-    from .._migration import build_report, render_text, report_json
-    from .._traffic import TrafficError, read_traffic
+    from ._migration.report import build_report, render_text, report_json
+    from ._migration.traffic import TrafficError, read_traffic
 
     exchanges = []
     for path in args.traffic:
@@ -320,7 +320,7 @@ def _migrate_report(args: argparse.Namespace) -> int:
     code = report.exit_code
     replayed = None
     if args.replay:
-        from .._replay import ReplayUnavailable, replay
+        from ._migration.replay import ReplayUnavailable, replay
 
         try:
             replayed = replay(exchanges, report.source, args.target)
