@@ -64,13 +64,14 @@ def _acquirer(library: str, url: str, key: str, limit: int, window: float) -> Ac
 
         return acquire
     from hubspot_associations import RateLimiter, RedisWindow
+    from hubspot_associations._ratelimit import waiting  # what a sync client's transport calls
 
     ours = RateLimiter(limit, window, shared=RedisWindow(url, key=key))  # its default margin
 
     def acquire_ours(started: Callable[[], None]) -> None:
-        slot = ours.acquire()
+        slot = waiting.acquire(ours)
         started()  # the request "reaches HubSpot" here, and is answered at once
-        ours.release(slot)
+        waiting.release(ours, slot)
 
     return acquire_ours
 

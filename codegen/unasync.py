@@ -1,11 +1,12 @@
 """Write each sync twin from its async-first source, so the twins cannot drift apart.
 
 The async sources are hand-written: the modules of ``src/hubspot_associations/_async/`` (the
-client, its transports, the bulk runner, the body reader, the rate limiter) and the emulator's
-control client (``control_client/async_client.py``). This step rewrites each token by token into
-its sync twin (``_sync/``; ``control_client/sync_client.py``), the way httpcore builds its sync
-half; the few primitives that really differ (sleeping, a deadline, workers) are written side by
-side in ``_primitives.py``. A twin imports only what its source imports, renamed: the emulator's
+client, its transports, the bulk runner, the body reader), rate limiting's waiting and Redis window
+(``_ratelimit/async_*.py``) and the emulator's control client (``control_client/async_client.py``).
+This step rewrites each token by token into its sync twin (``_sync/``; ``_ratelimit/`` without the
+``async_`` prefix; ``control_client/sync_client.py``), the way httpcore builds its sync half; the
+few primitives that really differ (sleeping, a deadline, workers) are written side by side in
+``_primitives.py``. A twin imports only what its source imports, renamed: the emulator's
 stays inside the emulator package, which imports nothing of ours.
 A substitution that matches nothing in any source fails the step: a rule nobody needs any more
 is a rule that may one day rewrite the wrong thing.
@@ -32,6 +33,7 @@ PACKAGE = Path("src/hubspot_associations")
 EMULATOR = Path("emulator/hubspot_associations_emulator")
 SOURCE = PACKAGE / "_async" / "client.py"
 TARGET = PACKAGE / "_sync" / "client.py"
+RATELIMIT = PACKAGE / "_ratelimit"
 # The emulator's control client: its twin lives beside it and imports only emulator modules.
 EMULATOR_TWIN = (
     EMULATOR / "control_client" / "async_client.py",
@@ -43,8 +45,10 @@ TWINS: tuple[tuple[Path, Path], ...] = (
     (PACKAGE / "_async" / "body.py", PACKAGE / "_sync" / "body.py"),
     (PACKAGE / "_async" / "bulk.py", PACKAGE / "_sync" / "bulk.py"),
     (PACKAGE / "_async" / "transport.py", PACKAGE / "_sync" / "transport.py"),
-    (PACKAGE / "_async" / "shared_window.py", PACKAGE / "_sync" / "shared_window.py"),
-    (PACKAGE / "_async" / "limiter.py", PACKAGE / "_sync" / "limiter.py"),
+    # Rate limiting's twins live beside their sources, in its own folder, named as the token rule
+    # names them (``async_waiting`` -> ``waiting``), so an import of one renames to the other.
+    (RATELIMIT / "async_redis_window.py", RATELIMIT / "redis_window.py"),
+    (RATELIMIT / "async_waiting.py", RATELIMIT / "waiting.py"),
     EMULATOR_TWIN,
 )
 

@@ -63,7 +63,6 @@ from ._async.client import (
     AsyncLimitsUsage,
     AsyncReport,
 )
-from ._async.shared_window import AsyncRedisWindow
 from ._async.transport import AsyncRetryingTransport
 from ._bulk import BulkFailure, BulkResult
 from ._exceptions import (
@@ -87,11 +86,13 @@ from ._exceptions import (
 )
 from ._labels import CustomLabel, LabelPair, label_pair, validate_label_name
 from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
-from ._rate_limit import RateLimiter
+from ._ratelimit.async_redis_window import AsyncRedisWindow
+from ._ratelimit.limiter import RateLimiter
+from ._ratelimit.redis_window import RedisWindow
+from ._ratelimit.shared import DailyLimitReached, SharedBudgetUnavailable
 from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._settings import ClientSettings
-from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
 from ._sync.client import (
     Basic,
     Batch,
@@ -102,7 +103,6 @@ from ._sync.client import (
     LimitsUsage,
     Report,
 )
-from ._sync.shared_window import RedisWindow
 from ._sync.transport import RetryingTransport
 from ._versions import API_VERSIONS, ApiVersion
 

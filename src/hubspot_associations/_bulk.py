@@ -29,7 +29,7 @@ from ._exceptions import (
 )
 from ._numbers import DEFAULT_CONCURRENCY
 from ._ranges import in_range
-from ._shared_window import DailyLimitReached, SharedBudgetUnavailable
+from ._ratelimit.shared import DailyLimitReached, SharedBudgetUnavailable
 
 __all__ = [
     "BulkFailure",

@@ -16,7 +16,7 @@ from ._exceptions import ClientValidationError
 from ._numbers import DEFAULT_RATE_LIMIT_REQUESTS, DEFAULT_RATE_LIMIT_SECONDS
 from ._ranges import in_range, parse_rate
 from ._ranges import rate_limit as checked_rate_limit
-from ._rate_limit import RateLimiter
+from ._ratelimit.limiter import RateLimiter
 from ._retry import RetryPolicy
 from ._sync.transport import RetryingTransport, VersionedTransport
 from ._transport import OnRetry

@@ -21,7 +21,7 @@ import attrs
 import httpx
 
 from ._options import CALL_MAX_RETRIES, CALL_TIMEOUT
-from ._rate_limit import RateLimiter
+from ._ratelimit.limiter import RateLimiter
 from ._retry import RetryPolicy, policy_name, requests_remain
 
 __all__ = [

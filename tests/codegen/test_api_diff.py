@@ -186,7 +186,7 @@ def test_breaking_marker_counts_only_under_unreleased_changed_or_removed() -> No
 
 def test_changed_default_is_shown_not_gated(repo: Path) -> None:
     """A changed parameter default is listed as shown, not gated, and exits 0."""
-    path = repo / "src/hubspot_associations/_rate_limit.py"
+    path = repo / "src/hubspot_associations/_ratelimit/limiter.py"
     text = path.read_text(encoding="utf-8")
     old = "sleep: Callable[[float], None] = time.sleep,"
     assert text.count(old) == 1

@@ -23,6 +23,7 @@ from hubspot_associations import (
     RateLimiter,
     RedisWindow,
 )
+from hubspot_associations._ratelimit import waiting
 
 TOKEN = "emulator-token"
 
@@ -32,7 +33,7 @@ def stamps(url: str, key: str, limit: int, seconds: float, count: int, start_at:
     limiter = RateLimiter(limit, seconds, shared=RedisWindow(url, key=key))
     time.sleep(max(0.0, start_at - time.time()))
     for _ in range(count):
-        limiter.acquire()
+        waiting.acquire(limiter)
         print(f"{time.time():.6f}", flush=True)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
+import warnings
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hubspot_associations._exceptions import ClientValidationError
-from hubspot_associations._rate_limit import (
+from hubspot_associations._ratelimit import async_waiting, waiting
+from hubspot_associations._ratelimit.limiter import (
     FREE_OR_STARTER,
     PROFESSIONAL_OR_ENTERPRISE,
     WITH_API_LIMIT_INCREASE,
@@ -61,7 +65,7 @@ def test_first_n_go_at_once_then_window(clock: FakeClock) -> None:
     lim = limiter(clock, n=10, seconds=1.0)
     starts = []
     for _ in range(25):
-        lim.acquire()
+        waiting.acquire(lim)
         starts.append(clock())
     assert starts[:10] == [1000.0] * 10
     assert starts[10] == pytest.approx(1001.0)
@@ -74,7 +78,7 @@ def test_steady_load_runs_at_full_rate(clock: FakeClock) -> None:
     lim = limiter(clock, n=10, seconds=1.0)
     starts = []
     for _ in range(1000):
-        lim.acquire()
+        waiting.acquire(lim)
         starts.append(clock())
     assert max_in_window(starts, 1.0) == 10
     assert starts[-1] - starts[0] == pytest.approx(99.0)
@@ -93,7 +97,7 @@ def test_never_more_than_n_in_any_window(n: int, seconds: float, gaps: list[floa
     starts = []
     for gap in gaps:
         clock.now += gap
-        starts.append(clock() + lim.reserve())
+        starts.append(clock() + waiting.book(lim)[0])
     assert max_in_window(starts, seconds) <= n
     assert starts == sorted(starts)
 
@@ -101,8 +105,8 @@ def test_never_more_than_n_in_any_window(n: int, seconds: float, gaps: list[floa
 def test_pause_holds_later_requests(clock: FakeClock) -> None:
     """After pause(s) no request starts before s seconds have passed."""
     lim = limiter(clock)
-    lim.pause(5.0)
-    lim.acquire()
+    waiting.pause(lim, 5.0)
+    waiting.acquire(lim)
     assert clock() == pytest.approx(1005.0)
 
 
@@ -115,7 +119,7 @@ def test_threads_share_one_window() -> None:
 
     def work() -> None:
         for _ in range(50):
-            start = clock() + lim.reserve()
+            start = clock() + waiting.book(lim)[0]
             with lock:
                 starts.append(start)
 
@@ -135,9 +139,9 @@ async def test_sync_and_async_share_the_limiter(clock: FakeClock) -> None:
     starts = []
     for i in range(12):
         if i % 2:
-            await lim.acquire_async()
+            await async_waiting.acquire(lim)
         else:
-            lim.acquire()
+            waiting.acquire(lim)
         starts.append(clock())
     assert max_in_window(starts, 1.0) == 4
     assert starts[-1] == pytest.approx(1002.0)
@@ -155,7 +159,7 @@ def test_default_margin_spaces_windows_slightly_wider(clock: FakeClock) -> None:
     )
     assert lim.margin == pytest.approx(0.05)
     assert RateLimiter(100, 10.0).margin == pytest.approx(0.25)
-    waits = [lim.reserve() for _ in range(11)]
+    waits = [waiting.book(lim)[0] for _ in range(11)]
     assert waits[:10] == [0.0] * 10
     assert waits[10] == pytest.approx(1.05)
 
@@ -167,7 +171,7 @@ def test_a_smaller_burst_paces_the_starts_after_it(clock: FakeClock) -> None:
     lim = RateLimiter(100, 10.0, clock=clock, sleep=clock.sleep, burst=10)
     assert lim.burst == 10
     assert lim.spacing == pytest.approx(0.1)
-    waits = [lim.reserve() for _ in range(12)]
+    waits = [waiting.book(lim)[0] for _ in range(12)]
     assert waits[:10] == [0.0] * 10
     assert waits[10:] == [pytest.approx(0.1), pytest.approx(0.2)]
 
@@ -183,23 +187,23 @@ def test_a_quick_answer_frees_its_slot_a_window_after_it(clock: FakeClock) -> No
     """A released slot counts from its answer, not from start + margin: the next start comes
     one window after the answer, sooner than the margin alone would allow."""
     lim = RateLimiter(2, 1.0, clock=clock, sleep=clock.sleep, burst=2)  # margin 0.05
-    first = lim.acquire()
-    lim.acquire()
+    first = waiting.acquire(lim)
+    waiting.acquire(lim)
     clock.now += 0.01
-    lim.release(first)
-    assert clock() + lim.reserve() == pytest.approx(1001.01)
+    waiting.release(lim, first)
+    assert clock() + waiting.book(lim)[0] == pytest.approx(1001.01)
 
 
 def test_a_slow_answer_holds_its_slot_until_a_window_after_it(clock: FakeClock) -> None:
     """A request that may have reached HubSpot late (its answer came late) keeps its place in
     the window until a window after its answer."""
     lim = RateLimiter(2, 1.0, clock=clock, sleep=clock.sleep, burst=2)
-    first = lim.acquire()
-    lim.acquire()
+    first = waiting.acquire(lim)
+    waiting.acquire(lim)
     clock.now += 0.5
-    lim.release(first)
-    third = clock() + lim.reserve()
-    fourth = clock() + lim.reserve()
+    waiting.release(lim, first)
+    third = clock() + waiting.book(lim)[0]
+    fourth = clock() + waiting.book(lim)[0]
     assert third == pytest.approx(1001.05)  # the other first start, still in flight: + margin
     assert fourth == pytest.approx(1001.5)  # the slow one: its answer + the window
 
@@ -232,10 +236,10 @@ def test_arrivals_never_exceed_the_limit_whatever_the_latency(
         for answer, slot in sorted(pending, key=lambda item: item[0]):
             if answer <= booked_at:
                 clock.now = max(clock.now, answer)
-                lim.release(slot)  # type: ignore[arg-type]
+                waiting.release(lim, slot)  # type: ignore[arg-type]
         pending = [(a, s) for a, s in pending if a > booked_at]
         clock.now = booked_at
-        wait, slot = lim.book()
+        wait, slot = waiting.book(lim)
         start = clock() + wait
         arrivals.append(start + where * min(latency, lim.margin))
         pending.append((start + latency, slot))
@@ -248,8 +252,78 @@ def test_a_wake_up_later_than_half_the_margin_books_again(clock: FakeClock) -> N
     lim = RateLimiter(
         2, 1.0, clock=clock, margin=0.1, burst=2, sleep=lambda s: clock.sleep(s + 0.5)
     )
-    lim.acquire()
-    lim.acquire()
-    third = lim.acquire()  # booked for 1001.1, woke at 1001.6: booked again
+    waiting.acquire(lim)
+    waiting.acquire(lim)
+    third = waiting.acquire(lim)  # booked for 1001.1, woke at 1001.6: booked again
     assert len(lim._slots) == 3
     assert third.at >= clock() - 0.5
+
+
+# RateLimiter's waiting methods before 0.2: configuration now, they warn until 0.3.0.
+DEPRECATED_METHODS = {
+    "reserve", "book", "release", "release_async", "pause", "pause_async", "acquire",
+    "acquire_async", "cancel",
+}  # fmt: skip
+
+
+@pytest.mark.anyio
+async def test_each_deprecated_waiting_method_warns_and_still_works(clock: FakeClock) -> None:
+    """Each of RateLimiter's nine waiting methods warns DeprecationWarning at the caller's line,
+    naming the replacement (give the limiter to a client) and 0.3.0, and still books, waits,
+    releases, pauses and cancels as the transports' waiting does."""
+    called: set[str] = set()
+
+    async def call(lim: RateLimiter, name: str, *args: object) -> Any:
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            result = getattr(lim, name)(*args)
+            if inspect.isawaitable(result):
+                result = await result
+        [warning] = [w for w in record if issubclass(w.category, DeprecationWarning)]
+        text = str(warning.message)
+        assert text.startswith(f"RateLimiter.{name}() is deprecated: a RateLimiter is configura")
+        assert "client (rate_limit=limiter)" in text, text
+        assert text.endswith("will be removed in 0.3.0"), text
+        assert warning.filename == __file__
+        called.add(name)
+        return result
+
+    # reserve and book: two starts at once, the third one window later; cancel gives one back.
+    lim = limiter(clock, n=2)
+    assert await call(lim, "reserve") == 0.0
+    wait, slot = await call(lim, "book")
+    assert wait == 0.0
+    assert slot in lim._slots
+    assert await call(lim, "reserve") == pytest.approx(1.0)
+    await call(lim, "cancel", slot)
+    assert slot not in lim._slots
+    assert len(lim._slots) == 2
+    # acquire and acquire_async sleep until their slot; release(_async) ends it at the answer.
+    lim = limiter(clock, n=1)
+    first = await call(lim, "acquire")
+    assert clock() == pytest.approx(1000.0)
+    second = await call(lim, "acquire_async")
+    assert clock() == pytest.approx(1001.0)
+    clock.now += 0.25
+    await call(lim, "release", first)
+    await call(lim, "release_async", second)
+    assert first.at == second.at == pytest.approx(1001.25)
+    assert await call(lim, "release", None) is None
+    # pause and pause_async hold every later start.
+    lim = limiter(clock, n=10)
+    await call(lim, "pause", 2.0)
+    assert waiting.book(lim)[0] == pytest.approx(2.0)
+    await call(lim, "pause_async", 3.0)
+    assert waiting.book(lim)[0] == pytest.approx(3.0)
+    assert called == DEPRECATED_METHODS
+
+
+def test_the_waiting_functions_do_not_warn(clock: FakeClock) -> None:
+    """What the transports call (the waiting module) gives no DeprecationWarning."""
+    lim = limiter(clock, n=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        slot = waiting.acquire(lim)
+        waiting.pause(lim, 0.5)
+        waiting.release(lim, slot)
+        waiting.cancel(lim, waiting.book(lim)[1])

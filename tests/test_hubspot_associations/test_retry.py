@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from hubspot_associations import AsyncRetryingTransport, RetryingTransport
-from hubspot_associations._rate_limit import RateLimiter
+from hubspot_associations._ratelimit import waiting
+from hubspot_associations._ratelimit.limiter import RateLimiter
 from hubspot_associations._retry import RetryPolicy, hinted_delay
 from tests.test_hubspot_associations.client_fakes import FakeClock
 
@@ -295,7 +296,7 @@ def test_429_pauses_the_shared_limiter(clock: FakeClock) -> None:
     handler, _ = scripted(rate_limited("SECONDLY", **{"Retry-After": "3"}), httpx.Response(200))
     http, _ = client(handler, clock, limiter=limiter)
     http.get(URL)
-    assert limiter.reserve() == pytest.approx(0.0)
+    assert waiting.book(limiter)[0] == pytest.approx(0.0)
     assert limiter._floor == pytest.approx(1000.0 + 3.0)
 
 
@@ -351,7 +352,7 @@ def test_unread_streamed_429_body_is_read_for_its_policy(clock: FakeClock) -> No
 
 def test_rolling_429_holds_other_requests_for_one_slot_only() -> None:
     """A rolling-window 429 holds the shared limiter for one slot; other 429s for the full wait."""
-    from hubspot_associations._rate_limit import RateLimiter
+    from hubspot_associations._ratelimit.limiter import RateLimiter
     from hubspot_associations._transport import shared_pause
 
     limiter = RateLimiter(100, 10.0)

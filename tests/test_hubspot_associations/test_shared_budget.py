@@ -36,7 +36,7 @@ from hubspot_associations import (
     RedisWindow,
     SharedBudgetUnavailable,
 )
-from hubspot_associations._sync import shared_window as sync_window
+from hubspot_associations._ratelimit import redis_window as sync_window
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -17,7 +17,9 @@ import httpx
 
 from .._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
 from .._primitives import async_default_transport, async_wait_seconds, async_within
-from .._rate_limit import RateLimiter, Slot
+from .._ratelimit import async_waiting
+from .._ratelimit.limiter import RateLimiter
+from .._ratelimit.window import Slot
 from .._retry import RetryPolicy
 from .._transport import (
     RETRYABLE_ERRORS,
@@ -29,7 +31,6 @@ from .._transport import (
     shared_pause,
 )
 from .._versions import RELEASES, ApiVersion, rewrite_path
-from . import limiter as waiting
 from .body import read_body
 
 __all__ = ["AsyncRetryingTransport", "AsyncVersionedTransport"]
@@ -69,7 +70,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         await request.aread()  # a retry must send the same bytes again
         attempts: Attempts | None = None
         while True:
-            slot = await waiting.acquire(self.limiter) if self.limiter is not None else None
+            slot = await async_waiting.acquire(self.limiter) if self.limiter is not None else None
             # The deadline starts with the first attempt: waiting for our own limiter is not
             # HubSpot being slow.
             attempts = attempts or Attempts(self.policy, self.clock, request)
@@ -105,13 +106,13 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             if response.status_code == 429 and self.limiter is not None:
                 pause = shared_pause(response, delay, self.limiter)
                 if pause > 0:
-                    await waiting.pause(self.limiter, pause)
+                    await async_waiting.pause(self.limiter, pause)
             await self._before_retry(attempts, delay, response, None)
 
     async def _release(self, slot: Slot | None) -> None:
         """The attempt is over: the limiter may count its window from now (see RateLimiter)."""
         if self.limiter is not None and slot is not None:
-            await waiting.release(self.limiter, slot)
+            await async_waiting.release(self.limiter, slot)
 
     async def _attempt(self, request: httpx.Request, reader: BodyReader) -> httpx.Response:
         response = await self.inner.handle_async_request(request)

@@ -19,7 +19,9 @@ import httpx
 
 from .._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
 from .._primitives import default_transport, wait_seconds, within
-from .._rate_limit import RateLimiter, Slot
+from .._ratelimit import waiting
+from .._ratelimit.limiter import RateLimiter
+from .._ratelimit.window import Slot
 from .._retry import RetryPolicy
 from .._transport import (
     RETRYABLE_ERRORS,
@@ -31,7 +33,6 @@ from .._transport import (
     shared_pause,
 )
 from .._versions import RELEASES, ApiVersion, rewrite_path
-from . import limiter as waiting
 from .body import read_body
 
 __all__ = ["RetryingTransport", "VersionedTransport"]

@@ -1,4 +1,4 @@
-"""What the shared rate budget (``_async/shared_window.py`` and its generated sync twin) holds in
+"""What the shared rate budget (``async_redis_window.py`` and its generated sync twin) holds in
 common: the two Lua scripts Redis runs, the key names, the checks of its settings, the errors.
 
 HubSpot counts requests per app and portal, not per process. Every process that names the same
@@ -20,11 +20,11 @@ import secrets
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
-from ._exceptions import ClientValidationError, HubSpotError
-from ._ranges import in_range
+from .._exceptions import ClientValidationError, HubSpotError
+from .._ranges import in_range
 
 if TYPE_CHECKING:
-    from ._rate_window import LocalWindow
+    from .window import LocalWindow
 
 __all__ = [
     "PAUSE_SCRIPT",
@@ -49,8 +49,8 @@ _MODES: Final = ("wait", "local", "raise")
 # Redis' clock), the pause floor, the day counter's prefix, the paced schedule (when the next start
 # is due). ARGV: max_requests, per_seconds (µs), the slot's unique member, the daily limit (0:
 # none), the portal's UTC offset (s), the spacing (µs), the burst, the margin (µs). The rules are
-# RateLimiter.book's. Returns {µs to wait, requests left today (-1: no cap)}, or {-1, 0} when the
-# daily cap is spent (nothing booked).
+# LocalWindow.book_here's. Returns {µs to wait, requests left today (-1: no cap)}, or {-1, 0} when
+# the daily cap is spent (nothing booked).
 RESERVE_SCRIPT: Final = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])

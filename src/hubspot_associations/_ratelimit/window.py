@@ -3,9 +3,9 @@
 ``LocalWindow`` hands out start times so that no window of ``per_seconds`` ever holds more than
 ``max_requests`` starts. ``RateLimiterBase`` adds what a limiter waits with and books in (its
 sleeps, a shared window, typed by the protocols here), but it neither sleeps nor talks to Redis:
-waiting for a start is ``_async/limiter.py`` (and its generated sync twin), booking across
-processes is a shared window (``_async/shared_window.py``). Both import this module; it imports
-neither, so the limiter, its waiting and the shared windows form no cycle.
+waiting for a start is ``async_waiting.py`` (and its generated sync twin), booking across
+processes is a shared window (``async_redis_window.py`` and its twin). Both import this module; it
+imports neither, so the limiter, its waiting and the shared windows form no cycle.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol, cast
 
-from ._exceptions import ClientValidationError
+from .._exceptions import ClientValidationError
 
 __all__ = [
     "AsyncSharedWindow",
@@ -147,8 +147,8 @@ class LocalWindow:
 
 class RateLimiterBase(LocalWindow):
     """A ``LocalWindow`` with what waiting for it needs: how it sleeps (blocking and async) and
-    the shared window, if any, that it books in. ``RateLimiter`` is this with its public waiting
-    methods; the waiting itself is ``_async/limiter.py`` and its sync twin, given one of these."""
+    the shared window, if any, that it books in. ``RateLimiter`` is this as configuration; the
+    waiting is ``async_waiting.py`` and its sync twin, given one of these."""
 
     def __init__(
         self,

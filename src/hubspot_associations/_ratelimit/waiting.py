@@ -1,18 +1,19 @@
-# GENERATED FILE: do not edit. Made by codegen/unasync.py from _async/limiter.py;
+# GENERATED FILE: do not edit. Made by codegen/unasync.py from _ratelimit/async_waiting.py;
 # change that file and run `make generate`.
-"""Waiting for a rate-limit slot: the synchronous half of ``RateLimiter``.
+"""Waiting for a rate-limit slot: the synchronous half of rate limiting.
 
-The transports call these with the client's limiter. The arithmetic is ``_rate_window.LocalWindow``
-(no waiting); a shared window, if the limiter has one, books in Redis, and one made for the other
-kind of client is refused with a ``ClientValidationError`` that names the right one
-(``window_of``). codegen/unasync.py writes the sync twin, so both clients wait by one rule.
+The transports call these with the client's limiter (``RateLimiter``, configuration). The
+arithmetic is ``window.LocalWindow`` (no waiting); a shared window, if the limiter has one, books in
+Redis, and one made for the other kind of client is refused with a ``ClientValidationError`` that
+names the right one (``window_of``). codegen/unasync.py writes the sync module from the
+async one, beside it, so both clients wait by one rule.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from .._rate_window import RateLimiterBase, Slot, window_of
+from .window import RateLimiterBase, Slot, window_of
 
 __all__ = ["REBOOKINGS", "acquire", "book", "cancel", "pause", "release"]
 

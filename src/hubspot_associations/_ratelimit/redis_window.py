@@ -1,15 +1,14 @@
-# GENERATED FILE: do not edit. Made by codegen/unasync.py from _async/shared_window.py;
+# GENERATED FILE: do not edit. Made by codegen/unasync.py from _ratelimit/async_redis_window.py;
 # change that file and run `make generate`.
 """One rate budget shared through Redis by every process and machine that names the same key.
 
-``RedisWindow`` serves the clients of this module's kind: the module in ``_async/`` is
-written for async clients, its generated twin in ``_sync/`` for sync ones. Give one to the
-limiter::
+``RedisWindow`` serves the clients of this module's kind: this module is written for async
+clients, its generated sync twin beside it for sync ones. Give one to the limiter::
 
     RateLimiter(190, 10, shared=RedisWindow("rediss://:pw@redis:6380/0", key="hubspot:123:app"))
 
 redis-py is imported only when the first request books a start (``hubspot-associations[redis]``).
-The scripts and settings are in ``_shared_window.py``.
+The scripts and settings are in ``shared.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._primitives import wait_seconds
-from .._rate_window import LocalWindow, Slot
-from .._shared_window import (
+from .shared import (
     PAUSE_SCRIPT,
     RELEASE_SCRIPT,
     RESERVE_SCRIPT,
@@ -31,6 +29,7 @@ from .._shared_window import (
     import_redis_error,
     require_redis,
 )
+from .window import LocalWindow, Slot
 
 if TYPE_CHECKING:
     import redis

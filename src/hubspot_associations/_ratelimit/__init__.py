@@ -1,0 +1,1 @@
+"""Rate limiting: the window's arithmetic, the limiter, shared (Redis) windows, waiting twins."""
