@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-__all__ = ["REMOVED_IN", "deprecated", "renamed_parameters"]
+__all__ = ["REMOVED_IN", "alias_of", "deprecated", "renamed_parameters"]
 
 # The release that drops the names deprecated in this one. The messages spell it out literally:
 # a type checker reads a deprecation message only from a string literal.
@@ -81,5 +81,21 @@ def renamed_parameters(**renames: str) -> Callable[[F], F]:
             return function(*args, **renamed(kwargs))
 
         return cast(F, wrapper)
+
+    return decorate
+
+
+def alias_of(method: F) -> Callable[[Callable[..., Any]], F]:
+    """Make the decorated forwarder an alias of ``method`` as callers see it: type checkers read
+    ``method``'s type, and ``inspect.signature`` its signature, so the alias never re-lists the
+    parameters; the forwarder keeps its own name and docstring (``@deprecated`` goes above it).
+
+    The forwarder is a ``def`` (``*args, **kwargs`` passed to the method), not an assignment, so
+    the API's checker (griffe) still sees a method whose old parameters ``*args, **kwargs`` take.
+    """
+
+    def decorate(forwarder: Callable[..., Any]) -> F:
+        forwarder.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+        return cast(F, forwarder)
 
     return decorate

@@ -1,7 +1,10 @@
 """Per-call options (``timeout=``, ``extra_headers=``) and a client copy's defaults, checked once.
 
-The options travel to the retrying transport as request extensions, so a call's deadline and retry
-count apply to every attempt of that request, whichever client sent it.
+Facade methods declare the options once, as ``**options: Unpack[CallOptions]``: a type checker
+checks each option's name and type at every call site, and ``per_call`` takes them out before the
+method's body runs (the body never reads them). The options travel to the retrying transport
+as request extensions, so a call's deadline and retry count apply to every attempt of that
+request, whichever client sent it.
 """
 
 from __future__ import annotations
@@ -12,12 +15,19 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol, Self, TypeVar, cast
+from typing import Any, Final, Protocol, Self, TypedDict, TypeVar, cast
 
 from ._exceptions import ClientValidationError
 from ._ranges import in_range
 
-__all__ = ["CALL_MAX_RETRIES", "CALL_TIMEOUT", "CallOptions", "Section", "per_call"]
+__all__ = [
+    "CALL_MAX_RETRIES",
+    "CALL_TIMEOUT",
+    "CallOptions",
+    "CallSettings",
+    "Section",
+    "per_call",
+]
 
 # Request extensions the retrying transport reads (see _transport.Attempts).
 CALL_TIMEOUT: Final = "hubspot_associations.call_timeout"
@@ -30,8 +40,16 @@ _BAD_VALUE: Final = re.compile(r"[^\t\x20-\x7e]")
 _RESERVED: Final = frozenset({"authorization", "accept-encoding", "content-length", "host"})
 
 
+class CallOptions(TypedDict, total=False):
+    """The keywords every facade method takes: ``timeout=`` (seconds, each request's deadline,
+    retries and their waits included) and ``extra_headers=`` (added to each request it sends)."""
+
+    timeout: float | None
+    extra_headers: Mapping[str, str] | None
+
+
 @dataclass(frozen=True)
-class CallOptions:
+class CallSettings:
     """What one call (or every call of a ``with_options`` copy) adds to the client's settings."""
 
     timeout: float | None = None
@@ -49,11 +67,11 @@ class CallOptions:
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
-    ) -> CallOptions:
+    ) -> CallSettings:
         """These options with the given ones on top (headers merged, the given ones winning)."""
         headers = dict(self.extra_headers)
         headers.update(check_headers(extra_headers))
-        return CallOptions(
+        return CallSettings(
             timeout=self.timeout if timeout is None else check_timeout(timeout),
             extra_headers=headers,
             max_retries=(
@@ -122,14 +140,41 @@ class Section(Protocol):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# The options as keyword-only parameters, spelled as the methods declared them before 0.3 and as
+# run-time introspection (inspect.signature, help(), IDEs reading it) shows them.
+_OPTION_PARAMETERS: Final = tuple(
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    for name, annotation in (
+        ("timeout", "float | None"),
+        ("extra_headers", "Mapping[str, str] | None"),
+    )
+)
+
+
+def _signature(method: Callable[..., Any]) -> inspect.Signature:
+    """``method``'s signature with ``**options`` spelled out as the options' keywords."""
+    signature = inspect.signature(method)
+    kept = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    return signature.replace(parameters=[*kept, *_OPTION_PARAMETERS])
+
+
 def per_call(method: F) -> F:
     """Give a facade method ``timeout=`` and ``extra_headers=``: when either is set, the method
     runs on a copy of its section whose core sends with them, so every request the call makes
-    (a follow-up list, each page, each chunk) carries them, and the body needs no change."""
+    (a follow-up list, each page, each chunk) carries them, and the body needs no change.
+
+    The method declares them as ``**options: Unpack[CallOptions]``; any other keyword it does not
+    name is refused with the TypeError Python gives for an unexpected keyword."""
+    signature = _signature(method)
+    named = frozenset(signature.parameters)
 
     def target(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         timeout = kwargs.pop("timeout", None)
         extra_headers = kwargs.pop("extra_headers", None)
+        if unexpected := kwargs.keys() - named:
+            raise TypeError(
+                f"{method.__qualname__}() got an unexpected keyword argument {min(unexpected)!r}"
+            )
         section: Section = args[0]
         if timeout is None and extra_headers is None:
             return args
@@ -142,17 +187,20 @@ def per_call(method: F) -> F:
             async for item in method(*target(args, kwargs), **kwargs):
                 yield item
 
-        return cast(F, generator)
-    if inspect.iscoroutinefunction(method):
+        wrapper: Any = generator
+    elif inspect.iscoroutinefunction(method):
 
         @functools.wraps(method)
         async def coroutine(*args: Any, **kwargs: Any) -> Any:
             return await method(*target(args, kwargs), **kwargs)
 
-        return cast(F, coroutine)
+        wrapper = coroutine
+    else:
 
-    @functools.wraps(method)
-    def plain(*args: Any, **kwargs: Any) -> Any:
-        return method(*target(args, kwargs), **kwargs)
+        @functools.wraps(method)
+        def plain(*args: Any, **kwargs: Any) -> Any:
+            return method(*target(args, kwargs), **kwargs)
 
-    return cast(F, plain)
+        wrapper = plain
+    wrapper.__signature__ = signature
+    return cast(F, wrapper)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ from hubspot_associations import (
 
 CONTACT_TO_COMPANY = AssociationType.CONTACT_TO_COMPANY
 MARK = {"X-Request-Source": "nightly-sync"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Emulator:
@@ -334,6 +336,76 @@ def test_bad_options_are_refused_before_anything_is_sent(
         copy_options = {k: v for k, v in options.items() if k in ("timeout", "extra_headers")}
         with pytest.raises(ClientValidationError, match=fragment):
             client.with_options(**copy_options)
+    assert emulator.journal() == []
+
+
+# A user's calls with a misspelt option or an option of the wrong type, each marked with the
+# mypy error code it must get (the options are declared once, as ``**options: Unpack[...]``,
+# and a catch-all ``**kwargs`` would let every line through); the unmarked lines are right.
+WRONG_OPTIONS = """\
+from hubspot_associations import AssociationType, AsyncHubSpotAssociations, HubSpotAssociations
+
+TYPES = [AssociationType.CONTACT_TO_COMPANY]
+
+
+def run(client: HubSpotAssociations) -> None:
+    client.basic.associate_default("contact", 1, "company", 2, tiemout=1.0)  # call-arg
+    client.labels.list("contact", "company", timeout="soon")  # arg-type
+    client.labels.list("contact", "company", timeout=None, extra_headers=None)
+    client.bulk.create("contact", "company", [(1, 2)], TYPES, extra_headers=[("X-A", "b")])  # arg-type
+    client.batch.archive("contact", "company", [(1, 2)], extra_header={"X-A": "b"})  # call-arg
+    client.bulk.archive_labels("contact", "company", [(1, 2)], TYPES, timeout=b"1")  # arg-type
+    client.with_raw_response(client.basic.get_page)("contact", 1, "company", tiemout=3)  # call-arg
+
+
+async def run_async(client: AsyncHubSpotAssociations) -> None:
+    await client.labels.list("contact", "company", extra_headers={"X-A": 1})  # dict-item
+    await client.batch.archive("contact", "company", [(1, 2)], timeout=2.0)
+    async for _ in client.basic.iter_all("contact", 1, "company", tiemout=1):  # call-arg
+        pass
+"""
+
+
+def test_a_wrong_option_name_or_type_is_a_mypy_error(tmp_path: Path) -> None:
+    """mypy --strict (the repository's configuration) reports each misspelt option and each
+    option of the wrong type, on both clients, deprecated aliases and the raw view included,
+    with the marked error code on the marked line, and nothing on the right calls."""
+    user = tmp_path / "user_wrong_options.py"
+    user.write_text(WRONG_OPTIONS, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml"),
+         "--cache-dir", str(tmp_path / "cache"), "--no-error-summary", str(user)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    expected = {
+        (number, line.rsplit("# ", 1)[1])
+        for number, line in enumerate(WRONG_OPTIONS.splitlines(), start=1)
+        if line.endswith(("# call-arg", "# arg-type", "# dict-item"))
+    }
+    found = {
+        (int(line.split(":")[1]), line.rsplit("[", 1)[1].rstrip("]"))
+        for line in done.stdout.splitlines()
+        if ": error:" in line
+    }
+    assert len(expected) == 8
+    assert found == expected, done.stdout
+
+
+def test_a_wrong_option_name_is_refused_at_run_time_before_anything_is_sent(
+    emulator: Emulator,
+) -> None:
+    """A misspelt option is Python's TypeError for an unexpected keyword, naming the method
+    and the keyword, on a plain method, an iterator and a bulk helper; nothing is sent."""
+    with emulator.client() as client:
+        with pytest.raises(
+            TypeError, match=r"Labels\.list\(\) got an unexpected keyword argument 'tiemout'"
+        ):
+            client.labels.list("contact", "company", tiemout=1.0)  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match=r"Basic\.iter_all\(\) got an unexpected keyword"):
+            list(client.basic.iter_all("contact", 1, "company", extra_header=MARK))  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match=r"Bulk\.create\(\) got an unexpected keyword"):
+            client.bulk.create("contact", "company", [(1, 2)], [CONTACT_TO_COMPANY], retries=1)  # type: ignore[call-arg]
     assert emulator.journal() == []
 
 

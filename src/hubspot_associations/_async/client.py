@@ -10,7 +10,7 @@ import builtins
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ParamSpec, Self, TypeVar, cast
+from typing import Any, ParamSpec, Self, TypeVar, Unpack, cast
 
 import httpx
 from hubspot_associations_api import AuthenticatedClient
@@ -98,7 +98,7 @@ from .._bulk import (
     split_by_errors,
     split_by_results,
 )
-from .._deprecation import deprecated, renamed_parameters
+from .._deprecation import alias_of, deprecated, renamed_parameters
 from .._exceptions import (
     APIConnectionError,
     BadRequestError,
@@ -128,7 +128,7 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
-from .._options import CallOptions, per_call
+from .._options import CallOptions, CallSettings, per_call
 from .._ranges import in_range
 from .._raw import RawResponse, captured, capturing
 from .._responses import connection_error, finish
@@ -163,7 +163,7 @@ class AsyncCore:
         http: httpx.AsyncClient,
         release: Release,
         resends: int = 4,
-        options: CallOptions | None = None,
+        options: CallSettings | None = None,
     ) -> None:
         self.http = http
         self.release = release
@@ -171,7 +171,7 @@ class AsyncCore:
         # policy's max_retries): each lost answer leads to at most one resend.
         self.resends = resends
         # What a with_options copy or one call adds to every request it sends.
-        self.options = options or CallOptions()
+        self.options = options or CallSettings()
 
     def with_options(
         self,
@@ -263,9 +263,7 @@ class AsyncBasic(AsyncSection):
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> DefaultAssociationBatch:
         """Associate two records with the default (unlabeled) type.
 
@@ -287,9 +285,7 @@ class AsyncBasic(AsyncSection):
         to_object_type: str,
         to_object_id: IdLike,
         types: Iterable[TypeLike],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> LabelsBetweenObjectPair:
         """Associate two records with the given types (labels) of this direction.
 
@@ -318,8 +314,7 @@ class AsyncBasic(AsyncSection):
         *,
         after: str | None = None,
         limit: int = PAGE_MAX,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociatedRecordPage:
         """One page of the records of ``to_object_type`` associated with a record.
 
@@ -373,8 +368,7 @@ class AsyncBasic(AsyncSection):
         to_object_type: str,
         *,
         page_size: int = PAGE_MAX,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncIterator[AssociatedRecord]:
         """Every associated record, following ``paging.next_.after`` to the last page.
 
@@ -400,9 +394,7 @@ class AsyncBasic(AsyncSection):
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Remove every association (unlabeled and labelled) between two records.
 
@@ -426,9 +418,7 @@ class AsyncBatch(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> DefaultAssociationBatch:
         """Associate each (from ID, to ID) pair with the default type.
 
@@ -461,9 +451,7 @@ class AsyncBatch(AsyncSection):
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> LabelsBetweenObjectPairBatch:
         """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
 
@@ -493,9 +481,7 @@ class AsyncBatch(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike | tuple[IdLike, str]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> RecordAssociationsBatch:
         """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
 
@@ -516,9 +502,7 @@ class AsyncBatch(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncIterator[RecordAssociations]:
         """Every result of a batch read, following each input's own paging to its end.
 
@@ -540,9 +524,7 @@ class AsyncBatch(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> VoidBatch | None:
         """Remove every association between each (from ID, to ID) pair.
 
@@ -577,18 +559,10 @@ class AsyncBatch(AsyncSection):
         "batch.archive() is deprecated: use batch.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
-    @per_call
-    async def archive(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> VoidBatch | None:
+    @alias_of(remove)
+    async def archive(self, *args: Any, **kwargs: Any) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
-        return await self.remove(from_object_type, to_object_type, pairs)
+        return await self.remove(*args, **kwargs)
 
     @per_call
     async def remove_labels(
@@ -597,9 +571,7 @@ class AsyncBatch(AsyncSection):
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> VoidBatch | None:
         """Remove only the given labels between pairs; they stay associated otherwise.
 
@@ -628,19 +600,10 @@ class AsyncBatch(AsyncSection):
         "batch.archive_labels() is deprecated: use batch.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
-    @per_call
-    async def archive_labels(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike] | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> VoidBatch | None:
+    @alias_of(remove_labels)
+    async def archive_labels(self, *args: Any, **kwargs: Any) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
-        return await self.remove_labels(from_object_type, to_object_type, inputs, types)
+        return await self.remove_labels(*args, **kwargs)
 
 
 class AsyncReport(AsyncSection):
@@ -650,9 +613,7 @@ class AsyncReport(AsyncSection):
     async def request(
         self,
         user_id: int,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> ReportCreationResponse:
         """Ask HubSpot to e-mail ``user_id`` the records at 80 % or more of their limit.
 
@@ -679,9 +640,7 @@ class AsyncLabels(AsyncSection):
         self,
         from_object_type: str,
         to_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Every association type of this direction, HubSpot-defined and custom.
 
@@ -701,8 +660,7 @@ class AsyncLabels(AsyncSection):
         name: str,
         label: str,
         inverse_label: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Create a label (paired when ``inverse_label`` is given); both directions come back.
 
@@ -774,8 +732,7 @@ class AsyncLabels(AsyncSection):
         type_id: int,
         label: str,
         inverse_label: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Change the wording of a custom label (and of its inverse).
 
@@ -799,9 +756,7 @@ class AsyncLabels(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         type_id: int,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Delete a custom label; associations that used it lose that label.
 
@@ -832,9 +787,7 @@ class AsyncLimitsUsage(AsyncSection):
         self,
         from_object_type: str | None = None,
         to_object_type: str | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationLabelLimit]:
         """Custom-label usage per object pair: ``limit``, ``usage``, ``percentage``, ``all_labels``.
 
@@ -857,7 +810,7 @@ class AsyncLimitsUsage(AsyncSection):
 
     @per_call
     async def record_sources(
-        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
+        self, **options: Unpack[CallOptions]
     ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """Source object types, each with whether some records are near or at a per-record limit.
 
@@ -870,9 +823,7 @@ class AsyncLimitsUsage(AsyncSection):
     async def record_targets(
         self,
         from_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """The target object types of one source type, each with whether records are near or at
         the limit. operationId ``list_record_limits_targets``.
@@ -886,9 +837,7 @@ class AsyncLimitsUsage(AsyncSection):
         self,
         from_object_type: str,
         to_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociationRecordLimitUsage:
         """One pair's per-record limit, how many source records are near it and at it, and
         samples of each (``near_limit_from_record_samples``, ``at_limit_from_record_samples``).
@@ -914,9 +863,7 @@ class AsyncLimits(AsyncSection):
         self.usage = AsyncLimitsUsage(core)
 
     @per_call
-    async def list_all(
-        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
-    ) -> builtins.list[AssociationLimit]:
+    async def list_all(self, **options: Unpack[CallOptions]) -> builtins.list[AssociationLimit]:
         """Every limit users have set, for all object pairs.
 
         operationId ``list_all_limits``.
@@ -929,9 +876,7 @@ class AsyncLimits(AsyncSection):
         self,
         from_object_type: str,
         to_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationLimit]:
         """The limits set on the association types of one direction.
 
@@ -948,9 +893,7 @@ class AsyncLimits(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         limits: Iterable[tuple[TypeLike, int]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociationLimitBatch:
         """Set limits: (association type, largest number of records) pairs.
 
@@ -988,9 +931,7 @@ class AsyncLimits(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         limits: Iterable[tuple[TypeLike, int]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociationLimitUpdateBatch:
         """Change limits set before: (association type, new largest number) pairs.
 
@@ -1018,9 +959,7 @@ class AsyncLimits(AsyncSection):
         from_object_type: str,
         to_object_type: str,
         types: Iterable[TypeLike],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Return the given association types to HubSpot's default limit.
 
@@ -1071,8 +1010,7 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type.
 
@@ -1100,8 +1038,7 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels).
 
@@ -1129,8 +1066,7 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair.
 
@@ -1148,30 +1084,10 @@ class AsyncBulk:
         "bulk.archive() is deprecated: use bulk.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
-    @per_call
-    async def archive(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        batch_size: int = BULK_BATCH_DEFAULT,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        progress: Progress | None = None,
-        on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> BulkResult[tuple[str, str]]:
+    @alias_of(remove)
+    async def archive(self, *args: Any, **kwargs: Any) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
-        return await self.remove(
-            from_object_type,
-            to_object_type,
-            pairs,
-            batch_size=batch_size,
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        return await self.remove(*args, **kwargs)
 
     @per_call
     async def remove_labels(
@@ -1185,8 +1101,7 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair.
 
@@ -1205,32 +1120,10 @@ class AsyncBulk:
         "bulk.archive_labels() is deprecated: use bulk.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
-    @per_call
-    async def archive_labels(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        pairs: Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike],
-        *,
-        batch_size: int = BULK_BATCH_DEFAULT,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        progress: Progress | None = None,
-        on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> BulkResult[tuple[str, str]]:
+    @alias_of(remove_labels)
+    async def archive_labels(self, *args: Any, **kwargs: Any) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
-        return await self.remove_labels(
-            from_object_type,
-            to_object_type,
-            pairs,
-            types,
-            batch_size=batch_size,
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        return await self.remove_labels(*args, **kwargs)
 
     @per_call
     async def read(
@@ -1243,8 +1136,7 @@ class AsyncBulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[str]:
         """The associations of every record, all pages; ``result.associations[id]`` lists them.
 

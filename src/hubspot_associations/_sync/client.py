@@ -12,7 +12,7 @@ import builtins
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ParamSpec, Self, TypeVar, cast
+from typing import Any, ParamSpec, Self, TypeVar, Unpack, cast
 
 import httpx
 from hubspot_associations_api import AuthenticatedClient
@@ -100,7 +100,7 @@ from .._bulk import (
     split_by_errors,
     split_by_results,
 )
-from .._deprecation import deprecated, renamed_parameters
+from .._deprecation import alias_of, deprecated, renamed_parameters
 from .._exceptions import (
     APIConnectionError,
     BadRequestError,
@@ -130,7 +130,7 @@ from .._numbers import (
     PAGE_MAX,
 )
 from .._object_types import require_object_type_id
-from .._options import CallOptions, per_call
+from .._options import CallOptions, CallSettings, per_call
 from .._ranges import in_range
 from .._raw import RawResponse, captured, capturing
 from .._responses import connection_error, finish
@@ -165,7 +165,7 @@ class Core:
         http: httpx.Client,
         release: Release,
         resends: int = 4,
-        options: CallOptions | None = None,
+        options: CallSettings | None = None,
     ) -> None:
         self.http = http
         self.release = release
@@ -173,7 +173,7 @@ class Core:
         # policy's max_retries): each lost answer leads to at most one resend.
         self.resends = resends
         # What a with_options copy or one call adds to every request it sends.
-        self.options = options or CallOptions()
+        self.options = options or CallSettings()
 
     def with_options(
         self,
@@ -263,9 +263,7 @@ class Basic(Section):
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> DefaultAssociationBatch:
         """Associate two records with the default (unlabeled) type.
 
@@ -287,9 +285,7 @@ class Basic(Section):
         to_object_type: str,
         to_object_id: IdLike,
         types: Iterable[TypeLike],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> LabelsBetweenObjectPair:
         """Associate two records with the given types (labels) of this direction.
 
@@ -318,8 +314,7 @@ class Basic(Section):
         *,
         after: str | None = None,
         limit: int = PAGE_MAX,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociatedRecordPage:
         """One page of the records of ``to_object_type`` associated with a record.
 
@@ -371,8 +366,7 @@ class Basic(Section):
         to_object_type: str,
         *,
         page_size: int = PAGE_MAX,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Iterator[AssociatedRecord]:
         """Every associated record, following ``paging.next_.after`` to the last page.
 
@@ -398,9 +392,7 @@ class Basic(Section):
         from_object_id: IdLike,
         to_object_type: str,
         to_object_id: IdLike,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Remove every association (unlabeled and labelled) between two records.
 
@@ -424,9 +416,7 @@ class Batch(Section):
         from_object_type: str,
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> DefaultAssociationBatch:
         """Associate each (from ID, to ID) pair with the default type.
 
@@ -459,9 +449,7 @@ class Batch(Section):
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> LabelsBetweenObjectPairBatch:
         """Associate pairs with labels: ready inputs, or (from ID, to ID) pairs plus ``types``.
 
@@ -491,9 +479,7 @@ class Batch(Section):
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike | tuple[IdLike, str]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> RecordAssociationsBatch:
         """Read the associations of up to 1,000 records; an ID may carry an ``after`` cursor.
 
@@ -514,9 +500,7 @@ class Batch(Section):
         from_object_type: str,
         to_object_type: str,
         ids: Iterable[IdLike],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Iterator[RecordAssociations]:
         """Every result of a batch read, following each input's own paging to its end.
 
@@ -538,9 +522,7 @@ class Batch(Section):
         from_object_type: str,
         to_object_type: str,
         pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> VoidBatch | None:
         """Remove every association between each (from ID, to ID) pair.
 
@@ -575,18 +557,10 @@ class Batch(Section):
         "batch.archive() is deprecated: use batch.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
-    @per_call
-    def archive(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> VoidBatch | None:
+    @alias_of(remove)
+    def archive(self, *args: Any, **kwargs: Any) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
-        return self.remove(from_object_type, to_object_type, pairs)
+        return self.remove(*args, **kwargs)
 
     @per_call
     def remove_labels(
@@ -595,9 +569,7 @@ class Batch(Section):
         to_object_type: str,
         inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
         types: Sequence[TypeLike] | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> VoidBatch | None:
         """Remove only the given labels between pairs; they stay associated otherwise.
 
@@ -626,19 +598,10 @@ class Batch(Section):
         "batch.archive_labels() is deprecated: use batch.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
-    @per_call
-    def archive_labels(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike] | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> VoidBatch | None:
+    @alias_of(remove_labels)
+    def archive_labels(self, *args: Any, **kwargs: Any) -> VoidBatch | None:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
-        return self.remove_labels(from_object_type, to_object_type, inputs, types)
+        return self.remove_labels(*args, **kwargs)
 
 
 class Report(Section):
@@ -648,9 +611,7 @@ class Report(Section):
     def request(
         self,
         user_id: int,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> ReportCreationResponse:
         """Ask HubSpot to e-mail ``user_id`` the records at 80 % or more of their limit.
 
@@ -677,9 +638,7 @@ class Labels(Section):
         self,
         from_object_type: str,
         to_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Every association type of this direction, HubSpot-defined and custom.
 
@@ -699,8 +658,7 @@ class Labels(Section):
         name: str,
         label: str,
         inverse_label: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationSpecWithLabel]:
         """Create a label (paired when ``inverse_label`` is given); both directions come back.
 
@@ -772,8 +730,7 @@ class Labels(Section):
         type_id: int,
         label: str,
         inverse_label: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Change the wording of a custom label (and of its inverse).
 
@@ -797,9 +754,7 @@ class Labels(Section):
         from_object_type: str,
         to_object_type: str,
         type_id: int,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Delete a custom label; associations that used it lose that label.
 
@@ -830,9 +785,7 @@ class LimitsUsage(Section):
         self,
         from_object_type: str | None = None,
         to_object_type: str | None = None,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationLabelLimit]:
         """Custom-label usage per object pair: ``limit``, ``usage``, ``percentage``, ``all_labels``.
 
@@ -855,7 +808,7 @@ class LimitsUsage(Section):
 
     @per_call
     def record_sources(
-        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
+        self, **options: Unpack[CallOptions]
     ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """Source object types, each with whether some records are near or at a per-record limit.
 
@@ -868,9 +821,7 @@ class LimitsUsage(Section):
     def record_targets(
         self,
         from_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[ObjectTypeRecordLimitStatus]:
         """The target object types of one source type, each with whether records are near or at
         the limit. operationId ``list_record_limits_targets``.
@@ -884,9 +835,7 @@ class LimitsUsage(Section):
         self,
         from_object_type: str,
         to_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociationRecordLimitUsage:
         """One pair's per-record limit, how many source records are near it and at it, and
         samples of each (``near_limit_from_record_samples``, ``at_limit_from_record_samples``).
@@ -912,9 +861,7 @@ class Limits(Section):
         self.usage = LimitsUsage(core)
 
     @per_call
-    def list_all(
-        self, *, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None
-    ) -> builtins.list[AssociationLimit]:
+    def list_all(self, **options: Unpack[CallOptions]) -> builtins.list[AssociationLimit]:
         """Every limit users have set, for all object pairs.
 
         operationId ``list_all_limits``.
@@ -927,9 +874,7 @@ class Limits(Section):
         self,
         from_object_type: str,
         to_object_type: str,
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> builtins.list[AssociationLimit]:
         """The limits set on the association types of one direction.
 
@@ -946,9 +891,7 @@ class Limits(Section):
         from_object_type: str,
         to_object_type: str,
         limits: Iterable[tuple[TypeLike, int]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociationLimitBatch:
         """Set limits: (association type, largest number of records) pairs.
 
@@ -986,9 +929,7 @@ class Limits(Section):
         from_object_type: str,
         to_object_type: str,
         limits: Iterable[tuple[TypeLike, int]],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> AssociationLimitUpdateBatch:
         """Change limits set before: (association type, new largest number) pairs.
 
@@ -1016,9 +957,7 @@ class Limits(Section):
         from_object_type: str,
         to_object_type: str,
         types: Iterable[TypeLike],
-        *,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Return the given association types to HubSpot's default limit.
 
@@ -1069,8 +1008,7 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Associate every (from ID, to ID) pair with the default type.
 
@@ -1098,8 +1036,7 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Associate every pair with the given types (labels).
 
@@ -1127,8 +1064,7 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Remove every association between each pair.
 
@@ -1146,30 +1082,10 @@ class Bulk:
         "bulk.archive() is deprecated: use bulk.remove() (operationId "
         "batch_remove_associations); the old name will be removed in 0.3.0"
     )
-    @per_call
-    def archive(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        pairs: Iterable[tuple[IdLike, IdLike]],
-        *,
-        batch_size: int = BULK_BATCH_DEFAULT,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        progress: Progress | None = None,
-        on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> BulkResult[tuple[str, str]]:
+    @alias_of(remove)
+    def archive(self, *args: Any, **kwargs: Any) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove` (operationId ``batch_remove_associations``)."""
-        return self.remove(
-            from_object_type,
-            to_object_type,
-            pairs,
-            batch_size=batch_size,
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        return self.remove(*args, **kwargs)
 
     @per_call
     def remove_labels(
@@ -1183,8 +1099,7 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[tuple[str, str]]:
         """Remove only the given labels between each pair.
 
@@ -1203,32 +1118,10 @@ class Bulk:
         "bulk.archive_labels() is deprecated: use bulk.remove_labels() (operationId "
         "batch_remove_labels); the old name will be removed in 0.3.0"
     )
-    @per_call
-    def archive_labels(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        pairs: Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike],
-        *,
-        batch_size: int = BULK_BATCH_DEFAULT,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        progress: Progress | None = None,
-        on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> BulkResult[tuple[str, str]]:
+    @alias_of(remove_labels)
+    def archive_labels(self, *args: Any, **kwargs: Any) -> BulkResult[tuple[str, str]]:
         """Deprecated alias of :meth:`remove_labels` (operationId ``batch_remove_labels``)."""
-        return self.remove_labels(
-            from_object_type,
-            to_object_type,
-            pairs,
-            types,
-            batch_size=batch_size,
-            concurrency=concurrency,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        return self.remove_labels(*args, **kwargs)
 
     @per_call
     def read(
@@ -1241,8 +1134,7 @@ class Bulk:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         on_chunk: OnChunk | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[CallOptions],
     ) -> BulkResult[str]:
         """The associations of every record, all pages; ``result.associations[id]`` lists them.
 
