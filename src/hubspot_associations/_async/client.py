@@ -424,23 +424,26 @@ class AsyncBatch(AsyncSection):
 
         operationId ``batch_associate_default``.
         """
-        return (await self._associate_default(from_object_type, to_object_type, pairs)).parsed
+        checked = _id_pairs(pairs)
+        require_items(checked, what="batch.associate_default", maximum=BULK_BATCH_MAX)
+        types = _pair_types(from_object_type, to_object_type)
+        return (await self._associate_default(*types, checked)).parsed
+
+    # The private senders below take checked values (object types, ID pairs, inputs): the public
+    # methods check what callers pass, and the bulk helpers check each input once, for the whole
+    # job, before a chunk reaches these (a chunk is never checked again).
 
     async def _associate_default(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
     ) -> RawResponse[DefaultAssociationBatch]:
         inputs = [
-            PublicDefaultAssociationMultiPost(
-                from_=PublicObjectId(id=object_id(a, what="from ID")),
-                to=PublicObjectId(id=object_id(b, what="to ID")),
-            )
+            PublicDefaultAssociationMultiPost(from_=PublicObjectId(id=a), to=PublicObjectId(id=b))
             for a, b in pairs
         ]
-        require_items(inputs, what="batch.associate_default", maximum=BULK_BATCH_MAX)
         return await self._core.send(
             batch_associate_default.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicDefaultAssociationMultiPost(inputs=inputs),
         )
 
@@ -457,21 +460,18 @@ class AsyncBatch(AsyncSection):
 
         operationId ``batch_create_associations``.
         """
-        return (await self._create(from_object_type, to_object_type, inputs, types)).parsed
-
-    async def _create(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike] | None,
-    ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.create", maximum=BULK_BATCH_MAX)
+        checked_types = _pair_types(from_object_type, to_object_type)
+        return (await self._create(*checked_types, posts)).parsed
+
+    async def _create(
+        self, from_type: str, to_type: str, posts: builtins.list[AssociationInput]
+    ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         return await self._core.send(
             batch_create_associations.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
 
@@ -489,10 +489,18 @@ class AsyncBatch(AsyncSection):
         """
         inputs = [_fetch_input(value) for value in ids]
         require_items(inputs, what="batch.read", maximum=BATCH_READ_MAX)
+        return await self._read(*_pair_types(from_object_type, to_object_type), inputs)
+
+    async def _read(
+        self,
+        from_type: str,
+        to_type: str,
+        inputs: builtins.list[PublicFetchAssociationsBatchRequest],
+    ) -> RecordAssociationsBatch:
         return await self._core.call(
             batch_read_associations.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicFetchAssociationsBatchRequest(inputs=inputs),
         )
 
@@ -509,9 +517,32 @@ class AsyncBatch(AsyncSection):
         operationId ``batch_read_associations``, 1,000 records per call.
         """
         pending: list[IdLike | tuple[IdLike, str]] = list(ids)
+        if not pending:
+            return  # nothing to read, and nothing checked (as a read of no chunk)
+        # As each chunk is read: its IDs are checked when it is sent, the first with the types.
+        first = [_fetch_input(value) for value in pending[:BATCH_READ_MAX]]
+        types = _pair_types(from_object_type, to_object_type)
+        async for result in self._iter_read(*types, [*first, *pending[BATCH_READ_MAX:]]):
+            yield result
+
+    async def _iter_read(
+        self,
+        from_type: str,
+        to_type: str,
+        given: Sequence[PublicFetchAssociationsBatchRequest | IdLike | tuple[IdLike, str]],
+    ) -> AsyncIterator[RecordAssociations]:
+        """Read ``pending`` 1,000 at a time, each result's next page queued behind; an input not
+        checked yet (a caller's ID, an answer's record and cursor) is checked when sent."""
+        pending = builtins.list(given)
         while pending:
             chunk, pending = pending[:BATCH_READ_MAX], pending[BATCH_READ_MAX:]
-            response = await self.read(from_object_type, to_object_type, chunk)
+            inputs = [
+                value
+                if isinstance(value, PublicFetchAssociationsBatchRequest)
+                else _fetch_input(value)
+                for value in chunk
+            ]
+            response = await self._read(from_type, to_type, inputs)
             for result in response.results:
                 yield result
                 after = next_after(result.paging)
@@ -531,27 +562,27 @@ class AsyncBatch(AsyncSection):
         operationId ``batch_remove_associations``. Returns None on a 204 (v4), or the batch body
         that dated releases answer with (it may list failed inputs in ``errors``).
         """
-        return (await self._remove(from_object_type, to_object_type, pairs)).parsed
+        given = builtins.list(pairs)
+        # The cap counts pairs, as the bulk helpers' chunks do (the body groups them by from ID).
+        require_items(given, what="batch.remove", maximum=BULK_BATCH_MAX)
+        checked = _id_pairs(given)
+        types = _pair_types(from_object_type, to_object_type)
+        return (await self._remove(*types, checked)).parsed
 
     async def _remove(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
     ) -> RawResponse[VoidBatch | None]:
-        pairs = builtins.list(pairs)
-        # The cap counts pairs, as the bulk helpers' chunks do (the body groups them by from ID).
-        require_items(pairs, what="batch.remove", maximum=BULK_BATCH_MAX)
         grouped: dict[str, list[PublicObjectId]] = {}
         for a, b in pairs:
-            grouped.setdefault(object_id(a, what="from ID"), []).append(
-                PublicObjectId(id=object_id(b, what="to ID"))
-            )
+            grouped.setdefault(a, []).append(PublicObjectId(id=b))
         inputs = [
             PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v)
             for k, v in grouped.items()
         ]
         return await self._core.send(
             batch_remove_associations.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicAssociationMultiArchive(inputs=inputs),
         )
 
@@ -578,21 +609,18 @@ class AsyncBatch(AsyncSection):
         operationId ``batch_remove_labels``. Returns None on a 204 (v4), or the batch body that
         dated releases answer with (it may list failed inputs in ``errors``).
         """
-        return (await self._remove_labels(from_object_type, to_object_type, inputs, types)).parsed
-
-    async def _remove_labels(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike] | None,
-    ) -> RawResponse[VoidBatch | None]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.remove_labels", maximum=BULK_BATCH_MAX)
+        checked_types = _pair_types(from_object_type, to_object_type)
+        return (await self._remove_labels(*checked_types, posts)).parsed
+
+    async def _remove_labels(
+        self, from_type: str, to_type: str, posts: builtins.list[AssociationInput]
+    ) -> RawResponse[VoidBatch | None]:
         return await self._core.send(
             batch_remove_labels.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
 
@@ -1049,7 +1077,9 @@ class AsyncBulk:
         specs = to_specs(types)
 
         async def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
-            return await self._batch._create(from_object_type, to_object_type, chunk, specs)
+            return await self._batch._create(
+                from_object_type, to_object_type, _labelled(chunk, specs)
+            )
 
         return await self._pair_job(
             pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
@@ -1112,7 +1142,9 @@ class AsyncBulk:
         specs = to_specs(types)
 
         async def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
-            return await self._batch._remove_labels(from_object_type, to_object_type, chunk, specs)
+            return await self._batch._remove_labels(
+                from_object_type, to_object_type, _labelled(chunk, specs)
+            )
 
         return await self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
@@ -1151,8 +1183,11 @@ class AsyncBulk:
 
         async def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
             found: dict[str, builtins.list[AssociatedRecord]] = {}
+            inputs = [PublicFetchAssociationsBatchRequest(id=record) for record in chunk]
             try:
-                async for result in self._batch.iter_read(from_object_type, to_object_type, chunk):
+                async for result in self._batch._iter_read(
+                    from_object_type, to_object_type, inputs
+                ):
                     found.setdefault(result.from_.id, []).extend(result.to)
             except HubSpotError as error:
                 return outcome_of_error(chunk, error)
@@ -1381,6 +1416,21 @@ def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsB
     return PublicFetchAssociationsBatchRequest(id=object_id(value))
 
 
+def _id_pairs(pairs: Iterable[tuple[IdLike, IdLike]]) -> list[tuple[str, str]]:
+    """A batch call's (from ID, to ID) pairs, each ID checked (the first bad one raises)."""
+    return [(object_id(a, what="from ID"), object_id(b, what="to ID")) for a, b in pairs]
+
+
+def _labelled(
+    pairs: Sequence[tuple[str, str]], specs: Sequence[AssociationSpec]
+) -> list[AssociationInput]:
+    """Inputs from checked pairs and checked types (a bulk chunk: nothing is checked again)."""
+    return [
+        AssociationInput(from_=PublicObjectId(id=a), to=PublicObjectId(id=b), types=list(specs))
+        for a, b in pairs
+    ]
+
+
 def _multi_posts(
     inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
     types: Sequence[TypeLike] | None,
@@ -1403,7 +1453,8 @@ def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[Associat
 
 
 def _pair_types(from_object_type: str, to_object_type: str) -> tuple[str, str]:
-    """Both object types checked before a bulk job sends anything (not once per chunk)."""
+    """Both object types, checked once: before a bulk job's first chunk (never per chunk), or
+    before a batch call's request."""
     return object_type(from_object_type), object_type(to_object_type)
 
 

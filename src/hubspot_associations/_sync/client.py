@@ -422,23 +422,26 @@ class Batch(Section):
 
         operationId ``batch_associate_default``.
         """
-        return (self._associate_default(from_object_type, to_object_type, pairs)).parsed
+        checked = _id_pairs(pairs)
+        require_items(checked, what="batch.associate_default", maximum=BULK_BATCH_MAX)
+        types = _pair_types(from_object_type, to_object_type)
+        return (self._associate_default(*types, checked)).parsed
+
+    # The private senders below take checked values (object types, ID pairs, inputs): the public
+    # methods check what callers pass, and the bulk helpers check each input once, for the whole
+    # job, before a chunk reaches these (a chunk is never checked again).
 
     def _associate_default(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
     ) -> RawResponse[DefaultAssociationBatch]:
         inputs = [
-            PublicDefaultAssociationMultiPost(
-                from_=PublicObjectId(id=object_id(a, what="from ID")),
-                to=PublicObjectId(id=object_id(b, what="to ID")),
-            )
+            PublicDefaultAssociationMultiPost(from_=PublicObjectId(id=a), to=PublicObjectId(id=b))
             for a, b in pairs
         ]
-        require_items(inputs, what="batch.associate_default", maximum=BULK_BATCH_MAX)
         return self._core.send(
             batch_associate_default.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicDefaultAssociationMultiPost(inputs=inputs),
         )
 
@@ -455,21 +458,18 @@ class Batch(Section):
 
         operationId ``batch_create_associations``.
         """
-        return (self._create(from_object_type, to_object_type, inputs, types)).parsed
-
-    def _create(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike] | None,
-    ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.create", maximum=BULK_BATCH_MAX)
+        checked_types = _pair_types(from_object_type, to_object_type)
+        return (self._create(*checked_types, posts)).parsed
+
+    def _create(
+        self, from_type: str, to_type: str, posts: builtins.list[AssociationInput]
+    ) -> RawResponse[LabelsBetweenObjectPairBatch]:
         return self._core.send(
             batch_create_associations.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
 
@@ -487,10 +487,18 @@ class Batch(Section):
         """
         inputs = [_fetch_input(value) for value in ids]
         require_items(inputs, what="batch.read", maximum=BATCH_READ_MAX)
+        return self._read(*_pair_types(from_object_type, to_object_type), inputs)
+
+    def _read(
+        self,
+        from_type: str,
+        to_type: str,
+        inputs: builtins.list[PublicFetchAssociationsBatchRequest],
+    ) -> RecordAssociationsBatch:
         return self._core.call(
             batch_read_associations.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicFetchAssociationsBatchRequest(inputs=inputs),
         )
 
@@ -507,9 +515,32 @@ class Batch(Section):
         operationId ``batch_read_associations``, 1,000 records per call.
         """
         pending: list[IdLike | tuple[IdLike, str]] = list(ids)
+        if not pending:
+            return  # nothing to read, and nothing checked (as a read of no chunk)
+        # As each chunk is read: its IDs are checked when it is sent, the first with the types.
+        first = [_fetch_input(value) for value in pending[:BATCH_READ_MAX]]
+        types = _pair_types(from_object_type, to_object_type)
+        for result in self._iter_read(*types, [*first, *pending[BATCH_READ_MAX:]]):
+            yield result
+
+    def _iter_read(
+        self,
+        from_type: str,
+        to_type: str,
+        given: Sequence[PublicFetchAssociationsBatchRequest | IdLike | tuple[IdLike, str]],
+    ) -> Iterator[RecordAssociations]:
+        """Read ``pending`` 1,000 at a time, each result's next page queued behind; an input not
+        checked yet (a caller's ID, an answer's record and cursor) is checked when sent."""
+        pending = builtins.list(given)
         while pending:
             chunk, pending = pending[:BATCH_READ_MAX], pending[BATCH_READ_MAX:]
-            response = self.read(from_object_type, to_object_type, chunk)
+            inputs = [
+                value
+                if isinstance(value, PublicFetchAssociationsBatchRequest)
+                else _fetch_input(value)
+                for value in chunk
+            ]
+            response = self._read(from_type, to_type, inputs)
             for result in response.results:
                 yield result
                 after = next_after(result.paging)
@@ -529,27 +560,27 @@ class Batch(Section):
         operationId ``batch_remove_associations``. Returns None on a 204 (v4), or the batch body
         that dated releases answer with (it may list failed inputs in ``errors``).
         """
-        return (self._remove(from_object_type, to_object_type, pairs)).parsed
+        given = builtins.list(pairs)
+        # The cap counts pairs, as the bulk helpers' chunks do (the body groups them by from ID).
+        require_items(given, what="batch.remove", maximum=BULK_BATCH_MAX)
+        checked = _id_pairs(given)
+        types = _pair_types(from_object_type, to_object_type)
+        return (self._remove(*types, checked)).parsed
 
     def _remove(
-        self, from_object_type: str, to_object_type: str, pairs: Iterable[tuple[IdLike, IdLike]]
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
     ) -> RawResponse[VoidBatch | None]:
-        pairs = builtins.list(pairs)
-        # The cap counts pairs, as the bulk helpers' chunks do (the body groups them by from ID).
-        require_items(pairs, what="batch.remove", maximum=BULK_BATCH_MAX)
         grouped: dict[str, list[PublicObjectId]] = {}
         for a, b in pairs:
-            grouped.setdefault(object_id(a, what="from ID"), []).append(
-                PublicObjectId(id=object_id(b, what="to ID"))
-            )
+            grouped.setdefault(a, []).append(PublicObjectId(id=b))
         inputs = [
             PublicAssociationMultiArchive(from_=PublicObjectId(id=k), to=v)
             for k, v in grouped.items()
         ]
         return self._core.send(
             batch_remove_associations.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicAssociationMultiArchive(inputs=inputs),
         )
 
@@ -576,21 +607,18 @@ class Batch(Section):
         operationId ``batch_remove_labels``. Returns None on a 204 (v4), or the batch body that
         dated releases answer with (it may list failed inputs in ``errors``).
         """
-        return (self._remove_labels(from_object_type, to_object_type, inputs, types)).parsed
-
-    def _remove_labels(
-        self,
-        from_object_type: str,
-        to_object_type: str,
-        inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
-        types: Sequence[TypeLike] | None,
-    ) -> RawResponse[VoidBatch | None]:
         posts = _multi_posts(inputs, types)
         require_items(posts, what="batch.remove_labels", maximum=BULK_BATCH_MAX)
+        checked_types = _pair_types(from_object_type, to_object_type)
+        return (self._remove_labels(*checked_types, posts)).parsed
+
+    def _remove_labels(
+        self, from_type: str, to_type: str, posts: builtins.list[AssociationInput]
+    ) -> RawResponse[VoidBatch | None]:
         return self._core.send(
             batch_remove_labels.OPERATION,
-            object_type(from_object_type),
-            object_type(to_object_type),
+            from_type,
+            to_type,
             body=BatchInputPublicAssociationMultiPost(inputs=posts),
         )
 
@@ -1047,7 +1075,7 @@ class Bulk:
         specs = to_specs(types)
 
         def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
-            return self._batch._create(from_object_type, to_object_type, chunk, specs)
+            return self._batch._create(from_object_type, to_object_type, _labelled(chunk, specs))
 
         return self._pair_job(
             pairs, call, _labels_done, batch_size, concurrency, progress, on_chunk
@@ -1110,7 +1138,9 @@ class Bulk:
         specs = to_specs(types)
 
         def call(chunk: builtins.list[tuple[str, str]]) -> RawResponse[Any]:
-            return self._batch._remove_labels(from_object_type, to_object_type, chunk, specs)
+            return self._batch._remove_labels(
+                from_object_type, to_object_type, _labelled(chunk, specs)
+            )
 
         return self._pair_job(pairs, call, None, batch_size, concurrency, progress, on_chunk)
 
@@ -1149,8 +1179,9 @@ class Bulk:
 
         def send(chunk: builtins.list[str]) -> ChunkOutcome[str]:
             found: dict[str, builtins.list[AssociatedRecord]] = {}
+            inputs = [PublicFetchAssociationsBatchRequest(id=record) for record in chunk]
             try:
-                for result in self._batch.iter_read(from_object_type, to_object_type, chunk):
+                for result in self._batch._iter_read(from_object_type, to_object_type, inputs):
                     found.setdefault(result.from_.id, []).extend(result.to)
             except HubSpotError as error:
                 return outcome_of_error(chunk, error)
@@ -1377,6 +1408,21 @@ def _fetch_input(value: IdLike | tuple[IdLike, str]) -> PublicFetchAssociationsB
     return PublicFetchAssociationsBatchRequest(id=object_id(value))
 
 
+def _id_pairs(pairs: Iterable[tuple[IdLike, IdLike]]) -> list[tuple[str, str]]:
+    """A batch call's (from ID, to ID) pairs, each ID checked (the first bad one raises)."""
+    return [(object_id(a, what="from ID"), object_id(b, what="to ID")) for a, b in pairs]
+
+
+def _labelled(
+    pairs: Sequence[tuple[str, str]], specs: Sequence[AssociationSpec]
+) -> list[AssociationInput]:
+    """Inputs from checked pairs and checked types (a bulk chunk: nothing is checked again)."""
+    return [
+        AssociationInput(from_=PublicObjectId(id=a), to=PublicObjectId(id=b), types=list(specs))
+        for a, b in pairs
+    ]
+
+
 def _multi_posts(
     inputs: Iterable[AssociationInput] | Iterable[tuple[IdLike, IdLike]],
     types: Sequence[TypeLike] | None,
@@ -1399,7 +1445,8 @@ def _limit_inputs(limits: Iterable[tuple[TypeLike, int]]) -> list[tuple[Associat
 
 
 def _pair_types(from_object_type: str, to_object_type: str) -> tuple[str, str]:
-    """Both object types checked before a bulk job sends anything (not once per chunk)."""
+    """Both object types, checked once: before a bulk job's first chunk (never per chunk), or
+    before a batch call's request."""
     return object_type(from_object_type), object_type(to_object_type)
 
 
