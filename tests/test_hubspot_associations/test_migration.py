@@ -15,11 +15,11 @@ import pytest
 from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import HubSpotAssociations
-from hubspot_associations.cli._migration.report import build_report, map_request, render_text
 from hubspot_associations._release_table import OPERATION_PATHS, RELEASE_DATA
-from hubspot_associations.cli._migration.traffic import Exchange, read_traffic
 from hubspot_associations._versions import RELEASES
 from hubspot_associations.cli import main
+from hubspot_associations.cli._migration.report import build_report, map_request, render_text
+from hubspot_associations.cli._migration.traffic import Exchange, read_traffic
 
 
 @pytest.mark.parametrize("release", list(RELEASE_DATA))

@@ -45,9 +45,9 @@ from typing import Any, Final
 import httpx
 
 from ..._exceptions import ClientValidationError
-from .report import family_base, map_request
 from ..._object_types import canonical_object_type, object_type_id
 from ..._release_table import RELEASE_DATA
+from .report import family_base, map_request
 from .traffic import Exchange
 
 __all__ = [
