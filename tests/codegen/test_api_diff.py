@@ -110,10 +110,9 @@ def test_renamed_facade_method_fails_until_the_changelog_says_so(repo: Path) -> 
         _edit_class(
             path,
             f"{prefix}Labels",
-            "inverse_label: str | None = None,\n        timeout: float | None = None,\n"
-            "        extra_headers: Mapping[str, str] | None = None,\n    ) -> builtins.list",
-            "inverse_label: str,\n        timeout: float | None = None,\n"
-            "        extra_headers: Mapping[str, str] | None = None,\n    ) -> builtins.list",
+            "inverse_label: str | None = None,\n        **options: Unpack[CallOptions],\n"
+            "    ) -> builtins.list",
+            "inverse_label: str,\n        **options: Unpack[CallOptions],\n    ) -> builtins.list",
         )
     changelog = repo / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8").replace("**Breaking:** ", "")
