@@ -36,7 +36,7 @@ __all__ = [{names}]
 NUMBERS: Final[dict[str, int]] = {table}
 
 # Every bounded whole number a caller gives: name -> (what messages call it, lowest, highest or
-# None). hubspot_associations._ranges checks values against it.
+# None). hubspot_associations._values.ranges checks values against it.
 RANGES: Final[dict[str, tuple[str, int, int | None]]] = {ranges}
 '''
 

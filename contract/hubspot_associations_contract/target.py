@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from hubspot_associations._ids import InvalidId, canonical_id, describe_value
+from hubspot_associations._values.ids import InvalidId, canonical_id, describe_value
 
 from .ledger import LEDGER_VARIABLE
 from .leftovers import RUN_TAG_VARIABLE, new_run_tag

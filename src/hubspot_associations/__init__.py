@@ -65,6 +65,7 @@ from ._async.client import (
 )
 from ._async.transport import AsyncRetryingTransport
 from ._bulk import BulkFailure, BulkResult
+from ._calls.raw import RawResponse
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -84,14 +85,10 @@ from ._exceptions import (
     UnexpectedStatusError,
     error_from_response,
 )
-from ._labels import CustomLabel, LabelPair, label_pair, validate_label_name
-from ._object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
 from ._ratelimit.async_redis_window import AsyncRedisWindow
 from ._ratelimit.limiter import RateLimiter
 from ._ratelimit.redis_window import RedisWindow
 from ._ratelimit.shared import DailyLimitReached, SharedBudgetUnavailable
-from ._raw import RawResponse
-from ._retry import RetryPolicy
 from ._settings import ClientSettings
 from ._sync.client import (
     Basic,
@@ -104,6 +101,9 @@ from ._sync.client import (
     Report,
 )
 from ._sync.transport import RetryingTransport
+from ._transports.retry import RetryPolicy
+from ._values.labels import CustomLabel, LabelPair, label_pair, validate_label_name
+from ._values.object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
 from ._versions import API_VERSIONS, ApiVersion
 
 __all__ = [

@@ -28,8 +28,8 @@ from ._exceptions import (
     PermissionDeniedError,
 )
 from ._numbers import DEFAULT_CONCURRENCY
-from ._ranges import in_range
 from ._ratelimit.shared import DailyLimitReached, SharedBudgetUnavailable
+from ._values.ranges import in_range
 
 __all__ = [
     "BulkFailure",

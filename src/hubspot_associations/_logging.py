@@ -16,7 +16,7 @@ from typing import Final
 
 import httpx
 
-from ._raw import CORRELATION_HEADER
+from ._calls.raw import CORRELATION_HEADER
 
 __all__ = ["LOG_ENV", "configure_from_env", "log_answer", "logger"]
 

@@ -69,7 +69,7 @@ NUMBERS: Final[dict[str, int]] = {
 }
 
 # Every bounded whole number a caller gives: name -> (what messages call it, lowest, highest or
-# None). hubspot_associations._ranges checks values against it.
+# None). hubspot_associations._values.ranges checks values against it.
 RANGES: Final[dict[str, tuple[str, int, int | None]]] = {
     "limit": ("limit", 1, 500),
     "batch_size": ("batch_size", 1, 2000),

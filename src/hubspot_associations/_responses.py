@@ -13,7 +13,7 @@ from ._exceptions import (
     UnexpectedResponseError,
     error_from_response,
 )
-from ._transport import MAY_HAVE_REACHED
+from ._transports.shared import MAY_HAVE_REACHED
 
 __all__ = ["connection_error", "finish"]
 

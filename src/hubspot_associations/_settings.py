@@ -10,16 +10,16 @@ import httpx
 
 from . import __about__
 from ._async.transport import AsyncRetryingTransport, AsyncVersionedTransport
-from ._body import DEFAULT_MAX_BODY_BYTES
 from ._deadline import deadline_transport
 from ._exceptions import ClientValidationError
 from ._numbers import DEFAULT_RATE_LIMIT_REQUESTS, DEFAULT_RATE_LIMIT_SECONDS
-from ._ranges import in_range, parse_rate
-from ._ranges import rate_limit as checked_rate_limit
 from ._ratelimit.limiter import RateLimiter
-from ._retry import RetryPolicy
 from ._sync.transport import RetryingTransport, VersionedTransport
-from ._transport import OnRetry
+from ._transports.body import DEFAULT_MAX_BODY_BYTES
+from ._transports.retry import RetryPolicy
+from ._transports.shared import OnRetry
+from ._values.ranges import in_range, parse_rate
+from ._values.ranges import rate_limit as checked_rate_limit
 from ._versions import RELEASES, ApiVersion, Release, check_version, warn_if_ending
 
 __all__ = ["ClientSettings", "RateLimitLike", "default_rate_limit"]

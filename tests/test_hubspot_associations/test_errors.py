@@ -206,7 +206,7 @@ def test_the_docstring_tree_draws_every_exported_error_under_its_parent() -> Non
 def test_token_not_in_logs_or_retry_hooks(caplog: pytest.LogCaptureFixture) -> None:
     """Through retries to the final error, no log record, hook argument or error holds the token."""
     from hubspot_associations import RetryingTransport
-    from hubspot_associations._retry import RetryPolicy
+    from hubspot_associations._transports.retry import RetryPolicy
 
     answers = iter([httpx.Response(503), httpx.Response(401, json={"message": "bad token"})])
     seen: list[str] = []

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hubspot_associations import ClientValidationError, HubSpotAssociations
-from hubspot_associations._ids import MAX_RECORD_ID, canonical_id
-from hubspot_associations._inputs import object_id
+from hubspot_associations._values.ids import MAX_RECORD_ID, canonical_id
+from hubspot_associations._values.inputs import object_id
 
 
 @given(st.integers(min_value=1, max_value=MAX_RECORD_ID), st.integers(min_value=0, max_value=5))

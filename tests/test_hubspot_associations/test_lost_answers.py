@@ -32,7 +32,7 @@ from hubspot_associations import (
     OutcomeUnknownError,
     RetryPolicy,
 )
-from hubspot_associations._lost_answers import LOST_ANSWER_RULES
+from hubspot_associations._calls.lost_answers import LOST_ANSWER_RULES
 
 TOKEN = "emulator-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from hubspot_associations import HubSpotAssociations, UnexpectedResponseError
-from hubspot_associations._ids import canonical_id
+from hubspot_associations._values.ids import canonical_id
 from tests.test_hubspot_associations.raw_server import full, serve
 
 LARGEST = "9223372036854775807"  # 2^63 - 1

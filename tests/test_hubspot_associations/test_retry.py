@@ -13,7 +13,7 @@ import pytest
 from hubspot_associations import AsyncRetryingTransport, RetryingTransport
 from hubspot_associations._ratelimit import waiting
 from hubspot_associations._ratelimit.limiter import RateLimiter
-from hubspot_associations._retry import RetryPolicy, hinted_delay
+from hubspot_associations._transports.retry import RetryPolicy, hinted_delay
 from tests.test_hubspot_associations.client_fakes import FakeClock
 
 URL = "https://api.hubapi.com/crm/v4/associations/contacts/companies/batch/create"
@@ -353,7 +353,7 @@ def test_unread_streamed_429_body_is_read_for_its_policy(clock: FakeClock) -> No
 def test_rolling_429_holds_other_requests_for_one_slot_only() -> None:
     """A rolling-window 429 holds the shared limiter for one slot; other 429s for the full wait."""
     from hubspot_associations._ratelimit.limiter import RateLimiter
-    from hubspot_associations._transport import shared_pause
+    from hubspot_associations._transports.shared import shared_pause
 
     limiter = RateLimiter(100, 10.0)
     assert shared_pause(rate_limited("TEN_SECONDLY_ROLLING"), 0.5, limiter) == pytest.approx(0.1)

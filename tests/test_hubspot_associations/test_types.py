@@ -16,9 +16,9 @@ from hubspot_associations._association_types import (
     types_between,
 )
 from hubspot_associations._exceptions import ClientValidationError
-from hubspot_associations._labels import LabelPair, label_pair, validate_label_name
-from hubspot_associations._object_types import normalize_object_type, object_type_id
-from hubspot_associations._retry import RetryPolicy
+from hubspot_associations._transports.retry import RetryPolicy
+from hubspot_associations._values.labels import LabelPair, label_pair, validate_label_name
+from hubspot_associations._values.object_types import normalize_object_type, object_type_id
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV_TEXT = (ROOT / "openapi" / "association-types.csv").read_text(encoding="utf-8")

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from .._body import BodyReader, in_memory
 from .._exceptions import ResponseTooLargeError
+from .._transports.body import BodyReader, in_memory
 
 __all__ = ["read_body"]
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 from .._exceptions import ClientValidationError, HubSpotError
-from .._ranges import in_range
+from .._values.ranges import in_range
 
 if TYPE_CHECKING:
     from .window import LocalWindow

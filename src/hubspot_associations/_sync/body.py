@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import httpx
 
-from .._body import BodyReader, in_memory
 from .._exceptions import ResponseTooLargeError
+from .._transports.body import BodyReader, in_memory
 
 __all__ = ["read_body"]
 

@@ -88,8 +88,6 @@ from hubspot_associations_api.models import (
 )
 from hubspot_associations_api.types import UNSET, Operation, Unset
 
-from .. import _inputs
-from .._body import DEFAULT_MAX_BODY_BYTES
 from .._bulk import (
     BulkResult,
     ChunkOutcome,
@@ -100,6 +98,10 @@ from .._bulk import (
     split_by_errors,
     split_by_results,
 )
+from .._calls.lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
+from .._calls.options import CallOptions, CallSettings, per_call
+from .._calls.raw import RawResponse, captured, capturing
+from .._calls.standins import decode_cursor, next_after, page_from_batch_read, require_offered
 from .._deprecation import alias_of, deprecated, renamed_parameters
 from .._exceptions import (
     APIConnectionError,
@@ -109,7 +111,21 @@ from .._exceptions import (
     NotFoundError,
     OutcomeUnknownError,
 )
-from .._inputs import (
+from .._logging import configure_from_env, log_answer
+from .._numbers import (
+    BATCH_READ_MAX,
+    BULK_BATCH_DEFAULT,
+    BULK_BATCH_MAX,
+    DEFAULT_CONCURRENCY,
+    PAGE_MAX,
+)
+from .._responses import connection_error, finish
+from .._settings import ClientSettings, RateLimitLike
+from .._transports.body import DEFAULT_MAX_BODY_BYTES
+from .._transports.retry import RetryPolicy
+from .._transports.shared import NOT_IDEMPOTENT, OnRetry, give_up_lost
+from .._values import inputs as _inputs
+from .._values.inputs import (
     IdLike,
     TypeLike,
     object_id,
@@ -119,25 +135,9 @@ from .._inputs import (
     to_spec,
     to_specs,
 )
-from .._labels import check_label_text, validate_label_name
-from .._logging import configure_from_env, log_answer
-from .._lost_answers import NOT_IDEMPOTENT_OPERATIONS, Resent, confirmed_limits
-from .._numbers import (
-    BATCH_READ_MAX,
-    BULK_BATCH_DEFAULT,
-    BULK_BATCH_MAX,
-    DEFAULT_CONCURRENCY,
-    PAGE_MAX,
-)
-from .._object_types import require_object_type_id
-from .._options import CallOptions, CallSettings, per_call
-from .._ranges import in_range
-from .._raw import RawResponse, captured, capturing
-from .._responses import connection_error, finish
-from .._retry import RetryPolicy
-from .._settings import ClientSettings, RateLimitLike
-from .._standins import decode_cursor, next_after, page_from_batch_read, require_offered
-from .._transport import NOT_IDEMPOTENT, OnRetry, give_up_lost
+from .._values.labels import check_label_text, validate_label_name
+from .._values.object_types import require_object_type_id
+from .._values.ranges import in_range
 from .._versions import ApiVersion, Release
 from .bulk import run_chunks
 

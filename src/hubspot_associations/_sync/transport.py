@@ -17,13 +17,13 @@ from collections.abc import Callable
 
 import httpx
 
-from .._body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
 from .._primitives import default_transport, wait_seconds, within
 from .._ratelimit import waiting
 from .._ratelimit.limiter import RateLimiter
 from .._ratelimit.window import Slot
-from .._retry import RetryPolicy
-from .._transport import (
+from .._transports.body import DEFAULT_MAX_BODY_BYTES, ERROR_BODY_BYTES, BodyReader
+from .._transports.retry import RetryPolicy
+from .._transports.shared import (
     RETRYABLE_ERRORS,
     Attempts,
     Counter,

@@ -21,7 +21,7 @@ from .._exceptions import (
     HubSpotError,
     PermissionDeniedError,
 )
-from .._object_types import normalize_object_type
+from .._values.object_types import normalize_object_type
 from .._versions import RELEASES, Release
 from ._bulk_command import run_bulk
 from ._client import make_client

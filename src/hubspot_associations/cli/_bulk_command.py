@@ -22,8 +22,8 @@ from typing import Any, Final
 from .._association_types import types_between
 from .._bulk import BulkFailure, BulkResult
 from .._exceptions import HubSpotError
-from .._object_types import canonical_object_type
 from .._sync.client import HubSpotAssociations
+from .._values.object_types import canonical_object_type
 from ._client import make_client
 from ._columns import Roles
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError

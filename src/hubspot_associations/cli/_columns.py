@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .._object_types import OBJECT_TYPE_IDS, canonical_object_type, plural_name
+from .._values.object_types import OBJECT_TYPE_IDS, canonical_object_type, plural_name
 from ._problems import Problem
 
 __all__ = [

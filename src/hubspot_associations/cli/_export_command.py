@@ -29,8 +29,8 @@ from .._exceptions import (
     PermissionDeniedError,
 )
 from .._numbers import BATCH_READ_PAGE_SIZE
-from .._object_types import normalize_object_type
 from .._sync.client import HubSpotAssociations
+from .._values.object_types import normalize_object_type
 from ._client import make_client
 from ._columns import Roles
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError

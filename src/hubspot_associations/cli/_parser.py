@@ -9,8 +9,8 @@ from typing import NoReturn
 from .. import __about__
 from .._exceptions import ClientValidationError
 from .._numbers import BULK_BATCH_DEFAULT, DEFAULT_CONCURRENCY
-from .._ranges import in_range, parse_rate, range_text
 from .._settings import RATE_LIMIT_ENV, ClientSettings
+from .._values.ranges import in_range, parse_rate, range_text
 from .._versions import API_VERSIONS
 from ._scan import DELIMITERS
 

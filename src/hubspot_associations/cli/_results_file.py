@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from .._bulk import BulkFailure
-from .._ids import InvalidId, canonical_id
+from .._values.ids import InvalidId, canonical_id
 from ._exit_codes import UsageError
 from ._job import JobIdentity
 

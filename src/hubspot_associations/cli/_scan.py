@@ -17,8 +17,8 @@ from typing import Final
 
 from .._association_types import types_between
 from .._exceptions import ClientValidationError
-from .._ids import InvalidId, canonical_id
-from .._ranges import in_range, range_text
+from .._values.ids import InvalidId, canonical_id
+from .._values.ranges import in_range, range_text
 from ._columns import (
     ColumnChoice,
     Roles,

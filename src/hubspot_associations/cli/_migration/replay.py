@@ -45,8 +45,8 @@ from typing import Any, Final
 import httpx
 
 from ..._exceptions import ClientValidationError
-from ..._object_types import canonical_object_type, object_type_id
 from ..._release_table import RELEASE_DATA
+from ..._values.object_types import canonical_object_type, object_type_id
 from .report import family_base, map_request
 from .traffic import Exchange
 

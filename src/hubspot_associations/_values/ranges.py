@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Final
 
-from ._exceptions import ClientValidationError
-from ._ids import describe_value
-from ._numbers import RANGES
+from .._exceptions import ClientValidationError
+from .._numbers import RANGES
+from .ids import describe_value
 
 __all__ = ["RANGES", "TIERS", "in_range", "parse_rate", "range_text", "rate_limit"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ._numbers import RECORD_ID_MAX
+from .._numbers import RECORD_ID_MAX
 
 __all__ = ["MAX_RECORD_ID", "InvalidId", "canonical_id", "describe_value"]
 

@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 import httpx
 
-from ._exceptions import error_body
+from .._exceptions import error_body
 
 __all__ = ["RETRY_STATUSES", "RetryPolicy", "hinted_delay", "requests_remain"]
 

@@ -6,8 +6,8 @@ import difflib
 import re
 from typing import Final
 
-from ._association_types import ALL_ASSOCIATION_TYPES
-from ._exceptions import ClientValidationError
+from .._association_types import ALL_ASSOCIATION_TYPES
+from .._exceptions import ClientValidationError
 
 __all__ = [
     "OBJECT_TYPE_IDS",

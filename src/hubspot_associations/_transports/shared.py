@@ -20,9 +20,9 @@ from typing import Final
 import attrs
 import httpx
 
-from ._options import CALL_MAX_RETRIES, CALL_TIMEOUT
-from ._ratelimit.limiter import RateLimiter
-from ._retry import RetryPolicy, policy_name, requests_remain
+from .._calls.options import CALL_MAX_RETRIES, CALL_TIMEOUT
+from .._ratelimit.limiter import RateLimiter
+from .retry import RetryPolicy, policy_name, requests_remain
 
 __all__ = [
     "MAY_HAVE_REACHED",

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._exceptions import ClientValidationError
-from ._ids import describe_value
-from ._numbers import LABEL_TEXT_MAX
+from .._exceptions import ClientValidationError
+from .._numbers import LABEL_TEXT_MAX
+from .ids import describe_value
 
 __all__ = ["CustomLabel", "LabelPair", "check_label_text", "label_pair", "validate_label_name"]
 

@@ -23,7 +23,7 @@ from hubspot_associations_api.models import (
     StandardError,
 )
 
-from ._exceptions import APIStatusError
+from .._exceptions import APIStatusError
 
 T = TypeVar("T")
 

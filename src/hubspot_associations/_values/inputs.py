@@ -16,10 +16,10 @@ from hubspot_associations_api.models import (
     PublicObjectId,
 )
 
-from ._exceptions import ClientValidationError
-from ._ids import InvalidId, canonical_id, describe_value
-from ._object_types import normalize_object_type
-from ._ranges import in_range
+from .._exceptions import ClientValidationError
+from .ids import InvalidId, canonical_id, describe_value
+from .object_types import normalize_object_type
+from .ranges import in_range
 
 __all__ = [
     "IdLike",

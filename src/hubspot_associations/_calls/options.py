@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, Self, TypedDict, TypeVar, cast
 
-from ._exceptions import ClientValidationError
-from ._ranges import in_range
+from .._exceptions import ClientValidationError
+from .._values.ranges import in_range
 
 __all__ = [
     "CALL_MAX_RETRIES",

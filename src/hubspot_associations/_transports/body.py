@@ -15,7 +15,7 @@ from typing import Final
 
 import httpx
 
-from ._exceptions import ResponseTooLargeError
+from .._exceptions import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "ERROR_BODY_BYTES", "BodyReader", "in_memory"]
 

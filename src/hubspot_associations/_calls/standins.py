@@ -21,8 +21,8 @@ from hubspot_associations_api.models import (
     Paging,
 )
 
-from ._exceptions import ClientValidationError
-from ._versions import RELEASES, Release
+from .._exceptions import ClientValidationError
+from .._versions import RELEASES, Release
 
 __all__ = ["decode_cursor", "next_after", "page_from_batch_read", "require_offered"]
 
