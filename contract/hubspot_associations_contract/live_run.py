@@ -87,10 +87,6 @@ def restore_entry(client: HubSpotAssociations, entry: RunEntry) -> Restored:
     return done
 
 
-def _of_run(wording: object, tag: str) -> bool:
-    return of_run(wording, tag)
-
-
 def finish(client: HubSpotAssociations, ledger: Ledger, tag: str) -> Cleanup:
     """Restore what run ``tag`` left and delete its labels; it leaves the ledger when done (an
     error on the way leaves it there for ``--cleanup-only``)."""
@@ -101,7 +97,7 @@ def finish(client: HubSpotAssociations, ledger: Ledger, tag: str) -> Cleanup:
         # The suite counted its own writes (and its restores after each scenario) in the entry.
         out.changes = entry.changes
         out.restored.left = list(dict.fromkeys(entry.left))
-    out.labels = remove_labels(client, functools.partial(_of_run, tag=tag))
+    out.labels = remove_labels(client, functools.partial(of_run, tag=tag))
     ledger.drop(tag)
     return out
 
@@ -127,7 +123,7 @@ def sweep(client: HubSpotAssociations, ledger: Ledger, *, writes: bool) -> Clean
     for tag in known:
         entry = ledger.runs[tag]
         done = restore_entry(client, entry)
-        labels = remove_labels(client, functools.partial(_of_run, tag=tag))
+        labels = remove_labels(client, functools.partial(of_run, tag=tag))
         found = "" if done.lines() or labels else ": nothing of it was left on the target"
         out.runs.append(
             f"run {tag} ({describe_owner(entry.owner)}) ended without its clean-up{found}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["PRIMARY", "UNLABELED", "Graph", "Kind", "LabelDef", "Side"]
+__all__ = ["HUBSPOT_TYPES", "OTHER", "PRIMARY", "UNLABELED", "Graph", "Kind", "LabelDef", "Side"]
 
 UNLABELED = "unlabeled"
 PRIMARY = "primary"
@@ -20,6 +20,7 @@ HUBSPOT_TYPES = {UNLABELED: (279, 280), PRIMARY: (1, 2)}
 
 Kind = str
 Side = str  # "contact" (reads from contacts to companies) or "company"
+OTHER: dict[Side, Side] = {"contact": "company", "company": "contact"}
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ from typing import Any
 from hubspot_associations import ClientValidationError, HubSpotAssociations
 from hubspot_associations._numbers import LABELS_PER_PAIR
 
+from .leftovers import DIRECTIONS
+from .model import HUBSPOT_TYPES, OTHER, PRIMARY, UNLABELED
+
 __all__ = [
     "LABELS_A_RUN_CREATES",
     "PRIMARY_TYPE",
@@ -42,14 +45,13 @@ __all__ = [
 
 # HubSpot-defined contact→company typeIds: the primary company, the unlabeled type; and the
 # company→contact unlabeled type (each a limit can be set on).
-PRIMARY_TYPE = 1
-UNLABELED_TYPES = {"contact": 279, "company": 280}
+PRIMARY_TYPE = HUBSPOT_TYPES[PRIMARY][0]
+UNLABELED_TYPES = dict(zip(("contact", "company"), HUBSPOT_TYPES[UNLABELED], strict=True))
 # The most labels one run creates at once (machine.LABEL_NAMES).
 LABELS_A_RUN_CREATES = 3
 # One read of a record's associations: a record with more is refused (its snapshot would span
 # pages that others may change between two reads).
 READ_LIMIT = 500
-OTHER = {"contact": "company", "company": "contact"}
 
 
 class Refused(Exception):
@@ -67,13 +69,6 @@ class Before:
     sides: dict[str, dict[str, dict[str, list[int]]]]
     # "contact→company" / "company→contact" -> [[typeId, category, label], ...].
     labels: dict[str, list[list[Any]]] = field(default_factory=dict)
-
-    def primary(self, contact: str) -> str | None:
-        """The contact's primary company before the run (named or not)."""
-        for company, types in sorted(self.sides["contact"].get(contact, {}).items()):
-            if PRIMARY_TYPE in types:
-                return company
-        return None
 
     def pair(self, contact: str, company: str) -> set[int]:
         """Contact→company typeIds between two records before the run."""
@@ -170,7 +165,7 @@ def record(
             [int(t.type_id), str(t.category), t.label if isinstance(t.label, str) else None]
             for t in client.labels.list(a, b)
         ]
-        for a, b in (("contact", "company"), ("company", "contact"))
+        for a, b in DIRECTIONS
     }
     custom = sum(1 for t in labels["contact→company"] if t[1] == "USER_DEFINED")
     if custom + LABELS_A_RUN_CREATES > LABELS_PER_PAIR:

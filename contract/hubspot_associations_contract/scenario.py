@@ -23,7 +23,7 @@ from . import checks, conditions, stopping, verdicts
 from .ledger import Ledger
 from .leftovers import label_name, of_run, remove_labels
 from .live_run import restore_entry
-from .model import PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
+from .model import OTHER, PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
 from .restoring import PRIMARY_TYPE, note_written
 from .specs import success_statuses
 from .target import Target, selected
@@ -38,7 +38,6 @@ EMULATOR_RECORDS: dict[str, tuple[str, ...]] = {
 }
 PAGE = 2  # small pages, so that every read-back pages
 MAX_PAGES = 50  # more pages than records means a cursor loop
-OTHER = {"contact": "company", "company": "contact"}
 USER_DEFINED = "USER_DEFINED"
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 Seen = dict[Side, dict[str, dict[str, list[Any]]]]

@@ -248,11 +248,8 @@ def _edit(http: httpx.Client, edit: str, portal: Portal, pair: tuple[str, str]) 
 
 
 def _state(http: httpx.Client) -> dict[str, Any]:
-    """The store as the control API's snapshot holds it, less the type-ID counter (the run's
-    own labels come and go, moving it) and the reports."""
-    tables = http.get("/_emulator/snapshot").json()["tables"]
-    return {name: sorted(map(tuple, rows)) for name, rows in tables.items()
-            if name not in ("meta", "reports")}  # fmt: skip
+    """The store as the control API's snapshot holds it (see :func:`_tables`)."""
+    return _tables(http.get("/_emulator/snapshot").json())
 
 
 @pytest.fixture
@@ -336,6 +333,8 @@ def _run_once(
 
 
 def _tables(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's tables, less the type-ID counter (the run's own labels come and go, moving
+    it) and the reports."""
     return {name: sorted(map(tuple, rows)) for name, rows in snapshot["tables"].items()
             if name not in ("meta", "reports")}  # fmt: skip
 
