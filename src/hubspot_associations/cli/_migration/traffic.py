@@ -63,8 +63,11 @@ def read_traffic(path: Path) -> list[Exchange]:
             return _from_har(json.loads(text), path)
         return [_from_journal(json.loads(line)) for line in text.splitlines() if line.strip()]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        why = f"an entry has no {exc} key" if isinstance(exc, KeyError) else str(exc)
         raise TrafficError(
-            f"{path}: neither a HAR 1.2 file nor the emulator's journal (JSON Lines): {exc}"
+            f"{path}: neither a HAR 1.2 file nor the emulator's journal (JSON Lines): {why}. "
+            "Record the journal with GET /_emulator/journal.jsonl (control.journal_jsonl()), "
+            "or a HAR file from a browser or a proxy"
         ) from None
 
 
