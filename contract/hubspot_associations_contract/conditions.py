@@ -9,6 +9,7 @@ that empties the emulator (whose reset returns to the startup configuration) lif
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,14 @@ import httpx
 __all__ = ["Conditions", "fresh", "lift", "read", "restore"]
 
 _TIMEOUT = 30
+
+
+@functools.cache
+def http() -> httpx.Client:
+    """The process's one client for requests sent outside the client under test (the control API,
+    the wrong-token probes): each ``httpx.get`` builds a TLS context, about 20 ms of CPU, and a run
+    sends a hundred of them."""
+    return httpx.Client(timeout=_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,8 @@ class Conditions:
 
 def read(base_url: str) -> Conditions:
     """What the emulator at ``base_url`` runs with now."""
-    limit = _json(httpx.get(f"{base_url}/_emulator/rate-limit", timeout=_TIMEOUT))
-    faults = _json(httpx.get(f"{base_url}/_emulator/faults", timeout=_TIMEOUT))
+    limit = _json(http().get(f"{base_url}/_emulator/rate-limit"))
+    faults = _json(http().get(f"{base_url}/_emulator/faults"))
     script = tuple(
         (e.get("operationId"), e["kind"], e.get("after", 0), e.get("times", 1))
         for e in faults.get("script") or ()
@@ -79,12 +88,12 @@ def restore(base_url: str, conditions: Conditions) -> None:
     ]
     faults = {"spec": conditions.faults, "script": script}
     for what, body in (("rate-limit", limit), ("faults", faults)):
-        httpx.put(f"{base_url}/_emulator/{what}", json=body, timeout=_TIMEOUT).raise_for_status()
+        http().put(f"{base_url}/_emulator/{what}", json=body).raise_for_status()
 
 
 def fresh(base_url: str) -> None:
     """An empty emulator that answers every request: reset, then the conditions lifted."""
-    httpx.post(f"{base_url}/_emulator/reset", timeout=_TIMEOUT).raise_for_status()
+    http().post(f"{base_url}/_emulator/reset").raise_for_status()
     lift(base_url)
 
 

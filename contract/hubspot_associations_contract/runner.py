@@ -63,6 +63,7 @@ SUITE_PLUGINS = (
 # restores the portal from the ledger either way).
 STOP_SECONDS = 60
 CLEANUP_COMMAND = "hubspot-associations check --live --cleanup-only"
+HYPOTHESIS_HOME_VARIABLE = "HYPOTHESIS_STORAGE_DIRECTORY"
 
 
 class CheckError(Exception):
@@ -171,12 +172,22 @@ def _environment(args: argparse.Namespace, base_url: str, token: str) -> dict[st
             args.seed if args.seed is not None else env.get("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED)
         ),
     )
+    env.setdefault(HYPOTHESIS_HOME_VARIABLE, str(hypothesis_home()))
     if args.examples is not None:
         env["HUBSPOT_CONTRACT_EXAMPLES"] = str(args.examples)
     if args.junit is not None:
         env["HUBSPOT_CONTRACT_JUNIT"] = str(args.junit.resolve())
     env["HUBSPOT_CONTRACT_REPLAY"] = _replay(args, env["HUBSPOT_CONTRACT_SEED"])
     return env
+
+
+def hypothesis_home() -> Path:
+    """Where the suite's Hypothesis keeps the tables it derives (the Unicode categories, the
+    characters a codec encodes, the constants of the modules it reads): in the suite's temporary
+    working folder, its default, every run rebuilt them, a second and a half of CPU a run. The
+    suite keeps no examples there (its database is off), so a shared cache changes no run."""
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(cache) / "hubspot-associations" / "hypothesis"
 
 
 def _replay(args: argparse.Namespace, seed: str) -> str:

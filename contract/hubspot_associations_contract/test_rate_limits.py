@@ -33,10 +33,8 @@ def emulator() -> Iterator[Target]:
 
 
 def _set_rate_limit(target: Target, requests: int, seconds: float) -> None:
-    answer = httpx.put(
-        f"{target.base_url}/_emulator/rate-limit",
-        json={"requests": requests, "seconds": seconds},
-        timeout=30,
+    answer = conditions.http().put(
+        f"{target.base_url}/_emulator/rate-limit", json={"requests": requests, "seconds": seconds}
     )
     answer.raise_for_status()
 
@@ -83,8 +81,8 @@ def test_no_input_lost_or_duplicated_under_rate_limit_and_faults(emulator: Targe
     """accounting.under-faults: every input of a bulk job comes back once, and is stored once."""
     _set_rate_limit(emulator, 40, 1.0)
     spec = f"rate=0.1,kinds=429+502+503+html+drop+cut,seed={emulator.seed}"
-    httpx.put(
-        f"{emulator.base_url}/_emulator/faults", json={"spec": spec}, timeout=30
+    conditions.http().put(
+        f"{emulator.base_url}/_emulator/faults", json={"spec": spec}
     ).raise_for_status()
     pairs = [(str(1000 + i // 50), str(5000 + i)) for i in range(1000)]
     accounting = run_accounted(

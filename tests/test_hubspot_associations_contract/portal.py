@@ -238,6 +238,10 @@ class Proxy:
             except OSError:
                 client.close()
                 continue
+            # Without NODELAY a request written in two pieces (head, then body) waits for the
+            # peer's delayed ACK at each hop: 40 ms a request, a live run four times slower.
+            for sock in (client, server):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._open |= {client, server}
             for a, b in ((client, server), (server, client)):

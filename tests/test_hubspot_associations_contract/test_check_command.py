@@ -151,15 +151,22 @@ def test_live_mode_writes_only_with_records_and_cleans_up(tmp_path: Path) -> Non
 
 
 def test_live_mode_without_records_only_reads(tmp_path: Path) -> None:
-    """--live without HUBSPOT_CONTRACT_RECORDS: nothing is written, the graph run says how to enable it."""
+    """--live without HUBSPOT_CONTRACT_RECORDS: nothing is written, the graph run says how to
+    enable it; Hypothesis's derived tables go to the user's cache, nothing to the working folder."""
+    work = tmp_path / "work"
+    work.mkdir()
     with serve_in_thread() as emulator:
         done = check("--live", "--base-url", emulator.base_url, "--examples", "2",
                      env={"HUBSPOT_ACCESS_TOKEN": TOKEN,
-                          "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL})  # fmt: skip
+                          "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": FAST_PORTAL,
+                          "XDG_CACHE_HOME": str(tmp_path / "cache")},
+                     cwd=work)  # fmt: skip
         counts = httpx.get(f"{emulator.base_url}/_emulator/requests").json()
     assert done.returncode == 0, done.stdout[-4000:]
     assert "HUBSPOT_CONTRACT_RECORDS" in done.stdout
     assert counts["writes"] == 0, counts
+    assert (tmp_path / "cache/hubspot-associations/hypothesis/unicode_data").is_dir()
+    assert list(work.iterdir()) == []
 
 
 def test_a_live_run_that_breaks_a_rule_still_cleans_up() -> None:
