@@ -73,6 +73,13 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work / "venv"
 
 
+def _mypy_strict(venv: Path) -> list[str]:
+    """The venv's `mypy --strict`, with one cache for the file's runs: the installed packages are
+    analysed once instead of cold in each test (mypy's cache is keyed by each file's contents and
+    the options, so a shared one changes no verdict)."""
+    return [str(venv / "bin" / "mypy"), "--cache-dir", str(venv.parent / "mypy-cache"), "--strict"]
+
+
 def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     # No checkout on the path: a clean environment, run from outside the repository.
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(cwd)}
@@ -82,7 +89,7 @@ def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_a_users_strict_mypy_sees_real_types(venv: Path, tmp_path: Path) -> None:
     """A user's file passes `mypy --strict` against the installed wheel, with real types."""
     (tmp_path / "user.py").write_text(USER_FILE)
-    done = _run(venv, str(venv / "bin" / "mypy"), "--strict", "user.py", cwd=tmp_path)
+    done = _run(venv, *_mypy_strict(venv), "user.py", cwd=tmp_path)
     out = done.stdout
     assert "error:" not in out, out
     revealed = [line.split("Revealed type is ", 1)[1] for line in out.splitlines()
@@ -165,10 +172,9 @@ def test_old_model_names_type_check_as_deprecated_and_warn_at_run_time(
     for name, site in sites.items():
         (tmp_path / f"old_{name}.py").write_text(_old_names_file(site))
     files = [f"old_{name}.py" for name in sites]
-    mypy = str(venv / "bin" / "mypy")
     # One mypy run: enabling the `deprecated` code only adds errors of that code, so "every error
     # is [deprecated]" is "plain `mypy --strict` passes" (one cold run of the venv's mypy saved).
-    flagged = _run(venv, mypy, "--strict", "--enable-error-code", "deprecated", *files,
+    flagged = _run(venv, *_mypy_strict(venv), "--enable-error-code", "deprecated", *files,
                    cwd=tmp_path)  # fmt: skip
     revealed = [line.split("Revealed type is ", 1)[1] for line in flagged.stdout.splitlines()
                 if "Revealed type is" in line]  # fmt: skip
@@ -237,7 +243,7 @@ def test_a_users_app_holds_every_answer_without_unset_or_narrowing(
     assert not [m for m in modules if m.startswith("hubspot_associations_api")], modules
     assert "assert_type" in names
     shutil.copy(USER_APP, tmp_path / "user_app.py")
-    done = _run(venv, str(venv / "bin" / "mypy"), "--strict", "user_app.py", cwd=tmp_path)
+    done = _run(venv, *_mypy_strict(venv), "user_app.py", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Success: no issues found in 1 source file" in done.stdout
 
@@ -307,7 +313,7 @@ def test_a_users_per_call_options_type_check_and_reach_the_emulator(
     `mypy --strict`; run against the installed emulator, each extra header arrives (read back
     from the request journal) and the raw view shows the answer's correlation ID."""
     shutil.copy(USER_OPTIONS, tmp_path / "user_options.py")
-    checked = _run(venv, str(venv / "bin" / "mypy"), "--strict", "user_options.py", cwd=tmp_path)
+    checked = _run(venv, *_mypy_strict(venv), "user_options.py", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     done = _run(venv, str(venv / "bin" / "python"), "-c", OPTIONS_RUNNER, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-4000:]
@@ -629,7 +635,7 @@ def test_a_users_control_client_file_passes_mypy_strict(venv: Path, tmp_path: Pa
         "    hubspot_emulator.control.restore(saved)\n"
         "    assert seeded.labels['b'] and counts.received >= 0\n"
     )
-    done = _run(venv, str(venv / "bin" / "mypy"), "--strict", "test_typed.py", cwd=tmp_path)
+    done = _run(venv, *_mypy_strict(venv), "test_typed.py", cwd=tmp_path)
     assert "Success" in done.stdout, done.stdout
     ran = _run(venv, str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider", "test_typed.py",
                cwd=tmp_path)  # fmt: skip
@@ -716,7 +722,7 @@ def test_limits_usage_and_2025_09_from_the_installed_wheel(venv: Path, tmp_path:
     done = _run(venv, str(venv / "bin" / "python"), "usage_app.py", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "limits usage ok" in done.stdout
-    typed = _run(venv, str(venv / "bin" / "mypy"), "--strict", "usage_app.py", cwd=tmp_path)
+    typed = _run(venv, *_mypy_strict(venv), "usage_app.py", cwd=tmp_path)
     assert typed.returncode == 0, typed.stdout
 
 
