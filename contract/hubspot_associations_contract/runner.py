@@ -64,6 +64,10 @@ SUITE_PLUGINS = (
 STOP_SECONDS = 60
 CLEANUP_COMMAND = "hubspot-associations check --live --cleanup-only"
 HYPOTHESIS_HOME_VARIABLE = "HYPOTHESIS_STORAGE_DIRECTORY"
+OPERATIONS_VARIABLE = "HUBSPOT_CONTRACT_OPERATIONS"
+EXCLUDE_OPERATIONS_VARIABLE = "HUBSPOT_CONTRACT_EXCLUDE_OPERATIONS"
+RULES_VARIABLE = "HUBSPOT_CONTRACT_RULES"
+EXCLUDE_RULES_VARIABLE = "HUBSPOT_CONTRACT_EXCLUDE_RULES"
 
 
 class CheckError(Exception):
@@ -153,6 +157,39 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
         help="with --live and writes: wait for a writing run of this machine on the same target "
         "to end instead of refusing (exit 2)",
     )
+    choose = parser.add_argument_group(
+        "what to judge",
+        "conformance cases of the selected operations and graph scenarios whose rules match; "
+        "each option repeatable; verdicts outside the selection are not written",
+    )
+    choose.add_argument("--operation", action="append", default=[], metavar="OPERATION_ID",
+                        help="only this operation (e.g. remove_associations)")  # fmt: skip
+    choose.add_argument("--exclude-operation", action="append", default=[],
+                        metavar="OPERATION_ID", help="not this operation")  # fmt: skip
+    choose.add_argument("--rule", action="append", default=[], metavar="RULE",
+                        help="only this rule (e.g. graph.model)")  # fmt: skip
+    choose.add_argument("--exclude-rule", action="append", default=[], metavar="RULE",
+                        help="not this rule")  # fmt: skip
+    results = parser.add_argument_group("what a run leaves for CI")
+    results.add_argument("--report-dir", type=Path, default=None,
+                         help="write coverage.json, summary.md and reproducer files of failures "
+                         "there (also written, with the summary appended, when "
+                         "$GITHUB_STEP_SUMMARY is set)")  # fmt: skip
+    results.add_argument("--fail-on-report", action="store_true",
+                         help="a difference reported on a live target (not promised by HubSpot) "
+                         "fails the run too (exit 1)")  # fmt: skip
+    results.add_argument("--baseline", type=Path, default=None,
+                         help="accept the known failures listed in this file; a new one fails, "
+                         "a listed one that no longer happens is reported as fixed")  # fmt: skip
+    results.add_argument("--update-baseline", action="store_true",
+                         help="with --baseline: write this run's failures to the file")  # fmt: skip
+    results.add_argument("--reproduce", type=Path, default=None, metavar="FILE",
+                         help="run the request sequence of a saved failure again (a reproducer "
+                         "file a failing run wrote); against --base-url it resets and seeds "
+                         "first, with --live it is a writing run")  # fmt: skip
+    results.add_argument("--curl", action="store_true",
+                         help="with --reproduce: print the sequence as a shell script (curl, "
+                         "with jq for the IDs the server assigns) and send nothing")  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="every failure with its traceback"
@@ -177,6 +214,15 @@ def _environment(args: argparse.Namespace, base_url: str, token: str) -> dict[st
         env["HUBSPOT_CONTRACT_EXAMPLES"] = str(args.examples)
     if args.junit is not None:
         env["HUBSPOT_CONTRACT_JUNIT"] = str(args.junit.resolve())
+    # The selection travels as comma lists (operation IDs and rule names hold no comma).
+    for variable, values in (
+        (OPERATIONS_VARIABLE, args.operation),
+        (EXCLUDE_OPERATIONS_VARIABLE, args.exclude_operation),
+        (RULES_VARIABLE, args.rule),
+        (EXCLUDE_RULES_VARIABLE, args.exclude_rule),
+    ):
+        if values:
+            env[variable] = ",".join(values)
     env["HUBSPOT_CONTRACT_REPLAY"] = _replay(args, env["HUBSPOT_CONTRACT_SEED"])
     return env
 
