@@ -127,7 +127,10 @@ def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise ClientValidationError(
                 f"extra_headers: the value of {name} must be ASCII text on one line, got {value!r}"
             )
-        checked[name] = value
+        # RFC 9110: the spaces and tabs around a value are not part of it, and h11 (under httpx)
+        # refuses a value that keeps them ("Illegal header value"), which reached the caller as a
+        # connection error.
+        checked[name] = value.strip(" \t")
     return checked
 
 
