@@ -21,7 +21,16 @@ from hypothesis import HealthCheck, settings
 
 from hubspot_associations import APIConnectionError
 
-from . import checks, stopping, verdicts  # noqa: F401  (checks registers schemathesis' checks)
+from . import (  # noqa: F401  (checks registers schemathesis' checks)
+    checks,
+    coverage,
+    recorder,
+    results,
+    selection,
+    stopping,
+    verdicts,
+)
+from .baseline import BaselineError, Comparison
 from .rules import RuleViolation
 from .target import phases, selected
 
@@ -40,6 +49,9 @@ settings.register_profile(
 settings.load_profile("hubspot-associations-contract")
 
 _STARTED = time.time()
+# A file to write, per test, the (rule, operation) pairs it judged (the repository's tests hold
+# selection.SCENARIOS to it).
+TRACE_VARIABLE = "HUBSPOT_CONTRACT_TRACE"
 
 
 # SIGTERM (a cancelled CI job) ends the run as Ctrl-C does, once; the command that started the
@@ -76,6 +88,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.failed and call.excinfo is not None:
         error = call.excinfo.value
         _EXAMPLES.setdefault(item.nodeid, _example_of(error))
+        if report.when == "call" and not _unreachable(error):
+            recorder.save(item.nodeid, error)  # the failing sequence, when it can be replayed
         if _unreachable(error):
             _UNREACHABLE.append(item.nodeid)
             # Everything after would fail the same way: stop, and say why once.
@@ -89,6 +103,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
                     RuleViolation("run.unexpected", item.name, f"{type(error).__name__}: {error}")
                 )
     return report
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the scenarios the run's selection (--operation, --rule) does not reach: those
+    that send no selected operation or judge no selected rule (selection.SCENARIOS)."""
+    chosen = selection.current()
+    if chosen.everything:
+        return
+    operations = selection.release_operations(selected().release)
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        module = getattr(getattr(item, "module", None), "__name__", "").rsplit(".", 1)[-1]
+        key = f"{module}::{getattr(item, 'originalname', item.name)}"
+        (kept if chosen.scenario(key, operations) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -124,11 +156,22 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """One line per rule: held, broken (where) or reported."""
+    """One line per rule: held, broken (where), known from the baseline or reported; the
+    coverage in short; then the reported, known and fixed ones and the broken rules with their
+    examples."""
+    finished = _FINISHED[0] if _FINISHED else None
+    comparison = finished.comparison if finished is not None else None
     terminalreporter.section("contract rules")
-    for line in verdicts.summary_lines():
+    for line in verdicts.summary_lines(comparison):
         terminalreporter.write_line(line)
-    broken = verdicts.broken()
+    for line in _COVERAGE_LINES:
+        terminalreporter.write_line(f"coverage: {line}")
+    _listed_sections(terminalreporter, comparison)
+    broken = [
+        ((name, operation), case)
+        for (name, operation), case in verdicts.broken()
+        if verdicts.outcome_of(name, operation, case, comparison) == "broken"
+    ]
     if not broken:
         return
     terminalreporter.section("broken rules")
@@ -144,6 +187,50 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                 terminalreporter.write_line(f"    {line}")
         terminalreporter.write_line(f"  replay: {replay}  (add -v for the tracebacks)")
         terminalreporter.write_line("")
+    reproducers = recorder.saved()
+    if reproducers:
+        terminalreporter.section("reproduce each failure exactly")
+        for line in reproducers:
+            terminalreporter.write_line(line)
+
+
+def _first_messages(comparison: Comparison | None) -> tuple[list[str], list[str]]:
+    """(reported, known) cases, each with its first message."""
+    reported, known = [], []
+    for (name, operation), case in sorted(verdicts.cases().items()):
+        result = verdicts.outcome_of(name, operation, case, comparison)
+        if result == "reported":
+            reported.append(f"[{name}] {operation}: {case.reports[0]}")
+        elif result == "known":
+            known.append(f"[{name}] {operation}: {case.failures[0]}")
+    return reported, known
+
+
+def _listed_sections(terminalreporter: Any, comparison: Comparison | None) -> None:
+    """The reported differences (first message each), the known failures and the fixed ones."""
+    reported, known = _first_messages(comparison)
+    if reported:
+        terminalreporter.section("reported")
+        terminalreporter.write_line(
+            "not promised by HubSpot: "
+            + ("each fails the run (--fail-on-report)" if results.settings().fail_on_report
+               else "counted, not failed (--fail-on-report fails the run on them)")
+        )  # fmt: skip
+        for line in reported:
+            terminalreporter.write_line(line)
+    if comparison is None:
+        return
+    if known:
+        terminalreporter.section(f"known failures (baseline {comparison.path})")
+        for line in known:
+            terminalreporter.write_line(line)
+    if comparison.fixed:
+        terminalreporter.section(f"fixed since the baseline {comparison.path}")
+        for fixed in comparison.fixed:
+            terminalreporter.write_line(fixed.describe())
+        terminalreporter.write_line(
+            "listed but no longer happening: write the baseline again with --update-baseline"
+        )
 
 
 def _stopped(session: pytest.Session, exitstatus: int) -> tuple[str, str] | None:
@@ -156,13 +243,47 @@ def _stopped(session: pytest.Session, exitstatus: int) -> tuple[str, str] | None
     return None
 
 
+# This run's failures against the baseline, once the suite has run (the terminal summary comes
+# after pytest_sessionfinish), and the coverage's short lines.
+_FINISHED: list[results.Finished] = []
+_COVERAGE_LINES: list[str] = []
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the JUnit file and the outcome the command maps to its exit code."""
+    """Sort the failures against the baseline; write the JUnit file, the report directory's
+    files and the outcome the command maps to its exit code."""
+    chosen = results.settings()
+    stopped = _stopped(session, exitstatus)
+    counts: dict[str, Any] = {}
+    try:
+        finished: results.Finished | None = results.finish(chosen, stopped=stopped is not None)
+    except BaselineError as exc:  # the command checked the file; it changed since
+        finished = None
+        counts["baseline_error"] = str(exc)
+    comparison = None
+    if finished is not None:
+        _FINISHED[:] = [finished]
+        counts.update(finished.outcome())
+        comparison = finished.comparison
     junit = os.environ.get("HUBSPOT_CONTRACT_JUNIT")
     if junit:
-        verdicts.write_junit(Path(junit), _STARTED, _stopped(session, exitstatus))
+        verdicts.write_junit(Path(junit), _STARTED, stopped, comparison=comparison,
+                             fail_on_report=chosen.fail_on_report)  # fmt: skip
+    if finished is not None:
+        document = coverage.document(comparison)
+        _COVERAGE_LINES[:] = coverage.short_lines(document)
+        if chosen.report_dir is not None:
+            replay = os.environ.get("HUBSPOT_CONTRACT_REPLAY", "hubspot-associations check")
+            results.write_reports(chosen.report_dir, finished, replay, document)
+    # Tests that failed with no failed case (an assertion of no rule): no baseline accepts them.
+    accounted = {test for _, case in verdicts.broken() for test in case.tests}
+    counts["unaccounted"] = [test for test in _BROKEN if test not in accounted]
+    trace = os.environ.get(TRACE_VARIABLE)
+    if trace:
+        Path(trace).write_text(json.dumps(verdicts.judged_by_test()), encoding="utf-8")
     outcome = os.environ.get("HUBSPOT_CONTRACT_OUTCOME")
     if outcome:
         Path(outcome).write_text(
-            json.dumps({"unreachable": _UNREACHABLE, "broken": _BROKEN}), encoding="utf-8"
+            json.dumps({"unreachable": _UNREACHABLE, "broken": _BROKEN, **counts}),
+            encoding="utf-8",
         )

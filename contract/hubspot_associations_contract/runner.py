@@ -15,17 +15,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from hubspot_associations import APIConnectionError, APIStatusError, HubSpotAssociations
+from hubspot_associations._settings import default_rate_limit
 
-from . import conditions, live_run, stopping, verdicts
+from . import conditions, live_run, reproduce, selection, stopping, verdicts
+from . import results as run_results
 from .ledger import LEDGER_VARIABLE, STATE_DIR_VARIABLE, Ledger, ledger_path
 from .leftovers import PREFIX, RUN_TAG_VARIABLE, new_run_tag
-from .restoring import Refused
+from .restoring import Refused, note_written
 from .run_lock import Busy, RunLock, describe_owner, owner_now
 from .specs import release_names
 from .target import (
@@ -35,6 +38,7 @@ from .target import (
     TargetError,
     env_int,
     parse_records,
+    selected,
 )
 
 __all__ = [
@@ -491,12 +495,24 @@ def _exit_code(returncode: int, outcome_file: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite for parsed options; the exit code."""
+    if args.curl and args.reproduce is None:
+        raise CheckError(EXIT_USAGE, "--curl prints a reproducer's sequence: add --reproduce FILE")
+    if args.reproduce is not None:
+        return _reproduced(args)
     if args.api_version not in release_names():
         raise CheckError(
             EXIT_USAGE,
             f"--api-version {args.api_version!r} is not a release the suite knows: "
             f"{', '.join(release_names())}",
         )
+    refused = selection.refusal(
+        args.api_version, args.operation, args.exclude_operation, args.rule, args.exclude_rule
+    )
+    if refused is not None:
+        raise CheckError(EXIT_USAGE, refused)
+    refused = run_results.refusal(args)
+    if refused is not None:
+        raise CheckError(EXIT_USAGE, refused)
     if args.cleanup_only and not args.live:
         raise CheckError(EXIT_USAGE, "--cleanup-only restores a live target: add --live")
     try:
@@ -520,6 +536,150 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if lock is not None:
                 lock.release()
+
+
+def _reproduced(args: argparse.Namespace) -> int:
+    """--reproduce FILE: the saved sequence printed as curl (--curl), or sent again and judged:
+    against an emulator after a reset and the file's seed, or as a writing live run (lock,
+    sweep, record, restore: the guarantees of every writing run)."""
+    try:
+        found = reproduce.load(args.reproduce)
+    except reproduce.ReproducerError as exc:
+        raise CheckError(EXIT_USAGE, str(exc)) from None
+    if args.curl:
+        print(reproduce.curl_script(found, live=args.live), end="", flush=True)
+        return EXIT_OK
+    args.api_version = found.release
+    with _signals() as stop, _target(args) as (base_url, token):
+        _probe(base_url, token)
+        # The replay judges as the suite does on this target (selected() reads these).
+        os.environ.update(
+            HUBSPOT_CONTRACT_TARGET="live" if args.live else "emulator",
+            HUBSPOT_BASE_URL=base_url,
+            HUBSPOT_ACCESS_TOKEN=token,
+            HUBSPOT_CONTRACT_API_VERSION=found.release,
+        )
+        selected.cache_clear()
+        print(
+            f"reproducing [{found.rule}] {found.operation} ({found.path}, {len(found.steps)} "
+            f"steps) against {'live' if args.live else 'emulator'} at {base_url}",
+            flush=True,
+        )
+        if args.live:
+            replayed = _reproduced_live(args, found, base_url, token, stop)
+        else:
+            symbols = reproduce.new_symbols(new_run_tag())
+            conditions.fresh(base_url)
+            reproduce.seed_emulator(conditions.http(), base_url, found, symbols)
+            replayed = reproduce.replay(found, conditions.http(), base_url, token, symbols)
+    if stop.signal is not None:
+        raise Interrupted("interrupted (Ctrl-C or SIGTERM)")
+    return _reproduction_verdict(found, replayed)
+
+
+def _reproduced_live(
+    args: argparse.Namespace,
+    found: reproduce.Reproducer,
+    base_url: str,
+    token: str,
+    stop: _Stop,
+) -> reproduce.Replayed:
+    """The replay as a writing live run: only on HUBSPOT_CONTRACT_RECORDS, under the target's
+    lock, each write noted in the ledger before it is sent, everything restored after."""
+    writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
+    try:
+        allowed = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
+    except TargetError as exc:
+        raise CheckError(EXIT_USAGE, str(exc)) from None
+    outside = [f"{kind} {i}" for kind, ids in found.records.items() for i in ids
+               if i not in allowed.get(kind, ())]  # fmt: skip
+    if not writes or not allowed or outside:
+        raise CheckError(
+            EXIT_USAGE,
+            "--reproduce --live writes: set HUBSPOT_CONTRACT_ALLOW_WRITES=1 and name the file's "
+            f"records in HUBSPOT_CONTRACT_RECORDS ({_records_text(found.records)})"
+            + (f"; not named: {', '.join(outside)}" if outside else ""),
+        )
+    limits = sorted({op for op in found.writes() if "limit" in op})
+    if limits:
+        raise CheckError(
+            EXIT_USAGE,
+            f"the sequence sets limits ({', '.join(limits)}): limits are portal-wide and a live "
+            "run sets none; reproduce it against an emulator (--base-url URL)",
+        )
+    ledger = ledger_path(base_url, token)
+    lock = _lock(ledger, args.wait, stop)
+    tag = new_run_tag()
+    try:
+        _sweep(args, base_url, token, ledger, writes=True)
+        named = {kind: tuple(ids) for kind, ids in found.records.items()}
+        with (
+            _portal_errors(base_url, "the reads before the run"),
+            _client(args, base_url, token) as client,
+        ):
+            try:
+                live_run.begin(client, Ledger.load(ledger), tag, named, owner_now())
+            except Refused as exc:
+                raise CheckError(EXIT_USAGE, str(exc)) from None
+        book = Ledger.load(ledger)
+        entry = book.runs[tag]
+
+        def before_write(notes: Mapping[str, Any]) -> None:
+            pairs = {
+                (key.split(",")[0], key.split(",")[1]): {int(t) for t in ids}
+                for key, ids in notes.get("pairs", {}).items()
+            }
+            noted = note_written(entry.written, pairs, {})
+            for contact, moves in notes.get("primary", {}).items():
+                for was, now in moves:
+                    noted = note_written(entry.written, {}, {contact: (was, now)}) or noted
+            if noted:
+                book.save()
+
+        requests, seconds = default_rate_limit()
+        print(f"labels this reproduction creates are named {PREFIX}<name>_{tag}", flush=True)
+        return reproduce.replay(
+            found, conditions.http(), base_url, token, reproduce.new_symbols(tag),
+            pace=seconds / requests, before_write=before_write,
+        )  # fmt: skip
+    finally:
+        try:
+            _restored(args, base_url, token, ledger, tag, stop, EXIT_OK)
+        finally:
+            lock.release()
+
+
+def _records_text(records: Mapping[str, list[str]]) -> str:
+    return ";".join(f"{kind}:{','.join(ids)}" for kind, ids in sorted(records.items()))
+
+
+def _reproduction_verdict(found: reproduce.Reproducer, replayed: reproduce.Replayed) -> int:
+    """Exit 1 when a judgement failed again (naming the rule), 0 when every step held."""
+    for difference in replayed.differences:
+        print(
+            f"[{difference.rule}] {difference.operation}: {difference.message} "
+            f"(step {difference.step} of {len(found.steps)})",
+            flush=True,
+        )
+    for (name, operation), case in sorted(verdicts.cases().items()):
+        if case.reported:
+            print(f"reported, not failed (HubSpot does not promise it): [{name}] {operation}: "
+                  f"{case.reports[0]}", flush=True)  # fmt: skip
+    if replayed.stopped is not None:
+        print(f"the replay stopped: {replayed.stopped}", flush=True)
+    if replayed.differences or replayed.stopped is not None:
+        if any(d.rule == found.rule for d in replayed.differences):
+            print(f"reproduced: [{found.rule}] {found.operation} fails again", flush=True)
+        else:
+            print(f"the target fails, but not as recorded ([{found.rule}] {found.operation})",
+                  flush=True)  # fmt: skip
+        return EXIT_BROKEN
+    print(
+        f"passed: the recorded failure [{found.rule}] {found.operation} no longer happens "
+        f"({replayed.sent} requests sent, every answer judged)",
+        flush=True,
+    )
+    return EXIT_OK
 
 
 def _cleanup_only(
@@ -564,6 +724,11 @@ def _checked(
         env = _environment(args, base_url, token)
         env["HUBSPOT_CONTRACT_OUTCOME"] = str(folder / "outcome.json")
         env[RUN_TAG_VARIABLE] = tag
+        reports = run_results.report_dir(args, tag)
+        env.update(run_results.environment(args, reports))
+        env.update(reproduce.suite_environment(
+            args.report_dir, base_url, tag, live=args.live, embedded=not args.base_url and not args.live
+        ))  # fmt: skip
         if writing:
             env[LEDGER_VARIABLE] = str(ledger)
             print(f"labels this run creates are named {PREFIX}<name>_{tag}", flush=True)
@@ -586,6 +751,9 @@ def _checked(
         if stop.signal is None:
             returncode = _run_suite(command, work, env, stop, lock)
         code = _exit_code(returncode, folder / "outcome.json") if returncode is not None else None
+        if code is not None:
+            code = run_results.exit_code(code, folder / "outcome.json", args)
+    run_results.publish(reports)
     if writing:
         code = _restored(args, base_url, token, ledger, tag, stop, code)
     if stop.signal is not None:

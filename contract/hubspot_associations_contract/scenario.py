@@ -12,14 +12,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from hubspot_associations import APIStatusError, ClientSettings, HubSpotAssociations
 
-from . import checks, conditions, stopping, verdicts
+from . import checks, conditions, recorder, stopping, verdicts
 from .ledger import Ledger
 from .leftovers import label_name, of_run, remove_labels
 from .live_run import restore_entry
@@ -30,7 +31,7 @@ from .target import Target, selected
 from .usage import judge_usage
 from .wire import JudgingTransport
 
-__all__ = ["EMULATOR_RECORDS", "OTHER", "Scenario", "read_side", "records"]
+__all__ = ["EMULATOR_RECORDS", "OTHER", "READ_BACK_WAIT", "Scenario", "read_side", "records"]
 
 EMULATOR_RECORDS: dict[str, tuple[str, ...]] = {
     "contact": ("101", "102", "103"),
@@ -38,9 +39,17 @@ EMULATOR_RECORDS: dict[str, tuple[str, ...]] = {
 }
 PAGE = 2  # small pages, so that every read-back pages
 MAX_PAGES = 50  # more pages than records means a cursor loop
+# Against a live portal a write's effect may show a moment later (HubSpot's reads are eventually
+# consistent): a read-back that disagrees with the model is read again every READ_BACK_POLL
+# seconds until it agrees or READ_BACK_WAIT seconds have passed, and the last read is judged.
+# The emulator answers from the same store it wrote: read once.
+READ_BACK_WAIT = 2.0
+READ_BACK_POLL = 0.25
 USER_DEFINED = "USER_DEFINED"
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 Seen = dict[Side, dict[str, dict[str, list[Any]]]]
+Listed = dict[Side, dict[int, str]]
+_Read = TypeVar("_Read")
 
 
 def read_operation() -> str:
@@ -136,6 +145,7 @@ class Scenario:
         """The emulator starts empty; a live portal's records start as they are."""
         if self.target.strict:
             conditions.fresh(self.target.base_url)
+            self._record_from_here()
             return
         if self._writes_live():
             if self.entry is None:
@@ -156,6 +166,11 @@ class Scenario:
                 elif PRIMARY_TYPE in ids:
                     # HubSpot's one primary per record: the run's own primary replaces this one.
                     self.graph.outside_primary[contact] = company
+        self._record_from_here()
+
+    def _record_from_here(self) -> None:
+        """What the scenario sends from now on is its sequence (a reproducer's steps)."""
+        recorder.begin(self.records, self.target.run_tag, self.target.release)
 
     def close(self) -> None:
         """Restore what the scenario changed on a live portal (even after a failure), then close.
@@ -163,6 +178,7 @@ class Scenario:
         After a stop (Ctrl-C, SIGTERM) the command restores once this process has ended: two
         cleaners at once would each see the other's half-done work.
         """
+        recorder.end()  # the clean-up below is no part of the scenario's sequence
         try:
             if self._writes_live() and not stopping.requested():
                 if self.entry is not None and self.ledger is not None:
@@ -183,10 +199,8 @@ class Scenario:
         """Around one write: the values it may leave noted in the ledger before it is sent, its
         association changes counted after. ``inputs`` apply the write's inputs to a copy of the
         model; a batch may be applied in part (an answer lost, a server that drops one), so each
-        input is applied on its own as well as all of them."""
-        if self.entry is None or self.ledger is None:
-            yield
-            return
+        input is applied on its own as well as all of them. The same values go to the recorder
+        (a live reproduction of the sequence notes them in its own ledger entry)."""
         contacts = self.records["contact"]
         now_pairs, now_primaries = self.graph.written_values(contacts)
         outcomes = [(i,) for i in inputs] + ([inputs] if len(inputs) > 1 else [])
@@ -201,7 +215,12 @@ class Scenario:
                 c: (now_primaries[c], p) for c, p in primaries.items() if p != now_primaries[c]
             }
             retyped = {pair: ids for pair, ids in pairs.items() if ids != now_pairs.get(pair)}
-            noted = note_written(self.entry.written, retyped, moved) or noted
+            recorder.note_writes(retyped, moved)
+            if self.entry is not None:
+                noted = note_written(self.entry.written, retyped, moved) or noted
+        if self.entry is None or self.ledger is None:
+            yield
+            return
         if noted:
             self.ledger.save()
         before = self.graph.triples()
@@ -368,17 +387,49 @@ class Scenario:
         )
         return -1
 
-    def _judge_listing(self, name: str) -> None:
+    def _listed(self) -> Listed:
+        """{side: {typeId: label}} as each direction's label listing reads."""
+        return {
+            side: {int(t.type_id): str(t.label) for t in self.client.labels.list(side, OTHER[side])}
+            for side in ("contact", "company")
+        }
+
+    def _judge_listing(self, name: str, operation: str = "list_labels") -> None:
+        """Both directions list the label with its wording (after ``operation``: its create or
+        its rename, read back until they agree on a live portal)."""
         label = self.graph.labels[name]
         rule_name = "labels.paired-inverse" if label.paired else "graph.both-directions"
-        for side, type_id in (("contact", label.forward_id), ("company", label.inverse_id)):
-            listed = {t.type_id: t.label for t in self.client.labels.list(side, OTHER[side])}
+        ids = (("contact", label.forward_id), ("company", label.inverse_id))
+
+        def agrees(listed: Listed) -> bool:
+            return all(listed[side].get(t) == label.wording(side) for side, t in ids)
+
+        listed = self._settled(self._listed, agrees)
+        for side, type_id in ids:
             verdicts.judge(
-                listed.get(type_id) == label.wording(side),
+                listed[side].get(type_id) == label.wording(side),
                 rule_name,
-                "list_labels",
+                operation,
                 f"from {side}: typeId {type_id} should read {label.wording(side)!r}, "
-                f"got {listed.get(type_id)!r}",
+                f"got {listed[side].get(type_id)!r}",
+            )
+
+    def _judge_deleted(self, label: LabelDef) -> None:
+        """Neither direction lists a deleted label any more (delete.cascade: a label definition
+        removed removes what depended on it, its inverse included)."""
+        ids = (("contact", label.forward_id), ("company", label.inverse_id))
+
+        def agrees(listed: Listed) -> bool:
+            return all(t not in listed[side] for side, t in ids)
+
+        listed = self._settled(self._listed, agrees)
+        for side, type_id in ids:
+            verdicts.judge(
+                type_id not in listed[side],
+                "delete.cascade",
+                "delete_label",
+                f"label {label.label!r} was deleted, but from {side} typeId {type_id} is still "
+                f"listed as {listed[side].get(type_id)!r}",
             )
 
     def rename_label(self, name: str) -> None:
@@ -396,15 +447,17 @@ class Scenario:
         )
         self.graph.labels[name] = LabelDef(name, old.forward_id, old.inverse_id, wording, inverse)
         self.usage_due["labels"] = True
-        self._judge_listing(name)
+        self._judge_listing(name, "update_label")
 
     def delete_label(self, name: str) -> None:
         """DELETE …/labels/{typeId}: the label leaves every association (cascade)."""
+        label = self.graph.labels[name]
         with self._writing(lambda g: g.delete_label(name)):
-            self.client.labels.delete("contact", "company", self.graph.labels[name].forward_id)
+            self.client.labels.delete("contact", "company", label.forward_id)
             self.graph.delete_label(name)
         self.usage_due["labels"] = True
         self.last_removed = ("delete_label", name)
+        self._judge_deleted(label)
 
     # -- limits ---------------------------------------------------------------------------------
 
@@ -464,10 +517,8 @@ class Scenario:
         """Read every record from both sides; judge symmetry, kinds and the model."""
         if not records():
             return
-        seen: Seen = {
-            side: {r: read_side(self.client, side, r) for r in records()[side]}
-            for side in ("contact", "company")
-        }
+        seen = self._settled(self._read_all, self._agrees)
+        recorder.expect_reads(recorder.expected(self.graph, records()))
         self._judge_directions(seen)
         self._judge_wording(seen)
         self._judge_kinds(seen)
@@ -476,6 +527,41 @@ class Scenario:
                     records_too=self.usage_due["records"] or bool(self.graph.limits))  # fmt: skip
         self.usage_due = {"labels": False, "records": False}
         self.last_removed = None
+
+    def _read_all(self) -> Seen:
+        return {
+            side: {r: self._read(side, r) for r in records()[side]}
+            for side in ("contact", "company")
+        }
+
+    def _read(self, side: Side, record: str) -> dict[str, list[Any]]:
+        with recorder.reading(side, record):
+            return read_side(self.client, side, record)
+
+    def _settled(self, read: Callable[[], _Read], agrees: Callable[[_Read], bool]) -> _Read:
+        """``read()`` once on the emulator; on a live portal again until ``agrees`` or
+        READ_BACK_WAIT has passed. The caller judges what is returned."""
+        found = read()
+        if self.target.strict:
+            return found
+        deadline = time.monotonic() + READ_BACK_WAIT
+        while not agrees(found) and time.monotonic() < deadline:
+            time.sleep(READ_BACK_POLL)
+            found = read()
+        return found
+
+    def _agrees(self, seen: Seen) -> bool:
+        """The portal reads as the model holds, both directions alike (nothing judged)."""
+        if any(expected is not None for *_, expected in self._model_differences(seen)):
+            return False
+        for contact, reached in seen["contact"].items():
+            for company, types in reached.items():
+                if company not in seen["company"]:
+                    continue  # not a named record: read from one side only
+                backward = seen["company"][company].get(contact, [])
+                if self._kinds_seen("contact", types) != self._kinds_seen("company", backward):
+                    return False
+        return True
 
     def _kinds_seen(self, side: Side, types: list[Any]) -> set[Kind]:
         return {self.graph.kind_of(int(t.type_id), side) or f"typeId {t.type_id}" for t in types}
@@ -546,31 +632,53 @@ class Scenario:
                         f"contact {record} has {len(primaries)} primary companies: {primaries}",
                     )
 
-    def _judge_model(self, seen: Seen) -> None:
+    def _model_differences(
+        self, seen: Seen
+    ) -> list[tuple[Side, str, dict[str, set[Kind]], dict[str, set[Kind]] | None]]:
+        """(side, record, what it reads, what the model holds; None where they agree) for
+        every named record.
+
+        Compared exactly on a live portal too: the run refuses named records already associated
+        with each other (restoring.py), so every association between them is the run's own, and
+        one the model no longer holds (a removal answered 204 that removed nothing) is a
+        difference. Only a pair the model found with a type of someone else's ("other") is
+        left out."""
+        out: list[tuple[Side, str, dict[str, set[Kind]], dict[str, set[Kind]] | None]] = []
         for side, by_record in seen.items():
             mine = set(records()[OTHER[side]])
             for record, others in by_record.items():
-                actual = {o: self._kinds_seen(side, t) for o, t in others.items() if o in mine}
+                foreign = {
+                    o for o in mine
+                    if "other" in self.graph.pairs.get(_pair(side, record, o), set())
+                }  # fmt: skip
+                actual = {
+                    o: self._kinds_seen(side, t)
+                    for o, t in others.items()
+                    if o in mine and o not in foreign
+                }
                 expected = {
                     o: {self.graph.kind_of(i, side) or "?" for i in ids}
                     for o, ids in self.graph.seen_from(side, record).items()
-                    if "other" not in self.graph.pairs.get(_pair(side, record, o), set())
+                    if o not in foreign
                 }
-                if not self.target.strict:
-                    actual = {o: k for o, k in actual.items() if o in expected or not k}
-                rule_name, operation = "graph.model", read_operation()
-                if self.last_removed is not None:
-                    operation, kind = self.last_removed
-                    if operation == "delete_label" or kind == UNLABELED:
-                        rule_name = "delete.cascade"
-                if actual == expected:
-                    verdicts.passed(rule_name, operation)
-                    continue
-                verdicts.violated(
-                    rule_name,
-                    operation,
-                    f"{side} {record} reads {_show(actual)}; the model holds {_show(expected)}",
-                )
+                out.append((side, record, actual, None if actual == expected else expected))
+        return out
+
+    def _judge_model(self, seen: Seen) -> None:
+        rule_name, operation = "graph.model", read_operation()
+        if self.last_removed is not None:
+            operation, kind = self.last_removed
+            if operation == "delete_label" or kind == UNLABELED:
+                rule_name = "delete.cascade"
+        for side, record, actual, expected in self._model_differences(seen):
+            if expected is None:
+                verdicts.passed(rule_name, operation)
+                continue
+            verdicts.violated(
+                rule_name,
+                operation,
+                f"{side} {record} reads {_show(actual)}; the model holds {_show(expected)}",
+            )
 
 
 def _add(graph: Graph, pair: tuple[str, str], kinds: list[Kind]) -> None:

@@ -14,7 +14,7 @@ import re
 
 import httpx
 
-from . import checks
+from . import checks, coverage, recorder
 from .specs import strict_spec
 
 __all__ = ["JudgingTransport", "operation_of"]
@@ -58,7 +58,10 @@ class JudgingTransport(httpx.BaseTransport):
         finally:
             response.close()
         operation = operation_of(request.method, request.url.path, self.release)
+        # Recorded before it is judged: a failing answer is the last step of a reproducer.
+        recorder.exchange(request, response.status_code, body, operation)
         if operation is not None:
+            coverage.saw(operation, response.status_code)
             checks.judge_status(operation, response.status_code)
             checks.judge_error_body(operation, response.status_code, body)
             checks.judge_rate_limit_headers(operation, response.status_code, response.headers)
