@@ -7,6 +7,7 @@ the one being edited. ``UV`` is this checkout's pinned uv and ``RUN`` this check
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -39,12 +40,18 @@ def _make_release(repo: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _set_version(repo: Path, version: str, *, heading: bool) -> None:
-    """Write ``version`` to __about__.py (and a released CHANGELOG heading) and commit."""
+def _set_version(repo: Path, version: str, *, heading: bool, action: bool = True) -> None:
+    """Write ``version`` to __about__.py (and a released CHANGELOG heading, and the Action's
+    package default) and commit."""
     (repo / ABOUT).write_text(
         f'"""The distribution\'s version, in one place."""\n\n__version__ = "{version}"\n',
         encoding="utf-8",
     )
+    if action:
+        yml = repo / "action.yml"
+        pinned = re.sub(r"hubspot-associations\[contract\]==[^\"]+",
+                        f"hubspot-associations[contract]=={version}", yml.read_text("utf-8"))  # fmt: skip
+        yml.write_text(pinned, encoding="utf-8")
     if heading:
         changelog = repo / "CHANGELOG.md"
         text = changelog.read_text(encoding="utf-8")
@@ -65,7 +72,7 @@ def clone(tmp_path: Path) -> Path:
 
 
 def test_release_builds_checks_and_refuses(clone: Path) -> None:
-    """make release builds and twine-checks both artefacts, and refuses a dirty tree, a missing heading or an existing tag."""
+    """make release builds and twine-checks both artefacts, and refuses a dirty tree, a missing heading, an Action pinned to another version or an existing tag."""
     _set_version(clone, "9.9.9", heading=True)
     result = _make_release(clone)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -90,6 +97,13 @@ def test_release_builds_checks_and_refuses(clone: Path) -> None:
     assert result.returncode != 0
     assert "CHANGELOG.md has no '## [9.9.10] - YYYY-MM-DD' heading" in result.stderr
     assert not (clone / "dist/hubspot_associations-9.9.10.tar.gz").exists()
+
+    _set_version(clone, "9.9.11", heading=True, action=False)
+    result = _make_release(clone)
+    assert result.returncode != 0
+    assert "action.yml's package default is not hubspot-associations[contract]==9.9.11" in (
+        result.stderr
+    )
 
     _set_version(clone, "9.9.9", heading=False)
     _git(clone, "tag", "v9.9.9")

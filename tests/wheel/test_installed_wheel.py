@@ -17,7 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.action_runner import outputs, run_action
 from tests.test_hubspot_associations.cli.cli_helpers import typed_state
+from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations_contract.portal import live_env, users_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 MYPY = "mypy==2.4.1"
@@ -57,7 +60,8 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([_uv(), "build", "--wheel", "-o", str(work / "dist"), str(ROOT)],
                    check=True, capture_output=True)  # fmt: skip
     [wheel] = (work / "dist").glob("*.whl")
-    subprocess.run([_uv(), "venv", "--python", sys.executable, str(work / "venv")],
+    # --seed: with pip, which the GitHub Action's script installs with, as on a runner.
+    subprocess.run([_uv(), "venv", "--seed", "--python", sys.executable, str(work / "venv")],
                    check=True, capture_output=True)  # fmt: skip
     python = work / "venv" / "bin" / "python"
     # The locked versions, so that a new release of an extra's dependency cannot flake CI.
@@ -914,3 +918,120 @@ def _reading_hash(delimiter: str) -> str:
     import hashlib
 
     return hashlib.sha256(json.dumps(["contact", "company", delimiter]).encode()).hexdigest()[:8]
+
+
+def _action_job(venv: Path) -> dict[str, str]:
+    """A job's environment for the Action's script: the venv's Python first on PATH (as after
+    actions/setup-python), one Hypothesis cache for the file's runs (a runner caching it)."""
+    return {"PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+            "XDG_CACHE_HOME": str(venv.parent / "xdg-cache")}  # fmt: skip
+
+
+def test_the_action_installs_the_wheel_and_checks_the_embedded_emulator(
+    venv: Path, tmp_path: Path
+) -> None:
+    """action/run.sh with a runner's environment and the Action's defaults (mode embedded):
+    pip installs `package` (the built wheel with [contract], offline, under the locked
+    constraints), the check runs with the selection lists split into options, exits 0, writes
+    the JUnit file, and the step's outputs name the exit code, the JUnit file and the report
+    folder."""
+    [wheel] = (venv.parent / "dist").glob("*.whl")
+    job = _action_job(venv)
+    done = run_action(
+        tmp_path, job.pop("PATH"),
+        {"package": f"{wheel}[contract]", "examples": "1", "operations": "list_labels\ncreate_label",
+         "rules": " status.documented\n"},
+        PIP_CONSTRAINT=str(venv.parent / "constraints.txt"), PIP_NO_INDEX="1", **job,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert f"installing {wheel}[contract] into {venv / 'bin' / 'python3'}" in done.stdout
+    assert (
+        "hubspot-associations check --api-version v4 --examples 1 --junit hubspot-contract.xml "
+        "--report-dir hubspot-contract --operation list_labels --operation create_label "
+        "--rule status.documented\n"
+    ) in done.stdout, done.stdout
+    root = ET.parse(tmp_path / "hubspot-contract.xml").getroot()
+    assert root.get("failures") == "0"
+    cases = {(c.get("classname"), c.get("name")) for c in root.iter("testcase")}
+    assert ("status.documented", "list_labels") in cases, sorted(cases)
+    assert outputs(tmp_path) == {
+        "exit-code": "0", "junit": "hubspot-contract.xml", "report-dir": "hubspot-contract"
+    }  # fmt: skip
+
+
+def test_the_action_checks_an_emulator_the_job_started_with_its_token(
+    venv: Path, tmp_path: Path
+) -> None:
+    """Mode base-url against an emulator started as a job's service with its own token and
+    install: false (the wheel already installed): the token input, not the job's
+    HUBSPOT_ACCESS_TOKEN, reaches the check, which passes; the token is printed nowhere."""
+    token = "action-token-7f3a"
+    with users_emulator("--token", token) as url:
+        done = run_action(
+            tmp_path, _action_job(venv)["PATH"],
+            {"mode": "base-url", "base-url": url, "token": token, "install": "false",
+             "examples": "1", "operations": "list_labels", "rules": "status.documented",
+             "junit": "base-url.xml", "report-dir": ""},
+            HUBSPOT_ACCESS_TOKEN="the-jobs-token-for-other-steps",
+            XDG_CACHE_HOME=_action_job(venv)["XDG_CACHE_HOME"],
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert token not in done.stdout + done.stderr
+    assert "installing" not in done.stdout
+    assert f"hubspot-associations check --base-url {url} " in done.stdout, done.stdout
+    assert ET.parse(tmp_path / "base-url.xml").getroot().get("failures") == "0"
+    assert outputs(tmp_path) == {"exit-code": "0", "junit": "base-url.xml", "report-dir": ""}
+
+
+def test_a_live_run_counts_its_reports_and_writes_its_summary_from_the_wheel(
+    venv: Path, tmp_path: Path
+) -> None:
+    """A writing live run of the wheel's `check` against a portal whose label DELETE answers 200
+    (not promised by HubSpot): exit 0, the report a skipped JUnit case "reported: …" and a
+    "reported" section; --report-dir holds coverage.json (every v4 operation, its statuses and
+    rules) and summary.md (the rules' table, the seed, the replay). With --fail-on-report the
+    same run exits 1; with $GITHUB_STEP_SUMMARY and no --report-dir the summary is appended
+    there and the files go to the state directory, never to the working directory."""
+    work, state, step = tmp_path / "work", tmp_path / "state", tmp_path / "step-summary.md"
+    work.mkdir()
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": str(venv.parent / "xdg-cache"),
+           "HUBSPOT_CONTRACT_STATE_DIR": str(state), **live_env()}  # fmt: skip
+    with serve_mutant("delete-label-200-body") as url:
+        command = [str(venv / "bin" / "hubspot-associations"), "check", "--live", "--base-url",
+                   url, "--operation", "delete_label", "--rule", "status.documented",
+                   "--examples", "1"]  # fmt: skip
+        counted = subprocess.run(
+            [*command, "--junit", str(tmp_path / "live.xml"), "--report-dir", str(tmp_path / "r")],
+            cwd=work, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        failed = subprocess.run(
+            [*command, "--fail-on-report"], cwd=work, env={**env, "GITHUB_STEP_SUMMARY": str(step)},
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert counted.returncode == 0, counted.stdout[-4000:] + counted.stderr[-2000:]
+    root = ET.parse(tmp_path / "live.xml").getroot()
+    case = next(c for c in root.iter("testcase")
+                if (c.get("classname"), c.get("name")) == ("status.documented", "delete_label"))  # fmt: skip
+    skipped = case.find("skipped")
+    assert skipped is not None, ET.tostring(case)
+    assert skipped.get("message") == "reported: answered 200; the release documents only [204]"
+    assert root.get("failures") == "0"
+    reported = counted.stdout.split("= reported =")[1]
+    assert "[status.documented] delete_label: answered 200" in reported
+    coverage = json.loads((tmp_path / "r" / "coverage.json").read_text(encoding="utf-8"))
+    operations = {o["operation_id"]: o for o in coverage["operations"]}
+    assert len(operations) == 23
+    assert operations["delete_label"]["rules"] == {"status.documented": "reported"}
+    assert "200" in operations["delete_label"]["statuses"]
+    assert {"operation_id", "method", "path", "statuses", "rules"} == set(operations["list_labels"])
+    summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
+    assert "| `status.documented` | 0 | 0 | 1 | 0 |" in summary
+    assert "seed 20260323" in summary
+    assert f"hubspot-associations check --live --base-url {url} " in summary
+    assert failed.returncode == 1, failed.stdout[-4000:] + failed.stderr[-2000:]
+    assert "--fail-on-report: 1 reported difference(s)" in failed.stdout
+    assert "## hubspot-associations contract check" in step.read_text(encoding="utf-8")
+    [written] = (state / "reports").glob("*/summary.md")
+    assert f"reports: {written}" in failed.stdout
+    assert list(work.iterdir()) == []
