@@ -15,7 +15,7 @@ from typing import Any
 
 import schemathesis
 
-from . import verdicts
+from . import coverage, verdicts
 from .specs import batch_operations, success_statuses
 from .target import selected
 
@@ -60,6 +60,7 @@ def judge_status(operation: str, status: int) -> None:
         "status.documented",
         operation,
         f"answered {status}; the release documents only {sorted(documented)}",
+        status=status,
     )
 
 
@@ -72,7 +73,10 @@ def judge_error_body(operation: str, status: int, content: bytes) -> None:
         if status >= 500 and not selected().strict:
             return  # HubSpot's proxies answer some 5xx with HTML: nothing to judge.
         verdicts.violated(
-            "errors.fields", operation, f"the {status} answer's body is not a JSON object"
+            "errors.fields",
+            operation,
+            f"the {status} answer's body is not a JSON object",
+            status=status,
         )
         return
     missing = [
@@ -89,6 +93,7 @@ def judge_error_body(operation: str, status: int, content: bytes) -> None:
         "errors.fields",
         operation,
         f"the {status} error body lacks {', '.join(missing)}: {_short(body)}",
+        status=status,
     )
     exempt = status == 429 or str(body.get("message", "")).startswith(_NO_CATEGORY_PREFIXES)
     if not exempt:
@@ -97,6 +102,7 @@ def judge_error_body(operation: str, status: int, content: bytes) -> None:
             "errors.category",
             operation,
             f"the {status} error body has no category: {_short(body)}",
+            status=status,
         )
 
 
@@ -175,6 +181,7 @@ def judge_batch_accounting(operation: str, request_body: Any, status: int, conte
             operation,
             f"{sum(extra.values())} answer(s) for inputs not sent or answered twice: "
             f"{sorted(extra)[:5]}",
+            status=status,
         )
         return
     # A live portal may fold several failed inputs into one error.
@@ -185,6 +192,7 @@ def judge_batch_accounting(operation: str, request_body: Any, status: int, conte
         operation,
         f"{len(given)} inputs, {sum(answered.values())} results and {len(errors)} errors: "
         f"{missing} input(s) are in neither results nor errors (status {status})",
+        status=status,
     )
 
 
@@ -217,7 +225,14 @@ def judge_rate_limit_headers(operation: str, status: int, headers: Mapping[str, 
     daily, daily_left = values.get(_DAILY[0]), values.get(_DAILY[1])
     if daily is not None and daily_left is not None and not 0 <= daily_left <= daily:
         problems.append(f"daily remaining {daily_left} is not between 0 and {daily}")
-    verdicts.judge(not problems, "ratelimit.headers", operation, "; ".join(problems))
+    verdicts.judge(not problems, "ratelimit.headers", operation, "; ".join(problems), status=status)
+
+
+@schemathesis.check
+def answer_status_seen(ctx: Any, response: Any, case: Any) -> bool:
+    """Not a rule: notes the status of each answer for the run's coverage."""
+    coverage.saw(_operation_id(case), response.status_code)
+    return True
 
 
 @schemathesis.check

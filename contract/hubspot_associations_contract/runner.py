@@ -495,9 +495,7 @@ def _exit_code(returncode: int, outcome_file: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite for parsed options; the exit code."""
-    if args.curl and args.reproduce is None:
-        raise CheckError(EXIT_USAGE, "--curl prints a reproducer's sequence: add --reproduce FILE")
-    if args.reproduce is not None:
+    if args.reproduce is not None or args.curl:
         return _reproduced(args)
     if args.api_version not in release_names():
         raise CheckError(
@@ -508,9 +506,7 @@ def run(args: argparse.Namespace) -> int:
     refused = selection.refusal(
         args.api_version, args.operation, args.exclude_operation, args.rule, args.exclude_rule
     )
-    if refused is not None:
-        raise CheckError(EXIT_USAGE, refused)
-    refused = run_results.refusal(args)
+    refused = refused or run_results.refusal(args)  # --baseline, --report-dir
     if refused is not None:
         raise CheckError(EXIT_USAGE, refused)
     if args.cleanup_only and not args.live:
@@ -542,6 +538,8 @@ def _reproduced(args: argparse.Namespace) -> int:
     """--reproduce FILE: the saved sequence printed as curl (--curl), or sent again and judged:
     against an emulator after a reset and the file's seed, or as a writing live run (lock,
     sweep, record, restore: the guarantees of every writing run)."""
+    if args.reproduce is None:
+        raise CheckError(EXIT_USAGE, "--curl prints a reproducer's sequence: add --reproduce FILE")
     try:
         found = reproduce.load(args.reproduce)
     except reproduce.ReproducerError as exc:
@@ -726,9 +724,9 @@ def _checked(
         env[RUN_TAG_VARIABLE] = tag
         reports = run_results.report_dir(args, tag)
         env.update(run_results.environment(args, reports))
-        env.update(reproduce.suite_environment(
-            args.report_dir, base_url, tag, live=args.live, embedded=not args.base_url and not args.live
-        ))  # fmt: skip
+        embedded = not args.base_url and not args.live
+        env.update(reproduce.suite_environment(args.report_dir, base_url, tag, live=args.live,
+                                               embedded=embedded))  # fmt: skip
         if writing:
             env[LEDGER_VARIABLE] = str(ledger)
             print(f"labels this run creates are named {PREFIX}<name>_{tag}", flush=True)

@@ -10,16 +10,25 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from xml.etree import ElementTree as ET
 
+from . import selection
+from .baseline import Comparison, Fingerprint, mask
 from .rules import RULES, RuleViolation, rule
 from .target import selected
 
 __all__ = [
     "Case",
+    "Outcome",
     "broken",
     "cases",
+    "failure_fingerprints",
     "judge",
+    "judged",
+    "judged_by_test",
+    "outcome_of",
+    "outcomes",
     "passed",
     "reset",
     "set_test",
@@ -43,6 +52,9 @@ class Case:
     reported: int = 0
     # The tests whose runs broke the rule, first one first (the summary shows its example).
     tests: list[str] = field(default_factory=list)
+    # Every failure as the baseline knows it: (status of the failing answer where known, the
+    # message masked); bounded by the distinct masked messages, not by the run's length.
+    failed_as: set[tuple[int | None, str]] = field(default_factory=set)
 
     def keep(self, into: list[str], message: str) -> None:
         """Keep a message if it is new and there is room."""
@@ -59,9 +71,10 @@ def set_test(nodeid: str) -> None:
     _CURRENT_TEST[:] = [nodeid]
 
 
-def _failed(case: Case, message: str) -> None:
+def _failed(case: Case, message: str, status: int | None) -> None:
     case.failed += 1
     case.keep(case.failures, message)
+    case.failed_as.add((status, mask(message)))
     if _CURRENT_TEST and _CURRENT_TEST[0] not in case.tests:
         case.tests.append(_CURRENT_TEST[0])
 
@@ -78,33 +91,63 @@ def _case(rule_name: str, operation: str) -> Case:
     return _CASES.setdefault((rule_name, operation), Case())
 
 
+def _kept(rule_name: str, operation: str) -> bool:
+    """Whether the run's selection (--operation, --rule) keeps this verdict: one it does not
+    keep is neither recorded nor raised."""
+    rule(rule_name)
+    if not selection.current().keeps(rule_name, operation):
+        return False
+    if _CURRENT_TEST:
+        _BY_TEST.setdefault(_CURRENT_TEST[0], set()).add((rule_name, operation))
+    return True
+
+
+# Every (rule, operation) each test judged: what selection.SCENARIOS declares is held to it.
+_BY_TEST: dict[str, set[tuple[str, str]]] = {}
+
+
+def judged_by_test() -> dict[str, list[tuple[str, str]]]:
+    """{test node ID: the (rule, operation) pairs it judged}, for the scenario table's test."""
+    return {test: sorted(pairs) for test, pairs in sorted(_BY_TEST.items())}
+
+
 def passed(rule_name: str, operation: str) -> None:
     """The rule held for one answer of the operation."""
+    if not _kept(rule_name, operation):
+        return
     _case(rule_name, operation).passes += 1
 
 
-def violated(rule_name: str, operation: str, message: str) -> None:
-    """The rule broke: raise RuleViolation, or against a live target report what is not promised."""
+def violated(rule_name: str, operation: str, message: str, *, status: int | None = None) -> None:
+    """The rule broke: raise RuleViolation, or against a live target report what is not promised.
+
+    ``status``: the HTTP status of the failing answer, where the check knows it (the baseline's
+    fingerprint of the failure)."""
+    if not _kept(rule_name, operation):
+        return
     case = _case(rule_name, operation)
     if not selected().strict and RULES[rule_name].live == "report":
         case.reported += 1
         case.keep(case.reports, message)
         return
-    _failed(case, message)
+    _failed(case, message, status)
     raise RuleViolation(rule_name, operation, message)
 
 
-def note_failure(error: RuleViolation) -> None:
+def note_failure(error: RuleViolation, *, status: int | None = None) -> None:
     """Record a violation raised elsewhere (schemathesis' own checks) without raising again."""
-    _failed(_case(error.rule, error.operation), error.detail)
+    if _kept(error.rule, error.operation):
+        _failed(_case(error.rule, error.operation), error.detail, status)
 
 
-def judge(ok: bool, rule_name: str, operation: str, message: str) -> None:
+def judge(
+    ok: bool, rule_name: str, operation: str, message: str, *, status: int | None = None
+) -> None:
     """passed() when ``ok``, else violated()."""
     if ok:
         passed(rule_name, operation)
     else:
-        violated(rule_name, operation, message)
+        violated(rule_name, operation, message, status=status)
 
 
 def cases() -> dict[tuple[str, str], Case]:
@@ -112,29 +155,67 @@ def cases() -> dict[tuple[str, str], Case]:
     return dict(_CASES)
 
 
+def failure_fingerprints() -> list[Fingerprint]:
+    """Every failure of the run as the baseline knows it."""
+    return [
+        Fingerprint(name, operation, status, masked)
+        for (name, operation), case in _CASES.items()
+        for status, masked in case.failed_as
+    ]
+
+
+def judged() -> set[tuple[str, str]]:
+    """Every (rule, operation) judged in this run, held or not."""
+    return set(_CASES)
+
+
 def reset() -> None:
     """Forget every judgement (the package's own tests)."""
     _CASES.clear()
 
 
-def summary_lines() -> Iterable[str]:
-    """One line per rule: operations judged, failed and reported."""
-    by_rule: dict[str, list[tuple[str, Case]]] = {}
+# What one (rule, operation) came to: held; broken (a failure the baseline does not list);
+# known (every failure listed in the baseline); reported (not promised by HubSpot, live only).
+Outcome = Literal["held", "broken", "known", "reported"]
+
+
+def outcome_of(name: str, operation: str, case: Case, comparison: Comparison | None) -> Outcome:
+    """The outcome of one (rule, operation) case, against the baseline when there is one."""
+    if case.failed:
+        listed = comparison.known if comparison is not None else frozenset()
+        every = {Fingerprint(name, operation, status, m) for status, m in case.failed_as}
+        return "known" if every and every <= listed else "broken"
+    return "reported" if case.reported else "held"
+
+
+def outcomes(comparison: Comparison | None = None) -> dict[str, dict[str, list[str]]]:
+    """Per rule (in the rules' order, judged ones only): the operations of each outcome."""
+    out: dict[str, dict[str, list[str]]] = {}
     for (name, operation), case in sorted(_CASES.items()):
-        by_rule.setdefault(name, []).append((operation, case))
+        result = outcome_of(name, operation, case, comparison)
+        out.setdefault(name, {}).setdefault(result, []).append(operation)
+    order = {name: i for i, name in enumerate(RULES)}
+    return dict(sorted(out.items(), key=lambda item: order[item[0]]))
+
+
+def summary_lines(comparison: Comparison | None = None) -> Iterable[str]:
+    """One line per rule: operations judged, failed, known from the baseline and reported."""
+    found = outcomes(comparison)
     width = max(len(name) for name in RULES)
-    for name in RULES:
-        judged = by_rule.get(name, [])
-        failed = [op for op, c in judged if c.failed]
-        reported = [op for op, c in judged if c.reported]
-        if not judged:
-            state = "not judged in this run"
-        elif failed:
-            state = f"BROKEN on {', '.join(failed)}"
-        else:
-            state = f"held on {len(judged)} operation(s)"
-        if reported:
-            state += f"; reported (not promised) on {', '.join(reported)}"
+    # A filtered run lists only the rules its selection could judge.
+    reach = selection.current().rules_in_reach(selection.release_operations(selected().release))
+    for name in (name for name in RULES if name in reach):
+        judged = found.get(name, {})
+        failed, known = judged.get("broken", []), judged.get("known", [])
+        reported = judged.get("reported", [])
+        held = len(judged.get("held", [])) + len(reported)
+        parts = [
+            f"BROKEN on {', '.join(failed)}" if failed else "",
+            f"held on {held} operation(s)" if held and not failed else "",
+            f"known failure (baseline) on {', '.join(known)}" if known else "",
+            f"reported (not promised) on {', '.join(reported)}" if reported else "",
+        ]
+        state = "; ".join(p for p in parts if p) or "not judged in this run"
         yield f"{name.ljust(width)}  {state}"
 
 
@@ -164,22 +245,34 @@ def _write(suite: ET.Element, path: Path) -> None:
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def write_junit(path: Path, started: float, stopped: tuple[str, str] | None = None) -> None:
+def write_junit(
+    path: Path,
+    started: float,
+    stopped: tuple[str, str] | None = None,
+    *,
+    comparison: Comparison | None = None,
+    fail_on_report: bool = False,
+) -> None:
     """JUnit XML with one test case per rule and operation judged (and one skipped case per rule
     this run could not judge, with the reason); ``stopped`` (why, kind) adds the error case of a
-    run that did not end by itself (the target unreachable, Ctrl-C)."""
+    run that did not end by itself (the target unreachable, Ctrl-C).
+
+    A reported case (live, not promised) is skipped with ``reported: …`` (a failure with
+    ``fail_on_report``); a case whose failures the baseline lists is skipped as a known failure;
+    a case whose listed failure no longer happens says so (a failure with ``fail_on_report``)."""
     suite = _suite(started)
     _properties(suite, _target_properties())
-    failures = sum(
-        _judged_case(suite, name, op, case) for (name, op), case in sorted(_CASES.items())
-    )
+    kinds = [
+        _judged_case(suite, name, op, case, comparison, fail_on_report)
+        for (name, op), case in sorted(_CASES.items())
+    ]
     skipped = _skipped_cases(suite)
     if stopped is not None:
         _stopped_case(suite, *stopped)
     suite.set("tests", str(len(_CASES) + skipped + (stopped is not None)))
-    suite.set("failures", str(failures))
+    suite.set("failures", str(kinds.count("failure")))
     suite.set("errors", str(int(stopped is not None)))
-    suite.set("skipped", str(skipped))
+    suite.set("skipped", str(skipped + kinds.count("skipped")))
     _write(suite, path)
 
 
@@ -230,25 +323,64 @@ def _properties(suite: ET.Element, values: dict[str, str]) -> None:
         ET.SubElement(properties, "property", name=key, value=value)
 
 
-def _judged_case(suite: ET.Element, name: str, operation: str, case: Case) -> bool:
-    """Add one case; True when it failed."""
+def _judged_case(
+    suite: ET.Element,
+    name: str,
+    operation: str,
+    case: Case,
+    comparison: Comparison | None,
+    fail_on_report: bool,
+) -> Literal["passed", "failure", "skipped"]:
+    """Add one case; what it counts as in the suite's totals."""
     element = ET.SubElement(suite, "testcase", classname=name, name=operation, time="0")
-    if case.failed:
+    result = outcome_of(name, operation, case, comparison)
+    fixed = [
+        f for f in (comparison.fixed if comparison is not None else ())
+        if (f.rule, f.operation_id) == (name, operation)
+    ]  # fmt: skip
+    if result == "broken":
         message = f"[{name}] {operation}: {case.failures[0]}"
         failure = ET.SubElement(element, "failure", message=message, type=name)
         failure.text = "\n".join(case.failures)
-    if case.reports:
-        out = ET.SubElement(element, "system-out")
-        out.text = "reported, not failed (HubSpot does not promise this):\n" + "\n".join(
-            case.reports
+        return "failure"
+    if fixed:
+        assert comparison is not None
+        text = (
+            f"fixed: listed in the baseline {comparison.path} and no longer happening "
+            f"(write it again with --update-baseline): {fixed[0].describe()}"
         )
-    return bool(case.failed)
+        if fail_on_report:
+            failure = ET.SubElement(element, "failure", message=text, type=name)
+            failure.text = "\n".join(f.describe() for f in fixed) + "\n(--fail-on-report)"
+            return "failure"
+        ET.SubElement(element, "system-out").text = text
+    if result == "known":
+        assert comparison is not None
+        skipped = ET.SubElement(
+            element,
+            "skipped",
+            message=f"known failure (baseline {comparison.path}): {case.failures[0]}",
+        )
+        skipped.text = "\n".join(case.failures)
+        return "skipped"
+    if result == "reported":
+        message = f"reported: {case.reports[0]}"
+        text = "reported (HubSpot does not promise this):\n" + "\n".join(case.reports)
+        if fail_on_report:
+            failure = ET.SubElement(element, "failure", message=message, type=name)
+            failure.text = text + "\n(--fail-on-report)"
+            return "failure"
+        ET.SubElement(element, "skipped", message=message).text = text
+        return "skipped"
+    return "passed"
 
 
 def _skipped_cases(suite: ET.Element) -> int:
     judged = {name for name, _ in _CASES}
     live = not selected().strict
-    skipped = [name for name in RULES if name not in judged]
+    # A filtered run lists only the rules its selection could judge.
+    reach = selection.current().rules_in_reach(selection.release_operations(selected().release))
+    skipped = [name for name in RULES if name not in judged and name in reach]
     for name in skipped:
         element = ET.SubElement(
             suite, "testcase", classname=name, name="(every operation)", time="0"

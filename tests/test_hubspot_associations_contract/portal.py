@@ -78,8 +78,13 @@ def live_env(**more: str) -> dict[str, str]:
 
 
 def command_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The machine's environment without HUBSPOT_* settings, plus ``env``."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")}
+    """The machine's environment without HUBSPOT_* settings (nor a CI job's step summary, which
+    every run would append to), plus ``env``."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HUBSPOT_") and k != "GITHUB_STEP_SUMMARY"
+    }
     return {**base, "HUBSPOT_CONTRACT_STATE_DIR": STATE_DIR, **(env or {})}
 
 

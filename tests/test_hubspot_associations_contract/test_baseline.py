@@ -1,0 +1,153 @@
+"""`check --baseline FILE`: known failures accepted, new ones failing, fixed ones reported.
+
+Real failures, cheaply: mutant emulators (tests/mutants) whose list_labels answers break one
+rule, each checked by a filtered run (list_labels, the schema rules, one example). The runs are
+independent, two at a time (the suite's runs are what take the time).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hubspot_associations_contract.baseline import Fingerprint, mask
+
+from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations_contract.portal import check
+
+FILTER = ("--operation", "list_labels", "--rule", "schema.response", "--rule",
+          "schema.server-error", "--examples", "1")  # fmt: skip
+# What the missing-required-field mutant breaks, as a baseline lists it.
+KNOWN = {"rule": "schema.response", "operation_id": "list_labels", "status": 200,
+         "message": "Response violates schema"}  # fmt: skip
+# Listed, of a case the runs judge, never happening: the runs report it as fixed.
+GONE = {"rule": "schema.response", "operation_id": "list_labels", "status": 200,
+        "message": "Response violates schema: # old problem"}  # fmt: skip
+
+Runs = dict[str, tuple[subprocess.CompletedProcess[str], Path]]
+
+
+def _baseline(path: Path, *entries: dict[str, object]) -> Path:
+    path.write_text(json.dumps({"version": 1, "failures": list(entries)}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    """Each run of the file: (its result, its folder with junit.xml and the report directory)."""
+    folder = tmp_path_factory.mktemp("baseline")
+    listed = _baseline(folder / "listed.json", KNOWN, GONE)
+    with (
+        serve_mutant("missing-required-field") as broken,
+        serve_mutant("server-error-status") as other,
+    ):
+        plans: dict[str, Callable[[Path], list[str]]] = {
+            "update": lambda out: [broken, "--baseline", str(out / "written.json"),
+                                   "--update-baseline"],
+            "known": lambda out: [broken, "--baseline", str(listed)],
+            "strict": lambda out: [broken, "--baseline", str(listed), "--fail-on-report"],
+            "new": lambda out: [other, "--baseline", str(listed)],
+        }  # fmt: skip
+
+        def one(name: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+            out = folder / name
+            out.mkdir()
+            url, *rest = plans[name](out)
+            done = check("--base-url", url, *FILTER, "--junit", str(out / "junit.xml"),
+                         "--report-dir", str(out / "report"), *rest)  # fmt: skip
+            return done, out
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            return dict(zip(plans, pool.map(one, plans), strict=True))
+
+
+def _cases(out: Path) -> dict[tuple[str, str], ET.Element]:
+    root = ET.parse(out / "junit.xml").getroot()
+    return {(c.get("classname", ""), c.get("name", "")): c for c in root.iter("testcase")}
+
+
+def test_update_baseline_writes_the_runs_failures_sorted_and_stable(runs: Runs) -> None:
+    """--update-baseline writes the failing run's fingerprints (versioned JSON, masked message,
+    the answer's status) and the run, its failures now listed, exits 0 saying so."""
+    done, out = runs["update"]
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    written = out / "written.json"
+    assert json.loads(written.read_text(encoding="utf-8")) == {"version": 1, "failures": [KNOWN]}
+    assert written.read_text(encoding="utf-8").endswith("]\n}\n")
+    assert f"baseline written: {written} (1 known failure(s))" in done.stdout
+
+
+def test_a_known_failure_is_accepted_and_a_fixed_one_reported(runs: Runs) -> None:
+    """The listed failure still happening is accepted (exit 0): a skipped JUnit case "known
+    failure", a "known" column in summary.md; the listed one that no longer happens is reported
+    as fixed in the terminal and the summary."""
+    done, out = runs["known"]
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    case = _cases(out)[("schema.response", "list_labels")]
+    assert case.find("failure") is None
+    skipped = case.find("skipped")
+    assert skipped is not None
+    assert str(skipped.get("message")).startswith("known failure (baseline ")
+    assert "fixed since the baseline" in done.stdout
+    assert (
+        "[schema.response] list_labels (status 200): Response violates schema: # old problem"
+        in (done.stdout)
+    )
+    summary = (out / "report" / "summary.md").read_text(encoding="utf-8")
+    assert "| `schema.response` | 0 | 0 | 0 | 1 |" in summary
+    assert "### Fixed since the baseline" in summary
+
+
+def test_fail_on_report_fails_a_run_with_a_fixed_failure(runs: Runs) -> None:
+    """With --fail-on-report the fixed entry fails the run (exit 1): the baseline is stale."""
+    done, out = runs["strict"]
+    assert done.returncode == 1, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "--fail-on-report: 0 reported difference(s), 1 fixed" in done.stdout
+    failure = _cases(out)[("schema.response", "list_labels")].find("failure")
+    assert failure is not None
+    assert str(failure.get("message")).startswith("fixed: ")
+
+
+def test_a_new_failure_fails_despite_the_baseline(runs: Runs) -> None:
+    """A failure the baseline does not list fails the run (exit 1) as a failed JUnit case."""
+    done, out = runs["new"]
+    assert done.returncode == 1, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "[schema.server-error] list_labels" in done.stdout
+    assert _cases(out)[("schema.server-error", "list_labels")].find("failure") is not None
+    assert "### Failures" in (out / "report" / "summary.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"version": 2, "failures": []}', "has version 2; this suite reads version 1"),
+        ('{"version": 1, "failures": [{"rule": "schema.nope", "operation_id": "x", '
+         '"status": null, "message": ""}]}', "failure 1: 'schema.nope' is not a rule"),
+    ],
+)  # fmt: skip
+def test_a_bad_baseline_is_refused_before_the_run(tmp_path: Path, content: str, says: str) -> None:
+    """A baseline of another version or naming an unknown rule: exit 2 saying what is wrong and
+    how to write it again, before any target is started."""
+    bad = tmp_path / "baseline.json"
+    bad.write_text(content, encoding="utf-8")
+    done = check("--baseline", str(bad))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert says in done.stderr
+    assert "--update-baseline" in done.stderr
+    assert "contract check:" not in done.stdout
+
+
+def test_fingerprints_mask_digits_and_ids_and_sort_stably() -> None:
+    """Ports, record IDs, UUIDs and run tags do not make a known failure new."""
+    first = mask("GET http://127.0.0.1:40123/x/101 label hsa_contract_a_6b1667197dcf "
+                 "id 0c9a5c1e-8a6f-4b8e-9d3c-1f2e3d4c5b6a")  # fmt: skip
+    again = mask("GET http://127.0.0.1:51234/x/7 label hsa_contract_a_6b16671a0e2f "
+                 "id 11111111-2222-4333-8444-555555555555")  # fmt: skip
+    assert first == again == "GET http://#.#.#.#:#/x/# label hsa_contract_a_<id> id <id>"
+    found = [Fingerprint("b", "op", 200, "m"), Fingerprint("a", "op", None, "m")]
+    assert sorted(found, key=Fingerprint.sort_key)[0].status is None
