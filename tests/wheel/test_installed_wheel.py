@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from tests.action_runner import outputs, run_action
-from tests.test_hubspot_associations.cli.cli_helpers import typed_state
 from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations.cli.cli_helpers import typed_state
 from tests.test_hubspot_associations_contract.portal import live_env, users_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -932,23 +932,24 @@ def test_the_action_installs_the_wheel_and_checks_the_embedded_emulator(
 ) -> None:
     """action/run.sh with a runner's environment and the Action's defaults (mode embedded):
     pip installs `package` (the built wheel with [contract], offline, under the locked
-    constraints), the check runs with the selection lists split into options, exits 0, writes
+    constraints), the check runs with each word of the selection lists (spaces, commas, new
+    lines) an option, exits 0, writes
     the JUnit file, and the step's outputs name the exit code, the JUnit file and the report
     folder."""
     [wheel] = (venv.parent / "dist").glob("*.whl")
     job = _action_job(venv)
     done = run_action(
         tmp_path, job.pop("PATH"),
-        {"package": f"{wheel}[contract]", "examples": "1", "operations": "list_labels\ncreate_label",
-         "rules": " status.documented\n"},
+        {"package": f"{wheel}[contract]", "examples": "1", "operations": " list_labels\n",
+         "exclude-operations": "create_label,\ndelete_label", "rules": "status.documented"},
         PIP_CONSTRAINT=str(venv.parent / "constraints.txt"), PIP_NO_INDEX="1", **job,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert f"installing {wheel}[contract] into {venv / 'bin' / 'python3'}" in done.stdout
     assert (
         "hubspot-associations check --api-version v4 --examples 1 --junit hubspot-contract.xml "
-        "--report-dir hubspot-contract --operation list_labels --operation create_label "
-        "--rule status.documented\n"
+        "--report-dir hubspot-contract --operation list_labels --exclude-operation create_label "
+        "--exclude-operation delete_label --rule status.documented\n"
     ) in done.stdout, done.stdout
     root = ET.parse(tmp_path / "hubspot-contract.xml").getroot()
     assert root.get("failures") == "0"
