@@ -202,13 +202,18 @@ def exchange(request: httpx.Request, status: int, answer: bytes, operation: str 
         _NOW.read_step = step
     elif _NOW.notes is not None and request.method != "GET":
         step["notes"], _NOW.notes = _NOW.notes, None
-    if operation == "create_label" and 200 <= status < 300:
-        step["captures"] = _captures(answer)
+    if operation in ("create_label", "list_labels") and 200 <= status < 300:
+        # A label's type IDs come from its create's answer, or (an unpaired label's other
+        # direction) from the listing that first shows them.
+        captures = _captures(answer)
+        if captures:
+            step["captures"] = captures
     _NOW.steps.append(step)
 
 
 def _captures(answer: bytes) -> list[dict[str, Any]]:
-    """Symbols for the type IDs a create_label answer gives, found again by label wording."""
+    """Symbols for the type IDs an answer shows first (USER_DEFINED ones), each found again at
+    replay as the answer's ``index``-th type of the same wording."""
     try:
         results = json.loads(answer).get("results") or []
     except (ValueError, AttributeError):
@@ -218,11 +223,16 @@ def _captures(answer: bytes) -> list[dict[str, Any]]:
     for result in results:
         if not isinstance(result, dict) or not isinstance(result.get("typeId"), int):
             continue
+        if result.get("category", "USER_DEFINED") != "USER_DEFINED":
+            continue
         wording = str(result.get("label"))
         index = seen.get(wording, 0)
         seen[wording] = index + 1
         short = wording.removeprefix(PREFIX).replace(f"_{_NOW.tag}", "") if _NOW.tag else wording
-        symbol = f"label:{short}" + (f":{index + 1}" if index else "")
+        symbol, number = f"label:{short}", 1
+        while symbol in _NOW.symbols.values():
+            number += 1
+            symbol = f"label:{short}:{number}"
         if result["typeId"] not in _NOW.symbols:
             _NOW.symbols[result["typeId"]] = symbol
             out.append({"symbol": symbol, "label": _text(wording), "index": index})

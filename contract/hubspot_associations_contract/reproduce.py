@@ -137,8 +137,12 @@ def load(path: Path) -> Reproducer:
         "start.records is not {object type: [record ID, …]}",
     )
     labels = start.get("labels", [])
-    _need(isinstance(labels, list) and all(isinstance(x, dict) and "symbol" in x and "label" in x for x in labels),
-          path, "start.labels is not [{symbol, label, …}, …]")  # fmt: skip
+    _need(
+        isinstance(labels, list)
+        and all(isinstance(x, dict) and "symbol" in x and "label" in x for x in labels),
+        path,
+        "start.labels is not [{symbol, label, …}, …]",
+    )
     known = {str(x["symbol"]) for x in labels}
     for number, step in enumerate(body["steps"], 1):
         _need(isinstance(step, dict), path, f"step {number} is not an object")
@@ -262,8 +266,6 @@ def replay(
 ) -> Replayed:
     """Send every step, judging each answer; ``before_write`` gets each write's notes (a live
     run's ledger) with the symbols mapped, before it is sent."""
-    from . import checks
-    from .rules import RuleViolation
     from .specs import batch_operations
     from .wire import operation_of
 
@@ -292,18 +294,8 @@ def replay(
         ) -> None:
             out.differences.append(Difference(at, rule_name, where, message))
 
-        for answer in answers:
-            try:
-                checks.judge_status(operation, answer.status_code)
-                checks.judge_error_body(operation, answer.status_code, answer.content)
-                checks.judge_rate_limit_headers(operation, answer.status_code, answer.headers)
-                if operation in batch:
-                    request_body = json.loads(body) if body else None
-                    checks.judge_batch_accounting(
-                        operation, request_body, answer.status_code, answer.content
-                    )
-            except RuleViolation as exc:
-                judged(exc.rule, exc.detail)
+        for rule_name, detail in _judge_answers(operation, body, answers, batch):
+            judged(rule_name, detail)
         if "expect" in step:
             problem = _read_differs(reproducer, step, answers, symbols)
             if problem is not None:
@@ -321,6 +313,27 @@ def replay(
             else:
                 symbols.values[str(capture["symbol"])] = found
     return out
+
+
+def _judge_answers(
+    operation: str, body: str | None, answers: list[httpx.Response], batch: frozenset[str]
+) -> Iterator[tuple[str, str]]:
+    """(rule, message) of each answer-level check of checks.py that fails on these answers."""
+    from . import checks
+    from .rules import RuleViolation
+
+    for answer in answers:
+        try:
+            checks.judge_status(operation, answer.status_code)
+            checks.judge_error_body(operation, answer.status_code, answer.content)
+            checks.judge_rate_limit_headers(operation, answer.status_code, answer.headers)
+            if operation in batch:
+                request_body = json.loads(body) if body else None
+                checks.judge_batch_accounting(
+                    operation, request_body, answer.status_code, answer.content
+                )
+        except RuleViolation as exc:
+            yield exc.rule, exc.detail
 
 
 def _pages(sender: _Sender, step: Mapping[str, Any], path: str, query: list[list[str]],
@@ -358,9 +371,9 @@ def _read_differs(
     side, record = step.get("read") or ("?", "?")
     named = set(reproducer.records.get("company" if side == "contact" else "contact", []))
     expected = {
-        other: sorted([int(symbols.resolve(t)), symbols.text(w) if w is not None else None] for t, w in types)
+        other: sorted([int(t), symbols.text(w) if w is not None else None] for t, w in types)
         for other, types in symbols.resolve(step["expect"]).items()
-    }  # fmt: skip
+    }
     user = {int(v) for v in symbols.values.values()}
     actual: dict[str, list[list[Any]]] = {}
     for answer in answers:
@@ -414,11 +427,15 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
         'base="${HUBSPOT_BASE_URL:?set HUBSPOT_BASE_URL to the target, e.g. http://127.0.0.1:8080}"',
         'token="${HUBSPOT_ACCESS_TOKEN:-emulator-token}"',
         "# The suite's run tag (start time in hex and 4 random hex digits) in the labels' names.",
-        'tag="${HUBSPOT_CONTRACT_RUN_TAG:-$(printf \'%08x%04x\' "$(date +%s)" "$((RANDOM % 65536))")}"',
+        'tag="${HUBSPOT_CONTRACT_RUN_TAG:-$(printf \'%08x%04x\' "$(date +%s)" '
+        '"$((RANDOM % 65536))")}"',
         'answer_file="$(mktemp)"; trap \'rm -f "$answer_file"\' EXIT',
         "send() {  # METHOD URL [JSON BODY]: the answer's body on stdout, its status on stderr",
-        '  local args=(-sS -X "$1" "$base$2" -H "Authorization: Bearer $token" -o "$answer_file" -w \'%{http_code}\')',
-        '  if [ "$#" -ge 3 ]; then args+=(-H "Content-Type: application/json" --data-binary "$3"); fi',
+        '  local args=(-sS -X "$1" "$base$2" -H "Authorization: Bearer $token"',
+        "    -o \"$answer_file\" -w '%{http_code}')",
+        '  if [ "$#" -ge 3 ]; then',
+        '    args+=(-H "Content-Type: application/json" --data-binary "$3")',
+        "  fi",
         '  local status; status="$(curl "${args[@]}")"',
         '  echo "$1 $2 -> $status" >&2',
         '  cat "$answer_file"',
@@ -428,7 +445,7 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
         seed = {"records": reproducer.records, "labels": [
             {k: v for k, v in x.items() if k != "symbol"} for x in reproducer.labels]}  # fmt: skip
         lines += [
-            "# The starting state: the emulator emptied (its rate limit and faults lifted), seeded.",
+            "# The starting state: the emulator emptied (rate limit and faults lifted), seeded.",
             'curl -sS -X POST "$base/_emulator/reset" >/dev/null',
             'curl -sS -X PUT "$base/_emulator/rate-limit" -H "Content-Type: application/json" '
             "--data-binary '{\"requests\":null}' >/dev/null",
@@ -454,14 +471,16 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
             lines += [
                 'after=""',
                 "while :; do",
-                f'  answer="$(send {step["method"]} {path}{first}"${{after:+{join}after=$after}}"{body})"',
+                f'  answer="$(send {step["method"]} {path}{first}'
+                f'"${{after:+{join}after=$after}}"{body})"',
                 '  after="$(jq -r \'.paging.next.after // empty | @uri\' <<<"$answer")"',
                 '  [ -n "$after" ] || break',
                 "done",
             ]
             continue
         lines.append(
-            f'answer="$(send {step["method"]} {path}{_shell(_url("", query)) if query else ""}{body})"'
+            f'answer="$(send {step["method"]} {path}{_shell(_url("", query)) if query else ""}'
+            f'{body})"'
         )
         for capture in step.get("captures", []):
             wording = _shell(str(capture["label"]))
