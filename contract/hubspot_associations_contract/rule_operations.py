@@ -71,6 +71,7 @@ ON_NAMED_OPERATIONS: Final[dict[str, tuple[str, ...]]] = {
         "batch_remove_labels",
         "list_labels",
         "create_label",
+        "update_label",
         "delete_label",
     ),
     "labels.unlabeled-type": ("list_associations", "batch_read_associations"),

@@ -1,7 +1,11 @@
 """The association graph through the client: fixed probes of each rule, then the state machine.
 
 The probes are short fixed sequences, one per rule, so that every rule is judged on every run
-whatever Hypothesis draws; the state machine then explores sequences of its own.
+whatever Hypothesis draws; the state machine then explores sequences of its own. Every write is
+read back before the next step, on a live portal as on the emulator (a label's create and rename
+through the label listing inside the step, a label's delete likewise); the read-backs wait up to
+scenario.READ_BACK_WAIT on a live portal. What each probe sends and judges is declared in
+selection.SCENARIOS (``--operation``/``--rule`` choose probes by it).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def test_both_directions_after_writes_and_removals(scenario: Scenario) -> None:
     """graph.both-directions: writes are seen from both records, removals from either side remove both."""
     (c1, c2), (k1, k2) = _two("contact"), _two("company")
     scenario.associate_default(c1, k1)
+    scenario.read_back()
     scenario.batch_associate_default([(c2, k1), (c2, k2)])
     scenario.read_back()
     scenario.remove(c1, k1)
@@ -62,6 +67,7 @@ def test_paired_and_unpaired_labels(scenario: Scenario) -> None:
     scenario.create_label("alpha", paired=True)
     scenario.create_label("beta", paired=False)
     scenario.associate_with_labels(c1, k1, ["alpha"])
+    scenario.read_back()
     scenario.batch_create([(c2, k1)], ["beta", "alpha"])
     scenario.read_back()
     scenario.rename_label("alpha")
@@ -73,6 +79,7 @@ def test_deletes_cascade(scenario: Scenario) -> None:
     (c1, c2), (k1, _) = _two("contact"), _two("company")
     scenario.create_label("gamma", paired=True)
     scenario.associate_with_labels(c1, k1, ["gamma", PRIMARY])
+    scenario.read_back()
     scenario.associate_with_labels(c2, k1, ["gamma"])
     scenario.read_back()
     scenario.delete_label("gamma")
@@ -85,6 +92,7 @@ def test_one_primary_company_per_contact(scenario: Scenario) -> None:
     """primary.one-per-record: making another company primary moves the primary."""
     (c1, _), (k1, k2) = _two("contact"), _two("company")
     scenario.associate_with_labels(c1, k1, [PRIMARY])
+    scenario.read_back()
     scenario.associate_with_labels(c1, k2, [PRIMARY])
     scenario.read_back()
 
@@ -105,6 +113,7 @@ def test_limits_hold_on_every_write_path(scenario: Scenario, path: str) -> None:
     (c1, _), (k1, k2) = _two("contact"), _two("company")
     scenario.set_limit(UNLABELED, "contact", 1)
     scenario.associate_default(c1, k1)
+    scenario.read_back()
     if path == "associate_default":
         scenario.associate_default(c1, k2)
     elif path == "associate_with_labels":

@@ -9,6 +9,8 @@ mutant's rule in its output and in its JUnit file; the unmutated emulator must p
 from __future__ import annotations
 
 import concurrent.futures
+import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hubspot_associations_contract.plugin import TRACE_VARIABLE
 from hubspot_associations_contract.rule_operations import ON_EVERY_OPERATION, ON_NAMED_OPERATIONS
+from hubspot_associations_contract.selection import ALWAYS_KEPT, SCENARIOS
 
 from tests.mutants.catalog import MUTANTS, NO_MUTANT
 from tests.mutants.running import serve_mutant
@@ -38,10 +42,12 @@ class Run:
     failed_rules: frozenset[str]
     # (rule, operation) of every case judged (JUnit's classname and name).
     cases: frozenset[tuple[str, str]]
+    # {test node ID: the (rule, operation) pairs it judged}.
+    trace: dict[str, list[list[str]]]
 
 
 def _check(name: str, folder: Path) -> Run:
-    junit = folder / f"{name}.xml"
+    junit, trace = folder / f"{name}.xml", folder / f"{name}.trace.json"
     with serve_mutant(name) as url:
         done = subprocess.run(
             [CLI, "check", "--base-url", url, "--examples", EXAMPLES, "--junit", str(junit)],
@@ -49,6 +55,7 @@ def _check(name: str, folder: Path) -> Run:
             text=True,
             timeout=600,
             check=False,
+            env={**os.environ, TRACE_VARIABLE: str(trace)},
         )
     failed: set[str] = set()
     cases: set[tuple[str, str]] = set()
@@ -58,7 +65,10 @@ def _check(name: str, folder: Path) -> Run:
                 failed.add(case.get("classname", ""))
             if case.find("skipped") is None:
                 cases.add((case.get("classname", ""), case.get("name", "")))
-    return Run(done.returncode, done.stdout + done.stderr, frozenset(failed), frozenset(cases))
+    traced = json.loads(trace.read_text(encoding="utf-8")) if trace.exists() else {}
+    return Run(
+        done.returncode, done.stdout + done.stderr, frozenset(failed), frozenset(cases), traced
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +98,30 @@ def test_every_case_of_a_clean_run_is_declared(runs: dict[str, Run]) -> None:
         if rule not in ON_EVERY_OPERATION and operation not in ON_NAMED_OPERATIONS.get(rule, ())
     )
     assert undeclared == []
+
+
+def test_each_scenario_declares_what_it_sends_and_judges(runs: dict[str, Run]) -> None:
+    """Each test of a clean run is declared in selection.SCENARIOS (which --operation and --rule
+    choose tests by) and judged only rules it declares, on operations it declares it sends."""
+    trace = runs[NO_MUTANT].trace
+    seen: set[str] = set()
+    wrong: list[tuple[str, ...]] = []
+    for nodeid, pairs in trace.items():
+        path, _, test = nodeid.partition("::")
+        key = f"{Path(path).stem}::{test.split('[')[0]}"
+        seen.add(key)
+        declared = SCENARIOS.get(key)
+        if declared is None:
+            wrong.append((key, "not declared"))
+            continue
+        for rule, operation in pairs:
+            sends = declared.sends
+            if rule != ALWAYS_KEPT and (
+                rule not in declared.judges or (sends is not None and operation not in sends)
+            ):
+                wrong.append((key, rule, operation))
+    assert wrong == []
+    assert seen == set(SCENARIOS)
 
 
 def test_there_are_behavioural_mutants() -> None:
