@@ -49,9 +49,6 @@ settings.register_profile(
 settings.load_profile("hubspot-associations-contract")
 
 _STARTED = time.time()
-# A file to write, per test, the (rule, operation) pairs it judged (the repository's tests hold
-# selection.SCENARIOS to it).
-TRACE_VARIABLE = "HUBSPOT_CONTRACT_TRACE"
 
 
 # SIGTERM (a cancelled CI job) ends the run as Ctrl-C does, once; the command that started the
@@ -278,7 +275,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # Tests that failed with no failed case (an assertion of no rule): no baseline accepts them.
     accounted = {test for _, case in verdicts.broken() for test in case.tests}
     counts["unaccounted"] = [test for test in _BROKEN if test not in accounted]
-    trace = os.environ.get(TRACE_VARIABLE)
+    trace = os.environ.get(selection.TRACE_VARIABLE)
     if trace:
         Path(trace).write_text(json.dumps(verdicts.judged_by_test()), encoding="utf-8")
     outcome = os.environ.get("HUBSPOT_CONTRACT_OUTCOME")

@@ -39,6 +39,7 @@ __all__ = [
     "OPERATIONS_VARIABLE",
     "RULES_VARIABLE",
     "SCENARIOS",
+    "TRACE_VARIABLE",
     "Declared",
     "Selection",
     "current",
@@ -50,6 +51,9 @@ __all__ = [
 OPERATIONS_VARIABLE = "HUBSPOT_CONTRACT_OPERATIONS"
 EXCLUDE_OPERATIONS_VARIABLE = "HUBSPOT_CONTRACT_EXCLUDE_OPERATIONS"
 RULES_VARIABLE = "HUBSPOT_CONTRACT_RULES"
+# A file the plugin writes, per test, the (rule, operation) pairs it judged (the repository's
+# tests hold SCENARIOS to it).
+TRACE_VARIABLE = "HUBSPOT_CONTRACT_TRACE"
 EXCLUDE_RULES_VARIABLE = "HUBSPOT_CONTRACT_EXCLUDE_RULES"
 
 # The suite's own failure to go on is not a promise of the contract: never filtered away.

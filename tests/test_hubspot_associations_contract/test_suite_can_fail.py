@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hubspot_associations_contract.plugin import TRACE_VARIABLE
 from hubspot_associations_contract.rule_operations import ON_EVERY_OPERATION, ON_NAMED_OPERATIONS
-from hubspot_associations_contract.selection import ALWAYS_KEPT, SCENARIOS
+from hubspot_associations_contract.selection import ALWAYS_KEPT, SCENARIOS, TRACE_VARIABLE
 
 from tests.mutants.catalog import MUTANTS, NO_MUTANT
 from tests.mutants.running import serve_mutant
