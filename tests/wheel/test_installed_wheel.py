@@ -60,8 +60,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([_uv(), "build", "--wheel", "-o", str(work / "dist"), str(ROOT)],
                    check=True, capture_output=True)  # fmt: skip
     [wheel] = (work / "dist").glob("*.whl")
-    # --seed: with pip, which the GitHub Action's script installs with, as on a runner.
-    subprocess.run([_uv(), "venv", "--seed", "--python", sys.executable, str(work / "venv")],
+    subprocess.run([_uv(), "venv", "--python", sys.executable, str(work / "venv")],
                    check=True, capture_output=True)  # fmt: skip
     python = work / "venv" / "bin" / "python"
     # The locked versions, so that a new release of an extra's dependency cannot flake CI.
@@ -72,7 +71,10 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([_uv(), "pip", "install", "--python", str(python), "-c",
                     str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract,redis,speedups]", MYPY,
                     # A user's test environment: xdist, HubSpot's client, pytest-asyncio.
-                    "pytest-xdist", "hubspot-api-client", PYTEST_ASYNCIO],
+                    "pytest-xdist", "hubspot-api-client", PYTEST_ASYNCIO,
+                    # pip alone (not `uv venv --seed`, whose setuptools loads _distutils_hack at
+                    # every start): the GitHub Action's script installs with pip, as on a runner.
+                    "pip"],
                    check=True, capture_output=True)  # fmt: skip
     return work / "venv"
 
