@@ -130,6 +130,8 @@ class Scenario:
         self.entry = self.ledger.runs.get(self.target.run_tag) if self.ledger else None
         # The last removal, so that a difference it left is blamed on it.
         self.last_removed: tuple[str, Kind | None] | None = None
+        # The association write since the last read-back (graph.model is judged on it).
+        self.last_write: str | None = None
 
     @property
     def records(self) -> dict[str, tuple[str, ...]]:
@@ -272,6 +274,7 @@ class Scenario:
             except APIStatusError as exc:
                 error = exc
             self._expect_write("associate_default", contact, company, [], error)
+        self.last_write = "associate_default"
 
     def associate_with_labels(self, contact: str, company: str, kinds: list[Kind]) -> None:
         """PUT …/associations/…: the unlabeled type plus primary and labels."""
@@ -283,6 +286,7 @@ class Scenario:
             except APIStatusError as exc:
                 error = exc
             self._expect_write("associate_with_labels", contact, company, kinds, error)
+        self.last_write = "associate_with_labels"
 
     def batch_create(self, pairs: list[tuple[str, str]], kinds: list[Kind]) -> None:
         """POST …/batch/create: each pair with the same kinds, each judged on its own."""
@@ -292,6 +296,7 @@ class Scenario:
             self._account("batch_create_associations", pairs, 201, answer.to_dict())
             done = {(str(r.from_object_id), str(r.to_object_id)) for r in answer.results}
             self._expect_each("batch_create_associations", pairs, kinds, done)
+        self.last_write = "batch_create_associations"
 
     def batch_associate_default(self, pairs: list[tuple[str, str]]) -> None:
         """POST …/batch/associate/default: each pair unlabeled."""
@@ -300,6 +305,7 @@ class Scenario:
             self._account("batch_associate_default", pairs, 200, answer.to_dict())
             done = {(str(r.from_.id), str(r.to.id)) for r in answer.results}
             self._expect_each("batch_associate_default", pairs, [], done)
+        self.last_write = "batch_associate_default"
 
     def _account(
         self, operation: str, pairs: list[tuple[str, str]], status: int, answer: dict[str, Any]
@@ -527,6 +533,7 @@ class Scenario:
                     records_too=self.usage_due["records"] or bool(self.graph.limits))  # fmt: skip
         self.usage_due = {"labels": False, "records": False}
         self.last_removed = None
+        self.last_write = None
 
     def _read_all(self) -> Seen:
         return {
@@ -666,6 +673,10 @@ class Scenario:
 
     def _judge_model(self, seen: Seen) -> None:
         rule_name, operation = "graph.model", read_operation()
+        if self.last_write is not None:
+            # What the read-back finds after a write is that write's effect: judged on it, so
+            # `check --operation batch_create_associations` catches a create that did nothing.
+            operation = self.last_write
         if self.last_removed is not None:
             operation, kind = self.last_removed
             if operation == "delete_label" or kind == UNLABELED:
