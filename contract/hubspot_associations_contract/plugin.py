@@ -23,6 +23,7 @@ from hubspot_associations import APIConnectionError
 
 from . import (  # noqa: F401  (checks registers schemathesis' checks)
     checks,
+    conformance_record,
     coverage,
     recorder,
     results,
@@ -87,6 +88,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         _EXAMPLES.setdefault(item.nodeid, _example_of(error))
         if report.when == "call" and not _unreachable(error):
             recorder.save(item.nodeid, error)  # the failing sequence, when it can be replayed
+            conformance_record.save(item.nodeid)  # each conformance failure's request(s)
         if _unreachable(error):
             _UNREACHABLE.append(item.nodeid)
             # Everything after would fail the same way: stop, and say why once.

@@ -38,6 +38,8 @@ __all__ = [
     "ANSWER_RULES",
     "DIRECTORY_VARIABLE",
     "FORMAT",
+    "KIND",
+    "READS",
     "READ_RULES",
     "VERSION",
     "begin",
@@ -49,10 +51,14 @@ __all__ = [
     "reading",
     "save",
     "saved",
+    "write",
 ]
 
 FORMAT = "hubspot-associations-reproducer"
-VERSION = 1
+# 2: a "kind" ("graph", or "conformance": conformance_record.py); version 1 files are graph ones.
+VERSION = 2
+READS = (1, 2)
+KIND = "graph"
 # Where the plugin writes reproducers (set by `hubspot-associations check`); unset: none.
 DIRECTORY_VARIABLE = "HUBSPOT_CONTRACT_REPRODUCERS"
 # The command line that replays a file on the run's target, without the file ("--live …").
@@ -306,6 +312,7 @@ def save(test: str, error: BaseException) -> Path | None:
     body = {
         "format": FORMAT,
         "version": VERSION,
+        "kind": KIND,
         "rule": violation.rule,
         "operation": violation.operation,
         "message": _text(violation.detail),
@@ -315,18 +322,27 @@ def save(test: str, error: BaseException) -> Path | None:
         "start": {"records": _NOW.records, "labels": []},
         "steps": steps,
     }
+    path = write(body, violation.rule, violation.operation)
+    _NOW.active = False
+    _NOW.steps = []
+    return path
+
+
+def write(body: Mapping[str, Any], rule: str, operation: str) -> Path | None:
+    """Write a reproducer file where this run keeps them (None: the run keeps none)."""
+    folder = os.environ.get(DIRECTORY_VARIABLE, "").strip()
+    if not folder:
+        return None
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{violation.rule}-{violation.operation}")
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{rule}-{operation}")
     path = target / f"reproducer-{name}.json"
     number = 2
     while path.exists():
         path = target / f"reproducer-{name}-{number}.json"
         number += 1
     path.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
-    _SAVED.append((violation.rule, path))
-    _NOW.active = False
-    _NOW.steps = []
+    _SAVED.append((rule, path))
     return path
 
 

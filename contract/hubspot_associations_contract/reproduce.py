@@ -31,7 +31,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from .recorder import FORMAT, VERSION
+from .recorder import FORMAT, KIND, READS
 
 __all__ = [
     "Difference",
@@ -67,6 +67,8 @@ class Reproducer:
     records: dict[str, list[str]]
     labels: list[dict[str, Any]]
     steps: list[dict[str, Any]]
+    # "graph" (recorder.py) or "conformance" (conformance_record.py; reproduce_conformance.py)
+    kind: str = KIND
 
     def writes(self) -> list[str]:
         """The operations of the sequence that write."""
@@ -113,10 +115,12 @@ def load(path: Path) -> Reproducer:
         ) from None
     _need(isinstance(body, dict) and body.get("format") == FORMAT, path, f'no "format": "{FORMAT}"')
     _need(
-        body.get("version") == VERSION,
+        body.get("version") in READS,
         path,
-        f"version {body.get('version')!r}, this one reads {VERSION}",
+        f"version {body.get('version')!r}, this one reads {' and '.join(map(str, READS))}",
     )
+    file_kind = body.get("kind", KIND)
+    _need(file_kind in (KIND, "conformance"), path, f"kind {file_kind!r}, not graph or conformance")
     for key, kind in (
         ("rule", str),
         ("operation", str),
@@ -148,6 +152,9 @@ def load(path: Path) -> Reproducer:
         _need(isinstance(step, dict), path, f"step {number} is not an object")
         for key in ("method", "path"):
             _need(isinstance(step.get(key), str), path, f"step {number} has no {key!r}")
+        if file_kind != KIND:
+            _conformance_step(step, number, path)
+            continue
         _need(isinstance(step.get("query", []), list), path, f"step {number}'s query is not a list")
         used = set(
             _SYMBOL.findall(
@@ -170,7 +177,27 @@ def load(path: Path) -> Reproducer:
         records={k: list(v) for k, v in records.items()},
         labels=labels,
         steps=body["steps"],
+        kind=file_kind,
     )
+
+
+def _conformance_step(step: Mapping[str, Any], number: int, path: Path) -> None:
+    """A conformance step: the request as sent (conformance_record.py)."""
+    _need(isinstance(step.get("operation"), str), path, f"step {number} has no 'operation'")
+    _need(isinstance(step.get("query", ""), str), path, f"step {number}'s query is not a string")
+    _need(isinstance(step.get("headers", {}), dict), path, f"step {number}'s headers: no object")
+    _need(
+        step.get("auth") in ("token", "none", "as-sent"),
+        path,
+        f"step {number}'s auth is not token, none or as-sent",
+    )
+    content = step.get("content")
+    _need(
+        content is None or (isinstance(content, dict) and len(content.keys() & {"text", "base64"})
+                            == 1),
+        path,
+        f"step {number}'s content is not null, {{text}} or {{base64}}",
+    )  # fmt: skip
 
 
 # -- replay -------------------------------------------------------------------------------------

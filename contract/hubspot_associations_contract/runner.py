@@ -24,7 +24,7 @@ import httpx
 from hubspot_associations import APIConnectionError, APIStatusError, HubSpotAssociations
 from hubspot_associations._settings import default_rate_limit
 
-from . import conditions, live_run, reproduce, selection, stopping, verdicts
+from . import conditions, live_run, reproduce, reproduce_conformance, selection, stopping, verdicts
 from . import results as run_results
 from .ledger import LEDGER_VARIABLE, STATE_DIR_VARIABLE, Ledger, ledger_path
 from .leftovers import PREFIX, RUN_TAG_VARIABLE, new_run_tag
@@ -544,9 +544,14 @@ def _reproduced(args: argparse.Namespace) -> int:
         found = reproduce.load(args.reproduce)
     except reproduce.ReproducerError as exc:
         raise CheckError(EXIT_USAGE, str(exc)) from None
+    conformance = found.kind == "conformance"
     if args.curl:
-        print(reproduce.curl_script(found, live=args.live), end="", flush=True)
+        script = reproduce_conformance.curl_script if conformance else reproduce.curl_script
+        print(script(found, live=args.live), end="", flush=True)
         return EXIT_OK
+    refused = reproduce_conformance.live_refusal(found) if conformance and args.live else None
+    if refused is not None:
+        raise CheckError(EXIT_USAGE, refused)
     args.api_version = found.release
     with _signals() as stop, _target(args) as (base_url, token):
         _probe(base_url, token)
@@ -563,7 +568,12 @@ def _reproduced(args: argparse.Namespace) -> int:
             f"steps) against {'live' if args.live else 'emulator'} at {base_url}",
             flush=True,
         )
-        if args.live:
+        if conformance:
+            # Against an emulator from an emptied one; on a live portal the file only reads.
+            if not args.live:
+                conditions.fresh(base_url)
+            replayed = reproduce_conformance.replay(found, conditions.http(), base_url, token)
+        elif args.live:
             replayed = _reproduced_live(args, found, base_url, token, stop)
         else:
             symbols = reproduce.new_symbols(new_run_tag())

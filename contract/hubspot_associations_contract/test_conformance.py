@@ -17,7 +17,7 @@ from schemathesis.core.failures import FailureGroup
 
 from hubspot_associations._settings import default_rate_limit
 
-from . import checks, conditions, coverage, selection, verdicts
+from . import checks, conditions, conformance_record, coverage, selection, verdicts
 from .rules import RuleViolation
 from .specs import spec_path, strict_spec
 from .target import selected
@@ -29,15 +29,6 @@ FIXED_OBJECT_TYPES = {
     "objectType": "contact",
     "toObjectType": "companies",
 }
-
-# schemathesis' built-in checks, by the rule each one's failures are reported under.
-_SCHEMA_RULES = {
-    "response_schema_conformance": "schema.response",
-    "not_a_server_error": "schema.server-error",
-    "negative_data_rejection": "schema.negative-data",
-    "positive_data_acceptance": "schema.positive-data",
-}
-
 
 # From this many examples per operation a run includes the coverage phase.
 COVERAGE_FROM_EXAMPLES = 5
@@ -62,9 +53,9 @@ def contract_config() -> SchemathesisConfig:
                 "database": "none",
             },
             "checks": {
-                # Schema-valid input can still name records, labels or type IDs that do not
-                # exist: HubSpot answers those with 400 VALIDATION_ERROR (or 404/409), never 5xx.
-                "positive_data_acceptance": {"expected-statuses": ["2xx", 400, 404, 409]},
+                "positive_data_acceptance": {
+                    "expected-statuses": conformance_record.POSITIVE_STATUSES
+                },
             },
         }
     )
@@ -90,38 +81,42 @@ if _chosen.excluded_operations:
     schema = schema.exclude(operation_id=sorted(_chosen.excluded_operations))
 
 
-def _rule_of(failure: Any) -> str:
-    exception = getattr(failure, "exception", None)
-    if isinstance(exception, RuleViolation):
-        return exception.rule
-    for check in getattr(failure, "checks", ()) or ():
-        if check in _SCHEMA_RULES:
-            return _SCHEMA_RULES[check]
-    return "schema.other"
+def _mode(case: Any) -> str:
+    meta = getattr(case, "meta", None)
+    return str(getattr(getattr(meta, "generation", None), "mode", "")).lower()
 
 
 def validate(case: Any, response: Any, **kwargs: Any) -> None:
-    """Run every check; name each failure's rule; note the built-in rules that held."""
+    """Run every check; name each failure's rule; note the built-in rules that held. The request
+    is recorded first: a failure's reproducer (conformance_record.py)."""
     operation = str(case.operation.definition.raw["operationId"])
+    sent = response.request
+    conformance_record.exchange(
+        operation, str(sent.method), str(sent.url), sent.headers, sent.body,
+        response.status_code, response.content, token=selected().token,
+        mode=next((m for m in ("negative", "positive") if m in _mode(case)), None),
+    )  # fmt: skip
     try:
         case.validate_response(response, **kwargs)
     except FailureGroup as group:
         named = []
         for failure in group.exceptions:
-            rule = _rule_of(failure)
+            rule = conformance_record.rule_of(failure)
             if not isinstance(getattr(failure, "exception", None), RuleViolation):
                 verdicts.note_failure(
                     RuleViolation(rule, operation, failure.title), status=response.status_code
                 )
             named.append(f"[{rule}] {failure.title}")
-        if not any(selection.current().keeps(_rule_of(f), operation) for f in group.exceptions):
+        rule_of = conformance_record.rule_of
+        kept = [f for f in group.exceptions if selection.current().keeps(rule_of(f), operation)]
+        if not kept:
             return  # every rule it broke is outside the run's selection (--rule, --operation)
+        conformance_record.failed(rule_of(kept[0]), operation, str(kept[0].title))
         group.add_note("broken rules: " + "; ".join(dict.fromkeys(named)))
         raise
     for rule in ("schema.response", "schema.server-error", "schema.other"):
         verdicts.passed(rule, operation)
-    meta = getattr(case, "meta", None)
-    mode = str(getattr(getattr(meta, "generation", None), "mode", "")).lower()
+    mode = _mode(case)
     if "negative" in mode:
         verdicts.passed("schema.negative-data", operation)
     elif "positive" in mode:
@@ -133,6 +128,7 @@ if any(True for _ in schema.get_all_operations()):
     @schema.parametrize()
     def test_every_operation_conforms(case: Any) -> None:
         """Every operation of the release passes the built-in and the suite's own checks."""
+        conformance_record.start()
         validate(case, case.call())
 
 else:
@@ -176,14 +172,24 @@ def test_a_wrong_token_gets_hubspots_401(
         timeout=30,
     )
     coverage.saw(operation, response.status_code)
-    verdicts.judge(
-        response.status_code == 401,
-        "errors.fields",
-        operation,
-        f"a wrong token got {response.status_code}, not 401",
-        status=response.status_code,
-    )
-    checks.judge_error_body(operation, response.status_code, response.content)
+    conformance_record.start()
+    sent = response.request
+    conformance_record.exchange(
+        operation, sent.method, str(sent.url), sent.headers, sent.content, response.status_code,
+        response.content, token=target.token, check="wrong-token",
+    )  # fmt: skip
+    try:
+        verdicts.judge(
+            response.status_code == 401,
+            "errors.fields",
+            operation,
+            f"a wrong token got {response.status_code}, not 401",
+            status=response.status_code,
+        )
+        checks.judge_error_body(operation, response.status_code, response.content)
+    except RuleViolation as exc:
+        conformance_record.failed(exc.rule, exc.operation, exc.detail)
+        raise
 
 
 def _names(path: str) -> list[str]:
@@ -198,6 +204,7 @@ class LinkedSequences(_readable.as_state_machine()):  # type: ignore[misc]
         """Start each scenario from an empty emulator."""
         target = selected()
         conditions.fresh(target.base_url)
+        conformance_record.start()  # a reproducer's steps: this sequence's requests
 
     def before_call(self, case: Any) -> None:
         """Use object types the emulator knows (as the parametrized test does through its config)."""

@@ -2,7 +2,9 @@
 
 Real failures, cheaply: mutant emulators (tests/mutants) whose list_labels answers break one
 rule, each checked by a filtered run (list_labels, the schema rules, one example). The runs are
-independent, two at a time (the suite's runs are what take the time).
+independent, two at a time (the suite's runs are what take the time). A failing run's reproducer
+of a conformance case (the request schemathesis sent) is replayed here too: against the mutant
+that broke, against a correct emulator, and as its curl script.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ import concurrent.futures
 import json
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hubspot_associations_contract.baseline import Fingerprint, mask
 
 from tests.mutants.running import serve_mutant
-from tests.test_hubspot_associations_contract.portal import check
+from tests.test_hubspot_associations_contract.portal import check, command_env, users_emulator
 
 FILTER = ("--operation", "list_labels", "--rule", "schema.response", "--rule",
           "schema.server-error", "--examples", "1")  # fmt: skip
@@ -38,14 +41,18 @@ def _baseline(path: Path, *entries: dict[str, object]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+def broken() -> Iterator[str]:
+    """The mutant whose list_labels answer lacks a required typeId (schema.response)."""
+    with serve_mutant("missing-required-field") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory, broken: str) -> Runs:
     """Each run of the file: (its result, its folder with junit.xml and the report directory)."""
     folder = tmp_path_factory.mktemp("baseline")
     listed = _baseline(folder / "listed.json", KNOWN, GONE)
-    with (
-        serve_mutant("missing-required-field") as broken,
-        serve_mutant("server-error-status") as other,
-    ):
+    with serve_mutant("server-error-status") as other:
         plans: dict[str, Callable[[Path], list[str]]] = {
             "update": lambda out: [broken, "--baseline", str(out / "written.json"),
                                    "--update-baseline"],
@@ -151,3 +158,91 @@ def test_fingerprints_mask_digits_and_ids_and_sort_stably() -> None:
     assert first == again == "GET http://#.#.#.#:#/x/# label hsa_contract_a_<id> id <id>"
     found = [Fingerprint("b", "op", 200, "m"), Fingerprint("a", "op", None, "m")]
     assert sorted(found, key=Fingerprint.sort_key)[0].status is None
+
+
+# -- a conformance failure's reproducer ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def correct() -> Iterator[str]:
+    """An emulator without the bug, as a user runs one (the target once fixed)."""
+    with users_emulator() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def reproducer(runs: Runs) -> Path:
+    """The reproducer the failing "update" run wrote for schemathesis' failing list_labels case."""
+    done, out = runs["update"]
+    files = [
+        path
+        for path in (out / "report").glob("reproducer-schema.response-list_labels*.json")
+        if json.loads(path.read_text(encoding="utf-8"))["test"].endswith(
+            "test_every_operation_conforms"
+        )
+    ]
+    assert len(files) == 1, done.stdout[-4000:]
+    return files[0]
+
+
+def _journal(url: str) -> list[tuple[str, str, str, str, list[list[str]]]]:
+    """(method, path, query, body, headers the HTTP library does not choose) of each request."""
+    entries = httpx.get(f"{url}/_emulator/journal", timeout=30).json()["entries"]
+    own = {"host", "accept-encoding", "connection", "content-length"}
+    return [
+        (str(e["method"]), str(e["path"]), str(e.get("query", "")),
+         str(e["requestBody"].get("text", "")),
+         sorted([k.lower(), v] for k, v in e["requestHeaders"] if k.lower() not in own))
+        for e in entries
+    ]  # fmt: skip
+
+
+def test_a_conformance_failure_fails_again_and_passes_once_fixed(
+    broken: str, correct: str, reproducer: Path
+) -> None:
+    """The request schemathesis sent, saved without the token, replayed: exit 1 naming the rule
+    on the mutant, exit 0 on a correct emulator."""
+    saved = json.loads(reproducer.read_text(encoding="utf-8"))
+    assert (saved["kind"], saved["rule"], saved["operation"]) == (
+        "conformance", "schema.response", "list_labels")  # fmt: skip
+    assert [(s["method"], s["auth"]) for s in saved["steps"]] == [("GET", "token")]
+    assert "emulator-token" not in reproducer.read_text(encoding="utf-8")
+    again = check("--reproduce", str(reproducer), "--base-url", broken)
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "[schema.response] list_labels: Response violates schema (step 1 of 1)" in again.stdout
+    assert "reproduced: [schema.response] list_labels fails again" in again.stdout
+    fixed = check("--reproduce", str(reproducer), "--base-url", correct)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "passed: the recorded failure [schema.response] list_labels" in fixed.stdout
+
+
+def test_a_conformance_reproducers_curl_script_sends_the_recorded_request(
+    correct: str, reproducer: Path
+) -> None:
+    """--curl's script sends the request the replay sends (journal for journal, headers too);
+    the replay's other requests are schemathesis' auth probes of the same operation."""
+    replayed = check("--reproduce", str(reproducer), "--base-url", correct)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    expected = _journal(correct)
+    script = check("--reproduce", str(reproducer), "--curl")
+    assert script.returncode == 0, script.stderr
+    ran = subprocess.run(["bash", "-c", script.stdout],
+                         env=command_env({"HUBSPOT_BASE_URL": correct}), capture_output=True,
+                         text=True, timeout=60, check=False)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    sent = _journal(correct)
+    assert sent == expected[:1]
+    assert {(m, p) for m, p, *_ in expected} == {(m, p) for m, p, *_ in sent}
+    assert "x-schemathesis-testcaseid" in {k for k, _ in sent[0][4]}
+
+
+def test_a_conformance_write_is_not_replayed_live(tmp_path: Path, reproducer: Path) -> None:
+    """A conformance reproducer that writes with the token is refused with --live (exit 2)
+    before any target is reached: generated writes name records nobody chose."""
+    saved = json.loads(reproducer.read_text(encoding="utf-8"))
+    saved["steps"][0]["method"] = "POST"
+    writing = tmp_path / "writes.json"
+    writing.write_text(json.dumps(saved), encoding="utf-8")
+    done = check("--reproduce", str(writing), "--live", "--base-url", "http://127.0.0.1:9")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "reproduce it against an emulator (--base-url URL)" in done.stderr
