@@ -43,6 +43,8 @@ __all__ = [
     "new_symbols",
     "replay",
     "seed_emulator",
+    "shell_variable",
+    "shell_word",
     "suite_environment",
 ]
 
@@ -425,18 +427,31 @@ def _show(mapping: Mapping[str, list[list[Any]]]) -> str:
 # -- curl ----------------------------------------------------------------------------------------
 
 
-def _var(symbol: str) -> str:
+def shell_variable(symbol: str) -> str:
+    """The curl script's variable holding a symbol's value."""
     return re.sub(r"\W", "_", symbol)
 
 
-def _shell(text: str) -> str:
-    """``text`` as a single-quoted shell word whose symbols expand to the script's variables."""
+def shell_word(text: str, *symbols: re.Pattern[str]) -> str:
+    """``text`` as a single-quoted shell word in which each pattern of ``symbols`` (in order;
+    group 1: the symbol) expands to the script's variable."""
     quoted = shlex.quote(text)
     if not quoted.startswith("'"):
         quoted = f"'{quoted}'"
-    quoted = re.sub(r'"\{(label:[^{}]+)\}"', lambda m: "'\"${" + _var(m.group(1)) + "}\"'", quoted)
-    quoted = _SYMBOL.sub(lambda m: "'\"${" + _var(m.group(1)) + "}\"'", quoted)
-    return quoted.replace("{tag}", "'\"${tag}\"'")
+    for pattern in symbols:
+        quoted = pattern.sub(lambda m: "'\"${" + shell_variable(m.group(1)) + "}\"'", quoted)
+    return quoted
+
+
+# A label's symbol written as a JSON string stands for the bare number the server assigned.
+_QUOTED_LABEL = re.compile(r'"\{(label:[^{}]+)\}"')
+_var = shell_variable
+
+
+def _shell(text: str) -> str:
+    """``text`` as a single-quoted shell word whose symbols and run tag expand to the script's
+    variables."""
+    return shell_word(text, _QUOTED_LABEL, _SYMBOL).replace("{tag}", "'\"${tag}\"'")
 
 
 def curl_script(reproducer: Reproducer, *, live: bool) -> str:

@@ -26,7 +26,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from .reproduce import Difference, Replayed, Reproducer
+from .reproduce import Difference, Replayed, Reproducer, shell_variable, shell_word
 
 __all__ = ["curl_script", "live_refusal", "replay"]
 
@@ -198,16 +198,9 @@ def _path_parameters(template: str, path: str) -> dict[str, str]:
 # -- curl ----------------------------------------------------------------------------------------
 
 
-def _var(symbol: str) -> str:
-    return re.sub(r"\W", "_", symbol)
-
-
 def _shell(text: str) -> str:
     """``text`` as a single-quoted shell word whose {id:N} symbols expand to script variables."""
-    quoted = shlex.quote(text)
-    if not quoted.startswith("'"):
-        quoted = f"'{quoted}'"
-    return _SYMBOL.sub(lambda m: "'\"${" + _var(m.group(1)) + "}\"'", quoted)
+    return shell_word(text, _SYMBOL)
 
 
 def curl_script(reproducer: Reproducer, *, live: bool) -> str:
@@ -267,5 +260,7 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
                 f"[{p}]" if p.isdigit() else f"[{json.dumps(p)}]"
                 for p in str(capture["pointer"]).split("/")[1:]
             )
-            lines.append(f'{_var(str(capture["symbol"]))}="$(jq -r \'.{path}\' "$answer_file")"')
+            lines.append(
+                f'{shell_variable(str(capture["symbol"]))}="$(jq -r \'.{path}\' "$answer_file")"'
+            )
     return "\n".join(lines) + "\n"
