@@ -254,8 +254,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     chosen = results.settings()
     stopped = _stopped(session, exitstatus)
     counts: dict[str, Any] = {}
+    # Tests that failed with no failed case (an assertion of no rule): no baseline accepts them.
+    accounted = {test for _, case in verdicts.broken() for test in case.tests}
+    counts["unaccounted"] = [test for test in _BROKEN if test not in accounted]
     try:
-        finished: results.Finished | None = results.finish(chosen, stopped=stopped is not None)
+        finished: results.Finished | None = results.finish(
+            chosen, stopped=stopped[0] if stopped is not None else False,
+            unaccounted=tuple(counts["unaccounted"]),
+        )  # fmt: skip
     except BaselineError as exc:  # the command checked the file; it changed since
         finished = None
         counts["baseline_error"] = str(exc)
@@ -274,9 +280,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if chosen.report_dir is not None:
             replay = os.environ.get("HUBSPOT_CONTRACT_REPLAY", "hubspot-associations check")
             results.write_reports(chosen.report_dir, finished, replay, document)
-    # Tests that failed with no failed case (an assertion of no rule): no baseline accepts them.
-    accounted = {test for _, case in verdicts.broken() for test in case.tests}
-    counts["unaccounted"] = [test for test in _BROKEN if test not in accounted]
     trace = os.environ.get(selection.TRACE_VARIABLE)
     if trace:
         Path(trace).write_text(json.dumps(verdicts.judged_by_test()), encoding="utf-8")

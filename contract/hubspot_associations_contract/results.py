@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import baseline, coverage, verdicts
-from .baseline import Comparison
+from . import baseline, coverage, selection, verdicts
+from .baseline import Comparison, Fingerprint
 from .ledger import state_dir
-from .rules import RULES
 from .target import selected
 
 __all__ = [
@@ -32,11 +31,13 @@ __all__ = [
     "environment",
     "exit_code",
     "finish",
+    "headline",
     "publish",
     "refusal",
     "report_dir",
     "settings",
     "summary_markdown",
+    "unknown_operations",
     "write_reports",
 ]
 
@@ -84,6 +85,10 @@ class Finished:
     reported: int
     # Set when --update-baseline wrote the file: how many failures it lists.
     baseline_written: int | None = None
+    # Why the run stopped before it ended (the target unreachable, interrupted), or None.
+    stopped: str | None = None
+    # Tests that failed with no rule's case (no baseline accepts them: the run is broken).
+    unaccounted: tuple[str, ...] = ()
 
     def outcome(self) -> dict[str, Any]:
         """The counts, for the outcome file the command reads."""
@@ -96,9 +101,10 @@ class Finished:
         }
 
 
-def finish(chosen: Settings, *, stopped: bool) -> Finished:
+def finish(chosen: Settings, *, stopped: bool | str, unaccounted: tuple[str, ...] = ()) -> Finished:
     """Compare the run's failures with the baseline (first writing it with --update-baseline,
-    unless the run stopped early: a partial run would drop what it did not reach)."""
+    unless the run stopped early: a partial run would drop what it did not reach). ``stopped``:
+    why the run stopped early (True when not said); ``unaccounted``: tests failed with no rule."""
     failed = verdicts.failure_fingerprints()
     judged = verdicts.judged()
     comparison = None
@@ -122,7 +128,32 @@ def finish(chosen: Settings, *, stopped: bool) -> Finished:
         fixed=len(comparison.fixed) if comparison is not None else 0,
         reported=sum(len(o.get("reported", [])) for o in found.values()),
         baseline_written=written,
+        stopped=(stopped if isinstance(stopped, str) else "stopped early") if stopped else None,
+        unaccounted=tuple(unaccounted),
     )
+
+
+def headline(finished: Finished, fail_on_report: bool) -> str:
+    """What summary.md's heading says: the verdict the command's exit code gives (results.
+    exit_code's rules: a new failure or a failed test of no rule is 1; known failures alone are 0;
+    with --fail-on-report a reported difference or a fixed baseline entry is 1)."""
+    if finished.stopped is not None:
+        return f"stopped before the end ({finished.stopped})"
+    if finished.new or finished.unaccounted:
+        return "broken"
+    reported = f"{finished.reported} reported" if finished.reported else ""
+    fixed = f"{finished.fixed} fixed since the baseline" if finished.fixed else ""
+    if fail_on_report and (reported or fixed):
+        what = " and ".join(
+            w
+            for w in ("reported" if reported else "", "fixed since the baseline" if fixed else "")
+            if w
+        )
+        counts = ", ".join(w for w in (reported, fixed) if w)
+        return f"{what} (failing with --fail-on-report: {counts})"  # fmt: skip
+    known = f"{finished.known} known failure(s) accepted" if finished.known else ""
+    said = ", ".join(w for w in (known, reported, fixed) if w)
+    return f"held ({said})" if said else "held"
 
 
 def summary_markdown(finished: Finished, replay: str, document: dict[str, Any]) -> str:
@@ -130,7 +161,7 @@ def summary_markdown(finished: Finished, replay: str, document: dict[str, Any]) 
     target = selected()
     comparison = finished.comparison
     found = verdicts.outcomes(comparison)
-    verdict = "broken" if finished.new else "held"
+    verdict = headline(finished, settings().fail_on_report)
     lines = [
         f"## hubspot-associations contract check: {verdict}",
         "",
@@ -140,10 +171,11 @@ def summary_markdown(finished: Finished, replay: str, document: dict[str, Any]) 
         "| rule | held | broken | reported | known |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name in RULES:
+    # The rules the terminal and the JUnit file list too: in a filtered run those it can judge.
+    for name in verdicts.listed_rules():
         judged = found.get(name)
         if judged is None:
-            lines.append(f"| `{name}` | not judged | | | |")
+            lines.append(f"| `{name}` | {verdicts.unjudged_reason(name)} | | | |")
             continue
         counts = [len(judged.get(k, [])) for k in ("held", "broken", "reported", "known")]
         lines.append(f"| `{name}` | " + " | ".join(map(str, counts)) + " |")
@@ -213,12 +245,35 @@ def refusal(args: argparse.Namespace) -> str | None:
             return f"--baseline {args.baseline} is a directory: name a file (JSON)"
         if args.baseline.exists() or not args.update_baseline:
             try:
-                baseline.load(args.baseline)
+                listed = baseline.load(args.baseline)
             except baseline.BaselineError as exc:
                 return str(exc)
+            unknown = unknown_operations(args.baseline, listed, args.api_version)
+            if unknown:
+                return unknown
     if args.report_dir is not None and args.report_dir.exists() and not args.report_dir.is_dir():
         return f"--report-dir {args.report_dir} is a file: name a directory (made when missing)"
     return None
+
+
+def unknown_operations(path: Path, listed: frozenset[Fingerprint], release: str) -> str | None:
+    """Why a baseline cannot be used on the release: an entry whose operation_id the release
+    lacks (a typo) could never match a failure, so it would be accepted silently forever."""
+    known = selection.release_operations(release)
+    # run.unexpected's entries name the test that failed, not an operation.
+    wrong = sorted(
+        (f for f in listed if f.rule != selection.ALWAYS_KEPT and f.operation_id not in known),
+        key=Fingerprint.sort_key,
+    )
+    if not wrong:
+        return None
+    entries = "; ".join(f.describe() for f in wrong)
+    names = ", ".join(sorted({repr(f.operation_id) for f in wrong}))
+    return (
+        f"the baseline {path} lists failures of {names}, not an operation of release {release} "
+        f"(entries: {entries}); its operations: {', '.join(known)}. Fix the operation_id, or "
+        f"write the file again with --baseline {path} --update-baseline"
+    )
 
 
 def report_dir(args: argparse.Namespace, tag: str) -> Path | None:

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -241,18 +242,31 @@ def hypothesis_home() -> Path:
 
 
 def _replay(args: argparse.Namespace, seed: str) -> str:
-    """The command that runs the same checks again."""
-    words = ["hubspot-associations check"]
+    """The command that runs the same checks again: the target, release, seed and examples, the
+    selection, and what decides the exit code (--baseline, --fail-on-report); each word quoted
+    for a shell. Where the files go (--junit, --report-dir) is left to the user."""
+    words = ["hubspot-associations", "check"]
     if args.live:
         words.append("--live")
     if args.base_url:
         words += ["--base-url", args.base_url]
-    if args.api_version != "v4":
-        words += ["--api-version", args.api_version]
-    words += ["--seed", seed]
-    if args.examples is not None:
-        words += ["--examples", str(args.examples)]
-    return " ".join(words)
+    words += ["--api-version", args.api_version, "--seed", seed]
+    examples = args.examples if args.examples is not None else os.environ.get(
+        "HUBSPOT_CONTRACT_EXAMPLES", "").strip()  # fmt: skip
+    if examples:
+        words += ["--examples", str(examples)]
+    chosen = (
+        ("--operation", args.operation),
+        ("--exclude-operation", args.exclude_operation),
+        ("--rule", args.rule),
+        ("--exclude-rule", args.exclude_rule),
+    )
+    words += [word for option, values in chosen for value in values for word in (option, value)]
+    if args.baseline is not None:
+        words += ["--baseline", str(args.baseline)]
+    if args.fail_on_report:
+        words.append("--fail-on-report")
+    return shlex.join(words)
 
 
 def _probe(base_url: str, token: str) -> None:

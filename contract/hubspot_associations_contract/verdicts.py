@@ -27,11 +27,14 @@ __all__ = [
     "judge",
     "judged",
     "judged_by_test",
+    "listed_rules",
     "outcome_of",
     "outcomes",
     "passed",
     "reset",
     "set_test",
+    "summary_lines",
+    "unjudged_reason",
     "violated",
     "write_junit",
     "write_refused_junit",
@@ -198,24 +201,62 @@ def outcomes(comparison: Comparison | None = None) -> dict[str, dict[str, list[s
     return dict(sorted(out.items(), key=lambda item: order[item[0]]))
 
 
+def listed_rules() -> list[str]:
+    """The rules a run's terminal lines, summary.md and JUnit file list, in the rules' order: every
+    rule, or in a filtered run those its selection can judge on the release (selection.py)."""
+    reach = selection.current().rules_in_reach(selection.release_operations(selected().release))
+    return [name for name in RULES if name in reach]
+
+
+def _operations_in_reach(name: str) -> list[str]:
+    """The operations a filtered run may judge the rule on (empty: the run is not filtered)."""
+    chosen = selection.current()
+    if chosen.everything:
+        return []
+    pairs = chosen.judged_pairs(selection.release_operations(selected().release))
+    return [operation for rule_name, operation in pairs if rule_name == name]
+
+
+def _scenario_key(nodeid: str) -> str:
+    """``<module>::<test function>`` of a test's node ID (selection.SCENARIOS' keys)."""
+    path, _, test = nodeid.partition("::")
+    return f"{Path(path).stem}::{test.split('[', 1)[0]}"
+
+
+def unjudged_reason(name: str) -> str:
+    """Why a rule the run could judge has no verdict: a failure stopped the scenario that judges
+    it before it got there (a failing answer raises, ending the scenario), the target is live and
+    the rule needs the emulator's control API, or nothing of this run judged it."""
+    failed_tests = {test for case in _CASES.values() if case.failed for test in case.tests}
+    stopped = sorted(
+        test for test in failed_tests
+        if name in getattr(selection.SCENARIOS.get(_scenario_key(test)), "judges", ())
+    )  # fmt: skip
+    if stopped:
+        names = ", ".join(_scenario_key(test).split("::", 1)[1] for test in stopped)
+        return f"not reached: the scenario failed before ({names})"
+    if not selected().strict and RULES[name].live == "skip":
+        return "needs the emulator's control API"
+    return "not judged in this run"
+
+
 def summary_lines(comparison: Comparison | None = None) -> Iterable[str]:
     """One line per rule: operations judged, failed, known from the baseline and reported."""
     found = outcomes(comparison)
     width = max(len(name) for name in RULES)
-    # A filtered run lists only the rules its selection could judge.
-    reach = selection.current().rules_in_reach(selection.release_operations(selected().release))
-    for name in (name for name in RULES if name in reach):
+    for name in listed_rules():
         judged = found.get(name, {})
         failed, known = judged.get("broken", []), judged.get("known", [])
         reported = judged.get("reported", [])
-        held = len(judged.get("held", [])) + len(reported)
+        # Held: judged with no failure and no report (a reported operation is not held).
+        held = len(judged.get("held", []))
         parts = [
             f"BROKEN on {', '.join(failed)}" if failed else "",
             f"held on {held} operation(s)" if held and not failed else "",
             f"known failure (baseline) on {', '.join(known)}" if known else "",
             f"reported (not promised) on {', '.join(reported)}" if reported else "",
         ]
-        state = "; ".join(p for p in parts if p) or "not judged in this run"
+        state = "; ".join(p for p in parts if p) or unjudged_reason(name)
         yield f"{name.ljust(width)}  {state}"
 
 
@@ -353,7 +394,12 @@ def _judged_case(
             failure = ET.SubElement(element, "failure", message=text, type=name)
             failure.text = "\n".join(f.describe() for f in fixed) + "\n(--fail-on-report)"
             return "failure"
-        ET.SubElement(element, "system-out").text = text
+        # A passing case would hide it: a property dashboards show, and the entries as output.
+        _properties(element, {"baseline": f"fixed since the baseline {comparison.path}"})
+        ET.SubElement(element, "system-out").text = (
+            f"fixed since the baseline {comparison.path} (no longer happening; write it again "
+            "with --update-baseline):\n" + "\n".join(f.describe() for f in fixed)
+        )
     if result == "known":
         assert comparison is not None
         skipped = ET.SubElement(
@@ -376,19 +422,12 @@ def _judged_case(
 
 
 def _skipped_cases(suite: ET.Element) -> int:
+    """One skipped case per rule listed (listed_rules) and not judged: named after the operations
+    a filtered run could judge it on, "(every operation)" in an unfiltered run."""
     judged = {name for name, _ in _CASES}
-    live = not selected().strict
-    # A filtered run lists only the rules its selection could judge.
-    reach = selection.current().rules_in_reach(selection.release_operations(selected().release))
-    skipped = [name for name in RULES if name not in judged and name in reach]
+    skipped = [name for name in listed_rules() if name not in judged]
     for name in skipped:
-        element = ET.SubElement(
-            suite, "testcase", classname=name, name="(every operation)", time="0"
-        )
-        reason = (
-            "needs the emulator's control API"
-            if live and RULES[name].live == "skip"
-            else "not judged in this run"
-        )
-        ET.SubElement(element, "skipped", message=reason)
+        where = ", ".join(_operations_in_reach(name)) or "(every operation)"
+        element = ET.SubElement(suite, "testcase", classname=name, name=where, time="0")
+        ET.SubElement(element, "skipped", message=unjudged_reason(name))
     return len(skipped)
