@@ -280,6 +280,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if chosen.report_dir is not None:
             replay = os.environ.get("HUBSPOT_CONTRACT_REPLAY", "hubspot-associations check")
             results.write_reports(chosen.report_dir, finished, replay, document)
+    # A selection that judged nothing at run time is a usage error, not a pass (the command).
+    counts["judged"] = sum(1 for rule, _ in verdicts.judged() if rule != selection.ALWAYS_KEPT)
     trace = os.environ.get(selection.TRACE_VARIABLE)
     if trace:
         Path(trace).write_text(json.dumps(verdicts.judged_by_test()), encoding="utf-8")

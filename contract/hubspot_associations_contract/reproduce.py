@@ -23,6 +23,7 @@ import json
 import re
 import shlex
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,9 @@ __all__ = [
     "Replayed",
     "Reproducer",
     "ReproducerError",
+    "changes_between",
     "curl_script",
+    "distinct",
     "load",
     "new_symbols",
     "replay",
@@ -46,6 +49,7 @@ __all__ = [
     "shell_variable",
     "shell_word",
     "suite_environment",
+    "write_junit",
 ]
 
 MAX_PAGES = 50
@@ -551,3 +555,63 @@ def suite_environment(
         DIRECTORY_VARIABLE: str(folder),
         COMMAND_VARIABLE: (" --live" if live else "") + options,
     }
+
+
+def distinct(differences: list[Difference]) -> list[tuple[Difference, list[int]]]:
+    """Each difference once, with every step it happened at: a live run's read-back was read
+    again until it agreed, so its recording holds the same read (and difference) many times."""
+    steps: dict[tuple[str, str, str], list[int]] = {}
+    first: dict[tuple[str, str, str], Difference] = {}
+    for difference in differences:
+        key = (difference.rule, difference.operation, difference.message)
+        first.setdefault(key, difference)
+        steps.setdefault(key, []).append(difference.step)
+    return [(first[key], steps[key]) for key in first]
+
+
+def write_junit(
+    path: Path, reproducer: Reproducer, replayed: Replayed, target: str, seconds: float
+) -> None:
+    """The replay as JUnit XML: one case, the reproduced rule and operation, failed with each
+    distinct difference (and a stop) or passed."""
+    suite = ET.Element(
+        "testsuite", name="hubspot-associations reproduce", tests="1", time=f"{seconds:.3f}"
+    )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("reproducer", str(reproducer.path)), ("target", target),
+                        ("release", reproducer.release)):  # fmt: skip
+        ET.SubElement(properties, "property", name=name, value=value)
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=reproducer.rule,
+        name=f"{reproducer.rule} {reproducer.operation}",
+        time=f"{seconds:.3f}",
+    )
+    lines = [
+        f"[{d.rule}] {d.operation}: {d.message} (step {', '.join(map(str, at))})"
+        for d, at in distinct(replayed.differences)
+    ]
+    if replayed.stopped is not None:
+        lines.append(f"the replay stopped: {replayed.stopped}")
+    suite.set("failures", "1" if lines else "0")
+    if lines:
+        failure = ET.SubElement(case, "failure", message=lines[0])
+        failure.text = "\n".join(lines)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = ET.Element("testsuites", tests="1", failures=suite.get("failures", "0"))
+    root.append(suite)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def changes_between(
+    before: Mapping[str, Mapping[str, set[int]]], after: Mapping[str, Mapping[str, set[int]]]
+) -> int:
+    """Association changes (a typeId added or removed between two records) from one read of the
+    contacts' companies to the next: what a live replay counts for the webhook warning."""
+    changed = 0
+    for contact in {*before, *after}:
+        was, now = before.get(contact, {}), after.get(contact, {})
+        for company in {*was, *now}:
+            changed += len(set(was.get(company, ())) ^ set(now.get(company, ())))
+    return changed

@@ -25,11 +25,20 @@ import httpx
 from hubspot_associations import APIConnectionError, APIStatusError, HubSpotAssociations
 from hubspot_associations._settings import default_rate_limit
 
-from . import conditions, live_run, reproduce, reproduce_conformance, selection, stopping, verdicts
+from . import (
+    conditions,
+    live_run,
+    refusals,
+    reproduce,
+    reproduce_conformance,
+    selection,
+    stopping,
+    verdicts,
+)
 from . import results as run_results
 from .ledger import LEDGER_VARIABLE, STATE_DIR_VARIABLE, Ledger, ledger_path
 from .leftovers import PREFIX, RUN_TAG_VARIABLE, new_run_tag
-from .restoring import Refused, note_written
+from .restoring import Refused, note_written, read_contact_sides
 from .run_lock import Busy, RunLock, describe_owner, owner_now
 from .specs import release_names
 from .target import (
@@ -525,6 +534,10 @@ def run(args: argparse.Namespace) -> int:
         raise CheckError(EXIT_USAGE, refused)
     if args.cleanup_only and not args.live:
         raise CheckError(EXIT_USAGE, "--cleanup-only restores a live target: add --live")
+    # Refused here, not found out by a live run that judges nothing and passes.
+    refused = refusals.live(args, os.environ)
+    if refused is not None:
+        raise CheckError(EXIT_USAGE, refused)
     try:
         records = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
         env_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED, 0)
@@ -554,6 +567,9 @@ def _reproduced(args: argparse.Namespace) -> int:
     sweep, record, restore: the guarantees of every writing run)."""
     if args.reproduce is None:
         raise CheckError(EXIT_USAGE, "--curl prints a reproducer's sequence: add --reproduce FILE")
+    refused = refusals.reproduce_options(args)
+    if refused is not None:
+        raise CheckError(EXIT_USAGE, refused)
     try:
         found = reproduce.load(args.reproduce)
     except reproduce.ReproducerError as exc:
@@ -567,6 +583,7 @@ def _reproduced(args: argparse.Namespace) -> int:
     if refused is not None:
         raise CheckError(EXIT_USAGE, refused)
     args.api_version = found.release
+    started = time.monotonic()
     with _signals() as stop, _target(args) as (base_url, token):
         _probe(base_url, token)
         # The replay judges as the suite does on this target (selected() reads these).
@@ -594,9 +611,21 @@ def _reproduced(args: argparse.Namespace) -> int:
             conditions.fresh(base_url)
             reproduce.seed_emulator(conditions.http(), base_url, found, symbols)
             replayed = reproduce.replay(found, conditions.http(), base_url, token, symbols)
+        _emptied_after_replay(args, base_url)
     if stop.signal is not None:
         raise Interrupted("interrupted (Ctrl-C or SIGTERM)")
-    return _reproduction_verdict(found, replayed)
+    return _reproduction_verdict(found, replayed, args, started)
+
+
+def _emptied_after_replay(args: argparse.Namespace, base_url: str) -> None:
+    """As a check run ends: the emulator emptied (the conditions it was started with are put
+    back as the target's context ends), not left holding the sequence's final state; a live
+    portal is restored by the writing run instead."""
+    if args.live:
+        return
+    conditions.fresh(base_url)
+    if args.base_url:
+        print(f"the emulator at {base_url} is reset (emptied) after the replay", flush=True)
 
 
 def _reproduced_live(
@@ -608,20 +637,7 @@ def _reproduced_live(
 ) -> reproduce.Replayed:
     """The replay as a writing live run: only on HUBSPOT_CONTRACT_RECORDS, under the target's
     lock, each write noted in the ledger before it is sent, everything restored after."""
-    writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
-    try:
-        allowed = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
-    except TargetError as exc:
-        raise CheckError(EXIT_USAGE, str(exc)) from None
-    outside = [f"{kind} {i}" for kind, ids in found.records.items() for i in ids
-               if i not in allowed.get(kind, ())]  # fmt: skip
-    if not writes or not allowed or outside:
-        raise CheckError(
-            EXIT_USAGE,
-            "--reproduce --live writes: set HUBSPOT_CONTRACT_ALLOW_WRITES=1 and name the file's "
-            f"records in HUBSPOT_CONTRACT_RECORDS ({_records_text(found.records)})"
-            + (f"; not named: {', '.join(outside)}" if outside else ""),
-        )
+    _may_replay_live(found)
     limits = sorted({op for op in found.writes() if "limit" in op})
     if limits:
         raise CheckError(
@@ -645,42 +661,91 @@ def _reproduced_live(
                 raise CheckError(EXIT_USAGE, str(exc)) from None
         book = Ledger.load(ledger)
         entry = book.runs[tag]
-
-        def before_write(notes: Mapping[str, Any]) -> None:
-            pairs = {
-                (key.split(",")[0], key.split(",")[1]): {int(t) for t in ids}
-                for key, ids in notes.get("pairs", {}).items()
-            }
-            noted = note_written(entry.written, pairs, {})
-            for contact, moves in notes.get("primary", {}).items():
-                for was, now in moves:
-                    noted = note_written(entry.written, {}, {contact: (was, now)}) or noted
-            if noted:
-                book.save()
-
+        contacts = named.get("contact", ())
         requests, seconds = default_rate_limit()
         print(f"labels this reproduction creates are named {PREFIX}<name>_{tag}", flush=True)
-        return reproduce.replay(
-            found, conditions.http(), base_url, token, reproduce.new_symbols(tag),
-            pace=seconds / requests, before_write=before_write,
-        )  # fmt: skip
+        with (
+            _client(args, base_url, token) as reader,
+            _portal_errors(base_url, "the reads that count the replay's changes"),
+        ):
+            # The contacts' associations as each write finds them: every change the replay
+            # makes is counted in the run's entry (the restore adds its own), as the suite
+            # counts a run's: the webhook warning's number.
+            last = [read_contact_sides(reader, contacts)]
+
+            def count_changes() -> None:
+                now = read_contact_sides(reader, contacts)
+                changed = reproduce.changes_between(last[0], now)
+                last[0] = now
+                if changed:
+                    entry.changes += changed
+                    book.save()
+
+            def before_write(notes: Mapping[str, Any]) -> None:
+                count_changes()
+                pairs = {
+                    (key.split(",")[0], key.split(",")[1]): {int(t) for t in ids}
+                    for key, ids in notes.get("pairs", {}).items()
+                }
+                noted = note_written(entry.written, pairs, {})
+                for contact, moves in notes.get("primary", {}).items():
+                    for was, now in moves:
+                        noted = note_written(entry.written, {}, {contact: (was, now)}) or noted
+                if noted:
+                    book.save()
+
+            replayed = reproduce.replay(
+                found, conditions.http(), base_url, token, reproduce.new_symbols(tag),
+                pace=seconds / requests, before_write=before_write,
+            )  # fmt: skip
+            count_changes()  # the last write's
+        return replayed
     finally:
         try:
-            _restored(args, base_url, token, ledger, tag, stop, EXIT_OK)
+            _restored(args, base_url, token, ledger, tag, stop, EXIT_OK, replay=True)
         finally:
             lock.release()
+
+
+def _may_replay_live(found: reproduce.Reproducer) -> None:
+    """A live replay writes: only with writes allowed on records that name the file's."""
+    writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
+    try:
+        allowed = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
+    except TargetError as exc:
+        raise CheckError(EXIT_USAGE, str(exc)) from None
+    outside = [f"{kind} {i}" for kind, ids in found.records.items() for i in ids
+               if i not in allowed.get(kind, ())]  # fmt: skip
+    if not writes or not allowed or outside:
+        raise CheckError(
+            EXIT_USAGE,
+            "--reproduce --live writes: set HUBSPOT_CONTRACT_ALLOW_WRITES=1 and name the file's "
+            f"records in HUBSPOT_CONTRACT_RECORDS ({_records_text(found.records)})"
+            + (f"; not named: {', '.join(outside)}" if outside else ""),
+        )
 
 
 def _records_text(records: Mapping[str, list[str]]) -> str:
     return ";".join(f"{kind}:{','.join(ids)}" for kind, ids in sorted(records.items()))
 
 
-def _reproduction_verdict(found: reproduce.Reproducer, replayed: reproduce.Replayed) -> int:
-    """Exit 1 when a judgement failed again (naming the rule), 0 when every step held."""
-    for difference in replayed.differences:
+def _reproduction_verdict(
+    found: reproduce.Reproducer,
+    replayed: reproduce.Replayed,
+    args: argparse.Namespace,
+    started: float,
+) -> int:
+    """Exit 1 when a judgement failed again (naming the rule), 0 when every step held; the
+    replay's one JUnit case with --junit."""
+    if args.junit is not None:
+        reproduce.write_junit(args.junit, found, replayed, "live" if args.live else "emulator",
+                              time.monotonic() - started)  # fmt: skip
+        print(f"JUnit: {args.junit}", flush=True)
+    for difference, steps in reproduce.distinct(replayed.differences):
+        at = f"step {steps[0]}" if len(steps) == 1 else f"steps {', '.join(map(str, steps))}"
         print(
             f"[{difference.rule}] {difference.operation}: {difference.message} "
-            f"(step {difference.step} of {len(found.steps)})",
+            f"({at} of {len(found.steps)})",
             flush=True,
         )
     for (name, operation), case in sorted(verdicts.cases().items()):
@@ -775,6 +840,7 @@ def _checked(
         code = _exit_code(returncode, folder / "outcome.json") if returncode is not None else None
         if code is not None:
             code = run_results.exit_code(code, folder / "outcome.json", args)
+        code = _judged_something(code, folder / "outcome.json", args)
     run_results.publish(reports)
     if writing:
         code = _restored(args, base_url, token, ledger, tag, stop, code)
@@ -786,6 +852,15 @@ def _checked(
     return code
 
 
+def _judged_something(code: int | None, outcome_file: Path, args: argparse.Namespace) -> int | None:
+    """A passing run that judged nothing of its selection is a usage error (2), not a pass."""
+    nothing = refusals.judged_nothing(outcome_file, args) if code == EXIT_OK else None
+    if nothing is None:
+        return code
+    print(f"contract check: {nothing}", file=sys.stderr, flush=True)
+    return EXIT_USAGE
+
+
 def _restored(
     args: argparse.Namespace,
     base_url: str,
@@ -794,6 +869,8 @@ def _restored(
     tag: str,
     stop: _Stop,
     code: int | None,
+    *,
+    replay: bool = False,
 ) -> int | None:
     """Restore what the run left (the suite restores after each scenario; this is the rest, and
     all of it after a stop) and say so; Interrupted after a stop, with exactly what was done."""
@@ -811,14 +888,19 @@ def _restored(
         return exc.code if code in (None, EXIT_OK) else code
     lines = list(done.lines())
     report = (
-        f"the run made {done.changes} association change(s) on the portal (HubSpot sends an "
-        "association-change webhook for each to the apps subscribed on the portal)"
+        f"{'the replay and its restore' if replay else 'the run'} made {done.changes} "
+        "association change(s) on the portal (HubSpot sends an association-change webhook for "
+        "each to the apps subscribed on the portal)"
     )
     removed = "; ".join(line.strip() for line in lines) or "nothing was left to restore"
     if stop.signal is None:
         # (After a stop the same words end the run, in the interrupted line and the JUnit file.)
-        print(f"{report}, each scenario's changes restored after it; restored at the end: "
-              f"{removed}", flush=True)  # fmt: skip
+        after = (
+            "restored after the replay"
+            if replay
+            else ("each scenario's changes restored after it; restored at the end")
+        )
+        print(f"{report}, {after}: {removed}", flush=True)  # fmt: skip
     else:
         raise Interrupted(
             f"interrupted (Ctrl-C or SIGTERM); {report}; restored after the stop: {removed}; "
