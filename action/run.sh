@@ -3,8 +3,9 @@
 # `hubspot-associations check` command line from the INPUT_* variables action.yml maps each
 # input to, runs it, writes the step's outputs to $GITHUB_OUTPUT and exits with check's code.
 #
-# It runs the same outside GitHub (the repository's tests run it against the built wheel):
-#   INPUT_MODE=embedded INPUT_EXAMPLES=1 INPUT_JUNIT=contract.xml bash action/run.sh
+# It runs the same outside GitHub, with action.yml's default for each INPUT_* left unset (the
+# repository's tests run it against the built wheel); in a venv that has the package already:
+#   INPUT_INSTALL=false INPUT_EXAMPLES=1 bash action/run.sh
 #
 # Exit codes are check's (0 held, 1 broken, 2 usage, 3 unreachable, 130 stopped); this script
 # adds only 2, for an input it refuses (the message names the input and what to write instead)
@@ -13,6 +14,8 @@
 # Never `set -x` here: INPUT_TOKEN holds a portal's token. It is handed to check in the
 # environment only, never on a command line, and never printed.
 set -eu
+
+HUBSPOT_API=https://api.hubapi.com
 
 refuse() {
     echo "::error title=hubspot-associations action::$1" >&2
@@ -36,15 +39,37 @@ flag() {
     esac
 }
 
-mode="${INPUT_MODE:-embedded}"
-base_url="${INPUT_BASE_URL:-}"
-token="${INPUT_TOKEN:-}"
-package="${INPUT_PACKAGE:-}"
-junit="${INPUT_JUNIT:-}"
-report_dir="${INPUT_REPORT_DIR:-}"
-install="$(flag install "${INPUT_INSTALL:-true}")"
-fail_on_report="$(flag fail-on-report "${INPUT_FAIL_ON_REPORT:-false}")"
-allow_writes="$(flag allow-writes "${INPUT_ALLOW_WRITES:-false}")"
+# action.yml's default of each input, for a variable that is unset (run.sh outside GitHub); a
+# runner sets every one, an input given as '' included, which stays empty. tests/test_action.py
+# holds these lines equal to action.yml's defaults: change both together.
+: "${INPUT_MODE=embedded}"
+: "${INPUT_BASE_URL=}"
+: "${INPUT_TOKEN=}"
+: "${INPUT_RECORDS=}"
+: "${INPUT_ALLOW_WRITES=false}"
+: "${INPUT_API_VERSION=v4}"
+: "${INPUT_EXAMPLES=}"
+: "${INPUT_SEED=}"
+: "${INPUT_JUNIT=hubspot-contract.xml}"
+: "${INPUT_REPORT_DIR=hubspot-contract}"
+: "${INPUT_BASELINE=}"
+: "${INPUT_FAIL_ON_REPORT=false}"
+: "${INPUT_OPERATIONS=}"
+: "${INPUT_EXCLUDE_OPERATIONS=}"
+: "${INPUT_RULES=}"
+: "${INPUT_EXCLUDE_RULES=}"
+: "${INPUT_PACKAGE=hubspot-associations[contract]==0.1.0}"
+: "${INPUT_INSTALL=true}"
+
+mode="$INPUT_MODE"
+base_url="$INPUT_BASE_URL"
+token="$INPUT_TOKEN"
+package="$INPUT_PACKAGE"
+junit="$INPUT_JUNIT"
+report_dir="$INPUT_REPORT_DIR"
+install="$(flag install "$INPUT_INSTALL")"
+fail_on_report="$(flag fail-on-report "$INPUT_FAIL_ON_REPORT")"
+allow_writes="$(flag allow-writes "$INPUT_ALLOW_WRITES")"
 
 case "$mode" in
     embedded)
@@ -60,7 +85,7 @@ case "$mode" in
         refuse "input mode is '$mode': write embedded (the emulator inside the check), base-url (an emulator the job started; set base-url) or live (a portal; set token)"
         ;;
 esac
-if [ "$mode" != live ] && { [ -n "${INPUT_RECORDS:-}" ] || [ "$allow_writes" = true ]; }; then
+if [ "$mode" != live ] && { [ -n "$INPUT_RECORDS" ] || [ "$allow_writes" = true ]; }; then
     refuse "inputs records and allow-writes are for mode live (the emulator modes write everything anyway): remove them or set mode: live"
 fi
 
@@ -76,20 +101,22 @@ elif ! "$python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_sp
     refuse "install is false but $python has no hubspot-associations[contract]: install it in an earlier step or set install: true"
 fi
 
-args=(check)
+# A live run's target is the base-url input or HubSpot, always named on the command line: check
+# would otherwise take HUBSPOT_BASE_URL, and send the portal's token wherever a job points it.
+target=""
 case "$mode" in
-    base-url) args+=(--base-url "$base_url") ;;
-    live)
-        args+=(--live)
-        [ -z "$base_url" ] || args+=(--base-url "$base_url")
-        ;;
+    base-url) target="$base_url" ;;
+    live) target="${base_url:-$HUBSPOT_API}" ;;
 esac
-[ -z "${INPUT_API_VERSION:-}" ] || args+=(--api-version "$INPUT_API_VERSION")
-[ -z "${INPUT_EXAMPLES:-}" ] || args+=(--examples "$INPUT_EXAMPLES")
-[ -z "${INPUT_SEED:-}" ] || args+=(--seed "$INPUT_SEED")
+args=(check)
+[ "$mode" != live ] || args+=(--live)
+[ -z "$target" ] || args+=(--base-url "$target")
+[ -z "$INPUT_API_VERSION" ] || args+=(--api-version "$INPUT_API_VERSION")
+[ -z "$INPUT_EXAMPLES" ] || args+=(--examples "$INPUT_EXAMPLES")
+[ -z "$INPUT_SEED" ] || args+=(--seed "$INPUT_SEED")
 [ -z "$junit" ] || args+=(--junit "$junit")
 [ -z "$report_dir" ] || args+=(--report-dir "$report_dir")
-[ -z "${INPUT_BASELINE:-}" ] || args+=(--baseline "$INPUT_BASELINE")
+[ -z "$INPUT_BASELINE" ] || args+=(--baseline "$INPUT_BASELINE")
 [ "$fail_on_report" = false ] || args+=(--fail-on-report)
 
 # The selection inputs are lists: words separated by spaces, commas or new lines.
@@ -101,19 +128,35 @@ add_each() {
     done
     set +f
 }
-add_each --operation "${INPUT_OPERATIONS:-}"
-add_each --exclude-operation "${INPUT_EXCLUDE_OPERATIONS:-}"
-add_each --rule "${INPUT_RULES:-}"
-add_each --exclude-rule "${INPUT_EXCLUDE_RULES:-}"
+add_each --operation "$INPUT_OPERATIONS"
+add_each --exclude-operation "$INPUT_EXCLUDE_OPERATIONS"
+add_each --rule "$INPUT_RULES"
+add_each --exclude-rule "$INPUT_EXCLUDE_RULES"
 
-# The token reaches check in its environment, the only place check reads it; it comes from the
-# input alone, so a HUBSPOT_ACCESS_TOKEN the job set for other steps never goes to another target.
-unset HUBSPOT_ACCESS_TOKEN
+# The inputs are the check's only settings: the job's HUBSPOT_* variables (a HUBSPOT_BASE_URL or
+# HUBSPOT_ACCESS_TOKEN set for other steps, records, writes, a seed, a selection) never reach it,
+# so none can redirect the token or change what is judged. Kept: the client's pace and log, and
+# where live runs keep their ledgers, which change neither target nor verdicts.
+ignored=()
+for variable in $(compgen -e); do
+    case "$variable" in
+        HUBSPOT_ASSOCIATIONS_RATE_LIMIT | HUBSPOT_ASSOCIATIONS_LOG | HUBSPOT_CONTRACT_STATE_DIR) ;;
+        HUBSPOT_*)
+            ignored+=("$variable")
+            unset "$variable"
+            ;;
+    esac
+done
+if [ "${#ignored[@]}" -gt 0 ]; then
+    # Names only: a value may be a token.
+    echo "::notice title=hubspot-associations action::not used: the job's ${ignored[*]} (the Action's inputs are its only settings: base-url, token, records, allow-writes, seed, operations...)"
+fi
+# The token reaches check in its environment, the only place check reads it.
 if [ -n "$token" ] && [ "$mode" != embedded ]; then
     export HUBSPOT_ACCESS_TOKEN="$token"
 fi
 if [ "$mode" = live ]; then
-    [ -z "${INPUT_RECORDS:-}" ] || export HUBSPOT_CONTRACT_RECORDS="$INPUT_RECORDS"
+    [ -z "$INPUT_RECORDS" ] || export HUBSPOT_CONTRACT_RECORDS="$INPUT_RECORDS"
     [ "$allow_writes" = false ] || export HUBSPOT_CONTRACT_ALLOW_WRITES=1
 fi
 
@@ -121,6 +164,16 @@ echo "hubspot-associations ${args[*]}"
 code=0
 "$python" -c 'import sys; from hubspot_associations.cli import main; sys.exit(main())' "${args[@]}" \
     || code=$?
+
+if [ "$code" = 3 ] && [ -n "$target" ]; then
+    # check's own message names HUBSPOT_ACCESS_TOKEN, which this Action sets from its input.
+    if [ "$mode" = live ]; then
+        what="the portal's private-app token with the crm.objects.*.read/write scopes, mapped from a secret (token: \${{ secrets.HUBSPOT_SANDBOX_TOKEN }}); the target is input base-url (empty: $HUBSPOT_API)"
+    else
+        what="the token the emulator was started with (its --token; empty: the emulator's default); the target is input base-url"
+    fi
+    echo "::error title=hubspot-associations action::check exited 3: $target is unreachable or refused the token (check's message above says which). In this Action the token is input token, not HUBSPOT_ACCESS_TOKEN: $what" >&2
+fi
 
 output exit-code "$code"
 output junit "$junit"

@@ -1,15 +1,30 @@
 """The GitHub Action as a runner runs it: action.yml's inputs with their defaults, mapped to the
-INPUT_* variables of its one step, and action/run.sh started with the variables a runner sets."""
+INPUT_* variables of its one step, and action/run.sh started with the variables a runner sets;
+or run.sh started from a shell with only some INPUT_* variables, as its header shows; and a
+server that records what reaches it."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import threading
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import yaml
 
-__all__ = ["ACTION", "RUN_SH", "action", "check_step", "env_name", "outputs", "run_action"]
+__all__ = [
+    "ACTION",
+    "RUN_SH",
+    "Listener",
+    "action",
+    "check_step",
+    "env_name",
+    "outputs",
+    "run_action",
+    "run_locally",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = ROOT / "action.yml"
@@ -63,6 +78,18 @@ def run_action(
         },
         **job,
     }
+    return _run_sh(cwd, env)
+
+
+def run_locally(
+    cwd: Path, path: str, variables: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """run.sh in ``cwd`` as a user starts it from a shell: ``variables`` (the INPUT_* they set),
+    no runner's variables, no input set that they did not set."""
+    return _run_sh(cwd, {"PATH": path, "HOME": str(cwd), **variables})
+
+
+def _run_sh(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", str(RUN_SH)], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300, check=False)  # fmt: skip
 
@@ -71,3 +98,59 @@ def outputs(cwd: Path) -> dict[str, str]:
     """The step's outputs run.sh wrote to $GITHUB_OUTPUT."""
     lines = (cwd / "github_output").read_text("utf-8").splitlines()
     return dict(line.split("=", 1) for line in lines)
+
+
+# A portal refusing the token, as HubSpot answers a revoked one.
+_REFUSED = (
+    b'{"status":"error","message":"Authentication credentials not found.",'
+    b'"category":"INVALID_AUTHENTICATION"}'
+)
+REFUSAL = (
+    b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+    + f"Content-Length: {len(_REFUSED)}\r\nConnection: close\r\n\r\n".encode()
+    + _REFUSED
+)
+
+
+class Listener:
+    """A server on 127.0.0.1 that records the head of every request reaching it (an HTTP
+    request, or a proxy's CONNECT) and answers each 401, until the block ends."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self.heads: list[str] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # shutdown wakes the blocked accept() (close alone does not on Linux).
+        self._socket.shutdown(socket.SHUT_RDWR)
+        self._socket.close()
+        self._thread.join(timeout=10)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(10)
+                head = b""
+                # A connection counts even if it sends nothing.
+                while b"\r\n\r\n" not in head:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                self.heads.append(head.decode("latin-1"))
+                connection.sendall(REFUSAL)
