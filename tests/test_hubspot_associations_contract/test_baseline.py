@@ -9,8 +9,10 @@ that broke, against a correct emulator, and as its curl script.
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -18,7 +20,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hubspot_associations_contract import results, selection, target, verdicts
 from hubspot_associations_contract.baseline import Fingerprint, mask
+from hubspot_associations_contract.rules import RuleViolation
 
 from tests.mutants.running import serve_mutant
 from tests.test_hubspot_associations_contract.portal import check, command_env, users_emulator
@@ -118,6 +122,64 @@ def test_fail_on_report_fails_a_run_with_a_fixed_failure(runs: Runs) -> None:
     failure = _cases(out)[("schema.response", "list_labels")].find("failure")
     assert failure is not None
     assert str(failure.get("message")).startswith("fixed: ")
+    summary = (out / "report" / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("## hubspot-associations contract check: fixed since the baseline "
+                              "(failing with --fail-on-report: 1 fixed since the baseline)\n")  # fmt: skip
+
+
+def test_the_summarys_heading_says_what_the_exit_code_says(runs: Runs) -> None:
+    """summary.md is headed held only for a run that exits 0: known failures accepted (0), a new
+    failure (1: broken); the strict run's fixed entry is above."""
+    headings = {name: (out / "report" / "summary.md").read_text(encoding="utf-8").split("\n")[0]
+                for name, (_, out) in runs.items()}  # fmt: skip
+    assert headings["known"] == ("## hubspot-associations contract check: held (1 known "
+                                 "failure(s) accepted, 1 fixed since the baseline)")  # fmt: skip
+    assert headings["new"] == "## hubspot-associations contract check: broken"
+    for name, (done, _) in runs.items():
+        assert (done.returncode == 0) == (": held" in headings[name]), (name, headings[name])
+
+
+def test_the_replay_runs_the_same_checks(runs: Runs) -> None:
+    """The replay command of the terminal and summary.md keeps the selection, the release, the
+    baseline and --fail-on-report (the strict run exits 1 on them, so must its replay)."""
+    _done, out = runs["strict"]
+    summary = (out / "report" / "summary.md").read_text(encoding="utf-8")
+    replay = summary.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    words = replay.split()
+    assert words[:4] == ["hubspot-associations", "check", "--base-url", words[3]]
+    assert " ".join(FILTER[:-2]) in replay
+    assert "--examples 1" in replay
+    assert "--api-version v4" in replay
+    assert replay.endswith(" --fail-on-report")
+    assert "--baseline " in replay
+    assert "listed.json" in replay
+    assert "--update-baseline" not in replay
+    assert "--junit" not in replay
+
+
+def test_terminal_summary_and_junit_list_the_same_rules(runs: Runs) -> None:
+    """A filtered run lists the rules its selection can reach in all three places alike, and a
+    rule it did not judge is a skipped case named after the operation, not "(every operation)";
+    a fixed baseline entry of a passing or known case is marked in its JUnit case."""
+    done, out = runs["known"]
+    terminal = done.stdout.split(" contract rules ", 1)[1].split("coverage:", 1)[0]
+    in_terminal = set(re.findall(r"^([a-z]+\.[a-z-]+) ", terminal, re.MULTILINE))
+    summary = (out / "report" / "summary.md").read_text(encoding="utf-8")
+    in_summary = set(re.findall(r"^\| `([a-z]+\.[a-z-]+)` \|", summary, re.MULTILINE))
+    cases = _cases(out)
+    in_junit = {rule for rule, _ in cases}
+    expected = selection.Selection.of(
+        ["list_labels"], rules=["schema.response", "schema.server-error"]
+    ).rules_in_reach(selection.release_operations("v4"))
+    assert in_terminal == in_summary == in_junit == expected
+    assert ("schema.server-error", "list_labels") in cases
+    case = cases[("schema.response", "list_labels")]
+    properties = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert str(properties.get("baseline", "")).startswith("fixed since the baseline ")
+    output = case.find("system-out")
+    assert output is not None
+    assert "fixed since the baseline" in str(output.text)
+    assert "Response violates schema: # old problem" in str(output.text)
 
 
 def test_a_new_failure_fails_despite_the_baseline(runs: Runs) -> None:
@@ -135,6 +197,10 @@ def test_a_new_failure_fails_despite_the_baseline(runs: Runs) -> None:
         ('{"version": 2, "failures": []}', "has version 2; this suite reads version 1"),
         ('{"version": 1, "failures": [{"rule": "schema.nope", "operation_id": "x", '
          '"status": null, "message": ""}]}', "failure 1: 'schema.nope' is not a rule"),
+        ('{"version": 1, "failures": [{"rule": "graph.model", "operation_id": '
+         '"remove_asociations", "status": null, "message": "m"}]}',
+         "'remove_asociations', not an operation of release v4 (entries: [graph.model] "
+         "remove_asociations: m); its operations: "),
     ],
 )  # fmt: skip
 def test_a_bad_baseline_is_refused_before_the_run(tmp_path: Path, content: str, says: str) -> None:
@@ -246,3 +312,93 @@ def test_a_conformance_write_is_not_replayed_live(tmp_path: Path, reproducer: Pa
     done = check("--reproduce", str(writing), "--live", "--base-url", "http://127.0.0.1:9")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "reproduce it against an emulator (--base-url URL)" in done.stderr
+
+
+# -- the reporting's functions on recorded verdicts (no run) ------------------------------------
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Verdicts recorded in this process: a target and a selection from the environment, both
+    read afresh, and no verdict of another test."""
+
+    def fresh() -> None:
+        target.selected.cache_clear()
+        selection.current.cache_clear()
+        verdicts.reset()
+
+    monkeypatch.setenv("HUBSPOT_CONTRACT_TARGET", "emulator")
+    monkeypatch.setenv("HUBSPOT_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "t")
+    fresh()
+    yield monkeypatch
+    monkeypatch.undo()
+    fresh()
+
+
+def _line(rule_name: str) -> str:
+    return next(line for line in verdicts.summary_lines() if line.startswith(f"{rule_name} "))
+
+
+def test_a_reported_operation_is_not_counted_held(recorded: pytest.MonkeyPatch) -> None:
+    """Live, --operation delete_label: a 200 on delete_label is reported, and the rule's line
+    says so without a held operation; another operation that held is counted."""
+    recorded.setenv("HUBSPOT_CONTRACT_TARGET", "live")
+    recorded.setenv(selection.OPERATIONS_VARIABLE, "delete_label,list_labels")
+    target.selected.cache_clear()
+    selection.current.cache_clear()
+    verdicts.violated("status.documented", "delete_label", "answered 200", status=200)
+    line = _line("status.documented")
+    assert line.split(None, 1)[1] == "reported (not promised) on delete_label"
+    verdicts.passed("status.documented", "list_labels")
+    line = _line("status.documented")
+    assert (
+        line.split(None, 1)[1] == "held on 1 operation(s); reported (not promised) on delete_label"
+    )
+
+
+def test_a_scenario_stopped_by_a_failure_leaves_its_rules_not_reached(
+    recorded: pytest.MonkeyPatch,
+) -> None:
+    """delete_label answering 200 stops test_deletes_cascade before it judges delete.cascade:
+    the terminal says "not reached", not "not judged"; a rule no failed scenario judges is
+    still "not judged in this run"."""
+    verdicts.set_test("hubspot_associations_contract/test_graph.py::test_deletes_cascade")
+    with pytest.raises(RuleViolation):
+        verdicts.violated("status.documented", "delete_label", "answered 200", status=200)
+    assert _line("delete.cascade").endswith(
+        "not reached: the scenario failed before (test_deletes_cascade)"
+    )
+    assert _line("accounting.under-faults").endswith("not judged in this run")
+
+
+@pytest.mark.parametrize(
+    ("counts", "fail_on_report", "heading"),
+    [
+        ({}, False, "held"),
+        ({"new": 1}, False, "broken"),
+        ({"unaccounted": ("t",)}, False, "broken"),
+        ({"known": 2}, False, "held (2 known failure(s) accepted)"),
+        ({"known": 1, "new": 1}, False, "broken"),
+        ({"reported": 1}, False, "held (1 reported)"),
+        ({"reported": 1}, True, "reported (failing with --fail-on-report: 1 reported)"),
+        ({"known": 1, "fixed": 1}, True,
+         "fixed since the baseline (failing with --fail-on-report: 1 fixed since the baseline)"),
+        ({"reported": 2, "fixed": 1}, True, "reported and fixed since the baseline (failing with "
+         "--fail-on-report: 2 reported, 1 fixed since the baseline)"),
+    ],
+)  # fmt: skip
+def test_the_heading_and_the_exit_code_agree(
+    tmp_path: Path, counts: dict[str, object], fail_on_report: bool, heading: str
+) -> None:
+    """Each combination of counts: the heading, and held exactly when the command exits 0."""
+    values: dict[str, object] = {"new": 0, "known": 0, "fixed": 0, "reported": 0, **counts}
+    finished = results.Finished(comparison=None, **values)  # type: ignore[arg-type]
+    assert results.headline(finished, fail_on_report) == heading
+    outcome = tmp_path / "outcome.json"
+    outcome.write_text(json.dumps({**finished.outcome(), "unaccounted": list(finished.unaccounted)}),
+                       encoding="utf-8")  # fmt: skip
+    args = argparse.Namespace(baseline=tmp_path / "b.json", fail_on_report=fail_on_report)
+    suite = 1 if finished.new or finished.known or finished.unaccounted else 0
+    code = results.exit_code(suite, outcome, args)
+    assert (code == 0) == heading.startswith("held"), (code, heading)
