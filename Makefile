@@ -80,6 +80,7 @@ release:
 	@test -n "$(RELEASE_VERSION)" || { echo "release: no __version__ = \"x.y.z\" line in $(ABOUT)" >&2; exit 1; }
 	@grep -Eq '^## \[$(subst .,\.,$(RELEASE_VERSION))\]( |$$)' CHANGELOG.md || { echo "release: CHANGELOG.md has no '## [$(RELEASE_VERSION)] - YYYY-MM-DD' heading: move [Unreleased] there" >&2; exit 1; }
 	@grep -Fq 'default: "hubspot-associations[contract]==$(RELEASE_VERSION)"' action.yml || { echo "release: action.yml's package default is not hubspot-associations[contract]==$(RELEASE_VERSION): set it with __version__ (a tag's Action installs its own release)" >&2; exit 1; }
+	@grep -Fq ': "$${INPUT_PACKAGE=hubspot-associations[contract]==$(RELEASE_VERSION)}"' action/run.sh || { echo "release: action/run.sh's INPUT_PACKAGE default is not hubspot-associations[contract]==$(RELEASE_VERSION): set it as action.yml's (run.sh applies action.yml's defaults outside GitHub)" >&2; exit 1; }
 	@! git rev-parse -q --verify "refs/tags/v$(RELEASE_VERSION)" >/dev/null || { echo "release: tag v$(RELEASE_VERSION) exists already: bump __version__ in $(ABOUT)" >&2; exit 1; }
 	rm -rf dist && $(UV) build --out-dir dist
 	$(RUN) twine check --strict dist/*
