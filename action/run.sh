@@ -15,7 +15,7 @@
 # environment only, never on a command line, and never printed.
 set -eu
 
-HUBSPOT_API=https://api.hubapi.com
+hubspot_api=https://api.hubapi.com
 
 refuse() {
     echo "::error title=hubspot-associations action::$1" >&2
@@ -106,7 +106,7 @@ fi
 target=""
 case "$mode" in
     base-url) target="$base_url" ;;
-    live) target="${base_url:-$HUBSPOT_API}" ;;
+    live) target="${base_url:-$hubspot_api}" ;;
 esac
 args=(check)
 [ "$mode" != live ] || args+=(--live)
@@ -168,7 +168,7 @@ code=0
 if [ "$code" = 3 ] && [ -n "$target" ]; then
     # check's own message names HUBSPOT_ACCESS_TOKEN, which this Action sets from its input.
     if [ "$mode" = live ]; then
-        what="the portal's private-app token with the crm.objects.*.read/write scopes, mapped from a secret (token: \${{ secrets.HUBSPOT_SANDBOX_TOKEN }}); the target is input base-url (empty: $HUBSPOT_API)"
+        what="the portal's private-app token with the crm.objects.*.read/write scopes, mapped from a secret (token: \${{ secrets.HUBSPOT_SANDBOX_TOKEN }}); the target is input base-url (empty: $hubspot_api)"
     else
         what="the token the emulator was started with (its --token; empty: the emulator's default); the target is input base-url"
     fi
