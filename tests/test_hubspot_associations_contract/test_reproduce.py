@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from hubspot_associations_contract import reproduce, runner
 
 from tests.mutants.running import serve_mutant
 from tests.test_hubspot_associations_contract.portal import (
@@ -67,12 +69,24 @@ def reproducer(faulty: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return files[0]
 
 
-def test_the_reproducer_fails_again_on_the_faulty_target(faulty: str, reproducer: Path) -> None:
-    """--reproduce against the mutant exits 1 naming the recorded rule; the file holds no token."""
-    done = check("--reproduce", str(reproducer), "--base-url", faulty)
+def test_the_reproducer_fails_again_on_the_faulty_target(
+    faulty: str, reproducer: Path, tmp_path: Path
+) -> None:
+    """--reproduce against the mutant exits 1 naming the recorded rule, writes --junit's one
+    failed case and leaves the emulator emptied; the file holds no token."""
+    junit = tmp_path / "replay.xml"
+    done = check("--reproduce", str(reproducer), "--base-url", faulty, "--junit", str(junit))
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"[{RULE}] batch_create_associations" in done.stdout
     assert f"reproduced: [{RULE}]" in done.stdout
+    (case,) = ET.parse(junit).getroot().iter("testcase")
+    assert case.get("name") == f"{RULE} {json.loads(reproducer.read_text())['operation']}"
+    failure = case.find("failure")
+    assert failure is not None
+    assert f"[{RULE}] batch_create_associations" in str(failure.get("message"))
+    # As a check run ends: nothing of the sequence is left on the emulator.
+    assert "is reset (emptied) after the replay" in done.stdout
+    assert not any(rows for name, rows in store(faulty).items() if "association" in name)
     saved = reproducer.read_text(encoding="utf-8")
     assert "emulator-token" not in saved
     assert "Bearer" not in saved
@@ -97,11 +111,14 @@ def test_a_correct_emulator_passes_and_the_curl_script_sends_the_same_requests(
     correct: str, reproducer: Path
 ) -> None:
     """On an emulator without the bug the replay exits 0, and --curl's bash script (curl, jq)
-    sends the replay's requests, journal for journal."""
+    sends the replay's requests: as many, and each step's method and path (the replay empties the
+    emulator, journal included, when it ends, as a check run does)."""
     replayed = check("--reproduce", str(reproducer), "--base-url", correct)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     assert f"passed: the recorded failure [{RULE}]" in replayed.stdout
-    expected = _journal(correct)
+    assert _journal(correct) == []
+    sent = re.search(r"\((\d+) requests sent", replayed.stdout)
+    assert sent is not None, replayed.stdout
     script = check("--reproduce", str(reproducer), "--curl")
     assert script.returncode == 0, script.stderr
     assert script.stdout.startswith("#!/usr/bin/env bash")
@@ -115,9 +132,18 @@ def test_a_correct_emulator_passes_and_the_curl_script_sends_the_same_requests(
         check=False,
     )
     assert ran.returncode == 0, ran.stderr
-    sent = _journal(correct)
-    assert len(expected) > 10
-    assert sent == expected
+    journal = _journal(correct)
+    assert len(journal) > 10
+    assert len(journal) == int(sent.group(1))
+    steps = json.loads(reproducer.read_text(encoding="utf-8"))["steps"]
+    assert {(m, _masked(p)) for m, p, _, _ in journal} == {
+        (str(step["method"]), _masked(str(step["path"]))) for step in steps
+    }
+
+
+def _masked(path: str) -> str:
+    """A path with its IDs and symbols as N (the replay maps symbols to the server's IDs)."""
+    return re.sub(r"\{[^{}]+\}|\d+", "N", path)
 
 
 def test_a_live_reproduction_restores_the_portal(reproducer: Path) -> None:
@@ -129,7 +155,16 @@ def test_a_live_reproduction_restores_the_portal(reproducer: Path) -> None:
                      env=live_env())  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert "passed:" in done.stdout
-        assert "restored at the end" in done.stdout
+        # Every change the replay and its restore made, worded for a replay (no scenarios):
+        # each write of the sequence changes at least one association, each restored.
+        counted = re.search(
+            r"the replay and its restore made (\d+) association change", done.stdout
+        )
+        assert counted is not None, done.stdout
+        writes = reproduce.load(reproducer).writes()
+        assert int(counted.group(1)) >= len(writes) + 1, done.stdout
+        assert "restored after the replay" in done.stdout
+        assert "each scenario" not in done.stdout
         assert portal_state(portal) == before
         assert store(portal) == tables
         refused = check("--reproduce", str(reproducer), "--live", "--base-url", portal,
@@ -149,3 +184,28 @@ def test_a_bad_reproducer_is_refused(tmp_path: Path) -> None:
         done = check("--reproduce", str(path), "--curl")
         assert done.returncode == 2, done.stdout
         assert said in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--rule", "graph.model"], ["--operation", "list_labels", "--baseline", "known.json"],
+     ["--report-dir", "out", "--fail-on-report", "--update-baseline"]],
+)  # fmt: skip
+def test_options_a_replay_would_ignore_are_refused(
+    reproducer: Path, options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--reproduce with a run's selection, reports or baseline options exits 2 naming each."""
+    assert runner.main(["--reproduce", str(reproducer), *options]) == 2
+    err = capsys.readouterr().err
+    for option in options:
+        if option.startswith("--"):
+            assert option in err, err
+
+
+def test_a_difference_read_again_is_printed_once() -> None:
+    """A live run's read-back read again until it agreed repeats one difference: once, with its
+    steps."""
+    same = [reproduce.Difference(step, "graph.model", "list_associations", "5 missing")
+            for step in (4, 5, 6)]  # fmt: skip
+    other = reproduce.Difference(7, "graph.model", "list_associations", "6 missing")
+    assert reproduce.distinct([*same, other]) == [(same[0], [4, 5, 6]), (other, [7])]
