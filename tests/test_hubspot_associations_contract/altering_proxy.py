@@ -15,13 +15,27 @@ import httpx
 from hubspot_associations_contract.specs import success_statuses
 from hubspot_associations_contract.wire import operation_of
 
-__all__ = ["AlteringProxy"]
+__all__ = ["AlteringProxy", "Received"]
 
 # Hop-by-hop headers, and those the proxy recomputes (httpx hands over the decoded body).
 _DROPPED = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding",
      "host", "proxy-connection", "te", "trailer", "upgrade", "server", "date"}
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as it reached the proxy: the headers lower-cased, less those the HTTP library
+    chooses itself (so that two clients sending the same request compare equal)."""
+
+    method: str
+    target: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+_CHOSEN_BY_THE_LIBRARY = frozenset({"host", "accept-encoding", "connection", "content-length"})
 
 
 @dataclass
@@ -42,6 +56,8 @@ class AlteringProxy:
         self.upstream = upstream.rstrip("/")
         self.release = release
         self.altered: list[str] = []
+        # Every request received, control-API ones included (see hubspot_requests()).
+        self.received: list[Received] = []
         self._alterations: dict[str, _Alteration] = {}
         self._lock = threading.Lock()
         self._http = httpx.Client(timeout=60)
@@ -85,6 +101,12 @@ class AlteringProxy:
         self._server.server_close()
         self._http.close()
 
+    def hubspot_requests(self) -> list[Received]:
+        """The requests received on HubSpot's paths (the emulator's /_emulator/ ones left out),
+        in order."""
+        with self._lock:
+            return [r for r in self.received if not r.target.startswith("/_emulator/")]
+
     def _take(self, operation: str | None) -> _Alteration | None:
         """The alteration due for one request of ``operation`` (counted), or None."""
         with self._lock:
@@ -110,6 +132,13 @@ class AlteringProxy:
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                kept = sorted(
+                    (k.lower(), v)
+                    for k, v in self.headers.items()
+                    if k.lower() not in _CHOSEN_BY_THE_LIBRARY
+                )
+                with proxy._lock:
+                    proxy.received.append(Received(self.command, self.path, body, tuple(kept)))
                 path = urlsplit(self.path).path
                 alteration = proxy._take(operation_of(self.command, path, proxy.release))
                 if alteration is not None and alteration.status is None:

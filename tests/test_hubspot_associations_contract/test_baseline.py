@@ -23,8 +23,10 @@ import pytest
 from hubspot_associations_contract import results, selection, target, verdicts
 from hubspot_associations_contract.baseline import Fingerprint, mask
 from hubspot_associations_contract.rules import RuleViolation
+from hubspot_associations_contract.runner import PROBE_PATH
 
 from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations_contract.altering_proxy import AlteringProxy
 from tests.test_hubspot_associations_contract.portal import check, command_env, users_emulator
 
 FILTER = ("--operation", "list_labels", "--rule", "schema.response", "--rule",
@@ -285,21 +287,28 @@ def test_a_conformance_failure_fails_again_and_passes_once_fixed(
 def test_a_conformance_reproducers_curl_script_sends_the_recorded_request(
     correct: str, reproducer: Path
 ) -> None:
-    """--curl's script sends the request the replay sends (journal for journal, headers too);
-    the replay's other requests are schemathesis' auth probes of the same operation."""
-    replayed = check("--reproduce", str(reproducer), "--base-url", correct)
-    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-    expected = _journal(correct)
-    script = check("--reproduce", str(reproducer), "--curl")
-    assert script.returncode == 0, script.stderr
-    ran = subprocess.run(["bash", "-c", script.stdout],
-                         env=command_env({"HUBSPOT_BASE_URL": correct}), capture_output=True,
-                         text=True, timeout=60, check=False)  # fmt: skip
-    assert ran.returncode == 0, ran.stderr
-    sent = _journal(correct)
+    """--curl's script sends the request the replay sends (headers too), as a proxy in front of
+    the emulator receives them; the replay's other requests are schemathesis' auth probes of the
+    same operation."""
+    with AlteringProxy(correct) as proxy:
+        replayed = check("--reproduce", str(reproducer), "--base-url", proxy.url)
+        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+        # The command's reachability probe first, then the replay.
+        probe, *expected = proxy.hubspot_requests()
+        assert (probe.method, probe.target) == ("GET", PROBE_PATH)
+        proxy.received.clear()
+        script = check("--reproduce", str(reproducer), "--curl")
+        assert script.returncode == 0, script.stderr
+        ran = subprocess.run(["bash", "-c", script.stdout],
+                             env=command_env({"HUBSPOT_BASE_URL": proxy.url}),
+                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        assert ran.returncode == 0, ran.stderr
+        sent = proxy.hubspot_requests()
     assert sent == expected[:1]
-    assert {(m, p) for m, p, *_ in expected} == {(m, p) for m, p, *_ in sent}
-    assert "x-schemathesis-testcaseid" in {k for k, _ in sent[0][4]}
+    assert {(r.method, r.target.split("?")[0]) for r in expected} == {
+        (r.method, r.target.split("?")[0]) for r in sent
+    }
+    assert "x-schemathesis-testcaseid" in {k for k, _ in sent[0].headers}
 
 
 def test_a_conformance_write_is_not_replayed_live(tmp_path: Path, reproducer: Path) -> None:

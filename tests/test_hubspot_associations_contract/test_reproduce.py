@@ -19,8 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 from hubspot_associations_contract import reproduce, runner
+from hubspot_associations_contract.runner import PROBE_PATH
 
 from tests.mutants.running import serve_mutant
+from tests.test_hubspot_associations_contract.altering_proxy import AlteringProxy, Received
 from tests.test_hubspot_associations_contract.portal import (
     check,
     command_env,
@@ -110,35 +112,45 @@ def _journal(url: str) -> list[tuple[str, str, str, str]]:
 def test_a_correct_emulator_passes_and_the_curl_script_sends_the_same_requests(
     correct: str, reproducer: Path
 ) -> None:
-    """On an emulator without the bug the replay exits 0, and --curl's bash script (curl, jq)
-    sends the replay's requests: as many, and each step's method and path (the replay empties the
-    emulator, journal included, when it ends, as a check run does)."""
-    replayed = check("--reproduce", str(reproducer), "--base-url", correct)
-    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-    assert f"passed: the recorded failure [{RULE}]" in replayed.stdout
-    assert _journal(correct) == []
-    sent = re.search(r"\((\d+) requests sent", replayed.stdout)
-    assert sent is not None, replayed.stdout
-    script = check("--reproduce", str(reproducer), "--curl")
-    assert script.returncode == 0, script.stderr
-    assert script.stdout.startswith("#!/usr/bin/env bash")
-    assert "jq -r" in script.stdout
-    ran = subprocess.run(
-        ["bash", "-c", script.stdout],
-        env=command_env({"HUBSPOT_BASE_URL": correct}),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert ran.returncode == 0, ran.stderr
-    journal = _journal(correct)
-    assert len(journal) > 10
-    assert len(journal) == int(sent.group(1))
-    steps = json.loads(reproducer.read_text(encoding="utf-8"))["steps"]
-    assert {(m, _masked(p)) for m, p, _, _ in journal} == {
-        (str(step["method"]), _masked(str(step["path"]))) for step in steps
-    }
+    """On an emulator without the bug the replay exits 0 and empties the emulator when it ends (as
+    a check run does), and --curl's bash script (curl, jq) sends the replay's requests, request for
+    request, as a proxy in front of the emulator receives them."""
+    with AlteringProxy(correct) as proxy:
+        replayed = check("--reproduce", str(reproducer), "--base-url", proxy.url)
+        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+        assert f"passed: the recorded failure [{RULE}]" in replayed.stdout
+        assert _journal(correct) == []
+        # The command's reachability probe first, then the sequence.
+        probe, *replay = proxy.hubspot_requests()
+        assert (probe.method, probe.target) == ("GET", PROBE_PATH)
+        expected = _sent(replay)
+        proxy.received.clear()
+        script = check("--reproduce", str(reproducer), "--curl")
+        assert script.returncode == 0, script.stderr
+        assert script.stdout.startswith("#!/usr/bin/env bash")
+        assert "jq -r" in script.stdout
+        ran = subprocess.run(
+            ["bash", "-c", script.stdout],
+            env=command_env({"HUBSPOT_BASE_URL": proxy.url}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert ran.returncode == 0, ran.stderr
+        sent = _sent(proxy.hubspot_requests())
+    assert len(expected) > 10
+    assert sent == expected
+
+
+def _sent(requests: list[Received]) -> list[tuple[str, str, str]]:
+    """(method, path and query, body) of each request, the run's tag in label names masked (each
+    replay makes its own)."""
+    return [
+        (r.method, r.target, re.sub(r"hsa_contract_(\w+?)_[0-9a-f]{12}", r"hsa_contract_\1_TAG",
+                                    r.body.decode("utf-8", "replace")))
+        for r in requests
+    ]  # fmt: skip
 
 
 def _masked(path: str) -> str:
