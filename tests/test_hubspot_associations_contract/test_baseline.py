@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from hubspot_associations_contract import results, selection, target, verdicts
 from hubspot_associations_contract.baseline import Fingerprint, mask
@@ -251,18 +250,6 @@ def reproducer(runs: Runs) -> Path:
     ]
     assert len(files) == 1, done.stdout[-4000:]
     return files[0]
-
-
-def _journal(url: str) -> list[tuple[str, str, str, str, list[list[str]]]]:
-    """(method, path, query, body, headers the HTTP library does not choose) of each request."""
-    entries = httpx.get(f"{url}/_emulator/journal", timeout=30).json()["entries"]
-    own = {"host", "accept-encoding", "connection", "content-length"}
-    return [
-        (str(e["method"]), str(e["path"]), str(e.get("query", "")),
-         str(e["requestBody"].get("text", "")),
-         sorted([k.lower(), v] for k, v in e["requestHeaders"] if k.lower() not in own))
-        for e in entries
-    ]  # fmt: skip
 
 
 def test_a_conformance_failure_fails_again_and_passes_once_fixed(
