@@ -42,16 +42,18 @@ def _make_release(repo: Path) -> subprocess.CompletedProcess[str]:
 
 def _set_version(repo: Path, version: str, *, heading: bool, action: bool = True) -> None:
     """Write ``version`` to __about__.py (and a released CHANGELOG heading, and the Action's
-    package default) and commit."""
+    package default in action.yml and run.sh) and commit."""
     (repo / ABOUT).write_text(
         f'"""The distribution\'s version, in one place."""\n\n__version__ = "{version}"\n',
         encoding="utf-8",
     )
     if action:
-        yml = repo / "action.yml"
-        pinned = re.sub(r"hubspot-associations\[contract\]==[^\"]+",
-                        f"hubspot-associations[contract]=={version}", yml.read_text("utf-8"))  # fmt: skip
-        yml.write_text(pinned, encoding="utf-8")
+        # action.yml's default, and run.sh's copy of it (applied outside GitHub).
+        for pinned_in in (repo / "action.yml", repo / "action" / "run.sh"):
+            pinned = re.sub(r"hubspot-associations\[contract\]==[^\"}]+",
+                            f"hubspot-associations[contract]=={version}",
+                            pinned_in.read_text("utf-8"))  # fmt: skip
+            pinned_in.write_text(pinned, encoding="utf-8")
     if heading:
         changelog = repo / "CHANGELOG.md"
         text = changelog.read_text(encoding="utf-8")
