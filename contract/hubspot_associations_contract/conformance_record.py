@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA_RULES",
     "exchange",
     "failed",
+    "message_of",
     "rule_of",
     "save",
     "start",
@@ -79,6 +80,17 @@ def rule_of(failure: Any) -> str:
         if check in SCHEMA_RULES:
             return SCHEMA_RULES[check]
     return "schema.other"
+
+
+def message_of(failure: Any) -> str:
+    """What a schemathesis failure says: the suite's own check's detail (its title is only
+    "Custom check failed: `name`"), else schemathesis' title."""
+    from .rules import RuleViolation
+
+    exception = getattr(failure, "exception", None)
+    if isinstance(exception, RuleViolation):
+        return exception.detail
+    return str(failure.title)
 
 
 def _text(value: Any) -> str:

@@ -159,7 +159,7 @@ def _schemathesis(
     from schemathesis.core.failures import FailureGroup
 
     from . import checks  # noqa: F401  (registers the suite's checks)
-    from .conformance_record import rule_of
+    from .conformance_record import message_of, rule_of
     from .specs import strict_spec
 
     schema = schemathesis.openapi.from_dict(strict_spec(release))
@@ -185,7 +185,7 @@ def _schemathesis(
         case.validate_response(answer, transport_kwargs={"base_url": base_url})
     except FailureGroup as group:
         for failure in group.exceptions:
-            yield rule_of(failure), str(failure.title)
+            yield rule_of(failure), message_of(failure)
 
 
 def _path_parameters(template: str, path: str) -> dict[str, str]:
@@ -232,7 +232,8 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
     for number, step in enumerate(reproducer.steps, 1):
         lines.append(f"# step {number}: {step.get('operation')} ({step.get('auth')} auth)")
         query = str(step.get("query", ""))
-        url = _shell(str(step["path"]) + (f"?{query}" if query else ""))
+        target = str(step["path"]) + (f"?{query}" if query else "")
+        url = _shell(target)
         args = [f"-X {step['method']}", f'"$base"{url}']
         recorded = {str(name).lower() for name in step.get("headers", {})}
         # -H 'Name:' removes a header curl adds on its own: only the recorded ones are sent.
@@ -250,9 +251,11 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
             args.append(f"--data-binary @<(printf %s {shlex.quote(content['base64'])} | base64 -d)")
         elif content is not None:
             args.append(f"--data-binary {_shell(str(content['text']))}")
+        # What was sent: captured IDs and cursors in place of their {id:N} symbols.
+        said = _shell(f"{step['method']} {target} -> ")
         lines += [
             f'status="$(curl -sS {" ".join(args)} -o "$answer_file" -w \'%{{http_code}}\')"',
-            f'echo "{step["method"]} {step["path"]} -> $status" >&2',
+            f'echo {said}"$status" >&2',
             'cat "$answer_file"; echo',
         ]
         for capture in step.get("captures", []):

@@ -111,7 +111,9 @@ def validate(case: Any, response: Any, **kwargs: Any) -> None:
         kept = [f for f in group.exceptions if selection.current().keeps(rule_of(f), operation)]
         if not kept:
             return  # every rule it broke is outside the run's selection (--rule, --operation)
-        conformance_record.failed(rule_of(kept[0]), operation, str(kept[0].title))
+        conformance_record.failed(
+            rule_of(kept[0]), operation, conformance_record.message_of(kept[0])
+        )
         group.add_note("broken rules: " + "; ".join(dict.fromkeys(named)))
         raise
     for rule in ("schema.response", "schema.server-error", "schema.other"):
