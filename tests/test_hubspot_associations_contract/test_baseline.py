@@ -2,9 +2,12 @@
 
 Real failures, cheaply: mutant emulators (tests/mutants) whose list_labels answers break one
 rule, each checked by a filtered run (list_labels, the schema rules, one example). The runs are
-independent, two at a time (the suite's runs are what take the time). A failing run's reproducer
-of a conformance case (the request schemathesis sent) is replayed here too: against the mutant
-that broke, against a correct emulator, and as its curl script.
+independent, two at a time (the suite's runs are what take the time). Conformance reproducers
+are replayed here too, each against the mutant that broke, through a recording proxy against a
+correct emulator, and as its curl script: a schemathesis case's (the list_labels run's), the
+wrong-token request's (a run against the mutant whose 401s lack correlationId) and a linked
+sequence's, whose later steps send what earlier answers assigned (recorded here by the suite's
+recorder: no mutant fails the linked sequences alone in a quick run).
 """
 
 from __future__ import annotations
@@ -16,20 +19,35 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
-from hubspot_associations_contract import results, selection, target, verdicts
+from hubspot_associations_contract import (
+    conformance_record,
+    recorder,
+    results,
+    selection,
+    target,
+    verdicts,
+)
 from hubspot_associations_contract.baseline import Fingerprint, mask
 from hubspot_associations_contract.rules import RuleViolation
 from hubspot_associations_contract.runner import PROBE_PATH
+from hubspot_associations_contract.target import DEFAULT_TOKEN
 
 from tests.mutants.running import serve_mutant
-from tests.test_hubspot_associations_contract.altering_proxy import AlteringProxy
+from tests.test_hubspot_associations_contract.altering_proxy import AlteringProxy, Received
 from tests.test_hubspot_associations_contract.portal import check, command_env, users_emulator
 
 FILTER = ("--operation", "list_labels", "--rule", "schema.response", "--rule",
           "schema.server-error", "--examples", "1")  # fmt: skip
+# The wrong-token case alone, on the one operation no graph scenario sends (with list_labels
+# every probe that reads labels back would run too: a second more).
+WRONG_TOKEN_FILTER = ("--operation", "request_high_usage_report", "--rule", "errors.fields",
+                      "--examples", "1")  # fmt: skip
+WRONG_TOKEN = "Bearer not-a-token-of-this-portal"
 # What the missing-required-field mutant breaks, as a baseline lists it.
 KNOWN = {"rule": "schema.response", "operation_id": "list_labels", "status": 200,
          "message": "Response violates schema"}  # fmt: skip
@@ -53,24 +71,33 @@ def broken() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory, broken: str) -> Runs:
+def wrong_token_broken() -> Iterator[str]:
+    """The mutant whose 401 answers lack correlationId (errors.fields on a wrong token)."""
+    with serve_mutant("401-without-correlation-id") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory, broken: str, wrong_token_broken: str) -> Runs:
     """Each run of the file: (its result, its folder with junit.xml and the report directory)."""
     folder = tmp_path_factory.mktemp("baseline")
     listed = _baseline(folder / "listed.json", KNOWN, GONE)
     with serve_mutant("server-error-status") as other:
         plans: dict[str, Callable[[Path], list[str]]] = {
-            "update": lambda out: [broken, "--baseline", str(out / "written.json"),
+            "update": lambda out: [broken, *FILTER, "--baseline", str(out / "written.json"),
                                    "--update-baseline"],
-            "known": lambda out: [broken, "--baseline", str(listed)],
-            "strict": lambda out: [broken, "--baseline", str(listed), "--fail-on-report"],
-            "new": lambda out: [other, "--baseline", str(listed)],
+            "known": lambda out: [broken, *FILTER, "--baseline", str(listed)],
+            "strict": lambda out: [broken, *FILTER, "--baseline", str(listed),
+                                   "--fail-on-report"],
+            "new": lambda out: [other, *FILTER, "--baseline", str(listed)],
+            "wrong-token": lambda out: [wrong_token_broken, *WRONG_TOKEN_FILTER],
         }  # fmt: skip
 
         def one(name: str) -> tuple[subprocess.CompletedProcess[str], Path]:
             out = folder / name
             out.mkdir()
             url, *rest = plans[name](out)
-            done = check("--base-url", url, *FILTER, "--junit", str(out / "junit.xml"),
+            done = check("--base-url", url, "--junit", str(out / "junit.xml"),
                          "--report-dir", str(out / "report"), *rest)  # fmt: skip
             return done, out
 
@@ -252,8 +279,47 @@ def reproducer(runs: Runs) -> Path:
     return files[0]
 
 
+@dataclass(frozen=True)
+class Replays:
+    """One reproducer replayed against the server that broke and, through a recording proxy,
+    against a correct emulator; and its --curl script run with bash through the same proxy."""
+
+    broken: subprocess.CompletedProcess[str]
+    fixed: subprocess.CompletedProcess[str]
+    # What the proxy received from the replay (the command's reachability probe left out).
+    replayed: list[Received]
+    script: subprocess.CompletedProcess[str]
+    ran: subprocess.CompletedProcess[str]
+    # What the proxy received from the script.
+    sent: list[Received]
+
+
+def _replays(reproducer: Path, broken: str, correct: str) -> Replays:
+    """The three commands at once (two at a time: each is a CLI start), then the script."""
+    with AlteringProxy(correct) as proxy, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        against = [pool.submit(check, "--reproduce", str(reproducer), "--base-url", url)
+                   for url in (broken, proxy.url)]  # fmt: skip
+        curl = pool.submit(check, "--reproduce", str(reproducer), "--curl")
+        failing, fixed = (job.result() for job in against)
+        probe, *replayed = proxy.hubspot_requests()
+        assert (probe.method, probe.target) == ("GET", PROBE_PATH), probe
+        proxy.received.clear()
+        script = curl.result()
+        assert script.returncode == 0, script.stderr
+        ran = subprocess.run(["bash", "-c", script.stdout],
+                             env=command_env({"HUBSPOT_BASE_URL": proxy.url}),
+                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        return Replays(failing, fixed, replayed, script, ran, proxy.hubspot_requests())
+
+
+@pytest.fixture(scope="module")
+def replays(broken: str, correct: str, reproducer: Path) -> Replays:
+    """The missing-required-field run's reproducer, replayed and curled."""
+    return _replays(reproducer, broken, correct)
+
+
 def test_a_conformance_failure_fails_again_and_passes_once_fixed(
-    broken: str, correct: str, reproducer: Path
+    reproducer: Path, replays: Replays
 ) -> None:
     """The request schemathesis sent, saved without the token, replayed: exit 1 naming the rule
     on the mutant, exit 0 on a correct emulator."""
@@ -261,41 +327,233 @@ def test_a_conformance_failure_fails_again_and_passes_once_fixed(
     assert (saved["kind"], saved["rule"], saved["operation"]) == (
         "conformance", "schema.response", "list_labels")  # fmt: skip
     assert [(s["method"], s["auth"]) for s in saved["steps"]] == [("GET", "token")]
-    assert "emulator-token" not in reproducer.read_text(encoding="utf-8")
-    again = check("--reproduce", str(reproducer), "--base-url", broken)
+    assert DEFAULT_TOKEN not in reproducer.read_text(encoding="utf-8")
+    again = replays.broken
     assert again.returncode == 1, again.stdout + again.stderr
     assert "[schema.response] list_labels: Response violates schema (step 1 of 1)" in again.stdout
     assert "reproduced: [schema.response] list_labels fails again" in again.stdout
-    fixed = check("--reproduce", str(reproducer), "--base-url", correct)
+    fixed = replays.fixed
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "passed: the recorded failure [schema.response] list_labels" in fixed.stdout
 
 
 def test_a_conformance_reproducers_curl_script_sends_the_recorded_request(
-    correct: str, reproducer: Path
+    replays: Replays,
 ) -> None:
     """--curl's script sends the request the replay sends (headers too), as a proxy in front of
     the emulator receives them; the replay's other requests are schemathesis' auth probes of the
     same operation."""
-    with AlteringProxy(correct) as proxy:
-        replayed = check("--reproduce", str(reproducer), "--base-url", proxy.url)
-        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-        # The command's reachability probe first, then the replay.
-        probe, *expected = proxy.hubspot_requests()
-        assert (probe.method, probe.target) == ("GET", PROBE_PATH)
-        proxy.received.clear()
-        script = check("--reproduce", str(reproducer), "--curl")
-        assert script.returncode == 0, script.stderr
-        ran = subprocess.run(["bash", "-c", script.stdout],
-                             env=command_env({"HUBSPOT_BASE_URL": proxy.url}),
-                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
-        assert ran.returncode == 0, ran.stderr
-        sent = proxy.hubspot_requests()
+    assert replays.ran.returncode == 0, replays.ran.stderr
+    expected, sent = replays.replayed, replays.sent
     assert sent == expected[:1]
     assert {(r.method, r.target.split("?")[0]) for r in expected} == {
         (r.method, r.target.split("?")[0]) for r in sent
     }
     assert "x-schemathesis-testcaseid" in {k for k, _ in sent[0].headers}
+
+
+# The wrong-token request: its token kept as sent (it is no secret), the run's never.
+
+
+@pytest.fixture(scope="module")
+def wrong_token_reproducer(runs: Runs) -> Path:
+    """The reproducer the run against the 401 mutant wrote for the wrong-token case."""
+    done, out = runs["wrong-token"]
+    assert done.returncode == 1, done.stdout[-4000:] + done.stderr[-2000:]
+    files = list((out / "report").glob("reproducer-*.json"))
+    assert [f.name for f in files] == ["reproducer-errors.fields-request_high_usage_report.json"], (
+        done.stdout[-4000:]
+    )
+    assert f"--reproduce {files[0]} --base-url " in done.stdout
+    return files[0]
+
+
+@pytest.fixture(scope="module")
+def wrong_token_replays(
+    wrong_token_broken: str, correct: str, wrong_token_reproducer: Path
+) -> Replays:
+    """The wrong-token reproducer, replayed and curled."""
+    return _replays(wrong_token_reproducer, wrong_token_broken, correct)
+
+
+def test_a_wrong_token_reproducer_keeps_the_wrong_token_and_leaves_out_the_real_one(
+    wrong_token_reproducer: Path,
+) -> None:
+    """The wrong-token case is saved as sent: its Authorization verbatim under auth as-sent,
+    judged as the wrong-token test judges (check wrong-token); the run's token appears nowhere."""
+    text = wrong_token_reproducer.read_text(encoding="utf-8")
+    saved = json.loads(text)
+    assert (saved["kind"], saved["rule"], saved["operation"]) == (
+        "conformance", "errors.fields", "request_high_usage_report")  # fmt: skip
+    assert saved["test"].startswith("test_conformance.py::test_a_wrong_token_gets_hubspots_401[")
+    [step] = saved["steps"]
+    assert (step["method"], step["check"], step["auth"], step["authorization"], step["status"]) == (
+        "POST", "wrong-token", "as-sent", WRONG_TOKEN, 401)  # fmt: skip
+    assert not {k.lower() for k in step["headers"]} & {"authorization", "cookie"}
+    assert DEFAULT_TOKEN not in text
+
+
+def test_a_wrong_token_failure_fails_again_and_passes_once_fixed(
+    wrong_token_replays: Replays,
+) -> None:
+    """Replayed: exit 1 naming errors.fields against the mutant, exit 0 against a correct
+    emulator, which received the wrong token (not the run's) in the one request replayed."""
+    again = wrong_token_replays.broken
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert ("[errors.fields] request_high_usage_report: the 401 error body lacks correlationId"
+            in again.stdout)  # fmt: skip
+    assert "(step 1 of 1)" in again.stdout
+    assert "reproduced: [errors.fields] request_high_usage_report fails again" in again.stdout
+    fixed = wrong_token_replays.fixed
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "passed: the recorded failure [errors.fields] request_high_usage_report" in fixed.stdout
+    [request] = wrong_token_replays.replayed
+    assert ("authorization", WRONG_TOKEN) in request.headers
+
+
+def test_a_wrong_token_reproducers_curl_script_sends_the_same_authorization(
+    wrong_token_replays: Replays,
+) -> None:
+    """--curl's script sends what the replay sent, the wrong Authorization header included."""
+    assert wrong_token_replays.ran.returncode == 0, wrong_token_replays.ran.stderr
+    assert "-> 401" in wrong_token_replays.ran.stderr
+    assert "Authorization: Bearer $token" not in wrong_token_replays.script.stdout
+    assert wrong_token_replays.sent == wrong_token_replays.replayed
+    [request] = wrong_token_replays.sent
+    assert [v for k, v in request.headers if k == "authorization"] == [WRONG_TOKEN]
+
+
+# A linked sequence: a value the server assigned (a cursor, a created label's typeId) captured
+# from one answer as {id:N} and sent in a later request. No mutant makes the linked sequences
+# fail alone in a quick run, so the steps are sent here, as a sequence would, and recorded with
+# the suite's own recorder.
+
+LABELS = "/crm/v4/associations/contacts/companies/labels"
+RECORD = "/crm/v4/objects/contacts/1/associations"
+
+
+@pytest.fixture(scope="module")
+def label_delete_broken() -> Iterator[str]:
+    """The mutant whose label DELETE answers 200 with a body (status.documented)."""
+    with serve_mutant("delete-label-200-body") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def linked_reproducer(tmp_path_factory: pytest.TempPathFactory, label_delete_broken: str) -> Path:
+    """Two records associated, read page by page (the second page after the first's cursor),
+    a label created and deleted by its typeId: sent to the mutant and recorded by
+    conformance_record as the linked sequences' steps are; the DELETE's 200 kept as a failure."""
+    folder = tmp_path_factory.mktemp("linked")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HUBSPOT_CONTRACT_TARGET", "emulator")
+        env.setenv("HUBSPOT_BASE_URL", label_delete_broken)
+        env.delenv("HUBSPOT_ACCESS_TOKEN", raising=False)
+        env.setenv(recorder.DIRECTORY_VARIABLE, str(folder))
+        target.selected.cache_clear()
+        headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+        sent: list[httpx.Response] = []
+        try:
+            with httpx.Client(base_url=label_delete_broken, headers=headers, timeout=30) as http:
+                conformance_record.start()
+
+                def send(
+                    operation: str, method: str, path: str, body: object = None
+                ) -> httpx.Response:
+                    answer = http.request(method, path, json=body)
+                    request = answer.request
+                    conformance_record.exchange(
+                        operation, request.method, str(request.url), request.headers,
+                        request.content, answer.status_code, answer.content,
+                        token=DEFAULT_TOKEN, mode="positive")  # fmt: skip
+                    sent.append(answer)
+                    return answer
+
+                for company in (2, 3):
+                    send("associate_default", "PUT", f"{RECORD}/default/companies/{company}")
+                first = send("list_associations", "GET", f"{RECORD}/companies?limit=1")
+                after = first.json()["paging"]["next"]["after"]
+                send("list_associations", "GET", f"{RECORD}/companies?limit=1&after={after}")
+                created = send("create_label", "POST", LABELS,
+                               {"label": "Reproduced", "name": "reproduced"})  # fmt: skip
+                type_id = created.json()["results"][0]["typeId"]
+                deleted = send("delete_label", "DELETE", f"{LABELS}/{type_id}")
+            assert [a.status_code for a in sent] == [200, 200, 200, 200, 200, 200]
+            assert deleted.json() == {"status": "ok"}  # the mutant's bug
+            conformance_record.failed(
+                "status.documented",
+                "delete_label",
+                "answered 200; the release documents only [204]",
+            )
+            written = conformance_record.save("test_conformance.py::test_linked_sequences_conform")
+        finally:
+            conformance_record.start()
+            target.selected.cache_clear()
+    assert len(written) == 1
+    return Path(written[0])
+
+
+@pytest.fixture(scope="module")
+def linked_replays(label_delete_broken: str, correct: str, linked_reproducer: Path) -> Replays:
+    """The linked sequence's reproducer, replayed and curled."""
+    return _replays(linked_reproducer, label_delete_broken, correct)
+
+
+def test_a_linked_sequence_keeps_what_the_server_assigned_symbolic(
+    linked_reproducer: Path,
+) -> None:
+    """The cursor and the typeId a later step sends are captured from the answer that gave them
+    ({id:N} at the same JSON pointer) and sent as the symbol; only the last answer is kept."""
+    text = linked_reproducer.read_text(encoding="utf-8")
+    saved = json.loads(text)
+    assert (saved["version"], saved["kind"], saved["rule"], saved["operation"]) == (
+        2, "conformance", "status.documented", "delete_label")  # fmt: skip
+    steps = saved["steps"]
+    assert [(s["method"], s["path"], s["query"]) for s in steps] == [
+        ("PUT", f"{RECORD}/default/companies/2", ""),
+        ("PUT", f"{RECORD}/default/companies/3", ""),
+        ("GET", f"{RECORD}/companies", "limit=1"),
+        ("GET", f"{RECORD}/companies", "limit=1&after={id:1}"),
+        ("POST", LABELS, ""),
+        ("DELETE", f"{LABELS}/{{id:2}}", ""),
+    ]
+    assert [s.get("captures") for s in steps] == [
+        None, None, [{"symbol": "id:1", "pointer": "/paging/next/after"}], None,
+        [{"symbol": "id:2", "pointer": "/results/0/typeId"}], None]  # fmt: skip
+    assert {s["auth"] for s in steps} == {"token"}
+    assert ["answer" in s for s in steps] == [False] * 5 + [True]
+    assert DEFAULT_TOKEN not in text
+
+
+def test_a_linked_sequence_fails_again_and_passes_once_fixed(linked_replays: Replays) -> None:
+    """Replayed with the IDs the target assigns this time: exit 1 naming status.documented on the
+    DELETE against the mutant, exit 0 against a correct emulator."""
+    again = linked_replays.broken
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "[status.documented] delete_label: answered 200" in again.stdout
+    assert "(step 6 of 6)" in again.stdout
+    assert "reproduced: [status.documented] delete_label fails again" in again.stdout
+    fixed = linked_replays.fixed
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "passed: the recorded failure [status.documented] delete_label" in fixed.stdout
+    assert "(6 requests sent, every answer judged)" in fixed.stdout
+
+
+def test_a_linked_sequences_curl_script_sends_the_captured_ids(linked_replays: Replays) -> None:
+    """The script, run with bash, sends the replay's requests (those with the run's token: the
+    replay's others are schemathesis' auth probes), the cursor and the typeId jq captured from
+    the answers put in the query and the DELETE path."""
+    assert linked_replays.ran.returncode == 0, linked_replays.ran.stderr
+    steps = [r for r in linked_replays.replayed
+             if ("authorization", f"Bearer {DEFAULT_TOKEN}") in r.headers]  # fmt: skip
+    assert linked_replays.sent == steps
+    targets = [r.target for r in linked_replays.sent]
+    assert re.fullmatch(rf"{RECORD}/companies\?limit=1&after=\w+", targets[3]), targets
+    assert re.fullmatch(rf"{LABELS}/\d+", targets[5]), targets
+    created = json.loads(linked_replays.ran.stdout.splitlines()[4])
+    assert targets[5] == f"{LABELS}/{created['results'][0]['typeId']}"
+    assert "{id:" not in linked_replays.ran.stderr
+    assert "-> 204" in linked_replays.ran.stderr.splitlines()[-1]
 
 
 def test_a_conformance_write_is_not_replayed_live(tmp_path: Path, reproducer: Path) -> None:
