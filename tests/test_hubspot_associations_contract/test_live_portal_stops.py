@@ -54,11 +54,16 @@ def test_a_target_lost_mid_run_leaves_leftovers_the_next_run_sweeps_and_names(
         proxy = Proxy(int(urlsplit(url).port or 0))
         process = subprocess.Popen(
             [CLI, "check", "--live", "--base-url", proxy.url, *EXAMPLES, "--junit", str(junit)],
-            env=command_env(live_env()), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True,
+            # Paced to 20 requests a second: a label lives for the dozens of requests between its
+            # create and its scenario's clean-up, seconds, not the tens of milliseconds it lives
+            # unpaced (a 0.1 s poll missed it and the run ended before the cut).
+            env=command_env(live_env(HUBSPOT_ASSOCIATIONS_RATE_LIMIT="20/1")),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         try:
-            wait_for(lambda: bool(reserved_labels(url)), "the run created a label")
+            wait_for(lambda: bool(reserved_labels(url)) or process.poll() is not None,
+                     "the run created a label")  # fmt: skip
+            assert process.poll() is None, f"ended before its first label: {process.stdout.read()}"
             proxy.cut()
             out, _ = process.communicate(timeout=300)
         finally:
