@@ -63,7 +63,8 @@ def test_a_target_lost_mid_run_leaves_leftovers_the_next_run_sweeps_and_names(
         try:
             wait_for(lambda: bool(reserved_labels(url)) or process.poll() is not None,
                      "the run created a label")  # fmt: skip
-            assert process.poll() is None, f"ended before its first label: {process.stdout.read()}"
+            if process.poll() is not None:
+                raise AssertionError(f"ended before its first label: {process.communicate()[0]}")
             proxy.cut()
             out, _ = process.communicate(timeout=300)
         finally:
