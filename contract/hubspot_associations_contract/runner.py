@@ -43,8 +43,10 @@ from .run_lock import Busy, RunLock, describe_owner, owner_now
 from .specs import release_names
 from .target import (
     DEFAULT_EXAMPLES,
+    DEFAULT_READ_BACK_WAIT_MS,
     DEFAULT_SEED,
     DEFAULT_TOKEN,
+    READ_BACK_WAIT_VARIABLE,
     TargetError,
     env_int,
     parse_records,
@@ -542,6 +544,7 @@ def run(args: argparse.Namespace) -> int:
         records = parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", ""))
         env_int("HUBSPOT_CONTRACT_SEED", DEFAULT_SEED, 0)
         env_int("HUBSPOT_CONTRACT_EXAMPLES", DEFAULT_EXAMPLES, 1)
+        env_int(READ_BACK_WAIT_VARIABLE, DEFAULT_READ_BACK_WAIT_MS, 0)
     except TargetError as exc:
         raise CheckError(EXIT_USAGE, str(exc)) from None
     if not args.cleanup_only:

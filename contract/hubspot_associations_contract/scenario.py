@@ -27,7 +27,7 @@ from .live_run import restore_entry
 from .model import OTHER, PRIMARY, UNLABELED, Graph, Kind, LabelDef, Side
 from .restoring import PRIMARY_TYPE, note_written
 from .specs import success_statuses
-from .target import Target, selected
+from .target import DEFAULT_READ_BACK_WAIT_MS, Target, selected
 from .usage import judge_usage
 from .wire import JudgingTransport
 
@@ -41,9 +41,10 @@ PAGE = 2  # small pages, so that every read-back pages
 MAX_PAGES = 50  # more pages than records means a cursor loop
 # Against a live portal a write's effect may show a moment later (HubSpot's reads are eventually
 # consistent): a read-back that disagrees with the model is read again every READ_BACK_POLL
-# seconds until it agrees or READ_BACK_WAIT seconds have passed, and the last read is judged.
-# The emulator answers from the same store it wrote: read once.
-READ_BACK_WAIT = 2.0
+# seconds until it agrees or READ_BACK_WAIT seconds have passed (HUBSPOT_CONTRACT_READ_BACK_WAIT_MS
+# sets it), and the last read is judged. The emulator answers from the same store it wrote: read
+# once.
+READ_BACK_WAIT = DEFAULT_READ_BACK_WAIT_MS / 1000
 READ_BACK_POLL = 0.25
 USER_DEFINED = "USER_DEFINED"
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
@@ -547,11 +548,12 @@ class Scenario:
 
     def _settled(self, read: Callable[[], _Read], agrees: Callable[[_Read], bool]) -> _Read:
         """``read()`` once on the emulator; on a live portal again until ``agrees`` or
-        READ_BACK_WAIT has passed. The caller judges what is returned."""
+        the target's read-back wait (READ_BACK_WAIT unless set) has passed. The caller judges
+        what is returned."""
         found = read()
         if self.target.strict:
             return found
-        deadline = time.monotonic() + READ_BACK_WAIT
+        deadline = time.monotonic() + self.target.read_back_wait
         while not agrees(found) and time.monotonic() < deadline:
             time.sleep(READ_BACK_POLL)
             found = read()

@@ -24,8 +24,10 @@ from .ledger import LEDGER_VARIABLE
 from .leftovers import RUN_TAG_VARIABLE, new_run_tag
 
 __all__ = [
+    "DEFAULT_READ_BACK_WAIT_MS",
     "DEFAULT_SEED",
     "MIN_RECORDS",
+    "READ_BACK_WAIT_VARIABLE",
     "Target",
     "TargetError",
     "env_int",
@@ -36,6 +38,11 @@ __all__ = [
 
 DEFAULT_SEED = 20260323
 DEFAULT_EXAMPLES = 20
+# How long a live read-back waits for HubSpot's eventually consistent reads to agree with the
+# model (milliseconds; HUBSPOT_CONTRACT_READ_BACK_WAIT_MS): long enough for HubSpot's usual lag,
+# short enough that a write that did nothing fails the run in seconds.
+READ_BACK_WAIT_VARIABLE = "HUBSPOT_CONTRACT_READ_BACK_WAIT_MS"
+DEFAULT_READ_BACK_WAIT_MS = 2000
 DEFAULT_TOKEN = "emulator-token"
 
 
@@ -60,6 +67,8 @@ class Target:
     # the pairs it may have associated (live runs; None: not kept).
     run_tag: str = field(default_factory=new_run_tag)
     ledger: Path | None = None
+    # Seconds a live read-back re-reads until the portal agrees with the model.
+    read_back_wait: float = DEFAULT_READ_BACK_WAIT_MS / 1000
 
     @property
     def strict(self) -> bool:
@@ -169,4 +178,5 @@ def selected() -> Target:
         records=parse_records(os.environ.get("HUBSPOT_CONTRACT_RECORDS", "")),
         run_tag=os.environ.get(RUN_TAG_VARIABLE, "").strip() or new_run_tag(),
         ledger=Path(ledger) if (ledger := os.environ.get(LEDGER_VARIABLE, "").strip()) else None,
+        read_back_wait=env_int(READ_BACK_WAIT_VARIABLE, DEFAULT_READ_BACK_WAIT_MS, 0) / 1000,
     )

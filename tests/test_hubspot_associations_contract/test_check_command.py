@@ -221,6 +221,7 @@ def test_records_the_graph_run_cannot_use_exit_2(records: str, message: str) -> 
         ("HUBSPOT_CONTRACT_EXAMPLES", "abc"),
         ("HUBSPOT_CONTRACT_EXAMPLES", "0"),
         ("HUBSPOT_CONTRACT_SEED", "-1"),
+        ("HUBSPOT_CONTRACT_READ_BACK_WAIT_MS", "2s"),
     ],
 )
 def test_bad_settings_in_the_environment_exit_2_up_front(name: str, value: str) -> None:

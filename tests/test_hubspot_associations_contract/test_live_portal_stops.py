@@ -54,10 +54,10 @@ def test_a_target_lost_mid_run_leaves_leftovers_the_next_run_sweeps_and_names(
         proxy = Proxy(int(urlsplit(url).port or 0))
         process = subprocess.Popen(
             [CLI, "check", "--live", "--base-url", proxy.url, *EXAMPLES, "--junit", str(junit)],
-            # Paced to 20 requests a second: a label lives for the dozens of requests between its
-            # create and its scenario's clean-up, seconds, not the tens of milliseconds it lives
-            # unpaced (a 0.1 s poll missed it and the run ended before the cut).
-            env=command_env(live_env(HUBSPOT_ASSOCIATIONS_RATE_LIMIT="20/1")),
+            # Paced to 40 requests a second: a label lives for the dozens of requests between its
+            # create and its scenario's clean-up, a second or more, not the tens of milliseconds
+            # it lives unpaced (a 0.1 s poll missed it and the run ended before the cut).
+            env=command_env(live_env(HUBSPOT_ASSOCIATIONS_RATE_LIMIT="40/1")),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         try:
