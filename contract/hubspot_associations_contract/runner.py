@@ -313,6 +313,26 @@ def _portal_errors(base_url: str, doing: str) -> Iterator[None]:
         ) from None
 
 
+def _begin(
+    args: argparse.Namespace,
+    base_url: str,
+    token: str,
+    ledger: Path,
+    tag: str,
+    records: Mapping[str, tuple[str, ...]],
+) -> None:
+    """Record the named records in the ledger before the first write (a writing run, or a live
+    reproduction); a refusal (records already associated, no free labels, …) is exit 2."""
+    with (
+        _portal_errors(base_url, "the reads before the run"),
+        _client(args, base_url, token) as client,
+    ):
+        try:
+            live_run.begin(client, Ledger.load(ledger), tag, records, owner_now())
+        except Refused as exc:
+            raise CheckError(EXIT_USAGE, str(exc)) from None
+
+
 def _sweep(
     args: argparse.Namespace, base_url: str, token: str, path: Path, *, writes: bool
 ) -> live_run.Cleanup:
@@ -654,14 +674,7 @@ def _reproduced_live(
     try:
         _sweep(args, base_url, token, ledger, writes=True)
         named = {kind: tuple(ids) for kind, ids in found.records.items()}
-        with (
-            _portal_errors(base_url, "the reads before the run"),
-            _client(args, base_url, token) as client,
-        ):
-            try:
-                live_run.begin(client, Ledger.load(ledger), tag, named, owner_now())
-            except Refused as exc:
-                raise CheckError(EXIT_USAGE, str(exc)) from None
+        _begin(args, base_url, token, ledger, tag, named)
         book = Ledger.load(ledger)
         entry = book.runs[tag]
         contacts = named.get("contact", ())
@@ -800,14 +813,7 @@ def _checked(
     if args.live:
         _sweep(args, base_url, token, ledger, writes=writing)
     if writing and stop.signal is None:
-        with (
-            _portal_errors(base_url, "the reads before the run"),
-            _client(args, base_url, token) as client,
-        ):
-            try:
-                live_run.begin(client, Ledger.load(ledger), tag, records, owner_now())
-            except Refused as exc:
-                raise CheckError(EXIT_USAGE, str(exc)) from None
+        _begin(args, base_url, token, ledger, tag, records)
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         (folder / "pytest.ini").write_text(_INI, encoding="utf-8")
