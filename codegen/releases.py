@@ -39,6 +39,7 @@ _FIELDS = (
     "enqueue_time",
     "beta",
     "source",
+    "association_permission",
 )
 _FLAGS = ("batch_errors_in_200", "batch_body_for_void", "limits_errors_in_200", "beta")
 
@@ -71,7 +72,34 @@ def load(text: str) -> dict[str, Any]:
         ends = release["support_ends"]
         if ends is not None and not isinstance(ends, datetime.date):
             raise ValueError(f"{TABLE}: {name!r}: support_ends is a date (YYYY-MM-DD) or null")
+        _check_permission(name, release["association_permission"])
     return table
+
+
+_PERMISSION_KEYS = ("status", "category", "inferred")
+
+
+def _check_permission(name: str, value: Any) -> None:
+    """``association_permission``: null, or {status: 4xx, category: NAME, inferred: why} (the
+    client and the emulator both read it, so a typo must fail here, not in a refusal)."""
+    if value is None:
+        return
+    where = f"{TABLE}: {name!r}: association_permission"
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} is null or {{status, category, inferred}}")
+    unknown = sorted(set(value) - set(_PERMISSION_KEYS))
+    missing = [k for k in ("status", "category") if k not in value]
+    if unknown or missing:
+        raise ValueError(f"{where}: unknown keys {unknown}, missing keys {missing}")
+    status = value["status"]
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 499:
+        raise ValueError(f"{where}: status is a 4xx status code, not {status!r}")
+    category = value["category"]
+    if not isinstance(category, str) or not category.isupper() or not category.strip():
+        raise ValueError(f"{where}: category is HubSpot's upper-case name, not {category!r}")
+    inferred = value.get("inferred")
+    if inferred is not None and (not isinstance(inferred, str) or not inferred.strip()):
+        raise ValueError(f"{where}: inferred says why, in words, or is left out")
 
 
 def release_statuses(table: dict[str, Any], name: str) -> dict[str, list[int]]:
@@ -149,6 +177,12 @@ def _plain(
         entry["support_ends"] = None if ends is None else ends.isoformat()
         entry["association_bases"] = tuple(entry["association_bases"])
         entry["lacks"] = tuple(entry["lacks"])
+        permission = entry["association_permission"]
+        entry["association_permission"] = (
+            None
+            if permission is None
+            else {k: permission[k] for k in _PERMISSION_KEYS if k in permission}
+        )
         entry["statuses"] = {op: tuple(c) for op, c in release_statuses(table, name).items()}
         if curated is not None:
             # What each success answers in this release: the data migrate-report compares with.

@@ -32,6 +32,7 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
         "beta": False,
         "source": "HubSpot's current v4 files (labels and limits under /crm/associations/v4 since "
         "2025-10-30)",
+        "association_permission": None,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),
@@ -212,6 +213,7 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
         "enqueue_time": "object",
         "beta": True,
         "source": "HubSpot's 2025-09 files (the beta of date-based versioning, 2025)",
+        "association_permission": None,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),
@@ -405,6 +407,7 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
         "enqueue_time": "object",
         "beta": False,
         "source": "HubSpot's 2026-03 files and reference (GA 2026-03-30)",
+        "association_permission": None,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),
@@ -618,6 +621,16 @@ RELEASE_DATA: Final[dict[str, dict[str, Any]]] = {
         "enqueue_time": "object",
         "beta": False,
         "source": "HubSpot's 2026-09 file of 2026-03-19 (no list call, 200-only batches)",
+        "association_permission": {
+            "status": 403,
+            "category": "MISSING_PERMISSIONS",
+            "inferred": "HubSpot's changelog 'CRM API Write Validation "
+            "Enforcement' (2026-08-11) publishes neither "
+            "status nor category: 403 as for a missing "
+            "scope, MISSING_PERMISSIONS chosen to tell a "
+            "user's 'Edit associations' permission from an "
+            "app's scope",
+        },
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),

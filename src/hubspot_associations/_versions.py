@@ -22,6 +22,7 @@ __all__ = [
     "API_VERSIONS",
     "RELEASES",
     "ApiVersion",
+    "AssociationPermission",
     "Release",
     "check_version",
     "get_release",
@@ -36,6 +37,21 @@ V4_ASSOCIATIONS: Final = "/crm/v4/associations/"
 # The limits usage calls (HubSpot's Limits Tracking API) as the curated spec spells them.
 V3_LIMITS: Final = "/crm/v3/limits/associations/"
 WARN_DAYS: Final = 90
+
+
+@dataclass(frozen=True)
+class AssociationPermission:
+    """How a release refuses an association write by a user without HubSpot's "Edit
+    associations" permission (2026-09's write validation): the answer's status and category,
+    and why those values when HubSpot does not publish them."""
+
+    status: int
+    category: str
+    inferred: str | None = None
+
+    def matches(self, status: int, category: str | None) -> bool:
+        """Whether an error answer is this refusal."""
+        return status == self.status and category == self.category
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,9 @@ class Release:
     beta: bool = False
     # Which of HubSpot's documents the row follows, and its date.
     source: str = ""
+    # The refusal of an association write by a user lacking "Edit associations" (None: the
+    # release does not check that permission).
+    association_permission: AssociationPermission | None = None
 
     def offers(self, operation_id: str) -> bool:
         """Whether HubSpot offers this operation in this release."""
@@ -92,7 +111,14 @@ def release_from(name: str, data: dict[str, Any]) -> Release:
         statuses=dict(data["statuses"]),
         beta=data["beta"],
         source=data["source"],
+        association_permission=_permission(data["association_permission"]),
     )
+
+
+def _permission(data: dict[str, Any] | None) -> AssociationPermission | None:
+    if data is None:
+        return None
+    return AssociationPermission(data["status"], data["category"], data.get("inferred"))
 
 
 RELEASES: Final[dict[str, Release]] = {

@@ -19,7 +19,7 @@ from hubspot_associations_emulator import EmulatorConfig, create_app
 from hubspot_associations_emulator.release_table import VOID_OPERATIONS
 
 from codegen import releases
-from hubspot_associations._versions import release_from
+from hubspot_associations._versions import AssociationPermission, release_from
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = """
@@ -35,6 +35,7 @@ ENTRY = """
     limits_errors_in_200: false
     enqueue_time: object
     beta: false
+    association_permission: {status: 403, category: MISSING_PERMISSIONS, inferred: made up}
     source: made up for this test
 """
 # As 2025-09 differs from 2026-03: limits create and update 200 only, and a beta.
@@ -51,6 +52,7 @@ LIKE_2025_09 = """
     limits_errors_in_200: true
     enqueue_time: object
     beta: true
+    association_permission: null
     source: made up for this test
 """
 
@@ -103,6 +105,9 @@ def test_one_table_entry_teaches_the_client(tmp_path: Path) -> None:
     )
     assert not made_up.offers("batch_remove_labels")
     assert made_up.offers("batch_create_associations")
+    assert made_up.association_permission == AssociationPermission(
+        403, "MISSING_PERMISSIONS", "made up"
+    )
 
 
 def test_one_table_entry_teaches_the_emulator(tmp_path: Path) -> None:
@@ -176,6 +181,7 @@ def test_a_release_like_2025_09_teaches_the_client(tmp_path: Path) -> None:
     table = _module(files[releases.CLIENT_TABLE])
     made_up = release_from("2098-09", table["RELEASE_DATA"]["2098-09"])
     assert made_up.beta
+    assert made_up.association_permission is None
     assert made_up.limits_errors_in_200
     assert not made_up.batch_errors_in_200
     assert made_up.statuses["create_limits"] == (200,)
