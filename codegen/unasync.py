@@ -1,11 +1,12 @@
 """Write each sync twin from its async-first source, so the twins cannot drift apart.
 
 The async sources are hand-written: the modules of ``src/hubspot_associations/_async/`` (the
-client, its transports, the bulk runner, the body reader), rate limiting's waiting and Redis window
-(``_ratelimit/async_*.py``) and the emulator's control client (``control_client/async_client.py``).
-This step rewrites each token by token into its sync twin (``_sync/``; ``_ratelimit/`` without the
-``async_`` prefix; ``control_client/sync_client.py``), the way httpcore builds its sync half; the
-few primitives that really differ (sleeping, a deadline, workers) are written side by side in
+client, its transports, the token layer, the bulk runner, the body reader), rate limiting's
+waiting and Redis window (``_ratelimit/async_*.py``) and the emulator's control client
+(``control_client/async_client.py``). This step rewrites each token by token into its sync
+twin (``_sync/``; ``_ratelimit/`` without the ``async_`` prefix;
+``control_client/sync_client.py``), the way httpcore builds its sync half; the few primitives
+that really differ (sleeping, a deadline, workers) are written side by side in
 ``_primitives.py``. A twin imports only what its source imports, renamed: the emulator's
 stays inside the emulator package, which imports nothing of ours.
 A substitution that matches nothing in any source fails the step: a rule nobody needs any more
@@ -42,6 +43,7 @@ EMULATOR_TWIN = (
 # (async source, sync twin): every async-first module of the client package, and the emulator's.
 TWINS: tuple[tuple[Path, Path], ...] = (
     (SOURCE, TARGET),
+    (PACKAGE / "_async" / "auth.py", PACKAGE / "_sync" / "auth.py"),
     (PACKAGE / "_async" / "body.py", PACKAGE / "_sync" / "body.py"),
     (PACKAGE / "_async" / "bulk.py", PACKAGE / "_sync" / "bulk.py"),
     (PACKAGE / "_async" / "transport.py", PACKAGE / "_sync" / "transport.py"),

@@ -64,12 +64,14 @@ from ._async.client import (
     AsyncReport,
 )
 from ._async.transport import AsyncRetryingTransport
+from ._auth.info import TokenInfo
 from ._bulk import BulkFailure, BulkResult
 from ._calls.raw import RawResponse
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    AssociationPermissionError,
     AuthenticationError,
     BadRequestError,
     ClientValidationError,
@@ -81,6 +83,7 @@ from ._exceptions import (
     RateLimitError,
     ResponseTooLargeError,
     ServerError,
+    TokenProviderError,
     UnexpectedResponseError,
     UnexpectedStatusError,
     error_from_response,
@@ -123,6 +126,7 @@ __all__ = [
     "AssociationLimitBatch",
     "AssociationLimitUpdate",
     "AssociationLimitUpdateBatch",
+    "AssociationPermissionError",
     "AssociationRecordLimitUsage",
     "AssociationSpec",
     "AssociationSpecWithLabel",
@@ -193,6 +197,8 @@ __all__ = [
     "StandardError",
     "StandardErrorContext",
     "StandardErrorLinks",
+    "TokenInfo",
+    "TokenProviderError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "VoidBatch",

@@ -26,6 +26,7 @@ from ._exceptions import (
     BadRequestError,
     HubSpotError,
     PermissionDeniedError,
+    TokenProviderError,
 )
 from ._numbers import DEFAULT_CONCURRENCY
 from ._ratelimit.shared import DailyLimitReached, SharedBudgetUnavailable
@@ -121,18 +122,21 @@ def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[I
     So does a connection error: the transport has already retried it, and sending the rest of a
     large job into an unreachable server would only take hours to fail the same way. And so does
     a shared rate budget that cannot be reached or whose daily cap is spent: nothing was sent, and
-    every later chunk would wait and fail the same way.
+    every later chunk would wait and fail the same way. And so does a token provider that failed:
+    HubSpot applied nothing (the chunk was not sent, or was refused with a 401), and every later
+    chunk would ask it again.
     """
     too_large = isinstance(error, APIStatusError) and error.status_code == 413
     if (isinstance(error, BadRequestError) or too_large) and len(chunk) > 1:
         middle = len(chunk) // 2
         return ChunkOutcome(split=[chunk[:middle], chunk[middle:]])
     reason, category, status = _describe(error)
-    # Nothing of the chunk reached HubSpot: a shared budget that refused, or connections that
-    # never opened (a refused connection); the inputs are "not sent", not "failed".
-    unsent = isinstance(error, SharedBudgetUnavailable | DailyLimitReached) or (
-        isinstance(error, APIConnectionError) and not error.sent
-    )
+    # Nothing of the chunk reached HubSpot, or HubSpot applied none of it: a shared budget that
+    # refused, connections that never opened (a refused connection), or a token provider that
+    # failed (before sending, or after a 401); the inputs are "not sent", not "failed".
+    unsent = isinstance(
+        error, SharedBudgetUnavailable | DailyLimitReached | TokenProviderError
+    ) or (isinstance(error, APIConnectionError) and not error.sent)
     failed = [BulkFailure(item, reason, category, status, sent=not unsent) for item in chunk]
     stops = AuthenticationError | PermissionDeniedError | APIConnectionError
     stop = error if unsent or isinstance(error, stops) else None

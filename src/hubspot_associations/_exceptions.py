@@ -4,6 +4,7 @@
 
     HubSpotError                      every error of this package
     ├── ClientValidationError         bad input found before the network (also a ValueError)
+    │   └── TokenProviderError        the access_token callable raised or gave no token
     ├── APIConnectionError            no answer: connection refused, dropped, DNS ...
     │   ├── APITimeoutError           no answer in time (each call has a deadline, retries included)
     │   └── OutcomeUnknownError       a write not safe to resend lost its answer (report.request)
@@ -12,8 +13,9 @@
     ├── DailyLimitReached             the shared daily cap is spent for today; nothing sent
     └── APIStatusError                HubSpot answered with an error status
         ├── BadRequestError           400 (VALIDATION_ERROR, unknown object type ...)
-        ├── AuthenticationError       401
-        ├── PermissionDeniedError     403 (MISSING_SCOPES)
+        ├── AuthenticationError       401 (EXPIRED_AUTHENTICATION: an OAuth token expired)
+        ├── PermissionDeniedError     403 (MISSING_SCOPES: required_scopes names what to add)
+        │   └── AssociationPermissionError  no "Edit associations" for the user (2026-09 on)
         ├── NotFoundError             404
         ├── ConflictError             409
         ├── RateLimitError            429 (after the retries ran out)
@@ -32,15 +34,17 @@ message and repr.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 import httpx
 from hubspot_associations_api.types import json_loads
 
 __all__ = [
+    "TOKEN_SOURCE",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AssociationPermissionError",
     "AuthenticationError",
     "BadRequestError",
     "ClientValidationError",
@@ -52,13 +56,20 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ServerError",
+    "TokenProviderError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "error_body",
     "error_from_response",
+    "required_scopes",
+    "safe_url",
 ]
 
 _BODY_EXCERPT = 500
+# A request extension the token layer (``_async/auth.py``) sets: where the request's token came
+# from, so a 401 can say what to do ("string": a fixed token; "provider": the access_token
+# callable's kept answer; "renewed": its new answer after a 401, refused as well).
+TOKEN_SOURCE: Final = "hubspot_associations.token_source"
 
 
 class HubSpotError(Exception):
@@ -67,6 +78,12 @@ class HubSpotError(Exception):
 
 class ClientValidationError(HubSpotError, ValueError):
     """Input that cannot work, found before anything was sent; the message says what to pass."""
+
+
+class TokenProviderError(ClientValidationError):
+    """The ``access_token`` callable (the token provider) raised, or answered something that is
+    not a token; the message names the provider, never a token. HubSpot applied nothing: the
+    request was not sent, or was refused with a 401."""
 
 
 class APIConnectionError(HubSpotError):
@@ -81,7 +98,7 @@ class APIConnectionError(HubSpotError):
     ) -> None:
         super().__init__(message)
         self.method = request.method if request is not None else None
-        self.url = _safe_url(request.url) if request is not None else None
+        self.url = safe_url(request.url) if request is not None else None
         self.sent = sent
 
 
@@ -115,7 +132,7 @@ class ResponseTooLargeError(HubSpotError):
     def __init__(
         self, limit: int, *, request: httpx.Request | None = None, reason: str | None = None
     ) -> None:
-        where = f" ({request.method} {_safe_url(request.url)})" if request is not None else ""
+        where = f" ({request.method} {safe_url(request.url)})" if request is not None else ""
         what = reason or f"is larger than {limit:,} bytes once decompressed"
         super().__init__(
             f"HubSpot's answer{where} {what}; it was not read further. Ask for less per call, "
@@ -123,7 +140,7 @@ class ResponseTooLargeError(HubSpotError):
         )
         self.limit = limit
         self.method = request.method if request is not None else None
-        self.url = _safe_url(request.url) if request is not None else None
+        self.url = safe_url(request.url) if request is not None else None
 
 
 class APIStatusError(HubSpotError):
@@ -158,7 +175,7 @@ class APIStatusError(HubSpotError):
         self.body = response.text[:_BODY_EXCERPT] if response.content else ""
         try:
             request = response.request
-            self.method, self.url = request.method, _safe_url(request.url)
+            self.method, self.url = request.method, safe_url(request.url)
         except RuntimeError:
             self.method = self.url = None
         # Only HubSpot's rate-limit and retry headers: never Authorization or cookies.
@@ -193,11 +210,71 @@ class BadRequestError(APIStatusError):
 
 
 class AuthenticationError(APIStatusError):
-    """401: the token is missing, wrong or expired."""
+    """401: the token is missing, wrong or expired (category ``EXPIRED_AUTHENTICATION``: an
+    OAuth token outlived its 30 minutes)."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any = None) -> None:
+        try:
+            self._source: object = response.request.extensions.get(TOKEN_SOURCE)
+        except RuntimeError:  # a response built without a request
+            self._source = None
+        super().__init__(message, response=response, body=body)
+
+    def _summary(self) -> str:
+        return super()._summary() + self._advice()
+
+    def _advice(self) -> str:
+        source = self._source
+        if source == "renewed":
+            return (
+                "; the token provider (access_token=callable) was asked again after a 401 and "
+                "its new token was refused too: check what it returns"
+            )
+        if source == "string" and self.category == "EXPIRED_AUTHENTICATION":
+            return (
+                "; the OAuth access token expired (they live 30 minutes): pass a token provider "
+                "(access_token=a callable returning a fresh token; the CLI's --token-command) so "
+                "the client asks for a new one on expiry, or refresh the token and build a new "
+                "client"
+            )
+        return ""
 
 
 class PermissionDeniedError(APIStatusError):
-    """403: the token lacks a scope (``context['requiredGranularScopes']``)."""
+    """403: the token lacks a scope. ``required_scopes`` lists what HubSpot names
+    (``requiredGranularScopes`` in ``errors[].context`` or ``context``; empty when it names
+    none)."""
+
+    required_scopes: list[str]
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any = None) -> None:
+        self.required_scopes = required_scopes(body)
+        super().__init__(message, response=response, body=body)
+
+    def _summary(self) -> str:
+        text = super()._summary()
+        if self.required_scopes:
+            text += (
+                f"; missing scopes: {', '.join(self.required_scopes)} (add them to the app or "
+                "private app and re-install it, or re-authorize the OAuth connection)"
+            )
+        return text
+
+
+class AssociationPermissionError(PermissionDeniedError):
+    """The client's release refused an association write because the HubSpot user behind the
+    OAuth token lacks the "Edit associations" permission: 2026-09's write validation (HubSpot's
+    changelog "CRM API Write Validation Enforcement", 2026-08-11). The answer's status and
+    category are the release's ``association_permission`` (``Release.association_permission``:
+    HubSpot does not publish them, so they are inferred)."""
+
+    def _summary(self) -> str:
+        return super()._summary() + (
+            '; the HubSpot user behind this OAuth token lacks the "Edit associations" '
+            "permission, which HubSpot checks on association writes from the 2026-09 release on "
+            "(write validation): ask a super admin to grant it (Settings > Users & Teams > the "
+            "user > Permissions > CRM), or connect the app as a user who has it"
+        )
 
 
 class NotFoundError(APIStatusError):
@@ -248,11 +325,21 @@ def error_body(response: httpx.Response) -> Any:
         return None
 
 
-def error_from_response(response: httpx.Response) -> APIStatusError:
-    """The typed error for an error answer, parsed tolerantly (every field may be missing)."""
+def error_from_response(
+    response: httpx.Response, *, association_refusal: tuple[int, str] | None = None
+) -> APIStatusError:
+    """The typed error for an error answer, parsed tolerantly (every field may be missing).
+
+    ``association_refusal`` is the (status, category) of the client's release's refusal of an
+    association write by a user without "Edit associations" (``Release.association_permission``):
+    an answer with both is an :class:`AssociationPermissionError`.
+    """
     body = error_body(response)
     status = response.status_code
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else UnexpectedStatusError)
+    category = body.get("category") if isinstance(body, dict) else None
+    if association_refusal is not None and (status, category) == association_refusal:
+        cls = AssociationPermissionError
     if isinstance(body, dict) and body.get("message"):
         message = str(body["message"])
     elif response.content:
@@ -261,6 +348,23 @@ def error_from_response(response: httpx.Response) -> APIStatusError:
     else:
         message = f"HubSpot answered {status} with an empty body"
     return cls(message, response=response, body=body)
+
+
+def required_scopes(body: Any) -> list[str]:
+    """The scopes a 403 body names, in order and once each: ``requiredGranularScopes`` of each
+    of ``errors[].context`` (HubSpot's MISSING_SCOPES answer) and of ``context``; a value may
+    be a list of scopes or one scope."""
+    if not isinstance(body, dict):
+        return []
+    contexts = [e.get("context") for e in body.get("errors") or [] if isinstance(e, dict)]
+    contexts.append(body.get("context"))
+    found: dict[str, None] = {}
+    for context in contexts:
+        value = context.get("requiredGranularScopes") if isinstance(context, dict) else None
+        for scope in [value] if isinstance(value, str) else value or []:
+            if isinstance(scope, str) and scope.strip():
+                found.setdefault(scope.strip())
+    return list(found)
 
 
 def _text(value: object) -> str | None:
@@ -283,8 +387,16 @@ def _context(value: object) -> dict[str, list[str]]:
 _SECRET_PARAMS = frozenset({"hapikey", "access_token", "token", "client_secret", "code"})
 
 
-def _safe_url(url: httpx.URL) -> str:
-    """The URL with any credential-bearing query parameter redacted."""
+# Paths that carry a token as their last segment (HubSpot's OAuth introspection).
+_TOKEN_PATHS: Final = ("/oauth/v1/access-tokens/", "/oauth/v1/refresh-tokens/")
+
+
+def safe_url(url: httpx.URL) -> str:
+    """The URL with any credential-bearing query parameter or token path segment redacted."""
+    for prefix in _TOKEN_PATHS:
+        if url.path.startswith(prefix) and len(url.path) > len(prefix):
+            # REDACTED, not <redacted>: a path's brackets would be shown percent-encoded.
+            url = url.copy_with(path=prefix + "REDACTED")
     if not any(key.lower() in _SECRET_PARAMS for key in url.params):
         return str(url)
     params = [

@@ -14,19 +14,27 @@ from ._exceptions import (
     error_from_response,
 )
 from ._transports.shared import MAY_HAVE_REACHED
+from ._versions import Release
 
 __all__ = ["connection_error", "finish"]
 
 T = TypeVar("T")
 
 
-def finish(operation: Operation[..., T], response: httpx.Response) -> T:
+def finish(
+    operation: Operation[..., T], response: httpx.Response, release: Release | None = None
+) -> T:
     """The parsed model of a 2xx answer (None when the operation answers without a body), or the
-    typed error: a non-2xx status becomes its APIStatusError, and a 2xx body that does not have
-    the documented shape (or is empty where the operation always answers with a body) becomes
-    UnexpectedResponseError."""
+    typed error: a non-2xx status becomes its APIStatusError (AssociationPermissionError when
+    it is ``release``'s refusal of a user without "Edit associations"), and a 2xx body that does
+    not have the documented shape (or is empty where the operation always answers with a body)
+    becomes UnexpectedResponseError."""
     if not 200 <= response.status_code < 300:
-        raise error_from_response(response)
+        refusal = release.association_permission if release is not None else None
+        raise error_from_response(
+            response,
+            association_refusal=None if refusal is None else (refusal.status, refusal.category),
+        )
     try:
         return operation.parse_success(response)
     except ParseError as exc:

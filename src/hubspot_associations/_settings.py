@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import ClassVar, Final, TypeAlias
+from typing import ClassVar, Final, TypeAlias, cast
 
 import httpx
 
 from . import __about__
 from ._async.transport import AsyncRetryingTransport, AsyncVersionedTransport
+from ._auth.tokens import AsyncTokenProvider, TokenSource, check_token
 from ._deadline import deadline_transport
 from ._exceptions import ClientValidationError
 from ._numbers import DEFAULT_RATE_LIMIT_REQUESTS, DEFAULT_RATE_LIMIT_SECONDS
@@ -40,7 +41,8 @@ BASE_URL_ENV: Final = "HUBSPOT_BASE_URL"
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """Token, address, version, timeout, retry policy and rate limiter of one client."""
+    """Token (or token provider), address, version, timeout, retry policy and rate limiter of
+    one client."""
 
     DEFAULT_BASE_URL: ClassVar[str] = "https://api.hubapi.com"
     # HubSpot's smallest burst tier (free and starter apps), from openapi/numbers.yaml; given as
@@ -54,7 +56,8 @@ class ClientSettings:
     timeout: httpx.Timeout
     retry_policy: RetryPolicy
     limiter: RateLimiter | None
-    _token: str = field(repr=False)
+    # The token, or the callable a client asks for one (see _async/auth.py); never shown.
+    _token: TokenSource = field(repr=False)
     # A decompressed answer larger than this raises ResponseTooLargeError without being read.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     on_retry: OnRetry | None = field(default=None, repr=False)
@@ -62,7 +65,7 @@ class ClientSettings:
     @classmethod
     def build(
         cls,
-        access_token: str | None = None,
+        access_token: str | AsyncTokenProvider | None = None,
         *,
         base_url: str | None = None,
         api_version: str = "v4",
@@ -73,14 +76,13 @@ class ClientSettings:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         on_retry: OnRetry | None = None,
     ) -> ClientSettings:
-        """Settings from arguments, falling back to HUBSPOT_ACCESS_TOKEN and HUBSPOT_BASE_URL."""
-        token = access_token or os.environ.get(TOKEN_ENV, "")
-        if not token.strip():
-            raise ClientValidationError(
-                f"no access token: pass access_token=... or set {TOKEN_ENV} "
-                "(a private-app or OAuth token with the crm.objects.*.read/write scopes)"
-            )
-        _check_token(token.strip())
+        """Settings from arguments, falling back to HUBSPOT_ACCESS_TOKEN and HUBSPOT_BASE_URL.
+
+        ``access_token`` is the token, or a token provider: a callable returning one (on the
+        async client it may return an awaitable), asked when the first request needs a token
+        and again on a 401 (an expired OAuth token).
+        """
+        token = _token_source(access_token)
         in_range("max_body_bytes", max_body_bytes)
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
@@ -99,7 +101,7 @@ class ClientSettings:
             ),
             max_body_bytes=max_body_bytes,
             on_retry=on_retry,
-            _token=token.strip(),
+            _token=token,
         )
 
     @property
@@ -107,10 +109,16 @@ class ClientSettings:
         """The HubSpot release this client speaks (paths, what it lacks, how it answers)."""
         return RELEASES[self.api_version]
 
+    @property
+    def token_source(self) -> TokenSource:
+        """The token, or the token provider: what the client's auth (``_async/auth.py``) sends
+        (never shown in a repr)."""
+        return self._token
+
     def headers(self) -> dict[str, str]:
-        """The headers every request carries (the token only here, never in a repr)."""
+        """The headers every request carries besides Authorization, which the client's auth
+        sets on each request (the token never in a repr)."""
         return {
-            "Authorization": f"Bearer {self._token}",
             "User-Agent": f"hubspot-associations/{__about__.__version__}",
             "Accept": "application/json",
             # Only what the transport can inflate with a bounded output (see _body).
@@ -146,27 +154,25 @@ class ClientSettings:
         return f"base_url={self.base_url!r}, api_version={self.api_version!r}"
 
 
-def _check_token(token: str) -> None:
-    """Refuse a token that cannot travel in a header, without ever showing it."""
-    # A CR, LF or NUL would split or truncate the Authorization header (and used to be echoed
-    # into errors and results files); non-ASCII cannot be encoded in a header at all.
-    bad = [c for c in token if not 0x21 <= ord(c) <= 0x7E]
-    if bad:
-        kinds = sorted({_char_kind(c) for c in bad})
+def _token_source(access_token: object) -> TokenSource:
+    """The given token (checked, stripped), a token provider, or HUBSPOT_ACCESS_TOKEN's token."""
+    if callable(access_token):
+        # What it returns is checked each time it is asked (_auth/tokens.py).
+        return cast(TokenSource, access_token)
+    if access_token is not None and not isinstance(access_token, str):
         raise ClientValidationError(
-            f"the access token contains {', '.join(kinds)}, which a token never holds: copy it "
-            "again from HubSpot (private app > Auth), without quotes or line breaks; "
-            "the token is not shown here"
+            f"access_token is a {type(access_token).__name__}: pass the token as a str, or a "
+            "token provider (a callable returning one)"
         )
-
-
-def _char_kind(char: str) -> str:
-    names = {"\r": "a carriage return", "\n": "a line break", "\x00": "a NUL byte"}
-    if char in names:
-        return names[char]
-    if char.isspace():
-        return "a space"
-    return "a non-ASCII character" if ord(char) > 0x7E else "a control character"
+    token = access_token or os.environ.get(TOKEN_ENV, "")
+    if not token.strip():
+        raise ClientValidationError(
+            f"no access token: pass access_token=... (a token, or a callable returning one) or "
+            f"set {TOKEN_ENV} (a private-app or OAuth token with the crm.objects.*.read/write "
+            "scopes)"
+        )
+    check_token(token.strip())
+    return token.strip()
 
 
 def _check_base_url(value: str) -> str:

@@ -33,6 +33,9 @@ EXPECTED = {
     "StandardError", "StandardErrorContext", "StandardErrorLinks", "VoidBatch",
     # A call's answer with its status and headers (client.with_raw_response).
     "RawResponse",
+    # Tokens: the 2026-09 association-permission refusal, a failing token provider, and what
+    # HubSpot's introspection says about a token (client.token_info()).
+    "AssociationPermissionError", "TokenProviderError", "TokenInfo",
 }  # fmt: skip
 
 # The methods of each group, pinned: a facade name is the operationId's verb (remove_associations →

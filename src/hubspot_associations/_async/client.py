@@ -86,6 +86,8 @@ from hubspot_associations_api.models import (
 )
 from hubspot_associations_api.types import UNSET, Operation, Unset
 
+from .._auth.info import TokenInfo
+from .._auth.tokens import AsyncTokenProvider
 from .._bulk import (
     BulkResult,
     ChunkOutcome,
@@ -137,6 +139,7 @@ from .._values.labels import check_label_text, validate_label_name
 from .._values.object_types import require_object_type_id
 from .._values.ranges import in_range
 from .._versions import ApiVersion, Release
+from .auth import AsyncTokenAuth, async_token_info
 from .bulk import run_chunks
 
 __all__ = [
@@ -218,7 +221,9 @@ class AsyncCore:
             raise connection_error(exc) from exc
         log_answer(operation.operation_id, response, time.monotonic() - started)
         return captured(
-            RawResponse(response.status_code, response.headers, finish(operation, response))
+            RawResponse(
+                response.status_code, response.headers, finish(operation, response, self.release)
+            )
         )
 
     async def resend(
@@ -1257,6 +1262,11 @@ class AsyncHubSpotAssociations:
     Timeouts, retries and a client-side rate limit are on by default. ``raw`` is the generated
     client underneath, for anything not wrapped here.
 
+    ``access_token`` is the token, or a token provider: a callable returning one (on the async
+    client, a coroutine function too), asked when the first request needs a token and asked
+    again, once per request, when HubSpot answers 401 (an OAuth token lives 30 minutes); that
+    resend is not one of ``max_retries``.
+
     Every method of every group takes ``timeout=`` (seconds: each request's deadline, retries and
     their waits included) and ``extra_headers=`` (added to each request the call sends);
     ``with_options`` makes a copy with defaults for both (and ``max_retries``), and
@@ -1273,7 +1283,7 @@ class AsyncHubSpotAssociations:
 
     def __init__(
         self,
-        access_token: str | None = None,
+        access_token: str | AsyncTokenProvider | None = None,
         *,
         base_url: str | None = None,
         api_version: ApiVersion | str = "v4",
@@ -1297,11 +1307,14 @@ class AsyncHubSpotAssociations:
             max_body_bytes=max_body_bytes,
             on_retry=on_retry,
         )
+        # The token (or its provider): sets Authorization on every request of the pool.
+        self._auth = AsyncTokenAuth(self.settings.token_source)
         self._http = httpx.AsyncClient(
             base_url=self.settings.base_url,
             timeout=self.settings.timeout,
             headers=self.settings.headers(),
             transport=self.settings.async_transport(transport),
+            auth=self._auth,
         )
         self.raw = AuthenticatedClient(
             base_url=self.settings.base_url, token=ClientSettings.REDACTED
@@ -1379,6 +1392,19 @@ class AsyncHubSpotAssociations:
             return RawResponse(last.status_code, last.headers, parsed, tuple(answers))
 
         return raw
+
+    async def token_info(self) -> TokenInfo:
+        """What HubSpot says about this client's token: its portal, app, user, granted scopes,
+        kind (``"oauth"`` or ``"private-app"``) and, for OAuth, the seconds it has left.
+
+        Not an Associations operation: HubSpot's token introspection (a ``pat-`` token by
+        ``POST /oauth/v2/private-apps/get/access-token-info``, any other by
+        ``GET /oauth/v1/access-tokens/{token}``, the other call when the first answers 400 or
+        404), sent through this client's base URL, retries, rate limiter and timeouts. With a
+        token provider, the token asked about is the one requests carry now (the provider is
+        asked if no request has needed one yet).
+        """
+        return await async_token_info(self._http, await self._auth.token())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.describe()})"

@@ -88,6 +88,8 @@ from hubspot_associations_api.models import (
 )
 from hubspot_associations_api.types import UNSET, Operation, Unset
 
+from .._auth.info import TokenInfo
+from .._auth.tokens import TokenProvider
 from .._bulk import (
     BulkResult,
     ChunkOutcome,
@@ -139,6 +141,7 @@ from .._values.labels import check_label_text, validate_label_name
 from .._values.object_types import require_object_type_id
 from .._values.ranges import in_range
 from .._versions import ApiVersion, Release
+from .auth import TokenAuth, token_info
 from .bulk import run_chunks
 
 __all__ = [
@@ -220,7 +223,9 @@ class Core:
             raise connection_error(exc) from exc
         log_answer(operation.operation_id, response, time.monotonic() - started)
         return captured(
-            RawResponse(response.status_code, response.headers, finish(operation, response))
+            RawResponse(
+                response.status_code, response.headers, finish(operation, response, self.release)
+            )
         )
 
     def resend(self, operation: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Resent[T]:
@@ -1251,6 +1256,11 @@ class HubSpotAssociations:
     Timeouts, retries and a client-side rate limit are on by default. ``raw`` is the generated
     client underneath, for anything not wrapped here.
 
+    ``access_token`` is the token, or a token provider: a callable returning one (on the async
+    client, a coroutine function too), asked when the first request needs a token and asked
+    again, once per request, when HubSpot answers 401 (an OAuth token lives 30 minutes); that
+    resend is not one of ``max_retries``.
+
     Every method of every group takes ``timeout=`` (seconds: each request's deadline, retries and
     their waits included) and ``extra_headers=`` (added to each request the call sends);
     ``with_options`` makes a copy with defaults for both (and ``max_retries``), and
@@ -1267,7 +1277,7 @@ class HubSpotAssociations:
 
     def __init__(
         self,
-        access_token: str | None = None,
+        access_token: str | TokenProvider | None = None,
         *,
         base_url: str | None = None,
         api_version: ApiVersion | str = "v4",
@@ -1291,11 +1301,14 @@ class HubSpotAssociations:
             max_body_bytes=max_body_bytes,
             on_retry=on_retry,
         )
+        # The token (or its provider): sets Authorization on every request of the pool.
+        self._auth = TokenAuth(self.settings.token_source)
         self._http = httpx.Client(
             base_url=self.settings.base_url,
             timeout=self.settings.timeout,
             headers=self.settings.headers(),
             transport=self.settings.sync_transport(transport),
+            auth=self._auth,
         )
         self.raw = AuthenticatedClient(
             base_url=self.settings.base_url, token=ClientSettings.REDACTED
@@ -1371,6 +1384,19 @@ class HubSpotAssociations:
             return RawResponse(last.status_code, last.headers, parsed, tuple(answers))
 
         return raw
+
+    def token_info(self) -> TokenInfo:
+        """What HubSpot says about this client's token: its portal, app, user, granted scopes,
+        kind (``"oauth"`` or ``"private-app"``) and, for OAuth, the seconds it has left.
+
+        Not an Associations operation: HubSpot's token introspection (a ``pat-`` token by
+        ``POST /oauth/v2/private-apps/get/access-token-info``, any other by
+        ``GET /oauth/v1/access-tokens/{token}``, the other call when the first answers 400 or
+        404), sent through this client's base URL, retries, rate limiter and timeouts. With a
+        token provider, the token asked about is the one requests carry now (the provider is
+        asked if no request has needed one yet).
+        """
+        return token_info(self._http, self._auth.token())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.describe()})"

@@ -21,6 +21,7 @@ import attrs
 import httpx
 
 from .._calls.options import CALL_MAX_RETRIES, CALL_TIMEOUT
+from .._exceptions import safe_url
 from .._ratelimit.limiter import RateLimiter
 from .retry import RetryPolicy, policy_name, requests_remain
 
@@ -197,8 +198,9 @@ def shared_pause(response: httpx.Response, delay: float, limiter: RateLimiter) -
 
 
 def _where(request: httpx.Request) -> str:
-    """The request's address without its query (never a header: the token stays out)."""
-    return str(request.url.copy_with(query=None))
+    """The request's address without its query (never a header, nor a token in the path of
+    HubSpot's OAuth introspection: the token stays out)."""
+    return safe_url(request.url.copy_with(query=None))
 
 
 def give_up_lost(method: str | None, url: str | None, sends: int, what: object) -> None:

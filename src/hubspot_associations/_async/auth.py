@@ -1,0 +1,111 @@
+"""The token on every request: a fixed one, or a provider's, asked again once on a 401.
+
+``AsyncTokenAuth`` is the httpx auth of a client's connection pool, so every request (facade
+calls, ``client.raw``, ``with_options`` copies) carries the current token. With a provider it
+asks for a token when the first request needs one, keeps the answer, and on a 401 asks again
+once for that request and sends it again with the new token; a second 401 is the caller's
+AuthenticationError. The resend goes through the whole transport again (rate limiter, retries,
+a deadline of its own), so it counts against no ``max_retries``. Many requests refused at once
+ask once: under a lock, a request whose refused token was already replaced takes the new one.
+
+``async_token_info`` asks HubSpot about a token (see ``_auth/info.py``). codegen/unasync.py
+writes the sync twin, ``_sync/auth.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import httpx
+
+from .._auth.info import (
+    TRY_THE_OTHER,
+    TokenInfo,
+    TokenKind,
+    introspection_order,
+    introspection_request,
+    parse_token_info,
+    redacted,
+)
+from .._auth.tokens import TokenSource, async_ask, async_provider_of, async_token_lock
+from .._exceptions import TOKEN_SOURCE
+from .._responses import connection_error
+
+__all__ = ["AsyncTokenAuth", "async_token_info"]
+
+
+class AsyncTokenAuth(httpx.Auth):
+    """The Authorization header of every request; a provider asked again once on a 401."""
+
+    # A request refused with a 401 is sent again: its body must be in memory.
+    requires_request_body = True
+
+    def __init__(self, source: TokenSource) -> None:
+        self._provider = async_provider_of(source)
+        self._token: str | None = source if isinstance(source, str) else None
+        self._lock = async_token_lock()
+
+    def __repr__(self) -> str:
+        kind = "a token" if self._provider is None else "a token provider"
+        return f"<{type(self).__name__} with {kind}>"
+
+    async def token(self) -> str:
+        """The token requests carry now: the provider's kept answer, asked for on first need."""
+        if self._token is not None:
+            return self._token
+        async with self._lock:
+            if self._token is None:
+                assert self._provider is not None
+                self._token = await async_ask(self._provider)
+            return self._token
+
+    async def _renew(self, refused: str) -> str:
+        """A token to replace ``refused``: the provider's new answer, or the one another request
+        already got for the same refusal (the provider is asked once for all of them)."""
+        async with self._lock:
+            if self._token == refused:
+                assert self._provider is not None
+                self._token = await async_ask(self._provider)
+            return self._token or refused
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Send with the current token; with a provider, once more with a new one after a 401."""
+        await request.aread()
+        token = await self.token()
+        _authorize(request, token, "string" if self._provider is None else "provider")
+        response = yield request
+        if self._provider is None or response.status_code != 401:
+            return
+        # A 401 means HubSpot did nothing with the request (it was not authenticated), so
+        # sending it again is safe for every method, the writes that are not safe to resend
+        # after a lost answer included.
+        _authorize(request, await self._renew(token), "renewed")
+        yield request
+
+
+def _authorize(request: httpx.Request, token: str, source: str) -> None:
+    request.headers["Authorization"] = f"Bearer {token}"
+    request.extensions[TOKEN_SOURCE] = source
+
+
+async def async_token_info(http: httpx.AsyncClient, token: str) -> TokenInfo:
+    """What HubSpot says about ``token``, by the introspection call of its kind; the other call
+    when the first answers 400 or 404. Sent on ``http`` (its base URL, retries, rate limiter
+    and timeouts) without an Authorization header: HubSpot needs none there."""
+    kind, other = introspection_order(token)
+    response = await _introspect(http, kind, token)
+    if response.status_code in TRY_THE_OTHER:
+        kind = other
+        response = await _introspect(http, kind, token)
+    return parse_token_info(kind, response)
+
+
+async def _introspect(http: httpx.AsyncClient, kind: TokenKind, token: str) -> httpx.Response:
+    """One introspection call's answer, read from a copy without the token in it."""
+    try:
+        answer = await http.request(**introspection_request(kind, token), auth=None)
+    except httpx.RequestError as exc:
+        raise connection_error(exc) from exc
+    return redacted(answer, token)
