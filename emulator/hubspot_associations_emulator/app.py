@@ -18,6 +18,8 @@ from starlette.types import Message, Receive, Scope, Send
 from . import connection, errors, guard
 from .config import EmulatorConfig
 from .control import Control, control_routes
+from .oauth import OAuth, oauth_routes
+from .portals import CURRENT, Portal
 from .routes import hubspot_routes, operation_at, release_at
 from .state import Emulator
 from .views import dumps, json_response
@@ -42,10 +44,15 @@ class EmulatorApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         hubspot = scope["path"].startswith(HUBSPOT_PREFIX)
+        emulator = self.emulator
+        portal: Portal | None = None
         if hubspot:
-            # Before anything can answer, so that every request to a HubSpot path counts.
-            self.emulator.requests.receive()
-        config = self.emulator.config
+            # The token decides the portal; its headers are all that is needed, so this comes
+            # first: every request to a HubSpot path counts, whatever its body.
+            token, portal = emulator.identify(scope)
+            scope["hubspot_token"] = token
+            portal.requests.receive()
+        config = emulator.config
         try:
             body = await connection.read_body(
                 scope, receive, config.max_body_bytes, config.request_timeout
@@ -57,67 +64,77 @@ class EmulatorApp(Starlette):
             await _send(send, exc.status, dumps(exc.body()), [(b"connection", b"close")])
             return
         receive = connection.replay(body, receive)
-        refused = guard.refusal(scope) if scope["path"].startswith(guard.CONTROL_PREFIX) else None
-        if refused is not None:
-            await _send(send, refused.status, dumps(refused.body()), [])
-            return
-        if hubspot:
-            await self._journaled(scope, receive, send, body)
-        else:
+        if scope["path"].startswith(guard.CONTROL_PREFIX):
+            refused = guard.refusal(scope, config.control_token)
+            if refused is not None:
+                await _send(send, refused.status, dumps(refused.body()), [])
+                return
+        if portal is None:
             await super().__call__(scope, receive, send)
+            return
+        current = CURRENT.set(portal)
+        try:
+            await self._journaled(portal, scope, receive, send, body)
+        finally:
+            CURRENT.reset(current)
 
-    async def _journaled(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> None:
-        """``_hubspot``, its exchange written to the journal (what it answered, or that the
-        connection was closed without an answer)."""
-        emulator = self.emulator
-        if not emulator.journal.enabled:
-            await self._hubspot(scope, receive, send)
+    async def _journaled(
+        self, portal: Portal, scope: Scope, receive: Receive, send: Send, body: bytes
+    ) -> None:
+        """``_hubspot``, its exchange written to the portal's journal (what it answered, or that
+        the connection was closed without an answer)."""
+        journal = portal.journal
+        if not journal.enabled:
+            await self._hubspot(portal, scope, receive, send)
             return
         recorder = _Recorder(send)
         started = datetime.datetime.now(datetime.UTC)
         clock = time.perf_counter()
         injected: str | None = None
         try:
-            injected = await self._hubspot(scope, receive, recorder.send)
+            injected = await self._hubspot(portal, scope, receive, recorder.send)
         finally:
-            emulator.journal.record(
+            journal.record(
                 started=started, seconds=time.perf_counter() - clock,
                 operation_id=operation_at(self.router.routes, scope),
-                release=release_at(emulator.handlers.releases, scope["path"]), scope=scope,
+                release=release_at(self.emulator.releases, scope["path"]), scope=scope,
                 request_body=body, status=recorder.status, response_headers=recorder.headers,
-                response_body=b"".join(recorder.body), injected=injected,
+                response_body=b"".join(recorder.body), injected=injected, portal_id=portal.id,
             )  # fmt: skip
 
-    async def _hubspot(self, scope: Scope, receive: Receive, send: Send) -> str | None:
+    async def _hubspot(
+        self, portal: Portal, scope: Scope, receive: Receive, send: Send
+    ) -> str | None:
         """``_gate``, with HubSpot's X-HubSpot-Correlation-Id on every answer (the same ID as
         the correlationId of an error body)."""
         correlation = str(uuid.uuid4())
         token = errors.CORRELATION.set(correlation)
         try:
-            return await self._gate(scope, receive, send, correlation)
+            return await self._gate(portal, scope, receive, send, correlation)
         finally:
             errors.CORRELATION.reset(token)
 
     async def _gate(
-        self, scope: Scope, receive: Receive, send: Send, correlation: str
+        self, portal: Portal, scope: Scope, receive: Receive, send: Send, correlation: str
     ) -> str | None:
-        """The gate of HubSpot paths: rate limit, faults, latency, auth, then routing; the kind of
-        fault injected, if any."""
+        """The gate of HubSpot paths: the portal's rate budget, faults, latency, auth, then
+        routing (where scopes are checked); the kind of fault injected, if any."""
         emulator = self.emulator
-        allowed, extra = emulator.admit()
+        allowed, policy, extra = emulator.admit(portal, scope["hubspot_token"])
         # Every answer carries it, whoever gives the answer (``send`` itself stays unwrapped:
         # a dropped or cut connection needs the server's own).
         extra = [*extra, (CORRELATION_HEADER, correlation.encode())]
         if not allowed:
             # Counted under the operation the request would have reached (routing is not run).
-            emulator.requests.rate_limited(operation_at(self.router.routes, scope))
-            await _send(send, 429, dumps(errors.rate_limited()), extra)
+            portal.requests.rate_limited(operation_at(self.router.routes, scope))
+            await _send(send, 429, dumps(errors.rate_limited(policy or "TEN_SECONDLY_ROLLING")),
+                        extra)  # fmt: skip
             return None
         # The operation is looked up only for a script: routing twice costs on every request.
-        aimed = operation_at(self.router.routes, scope) if emulator.faults.script else None
-        drawn = emulator.faults.draw(aimed)
+        aimed = operation_at(self.router.routes, scope) if portal.faults.script else None
+        drawn = portal.faults.draw(aimed)
         fault, retry_after = drawn if drawn is not None else (None, None)
-        latency = emulator.config.latency_ms + emulator.faults.latency_ms
+        latency = emulator.config.latency_ms + portal.faults.latency_ms
         if latency:
             await asyncio.sleep(latency / 1000)
         if fault is not None and fault != "cut":
@@ -260,7 +277,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     app = EmulatorApp(
         routes=[
             *control_routes(Control(emulator)),
-            *hubspot_routes(emulator.handlers, emulator.requests),
+            *oauth_routes(OAuth(emulator.tokens)),
+            *hubspot_routes(emulator.handlers, emulator, emulator.releases),
         ],
         exception_handlers=handlers,
     )

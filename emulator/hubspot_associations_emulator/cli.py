@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from .config import DEFAULT_TOKEN, EmulatorConfig, check_record_limits, parse_record_limit
+from .config import (
+    CONTROL_TOKEN_ENV,
+    DEFAULT_TOKEN,
+    EmulatorConfig,
+    check_record_limits,
+    parse_record_limit,
+)
 from .faults import parse_spec
+from .guard import exposure
 from .numbers import LABELS_PER_PAIR, RECORDS_PER_TYPE
 from .ratelimit import parse_rate_limit
 from .release_table import PROFILES, RELEASES
 from .repeat_answers import CHOICES, parse_repeat_answers
+from .scopes import MODES
+from .tokens import DEFAULT_PORTAL_ID, load_tokens_file
 
 T = TypeVar("T", int, float)
 
@@ -44,7 +54,34 @@ def _add_server_options(serve: argparse.ArgumentParser) -> None:
         "--token",
         action="append",
         metavar="T",
-        help=f"accepted bearer token (repeatable; default {DEFAULT_TOKEN})",
+        help=f"a full-access private-app token of the default portal ({DEFAULT_PORTAL_ID}) "
+        f"(repeatable; default {DEFAULT_TOKEN})",
+    )
+    serve.add_argument(
+        "--tokens",
+        metavar="FILE",
+        help="more tokens at start-up: a JSON array of the bodies POST /_emulator/tokens takes "
+        "(portalId, kind, appId, userId, scopes, associationWrites, expiresAt, refreshToken)",
+    )
+    serve.add_argument(
+        "--scope-mode",
+        choices=MODES,
+        default="granular",
+        help="how portals enforce scopes: granular (the default; inferred per-object rules) or "
+        "published (HubSpot's files: any CRM object scope allows every association call)",
+    )
+    serve.add_argument(
+        "--control-token",
+        metavar="T",
+        default=os.environ.get(CONTROL_TOKEN_ENV) or None,
+        help="every /_emulator/* call needs Authorization: Bearer T (default "
+        f"${CONTROL_TOKEN_ENV}); needed to listen beyond this machine",
+    )
+    serve.add_argument(
+        "--insecure-control",
+        action="store_true",
+        help="listen on a non-loopback --host without a control token: anyone who reaches the "
+        "port can reset, seed and read the emulator",
     )
 
 
@@ -153,6 +190,9 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         parse_spec(args.faults)
     return EmulatorConfig(
         tokens=tuple(args.token) if args.token else (DEFAULT_TOKEN,),
+        token_records=tuple(load_tokens_file(args.tokens)) if args.tokens else (),
+        scope_mode=args.scope_mode,
+        control_token=args.control_token,
         db_path=args.db,
         rate_limit=parse_rate_limit(args.rate_limit) if args.rate_limit else None,
         latency_ms=args.latency_ms,
@@ -177,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from(args)
     except ValueError as exc:
         parser.error(str(exc))
+    exposed = exposure(args.host, config.control_token, args.insecure_control)
+    if exposed is not None:
+        parser.error(exposed)  # before anything is bound
     try:
         from .app import create_app
         from .server import bind, make_server, url_of
@@ -190,7 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C is how a local server is stopped, at any moment (even before uvicorn has set its
     # own handler): no traceback, the shell's usual code.
     try:
-        app = create_app(config)
+        try:
+            app = create_app(config)
+        except ValueError as exc:  # a --db file of another format, a token given twice
+            print(f"hubspot-associations-emulator: error: {exc}", file=sys.stderr)
+            return 2
         sock = bind(args.host, args.port)
         print(f"HubSpot Associations emulator on {url_of(sock)}", flush=True)
         print(f"Token: {config.token}", flush=True)

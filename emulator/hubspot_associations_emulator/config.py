@@ -9,8 +9,11 @@ from typing import Any, Literal
 from .catalog import resolve_object_type
 from .errors import ApiError
 from .numbers import LABELS_PER_PAIR
+from .tokens import Token
 
 DEFAULT_TOKEN = "emulator-token"
+# The environment variable holding the control token, read by serve, the fixtures and clients.
+CONTROL_TOKEN_ENV = "HUBSPOT_EMULATOR_CONTROL_TOKEN"
 # The largest per-pair record limit (HubSpot's limits are int32 in its configuration calls).
 MAX_RECORD_LIMIT = 2**31 - 1
 
@@ -24,7 +27,14 @@ class EmulatorConfig:
     Auth is always on: requests to HubSpot paths need ``Authorization: Bearer <one of tokens>``.
     """
 
+    # Full-access private-app tokens of the default portal (``--token``).
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    # More start-up tokens, of any portal, kind and scopes (``--tokens FILE``).
+    token_records: tuple[Token, ...] = ()
+    # How a portal enforces scopes: granular (inferred rules) or published (HubSpot's files).
+    scope_mode: Literal["granular", "published"] = "granular"
+    # When set, every /_emulator/* call needs ``Authorization: Bearer <control_token>``.
+    control_token: str | None = None
     db_path: str | None = None
     rate_limit: tuple[int, float] | None = None
     latency_ms: int = 0

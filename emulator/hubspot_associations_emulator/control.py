@@ -1,9 +1,11 @@
-"""The control API under /_emulator/: reset, seed, faults, rate limit, reports, counts, health
-(no auth). It changes the store only through the backend."""
+"""The control API under /_emulator/: reset, seed, faults, rate limit, reports, counts, health,
+portals and tokens (no auth unless started with a control token: ``guard``). It changes the
+store only through the backends."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -15,32 +17,83 @@ from .backend import Backend
 from .catalog import resolve_object_type
 from .config import RecordLimits, check_record_limits
 from .faults import parse_script, parse_spec
-from .ratelimit import check_rate_limit
+from .portals import Portal
+from .ratelimit import rate_limit_body
 from .release_table import PROFILES
 from .repeat_answers import repeat_answers
 from .routes import OPERATION_IDS
 from .state import Emulator
+from .tokens import MAX_ID, Token, parse_token
 from .views import error_response, json_response
 
 
 class Control:
-    """Handlers of the control API, bound to one emulator."""
+    """Handlers of the control API, bound to one emulator.
+
+    Every call acts on one portal: ``portalId`` in the query of a GET, a key of the body of a
+    PUT or POST (the default portal when absent); a portal that does not exist is a 404.
+    ``POST /_emulator/reset`` without ``portalId`` resets every portal and the tokens.
+    """
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
+
+    # -- which portal -------------------------------------------------------------------------
+
+    def _query_portal(self, request: Request) -> Portal:
+        """The portal named by ``?portalId=`` (the default one when absent)."""
+        raw = request.query_params.get("portalId")
+        if raw is None:
+            return self.emulator.default
+        number = parsing.ascii_int(raw)
+        if number is None or not 1 <= number <= MAX_ID:
+            raise errors.validation(f"portalId: an integer from 1 to {MAX_ID}, got {raw!r}")
+        return self.emulator.portal(number)
+
+    def _body_portal(self, body: dict[str, Any], *, create: bool = False) -> Portal:
+        """The portal named by the body's ``portalId`` (removed from ``body``; the default one
+        when absent)."""
+        if "portalId" not in body:
+            return self.emulator.default
+        number = body.pop("portalId")
+        if type(number) is not int or not 1 <= number <= MAX_ID:
+            raise errors.validation(f"portalId: an integer from 1 to {MAX_ID}, got {number!r}")
+        return self.emulator.portal(number, create=create)
+
+    async def _object_body(self, request: Request) -> dict[str, Any]:
+        """The request's JSON object body (an empty body: ``{}``)."""
+        content = await request.body()
+        if not content.strip():
+            return {}
+        return parsing.obj(parsing.json_body(content), "body")
+
+    # -- handlers -----------------------------------------------------------------------------
 
     async def health(self, request: Request) -> Response:
         """GET /_emulator/health."""
         return json_response({"status": "ok"})
 
     async def reset(self, request: Request) -> Response:
-        """POST /_emulator/reset: empty store, faults and rate limit back to the configuration."""
-        self.emulator.reset()
+        """POST /_emulator/reset: every portal emptied and the tokens back to the start-up set;
+        with ``{"portalId": N}``, that portal only (its rows, counts, journal, faults, rate
+        limit, daily cap and configuration back to the start-up ones; tokens kept)."""
+        try:
+            body = await self._object_body(request)
+            parsing.only(body, ("portalId",), "body")
+            if "portalId" in body:
+                self._body_portal(body).reset()
+            else:
+                self.emulator.reset()
+        except errors.ApiError as exc:
+            return error_response(exc)
         return json_response({"status": "ok"})
 
     async def get_faults(self, request: Request) -> Response:
         """GET /_emulator/faults."""
-        return json_response(self.emulator.faults.describe())
+        try:
+            return json_response(self._query_portal(request).faults.describe())
+        except errors.ApiError as exc:
+            return error_response(exc)
 
     async def put_faults(self, request: Request) -> Response:
         """PUT /_emulator/faults with ``{"spec": "rate=…,kinds=…,seed=…", "script": [{operationId?,
@@ -48,6 +101,7 @@ class Control:
         whole; a wrong field is a 400 naming it and changes nothing."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
+            portal = self._body_portal(body)
             unknown = sorted(set(body) - {"spec", "script"})
             if unknown:
                 raise errors.validation(
@@ -64,25 +118,15 @@ class Control:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
             return error_response(exc)
-        self.emulator.faults = plan
-        return json_response(self.emulator.faults.describe())
+        portal.faults = plan
+        return json_response(portal.faults.describe())
 
     async def get_config(self, request: Request) -> Response:
         """GET /_emulator/config: what can be changed while the emulator runs."""
-        running = self.emulator.running
-        return json_response(
-            {
-                "profile": running.profile,
-                "numericIds": running.numeric_ids,
-                "maxLabelsPerPair": running.max_labels_per_pair,
-                "enqueueTimeFormat": running.enqueue_time_format,
-                "repeatAnswers": dict(self.emulator.backend.repeat_answers),
-                "recordLimits": [
-                    {"fromObjectTypeId": f, "toObjectTypeId": t, "limit": n}
-                    for f, t, n in running.record_limits
-                ],
-            }
-        )
+        try:
+            return json_response(_describe_config(self._query_portal(request)))
+        except errors.ApiError as exc:
+            return error_response(exc)
 
     async def put_config(self, request: Request) -> Response:
         """PUT /_emulator/config with any of ``profile``, ``numericIds``, ``maxLabelsPerPair``,
@@ -91,32 +135,44 @@ class Control:
         key or value is a 400 naming it and changes nothing."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
-            changes, answers = _config_changes(body, self.emulator.backend.repeat_answers)
+            portal = self._body_portal(body)
+            changes, answers = _config_changes(body, portal.backend.repeat_answers)
         except errors.ApiError as exc:
             return error_response(exc)
-        self.emulator.configure(dataclasses.replace(self.emulator.running, **changes))
-        self.emulator.backend.repeat_answers = answers
-        return await self.get_config(request)
+        portal.configure(dataclasses.replace(portal.running, **changes))
+        portal.backend.repeat_answers = answers
+        return json_response(_describe_config(portal))
 
     async def get_journal(self, request: Request) -> Response:
         """GET /_emulator/journal: every HubSpot-path request since the last reset, in order."""
-        return json_response(self.emulator.journal.describe())
+        try:
+            return json_response(self._query_portal(request).journal.describe())
+        except errors.ApiError as exc:
+            return error_response(exc)
 
     async def get_journal_jsonl(self, request: Request) -> Response:
         """GET /_emulator/journal.jsonl: the same, one JSON entry per line."""
-        return Response(self.emulator.journal.jsonl(), media_type="application/x-ndjson")
+        try:
+            journal = self._query_portal(request).journal
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return Response(journal.jsonl(), media_type="application/x-ndjson")
 
     async def get_journal_har(self, request: Request) -> Response:
         """GET /_emulator/journal.har: the same as HAR 1.2."""
         base = f"{request.url.scheme}://{request.url.netloc}"
-        return json_response(self.emulator.journal.har(base))
+        try:
+            return json_response(self._query_portal(request).journal.har(base))
+        except errors.ApiError as exc:
+            return error_response(exc)
 
     async def put_journal(self, request: Request) -> Response:
         """PUT /_emulator/journal with any of ``maxEntries``, ``maxBytes``, ``enabled``: the
         bounds (the oldest entries past them are dropped now), or the journal off."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
-            _only(body, ("maxEntries", "maxBytes", "enabled"), "body")
+            portal = self._body_portal(body)
+            parsing.only(body, ("maxEntries", "maxBytes", "enabled"), "body")
             for key in ("maxEntries", "maxBytes"):
                 value = body.get(key)
                 if key in body and (type(value) is not int or value < 1):
@@ -125,42 +181,60 @@ class Control:
                 raise errors.validation(f"enabled: true or false, got {body['enabled']!r}")
         except errors.ApiError as exc:
             return error_response(exc)
-        self.emulator.journal.configure(
+        portal.journal.configure(
             max_entries=body.get("maxEntries"),
             max_bytes=body.get("maxBytes"),
             enabled=body.get("enabled"),
         )
-        return json_response(self.emulator.journal.describe())
+        return json_response(portal.journal.describe())
 
     async def get_snapshot(self, request: Request) -> Response:
-        """GET /_emulator/snapshot: the whole store (not faults, the rate limit nor counts)."""
+        """GET /_emulator/snapshot: one portal's store (not faults, the rate limit nor counts),
+        with its ``portalId``: PUT it back as it is to restore that portal."""
+        try:
+            portal = self._query_portal(request)
+        except errors.ApiError as exc:
+            return error_response(exc)
         return json_response(
-            {"version": SNAPSHOT_VERSION, "tables": self.emulator.backend.snapshot()}
+            {
+                "version": SNAPSHOT_VERSION,
+                "portalId": portal.id,
+                "tables": portal.backend.snapshot(),
+            }
         )
 
     async def put_snapshot(self, request: Request) -> Response:
-        """PUT /_emulator/snapshot with what GET answered: the store as it was then."""
+        """PUT /_emulator/snapshot with what GET answered: the portal's store as it was then.
+        A version-1 snapshot (before portals: no ``portalId``) is restored into the portal the
+        body names, or the default one."""
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
-            _only(body, ("version", "tables"), "body")
-            if body.get("version") != SNAPSHOT_VERSION:
+            portal = self._body_portal(body, create=True)
+            parsing.only(body, ("version", "tables"), "body")
+            if body.get("version") not in READABLE_SNAPSHOTS:
                 raise errors.validation(
-                    f"version: a snapshot of this emulator has version {SNAPSHOT_VERSION}"
+                    f"version: this emulator reads snapshots of versions 1 and {SNAPSHOT_VERSION}"
+                    f", got {body.get('version')!r}: take the snapshot again with "
+                    "GET /_emulator/snapshot"
                 )
             try:
-                self.emulator.backend.restore(body.get("tables"))
+                portal.backend.restore(body.get("tables"))
             except ValueError as exc:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
             return error_response(exc)
-        return json_response({"status": "ok"})
+        return json_response({"status": "ok", "portalId": portal.id})
 
     async def get_rate_limit(self, request: Request) -> Response:
         """GET /_emulator/rate-limit: ``{"requests": N, "seconds": S}``, both null without one."""
-        return json_response(self.emulator.describe_rate_limit())
+        try:
+            return json_response(self._query_portal(request).describe_rate_limit())
+        except errors.ApiError as exc:
+            return error_response(exc)
 
     async def put_rate_limit(self, request: Request) -> Response:
-        """PUT /_emulator/rate-limit with ``{"requests": N, "seconds": S}`` (null: none)."""
+        """PUT /_emulator/rate-limit with ``{"requests": N, "seconds": S}`` (null: none; with
+        ``portalId``, that portal's): each app of the portal gets a window of that size."""
         try:
             content = await request.body()
             if not content.strip():
@@ -169,47 +243,162 @@ class Control:
                     'The request body is empty: send {"requests": N, "seconds": S}, or the JSON '
                     "null to remove the rate limit"
                 )
-            limit = _rate_limit(parsing.json_body(content))
+            body = parsing.json_body(content)
+            portal = self.emulator.default
+            if isinstance(body, dict) and "portalId" in body:
+                body = dict(body)
+                portal = self._body_portal(body)
+                if not body:
+                    body = None  # {"portalId": N} alone: no limit for that portal
+            limit = rate_limit_body(body)
         except errors.ApiError as exc:
             return error_response(exc)
-        self.emulator.set_rate_limit(limit)
-        return json_response(self.emulator.describe_rate_limit())
+        portal.set_rate_limit(limit)
+        return json_response(portal.describe_rate_limit())
 
     async def reports(self, request: Request) -> Response:
         """GET /_emulator/reports: the content of every high-usage report requested so far."""
-        return json_response({"results": self.emulator.backend.reports()})
+        try:
+            return json_response({"results": self._query_portal(request).backend.reports()})
+        except errors.ApiError as exc:
+            return error_response(exc)
 
     async def requests(self, request: Request) -> Response:
         """GET /_emulator/requests: requests received and handled per operation since the reset,
-        and the most requests the rate limit's window held at once (null without a limit)."""
-        limit = self.emulator.rate_limit
-        busiest = limit.peak if limit is not None else None
-        return json_response({**self.emulator.requests.describe(), "busiestWindow": busiest})
+        and the most requests one app's rate-limit window held at once (null without a limit)."""
+        try:
+            portal = self._query_portal(request)
+        except errors.ApiError as exc:
+            return error_response(exc)
+        busiest = portal.busiest_window()
+        return json_response({**portal.requests.describe(), "busiestWindow": busiest})
 
     async def seed(self, request: Request) -> Response:
         """POST /_emulator/seed: records, labels, associations, bulk ranges, then limits; applied
         whole or not at all (an unknown key, a wrong type or a refused item is a 400 naming it)."""
-        backend = self.emulator.backend
         try:
             body = parsing.obj(parsing.json_body(await request.body()), "body")
-            _only(body, SEED_SECTIONS, "body")
+            backend = self._body_portal(body).backend
+        except errors.ApiError as exc:
+            return error_response(exc)
+        try:
+            parsing.only(body, SEED_SECTIONS, "body")
             with backend.atomically():
-                return json_response(self._seed(body))
+                return json_response(_seed(backend, body))
         except errors.ApiError as exc:
             return error_response(exc)
         finally:
             backend.reload()  # the catalog follows the store, also after a rollback
 
-    def _seed(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Apply each section of a seed body in order; the answer counts what each one added."""
-        backend = self.emulator.backend
-        return {
-            "records": _seed_records(backend, body.get("records", {})),
-            "labels": _seed_labels(backend, body.get("labels", [])),
-            "associations": _seed_associations(backend, body.get("associations", [])),
-            "bulk": _seed_bulk(backend, body.get("bulk", [])),
-            "limits": _seed_limits(backend, body.get("limits", [])),
-        }
+    # -- portals and tokens -------------------------------------------------------------------
+
+    async def get_portals(self, request: Request) -> Response:
+        """GET /_emulator/portals: every portal, with its rate limit, daily cap and settings."""
+        portals = self.emulator.portals
+        return json_response({"results": [portals[i].describe() for i in sorted(portals)]})
+
+    def _path_portal_id(self, request: Request) -> int:
+        raw = request.path_params["portalId"]
+        number = parsing.ascii_int(raw)
+        if number is None or not 1 <= number <= MAX_ID:
+            raise errors.validation(f"portalId: an integer from 1 to {MAX_ID}, got {raw!r}")
+        return number
+
+    async def put_portal(self, request: Request) -> Response:
+        """PUT /_emulator/portals/{portalId} with any of ``rateLimit``, ``dailyLimit``,
+        ``settings`` (``{"scopeMode": "granular" | "published"}``): the portal made if new,
+        then changed; checked whole first (a 400 changes nothing)."""
+        try:
+            portal_id = self._path_portal_id(request)
+            body = await self._object_body(request)
+            new = portal_id not in self.emulator.portals
+            portal = self.emulator.portal(portal_id, create=True)
+            try:
+                portal.change(body)
+            except errors.ApiError:
+                if new:
+                    self.emulator.forget_portal(portal_id)
+                raise
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response(portal.describe())
+
+    async def daily_reset(self, request: Request) -> Response:
+        """POST /_emulator/portals/{portalId}/daily-reset: the portal's day ends (its daily count
+        back to zero)."""
+        try:
+            portal = self.emulator.portal(self._path_portal_id(request))
+        except errors.ApiError as exc:
+            return error_response(exc)
+        portal.daily_reset()
+        return json_response(portal.describe())
+
+    async def get_tokens(self, request: Request) -> Response:
+        """GET /_emulator/tokens (``?portalId=``: that portal's only): every token, its portal,
+        kind, app, user, scopes and state."""
+        try:
+            raw = request.query_params.get("portalId")
+            portal = self._query_portal(request).id if raw is not None else None
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response({"results": self.emulator.tokens.describe(portal)})
+
+    async def add_token(self, request: Request) -> Response:
+        """POST /_emulator/tokens: one more accepted token (``tokens.parse_token``), its portal
+        made if new; 201 with the token as GET lists it."""
+        try:
+            token = parse_token(parsing.json_body(await request.body()))
+            self.emulator.tokens.add(token)
+        except errors.ApiError as exc:
+            return error_response(exc)
+        self.emulator.portal(token.portal_id, create=True)
+        return json_response(token.describe(), 201)
+
+    async def expire_token(self, request: Request) -> Response:
+        """POST /_emulator/tokens/expire with ``{"token"}``: an OAuth token expired now."""
+        return await self._token_change(request, self.emulator.tokens.expire)
+
+    async def revoke_token(self, request: Request) -> Response:
+        """POST /_emulator/tokens/revoke with ``{"token"}``: a token refused from now on."""
+        return await self._token_change(request, self.emulator.tokens.revoke)
+
+    async def _token_change(self, request: Request, change: Callable[[Any], Token]) -> Response:
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            parsing.only(body, ("token",), "body")
+            if "token" not in body:
+                raise errors.missing_fields("token")
+            token = change(body["token"])
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response(token.describe())
+
+
+def _describe_config(portal: Portal) -> dict[str, Any]:
+    """GET /_emulator/config's answer for one portal."""
+    running = portal.running
+    return {
+        "profile": running.profile,
+        "numericIds": running.numeric_ids,
+        "maxLabelsPerPair": running.max_labels_per_pair,
+        "enqueueTimeFormat": running.enqueue_time_format,
+        "repeatAnswers": dict(portal.backend.repeat_answers),
+        "recordLimits": [
+            {"fromObjectTypeId": f, "toObjectTypeId": t, "limit": n}
+            for f, t, n in running.record_limits
+        ],
+    }
+
+
+def _seed(backend: Backend, body: dict[str, Any]) -> dict[str, Any]:
+    """Apply each section of a seed body in order; the answer counts what each one added."""
+    return {
+        "records": _seed_records(backend, body.get("records", {})),
+        "labels": _seed_labels(backend, body.get("labels", [])),
+        "associations": _seed_associations(backend, body.get("associations", [])),
+        "bulk": _seed_bulk(backend, body.get("bulk", [])),
+        "limits": _seed_limits(backend, body.get("limits", [])),
+    }
 
 
 def _seed_records(backend: Backend, section: Any) -> int:
@@ -229,7 +418,7 @@ def _seed_labels(backend: Backend, section: Any) -> list[dict[str, Any]]:
     for i, item in enumerate(parsing.array(section, "labels")):
         where = f"labels[{i}]"
         o = parsing.obj(item, where)
-        _only(o, ("fromObjectType", "toObjectType", "name", "label", "inverseLabel"), where)
+        parsing.only(o, ("fromObjectType", "toObjectType", "name", "label", "inverseLabel"), where)
         from_type, to_type = _pair(o, where)
         inverse = o.get("inverseLabel")
         made = backend.create_label(
@@ -249,7 +438,9 @@ def _seed_associations(backend: Backend, section: Any) -> int:
     for i, item in enumerate(parsing.array(section, "associations")):
         where = f"associations[{i}]"
         o = parsing.obj(item, where)
-        _only(o, ("fromObjectType", "fromObjectId", "toObjectType", "toObjectId", "types"), where)
+        parsing.only(
+            o, ("fromObjectType", "fromObjectId", "toObjectType", "toObjectId", "types"), where
+        )
         from_type, to_type = _pair(o, where)
         specs = parsing.specs(o["types"], f"{where}.types") if o.get("types") else []
         backend.associate_with_labels(
@@ -269,7 +460,7 @@ def _seed_bulk(backend: Backend, section: Any) -> int:
     for i, item in enumerate(parsing.array(section, "bulk")):
         where = f"bulk[{i}]"
         o = parsing.obj(item, where)
-        _only(o, BULK_FIELDS, where)
+        parsing.only(o, BULK_FIELDS, where)
         from_type, to_type = _pair(o, where)
         from_id = parsing.record_id(parsing.field(o, "fromObjectId", where), from_type)
         first = parsing.record_id(parsing.field(o, "firstToObjectId", where), to_type)
@@ -285,7 +476,7 @@ def _seed_limits(backend: Backend, section: Any) -> int:
     for i, item in enumerate(parsing.array(section, "limits")):
         where = f"limits[{i}]"
         o = parsing.obj(item, where)
-        _only(o, LIMIT_FIELDS, where)
+        parsing.only(o, LIMIT_FIELDS, where)
         from_type, to_type = _pair(o, where)
         backend.seed_limit(
             from_type,
@@ -298,39 +489,12 @@ def _seed_limits(backend: Backend, section: Any) -> int:
     return added
 
 
-_RATE_LIMIT_FIELDS = ("requests", "seconds")
-
-
-def _rate_limit(body: Any) -> tuple[int, float] | None:
-    """The body of PUT /_emulator/rate-limit as (requests, seconds), or None for no limit."""
-    if body is None:
-        return None
-    if not isinstance(body, dict):
-        raise errors.validation(
-            'The body must be {"requests": N, "seconds": S}, or null for no rate limit'
-        )
-    unknown = sorted(set(body) - set(_RATE_LIMIT_FIELDS))
-    if unknown:
-        raise errors.validation(
-            f"Unknown fields: {unknown}; a rate limit has only requests and seconds"
-        )
-    requests, seconds = body.get("requests"), body.get("seconds")
-    if requests is None:
-        if seconds is not None:
-            raise errors.validation("seconds must be null when requests is null (no rate limit)")
-        return None
-    if seconds is None:
-        raise errors.missing_fields("seconds")
-    try:
-        return check_rate_limit(requests, seconds)
-    except ValueError as exc:
-        raise errors.validation(str(exc)) from None
-
-
 SEED_SECTIONS = ("records", "labels", "associations", "bulk", "limits")
 BULK_FIELDS = ("fromObjectType", "fromObjectId", "toObjectType", "firstToObjectId", "count")
 LIMIT_FIELDS = ("fromObjectType", "toObjectType", "category", "typeId", "maxToObjectIds")
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+# Version 1: before portals (the same tables, no portalId), restored into the portal named.
+READABLE_SNAPSHOTS = (1, SNAPSHOT_VERSION)
 _CONFIG_FIELDS = {
     "profile": "profile",
     "numericIds": "numeric_ids",
@@ -339,21 +503,11 @@ _CONFIG_FIELDS = {
 }
 
 
-def _only(o: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
-    """400 naming the first key of ``o`` that is not allowed (a typo would otherwise be ignored)."""
-    unknown = sorted(set(o) - set(allowed))
-    if unknown:
-        raise errors.validation(
-            f"{where}: unknown field {unknown[0]!r} (allowed: {', '.join(allowed)})",
-            context={"unknownFields": unknown},
-        )
-
-
 def _config_changes(
     body: dict[str, Any], current_answers: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The EmulatorConfig fields a PUT /_emulator/config changes, and the repeat answers."""
-    _only(body, (*_CONFIG_FIELDS, "repeatAnswers", "recordLimits"), "body")
+    parsing.only(body, (*_CONFIG_FIELDS, "repeatAnswers", "recordLimits"), "body")
     changes: dict[str, Any] = {}
     if "recordLimits" in body:
         changes["record_limits"] = _record_limits(body["recordLimits"])
@@ -391,7 +545,7 @@ def _record_limits(value: Any) -> RecordLimits:
     for i, item in enumerate(parsing.array(value, "recordLimits")):
         where = f"recordLimits[{i}]"
         o = parsing.obj(item, where)
-        _only(o, RECORD_LIMIT_FIELDS, where)
+        parsing.only(o, RECORD_LIMIT_FIELDS, where)
         from_type, to_type, limit = (parsing.field(o, name, where) for name in RECORD_LIMIT_FIELDS)
         items.append(
             (
@@ -433,4 +587,11 @@ def control_routes(control: Control) -> list[BaseRoute]:
         Route("/_emulator/journal.har", control.get_journal_har, methods=["GET"]),
         Route("/_emulator/snapshot", control.put_snapshot, methods=["PUT"]),
         Route("/_emulator/requests", control.requests, methods=["GET"]),
+        Route("/_emulator/portals", control.get_portals, methods=["GET"]),
+        Route("/_emulator/portals/{portalId}", control.put_portal, methods=["PUT"]),
+        Route("/_emulator/portals/{portalId}/daily-reset", control.daily_reset, methods=["POST"]),
+        Route("/_emulator/tokens", control.get_tokens, methods=["GET"]),
+        Route("/_emulator/tokens", control.add_token, methods=["POST"]),
+        Route("/_emulator/tokens/expire", control.expire_token, methods=["POST"]),
+        Route("/_emulator/tokens/revoke", control.revoke_token, methods=["POST"]),
     ]

@@ -130,6 +130,28 @@ def unauthorized(present: bool) -> ApiError:
     return ApiError(401, message, "INVALID_AUTHENTICATION")
 
 
+def expired_authentication() -> ApiError:
+    """401 for an OAuth access token past its expiry (a refresh token gets a new one)."""
+    return ApiError(
+        401,
+        "The OAuth token used to make this call expired. Use the refresh token to get a new "
+        "access token.",
+        "EXPIRED_AUTHENTICATION",
+    )
+
+
+def association_permission(status: int, category: str) -> ApiError:
+    """2026-09's refusal of an association write by a user without HubSpot's "Edit
+    associations" permission (status and category from the release table: not published)."""
+    return ApiError(
+        status,
+        'This user-level OAuth connection lacks the "Edit associations" permission: from the '
+        "2026-09 release on, HubSpot enforces user permissions on association writes. Give the "
+        "user the permission in HubSpot's user settings, or connect as a user who has it.",
+        category,
+    )
+
+
 # HubSpot's daily request limit of the smallest paid tier, sent in X-HubSpot-RateLimit-Daily.
 DAILY_LIMIT = 250_000
 

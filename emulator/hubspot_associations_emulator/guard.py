@@ -1,5 +1,6 @@
-"""The control API's guard against web pages: it changes state without auth, so refuse what a
-browser on another site (or a DNS-rebound name) can send, and keep every plain client working.
+"""The control API's guard against web pages: it changes state without auth (unless started with
+a control token), so refuse what a browser on another site (or a DNS-rebound name) can send, and
+keep every plain client working.
 
 - ``Host`` must name a loopback address (``localhost``, 127.0.0.0/8, ``::1``) or the address the
   connection arrived on; else 403. A rebound name (``evil.example`` resolving to 127.0.0.1) fails.
@@ -13,6 +14,7 @@ browser on another site (or a DNS-rebound name) can send, and keep every plain c
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -24,11 +26,23 @@ CONTROL_PREFIX = "/_emulator/"
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def refusal(scope: Scope) -> errors.ApiError | None:
-    """The 403 or 415 a control API request gets, or None when it may proceed."""
+def refusal(scope: Scope, control_token: str | None = None) -> errors.ApiError | None:
+    """The 401, 403 or 415 a control API request gets, or None when it may proceed.
+
+    With a ``control_token`` (``serve --control-token``), every call needs ``Authorization:
+    Bearer <control_token>`` first (compared in constant time).
+    """
     headers: dict[bytes, str] = {}
     for name, value in scope["headers"]:
         headers.setdefault(name, value.decode("latin-1"))
+    if control_token is not None and not _control_token_given(headers, control_token):
+        return errors.ApiError(
+            401,
+            "This emulator's control API needs Authorization: Bearer <control token> (it was "
+            "started with --control-token; clients and fixtures take --control-token or "
+            "HUBSPOT_EMULATOR_CONTROL_TOKEN)",
+            "INVALID_AUTHENTICATION",
+        )
     host = headers.get(b"host")
     origin = headers.get(b"origin")
     if host is not None and not _host_allowed(host, scope):
@@ -38,6 +52,28 @@ def refusal(scope: Scope) -> errors.ApiError | None:
     if scope["method"] in _WRITES and not _json_or_bare(headers, origin):
         return errors.unsupported_media_type()
     return None
+
+
+def exposure(host: str, control_token: str | None, insecure: bool) -> str | None:
+    """Why the emulator must not listen on ``host`` as asked (None: it may): its control API
+    resets, seeds and reads everything, so beyond loopback it needs a control token, or the
+    user's explicit --insecure-control."""
+    if control_token is not None or insecure or _is_loopback(host.strip().strip("[]").lower()):
+        return None
+    return (
+        f"--host {host} listens beyond this machine, and the control API (/_emulator/*) would "
+        "let anyone who reaches the port reset, seed and read the emulator: give --control-token "
+        "T (or set HUBSPOT_EMULATOR_CONTROL_TOKEN) and pass the same token to the fixtures and "
+        "clients, or --insecure-control to accept the risk"
+    )
+
+
+def _control_token_given(headers: dict[bytes, str], control_token: str) -> bool:
+    """Whether the request carries the control token as a bearer token."""
+    scheme, _, given = headers.get(b"authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode("latin-1"), control_token.encode("latin-1"))
 
 
 def _hostname(host: str) -> str | None:

@@ -108,8 +108,10 @@ class Journal:
         response_headers: list[tuple[bytes, bytes]],
         response_body: bytes,
         injected: str | None,
+        portal_id: int | None = None,
     ) -> None:
-        """Add one exchange, dropping the oldest entries past the bounds."""
+        """Add one exchange (of the portal ``portal_id``), dropping the oldest entries past the
+        bounds."""
         if not self.enabled:
             return
         entry = {
@@ -126,6 +128,7 @@ class Journal:
             "responseHeaders": _headers(response_headers),
             "responseBody": body_record(response_body),
             "injected": injected,
+            "portalId": portal_id,
         }
         # What the entry holds, near enough for a bound: its bodies and headers plus the fixed
         # fields (a json.dumps per request would cost more than the rest of the recording).

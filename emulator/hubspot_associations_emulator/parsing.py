@@ -359,3 +359,13 @@ def object_type_id(value: str, where: str) -> str:
         f"{where} must be an object type ID such as 0-1 or 2-123, got '{value}'{hint}",
         context={where: [value]},
     )
+
+
+def only(o: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """400 naming the first key of ``o`` that is not allowed (a typo would otherwise be ignored)."""
+    unknown = sorted(set(o) - set(allowed))
+    if unknown:
+        raise errors.validation(
+            f"{where}: unknown field {unknown[0]!r} (allowed: {', '.join(allowed)})",
+            context={"unknownFields": unknown},
+        )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from typing import Any
+
+from . import errors
 
 
 class RollingLimit:
@@ -69,3 +72,32 @@ def parse_rate_limit(text: str) -> tuple[int, float]:
     if not sep:
         raise ValueError(f"rate limit {text!r} is not N/SECONDS")
     return check_rate_limit(int(count), float(seconds))
+
+
+_RATE_LIMIT_FIELDS = ("requests", "seconds")
+
+
+def rate_limit_body(body: Any) -> tuple[int, float] | None:
+    """The body of PUT /_emulator/rate-limit as (requests, seconds), or None for no limit."""
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        raise errors.validation(
+            'The body must be {"requests": N, "seconds": S}, or null for no rate limit'
+        )
+    unknown = sorted(set(body) - set(_RATE_LIMIT_FIELDS))
+    if unknown:
+        raise errors.validation(
+            f"Unknown fields: {unknown}; a rate limit has only requests and seconds"
+        )
+    requests, seconds = body.get("requests"), body.get("seconds")
+    if requests is None:
+        if seconds is not None:
+            raise errors.validation("seconds must be null when requests is null (no rate limit)")
+        return None
+    if seconds is None:
+        raise errors.missing_fields("seconds")
+    try:
+        return check_rate_limit(requests, seconds)
+    except ValueError as exc:
+        raise errors.validation(str(exc)) from None

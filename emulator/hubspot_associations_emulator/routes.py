@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,8 +21,6 @@ from .backend import Backend
 from .catalog import resolve_object_type
 from .config import EmulatorConfig
 from .counts import RequestCounts
-from .profiles import effective_releases
-from .release_table import RELEASES
 from .results import DefaultAssociation
 from .views import error_response, json_response
 
@@ -106,24 +104,58 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class PortalView(Protocol):
+    """What the handlers read of the portal answering a request (``portals.Portal``)."""
+
+    backend: Backend
+    running: EmulatorConfig
+    releases: dict[str, dict[str, Any]]
+    fmt_id: views.FormatId
+
+
+class RouteGate(Protocol):
+    """What the routes ask the emulator about each request (``state.Emulator``)."""
+
+    def counts(self) -> RequestCounts:
+        """The answering portal's request counts."""
+        ...
+
+    def refusal(self, request: Request, operation_id: str, release: str) -> errors.ApiError | None:
+        """The 403 an operation gets before it runs (scopes, permissions), or None."""
+        ...
+
+
 class Handlers:
-    """The 23 operations, bound to one backend and configuration.
+    """The 23 operations, answering for the portal of each request.
 
     Each handler is named after its operationId; its docstring gives the method and the v4 path,
     as openapi/curated.yaml spells them. Every release serves the same path under its own bases
     (``/crm/objects/2026-03/…``, ``/crm/associations/v4/…``): see ``hubspot_routes``.
     """
 
-    def __init__(self, backend: Backend, config: EmulatorConfig) -> None:
-        self.backend = backend
-        self.configure(config)
+    def __init__(self, current: Callable[[], PortalView]) -> None:
+        # The portal answering the request being handled (portals.CURRENT).
+        self._current = current
 
-    def configure(self, config: EmulatorConfig) -> None:
-        """Answer as ``config`` says from the next request on (PUT /_emulator/config)."""
-        self.config = config
-        # The profile is merged here, once: handlers read only their release's row.
-        self.releases = effective_releases(config.releases or RELEASES, config.profile)
-        self.fmt_id: views.FormatId = int if config.numeric_ids else str
+    @property
+    def backend(self) -> Backend:
+        """The answering portal's backend."""
+        return self._current().backend
+
+    @property
+    def config(self) -> EmulatorConfig:
+        """The answering portal's running configuration."""
+        return self._current().running
+
+    @property
+    def releases(self) -> dict[str, dict[str, Any]]:
+        """The answering portal's release rows (its profile merged into v4)."""
+        return self._current().releases
+
+    @property
+    def fmt_id(self) -> views.FormatId:
+        """How the answering portal writes record IDs (str, or int with numericIds)."""
+        return self._current().fmt_id
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -481,14 +513,18 @@ def _endpoint(table: dict[str, Handler], release: str) -> Handler:
     return endpoint
 
 
-def _counted(handler: Handler, operation_id: str, counts: RequestCounts) -> Handler:
-    """The handler, counting each request under its operationId before it runs."""
+def _guarded(handler: Handler, operation_id: str, release: str, gate: RouteGate) -> Handler:
+    """The handler, behind the token's scopes and permissions (a refused request changes nothing
+    and is not counted), counting each request it runs under its operationId."""
 
-    async def counted(request: Request) -> Response:
-        counts.operation(operation_id)
+    async def guarded(request: Request) -> Response:
+        refused = gate.refusal(request, operation_id, release)
+        if refused is not None:
+            return error_response(refused)
+        gate.counts().operation(operation_id)
         return await handler(request)
 
-    return counted
+    return guarded
 
 
 class HubSpotRoute(Route):
@@ -518,8 +554,11 @@ def operation_at(routes: Iterable[BaseRoute], scope: Scope) -> str | None:
     return None
 
 
-def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]:
-    """Every operation under every path family, each request counted by its operationId.
+def hubspot_routes(
+    handlers: Handlers, gate: RouteGate, releases: dict[str, dict[str, Any]]
+) -> list[BaseRoute]:
+    """Every operation under every path family of ``releases``, each request checked and counted
+    (``gate``) under its operationId.
 
     A handler is looked up on ``handlers`` by its operationId when the routes are built, so a
     handler set on the instance (tests/mutants) replaces the method.
@@ -527,7 +566,7 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
     table: dict[str, dict[str, Handler]] = {}
     operations: dict[str, dict[str, str]] = {}
     release_of: dict[str, str] = {}
-    object_bases, association_bases, limits_bases = path_families(handlers.releases)
+    object_bases, association_bases, limits_bases = path_families(releases)
     for bases, family in (
         (object_bases, OBJECT_OPERATIONS),
         (association_bases, ASSOCIATION_OPERATIONS),
@@ -536,10 +575,11 @@ def hubspot_routes(handlers: Handlers, counts: RequestCounts) -> list[BaseRoute]
         for base, release in bases:
             for method, path, operation_id in family:
                 # What a release lacks has no route: HubSpot answers 404 as for any unknown path.
-                if operation_id in handlers.releases[release]["lacks"]:
+                if operation_id in releases[release]["lacks"]:
                     continue
                 handler = getattr(handlers, operation_id)
-                table.setdefault(base + path, {})[method] = _counted(handler, operation_id, counts)
+                guarded = _guarded(handler, operation_id, release, gate)
+                table.setdefault(base + path, {})[method] = guarded
                 operations.setdefault(base + path, {})[method] = operation_id
                 release_of[base + path] = release
     return [

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from .app import create_app
 from .config import EmulatorConfig
+from .guard import exposure
 from .protocol import timed_protocol
 
 STARTUP_TIMEOUT = 15.0
@@ -68,10 +69,18 @@ def make_server(app: Starlette) -> uvicorn.Server:
 
 @contextmanager
 def serve_in_thread(
-    config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
+    config: EmulatorConfig | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    insecure_control: bool = False,
 ) -> Iterator[RunningEmulator]:
-    """Serve a fresh emulator on loopback in a daemon thread until the block ends."""
+    """Serve a fresh emulator in a daemon thread until the block ends (on loopback unless told;
+    beyond it only with a control token or ``insecure_control``: ValueError before binding)."""
     config = config or EmulatorConfig()
+    exposed = exposure(host, config.control_token, insecure_control)
+    if exposed is not None:
+        raise ValueError(exposed)
     app = create_app(config)
     sock = bind(host, port)
     server = make_server(app)
@@ -106,4 +115,4 @@ def serve_in_thread(
             server.force_exit = True
             thread.join(timeout=5)
         sock.close()
-        app.emulator.store.close()  # type: ignore[attr-defined]
+        app.emulator.close()  # type: ignore[attr-defined]

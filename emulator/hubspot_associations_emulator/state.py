@@ -1,101 +1,209 @@
-"""The state of one running emulator: configuration, store, backend, handlers, faults, rate
-limit and request counts. The ASGI app (``app``) and the control API (``control``) both use it."""
+"""The state of one running emulator: its start-up configuration, the database, the tokens it
+accepts and the portals they reach. The ASGI app (``app``) and the control API (``control``) both
+use it.
+
+A request's token decides its portal (``tokens.Token.portal_id``); a request without a known
+token is counted, journaled and faulted in the default portal before its 401.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
+from starlette.requests import Request
 from starlette.types import Scope
 
-from . import errors
+from . import errors, scopes
 from .backend import Backend
 from .config import DEFAULT_TOKEN, EmulatorConfig, check_record_limits
 from .counts import RequestCounts
-from .faults import FaultPlan, parse_spec
+from .faults import FaultPlan
 from .journal import Journal
-from .ratelimit import RollingLimit, check_rate_limit
+from .portals import CURRENT, Portal
+from .release_table import RELEASES
 from .routes import Handlers
-from .store import Store
+from .store import Database, Store
+from .tokens import DEFAULT_PORTAL_ID, Token, TokenRegistry
 
 __all__ = ["Emulator"]
 
+# (allowed, the policy that refused it, the X-HubSpot-RateLimit-* headers of the answer)
+Admission = tuple[bool, str | None, list[tuple[bytes, bytes]]]
+
 
 class Emulator:
-    """What one running emulator holds: configuration, store, backend, faults, limits, counts."""
+    """What one running emulator holds: configuration, database, tokens and portals."""
 
     def __init__(self, config: EmulatorConfig) -> None:
         if not (math.isfinite(config.request_timeout) and config.request_timeout > 0):
             raise ValueError("request_timeout must be a finite number of seconds above 0")
         if config.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be at least 1")
+        if config.scope_mode not in scopes.MODES:
+            raise ValueError(f"scope mode: {' or '.join(scopes.MODES)}, got {config.scope_mode!r}")
         # Object types of the record limits as type IDs, as GET /_emulator/config shows them.
         limits = check_record_limits(config.record_limits)  # ValueError when one is wrong
         config = dataclasses.replace(config, record_limits=limits)
         self.config = config
-        self.store = Store(config.db_path)
-        self.backend = Backend(self.store, config)
-        self.handlers = Handlers(self.backend, config)
-        self.faults: FaultPlan = parse_spec(config.faults)
-        self.rate_limit: RollingLimit | None = None
-        self.set_rate_limit(config.rate_limit)  # ValueError when out of range
-        self.requests = RequestCounts()
-        self.journal = Journal()
+        # The release table's path families (profiles change answers, never paths).
+        self.releases: dict[str, dict[str, Any]] = dict(config.releases or RELEASES)
         # Auth is never off: an empty token list falls back to the default token.
-        self._tokens = frozenset(config.tokens or (DEFAULT_TOKEN,))
+        startup = [Token(t) for t in dict.fromkeys(config.tokens or (DEFAULT_TOKEN,))]
+        given = {t.token for t in startup}
+        for t in config.token_records:
+            if t.token in given:
+                raise ValueError(f"token {t.token!r} is given twice (--token and --tokens)")
+            given.add(t.token)
+        self.tokens = TokenRegistry([*startup, *config.token_records])
+        self.database = Database(config.db_path, DEFAULT_PORTAL_ID)
+        self.portals: dict[int, Portal] = {}
+        try:
+            for portal_id in sorted({DEFAULT_PORTAL_ID, *self.tokens.portals(),
+                                     *self.database.portals()}):  # fmt: skip
+                self.portal(portal_id, create=True)
+        except BaseException:
+            self.database.close()
+            raise
+        self.handlers = Handlers(lambda: CURRENT.get(self.default))
+
+    # -- portals ------------------------------------------------------------------------------
+
+    @property
+    def default(self) -> Portal:
+        """The default portal (``tokens.DEFAULT_PORTAL_ID``)."""
+        return self.portals[DEFAULT_PORTAL_ID]
+
+    def portal(self, portal_id: int, *, create: bool = False) -> Portal:
+        """The portal of that ID (made when ``create``); 404 naming how to make it, else."""
+        found = self.portals.get(portal_id)
+        if found is not None:
+            return found
+        if not create:
+            raise errors.ApiError(
+                404,
+                f"No portal {portal_id}: add a token of it (POST /_emulator/tokens) or create it "
+                f"(PUT /_emulator/portals/{portal_id})",
+                "OBJECT_NOT_FOUND",
+            )
+        made = self.portals[portal_id] = Portal(portal_id, self.config, self.database)
+        return made
+
+    def forget_portal(self, portal_id: int) -> None:
+        """Drop a portal no token reaches (a PUT /_emulator/portals/{id} that failed)."""
+        if portal_id == DEFAULT_PORTAL_ID or portal_id in self.tokens.portals():
+            return
+        portal = self.portals.pop(portal_id, None)
+        if portal is not None:
+            portal.store.reset()
+
+    # The default portal's parts, as they were before portals (tests, benchmarks, mutants).
+    @property
+    def backend(self) -> Backend:
+        """The default portal's backend."""
+        return self.default.backend
+
+    @property
+    def store(self) -> Store:
+        """The default portal's store."""
+        return self.default.store
+
+    @property
+    def requests(self) -> RequestCounts:
+        """The default portal's request counts."""
+        return self.default.requests
+
+    @property
+    def journal(self) -> Journal:
+        """The default portal's journal."""
+        return self.default.journal
+
+    @property
+    def faults(self) -> FaultPlan:
+        """The default portal's faults."""
+        return self.default.faults
 
     @property
     def running(self) -> EmulatorConfig:
-        """The configuration answering now (the start-up one changed by PUT /_emulator/config)."""
-        return self.handlers.config
+        """The default portal's running configuration."""
+        return self.default.running
 
-    def configure(self, config: EmulatorConfig) -> None:
-        """Answer as ``config`` says (profile, numeric IDs, label cap, enqueueTime form, record
-        limits)."""
-        self.backend.config = config
-        self.handlers.configure(config)
+    def close(self) -> None:
+        """Close the database (the server stops)."""
+        self.database.close()
 
     def reset(self) -> None:
-        """Empty the store and the counts; faults, the rate-limit window and the configuration
-        back to the start-up ones."""
-        self.configure(self.config)
-        self.backend.reset()
-        self.requests.reset()
-        self.journal = Journal()  # bounds back to the defaults too
-        self.faults = parse_spec(self.config.faults)
-        self.set_rate_limit(self.config.rate_limit)
+        """Every portal emptied (those no start-up token reaches forgotten) and the tokens back
+        to the start-up set."""
+        self.tokens.reset()
+        keep = {DEFAULT_PORTAL_ID, *self.tokens.portals()}
+        for portal_id in list(self.portals):
+            self.portals[portal_id].reset()
+            if portal_id not in keep:
+                del self.portals[portal_id]
 
-    def set_rate_limit(self, limit: tuple[int, float] | None) -> None:
-        """At most ``limit`` = (requests, seconds) from now on, in a fresh window (None: none).
+    # -- the gate's steps ---------------------------------------------------------------------
 
-        ValueError when the limit is out of range (``ratelimit.check_rate_limit``).
-        """
-        self.rate_limit = RollingLimit(*check_rate_limit(*limit)) if limit is not None else None
-
-    def describe_rate_limit(self) -> dict[str, int | float | None]:
-        """The rate limit as the control API shows it."""
-        limit = self.rate_limit
-        if limit is None:
-            return {"requests": None, "seconds": None}
-        return {"requests": limit.max_requests, "seconds": limit.interval}
-
-    def admit(self) -> tuple[bool, list[tuple[bytes, bytes]]]:
-        """Count one HubSpot-path request against the rate limit.
-
-        (allowed, the X-HubSpot-RateLimit-* headers of its answer: none without a limit).
-        """
-        limit = self.rate_limit
-        if limit is None:
-            return True, []
-        allowed, remaining = limit.hit()
-        return allowed, limit.headers(remaining)
-
-    def authorized(self, scope: Scope) -> errors.ApiError | None:
-        """None when the request carries an accepted bearer token, else the 401 to send."""
+    def identify(self, scope: Scope) -> tuple[Token | None, Portal]:
+        """The request's token (None: none, or not one the emulator ever accepted) and the
+        portal that answers it (the token's, else the default one)."""
         for name, value in scope["headers"]:
             if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer" and token.strip() in self._tokens:
-                    return None
-                return errors.unauthorized(present=True)
-        return errors.unauthorized(present=False)
+                scheme, _, raw = value.decode("latin-1").partition(" ")
+                if scheme.lower() != "bearer":
+                    return None, self.default
+                token = self.tokens.get(raw.strip())
+                if token is None:
+                    return None, self.default
+                portal = self.portals.get(token.portal_id) or self.portal(
+                    token.portal_id, create=True
+                )
+                return token, portal
+        return None, self.default
+
+    def admit(self, portal: Portal, token: Token | None) -> Admission:
+        """Count one request against its portal's budget (``Portal.admit``), under the token's
+        app (requests without a known token share app 0's window)."""
+        return portal.admit(token.app_id if token is not None else 0)
+
+    def authorized(self, scope: Scope) -> errors.ApiError | None:
+        """None when the request's token (``identify``, kept in ``scope``) is live, else the 401:
+        INVALID_AUTHENTICATION for none, an unknown or a revoked one, EXPIRED_AUTHENTICATION for
+        an OAuth token past its expiry."""
+        token: Token | None = scope.get("hubspot_token")
+        if token is None or token.revoked:
+            present = any(name == b"authorization" for name, _ in scope["headers"])
+            return errors.unauthorized(present=present)
+        if token.expired():
+            return errors.expired_authentication()
+        return None
+
+    # -- routes.RouteGate ---------------------------------------------------------------------
+
+    def counts(self) -> RequestCounts:
+        """The request counts of the portal answering now."""
+        return CURRENT.get(self.default).requests
+
+    def refusal(self, request: Request, operation_id: str, release: str) -> errors.ApiError | None:
+        """The 403 an operation gets before it runs: the token's scopes (the portal's mode),
+        then, on a release whose row has ``association_permission``, an OAuth user's missing
+        "Edit associations" permission on an association write. None: it may run."""
+        token: Token | None = request.scope.get("hubspot_token")
+        if token is None:
+            return None
+        portal = CURRENT.get(self.default)
+        missing = scopes.missing_scopes(
+            operation_id, dict(request.path_params), token.scopes, portal.scope_mode
+        )
+        if missing is not None:
+            return scopes.refusal(missing)
+        rule = portal.releases[release].get("association_permission")
+        if (
+            rule
+            and token.kind == "oauth"
+            and not token.association_writes
+            and operation_id in scopes.ASSOCIATION_WRITES
+        ):
+            return errors.association_permission(int(rule["status"]), str(rule["category"]))
+        return None

@@ -1,10 +1,17 @@
-"""SQLite storage: associations (both directions), custom types, limits, records and reports.
+"""SQLite storage: associations (both directions), custom types, limits, records and reports,
+each row belonging to one portal.
 
-One connection, used under a lock. Every request runs in one transaction and every batch input in a
-savepoint, so an input is applied whole or not at all, and a crash loses only uncommitted requests.
-The primary key orders rows by (from record, to type, to record), so a page read is one index range
-whatever the table's size. There is no second index: counting one record's associations of one type
-(only needed when a limit is set) scans that record's range, and every insert stays cheaper.
+One connection (``Database``), used under a lock, shared by the stores of every portal (``Store``,
+one portal's view: every statement is scoped to its portal ID). Every request runs in one
+transaction and every batch input in a savepoint, so an input is applied whole or not at all, and a
+crash loses only uncommitted requests. The primary key orders rows by (portal, from record, to
+type, to record), so a page read is one index range whatever the table's size. There is no second
+index: counting one record's associations of one type (only needed when a limit is set) scans
+that record's range, and every insert stays cheaper.
+
+A file's format is SQLite's ``user_version``: 2 since portals. A file of format 1 (written before
+portals: the same tables without the portal column) is migrated in place on opening, its rows
+becoming the default portal's; a file of a later format is refused, never misread.
 """
 
 from __future__ import annotations
@@ -12,57 +19,121 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from .catalog import AssociationType
+from .tokens import DEFAULT_PORTAL_ID
 
 Row = tuple[str, int, str, int, int]
 
+FORMAT = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assoc (
-    from_type TEXT NOT NULL, from_id INTEGER NOT NULL,
+    portal INTEGER NOT NULL, from_type TEXT NOT NULL, from_id INTEGER NOT NULL,
     to_type TEXT NOT NULL, to_id INTEGER NOT NULL, type_id INTEGER NOT NULL,
-    PRIMARY KEY (from_type, from_id, to_type, to_id, type_id)
+    PRIMARY KEY (portal, from_type, from_id, to_type, to_id, type_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS types (
-    type_id INTEGER PRIMARY KEY, category TEXT NOT NULL, from_type TEXT NOT NULL,
-    to_type TEXT NOT NULL, label TEXT, inverse_id INTEGER, kind TEXT NOT NULL, name TEXT NOT NULL
+    portal INTEGER NOT NULL, type_id INTEGER NOT NULL, category TEXT NOT NULL,
+    from_type TEXT NOT NULL, to_type TEXT NOT NULL, label TEXT, inverse_id INTEGER,
+    kind TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (portal, type_id)
 );
-CREATE TABLE IF NOT EXISTS limits (type_id INTEGER PRIMARY KEY, max_to INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS limits (
+    portal INTEGER NOT NULL, type_id INTEGER NOT NULL, max_to INTEGER NOT NULL,
+    PRIMARY KEY (portal, type_id)
+);
 CREATE TABLE IF NOT EXISTS records (
-    type TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (type, id)
+    portal INTEGER NOT NULL, type TEXT NOT NULL, id INTEGER NOT NULL,
+    PRIMARY KEY (portal, type, id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    portal INTEGER NOT NULL, id INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (portal, id)
+);
+CREATE TABLE IF NOT EXISTS meta (
+    portal INTEGER NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (portal, key)
+);
 """
 FIRST_CUSTOM_TYPE_ID = 1200
 TABLES = ("assoc", "types", "limits", "records", "reports", "meta")
 
 
-class Store:
-    """The emulator's whole state, in memory or in a file."""
+class Database:
+    """The one SQLite connection of an emulator, in memory or in a file, and its transactions.
 
-    def __init__(self, path: str | None = None) -> None:
+    ``default_portal`` receives a format-1 file's rows; ValueError when the file is of a format
+    this emulator cannot read.
+    """
+
+    def __init__(self, path: str | None, default_portal: int) -> None:
         self.path = path
-        self._lock = threading.RLock()
-        # The server thread and the thread that built the app both use it, always under _lock.
+        self.lock = threading.RLock()
+        # The server thread and the thread that built the app both use it, always under lock.
         self.db = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
-        if path:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        try:
+            if path:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self._open(default_portal)
+        except BaseException:
+            self.db.close()
+            raise
         self._depth = 0
         self._savepoints = 0
 
+    def _open(self, default_portal: int) -> None:
+        """Create the tables, or migrate a format-1 file, or refuse a file of another format."""
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {
+            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if version > FORMAT:
+            raise ValueError(
+                f"{self.path}: an emulator database of format {version}, written by a newer "
+                f"emulator; this one reads formats 1 and {FORMAT}: upgrade hubspot-associations, "
+                "or start with another --db file"
+            )
+        if version == 0 and "assoc" in tables:
+            columns = [r[1] for r in self.db.execute("PRAGMA table_info(assoc)")]
+            if columns[:1] != ["from_type"]:
+                raise ValueError(
+                    f"{self.path}: not an emulator database (table assoc has columns "
+                    f"{', '.join(columns)}): start with another --db file"
+                )
+            self._migrate_format_1(default_portal)
+            return
+        self.db.executescript(_SCHEMA)
+        self.db.execute(f"PRAGMA user_version={FORMAT}")
+
+    def _migrate_format_1(self, portal: int) -> None:
+        """Move a format-1 file's rows (one portal, no portal column) to ``portal``, in one
+        transaction: the file is migrated whole or left as it was."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in TABLES:
+                self.db.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
+            self.db.executescript("SAVEPOINT schema;" + _SCHEMA + "RELEASE schema;")
+            for table in TABLES:
+                if table == "reports":
+                    sql = "INSERT INTO reports SELECT ?, id, body FROM old_reports"
+                else:
+                    sql = f"INSERT INTO {table} SELECT ?, * FROM old_{table}"
+                self.db.execute(sql, (portal,))
+                self.db.execute(f"DROP TABLE old_{table}")
+            self.db.execute(f"PRAGMA user_version={FORMAT}")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
+        with self.lock:
             self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work; nested calls join the outer one."""
-        with self._lock:
+        with self.lock:
             if self._depth:
                 self._depth += 1
                 try:
@@ -97,79 +168,127 @@ class Store:
         else:
             self.db.execute(f"RELEASE {name}")
 
+    def portals(self) -> set[int]:
+        """Every portal that holds a row."""
+        with self.lock:
+            return {
+                int(r[0])
+                for table in TABLES
+                for r in self.db.execute(f"SELECT DISTINCT portal FROM {table}")
+            }
+
+
+class Store:
+    """One portal's state: the rows of its portal ID in the shared database."""
+
+    def __init__(self, database: Database | None = None, portal: int = DEFAULT_PORTAL_ID) -> None:
+        # Alone (no database given): a portal in a private in-memory database (tests, tools).
+        self.database = database or Database(None, portal)
+        self.portal = portal
+        self.db = self.database.db
+        self._lock = self.database.lock
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One atomic unit of work (``Database.transaction``)."""
+        return self.database.transaction()
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """One batch input (``Database.savepoint``)."""
+        return self.database.savepoint()
+
     def snapshot(self) -> dict[str, list[list[object]]]:
-        """Every table's rows (associations, types and their ID counter, limits, records,
-        reports), as JSON-ready lists."""
+        """Every table's rows of this portal (associations, types and their ID counter, limits,
+        records, reports), without the portal column, as JSON-ready lists."""
         with self._lock:
             return {
-                table: [list(row) for row in self.db.execute(f"SELECT * FROM {table}")]
+                table: [
+                    list(row[1:])
+                    for row in self.db.execute(
+                        f"SELECT * FROM {table} WHERE portal=?", (self.portal,)
+                    )
+                ]
                 for table in TABLES
             }
 
     def restore(self, tables: object) -> None:
-        """Replace every table with a snapshot's rows; ValueError (nothing changed) when it is not
-        one."""
+        """Replace this portal's rows with a snapshot's; ValueError (nothing changed) when it is
+        not one."""
         if not isinstance(tables, dict) or set(tables) != set(TABLES):
             raise ValueError(f"a snapshot holds exactly the tables {', '.join(TABLES)}")
         with self.transaction():
             for table in TABLES:
                 rows = tables[table]
-                width = len(self.db.execute(f"SELECT * FROM {table} LIMIT 0").description)
+                width = len(self.db.execute(f"SELECT * FROM {table} LIMIT 0").description) - 1
                 if not isinstance(rows, list) or any(
                     not isinstance(r, list) or len(r) != width for r in rows
                 ):
                     raise ValueError(f"snapshot table {table}: rows of {width} values expected")
-                self.db.execute(f"DELETE FROM {table}")
-                marks = ", ".join("?" * width)
+                self.db.execute(f"DELETE FROM {table} WHERE portal=?", (self.portal,))
+                marks = ", ".join("?" * (width + 1))
                 try:
-                    self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                    self.db.executemany(
+                        f"INSERT INTO {table} VALUES ({marks})", ([self.portal, *r] for r in rows)
+                    )
                 except sqlite3.Error as exc:
                     raise ValueError(f"snapshot table {table}: {exc}") from None
 
     def reset(self) -> None:
-        """Forget everything."""
+        """Forget everything of this portal."""
         with self.transaction():
             for table in TABLES:
-                self.db.execute(f"DELETE FROM {table}")
+                self.db.execute(f"DELETE FROM {table} WHERE portal=?", (self.portal,))
+
+    def close(self) -> None:
+        """Close the shared connection (the emulator stops)."""
+        self.database.close()
 
     # -- associations --------------------------------------------------------------------------
 
     def insert(self, row: Row) -> bool:
         """Add one directional row; True when it was not there yet."""
-        cur = self.db.execute("INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?)", row)
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?,?)", (self.portal, *row)
+        )
         return cur.rowcount > 0
 
     def insert_both(self, row: Row, inverse: Row) -> bool:
         """Add a row and its inverse in one statement; True when either was new."""
         cur = self.db.execute(
-            "INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?),(?,?,?,?,?)", (*row, *inverse)
+            "INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?,?),(?,?,?,?,?,?)",
+            (self.portal, *row, self.portal, *inverse),
         )
         return cur.rowcount > 0
 
     def insert_many(self, rows: Iterable[Row]) -> None:
         """Add rows in bulk (seeding)."""
-        self.db.executemany("INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?)", rows)
+        portal = self.portal
+        self.db.executemany(
+            "INSERT OR IGNORE INTO assoc VALUES (?,?,?,?,?,?)", ((portal, *r) for r in rows)
+        )
 
     def delete(self, row: Row) -> None:
         """Remove one directional row."""
         self.db.execute(
-            "DELETE FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND to_id=? "
-            "AND type_id=?",
-            row,
+            "DELETE FROM assoc WHERE portal=? AND from_type=? AND from_id=? AND to_type=? "
+            "AND to_id=? AND type_id=?",
+            (self.portal, *row),
         )
 
     def delete_between(self, from_type: str, from_id: int, to_type: str, to_id: int) -> None:
         """Remove every row between two records, in both directions."""
-        sql = "DELETE FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND to_id=?"
-        self.db.execute(sql, (from_type, from_id, to_type, to_id))
-        self.db.execute(sql, (to_type, to_id, from_type, from_id))
+        sql = (
+            "DELETE FROM assoc WHERE portal=? AND from_type=? AND from_id=? AND to_type=? "
+            "AND to_id=?"
+        )
+        self.db.execute(sql, (self.portal, from_type, from_id, to_type, to_id))
+        self.db.execute(sql, (self.portal, to_type, to_id, from_type, from_id))
 
     def types_between(self, from_type: str, from_id: int, to_type: str, to_id: int) -> list[int]:
         """Type IDs from one record to another, ascending."""
         cur = self.db.execute(
-            "SELECT type_id FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND to_id=? "
-            "ORDER BY type_id",
-            (from_type, from_id, to_type, to_id),
+            "SELECT type_id FROM assoc WHERE portal=? AND from_type=? AND from_id=? AND to_type=? "
+            "AND to_id=? ORDER BY type_id",
+            (self.portal, from_type, from_id, to_type, to_id),
         )
         return [r[0] for r in cur]
 
@@ -178,17 +297,18 @@ class Store:
     ) -> list[int]:
         """Records reached from one record through one type."""
         cur = self.db.execute(
-            "SELECT to_id FROM assoc WHERE from_type=? AND from_id=? AND to_type=? AND type_id=?",
-            (from_type, from_id, to_type, type_id),
+            "SELECT to_id FROM assoc WHERE portal=? AND from_type=? AND from_id=? AND to_type=? "
+            "AND type_id=?",
+            (self.portal, from_type, from_id, to_type, type_id),
         )
         return [r[0] for r in cur]
 
     def count(self, from_type: str, from_id: int, to_type: str, type_id: int) -> int:
         """How many records one record reaches through one type."""
         cur = self.db.execute(
-            "SELECT COUNT(*) FROM assoc WHERE from_type=? AND from_id=? AND to_type=? "
-            "AND type_id=?",
-            (from_type, from_id, to_type, type_id),
+            "SELECT COUNT(*) FROM assoc WHERE portal=? AND from_type=? AND from_id=? "
+            "AND to_type=? AND type_id=?",
+            (self.portal, from_type, from_id, to_type, type_id),
         )
         return int(cur.fetchone()[0])
 
@@ -200,9 +320,9 @@ class Store:
             ids = [
                 r[0]
                 for r in self.db.execute(
-                    "SELECT DISTINCT to_id FROM assoc WHERE from_type=? AND from_id=? AND "
-                    "to_type=? AND to_id>? ORDER BY to_id LIMIT ?",
-                    (from_type, from_id, to_type, after, limit + 1),
+                    "SELECT DISTINCT to_id FROM assoc WHERE portal=? AND from_type=? AND "
+                    "from_id=? AND to_type=? AND to_id>? ORDER BY to_id LIMIT ?",
+                    (self.portal, from_type, from_id, to_type, after, limit + 1),
                 )
             ]
             more = len(ids) > limit
@@ -211,9 +331,9 @@ class Store:
                 return [], False
             out: list[tuple[int, list[int]]] = []
             for to_id, type_id in self.db.execute(
-                "SELECT to_id, type_id FROM assoc WHERE from_type=? AND from_id=? AND to_type=? "
-                "AND to_id BETWEEN ? AND ? ORDER BY to_id, type_id",
-                (from_type, from_id, to_type, ids[0], ids[-1]),
+                "SELECT to_id, type_id FROM assoc WHERE portal=? AND from_type=? AND from_id=? "
+                "AND to_type=? AND to_id BETWEEN ? AND ? ORDER BY to_id, type_id",
+                (self.portal, from_type, from_id, to_type, ids[0], ids[-1]),
             ):
                 if out and out[-1][0] == to_id:
                     out[-1][1].append(type_id)
@@ -224,19 +344,22 @@ class Store:
     def delete_type_rows(self, type_ids: Iterable[int]) -> None:
         """Remove every row of the given types (a deleted label)."""
         for type_id in type_ids:
-            self.db.execute("DELETE FROM assoc WHERE type_id=?", (type_id,))
+            self.db.execute(
+                "DELETE FROM assoc WHERE portal=? AND type_id=?", (self.portal, type_id)
+            )
 
     def heavy_users(
         self, threshold: int, from_type: str | None = None
     ) -> list[tuple[str, int, str, int, int]]:
         """(from_type, from_id, to_type, type_id, count) for every group of at least threshold:
         one record's associations of one type (of one source object type when given)."""
-        where, args = ("WHERE from_type=? ", (from_type,)) if from_type is not None else ("", ())
+        where, args = ("AND from_type=? ", (from_type,)) if from_type is not None else ("", ())
         with self._lock:
             cur = self.db.execute(
                 "SELECT from_type, from_id, to_type, type_id, COUNT(*) AS n FROM assoc "
-                f"{where}GROUP BY from_type, from_id, to_type, type_id HAVING n >= ?",
-                (*args, threshold),
+                f"WHERE portal=? {where}GROUP BY from_type, from_id, to_type, type_id "
+                "HAVING n >= ?",
+                (self.portal, *args, threshold),
             )
             return list(cur)
 
@@ -248,71 +371,92 @@ class Store:
         primary key (the source object type), grouped; no row below the threshold comes back."""
         with self._lock:
             cur = self.db.execute(
-                "SELECT from_id, type_id, COUNT(*) AS n FROM assoc WHERE from_type=? AND to_type=? "
-                "GROUP BY from_id, type_id HAVING n >= ? ORDER BY from_id, type_id",
-                (from_type, to_type, threshold),
+                "SELECT from_id, type_id, COUNT(*) AS n FROM assoc WHERE portal=? "
+                "AND from_type=? AND to_type=? GROUP BY from_id, type_id HAVING n >= ? "
+                "ORDER BY from_id, type_id",
+                (self.portal, from_type, to_type, threshold),
             )
             return list(cur)
 
     def row_count(self) -> int:
         """Number of directional rows."""
         with self._lock:
-            return int(self.db.execute("SELECT COUNT(*) FROM assoc").fetchone()[0])
+            sql = "SELECT COUNT(*) FROM assoc WHERE portal=?"
+            return int(self.db.execute(sql, (self.portal,)).fetchone()[0])
 
     # -- custom types, limits, records, reports ------------------------------------------------
 
     def next_type_id(self, count: int) -> int:
-        """Reserve ``count`` consecutive type IDs and return the first."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='next_type_id'").fetchone()
+        """Reserve ``count`` consecutive type IDs of this portal and return the first."""
+        row = self.db.execute(
+            "SELECT value FROM meta WHERE portal=? AND key='next_type_id'", (self.portal,)
+        ).fetchone()
         first = int(row[0]) if row else FIRST_CUSTOM_TYPE_ID
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_type_id', ?)", (first + count,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, 'next_type_id', ?)",
+            (self.portal, first + count),
+        )
         return first
 
     def save_type(self, t: AssociationType) -> None:
         """Create or replace a custom (or synthesised) association type."""
         self.db.execute(
-            "INSERT OR REPLACE INTO types VALUES (?,?,?,?,?,?,?,?)",
-            (t.type_id, t.category, t.from_type, t.to_type, t.label, t.inverse_id, t.kind, t.name),
-        )
+            "INSERT OR REPLACE INTO types VALUES (?,?,?,?,?,?,?,?,?)",
+            (self.portal, t.type_id, t.category, t.from_type, t.to_type, t.label, t.inverse_id,
+             t.kind, t.name),
+        )  # fmt: skip
 
     def delete_type(self, type_id: int) -> None:
         """Forget a custom type."""
-        self.db.execute("DELETE FROM types WHERE type_id=?", (type_id,))
+        self.db.execute("DELETE FROM types WHERE portal=? AND type_id=?", (self.portal, type_id))
 
     def load_types(self) -> list[AssociationType]:
         """Every stored custom or synthesised type."""
         with self._lock:
-            return [AssociationType(*r) for r in self.db.execute("SELECT * FROM types")]
+            cur = self.db.execute("SELECT * FROM types WHERE portal=?", (self.portal,))
+            return [AssociationType(*r[1:]) for r in cur]
 
     def set_limit(self, type_id: int, max_to: int) -> None:
         """Create or change the limit of one type."""
-        self.db.execute("INSERT OR REPLACE INTO limits VALUES (?,?)", (type_id, max_to))
+        self.db.execute(
+            "INSERT OR REPLACE INTO limits VALUES (?,?,?)", (self.portal, type_id, max_to)
+        )
 
     def delete_limit(self, type_id: int) -> None:
         """Return one type to the system default."""
-        self.db.execute("DELETE FROM limits WHERE type_id=?", (type_id,))
+        self.db.execute("DELETE FROM limits WHERE portal=? AND type_id=?", (self.portal, type_id))
 
     def load_limits(self) -> dict[int, int]:
         """Every user-enforced limit by type ID."""
         with self._lock:
-            return dict(self.db.execute("SELECT type_id, max_to FROM limits"))
+            sql = "SELECT type_id, max_to FROM limits WHERE portal=?"
+            return dict(self.db.execute(sql, (self.portal,)))
 
     def add_records(self, type_id: str, ids: Iterable[int]) -> None:
         """Declare records that exist (strict-records mode)."""
+        portal = self.portal
         self.db.executemany(
-            "INSERT OR IGNORE INTO records VALUES (?,?)", ((type_id, i) for i in ids)
+            "INSERT OR IGNORE INTO records VALUES (?,?,?)", ((portal, type_id, i) for i in ids)
         )
 
     def record_exists(self, type_id: str, record_id: int) -> bool:
         """Whether a record was declared."""
-        cur = self.db.execute("SELECT 1 FROM records WHERE type=? AND id=?", (type_id, record_id))
+        cur = self.db.execute(
+            "SELECT 1 FROM records WHERE portal=? AND type=? AND id=?",
+            (self.portal, type_id, record_id),
+        )
         return cur.fetchone() is not None
 
     def add_report(self, body: str) -> None:
-        """Keep the content of one high-usage report."""
-        self.db.execute("INSERT INTO reports (body) VALUES (?)", (body,))
+        """Keep the content of one high-usage report (numbered from 1 in each portal)."""
+        self.db.execute(
+            "INSERT INTO reports VALUES (?, (SELECT COALESCE(MAX(id), 0) + 1 FROM reports "
+            "WHERE portal=?), ?)",
+            (self.portal, self.portal, body),
+        )
 
     def reports(self) -> list[str]:
         """Every report's content, oldest first."""
         with self._lock:
-            return [r[0] for r in self.db.execute("SELECT body FROM reports ORDER BY id")]
+            sql = "SELECT body FROM reports WHERE portal=? ORDER BY id"
+            return [r[0] for r in self.db.execute(sql, (self.portal,))]

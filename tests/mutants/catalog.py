@@ -27,13 +27,15 @@ from typing import Any
 from hubspot_associations_emulator.app import EmulatorApp
 from hubspot_associations_emulator.catalog import AssociationType
 from hubspot_associations_emulator.errors import ApiError
+from hubspot_associations_emulator.portals import Portal
 from hubspot_associations_emulator.results import (
     BatchOutcome,
     DefaultAssociation,
     LabelsBetween,
 )
 from hubspot_associations_emulator.routes import HubSpotRoute, hubspot_routes
-from hubspot_associations_emulator.state import Emulator
+from hubspot_associations_emulator.state import Admission, Emulator
+from hubspot_associations_emulator.tokens import Token
 from hubspot_associations_emulator.views import json_response
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -73,7 +75,7 @@ def _override_handler(
     routes = app.router.routes
     routes[:] = [
         *(r for r in routes if not isinstance(r, HubSpotRoute)),
-        *hubspot_routes(handlers, emulator.requests),
+        *hubspot_routes(handlers, emulator, emulator.releases),
     ]
 
 
@@ -193,8 +195,8 @@ def _default_ignores_limit(app: Starlette) -> ASGIApp:
 def _rate_limit_ignored(app: Starlette) -> ASGIApp:
     emulator = _emulator(app)
 
-    def admit_all() -> tuple[bool, list[tuple[bytes, bytes]]]:
-        return True, []
+    def admit_all(portal: Portal, token: Token | None) -> Admission:
+        return True, None, []
 
     emulator.admit = admit_all  # type: ignore[method-assign]
     return app
