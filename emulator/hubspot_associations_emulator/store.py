@@ -111,7 +111,10 @@ class Database:
         try:
             for table in TABLES:
                 self.db.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
-            self.db.executescript("SAVEPOINT schema;" + _SCHEMA + "RELEASE schema;")
+            # One statement at a time: executescript would commit the open transaction first.
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
             for table in TABLES:
                 if table == "reports":
                     sql = "INSERT INTO reports SELECT ?, id, body FROM old_reports"
