@@ -3,14 +3,17 @@
 Everything the control API does, with dataclasses in and out, so that a test file using it passes
 ``mypy --strict``: seed (records, labels, associations, bulk ranges, limits), reset, the runtime
 configuration (per-pair record limits included), the rate limit, faults (random and aimed),
-request counts, reports, and snapshot / restore of the store. It needs only httpx (the emulator's
-server parts are not imported).
+request counts, reports, snapshot / restore of the store, portals (rate limit, daily cap, scope
+mode) and tokens (add, list, expire, revoke). Every per-portal call takes ``portal_id=`` (the
+emulator's default portal, ``DEFAULT_PORTAL_ID``, when absent). It needs only httpx (the
+emulator's server parts are not imported).
 
-    control = ControlClient("http://127.0.0.1:8080")
+    control = ControlClient("http://127.0.0.1:8080")  # control_token=: see --control-token
     control.seed(labels=[SeedLabel("contact", "company", "buyer", "Buyer")])
     saved = control.snapshot()
     ...
     control.restore(saved)
+    control.add_token("read-only", portal_id=42, scopes=["crm.objects.contacts.read"])
 
 The folder holds the dataclasses and their wire forms (``values.py``), the async client
 (``async_client.py``, written by hand) and the sync client generated from it (``sync_client.py``).
@@ -21,9 +24,13 @@ from __future__ import annotations
 from .async_client import AsyncControlClient
 from .sync_client import ControlClient
 from .values import (
+    DEFAULT_PORTAL_ID,
+    UNCHANGED,
     AimedFault,
     ControlError,
+    EmulatorPortal,
     EmulatorSettings,
+    EmulatorToken,
     FaultPlan,
     Journal,
     JournalEntry,
@@ -35,17 +42,22 @@ from .values import (
     SeedLabel,
     SeedLimit,
     Snapshot,
+    Unchanged,
 )
 
 # configure()'s record_limits type, importable from here as it was before the split.
 from .values import RecordLimits as RecordLimits
 
 __all__ = [
+    "DEFAULT_PORTAL_ID",
+    "UNCHANGED",
     "AimedFault",
     "AsyncControlClient",
     "ControlClient",
     "ControlError",
+    "EmulatorPortal",
     "EmulatorSettings",
+    "EmulatorToken",
     "FaultPlan",
     "Journal",
     "JournalEntry",
@@ -57,4 +69,5 @@ __all__ = [
     "SeedLimit",
     "Seeded",
     "Snapshot",
+    "Unchanged",
 ]

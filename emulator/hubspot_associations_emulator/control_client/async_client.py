@@ -6,14 +6,19 @@ the two cannot drift apart. The wire forms both use live in ``values.py``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import httpx
 
 from .values import (
+    DEFAULT_PORTAL_ID,
+    UNCHANGED,
     AimedFault,
+    EmulatorPortal,
     EmulatorSettings,
+    EmulatorToken,
     FaultPlan,
     Journal,
     RecordLimits,
@@ -24,17 +29,24 @@ from .values import (
     SeedLabel,
     SeedLimit,
     Snapshot,
+    Unchanged,
     config_body,
+    control_token_of,
     journal_body,
+    portal_change_body,
     rate_limit_body,
     read_answer,
     read_counts,
     read_faults,
     read_journal,
+    read_portal,
     read_rate_limit,
     read_seeded,
     read_settings,
+    read_token,
     seed_body,
+    token_body,
+    with_portal,
 )
 
 __all__ = ["AsyncControlClient"]
@@ -43,11 +55,28 @@ _TIMEOUT = 30.0
 
 
 class AsyncControlClient:
-    """The control API of the emulator at ``base_url``, for asynchronous tests."""
+    """The control API of the emulator at ``base_url``, for asynchronous tests.
 
-    def __init__(self, base_url: str, *, http: httpx.AsyncClient | None = None) -> None:
+    ``control_token``: what an emulator started with ``--control-token`` requires, sent as
+    ``Authorization: Bearer …`` on every call (None: ``HUBSPOT_EMULATOR_CONTROL_TOKEN``, when
+    set). ``portal_id``: the portal the calls act on when they are not given one (None: the
+    emulator's default portal, ``DEFAULT_PORTAL_ID``). Every call taking ``portal_id=`` acts on
+    that portal; ``reset()`` and ``tokens()`` without one act on every portal.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        http: httpx.AsyncClient | None = None,
+        control_token: str | None = None,
+        portal_id: int | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.portal_id = portal_id
         self._http = http or httpx.AsyncClient(timeout=_TIMEOUT)
+        token = control_token_of(control_token)
+        self._headers = {} if token is None else {"Authorization": f"Bearer {token}"}
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -59,18 +88,38 @@ class AsyncControlClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def _call(self, method: str, path: str, body: object = None) -> Any:
-        url = f"{self.base_url}/_emulator/{path}"
-        return read_answer(await self._http.request(method, url, json=body))
+    def _portal(self, portal_id: int | None) -> int | None:
+        """The portal a call acts on: the one given, else the client's (None: the default)."""
+        return portal_id if portal_id is not None else self.portal_id
+
+    async def _send(
+        self, method: str, path: str, body: object = None, portal_id: int | None = None
+    ) -> httpx.Response:
+        # A GET names its portal in the query; a PUT or POST in its body (with_portal).
+        params = {"portalId": str(portal_id)} if portal_id is not None else None
+        return await self._http.request(
+            method,
+            f"{self.base_url}/_emulator/{path}",
+            json=body,
+            params=params,
+            headers=self._headers,
+        )
+
+    async def _call(
+        self, method: str, path: str, body: object = None, portal_id: int | None = None
+    ) -> Any:
+        return read_answer(await self._send(method, path, body, portal_id))
 
     async def health(self) -> bool:
         """Whether the emulator answers."""
         answer = await self._call("GET", "health")
         return bool(answer.get("status") == "ok")
 
-    async def reset(self) -> None:
-        """Empty the store and the counts; faults, rate limit and config back to the start-up."""
-        await self._call("POST", "reset", {})
+    async def reset(self, *, portal_id: int | None = None) -> None:
+        """Without ``portal_id``: every portal emptied (those no start-up token reaches
+        forgotten), the tokens back to the start-up set, and faults, rate limits and
+        configuration back to the start-up. With it: that portal only (tokens kept)."""
+        await self._call("POST", "reset", with_portal({}, portal_id))
 
     async def seed(
         self,
@@ -80,14 +129,17 @@ class AsyncControlClient:
         associations: Sequence[SeedAssociation] = (),
         bulk: Sequence[SeedBulk] = (),
         limits: Sequence[SeedLimit] = (),
+        portal_id: int | None = None,
     ) -> Seeded:
         """Add state, applied whole or not at all (``ControlError`` naming what is wrong)."""
         body = seed_body(records, labels, associations, bulk, limits)
-        return read_seeded(await self._call("POST", "seed", body))
+        return read_seeded(
+            await self._call("POST", "seed", with_portal(body, self._portal(portal_id)))
+        )
 
-    async def settings(self) -> EmulatorSettings:
+    async def settings(self, *, portal_id: int | None = None) -> EmulatorSettings:
         """The configuration answering now."""
-        return read_settings(await self._call("GET", "config"))
+        return read_settings(await self._call("GET", "config", portal_id=self._portal(portal_id)))
 
     async def configure(
         self,
@@ -98,6 +150,7 @@ class AsyncControlClient:
         enqueue_time_format: Literal["auto", "string", "object"] | None = None,
         repeat_answers: Mapping[str, str] | None = None,
         record_limits: RecordLimits | None = None,
+        portal_id: int | None = None,
     ) -> EmulatorSettings:
         """Change what is given, until the next reset; ``record_limits`` (``RecordLimit`` or
         (from, to, limit) tuples) replaces the configured per-pair record limits whole."""
@@ -109,48 +162,61 @@ class AsyncControlClient:
             repeat_answers,
             record_limits,
         )
+        body = with_portal(body, self._portal(portal_id))
         return read_settings(await self._call("PUT", "config", body))
 
-    async def rate_limit(self) -> tuple[int, float] | None:
-        """(requests, seconds) of the rate limit, or None."""
-        return read_rate_limit(await self._call("GET", "rate-limit"))
+    async def rate_limit(self, *, portal_id: int | None = None) -> tuple[int, float] | None:
+        """(requests, seconds) of the rate limit (each app of the portal has its own window of
+        that size), or None."""
+        answer = await self._call("GET", "rate-limit", portal_id=self._portal(portal_id))
+        return read_rate_limit(answer)
 
-    async def set_rate_limit(self, requests: int | None, seconds: float | None = None) -> None:
+    async def set_rate_limit(
+        self, requests: int | None, seconds: float | None = None, *, portal_id: int | None = None
+    ) -> None:
         """At most ``requests`` per rolling ``seconds`` (None: no limit)."""
-        await self._call("PUT", "rate-limit", rate_limit_body(requests, seconds))
+        body = with_portal(rate_limit_body(requests, seconds), self._portal(portal_id))
+        await self._call("PUT", "rate-limit", body)
 
-    async def faults(self) -> FaultPlan:
+    async def faults(self, *, portal_id: int | None = None) -> FaultPlan:
         """The fault plan, with each aimed fault's ``seen`` and ``fired``."""
-        return read_faults(await self._call("GET", "faults"))
+        return read_faults(await self._call("GET", "faults", portal_id=self._portal(portal_id)))
 
     async def set_faults(
-        self, spec: str | None = None, script: Sequence[AimedFault] = ()
+        self,
+        spec: str | None = None,
+        script: Sequence[AimedFault] = (),
+        *,
+        portal_id: int | None = None,
     ) -> FaultPlan:
         """Replace the plan: random faults (``rate=…,kinds=…``) and aimed ones."""
         body = {"spec": spec, "script": [f.body() for f in script]}
+        body = with_portal(body, self._portal(portal_id))
         return read_faults(await self._call("PUT", "faults", body))
 
-    async def requests(self) -> RequestCounts:
+    async def requests(self, *, portal_id: int | None = None) -> RequestCounts:
         """Request counts since the last reset."""
-        return read_counts(await self._call("GET", "requests"))
+        return read_counts(await self._call("GET", "requests", portal_id=self._portal(portal_id)))
 
-    async def reports(self) -> list[dict[str, Any]]:
+    async def reports(self, *, portal_id: int | None = None) -> list[dict[str, Any]]:
         """Every high-usage report requested, with its content."""
-        answer = await self._call("GET", "reports")
+        answer = await self._call("GET", "reports", portal_id=self._portal(portal_id))
         return list(answer["results"])
 
-    async def journal(self) -> Journal:
+    async def journal(self, *, portal_id: int | None = None) -> Journal:
         """Every HubSpot-path request since the last reset (oldest first)."""
-        return read_journal(await self._call("GET", "journal"))
+        return read_journal(await self._call("GET", "journal", portal_id=self._portal(portal_id)))
 
-    async def journal_jsonl(self) -> str:
+    async def journal_jsonl(self, *, portal_id: int | None = None) -> str:
         """The journal as JSON Lines."""
-        response = await self._http.get(f"{self.base_url}/_emulator/journal.jsonl")
+        response = await self._send("GET", "journal.jsonl", portal_id=self._portal(portal_id))
+        if response.status_code >= 400:
+            read_answer(response)  # raises the ControlError
         return response.text
 
-    async def journal_har(self) -> dict[str, Any]:
+    async def journal_har(self, *, portal_id: int | None = None) -> dict[str, Any]:
         """The journal as a HAR 1.2 log."""
-        return dict(await self._call("GET", "journal.har"))
+        return dict(await self._call("GET", "journal.har", portal_id=self._portal(portal_id)))
 
     async def set_journal(
         self,
@@ -158,15 +224,87 @@ class AsyncControlClient:
         max_entries: int | None = None,
         max_bytes: int | None = None,
         enabled: bool | None = None,
+        portal_id: int | None = None,
     ) -> None:
         """Bound the journal (by entries and bytes), or turn it off or on."""
-        await self._call("PUT", "journal", journal_body(max_entries, max_bytes, enabled))
+        body = with_portal(journal_body(max_entries, max_bytes, enabled), self._portal(portal_id))
+        await self._call("PUT", "journal", body)
 
-    async def snapshot(self) -> Snapshot:
-        """The store now: records, labels with their type-ID counter, associations, limits,
-        reports (not faults, the rate limit nor request counts)."""
-        return Snapshot(await self._call("GET", "snapshot"))
+    async def snapshot(self, *, portal_id: int | None = None) -> Snapshot:
+        """One portal's store now: records, labels with their type-ID counter, associations,
+        limits, reports (not faults, the rate limit nor request counts)."""
+        return Snapshot(await self._call("GET", "snapshot", portal_id=self._portal(portal_id)))
 
-    async def restore(self, snapshot: Snapshot) -> None:
-        """The store exactly as ``snapshot`` holds it."""
-        await self._call("PUT", "snapshot", snapshot.data)
+    async def restore(self, snapshot: Snapshot, *, portal_id: int | None = None) -> None:
+        """A portal's store exactly as ``snapshot`` holds it: the portal given (or the
+        client's), else the one the snapshot was taken of (a version-1 snapshot: the default
+        portal)."""
+        await self._call("PUT", "snapshot", with_portal(snapshot.data, self._portal(portal_id)))
+
+    # -- portals and tokens -------------------------------------------------------------------
+
+    async def portals(self) -> list[EmulatorPortal]:
+        """Every portal, by ID."""
+        answer = await self._call("GET", "portals")
+        return [read_portal(p) for p in answer["results"]]
+
+    async def put_portal(
+        self,
+        portal_id: int,
+        *,
+        rate_limit: tuple[int, float] | Unchanged | None = UNCHANGED,
+        daily_limit: int | Unchanged | None = UNCHANGED,
+        scope_mode: Literal["granular", "published"] | Unchanged = UNCHANGED,
+    ) -> EmulatorPortal:
+        """Make the portal if it is new, then change what is given (None: no rate limit, no
+        daily cap), until the next reset; checked whole (a ``ControlError`` changes nothing)."""
+        body = portal_change_body(rate_limit, daily_limit, scope_mode)
+        return read_portal(await self._call("PUT", f"portals/{portal_id}", body))
+
+    async def daily_reset(self, portal_id: int | None = None) -> EmulatorPortal:
+        """End the portal's day: its daily count back to zero."""
+        number = self._portal(portal_id) or DEFAULT_PORTAL_ID
+        return read_portal(await self._call("POST", f"portals/{number}/daily-reset", {}))
+
+    async def tokens(self, portal_id: int | None = None) -> list[EmulatorToken]:
+        """The tokens of one portal, or of every portal (None), in the order they were added."""
+        answer = await self._call("GET", "tokens", portal_id=portal_id)
+        return [read_token(t) for t in answer["results"]]
+
+    async def add_token(
+        self,
+        token: str,
+        *,
+        portal_id: int | None = None,
+        kind: Literal["private-app", "oauth"] = "private-app",
+        app_id: int | None = None,
+        user_id: int | None = None,
+        scopes: Sequence[str] | None = None,
+        association_writes: bool | None = None,
+        expires_at: datetime.datetime | None = None,
+        refresh_token: str | None = None,
+    ) -> EmulatorToken:
+        """One more token the emulator accepts, until the next full reset: of ``portal_id``
+        (the client's, else the default portal; made if new), with exactly ``scopes`` (None:
+        every scope). ``association_writes``, ``expires_at`` (an aware datetime) and
+        ``refresh_token`` are for ``kind="oauth"`` only. Unset IDs: the emulator's defaults."""
+        body = token_body(
+            token,
+            portal_id=self._portal(portal_id),
+            kind=kind,
+            app_id=app_id,
+            user_id=user_id,
+            scopes=scopes,
+            association_writes=association_writes,
+            expires_at=expires_at,
+            refresh_token=refresh_token,
+        )
+        return read_token(await self._call("POST", "tokens", body))
+
+    async def expire_token(self, token: str) -> EmulatorToken:
+        """An OAuth token expired now (its refresh token keeps working)."""
+        return read_token(await self._call("POST", "tokens/expire", {"token": token}))
+
+    async def revoke_token(self, token: str) -> EmulatorToken:
+        """A token refused from now on (401), its refresh token too."""
+        return read_token(await self._call("POST", "tokens/revoke", {"token": token}))

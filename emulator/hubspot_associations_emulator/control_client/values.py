@@ -7,17 +7,27 @@ everything here, so the twins differ only in how they send.
 
 from __future__ import annotations
 
+import datetime
+import enum
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import httpx
 
+from ..config import CONTROL_TOKEN_ENV
+from ..tokens import DEFAULT_PORTAL_ID
+
 __all__ = [
+    "DEFAULT_PORTAL_ID",
+    "UNCHANGED",
     "AimedFault",
     "ControlError",
+    "EmulatorPortal",
     "EmulatorSettings",
+    "EmulatorToken",
     "FaultPlan",
     "Journal",
     "JournalEntry",
@@ -30,17 +40,24 @@ __all__ = [
     "SeedLimit",
     "Seeded",
     "Snapshot",
+    "Unchanged",
     "config_body",
+    "control_token_of",
     "journal_body",
+    "portal_change_body",
     "rate_limit_body",
     "read_answer",
     "read_counts",
     "read_faults",
     "read_journal",
+    "read_portal",
     "read_rate_limit",
     "read_seeded",
     "read_settings",
+    "read_token",
     "seed_body",
+    "token_body",
+    "with_portal",
 ]
 
 
@@ -325,9 +342,15 @@ def read_journal(body: dict[str, Any]) -> Journal:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The whole store at one moment (opaque: give it back to ``restore``)."""
+    """One portal's store at one moment (opaque: give it back to ``restore``)."""
 
     data: dict[str, Any] = field(repr=False)
+
+    @property
+    def portal_id(self) -> int | None:
+        """The portal it was taken of (None: a version-1 snapshot, from before portals)."""
+        value = self.data.get("portalId")
+        return value if isinstance(value, int) else None
 
 
 def seed_body(
@@ -445,6 +468,141 @@ def read_counts(body: dict[str, Any]) -> RequestCounts:
         rate_limited_operations=dict(limited.get("operations", {})),
         busiest_window=body.get("busiestWindow"),
     )  # fmt: skip
+
+
+class Unchanged(enum.Enum):
+    """The type of ``UNCHANGED``: a setting left as it is (None would mean "none")."""
+
+    UNCHANGED = "unchanged"
+
+
+# put_portal's default for each setting: leave it as it is.
+UNCHANGED: Final = Unchanged.UNCHANGED
+
+
+@dataclass(frozen=True)
+class EmulatorPortal:
+    """One portal of the emulator: its rate limit (per app, as (requests, seconds); None: none),
+    its daily cap (None: none) and what it used of it today, and how it enforces scopes."""
+
+    portal_id: int
+    rate_limit: tuple[int, float] | None
+    daily_limit: int | None
+    daily_used: int
+    scope_mode: Literal["granular", "published"]
+
+
+def read_portal(body: dict[str, Any]) -> EmulatorPortal:
+    """A portal from ``GET portals``' items or ``PUT portals/{id}``'s answer."""
+    return EmulatorPortal(
+        portal_id=body["portalId"],
+        rate_limit=read_rate_limit(body["rateLimit"]),
+        daily_limit=body["dailyLimit"],
+        daily_used=body["dailyUsed"],
+        scope_mode=body["settings"]["scopeMode"],
+    )
+
+
+def portal_change_body(
+    rate_limit: tuple[int, float] | Unchanged | None,
+    daily_limit: int | Unchanged | None,
+    scope_mode: Literal["granular", "published"] | Unchanged,
+) -> dict[str, Any]:
+    """``PUT portals/{id}``'s body: only what changes (None: no rate limit, no daily cap)."""
+    body: dict[str, Any] = {}
+    if rate_limit is not UNCHANGED:
+        body["rateLimit"] = None if rate_limit is None else rate_limit_body(*rate_limit)
+    if daily_limit is not UNCHANGED:
+        body["dailyLimit"] = daily_limit
+    if scope_mode is not UNCHANGED:
+        body["settings"] = {"scopeMode": scope_mode}
+    return body
+
+
+@dataclass(frozen=True)
+class EmulatorToken:
+    """A token the emulator accepts (or did: ``revoked``, ``expired``), with its portal, kind,
+    app, user and scopes (None: every scope); the OAuth-only fields are None on a private-app
+    token."""
+
+    token: str
+    portal_id: int
+    kind: Literal["private-app", "oauth"]
+    app_id: int
+    user_id: int
+    scopes: tuple[str, ...] | None
+    expired: bool
+    revoked: bool
+    association_writes: bool | None = None
+    expires_at: datetime.datetime | None = None
+    refresh_token: str | None = field(default=None, repr=False)
+
+
+def read_token(body: dict[str, Any]) -> EmulatorToken:
+    """A token from ``GET tokens``' items or the tokens calls' answers."""
+    expires = body.get("expiresAt")
+    scopes = body["scopes"]
+    return EmulatorToken(
+        token=body["token"],
+        portal_id=body["portalId"],
+        kind=body["kind"],
+        app_id=body["appId"],
+        user_id=body["userId"],
+        scopes=None if scopes is None else tuple(scopes),
+        expired=body["expired"],
+        revoked=body["revoked"],
+        association_writes=body.get("associationWrites"),
+        # fromisoformat reads the trailing Z from Python 3.11 on.
+        expires_at=None if expires is None else datetime.datetime.fromisoformat(expires),
+        refresh_token=body.get("refreshToken"),
+    )
+
+
+def token_body(
+    token: str,
+    *,
+    portal_id: int | None,
+    kind: Literal["private-app", "oauth"] | None,
+    app_id: int | None,
+    user_id: int | None,
+    scopes: Sequence[str] | None,
+    association_writes: bool | None,
+    expires_at: datetime.datetime | None,
+    refresh_token: str | None,
+) -> dict[str, Any]:
+    """``POST tokens``' body: only what is given (the emulator's defaults for the rest)."""
+    if isinstance(scopes, str):
+        # A lone string would be sent as a list of its characters' scopes: say what to write.
+        raise TypeError(f"scopes: a list of scope names, e.g. [{scopes!r}], not a string")
+    if expires_at is not None and expires_at.utcoffset() is None:
+        raise ValueError(
+            "expires_at: an aware datetime, e.g. datetime.now(timezone.utc) + timedelta(minutes=30)"
+        )
+    given: dict[str, Any] = {
+        "token": token,
+        "portalId": portal_id,
+        "kind": kind,
+        "appId": app_id,
+        "userId": user_id,
+        "scopes": None if scopes is None else list(scopes),
+        "associationWrites": association_writes,
+        "expiresAt": None if expires_at is None else expires_at.isoformat(),
+        "refreshToken": refresh_token,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def with_portal(body: dict[str, Any], portal_id: int | None) -> dict[str, Any]:
+    """A PUT or POST body naming its portal (None: the default portal: no key)."""
+    return body if portal_id is None else {**body, "portalId": portal_id}
+
+
+def control_token_of(given: str | None) -> str | None:
+    """The control token a client sends: the one given, else ``HUBSPOT_EMULATOR_CONTROL_TOKEN``
+    (empty: none)."""
+    if given is not None:
+        return given or None
+    return os.environ.get(CONTROL_TOKEN_ENV, "").strip() or None
 
 
 def read_answer(response: httpx.Response) -> Any:
