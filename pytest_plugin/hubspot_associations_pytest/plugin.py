@@ -1,15 +1,20 @@
 """Fixtures and a marker for testing code that calls HubSpot's Associations API, offline.
 
 - ``hubspot_emulator``: one emulator on 127.0.0.1 per pytest session (so one per xdist worker),
-  reset before each test; a :class:`HubSpotEmulator` with ``base_url``, ``token``, ``release`` and
-  ``control`` (the typed control client).
-- ``hubspot_client`` / ``async_hubspot_client``: this package's clients pointed at it, unpaced
-  (no client-side rate limit, whatever ``HUBSPOT_ASSOCIATIONS_RATE_LIMIT`` says) unless the
-  marker gives ``client_rate_limit=(N, SECONDS)``.
+  reset before each test (every portal emptied, the tokens back to the start-up one); a
+  :class:`HubSpotEmulator` with ``base_url``, ``token``, ``release``, ``control`` (the typed
+  control client, acting on the test's portal), ``portal_id`` and ``control_token``.
+- ``hubspot_client`` / ``async_hubspot_client``: this package's clients pointed at it with the
+  test's token, unpaced (no client-side rate limit, whatever ``HUBSPOT_ASSOCIATIONS_RATE_LIMIT``
+  says) unless the marker gives ``client_rate_limit=(N, SECONDS)``.
 - ``@pytest.mark.hubspot_emulator(release=..., profile=..., numeric_ids=...,
   max_labels_per_pair=..., record_limits=[("0-1", "0-2", 3)], rate_limit=(N, SECONDS),
-  client_rate_limit=(N, SECONDS), faults="rate=…", script=[AimedFault(...)])``: per test,
-  restored after.
+  client_rate_limit=(N, SECONDS), faults="rate=…", script=[AimedFault(...)], portal=N,
+  scopes=[...])``: per test, restored after. ``portal=`` and ``scopes=`` give the test a token of
+  its own (of portal N; with exactly those scopes), added before the test and gone after it.
+
+``HUBSPOT_EMULATOR_CONTROL_TOKEN``, when set, is the session emulator's control token (as it is
+``serve``'s): its control API then needs it, and the fixtures send it.
 
 The types to annotate the fixtures with are exported by ``hubspot_associations_pytest``.
 
@@ -20,6 +25,8 @@ with the line that installs it. This module imports only the standard library an
 from __future__ import annotations
 
 import math
+import os
+import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -36,6 +43,12 @@ __all__ = ["MARKER", "HubSpotEmulator", "MarkerOptions"]
 
 MARKER = "hubspot_emulator"
 INSTALL = "pip install 'hubspot-associations[emulator]'"
+# The emulator's DEFAULT_PORTAL_ID and CONTROL_TOKEN_ENV, spelt out: this module imports nothing
+# of the emulator when pytest loads it (a test checks that they agree).
+DEFAULT_PORTAL_ID = 12345678
+CONTROL_TOKEN_ENV = "HUBSPOT_EMULATOR_CONTROL_TOKEN"
+# Portal IDs travel as JSON numbers: the emulator takes 1 to 2**53 - 1.
+_MAX_PORTAL_ID = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -55,17 +68,24 @@ class MarkerOptions:
     client_rate_limit: tuple[int, float] | None = None
     faults: str | None = None
     script: Sequence[AimedFault] = ()
+    # The portal the test's token belongs to (and its control client acts on); None: the default.
+    portal: int | None = None
+    # The test's token has exactly these scopes (None: every scope).
+    scopes: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
 class HubSpotEmulator:
-    """The emulator a test runs against: its address, a token it accepts, the release the
-    client fixtures use, and its control client (seed, faults, counts, snapshot …)."""
+    """The emulator a test runs against: its address, the token the client fixtures use, the
+    release they use, its control client (seed, faults, counts, snapshot …, acting on the test's
+    portal), that portal, and the control token its control API needs (None: none)."""
 
     base_url: str
     token: str
     release: str
     control: ControlClient
+    portal_id: int = DEFAULT_PORTAL_ID
+    control_token: str | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,8 +93,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(release=, profile=, numeric_ids=, max_labels_per_pair=, record_limits=, "
-        "rate_limit=, client_rate_limit=, faults=, script=): run this test's emulator and client "
-        "fixtures so (hubspot-associations)",
+        "rate_limit=, client_rate_limit=, faults=, script=, portal=, scopes=): run this test's "
+        "emulator and client fixtures so (hubspot-associations)",
     )
 
 
@@ -92,9 +112,39 @@ def _options(node: pytest.Item) -> MarkerOptions:
             f"@pytest.mark.{MARKER}({', '.join(marker.kwargs)}): it takes {allowed}",
             pytrace=False,
         )
+    if options.portal is not None:
+        _check_portal(options.portal)
+    if options.scopes is not None:
+        options = replace(options, scopes=_scopes(options.scopes))
     if options.client_rate_limit is None:
         return options
     return replace(options, client_rate_limit=_client_rate_limit(options.client_rate_limit))
+
+
+def _check_portal(value: object) -> None:
+    """The marker's ``portal``, or the test fails naming it."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= _MAX_PORTAL_ID:
+        return
+    pytest.fail(
+        f"@pytest.mark.{MARKER}(portal={value!r}): give the portal ID as an integer from 1 to "
+        f"{_MAX_PORTAL_ID}, e.g. portal=42; leave it out for the default portal "
+        f"({DEFAULT_PORTAL_ID})",
+        pytrace=False,
+    )
+
+
+def _scopes(value: object) -> tuple[str, ...]:
+    """The marker's ``scopes`` as a tuple of scope names, or the test fails naming it (a lone
+    string, which would read as a list of one-letter scopes, included)."""
+    if isinstance(value, list | tuple | set | frozenset) and all(
+        isinstance(s, str) and s.strip() for s in value
+    ):
+        return tuple(value)
+    pytest.fail(
+        f"@pytest.mark.{MARKER}(scopes={value!r}): give a list of scope names, e.g. "
+        "scopes=['crm.objects.contacts.read']; leave it out for a token with every scope",
+        pytrace=False,
+    )
 
 
 def _client_rate_limit(value: object) -> tuple[int, float]:
@@ -143,9 +193,11 @@ def _emulator_modules() -> tuple[Any, Any]:
 
 @pytest.fixture(scope="session")
 def hubspot_emulator_server() -> Iterator[RunningEmulator]:
-    """One emulator on 127.0.0.1 for the whole session (one per xdist worker)."""
+    """One emulator on 127.0.0.1 for the whole session (one per xdist worker), with
+    ``HUBSPOT_EMULATOR_CONTROL_TOKEN`` as its control token when that is set."""
     serve_in_thread, config = _emulator_modules()
-    with serve_in_thread(config()) as running:
+    control_token = os.environ.get(CONTROL_TOKEN_ENV, "").strip() or None
+    with serve_in_thread(config(control_token=control_token)) as running:
         yield running
 
 
@@ -158,17 +210,36 @@ def hubspot_emulator(
 
     options = _options(request.node)
     running = hubspot_emulator_server
-    with ControlClient(running.base_url) as control:
+    # The server's own control token (read when the session started), not the environment now.
+    control_token: str | None = running.app.emulator.config.control_token  # type: ignore[attr-defined]
+    # "": send none, even when the environment holds one the server was not started with.
+    with ControlClient(
+        running.base_url, control_token=control_token or "", portal_id=options.portal
+    ) as control:
+        # Everything, not only the test's portal: tokens and portals a test added go too.
         control.reset()
+        token = running.token
         try:
+            if options.portal is not None or options.scopes is not None:
+                # A value of its own per test: nothing of another test's token can answer.
+                token = f"pytest-{secrets.token_hex(8)}"
+                control.add_token(token, scopes=options.scopes)  # of the control's portal
             _apply(control, options)
         except Exception as exc:
+            control.reset()
             pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
         try:
-            yield HubSpotEmulator(running.base_url, running.token, options.release, control)
+            yield HubSpotEmulator(
+                running.base_url,
+                token,
+                options.release,
+                control,
+                options.portal or DEFAULT_PORTAL_ID,
+                control_token,
+            )
         finally:
-            # A reset returns profile, IDs, label cap, record limits, rate limit and faults to the
-            # start-up.
+            # A full reset returns profile, IDs, label cap, record limits, rate limit and faults
+            # to the start-up, and the tokens to the start-up one (the test's token is gone).
             control.reset()
 
 
