@@ -1,7 +1,8 @@
 """The ``hubspot-associations`` command: bulk associations, labels, limits, exports and checks.
 
 Exit codes: 0 everything done; 1 some inputs failed (see the results file); 2 usage or input
-error (nothing was sent); 3 the job could not run (authentication, permission, network).
+error (nothing was sent); 3 the job could not run (authentication, permission, network; a
+missing scope is printed as "scopes to add: ...", and in --json output as required_scopes).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from .._exceptions import (
     ClientValidationError,
     HubSpotError,
     PermissionDeniedError,
+    TokenProviderError,
 )
 from .._values.object_types import normalize_object_type
 from .._versions import RELEASES, Release
 from ._bulk_command import run_bulk
 from ._client import make_client
 from ._exit_codes import (
+    EXIT_AUTH,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_NOT_RUN,
@@ -60,11 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _input_file_error(out, error)
     except (UsageError, ClientValidationError) as error:
         out.error(str(error) if isinstance(error, UsageError) else f"error: {error}")
-        _json_error(out, "usage", str(error))
-        return EXIT_USAGE
+        # A TokenProviderError is a ClientValidationError: the token (command) failed, not the
+        # command line, so it exits 3 as an authentication failure does.
+        failed_token = isinstance(error, TokenProviderError)
+        _json_error(out, "token" if failed_token else "usage", str(error))
+        return EXIT_AUTH if failed_token else EXIT_USAGE
     except (AuthenticationError, PermissionDeniedError, APIConnectionError) as error:
         out.error(f"HubSpot could not be used: {error}")
-        return EXIT_NOT_RUN
+        return EXIT_NOT_RUN if isinstance(error, APIConnectionError) else _refused(out, error)
     except HubSpotError as error:
         out.error(f"HubSpot error: {error}")
         return EXIT_FAILED
@@ -107,8 +113,23 @@ def _input_file_error(out: Output, error: InputFileError) -> int:
     return EXIT_USAGE
 
 
+def _refused(out: Output, error: AuthenticationError | PermissionDeniedError) -> int:
+    """Exit 3 for HubSpot's refusal of the token: the scopes to add on stderr (and with
+    --json, the refusal as a JSON object on stdout)."""
+    scopes = error.required_scopes if isinstance(error, PermissionDeniedError) else []
+    if scopes:
+        out.error(f"scopes to add: {' '.join(scopes)}")
+    if out.json_mode:
+        kind = "authentication" if isinstance(error, AuthenticationError) else "permission"
+        print(json.dumps({"error": kind, "message": str(error), "status": error.status_code,
+                          "category": error.category, "required_scopes": scopes}),
+              flush=True)  # fmt: skip
+    return EXIT_AUTH
+
+
 def _json_error(out: Output, kind: str, message: str) -> None:
-    """With --json, an exit-2 error as a JSON object on stdout (the text is on stderr)."""
+    """With --json, an exit-2 (or failed-token exit-3) error as a JSON object on stdout (the
+    text is on stderr)."""
     if out.json_mode:
         print(json.dumps({"error": kind, "message": message}), flush=True)
 

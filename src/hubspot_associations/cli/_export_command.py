@@ -36,7 +36,7 @@ from ._columns import Roles
 from ._exit_codes import EXIT_FAILED, EXIT_NOT_RUN, EXIT_OK, UsageError
 from ._export_file import COLUMNS, EarlierExport, Kept
 from ._input_files import open_input
-from ._output import Output
+from ._output import Output, required_scopes
 from ._pair_index import PairIndex, load_checked
 from ._scan import Scan
 
@@ -159,6 +159,7 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
             "out_file": None if to_stdout else args.out,
             "resume_command": _resume_command(args) if failures.count and not to_stdout else None,
             "stopped_by": None if failures.stopped is None else str(failures.stopped),
+            "required_scopes": required_scopes(failures.stopped),
             **loaded.to_json(),
             "failed_records": [{"id": record, "reason": why} for record, why in failures.shown],
         },

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-__all__ = ["Output"]
+__all__ = ["Output", "required_scopes"]
 
 
 class _RateColumn(TextColumn):
@@ -198,11 +198,14 @@ class Output:
             "requests": tally.requests,
             "results_file": str(results_path),
             "stopped_by": None if tally.stopped is None else str(tally.stopped),
+            "required_scopes": required_scopes(tally.stopped),
             **lines,
             "invalid_lines_file": str(rejected) if rejected and lines["invalid_lines"] else None,
         }
         if self.json_mode:
             print(json.dumps(data))
+            # What to fix goes to stderr in every mode (scripts read stdout's JSON).
+            self.scopes_to_add(tally.stopped)
             return
         if not self.quiet:
             not_sent = f", {tally.not_sent} not sent" if tally.not_sent else ""
@@ -222,10 +225,17 @@ class Output:
                 f"the job stopped: {tally.stopped}. Fix that, then run the same command with "
                 "--resume to send what is left."
             )
+            self.scopes_to_add(tally.stopped)
         for failure in tally.shown:
             what = "failed" if failure.sent else "not sent"
             reason = failure.reason.removeprefix("not sent: ")
             self.error(f"  {what} {failure.input[0]} → {failure.input[1]}: {reason}")
+
+    def scopes_to_add(self, error: object) -> None:
+        """The scopes a 403 named (PermissionDeniedError.required_scopes), on stderr."""
+        scopes = required_scopes(error)
+        if scopes:
+            self.error(f"scopes to add: {' '.join(scopes)}")
 
     def progress_note(self, rows: int) -> None:
         """How far a long export has got (with -v)."""
@@ -240,12 +250,16 @@ class Output:
         """
         if self.json_mode:
             print(json.dumps(data), file=sys.stderr if to_stdout else sys.stdout, flush=True)
+            if data.get("required_scopes"):
+                self.error(f"scopes to add: {' '.join(data['required_scopes'])}")
             return
         written, failed = _export_text(data)
         if not self.quiet:
             self.error("; ".join(filter(None, (written, failed))))
         elif failed:
             self.error(failed)  # failures are errors: shown with -q too
+        if data.get("required_scopes"):
+            self.error(f"scopes to add: {' '.join(data['required_scopes'])}")
         listed = data["failed_records"]
         shown = listed if self.verbose else listed[:10]
         for item in shown:
@@ -279,6 +293,11 @@ def _export_text(data: dict[str, Any]) -> tuple[str, str]:
             "only what the file lacks"
         )
     return written, f"{data['records_failed']} record(s) failed and are not in {where}: {then}"
+
+
+def required_scopes(error: object) -> list[str]:
+    """The scopes to add that stopped a job (a PermissionDeniedError's), else none."""
+    return list(getattr(error, "required_scopes", None) or [])
 
 
 def _set_aside(lines: dict[str, int]) -> str:

@@ -22,7 +22,8 @@ exit codes:
   1  some inputs failed (each is listed in the results file with HubSpot's reason)
   2  usage or input error: nothing was sent
   3  the job could not run (authentication, permission, network, or HubSpot refused every
-     call); inputs not sent are listed as not_sent, so --resume continues them
+     call); inputs not sent are listed as not_sent, so --resume continues them; a missing
+     scope is printed as "scopes to add: ..."
   130 interrupted (Ctrl-C); --resume continues
   141 stdout was closed early (e.g. `| head`)
 """
@@ -100,7 +101,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--token", help="access token (default: $HUBSPOT_ACCESS_TOKEN)")
+    token = common.add_mutually_exclusive_group()
+    token.add_argument("--token", help="access token (default: $HUBSPOT_ACCESS_TOKEN)")
+    token.add_argument(
+        "--token-command",
+        metavar="CMD",
+        help="a command that prints the access token, run without a shell when the first "
+        "request needs one and again when HubSpot answers 401 (an expired OAuth token); not "
+        "with --token or $HUBSPOT_ACCESS_TOKEN",
+    )
     common.add_argument("--base-url", help="API address (default: $HUBSPOT_BASE_URL or HubSpot's)")
     common.add_argument("--api-version", default="v4", choices=list(API_VERSIONS))
     common.add_argument(
