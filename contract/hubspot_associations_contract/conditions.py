@@ -5,19 +5,59 @@ limit or faults the user started their emulator with (``serve --rate-limit 50/1`
 suite's own probes into 429s and 503s, and a healthy emulator into "contract broken". ``check
 --base-url`` therefore lifts them for the run and puts back exactly what it found, and every test
 that empties the emulator (whose reset returns to the startup configuration) lifts them again.
+
+An emulator started with ``--control-token T`` answers its control API only to ``Authorization:
+Bearer T``: every control call sent through ``http()`` carries the token ``use_control_token``
+set (``check --control-token``), else ``HUBSPOT_EMULATOR_CONTROL_TOKEN`` (which the command
+passes on to the suite).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-__all__ = ["Conditions", "fresh", "lift", "read", "restore"]
+__all__ = [
+    "CONTROL_TOKEN_VARIABLE",
+    "Conditions",
+    "control_headers",
+    "fresh",
+    "lift",
+    "read",
+    "restore",
+    "use_control_token",
+]
 
 _TIMEOUT = 30
+# The emulator's own variable (hubspot_associations_emulator.config.CONTROL_TOKEN_ENV).
+CONTROL_TOKEN_VARIABLE = "HUBSPOT_EMULATOR_CONTROL_TOKEN"
+# check --control-token's value for this process (None: the variable's).
+_given_control_token: list[str | None] = [None]
+
+
+def use_control_token(token: str | None) -> None:
+    """Send ``token`` to the emulator's control API from now on (None: the variable's value)."""
+    _given_control_token[0] = token
+
+
+def control_headers() -> dict[str, str]:
+    """The Authorization header a control call carries (none without a control token)."""
+    token = _given_control_token[0]
+    if token is None:
+        token = os.environ.get(CONTROL_TOKEN_VARIABLE, "")
+    token = token.strip()
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def _with_control_token(request: httpx.Request) -> None:
+    # Only the control API's paths: the wrong-token probes sent through the same client must
+    # reach HubSpot's paths with exactly the Authorization they chose.
+    if "/_emulator/" in request.url.path and "authorization" not in request.headers:
+        request.headers.update(control_headers())
 
 
 @functools.cache
@@ -25,7 +65,7 @@ def http() -> httpx.Client:
     """The process's one client for requests sent outside the client under test (the control API,
     the wrong-token probes): each ``httpx.get`` builds a TLS context, about 20 ms of CPU, and a run
     sends a hundred of them."""
-    return httpx.Client(timeout=_TIMEOUT)
+    return httpx.Client(timeout=_TIMEOUT, event_hooks={"request": [_with_control_token]})
 
 
 @dataclass(frozen=True)

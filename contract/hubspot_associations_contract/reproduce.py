@@ -35,6 +35,7 @@ import httpx
 from .recorder import FORMAT, KIND, READS
 
 __all__ = [
+    "CONTROL_CURL",
     "Difference",
     "Replayed",
     "Reproducer",
@@ -53,6 +54,12 @@ __all__ = [
 ]
 
 MAX_PAGES = 50
+# A curl script's arguments for the emulator's control API: the control token as a bearer token
+# when $HUBSPOT_EMULATOR_CONTROL_TOKEN is set (an emulator started with --control-token), else
+# nothing (safe under set -u, and in macOS's bash 3.2).
+CONTROL_CURL = (
+    '${HUBSPOT_EMULATOR_CONTROL_TOKEN:+-H "Authorization: Bearer $HUBSPOT_EMULATOR_CONTROL_TOKEN"}'
+)
 _SYMBOL = re.compile(r"\{(label:[^{}]+)\}")
 _RETRIES_ON_429 = 5
 
@@ -492,12 +499,16 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
             {k: v for k, v in x.items() if k != "symbol"} for x in reproducer.labels]}  # fmt: skip
         lines += [
             "# The starting state: the emulator emptied (rate limit and faults lifted), seeded.",
-            'curl -sS -X POST "$base/_emulator/reset" >/dev/null',
-            'curl -sS -X PUT "$base/_emulator/rate-limit" -H "Content-Type: application/json" '
+            "# (The control calls send $HUBSPOT_EMULATOR_CONTROL_TOKEN, when set, as a bearer.)",
+            f'curl -sS {CONTROL_CURL} -X POST "$base/_emulator/reset" >/dev/null',
+            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/rate-limit" '
+            '-H "Content-Type: application/json" '
             "--data-binary '{\"requests\":null}' >/dev/null",
-            'curl -sS -X PUT "$base/_emulator/faults" -H "Content-Type: application/json" '
+            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/faults" '
+            '-H "Content-Type: application/json" '
             '--data-binary \'{"spec":null,"script":[]}\' >/dev/null',
-            'seeded="$(curl -sS -X POST "$base/_emulator/seed" -H "Content-Type: application/json" '
+            f'seeded="$(curl -sS {CONTROL_CURL} -X POST "$base/_emulator/seed" '
+            '-H "Content-Type: application/json" '
             f'--data-binary {_shell(_body_text(seed))})"',
         ]
         for i, label in enumerate(reproducer.labels):

@@ -26,7 +26,14 @@ from urllib.parse import unquote
 
 import httpx
 
-from .reproduce import Difference, Replayed, Reproducer, shell_variable, shell_word
+from .reproduce import (
+    CONTROL_CURL,
+    Difference,
+    Replayed,
+    Reproducer,
+    shell_variable,
+    shell_word,
+)
 
 __all__ = ["curl_script", "live_refusal", "replay"]
 
@@ -223,10 +230,13 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
     if not live:
         lines += [
             "# The starting state: the emulator emptied (rate limit and faults lifted).",
-            'curl -sS -X POST "$base/_emulator/reset" >/dev/null',
-            'curl -sS -X PUT "$base/_emulator/rate-limit" -H "Content-Type: application/json" '
+            "# (The control calls send $HUBSPOT_EMULATOR_CONTROL_TOKEN, when set, as a bearer.)",
+            f'curl -sS {CONTROL_CURL} -X POST "$base/_emulator/reset" >/dev/null',
+            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/rate-limit" '
+            '-H "Content-Type: application/json" '
             "--data-binary '{\"requests\":null}' >/dev/null",
-            'curl -sS -X PUT "$base/_emulator/faults" -H "Content-Type: application/json" '
+            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/faults" '
+            '-H "Content-Type: application/json" '
             '--data-binary \'{"spec":null,"script":[]}\' >/dev/null',
         ]
     for number, step in enumerate(reproducer.steps, 1):

@@ -147,6 +147,12 @@ def build_parser(prog: str = "hubspot-associations check") -> argparse.ArgumentP
         help="without --live: an emulator you run (its control API is used); with --live: the "
         f"server (default $HUBSPOT_BASE_URL or {HUBSPOT})",
     )
+    parser.add_argument(
+        "--control-token",
+        metavar="T",
+        help="with --base-url: the control token the emulator was started with (serve "
+        f"--control-token), sent to its control API (default ${conditions.CONTROL_TOKEN_VARIABLE})",
+    )
     parser.add_argument("--api-version", default="v4", help="the release to check (default v4)")
     parser.add_argument(
         "--junit", type=Path, help="write JUnit XML: one case per rule and operation"
@@ -226,6 +232,9 @@ def _environment(args: argparse.Namespace, base_url: str, token: str) -> dict[st
         ),
     )
     env.setdefault(HYPOTHESIS_HOME_VARIABLE, str(hypothesis_home()))
+    if args.control_token is not None:
+        # The suite's own control calls (conditions.http()) read it there.
+        env[conditions.CONTROL_TOKEN_VARIABLE] = args.control_token
     if args.examples is not None:
         env["HUBSPOT_CONTRACT_EXAMPLES"] = str(args.examples)
     if args.junit is not None:
@@ -434,11 +443,20 @@ def _signals() -> Iterator[_Stop]:
 
 def _probe_control(base_url: str) -> None:
     try:
-        answer = httpx.get(f"{base_url}/_emulator/health", timeout=30)
+        answer = conditions.http().get(f"{base_url}/_emulator/health")
     except httpx.HTTPError as exc:
         raise CheckError(
             EXIT_UNREACHABLE, f"the emulator at {base_url} is unreachable: {exc}"
         ) from None
+    if answer.status_code == 401:
+        given = conditions.control_headers()
+        raise CheckError(
+            EXIT_UNREACHABLE,
+            f"the emulator at {base_url} refused the control token (401): it was started with "
+            "--control-token, and "
+            + ("the token given is not that one" if given else "none was given")
+            + f": pass the same with --control-token T or ${conditions.CONTROL_TOKEN_VARIABLE}",
+        )
     if answer.status_code != 200:
         raise CheckError(
             EXIT_USAGE,
@@ -982,11 +1000,25 @@ def _junit_of_stop(
     verdicts.write_refused_junit(path, started, why, _STOP_KINDS.get(code, "stopped"), properties)
 
 
+def _use_control_token(args: argparse.Namespace) -> None:
+    """The control token this run sends to the emulator's control API; refused (exit 2) where no
+    control API of a user's emulator is called (``$HUBSPOT_EMULATOR_CONTROL_TOKEN`` is not: a
+    job may export it for every command)."""
+    if args.control_token is not None and (args.live or not args.base_url):
+        raise CheckError(
+            EXIT_USAGE,
+            "--control-token is for the control API of an emulator you run: give it with "
+            "--base-url URL (without --live)",
+        )
+    conditions.use_control_token(args.control_token)
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "hubspot-associations check") -> int:
     """Parse the options and run; errors before the run print what to do."""
     args = build_parser(prog).parse_args(argv)
     started = time.time()
     try:
+        _use_control_token(args)
         code = run(args)
     except CheckError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)

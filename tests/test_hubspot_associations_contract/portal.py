@@ -117,7 +117,10 @@ def users_emulator(*options: str) -> Iterator[str]:
         )
         try:
             url = _announced_url(Path(log.name), process)
-            httpx.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
+            # An emulator started with --control-token answers its control API only with it.
+            given = options.index("--control-token") + 1 if "--control-token" in options else 0
+            auth = {"Authorization": f"Bearer {options[given]}"} if given else {}
+            httpx.get(f"{url}/_emulator/health", headers=auth, timeout=5).raise_for_status()
             yield url
         finally:
             process.terminate()

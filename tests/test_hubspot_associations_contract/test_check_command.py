@@ -232,10 +232,15 @@ def test_bad_settings_in_the_environment_exit_2_up_front(name: str, value: str) 
     assert "Traceback" not in done.stderr
 
 
+# The control token of the emulator a check is run against as a CI service would be.
+CONTROL_TOKEN = "ci-control-token"
+
+
 def _conditions(url: str) -> tuple[object, object]:
+    auth = {"Authorization": f"Bearer {CONTROL_TOKEN}"}  # ignored by one started without it
     return (
-        httpx.get(f"{url}/_emulator/rate-limit").json(),
-        httpx.get(f"{url}/_emulator/faults").json()["spec"],
+        httpx.get(f"{url}/_emulator/rate-limit", headers=auth).json(),
+        httpx.get(f"{url}/_emulator/faults", headers=auth).json()["spec"],
     )
 
 
@@ -244,10 +249,12 @@ LIMITED = ("--rate-limit", "50/1", "--faults", "rate=0.05,kinds=503+429,seed=3")
 
 def test_an_emulator_with_a_rate_limit_and_faults_is_checked_and_left_as_it_was() -> None:
     """`check --base-url` on an emulator started with --rate-limit and --faults: exit 0, and both
-    are in place again afterwards (the suite's probes must not meet the user's limit or faults)."""
-    with users_emulator(*LIMITED) as url:
+    are in place again afterwards (the suite's probes must not meet the user's limit or faults).
+    The emulator also has a control token, given with --control-token: the command's and the
+    suite's control calls (lift, resets, put back) all carry it."""
+    with users_emulator(*LIMITED, "--control-token", CONTROL_TOKEN) as url:
         before = _conditions(url)
-        done = check("--base-url", url, "--examples", "2")
+        done = check("--base-url", url, "--control-token", CONTROL_TOKEN, "--examples", "2")
         after = _conditions(url)
     assert before == ({"requests": 50, "seconds": 1.0}, "rate=0.05,kinds=503+429,seed=3")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
