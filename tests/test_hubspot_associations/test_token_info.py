@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
+from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import (
     AsyncHubSpotAssociations,
@@ -177,3 +179,22 @@ async def test_the_async_client_asks_its_provider_and_reads_the_answer() -> None
         async with AsyncHubSpotAssociations(provider, base_url=server.url, rate_limit=None) as c:
             info = await c.token_info()
     assert (info.portal_id, info.kind, info.expires_in) == (12345678, "private-app", None)
+
+
+def test_the_emulators_introspection_reads_as_hubspots() -> None:
+    """Against the emulator: its start-up token (no pat- prefix: the OAuth call's 404, then the
+    private call) is a private app's of the default portal, and an OAuth token made through the
+    control API reads back with its portal, app, user, scopes and seconds left."""
+    oauth = {"token": "oauth-of-a-user", "portalId": 222, "kind": "oauth", "appId": 33,
+             "userId": 44, "scopes": ["crm.objects.contacts.read"]}  # fmt: skip
+    with serve_in_thread(EmulatorConfig()) as running:
+        httpx.post(f"{running.base_url}/_emulator/tokens", json=oauth).raise_for_status()
+        with _client(running.base_url, running.token) as c:
+            private = c.token_info()
+        with _client(running.base_url, "oauth-of-a-user") as c:
+            user = c.token_info()
+    assert (private.portal_id, private.kind, private.expires_in) == (12345678, "private-app", None)
+    assert private.scopes
+    assert user.expires_in is not None
+    assert 0 < user.expires_in <= 1800
+    assert user == TokenInfo(222, 33, 44, ("crm.objects.contacts.read",), "oauth", user.expires_in)
