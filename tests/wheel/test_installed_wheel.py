@@ -624,12 +624,26 @@ def test_a_users_suite_runs_on_the_plugins_fixtures(
 
 
 def test_a_users_control_client_file_passes_mypy_strict(venv: Path, tmp_path: Path) -> None:
-    """A user's test file typed against the plugin and the control client passes mypy --strict."""
+    """A user's test file typed against the plugin and the control client passes mypy --strict
+    and runs: the marker's portal= and scopes= give its client a read-only token of portal 42,
+    whose write is a PermissionDeniedError naming the scope to add."""
     (tmp_path / "test_typed.py").write_text(
-        "from hubspot_associations import HubSpotAssociations\n"
+        "import pytest\n"
+        "from hubspot_associations import HubSpotAssociations, PermissionDeniedError\n"
         "from hubspot_associations_emulator.control_client import (\n"
-        "    AimedFault, RequestCounts, SeedAssociation, SeedLabel, Seeded, Snapshot)\n"
+        "    AimedFault, EmulatorToken, RequestCounts, SeedAssociation, SeedLabel, Seeded,\n"
+        "    Snapshot)\n"
         "from hubspot_associations_pytest import HubSpotEmulator\n\n\n"
+        "@pytest.mark.hubspot_emulator(portal=42, scopes=['crm.objects.contacts.read',\n"
+        "                                                 'crm.objects.companies.read'])\n"
+        "def test_read_only(hubspot_emulator: HubSpotEmulator,\n"
+        "                   hubspot_client: HubSpotAssociations) -> None:\n"
+        "    with pytest.raises(PermissionDeniedError) as refused:\n"
+        "        hubspot_client.basic.associate_default('contact', 1, 'company', 10)\n"
+        "    assert refused.value.required_scopes == ['crm.objects.contacts.write']\n"
+        "    tokens: list[EmulatorToken] = hubspot_emulator.control.tokens(42)\n"
+        "    assert [t.token for t in tokens] == [hubspot_emulator.token]\n"
+        "    assert hubspot_emulator.portal_id == 42\n\n\n"
         "def test_typed(hubspot_emulator: HubSpotEmulator, hubspot_client: HubSpotAssociations)"
         " -> None:\n"
         "    seeded: Seeded = hubspot_emulator.control.seed(\n"
