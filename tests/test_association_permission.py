@@ -242,3 +242,27 @@ def test_label_create_allowed_on_2026_09(url: str) -> None:
     assert official.results[0].label == "Theirs"
     names = {row[7] for row in snapshot(url)["types"]}
     assert names == {"ours", "theirs"}
+
+
+def test_missing_scope_is_not_the_permission_refusal(url: str) -> None:
+    """On 2026-09 a token lacking the write scope (and the permission) is refused for the
+    scope first: a PermissionDeniedError naming the scope, not an AssociationPermissionError."""
+    token = "oauth-read-only-without-edit-associations"
+    added = httpx.post(
+        f"{url}/_emulator/tokens",
+        json={"token": token, "portalId": PORTAL, "kind": "oauth", "associationWrites": False,
+              "scopes": ["crm.objects.contacts.read", "crm.objects.companies.read"]},
+    )  # fmt: skip
+    assert added.status_code == 201, added.text
+    before = snapshot(url)
+    client = HubSpotAssociations(token, base_url=url, api_version="2026-09", rate_limit=None)
+    try:
+        with client, pytest.raises(PermissionDeniedError) as refused:
+            client.basic.associate_default("contact", 1, "company", 3)
+    finally:
+        httpx.post(f"{url}/_emulator/tokens/revoke", json={"token": token})
+    assert not isinstance(refused.value, AssociationPermissionError)
+    assert refused.value.category == "MISSING_SCOPES"
+    assert refused.value.required_scopes == ["crm.objects.contacts.write"]
+    assert "missing scopes: crm.objects.contacts.write" in str(refused.value)
+    assert snapshot(url) == before
