@@ -45,6 +45,7 @@ flag() {
 : "${INPUT_MODE=embedded}"
 : "${INPUT_BASE_URL=}"
 : "${INPUT_TOKEN=}"
+: "${INPUT_CONTROL_TOKEN=}"
 : "${INPUT_RECORDS=}"
 : "${INPUT_ALLOW_WRITES=false}"
 : "${INPUT_API_VERSION=v4}"
@@ -64,6 +65,7 @@ flag() {
 mode="$INPUT_MODE"
 base_url="$INPUT_BASE_URL"
 token="$INPUT_TOKEN"
+control_token="$INPUT_CONTROL_TOKEN"
 package="$INPUT_PACKAGE"
 junit="$INPUT_JUNIT"
 report_dir="$INPUT_REPORT_DIR"
@@ -85,6 +87,9 @@ case "$mode" in
         refuse "input mode is '$mode': write embedded (the emulator inside the check), base-url (an emulator the job started; set base-url) or live (a portal; set token)"
         ;;
 esac
+if [ "$mode" != base-url ] && [ -n "$control_token" ]; then
+    refuse "input control-token is for mode base-url (the control API of an emulator the job started): remove it or set mode: base-url"
+fi
 if [ "$mode" != live ] && { [ -n "$INPUT_RECORDS" ] || [ "$allow_writes" = true ]; }; then
     refuse "inputs records and allow-writes are for mode live (the emulator modes write everything anyway): remove them or set mode: live"
 fi
@@ -155,6 +160,8 @@ fi
 if [ -n "$token" ] && [ "$mode" != embedded ]; then
     export HUBSPOT_ACCESS_TOKEN="$token"
 fi
+# The control token too (never on the command line the log shows).
+[ -z "$control_token" ] || export HUBSPOT_EMULATOR_CONTROL_TOKEN="$control_token"
 if [ "$mode" = live ]; then
     [ -z "$INPUT_RECORDS" ] || export HUBSPOT_CONTRACT_RECORDS="$INPUT_RECORDS"
     [ "$allow_writes" = false ] || export HUBSPOT_CONTRACT_ALLOW_WRITES=1
@@ -170,7 +177,7 @@ if [ "$code" = 3 ] && [ -n "$target" ]; then
     if [ "$mode" = live ]; then
         what="the portal's private-app token with the crm.objects.*.read/write scopes, mapped from a secret (token: \${{ secrets.HUBSPOT_SANDBOX_TOKEN }}); the target is input base-url (empty: $hubspot_api)"
     else
-        what="the token the emulator was started with (its --token; empty: the emulator's default); the target is input base-url"
+        what="the token the emulator was started with (its --token; empty: the emulator's default), and input control-token for its --control-token; the target is input base-url"
     fi
     echo "::error title=hubspot-associations action::check exited 3: $target is unreachable or refused the token (check's message above says which). In this Action the token is input token, not HUBSPOT_ACCESS_TOKEN: $what" >&2
 fi

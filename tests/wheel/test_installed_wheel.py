@@ -665,22 +665,28 @@ def test_a_users_control_client_file_passes_mypy_strict(venv: Path, tmp_path: Pa
 def test_the_emulator_as_a_ci_service_for_code_in_other_languages(
     venv: Path, tmp_path: Path
 ) -> None:
-    """The docs' CI-service recipe: `serve --host H --port P` from the wheel, health probed from
-    another process. (The docs say 0.0.0.0 for a service container; tests here bind loopback.)"""
+    """The docs' CI-service recipe: `serve --host H --port P` from the wheel with the control
+    token in HUBSPOT_EMULATOR_CONTROL_TOKEN, health probed from another process: 401 without the
+    token, 200 with it. (The docs say 0.0.0.0 for a service container; tests here bind
+    loopback.)"""
     from benchmarks.loopback import free_port
 
     port = free_port()
+    env = {**os.environ, "HUBSPOT_EMULATOR_CONTROL_TOKEN": "ci-secret"}
     with (tmp_path / "serve.log").open("w") as log:
         server = subprocess.Popen(
             [str(venv / "bin" / "hubspot-associations"), "emulator", "serve", "--host",
-             "127.0.0.1", "--port", str(port)], stdout=log, stderr=log, cwd=tmp_path,
+             "127.0.0.1", "--port", str(port)], stdout=log, stderr=log, cwd=tmp_path, env=env,
         )  # fmt: skip
         try:
             probe = (
                 "import sys, time, httpx\n"
+                "url = sys.argv[1] + '/_emulator/health'\n"
                 "for _ in range(300):\n"
                 "    try:\n"
-                "        r = httpx.get(sys.argv[1] + '/_emulator/health', timeout=2)\n"
+                "        r = httpx.get(url, timeout=2)\n"
+                "        print(r.status_code)\n"
+                "        r = httpx.get(url, headers={'Authorization': 'Bearer ci-secret'})\n"
                 "        print(r.status_code, r.json()); break\n"
                 "    except httpx.HTTPError:\n"
                 "        time.sleep(0.1)\n"
@@ -690,7 +696,9 @@ def test_the_emulator_as_a_ci_service_for_code_in_other_languages(
         finally:
             server.terminate()
             server.wait(timeout=30)
-    assert done.stdout.strip() == "200 {'status': 'ok'}", done.stdout + done.stderr
+    assert done.stdout.split("\n", 1) == ["401", "200 {'status': 'ok'}\n"], (
+        done.stdout + done.stderr
+    )
 
 
 LIMITS_USAGE_APP = """
@@ -980,20 +988,23 @@ def test_the_action_checks_an_emulator_the_job_started_with_its_token(
     venv: Path, tmp_path: Path
 ) -> None:
     """Mode base-url against an emulator started as a job's service with its own token and
-    install: false (the wheel already installed): the token input, not the job's
-    HUBSPOT_ACCESS_TOKEN, reaches the check, which passes; the token is printed nowhere."""
-    token = "action-token-7f3a"
-    with users_emulator("--token", token) as url:
+    control token, and install: false (the wheel already installed): the token and control-token
+    inputs, not the job's HUBSPOT_ACCESS_TOKEN and HUBSPOT_EMULATOR_CONTROL_TOKEN, reach the
+    check, which passes; neither token is printed anywhere."""
+    token, control = "action-token-7f3a", "action-control-9c1d"
+    with users_emulator("--token", token, "--control-token", control) as url:
         done = run_action(
             tmp_path, _action_job(venv)["PATH"],
-            {"mode": "base-url", "base-url": url, "token": token, "install": "false",
-             "examples": "1", "operations": "list_labels", "rules": "status.documented",
-             "junit": "base-url.xml", "report-dir": ""},
+            {"mode": "base-url", "base-url": url, "token": token, "control-token": control,
+             "install": "false", "examples": "1", "operations": "list_labels",
+             "rules": "status.documented", "junit": "base-url.xml", "report-dir": ""},
             HUBSPOT_ACCESS_TOKEN="the-jobs-token-for-other-steps",
+            HUBSPOT_EMULATOR_CONTROL_TOKEN="the-jobs-control-token-for-other-steps",
             XDG_CACHE_HOME=_action_job(venv)["XDG_CACHE_HOME"],
         )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert token not in done.stdout + done.stderr
+    assert control not in done.stdout + done.stderr
     assert "installing" not in done.stdout
     assert f"hubspot-associations check --base-url {url} " in done.stdout, done.stdout
     assert ET.parse(tmp_path / "base-url.xml").getroot().get("failures") == "0"
