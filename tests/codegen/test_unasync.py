@@ -63,6 +63,7 @@ def test_the_emulators_control_client_twin_imports_only_the_emulator() -> None:
     imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
     assert imports == [
         "from __future__ import annotations",
+        "import datetime",
         "from collections.abc import Mapping, Sequence",
         "from typing import Any, Literal",
         "import httpx",
