@@ -91,4 +91,5 @@ ON_NAMED_OPERATIONS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "paging.complete": ("list_associations", "batch_read_associations"),
     "paging.order": ("list_associations", "batch_read_associations"),
+    "refusals.change-nothing": ("associate_default",),
 }

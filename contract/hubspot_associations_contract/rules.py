@@ -23,6 +23,9 @@ class Rule:
     name: str
     promise: str
     live: LiveMode
+    # What a live run needs beyond a token and writes to judge the rule (the reason a live run
+    # without it gives for not judging it).
+    live_needs: str = ""
 
 
 RULES: dict[str, Rule] = {
@@ -110,6 +113,14 @@ RULES: dict[str, Rule] = {
         ),
         Rule("paging.complete", "following the cursors yields every record exactly once", "fail"),
         Rule("paging.order", "pages list records in ascending ID order", "report"),
+        Rule(
+            "refusals.change-nothing",
+            "a write refused for its token (403 for a missing scope, 401 for a wrong token) "
+            "changes nothing: the state read back after it equals the state before",
+            "fail",
+            live_needs="a writing run and a read-only token of the portal in "
+            "HUBSPOT_CONTRACT_READONLY_TOKEN",
+        ),
         Rule("run.unexpected", "the suite met an error none of its rules expected", "fail"),
     )
 }

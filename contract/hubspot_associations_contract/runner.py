@@ -28,6 +28,7 @@ from hubspot_associations._settings import default_rate_limit
 from . import (
     conditions,
     live_run,
+    preflight,
     refusals,
     reproduce,
     reproduce_conformance,
@@ -303,6 +304,21 @@ def _probe(base_url: str, token: str) -> None:
             f"the target {base_url} refused the token ({answer.status_code}): "
             "check HUBSPOT_ACCESS_TOKEN and the app's crm.objects.*.read/write scopes",
         )
+
+
+def _preflight(args: argparse.Namespace, base_url: str, token: str, *, writing: bool) -> None:
+    """A live run's token scopes, by introspection, before anything else reaches the portal
+    (preflight.py: a writing run without its write scopes refused, exit 3; a read-only run's
+    unreadable operations skipped); then the probe, unless the token may not read its labels
+    (the introspection reached the target already, and the run leaves those reads out)."""
+    checked = preflight.Checked(None)
+    if args.live and not args.cleanup_only:
+        try:
+            checked = preflight.check(args, base_url, token, writing=writing)
+        except preflight.Refused as exc:
+            raise CheckError(exc.code, str(exc)) from None
+    if not checked.skips(preflight.PROBE_OPERATION):
+        _probe(base_url, token)
 
 
 def _client(args: argparse.Namespace, base_url: str, token: str) -> HubSpotAssociations:
@@ -588,12 +604,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.cleanup_only:
         _suite_installed()
     writes = os.environ.get("HUBSPOT_CONTRACT_ALLOW_WRITES", "") in ("1", "true", "yes")
+    writing = args.live and writes and bool(records)
     with _signals() as stop, _target(args) as (base_url, token):
-        _probe(base_url, token)
+        _preflight(args, base_url, token, writing=writing)
         ledger = ledger_path(base_url, token)
         if args.cleanup_only:
             return _cleanup_only(args, base_url, token, ledger, stop)
-        writing = args.live and writes and bool(records)
         lock = _lock(ledger, args.wait, stop) if writing else None
         try:
             return _checked(args, base_url, token, records, ledger, lock, stop)
@@ -828,7 +844,7 @@ def _checked(
     """Sweep, record, run the suite, restore: the part of a run that holds the target's lock."""
     tag = new_run_tag()
     writing = lock is not None
-    if args.live:
+    if args.live and (writing or preflight.reads_labels(args)):
         _sweep(args, base_url, token, ledger, writes=writing)
     if writing and stop.signal is None:
         _begin(args, base_url, token, ledger, tag, records)

@@ -235,6 +235,12 @@ class Scenario:
                 self.entry.changes += changed
                 self.ledger.save()
 
+    def noting(self, *inputs: Callable[[Graph], object]) -> contextlib.AbstractContextManager[None]:
+        """Around a write sent outside the steps (refusals.change-nothing's, with another
+        token): what it would leave noted in the ledger before it is sent, as for a step, so
+        that a portal that applies it anyway is restored."""
+        return self._writing(*inputs)
+
     def wording(self, key: str) -> str:
         """The internal name and wording of the label ``key`` in this run."""
         return label_name(key, self.target.run_tag)

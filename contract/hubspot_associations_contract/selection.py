@@ -180,6 +180,12 @@ SCENARIOS: Final[dict[str, Declared]] = {
         ),
         (*_READ_BACK_RULES, "batch.accounting", "delete.cascade", "limits.every-write-path"),
     ),
+    # A write sent with a token that may not make it (and with a wrong one); on a live portal
+    # the state is read back from both records.
+    "test_refusals::test_a_refused_write_changes_nothing": Declared(
+        ("associate_default", "list_associations", "batch_read_associations"),
+        (*_WIRE, "paging.complete", "paging.order", "refusals.change-nothing"),
+    ),
     "test_rate_limits::test_past_the_limit_answers_429_with_hubspots_body_and_headers": Declared(
         ("list_labels",),
         ("ratelimit.enforced", "ratelimit.headers", "errors.fields", "errors.category"),

@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_READ_BACK_WAIT_MS",
     "DEFAULT_SEED",
     "MIN_RECORDS",
+    "READONLY_TOKEN_VARIABLE",
     "READ_BACK_WAIT_VARIABLE",
     "Target",
     "TargetError",
@@ -42,6 +43,8 @@ DEFAULT_EXAMPLES = 20
 # model (milliseconds; HUBSPOT_CONTRACT_READ_BACK_WAIT_MS): long enough for HubSpot's usual lag,
 # short enough that a write that did nothing fails the run in seconds.
 READ_BACK_WAIT_VARIABLE = "HUBSPOT_CONTRACT_READ_BACK_WAIT_MS"
+# A read-only token of the live portal, for refusals.change-nothing (preflight.py checks it).
+READONLY_TOKEN_VARIABLE = "HUBSPOT_CONTRACT_READONLY_TOKEN"
 DEFAULT_READ_BACK_WAIT_MS = 2000
 DEFAULT_TOKEN = "emulator-token"
 
@@ -69,6 +72,9 @@ class Target:
     ledger: Path | None = None
     # Seconds a live read-back re-reads until the portal agrees with the model.
     read_back_wait: float = DEFAULT_READ_BACK_WAIT_MS / 1000
+    # A second token of the portal without write scopes (HUBSPOT_CONTRACT_READONLY_TOKEN): a live
+    # run sends refusals.change-nothing's refused write with it ("": the rule is not judged).
+    readonly_token: str = ""
 
     @property
     def strict(self) -> bool:
@@ -179,4 +185,5 @@ def selected() -> Target:
         run_tag=os.environ.get(RUN_TAG_VARIABLE, "").strip() or new_run_tag(),
         ledger=Path(ledger) if (ledger := os.environ.get(LEDGER_VARIABLE, "").strip()) else None,
         read_back_wait=env_int(READ_BACK_WAIT_VARIABLE, DEFAULT_READ_BACK_WAIT_MS, 0) / 1000,
+        readonly_token=os.environ.get(READONLY_TOKEN_VARIABLE, "").strip(),
     )

@@ -237,6 +237,8 @@ def unjudged_reason(name: str) -> str:
         return f"not reached: the scenario failed before ({names})"
     if not selected().strict and RULES[name].live == "skip":
         return "needs the emulator's control API"
+    if not selected().strict and RULES[name].live_needs:
+        return f"on a live target, needs {RULES[name].live_needs}"
     return "not judged in this run"
 
 

@@ -34,9 +34,10 @@ from hubspot_associations_emulator.results import (
     LabelsBetween,
 )
 from hubspot_associations_emulator.routes import HubSpotRoute, hubspot_routes
+from hubspot_associations_emulator.scopes import ASSOCIATION_WRITES
 from hubspot_associations_emulator.state import Admission, Emulator
 from hubspot_associations_emulator.tokens import Token
-from hubspot_associations_emulator.views import json_response
+from hubspot_associations_emulator.views import error_response, json_response
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -56,6 +57,10 @@ class Mutant:
     description: str
     rule: str
     apply: Callable[[Starlette], ASGIApp]
+    # The check options that keep a run against it to its rule (empty: the whole suite). For a
+    # rule one scenario of its own judges, the rest of a full run would judge what the unmutated
+    # emulator's run judges already, at seconds a run.
+    selection: tuple[str, ...] = ()
 
 
 def _emulator(app: Starlette) -> Emulator:
@@ -245,6 +250,37 @@ def _delete_label_200_body(app: Starlette) -> ASGIApp:
     return app
 
 
+# -- 8. refused-write-applies -----------------------------------------------------------------
+
+
+def _refused_write_applies(app: Starlette) -> ASGIApp:
+    emulator = _emulator(app)
+    refusal = emulator.refusal
+    held = "mutant_refusal"
+
+    def applied_anyway(request: Request, operation_id: str, release: str) -> ApiError | None:
+        # An association write the token may not make runs all the same; its handler (below)
+        # answers the refusal afterwards.
+        refused = refusal(request, operation_id, release)
+        if refused is not None and operation_id in ASSOCIATION_WRITES:
+            request.scope[held] = refused
+            return None
+        return refused
+
+    def wrap(handler: Handler) -> Handler:
+        async def applied_then_refused(request: Request) -> Response:
+            answer = await handler(request)
+            refused: ApiError | None = request.scope.get(held)
+            return answer if refused is None else error_response(refused)
+
+        return applied_then_refused
+
+    emulator.refusal = applied_anyway  # type: ignore[method-assign]
+    for operation_id in sorted(ASSOCIATION_WRITES):
+        _override_handler(app, operation_id, wrap)
+    return app
+
+
 # -- shape mutants on list_labels (as contract_tests/test_suite_can_fail.py) ------------------
 
 
@@ -369,6 +405,14 @@ MUTANTS: dict[str, Mutant] = {
             'DELETE of a label definition answers 200 {"status": "ok"} instead of 204',
             "status.documented",
             _delete_label_200_body,
+        ),
+        Mutant(
+            "refused-write-applies",
+            "an association write refused for a missing scope (403 MISSING_SCOPES) is applied "
+            "all the same, then answered 403",
+            "refusals.change-nothing",
+            _refused_write_applies,
+            ("--rule", "refusals.change-nothing"),
         ),
         Mutant(
             "label-usage-counted-twice",

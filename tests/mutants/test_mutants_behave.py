@@ -42,6 +42,7 @@ REQUIRED = {
     "server-error-status": "schema.server-error",
     "label-usage-counted-twice": "usage.labels",
     "at-limit-reported-near": "usage.records",
+    "refused-write-applies": "refusals.change-nothing",
 }
 
 Observation = dict[str, Any]
@@ -254,6 +255,20 @@ def probe_record_usage(c: httpx.Client) -> Observation:
     }
 
 
+def probe_refused_write(c: httpx.Client) -> Observation:
+    """A default PUT with a token holding only read scopes: its status and category, and
+    whether the association was stored all the same."""
+    token = {"token": "read-only", "scopes": ["crm.objects.contacts.read"]}
+    assert c.post("/_emulator/tokens", json=token).status_code == 201
+    path = f"{V4}/objects/contact/1/associations/default/company/2"
+    refused = c.put(path, headers={"Authorization": "Bearer read-only"})
+    return {
+        "status": refused.status_code,
+        "category": refused.json().get("category"),
+        "stored": linked(c, f"{V4}/objects/contact/1/associations/company"),
+    }
+
+
 # probe, what the unmutated emulator shows, and the mutants it catches with what they show.
 PROBES: dict[str, tuple[Probe, Observation, dict[str, Observation]]] = {
     "paired-label": (
@@ -380,6 +395,11 @@ PROBES: dict[str, tuple[Probe, Observation, dict[str, Observation]]] = {
         probe_record_usage,
         {"near": [], "at": ["1"]},
         {"at-limit-reported-near": {"near": ["1"], "at": []}},
+    ),
+    "refused-write": (
+        probe_refused_write,
+        {"status": 403, "category": "MISSING_SCOPES", "stored": []},
+        {"refused-write-applies": {"status": 403, "category": "MISSING_SCOPES", "stored": ["2"]}},
     ),
 }
 
