@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from starlette.types import Scope
+if TYPE_CHECKING:  # the command line imports this module before knowing Starlette is installed
+    from starlette.types import Scope
 
 from . import errors
 
