@@ -22,16 +22,10 @@ ASSOCIATE = "/crm/v4/objects/contacts/{a}/associations/default/companies/{b}"
 LIST = "/crm/v4/objects/contacts/{a}/associations/companies"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RunningEmulator]:
-    """One emulator on loopback for the module."""
-    with serve_in_thread() as running:
-        yield running
-
-
 @pytest.fixture
 def http(server: RunningEmulator) -> Iterator[httpx.Client]:
-    """A plain HTTP client of the emulator, after a full reset."""
+    """A plain HTTP client of the module's emulator (conftest's ``server``), after a full
+    reset: each test sends its own tokens."""
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
         assert client.post("/_emulator/reset").status_code == 200
         yield client
