@@ -59,6 +59,7 @@ __all__ = [
     "TokenProviderError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
+    "a_or_an",
     "error_body",
     "error_from_response",
     "required_scopes",
@@ -365,6 +366,11 @@ def required_scopes(body: Any) -> list[str]:
             if isinstance(scope, str) and scope.strip():
                 found.setdefault(scope.strip())
     return list(found)
+
+
+def a_or_an(noun: str) -> str:
+    """The noun with its indefinite article, for messages naming a type: "an int", "a str"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _text(value: object) -> str | None:

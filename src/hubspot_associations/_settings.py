@@ -12,7 +12,7 @@ from . import __about__
 from ._async.transport import AsyncRetryingTransport, AsyncVersionedTransport
 from ._auth.tokens import AsyncTokenProvider, TokenSource, check_token
 from ._deadline import deadline_transport
-from ._exceptions import ClientValidationError
+from ._exceptions import ClientValidationError, a_or_an
 from ._numbers import DEFAULT_RATE_LIMIT_REQUESTS, DEFAULT_RATE_LIMIT_SECONDS
 from ._ratelimit.limiter import RateLimiter
 from ._sync.transport import RetryingTransport, VersionedTransport
@@ -161,8 +161,8 @@ def _token_source(access_token: object) -> TokenSource:
         return cast(TokenSource, access_token)
     if access_token is not None and not isinstance(access_token, str):
         raise ClientValidationError(
-            f"access_token is a {type(access_token).__name__}: pass the token as a str, or a "
-            "token provider (a callable returning one)"
+            f"access_token is {a_or_an(type(access_token).__name__)}: pass the token as a str, "
+            "or a token provider (a callable returning one)"
         )
     token = access_token or os.environ.get(TOKEN_ENV, "")
     if not token.strip():

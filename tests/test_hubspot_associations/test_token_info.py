@@ -13,8 +13,9 @@ from hubspot_associations_emulator import EmulatorConfig, serve_in_thread
 
 from hubspot_associations import (
     AsyncHubSpotAssociations,
-    BadRequestError,
+    AuthenticationError,
     HubSpotAssociations,
+    NotFoundError,
     ServerError,
     TokenInfo,
     UnexpectedResponseError,
@@ -108,15 +109,79 @@ def test_the_other_call_is_tried_after_a_400_or_a_404(
     assert [r.method for r in server.seen] == calls
 
 
-def test_a_token_neither_call_knows_raises_the_second_calls_error() -> None:
-    """Unknown to both: two calls, and the second one's answer (400 for a tokenKey) is raised."""
+def test_a_token_neither_call_knows_is_an_authentication_error_naming_both_calls() -> None:
+    """Unknown to both (404 from the OAuth call, 400 from the private one): an
+    AuthenticationError saying the token is unknown, expired or revoked and naming both calls,
+    not the private call's 400 as if the token were a private app's; never the token."""
+    token = "unknown-oauth-token"
     with (
         serve(_known(set(), set())) as server,
-        _client(server.url, "unknown") as c,
-        pytest.raises(BadRequestError, match="invalid tokenKey"),
+        _client(server.url, token) as c,
+        pytest.raises(AuthenticationError) as raised,
     ):
         c.token_info()
+    said = str(raised.value)
+    assert "unknown, expired or revoked" in said
+    assert "GET /oauth/v1/access-tokens/REDACTED answered 404" in said
+    assert "POST /oauth/v2/private-apps/get/access-token-info answered 400" in said
+    assert "invalid tokenKey" not in said
+    assert token not in said + repr(raised.value) + raised.value.body
     assert [r.method for r in server.seen] == ["GET", "POST"]
+
+
+def test_a_server_without_introspection_raises_the_first_calls_own_error() -> None:
+    """Both calls answered by another server's HTML 404 (no introspection there at all): the
+    first call's NotFoundError, not a verdict on the token."""
+
+    def html(request: Seen) -> tuple[int, Any]:
+        return 404, b"<html><body>Not Found</body></html>"
+
+    with (
+        serve(html) as server,
+        _client(server.url, PAT) as c,
+        pytest.raises(NotFoundError) as raised,
+    ):
+        c.token_info()
+    assert not isinstance(raised.value, AuthenticationError)
+    assert raised.value.method == "POST"
+    assert [r.method for r in server.seen] == ["POST", "GET"]
+
+
+def test_a_provider_is_asked_again_when_its_token_is_not_live() -> None:
+    """With a provider, a token the introspection does not know (expired) is replaced once, as
+    a 401 would replace it, and the new token is the one described."""
+    tokens = iter(["expired-oauth-token", "pat-shaped-oauth-token"])
+    asked: list[str] = []
+
+    def provider() -> str:
+        asked.append(token := next(tokens))
+        return token
+
+    with (
+        serve(_known(set(), {"pat-shaped-oauth-token"})) as server,
+        _client(server.url, provider) as c,
+    ):
+        assert c.token_info().kind == "oauth"
+    assert asked == ["expired-oauth-token", "pat-shaped-oauth-token"]
+    assert [r.method for r in server.seen] == ["GET", "POST", "POST", "GET"]
+
+
+def test_a_provider_whose_new_token_is_not_live_either_is_asked_once_more_only() -> None:
+    """A provider's new token refused too: AuthenticationError, the provider asked twice."""
+    asked: list[int] = []
+
+    def provider() -> str:
+        asked.append(len(asked))
+        return f"gone-{len(asked)}"
+
+    with (
+        serve(_known(set(), set())) as server,
+        _client(server.url, provider) as c,
+        pytest.raises(AuthenticationError, match="unknown, expired or revoked"),
+    ):
+        c.token_info()
+    assert len(asked) == 2
+    assert len(server.seen) == 4
 
 
 @pytest.mark.parametrize(
@@ -126,7 +191,7 @@ def test_a_token_neither_call_knows_raises_the_second_calls_error() -> None:
         ({"hub_id": None}, "hub_id is missing"),
         ({"app_id": True}, "app_id is a bool, not an integer"),
         ({"scopes": "oauth"}, "scopes is a str, not a list"),
-        ({"scopes": ["oauth", 7]}, "scopes holds a int, not a scope name"),
+        ({"scopes": ["oauth", 7]}, "scopes holds an int, not a scope name"),
         ({"expires_in": 1.5}, "expires_in is a float, not an integer"),
     ],
     ids=[

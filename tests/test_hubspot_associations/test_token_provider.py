@@ -184,10 +184,11 @@ async def _async_token() -> str:
         (lambda: None, "returned None, not a token"),
         (lambda: "  ", "returned an empty string"),
         (lambda: b"bytes-token", "returned a bytes, not a token"),
+        (lambda: 42, "returned an int, not a token"),
         (lambda: "secret\ntoken", "contains a line break"),
         (_async_token, "returned an awaitable"),
     ],
-    ids=["raises", "none", "empty", "bytes", "line-break", "async-on-sync"],
+    ids=["raises", "none", "empty", "bytes", "int", "line-break", "async-on-sync"],
 )
 def test_a_failing_provider_is_named_and_nothing_is_sent(
     provider: Callable[[], Any], said: str

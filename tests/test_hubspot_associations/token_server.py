@@ -1,8 +1,8 @@
 """A loopback HTTP server that answers by a request's token: what the token-provider, the
 permission and the introspection tests talk to (real sockets, the client's real transports).
 
-``answer`` maps each request to a status and a JSON body; every request is kept (method, path,
-headers, body), so a test can check the token each one carried.
+``answer`` maps each request to a status and a JSON body (bytes: an HTML page); every request
+is kept (method, path, headers, body), so a test can check the token each one carried.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Seen:
         return value.removeprefix("Bearer ") if value is not None else None
 
 
-# What one request gets: a status and a JSON body (None: no body).
+# What one request gets: a status and a JSON body (None: no body; bytes: an HTML page).
 Answer = Callable[[Seen], tuple[int, Any]]
 
 # HubSpot's 401 for an OAuth token past its 30 minutes.
@@ -99,9 +99,11 @@ def serve(answer: Answer) -> Iterator[Server]:
             with lock:
                 seen.append(request)
             status, body = answer(request)
-            data = b"" if body is None else json.dumps(body).encode()
+            # bytes are sent as they are, as an HTML page (another server's answer).
+            raw = isinstance(body, bytes)
+            data = body if raw else b"" if body is None else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if raw else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

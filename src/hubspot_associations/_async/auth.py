@@ -8,8 +8,10 @@ AuthenticationError. The resend goes through the whole transport again (rate lim
 a deadline of its own), so it counts against no ``max_retries``. Many requests refused at once
 ask once: under a lock, a request whose refused token was already replaced takes the new one.
 
-``async_token_info`` asks HubSpot about a token (see ``_auth/info.py``). codegen/unasync.py
-writes the sync twin, ``_sync/auth.py``.
+``async_token_info`` asks HubSpot about the token requests carry (see ``_auth/info.py``), and
+with a provider behaves as a call does: a token the introspection finds not live is replaced
+once (the same renewal as after a 401) and the new one asked about. codegen/unasync.py writes
+the sync twin, ``_sync/auth.py``.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from .._auth.info import (
     TokenKind,
     introspection_order,
     introspection_request,
-    parse_token_info,
+    read_introspection,
     redacted,
 )
 from .._auth.tokens import TokenSource, async_ask, async_provider_of, async_token_lock
-from .._exceptions import TOKEN_SOURCE
+from .._exceptions import TOKEN_SOURCE, AuthenticationError
 from .._responses import connection_error
 
 __all__ = ["AsyncTokenAuth", "async_token_info"]
@@ -49,6 +51,11 @@ class AsyncTokenAuth(httpx.Auth):
         kind = "a token" if self._provider is None else "a token provider"
         return f"<{type(self).__name__} with {kind}>"
 
+    @property
+    def has_provider(self) -> bool:
+        """Whether a refused token can be replaced (the client was given a provider)."""
+        return self._provider is not None
+
     async def token(self) -> str:
         """The token requests carry now: the provider's kept answer, asked for on first need."""
         if self._token is not None:
@@ -59,7 +66,7 @@ class AsyncTokenAuth(httpx.Auth):
                 self._token = await async_ask(self._provider)
             return self._token
 
-    async def _renew(self, refused: str) -> str:
+    async def renew(self, refused: str) -> str:
         """A token to replace ``refused``: the provider's new answer, or the one another request
         already got for the same refusal (the provider is asked once for all of them)."""
         async with self._lock:
@@ -81,7 +88,7 @@ class AsyncTokenAuth(httpx.Auth):
         # A 401 means HubSpot did nothing with the request (it was not authenticated), so
         # sending it again is safe for every method, the writes that are not safe to resend
         # after a lost answer included.
-        _authorize(request, await self._renew(token), "renewed")
+        _authorize(request, await self.renew(token), "renewed")
         yield request
 
 
@@ -90,16 +97,30 @@ def _authorize(request: httpx.Request, token: str, source: str) -> None:
     request.extensions[TOKEN_SOURCE] = source
 
 
-async def async_token_info(http: httpx.AsyncClient, token: str) -> TokenInfo:
+async def async_token_info(http: httpx.AsyncClient, auth: AsyncTokenAuth) -> TokenInfo:
+    """What HubSpot says about the token requests carry now. With a provider, a token the
+    introspection finds not live (an AuthenticationError: both calls refused it) is replaced
+    as a 401 would replace it (once, shared with requests refused meanwhile) and the new token
+    asked about; a second refusal is the caller's."""
+    token = await auth.token()
+    try:
+        return await _token_info(http, token)
+    except AuthenticationError:
+        if not auth.has_provider:
+            raise
+    return await _token_info(http, await auth.renew(token))
+
+
+async def _token_info(http: httpx.AsyncClient, token: str) -> TokenInfo:
     """What HubSpot says about ``token``, by the introspection call of its kind; the other call
-    when the first answers 400 or 404. Sent on ``http`` (its base URL, retries, rate limiter
-    and timeouts) without an Authorization header: HubSpot needs none there."""
+    when the first answers 400 or 404 (both refusing it: an AuthenticationError). Sent on
+    ``http`` (its base URL, retries, rate limiter and timeouts) without an Authorization
+    header: HubSpot needs none there."""
     kind, other = introspection_order(token)
-    response = await _introspect(http, kind, token)
-    if response.status_code in TRY_THE_OTHER:
-        kind = other
-        response = await _introspect(http, kind, token)
-    return parse_token_info(kind, response)
+    answers = [(kind, await _introspect(http, kind, token))]
+    if answers[0][1].status_code in TRY_THE_OTHER:
+        answers.append((other, await _introspect(http, other, token)))
+    return read_introspection(answers)
 
 
 async def _introspect(http: httpx.AsyncClient, kind: TokenKind, token: str) -> httpx.Response:

@@ -6,20 +6,32 @@ Authorization header: OAuth tokens at ``GET /oauth/v1/access-tokens/{token}`` (`
 ``POST /oauth/v2/private-apps/get/access-token-info`` with ``{"tokenKey": token}`` (``hubId``,
 ``appId``, ``userId``, ``scopes``). A ``pat-`` token is asked about as a private app's first,
 any other as an OAuth token's; the client's ``token_info()`` tries the other call when the
-first answers 400 or 404. Answers are read strictly: a field of the wrong shape is an
-UnexpectedResponseError naming it. The token never appears in a message: answers are read
-from a copy with the token replaced (the OAuth call's path and answer both carry it).
+first answers 400 or 404. When the other call refuses it too, the token is unknown, expired or
+revoked: an AuthenticationError naming both calls (:func:`read_introspection`), never the
+second call's error as if the token were of its kind; unless neither answer is HubSpot's (no
+JSON body: a server without introspection), when the first call's own error is raised. Answers
+are read strictly: a field of the wrong shape is an UnexpectedResponseError naming it. The
+token never appears in a message: answers are read from a copy with the token replaced (the
+OAuth call's path and answer both carry it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import quote
 
 import httpx
 
-from .._exceptions import UnexpectedResponseError, error_body, error_from_response, safe_url
+from .._exceptions import (
+    AuthenticationError,
+    UnexpectedResponseError,
+    a_or_an,
+    error_body,
+    error_from_response,
+    safe_url,
+)
 
 __all__ = [
     "OAUTH_PATH",
@@ -29,6 +41,7 @@ __all__ = [
     "introspection_order",
     "introspection_request",
     "parse_token_info",
+    "read_introspection",
     "redacted",
 ]
 
@@ -82,6 +95,38 @@ def redacted(response: httpx.Response, token: str) -> httpx.Response:
     )
 
 
+def read_introspection(answers: Sequence[tuple[TokenKind, httpx.Response]]) -> TokenInfo:
+    """The TokenInfo of the introspection answers, in the order sent (redacted copies): the
+    last one's, unless every call refused the token (400 or 404 from each of two calls).
+
+    Then, when either answer is HubSpot's (a JSON object: the server does answer
+    introspection), the token is not live: an AuthenticationError naming both calls. When
+    neither is, the server has no introspection at all (an HTML 404 of another server): the
+    first call's error, the call of the token's own kind.
+    """
+    kind, last = answers[-1]
+    if len(answers) > 1 and all(r.status_code in TRY_THE_OTHER for _, r in answers):
+        if any(isinstance(error_body(r), dict) for _, r in answers):
+            raise _not_live(answers)
+        kind, last = answers[0]
+    return parse_token_info(kind, last)
+
+
+def _not_live(answers: Sequence[tuple[TokenKind, httpx.Response]]) -> AuthenticationError:
+    """The error of a token both introspection calls refused, naming the calls (their paths
+    redacted) and never the token."""
+    calls = ", then ".join(
+        f"{r.request.method} {httpx.URL(safe_url(r.request.url)).path} answered {r.status_code}"
+        for _, r in answers
+    )
+    return AuthenticationError(
+        "the access token is unknown, expired or revoked: HubSpot's token introspection knows "
+        f"it by neither call ({calls}). Get a new token (an OAuth access token lives 30 "
+        "minutes: refresh it; a private app's token is in its Auth tab, after a rotation too)",
+        response=answers[0][1],
+    )
+
+
 def parse_token_info(kind: TokenKind, response: httpx.Response) -> TokenInfo:
     """The TokenInfo of a 2xx introspection answer (a redacted copy: see :func:`redacted`), or
     the typed error of any other status."""
@@ -130,18 +175,20 @@ def _integer(response: httpx.Response, body: dict[str, Any], name: str) -> int |
         return None
     # A bool is an int to Python, never an ID to HubSpot.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _unreadable(response, f"{name} is a {type(value).__name__}, not an integer")
+        raise _unreadable(response, f"{name} is {a_or_an(type(value).__name__)}, not an integer")
     return value
 
 
 def _scopes(response: httpx.Response, body: dict[str, Any], name: str) -> tuple[str, ...]:
     value = body.get(name)
     if not isinstance(value, list):
-        what = "missing" if value is None else f"a {type(value).__name__}, not a list"
+        what = "missing" if value is None else f"{a_or_an(type(value).__name__)}, not a list"
         raise _unreadable(response, f"{name} is {what}")
     wrong = [item for item in value if not isinstance(item, str)]
     if wrong:
-        raise _unreadable(response, f"{name} holds a {type(wrong[0]).__name__}, not a scope name")
+        raise _unreadable(
+            response, f"{name} holds {a_or_an(type(wrong[0]).__name__)}, not a scope name"
+        )
     return tuple(value)
 
 

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import TypeAlias, cast
 
-from .._exceptions import ClientValidationError, TokenProviderError
+from .._exceptions import ClientValidationError, TokenProviderError, a_or_an
 
 __all__ = [
     "AsyncTokenProvider",
@@ -67,7 +67,7 @@ def provider_name(provider: object) -> str:
     """The provider as messages name it: its qualified name, never its repr (a partial's or a
     closure's repr could hold a secret)."""
     name = getattr(provider, "__qualname__", None) or getattr(provider, "__name__", None)
-    return str(name) if name else f"a {type(provider).__name__} object"
+    return str(name) if name else f"{a_or_an(type(provider).__name__)} object"
 
 
 async def async_ask(provider: AsyncTokenProvider) -> str:
@@ -134,7 +134,7 @@ def _checked(provider: object, value: object) -> str:
     if not isinstance(value, str):
         raise TokenProviderError(
             f"the token provider {provider_name(provider)} returned "
-            f"{'None' if value is None else 'a ' + type(value).__name__}, not a token: it must "
+            f"{'None' if value is None else a_or_an(type(value).__name__)}, not a token: it must "
             "return the access token as a str"
         )
     if not value.strip():

@@ -1392,11 +1392,14 @@ class HubSpotAssociations:
         Not an Associations operation: HubSpot's token introspection (a ``pat-`` token by
         ``POST /oauth/v2/private-apps/get/access-token-info``, any other by
         ``GET /oauth/v1/access-tokens/{token}``, the other call when the first answers 400 or
-        404), sent through this client's base URL, retries, rate limiter and timeouts. With a
-        token provider, the token asked about is the one requests carry now (the provider is
-        asked if no request has needed one yet).
+        404), sent through this client's base URL, retries, rate limiter and timeouts. A token
+        both calls refuse (400 or 404) is unknown, expired or revoked: AuthenticationError.
+        With a token provider, the token asked about is the one requests carry now (the
+        provider is asked if no request has needed one yet); one the introspection finds not
+        live is replaced as a 401 would replace it (the provider asked once more) and the new
+        token asked about.
         """
-        return token_info(self._http, self._auth.token())
+        return token_info(self._http, self._auth)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.describe()})"
