@@ -28,10 +28,10 @@ from .tokens import DEFAULT_PORTAL_ID, load_tokens_file
 T = TypeVar("T", int, float)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line."""
+def build_parser(prog: str = "hubspot-associations-emulator") -> argparse.ArgumentParser:
+    """The command line (``prog``: how the user called it, for usage lines)."""
     parser = argparse.ArgumentParser(
-        prog="hubspot-associations-emulator",
+        prog=prog,
         description="A stateful local emulator of HubSpot's CRM Associations API "
         f"({_release_names()}).",
     )
@@ -73,6 +73,7 @@ def _add_server_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--control-token",
         metavar="T",
+        # An empty variable is an unset one; an empty --control-token "" is refused.
         default=os.environ.get(CONTROL_TOKEN_ENV) or None,
         help="every /_emulator/* call needs Authorization: Bearer T (default "
         f"${CONTROL_TOKEN_ENV}); needed to listen beyond this machine",
@@ -155,6 +156,39 @@ def _add_limit_options(serve: argparse.ArgumentParser) -> None:
     )
 
 
+def banner(url: str, host: str, config: EmulatorConfig, insecure: bool) -> list[str]:
+    """What serve prints once it listens: where, with which tokens, and how the control API is
+    guarded. The first two lines keep their form (scripts read the URL and the token)."""
+    shown, listening = url, None
+    for wildcard in ("0.0.0.0", "[::]"):
+        if f"//{wildcard}:" in url:
+            port = url.rsplit(":", 1)[1]
+            shown = f"http://127.0.0.1:{port}"
+            listening = (
+                f"Listening on every address ({host}): other machines use this one's address"
+            )
+    lines = [f"HubSpot Associations emulator on {shown}", f"Token: {config.token}"]
+    if listening:
+        lines.append(listening)
+    lines.append(f"Portal: {DEFAULT_PORTAL_ID} (the start-up tokens': every scope)")
+    more = config.token_records
+    if more:
+        portals = sorted({t.portal_id for t in more})
+        lines.append(
+            f"Tokens from --tokens: {len(more)}, of portal(s) {', '.join(map(str, portals))}"
+        )
+    if config.control_token is not None:
+        lines.append(
+            "Control API: every /_emulator/* call needs Authorization: Bearer <control token>"
+        )
+    elif insecure and exposure(host, None, False) is not None:  # beyond loopback
+        lines.append(
+            f"WARNING: --insecure-control: anyone who reaches {host} can reset, seed and read this "
+            "emulator through /_emulator/*"
+        )
+    return lines
+
+
 def _release_names() -> str:
     """The releases the emulator plays, for the help text: "v4, 2025-09 (beta), … and 2026-09"."""
     names = [f"{n} (beta)" if row.get("beta") else n for n, row in RELEASES.items()]
@@ -209,9 +243,10 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str = "hubspot-associations-emulator") -> int:
+    """Entry point of the console script (``prog``: the name usage lines give, e.g.
+    ``hubspot-associations emulator`` when called through the package's command line)."""
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     try:
         config = config_from(args)
@@ -239,8 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"hubspot-associations-emulator: error: {exc}", file=sys.stderr)
             return 2
         sock = bind(args.host, args.port)
-        print(f"HubSpot Associations emulator on {url_of(sock)}", flush=True)
-        print(f"Token: {config.token}", flush=True)
+        for line in banner(url_of(sock), args.host, config, args.insecure_control):
+            print(line, flush=True)
         make_server(app).run(sockets=[sock])
     except KeyboardInterrupt:
         return 130

@@ -5,7 +5,7 @@ store only through the backends."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -23,7 +23,7 @@ from .release_table import PROFILES
 from .repeat_answers import repeat_answers
 from .routes import OPERATION_IDS
 from .state import Emulator
-from .tokens import MAX_ID, Token, parse_token
+from .tokens import MAX_ID, Token, parse_token, shown
 from .views import error_response, json_response
 
 
@@ -57,7 +57,7 @@ class Control:
             return self.emulator.default
         number = body.pop("portalId")
         if type(number) is not int or not 1 <= number <= MAX_ID:
-            raise errors.validation(f"portalId: an integer from 1 to {MAX_ID}, got {number!r}")
+            raise errors.validation(f"portalId: an integer from 1 to {MAX_ID}, got {shown(number)}")
         return self.emulator.portal(number, create=create)
 
     async def _object_body(self, request: Request) -> dict[str, Any]:
@@ -176,9 +176,9 @@ class Control:
             for key in ("maxEntries", "maxBytes"):
                 value = body.get(key)
                 if key in body and (type(value) is not int or value < 1):
-                    raise errors.validation(f"{key}: an integer from 1, got {value!r}")
+                    raise errors.validation(f"{key}: an integer from 1, got {shown(value)}")
             if "enabled" in body and type(body["enabled"]) is not bool:
-                raise errors.validation(f"enabled: true or false, got {body['enabled']!r}")
+                raise errors.validation(f"enabled: true or false, got {shown(body['enabled'])}")
         except errors.ApiError as exc:
             return error_response(exc)
         portal.journal.configure(
@@ -214,7 +214,7 @@ class Control:
             if body.get("version") not in READABLE_SNAPSHOTS:
                 raise errors.validation(
                     f"version: this emulator reads snapshots of versions 1 and {SNAPSHOT_VERSION}"
-                    f", got {body.get('version')!r}: take the snapshot again with "
+                    f", got {shown(body.get('version'))}: take the snapshot again with "
                     "GET /_emulator/snapshot"
                 )
             try:
@@ -513,15 +513,17 @@ def _config_changes(
         changes["record_limits"] = _record_limits(body["recordLimits"])
     profile = body.get("profile")
     if "profile" in body and profile not in PROFILES:
-        raise errors.validation(f"profile: one of {', '.join(sorted(PROFILES))}, got {profile!r}")
+        raise errors.validation(
+            f"profile: one of {', '.join(sorted(PROFILES))}, got {shown(profile)}"
+        )
     if "numericIds" in body and type(body["numericIds"]) is not bool:
-        raise errors.validation(f"numericIds: true or false, got {body['numericIds']!r}")
+        raise errors.validation(f"numericIds: true or false, got {shown(body['numericIds'])}")
     cap = body.get("maxLabelsPerPair")
     if "maxLabelsPerPair" in body and (type(cap) is not int or not 1 <= cap <= 1000):
-        raise errors.validation(f"maxLabelsPerPair: an integer from 1 to 1000, got {cap!r}")
+        raise errors.validation(f"maxLabelsPerPair: an integer from 1 to 1000, got {shown(cap)}")
     form = body.get("enqueueTimeFormat")
     if "enqueueTimeFormat" in body and form not in ("auto", "string", "object"):
-        raise errors.validation(f"enqueueTimeFormat: auto, string or object, got {form!r}")
+        raise errors.validation(f"enqueueTimeFormat: auto, string or object, got {shown(form)}")
     for key, name in _CONFIG_FIELDS.items():
         if key in body:
             changes[name] = body[key]
@@ -567,31 +569,55 @@ def _pair(o: dict[str, Any], where: str) -> tuple[str, str]:
     )
 
 
+def _body_named(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A PUT or POST endpoint that refuses ``?portalId=``: it names its portal in the body, and
+    a query the handler never reads would change the default portal instead, silently."""
+
+    async def refusing_the_query(request: Request) -> Response:
+        if "portalId" in request.query_params:
+            return error_response(
+                errors.validation(
+                    f"{request.method} {request.url.path} takes portalId as a key of its JSON "
+                    'body ({"portalId": N, …}), not in the query'
+                )
+            )
+        return await endpoint(request)
+
+    return refusing_the_query
+
+
 def control_routes(control: Control) -> list[BaseRoute]:
-    """The control API's routes."""
+    """The control API's routes (every PUT and POST refusing ``?portalId=``)."""
+    table = (
+        ("GET", "/_emulator/health", control.health),
+        ("POST", "/_emulator/reset", control.reset),
+        ("POST", "/_emulator/seed", control.seed),
+        ("GET", "/_emulator/faults", control.get_faults),
+        ("PUT", "/_emulator/faults", control.put_faults),
+        ("GET", "/_emulator/rate-limit", control.get_rate_limit),
+        ("PUT", "/_emulator/rate-limit", control.put_rate_limit),
+        ("GET", "/_emulator/reports", control.reports),
+        ("GET", "/_emulator/config", control.get_config),
+        ("PUT", "/_emulator/config", control.put_config),
+        ("GET", "/_emulator/snapshot", control.get_snapshot),
+        ("GET", "/_emulator/journal", control.get_journal),
+        ("PUT", "/_emulator/journal", control.put_journal),
+        ("GET", "/_emulator/journal.jsonl", control.get_journal_jsonl),
+        ("GET", "/_emulator/journal.har", control.get_journal_har),
+        ("PUT", "/_emulator/snapshot", control.put_snapshot),
+        ("GET", "/_emulator/requests", control.requests),
+        ("GET", "/_emulator/portals", control.get_portals),
+        ("PUT", "/_emulator/portals/{portalId}", control.put_portal),
+        ("POST", "/_emulator/portals/{portalId}/daily-reset", control.daily_reset),
+        ("GET", "/_emulator/tokens", control.get_tokens),
+        ("POST", "/_emulator/tokens", control.add_token),
+        ("POST", "/_emulator/tokens/expire", control.expire_token),
+        ("POST", "/_emulator/tokens/revoke", control.revoke_token),
+    )
     return [
-        Route("/_emulator/health", control.health, methods=["GET"]),
-        Route("/_emulator/reset", control.reset, methods=["POST"]),
-        Route("/_emulator/seed", control.seed, methods=["POST"]),
-        Route("/_emulator/faults", control.get_faults, methods=["GET"]),
-        Route("/_emulator/faults", control.put_faults, methods=["PUT"]),
-        Route("/_emulator/rate-limit", control.get_rate_limit, methods=["GET"]),
-        Route("/_emulator/rate-limit", control.put_rate_limit, methods=["PUT"]),
-        Route("/_emulator/reports", control.reports, methods=["GET"]),
-        Route("/_emulator/config", control.get_config, methods=["GET"]),
-        Route("/_emulator/config", control.put_config, methods=["PUT"]),
-        Route("/_emulator/snapshot", control.get_snapshot, methods=["GET"]),
-        Route("/_emulator/journal", control.get_journal, methods=["GET"]),
-        Route("/_emulator/journal", control.put_journal, methods=["PUT"]),
-        Route("/_emulator/journal.jsonl", control.get_journal_jsonl, methods=["GET"]),
-        Route("/_emulator/journal.har", control.get_journal_har, methods=["GET"]),
-        Route("/_emulator/snapshot", control.put_snapshot, methods=["PUT"]),
-        Route("/_emulator/requests", control.requests, methods=["GET"]),
-        Route("/_emulator/portals", control.get_portals, methods=["GET"]),
-        Route("/_emulator/portals/{portalId}", control.put_portal, methods=["PUT"]),
-        Route("/_emulator/portals/{portalId}/daily-reset", control.daily_reset, methods=["POST"]),
-        Route("/_emulator/tokens", control.get_tokens, methods=["GET"]),
-        Route("/_emulator/tokens", control.add_token, methods=["POST"]),
-        Route("/_emulator/tokens/expire", control.expire_token, methods=["POST"]),
-        Route("/_emulator/tokens/revoke", control.revoke_token, methods=["POST"]),
-    ]
+        Route(path, _body_named(handler) if method in ("PUT", "POST") else handler,
+              methods=[method])
+        for method, path, handler in table
+    ]  # fmt: skip

@@ -38,11 +38,17 @@ def refusal(scope: Scope, control_token: str | None = None) -> errors.ApiError |
     for name, value in scope["headers"]:
         headers.setdefault(name, value.decode("latin-1"))
     if control_token is not None and not _control_token_given(headers, control_token):
+        given = b"authorization" in headers
         return errors.ApiError(
             401,
-            "This emulator's control API needs Authorization: Bearer <control token> (it was "
-            "started with --control-token; clients and fixtures take --control-token or "
-            "HUBSPOT_EMULATOR_CONTROL_TOKEN)",
+            (
+                "The bearer token given is not this emulator's control token"
+                if given
+                else "This emulator's control API needs Authorization: Bearer <control token>, "
+                "and none was given"
+            )
+            + " (it was started with --control-token; clients and fixtures take --control-token "
+            "or HUBSPOT_EMULATOR_CONTROL_TOKEN)",
             "INVALID_AUTHENTICATION",
         )
     host = headers.get(b"host")

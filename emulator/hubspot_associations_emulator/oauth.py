@@ -60,11 +60,19 @@ class OAuth:
             form = {k: v[-1] for k, v in parse_qs((await request.body()).decode("utf-8")).items()}
         except UnicodeDecodeError:
             form = {}
+        content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return _oauth_error(
+                "BAD_REQUEST",
+                "POST /oauth/v1/token takes a form-encoded body (Content-Type: "
+                "application/x-www-form-urlencoded: grant_type=refresh_token&refresh_token=…"
+                f"&client_id=…&client_secret=…), got {content_type or 'no Content-Type'}",
+            )
         grant = form.get("grant_type")
         if grant != "refresh_token":
             return _oauth_error(
                 "BAD_GRANT_TYPE",
-                f"grant_type must be refresh_token here, got {grant!r} (the emulator makes "
+                f"grant_type must be refresh_token here, got {grant or 'none'} (the emulator makes "
                 "tokens through POST /_emulator/tokens, not the authorization-code flow)",
             )
         missing = [k for k in ("refresh_token", "client_id", "client_secret") if not form.get(k)]

@@ -23,6 +23,7 @@ from .ratelimit import RollingLimit, check_rate_limit, rate_limit_body
 from .release_table import RELEASES
 from .scopes import MODES
 from .store import Database, Store
+from .tokens import shown
 from .views import FormatId
 
 __all__ = ["CURRENT", "MAX_DAILY_LIMIT", "Portal"]
@@ -158,7 +159,9 @@ class Portal:
             only(settings, ("scopeMode",), "settings")
             mode = settings.get("scopeMode", mode)
             if mode not in MODES:
-                raise errors.validation(f"settings.scopeMode: {' or '.join(MODES)}, got {mode!r}")
+                raise errors.validation(
+                    f"settings.scopeMode: {' or '.join(MODES)}, got {shown(mode)}"
+                )
         if "rateLimit" in body:
             self.set_rate_limit(rate)
         self.daily_limit = daily

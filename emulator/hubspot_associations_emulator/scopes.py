@@ -18,6 +18,7 @@ The scope of an object type: ``crm.objects.{plural}.read|write`` (``contacts``, 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from typing import Literal
@@ -79,6 +80,21 @@ _OBJECT_SCOPE = re.compile(
     r"crm\.objects\.[a-z_]+\.(?:(?:sensitive|highly_sensitive)\.)?(?:read|write)(?:\.v2)?"
 )
 _PLURALS = {"company": "companies", "tax": "taxes", "service": "services"}
+
+
+_KNOWN_TYPES = sorted({*(_PLURALS.get(n, n + "s") for n in NAME_BY_ID.values()), "custom"})
+
+
+def misspelt_scope(scope: str) -> str | None:
+    """The CRM object scope a name looks like a typo of (``crm.objects.contactz.read`` →
+    ``crm.objects.contacts.read``), else None. Names that are near no known object type
+    (``crm.objects.owners.read``, ``oauth``) are taken as given: HubSpot has more scopes than
+    this emulator's object types."""
+    parts = scope.split(".")
+    if len(parts) < 4 or parts[:2] != ["crm", "objects"] or parts[2] in _KNOWN_TYPES:
+        return None
+    near = difflib.get_close_matches(parts[2], _KNOWN_TYPES, n=1, cutoff=0.8)
+    return ".".join([*parts[:2], near[0], *parts[3:]]) if near else None
 
 
 def object_scope(type_id: str, action: Literal["read", "write"]) -> str:

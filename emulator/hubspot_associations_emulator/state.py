@@ -41,6 +41,13 @@ class Emulator:
             raise ValueError("request_timeout must be a finite number of seconds above 0")
         if config.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be at least 1")
+        token = config.control_token
+        if token is not None and (not token or any(not 0x21 <= ord(c) <= 0x7E for c in token)):
+            # An empty one would let an empty bearer in; spaces cannot travel in the header.
+            raise ValueError(
+                "the control token is empty or holds spaces or non-ASCII characters: give a "
+                "token of visible ASCII characters (an unset CI secret expands to nothing)"
+            )
         if config.scope_mode not in scopes.MODES:
             raise ValueError(f"scope mode: {' or '.join(scopes.MODES)}, got {config.scope_mode!r}")
         # Object types of the record limits as type IDs, as GET /_emulator/config shows them.
@@ -54,7 +61,14 @@ class Emulator:
         given = {t.token for t in startup}
         for t in config.token_records:
             if t.token in given:
-                raise ValueError(f"token {t.token!r} is given twice (--token and --tokens)")
+                named = (
+                    "the default start-up token (no --token given)"
+                    if t.token == DEFAULT_TOKEN
+                    and not config.tokens[1:]
+                    and t.token in config.tokens
+                    else "given twice (--token and --tokens)"
+                )
+                raise ValueError(f"--tokens: token {t.token!r} is {named}: choose another value")
             given.add(t.token)
         self.tokens = TokenRegistry([*startup, *config.token_records])
         self.database = Database(config.db_path, DEFAULT_PORTAL_ID)

@@ -70,10 +70,17 @@ class Database:
         # The server thread and the thread that built the app both use it, always under lock.
         self.db = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
         try:
+            self._open(default_portal)
             if path:
+                # After _open: a file refused there is left exactly as it was.
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
-            self._open(default_portal)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise ValueError(
+                f"{path}: not a SQLite database ({exc}): give --db a file the emulator wrote, "
+                "or a path that does not exist yet"
+            ) from None
         except BaseException:
             self.db.close()
             raise
@@ -84,7 +91,9 @@ class Database:
         """Create the tables, or migrate a format-1 file, or refuse a file of another format."""
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         tables = {
-            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            r[0]
+            for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if not r[0].startswith("sqlite_")  # SQLite's own (sqlite_sequence of AUTOINCREMENT)
         }
         if version > FORMAT:
             raise ValueError(
@@ -92,15 +101,22 @@ class Database:
                 f"emulator; this one reads formats 1 and {FORMAT}: upgrade hubspot-associations, "
                 "or start with another --db file"
             )
-        if version == 0 and "assoc" in tables:
+        if version == 0 and tables:
+            # Format 1 wrote no user_version: recognise it by its tables and their columns.
             columns = [r[1] for r in self.db.execute("PRAGMA table_info(assoc)")]
-            if columns[:1] != ["from_type"]:
+            if set(tables) != set(TABLES) or columns[:1] != ["from_type"]:
                 raise ValueError(
-                    f"{self.path}: not an emulator database (table assoc has columns "
-                    f"{', '.join(columns)}): start with another --db file"
+                    f"{self.path}: a SQLite file of another application (tables "
+                    f"{', '.join(sorted(tables))}), not the emulator's: it is left as it is; "
+                    "give --db a file the emulator wrote, or a path that does not exist yet"
                 )
             self._migrate_format_1(default_portal)
             return
+        if version == FORMAT and not set(TABLES) <= tables:
+            raise ValueError(
+                f"{self.path}: format {FORMAT} but without the emulator's tables: not the "
+                "emulator's file; give --db another path"
+            )
         self.db.executescript(_SCHEMA)
         self.db.execute(f"PRAGMA user_version={FORMAT}")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import errors, parsing
+from .scopes import misspelt_scope
 
 __all__ = [
     "DEFAULT_APP_ID",
@@ -124,21 +125,17 @@ def parse_token(body: Any, where: str = "body") -> Token:
         raise errors.validation(f"{where}.token: visible ASCII characters only")
     kind = o.get("kind", "private-app")
     if kind not in KINDS:
-        raise errors.validation(f"{where}.kind: private-app or oauth, got {kind!r}")
+        raise errors.validation(f"{where}.kind: private-app or oauth, got {shown(kind)}")
     if kind != "oauth":
         given = [k for k in _OAUTH_ONLY if k in o]
         if given:
             raise errors.validation(
                 f'{where}.{given[0]}: only an oauth token has it (send "kind": "oauth")'
             )
-    scopes = o.get("scopes")
-    if scopes is not None and (
-        not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes)
-    ):
-        raise errors.validation(f"{where}.scopes: a list of scope names, or absent for every scope")
+    scopes = _scopes(o.get("scopes"), f"{where}.scopes")
     writes = o.get("associationWrites", True)
     if type(writes) is not bool:
-        raise errors.validation(f"{where}.associationWrites: true or false, got {writes!r}")
+        raise errors.validation(f"{where}.associationWrites: true or false, got {shown(writes)}")
     refresh = o.get("refreshToken")
     if refresh is not None and (not isinstance(refresh, str) or not refresh):
         raise errors.validation(f"{where}.refreshToken: a non-empty string")
@@ -148,16 +145,40 @@ def parse_token(body: Any, where: str = "body") -> Token:
         kind=kind,
         app_id=_id(o.get("appId", DEFAULT_APP_ID), f"{where}.appId"),
         user_id=_id(o.get("userId", DEFAULT_USER_ID), f"{where}.userId"),
-        scopes=None if scopes is None else frozenset(scopes),
+        scopes=scopes,
         association_writes=writes,
         expires_at=_instant(o.get("expiresAt"), f"{where}.expiresAt"),
         refresh_token=refresh,
     )
 
 
+def _scopes(value: Any, where: str) -> frozenset[str] | None:
+    """A token's scopes (None: absent, every scope); a misspelt CRM object scope is a 400."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(s, str) and s for s in value):
+        raise errors.validation(f"{where}: a list of scope names, or absent for every scope")
+    for scope in value:
+        meant = misspelt_scope(scope)
+        if meant is not None:
+            # A misspelt CRM object scope would make a token refused everything, silently.
+            raise errors.validation(
+                f"{where}: {shown(scope)} is no scope HubSpot grants: did you mean {shown(meant)}?"
+            )
+    return frozenset(value)
+
+
+def shown(value: Any) -> str:
+    """A JSON value as the request spelled it (``true``, ``"5"``), for messages."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _id(value: Any, where: str) -> int:
     if type(value) is not int or not 1 <= value <= MAX_ID:
-        raise errors.validation(f"{where}: an integer from 1 to {MAX_ID}, got {value!r}")
+        raise errors.validation(f"{where}: an integer from 1 to {MAX_ID}, got {shown(value)}")
     return value
 
 
@@ -166,7 +187,7 @@ def _instant(value: Any, where: str) -> datetime.datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise errors.validation(f"{where}: an RFC 3339 date-time string, got {value!r}")
+        raise errors.validation(f"{where}: an RFC 3339 date-time string, got {shown(value)}")
     try:
         parsed = datetime.datetime.fromisoformat(value)
     except ValueError:
@@ -174,7 +195,7 @@ def _instant(value: Any, where: str) -> datetime.datetime | None:
     if parsed is None or parsed.tzinfo is None or "T" not in value.upper():
         raise errors.validation(
             f"{where}: an RFC 3339 date-time with its offset, e.g. 2026-12-07T10:30:00Z, "
-            f"got {value!r}"
+            f"got {shown(value)}"
         )
     return parsed.astimezone(datetime.UTC)
 

@@ -335,3 +335,95 @@ def test_tokens_file_at_start_up(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "[0]: unknown field 'portal'" in done.stderr
+
+
+def test_a_write_refuses_a_portal_id_in_its_query(http: httpx.Client) -> None:
+    """A PUT or POST names its portal in the body: ?portalId= is a 400 saying so, and the
+    default portal is not changed in its place."""
+    _add(http, token="other", portalId=OTHER)
+    r = http.put("/_emulator/rate-limit", params={"portalId": OTHER},
+                 json={"requests": 5, "seconds": 1})  # fmt: skip
+    assert r.status_code == 400
+    assert "body" in r.json()["message"]
+    assert http.get("/_emulator/rate-limit").json()["requests"] is None
+    assert http.get("/_emulator/journal", params={"portalId": True}).status_code == 400
+    r = http.post("/_emulator/seed", json={"portalId": True})
+    assert "got true" in r.json()["message"]  # the request's own spelling, not Python's
+
+
+def test_a_misspelt_scope_is_refused_with_what_was_meant(http: httpx.Client) -> None:
+    """A CRM object scope that is a typo of a known one is a 400 naming the likely one; scopes
+    of other kinds or object types it does not know are taken as given."""
+    r = _add(http, token="t", scopes=["crm.objects.contactz.read"])
+    assert r.status_code == 400
+    assert '"crm.objects.contacts.read"' in r.json()["message"]
+    assert _add(http, token="t", scopes=["crm.objects.owners.read", "oauth"]).status_code == 201
+
+
+def test_the_refresh_call_says_it_takes_a_form(http: httpx.Client) -> None:
+    """A JSON body on POST /oauth/v1/token is refused saying the body must be form-encoded."""
+    r = http.post("/oauth/v1/token", json={"grant_type": "refresh_token"})
+    assert r.status_code == 400
+    assert "form-encoded" in r.json()["message"]
+
+
+def test_an_empty_control_token_is_refused() -> None:
+    """An empty or blank control token (an unset CI secret) would admit an empty bearer: it is
+    refused, by serve (exit 2, before binding) and by serve_in_thread."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hubspot_associations_emulator", "serve", "--host", "0.0.0.0",
+         "--port", "0", "--control-token", ""],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout
+    assert "control token is empty" in done.stderr
+    assert "emulator on" not in done.stdout
+    blank = EmulatorConfig(control_token="  ")
+    with pytest.raises(ValueError, match="control token"), serve_in_thread(blank):
+        pass
+
+
+def test_a_foreign_or_broken_db_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """Another application's SQLite file is refused and left byte for byte as it was; a file
+    that is not SQLite is a clear error, not a traceback."""
+    foreign = tmp_path / "app.db"
+    db = sqlite3.connect(foreign)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    before = foreign.read_bytes()
+    config = EmulatorConfig(db_path=str(foreign))
+    with pytest.raises(ValueError, match="another application"), serve_in_thread(config):
+        pass
+    assert foreign.read_bytes() == before
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, just some notes\n" * 100)
+    done = subprocess.run(
+        [sys.executable, "-m", "hubspot_associations_emulator", "serve", "--db", str(text)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "not a SQLite database" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_banner_says_how_the_emulator_is_reached_and_guarded() -> None:
+    """serve's start-up lines name the default portal, the --tokens file's portals, the control
+    token's need, and a loopback URL when listening on every address."""
+    from hubspot_associations_emulator.cli import banner
+    from hubspot_associations_emulator.tokens import Token
+
+    config = EmulatorConfig(
+        tokens=("a",), token_records=(Token("b", portal_id=7),), control_token="c"
+    )
+    lines = banner("http://0.0.0.0:8080", "0.0.0.0", config, insecure=False)
+    assert lines[:2] == ["HubSpot Associations emulator on http://127.0.0.1:8080", "Token: a"]
+    assert "every address (0.0.0.0)" in lines[2]
+    assert f"Portal: {DEFAULT_PORTAL_ID}" in lines[3]
+    assert "portal(s) 7" in lines[4]
+    assert "Bearer <control token>" in lines[5]
+    warned = banner("http://0.0.0.0:1", "0.0.0.0", EmulatorConfig(), insecure=True)
+    assert warned[-1].startswith("WARNING: --insecure-control")
+    assert not banner("http://127.0.0.1:1", "127.0.0.1", EmulatorConfig(), insecure=True)[
+        -1
+    ].startswith("WARNING")

@@ -43,7 +43,7 @@ def _emulator(arguments: list[str]) -> int:
         from hubspot_associations_emulator.cli import main as emulator_main
     except ModuleNotFoundError as exc:
         return _needs("emulator", "the emulator", exc)
-    return emulator_main(arguments)
+    return emulator_main(arguments, prog="hubspot-associations emulator")
 
 
 def _needs(extra: str, what: str, error: ModuleNotFoundError) -> int:
