@@ -13,11 +13,16 @@ Then:
 * a **read-only run** skips the operations the token may not call, as ``--exclude-operation``
   would (the run's replay command keeps them), and says which; one that could call none of the
   selected operations is refused (exit 3), naming the scopes;
-* a portal that does not answer the introspection (another server, a proxy without that path):
-  one line says so and the run goes on unchecked;
+* a token the introspection refuses (both calls answering 400 or 404 with HubSpot's JSON
+  error body, or a 401): it is unknown, expired or revoked, and the run is refused (exit 3) as
+  a refused token;
+* a portal that does not answer the introspection at all (another server or a proxy without
+  that path: an HTML 404, a 405, a body that is not HubSpot's JSON): one line says so and the
+  run goes on unchecked;
 * a writing run given ``HUBSPOT_CONTRACT_READONLY_TOKEN`` (the second token
   ``refusals.change-nothing`` sends its refused write with) has it checked too: a token of
-  another portal, or one that may write contact associations, is refused (exit 2).
+  another portal, one that may write contact associations, or one the introspection does not
+  know (400, 401, 404 where the main token was read) is refused (exit 2).
 
 Which scopes an operation needs is the emulator's table (``hubspot_associations_emulator.scopes``,
 its ``granular`` mode), imported rather than copied: one reading of HubSpot's 403 bodies, kept in
@@ -38,12 +43,14 @@ from urllib.parse import quote
 import httpx
 from hubspot_associations_emulator.scopes import OPERATION_ACCESS, missing_scopes
 
-from hubspot_associations import HubSpotError, TokenInfo
+from hubspot_associations import AuthenticationError, HubSpotError, TokenInfo
 from hubspot_associations._auth.info import (
     TRY_THE_OTHER,
+    TokenKind,
+    introspection_calls,
     introspection_order,
     introspection_request,
-    parse_token_info,
+    read_introspection,
     redacted,
 )
 
@@ -173,28 +180,48 @@ def reads_labels(args: argparse.Namespace) -> bool:
     return PROBE_OPERATION not in getattr(args, SCOPE_SKIPPED, ())
 
 
-def _introspect(base_url: str, token: str) -> tuple[TokenInfo | None, str]:
-    """The token's introspection, or (None, why the portal did not answer it). A target that
-    cannot be reached is refused here, as the reachability probe would.
+@dataclass(frozen=True)
+class _Introspection:
+    """What the introspection said of a token: its TokenInfo, or None with the calls sent and
+    what they answered (``calls``, ``statuses``), and whether they refused the token
+    (``refused``: a 401, or both calls' 400 or 404 with HubSpot's JSON error; an
+    AuthenticationError from the client's reading)."""
+
+    info: TokenInfo | None
+    calls: str = ""
+    refused: bool = False
+    statuses: tuple[int, ...] = ()
+
+
+def _introspect(base_url: str, token: str) -> _Introspection:
+    """The token's introspection. A target that cannot be reached is refused here, as the
+    reachability probe would.
 
     The client's reading of HubSpot's two calls (the same order, fallback and strict parsing as
-    ``client.token_info()``), sent as the probe is sent: through an HTTP client that honours
-    ``HTTPS_PROXY``/``NO_PROXY``, once, without retries. The client's own transport ignores the
-    environment's proxies, so ``token_info()`` would reach around a CI job's proxy."""
+    ``client.token_info()``: both calls refusing the token with HubSpot's JSON error is an
+    AuthenticationError, two HTML 404s a server without introspection), sent as the probe is
+    sent: through an HTTP client that honours ``HTTPS_PROXY``/``NO_PROXY``, once, without
+    retries. The client's own transport ignores the environment's proxies, so ``token_info()``
+    would reach around a CI job's proxy."""
+    answers: list[tuple[TokenKind, httpx.Response]] = []
     try:
         with httpx.Client(base_url=base_url, timeout=TIMEOUT) as http:
             kind, other = introspection_order(token)
-            answer = redacted(http.request(**introspection_request(kind, token)), token)
-            if answer.status_code in TRY_THE_OTHER:
-                kind = other
-                answer = redacted(http.request(**introspection_request(kind, token)), token)
-        return parse_token_info(kind, answer), ""
+            answers.append((kind, _sent(http, kind, token)))
+            if answers[0][1].status_code in TRY_THE_OTHER:
+                answers.append((other, _sent(http, other, token)))
+        return _Introspection(read_introspection(answers))
     except httpx.HTTPError as exc:
         shown = str(exc).replace(token, "REDACTED").replace(quote(token, safe=""), "REDACTED")
         raise Refused(EXIT_TOKEN, f"the target {base_url} is unreachable: {shown}") from None
     except HubSpotError as exc:
-        status = getattr(exc, "status_code", None)
-        return None, f"{status}" if status is not None else type(exc).__name__
+        calls = introspection_calls(answers) if answers else type(exc).__name__
+        statuses = tuple(answer.status_code for _, answer in answers)
+        return _Introspection(None, calls, isinstance(exc, AuthenticationError), statuses)
+
+
+def _sent(http: httpx.Client, kind: TokenKind, token: str) -> httpx.Response:
+    return redacted(http.request(**introspection_request(kind, token)), token)
 
 
 def check(
@@ -207,11 +234,21 @@ def check(
 ) -> Checked:
     """The preflight of a live run (see the module's docstring); prints what it found. A
     read-only run's skipped operations are added to ``args.exclude_operation``."""
-    info, why = _introspect(base_url, token)
+    found = _introspect(base_url, token)
+    if found.refused:
+        raise Refused(
+            EXIT_TOKEN,
+            f"HUBSPOT_ACCESS_TOKEN is not a live token of {base_url}: it is unknown, expired or "
+            f"revoked (its token introspection: {found.calls}). Give a current token (an OAuth "
+            "access token lives 30 minutes; a private app's is in its Auth tab, a new one after "
+            "a rotation); nothing was sent to the portal",
+        )
+    info = found.info
     if info is None:
         print(
             f"token scopes: not checked before the run ({base_url} did not answer HubSpot's "
-            f"token introspection: {why}); an operation the token may not call fails the run",
+            f"token introspection: {found.calls}); an operation the token may not call fails "
+            "the run",
             flush=True,
         )
         return Checked(None)
@@ -280,10 +317,25 @@ def _readonly_token(
     second = environ.get(READONLY_TOKEN_VARIABLE, "").strip()
     if not second:
         return
-    found, why = _introspect(base_url, second)
+    answered = _introspect(base_url, second)
+    found = answered.info
+    # The run's token was read, so the portal does answer introspection: a 400, 401 or 404 of
+    # this one (HubSpot's JSON or not) is a token it does not know.
+    unknown = bool(answered.statuses) and set(answered.statuses) <= {400, 401, 404}
+    if found is None and (answered.refused or unknown):
+        raise Refused(
+            EXIT_USAGE,
+            f"{READONLY_TOKEN_VARIABLE} is not a live token of this portal ({base_url}): "
+            "unknown, expired or revoked (its token introspection: "
+            f"{answered.calls}), while HUBSPOT_ACCESS_TOKEN is: "
+            "refusals.change-nothing needs a read-only token of the portal the run writes on. "
+            "Give a current one (of the same portal, with crm.objects.contacts.read and without "
+            "crm.objects.contacts.write), or unset the variable",
+        )
     if found is None:
         print(
-            f"{READONLY_TOKEN_VARIABLE}: not checked before the run (token introspection: {why})",
+            f"{READONLY_TOKEN_VARIABLE}: not checked before the run (token introspection: "
+            f"{answered.calls})",
             flush=True,
         )
         return

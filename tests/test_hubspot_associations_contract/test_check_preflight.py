@@ -8,6 +8,7 @@ introspection is not journaled) shows what each run sent.
 
 from __future__ import annotations
 
+import argparse
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -16,9 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from hubspot_associations_contract import runner, target, verdicts
+from hubspot_associations_contract import preflight, runner, target, verdicts
 from hubspot_associations_contract.preflight import missing_for
 
+from tests.test_hubspot_associations.token_server import Seen, serve
 from tests.test_hubspot_associations_contract.portal import (
     STATE_DIR,
     check,
@@ -144,6 +146,69 @@ def test_a_read_only_token_that_may_write_is_refused(
         "HUBSPOT_CONTRACT_READONLY_TOKEN may write contact associations" in capsys.readouterr().err
     )
     assert _journal(url) == []
+
+
+@pytest.mark.parametrize(
+    ("variables", "code", "said"),
+    [
+        (
+            {"HUBSPOT_ACCESS_TOKEN": "pat-na1-expired-or-revoked"},
+            3,
+            "HUBSPOT_ACCESS_TOKEN is not a live token of",
+        ),
+        (
+            {"HUBSPOT_CONTRACT_READONLY_TOKEN": "pat-na1-of-no-portal"},
+            2,
+            "HUBSPOT_CONTRACT_READONLY_TOKEN is not a live token of this portal",
+        ),
+    ],
+    ids=["access-token", "read-only-token"],
+)
+def test_a_token_the_introspection_does_not_know_is_refused_before_the_run(
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variables: dict[str, str],
+    code: int,
+    said: str,
+) -> None:
+    """A token both introspection calls answer 404 for (the emulator's JSON error) is unknown,
+    expired or revoked: the run's token exits 3 as a refused token, a read-only token exits 2
+    naming its variable; neither is "did not answer the introspection", nothing is sent."""
+    for name, value in live_env(**variables).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HUBSPOT_CONTRACT_STATE_DIR", str(STATE_DIR))
+    assert runner.main(["--live", "--base-url", url]) == code
+    out, err = capsys.readouterr()
+    assert said in err
+    assert "unknown, expired or revoked" in err
+    assert "did not answer" not in out + err
+    for token in variables.values():
+        assert token not in out + err
+    assert _journal(url) == []
+
+
+def test_only_a_server_without_introspection_goes_on_unchecked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Another server's HTML 404 on both calls: the "not checked" line and the run goes on; the
+    same 404s with HubSpot's JSON error body: the token is refused (exit 3)."""
+    args = argparse.Namespace()
+
+    def html(request: Seen) -> tuple[int, Any]:
+        return 404, b"<html><body>Not Found</body></html>"
+
+    with serve(html) as server:
+        assert preflight.check(args, server.url, "pat-na1-x", writing=True).info is None
+    assert "token scopes: not checked before the run" in capsys.readouterr().out
+
+    def hubspot(request: Seen) -> tuple[int, Any]:
+        return 404, {"status": "error", "message": "not found", "correlationId": "c"}
+
+    with serve(hubspot) as server, pytest.raises(preflight.Refused) as raised:
+        preflight.check(args, server.url, "pat-na1-x", writing=True)
+    assert raised.value.code == 3
+    assert "unknown, expired or revoked" in str(raised.value)
 
 
 def test_the_scopes_each_operation_needs_follow_the_granular_rule() -> None:

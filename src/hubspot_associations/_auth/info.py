@@ -38,6 +38,7 @@ __all__ = [
     "PRIVATE_APP_PATH",
     "TokenInfo",
     "TokenKind",
+    "introspection_calls",
     "introspection_order",
     "introspection_request",
     "parse_token_info",
@@ -112,13 +113,19 @@ def read_introspection(answers: Sequence[tuple[TokenKind, httpx.Response]]) -> T
     return parse_token_info(kind, last)
 
 
-def _not_live(answers: Sequence[tuple[TokenKind, httpx.Response]]) -> AuthenticationError:
-    """The error of a token both introspection calls refused, naming the calls (their paths
-    redacted) and never the token."""
-    calls = ", then ".join(
+def introspection_calls(answers: Sequence[tuple[TokenKind, httpx.Response]]) -> str:
+    """The calls sent and what each answered, for a message: ``GET /oauth/v1/access-tokens/
+    REDACTED answered 404, then POST …`` (paths of redacted copies: never the token)."""
+    return ", then ".join(
         f"{r.request.method} {httpx.URL(safe_url(r.request.url)).path} answered {r.status_code}"
         for _, r in answers
     )
+
+
+def _not_live(answers: Sequence[tuple[TokenKind, httpx.Response]]) -> AuthenticationError:
+    """The error of a token both introspection calls refused, naming the calls and never the
+    token."""
+    calls = introspection_calls(answers)
     return AuthenticationError(
         "the access token is unknown, expired or revoked: HubSpot's token introspection knows "
         f"it by neither call ({calls}). Get a new token (an OAuth access token lives 30 "
