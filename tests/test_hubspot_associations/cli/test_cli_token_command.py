@@ -8,12 +8,15 @@ import json
 import shlex
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hubspot_associations.cli import main
+from hubspot_associations import TokenProviderError
+from hubspot_associations.cli import _token_command, main
+from hubspot_associations.cli._token_command import TokenCommand
 from tests.test_hubspot_associations.cli.cli_helpers import result_lines, run, write_pairs
 from tests.test_hubspot_associations.token_server import BATCH_ANSWER, EXPIRED, Seen, serve
 
@@ -90,6 +93,77 @@ def test_a_failing_command_exits_3_showing_its_stderr(tmp_path: Path) -> None:
     assert ran.code == 3
     assert "exited 1; its standard error:\nvault: permission denied" in ran.err
     assert json.loads(ran.out)["error"] == "token"
+
+
+# Starts `sleep 600` (its PID written to the file given), then as told: "foreground" waits for
+# it, "ignores-sigterm" too but survives SIGTERM, "background" prints a token and exits, the
+# sleep still holding its standard output.
+WRAPPER_SCRIPT = """\
+import pathlib, signal, subprocess, sys
+mode = sys.argv[2]
+if mode == "ignores-sigterm":
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+child = subprocess.Popen(["sleep", "600"])
+pathlib.Path(sys.argv[1]).write_text(str(child.pid))
+if mode == "background":
+    print("t1", flush=True)
+    sys.exit(0)
+child.wait()
+"""
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process has ended (a zombie waiting to be reaped has), waiting a moment: a
+    killed process closes its files (the command's output ends) a little before it is gone."""
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see the children")
+@pytest.mark.parametrize("mode", ["foreground", "ignores-sigterm", "background"])
+def test_the_command_is_stopped_with_what_it_started(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrapper past its time is stopped with its children (SIGTERM to its process group, then
+    SIGKILL for one that ignores it): exit 3's error, no `sleep 600` left. One that printed its
+    token and exited while a background child holds its output gives the token at once, and
+    the child is stopped too."""
+    monkeypatch.setattr(_token_command, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(_token_command, "GRACE_SECONDS", 0.2)
+    script = tmp_path / "wrapper.py"
+    script.write_text(WRAPPER_SCRIPT)
+    pid_file = tmp_path / "sleep.pid"
+    command = TokenCommand(shlex.join([sys.executable, str(script), str(pid_file), mode]))
+    started = time.monotonic()
+    if mode == "background":
+        assert command() == "t1"
+    else:
+        with pytest.raises(TokenProviderError, match=r"did not finish in 0\.5 s and was stopped"):
+            command()
+    assert time.monotonic() - started < 5
+    assert _ended(int(pid_file.read_text()))
+
+
+def test_a_command_printing_more_than_the_token_is_refused_so(tmp_path: Path) -> None:
+    """Two non-empty lines on stdout: an error counting them that says to print only the
+    token, not the advice for a pasted token, and neither line shown."""
+    script = tmp_path / "chatty.py"
+    script.write_text('print("Logging in to vault...")\nprint()\nprint("pat-na1-secret")\n')
+    with pytest.raises(TokenProviderError) as raised:
+        TokenCommand(shlex.join([sys.executable, str(script)]))()
+    said = str(raised.value)
+    assert "printed 2 lines on its standard output; it must print only the token" in said
+    assert "copy it again" not in said
+    assert "pat-na1-secret" not in said
+    assert "Logging in" not in said
 
 
 @pytest.mark.parametrize(
