@@ -221,14 +221,22 @@ class Output:
             )
         # Failures are errors: on stderr, and shown with -q too.
         if tally.stopped is not None:
+            # A reason of many lines (a token command's stderr) gets the advice on a line of
+            # its own, not glued to its last line.
+            reason = str(tally.stopped)
+            glue = "\n" if "\n" in reason else ". "
             self.error(
-                f"the job stopped: {tally.stopped}. Fix that, then run the same command with "
+                f"the job stopped: {reason}{glue}Fix that, then run the same command with "
                 "--resume to send what is left."
             )
             self.scopes_to_add(tally.stopped)
         for failure in tally.shown:
             what = "failed" if failure.sent else "not sent"
             reason = failure.reason.removeprefix("not sent: ")
+            if _stopped_it(failure, tally.stopped):
+                # The reason was printed once above (a token command's stderr, a missing
+                # scope's advice): only the status here. The results file keeps each reason.
+                reason = "the job stopped (the reason is above)"
             self.error(f"  {what} {failure.input[0]} → {failure.input[1]}: {reason}")
 
     def scopes_to_add(self, error: object) -> None:
@@ -293,6 +301,20 @@ def _export_text(data: dict[str, Any]) -> tuple[str, str]:
             "only what the file lacks"
         )
     return written, f"{data['records_failed']} record(s) failed and are not in {where}: {then}"
+
+
+def _stopped_it(failure: Any, stopped: object) -> bool:
+    """Whether the job's stop is the failure's reason: an input never sent (the job stopped
+    first), or one HubSpot refused as it refused the job (the same status and category:
+    another request's copy of the refusal, with its own correlation ID). A sent input's own
+    reason stays when the stop has no status (a lost connection: its outcome may be unknown)."""
+    if stopped is None:
+        return False
+    if not failure.sent:
+        return True
+    status = getattr(stopped, "status_code", None)
+    category = getattr(stopped, "category", None)
+    return status is not None and (failure.status_code, failure.category) == (status, category)
 
 
 def required_scopes(error: object) -> list[str]:

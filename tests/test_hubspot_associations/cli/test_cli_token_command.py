@@ -166,6 +166,37 @@ def test_a_command_printing_more_than_the_token_is_refused_so(tmp_path: Path) ->
     assert "Logging in" not in said
 
 
+@pytest.mark.parametrize("refusal", ["missing-scope", "failing-command"])
+def test_a_stopped_job_prints_its_reason_once_and_keeps_it_for_each_input(
+    refusal: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A job stopped by a 403 MISSING_SCOPES or a failing --token-command: the reason once on
+    stderr, each listed input with only its status, and every line of the results file with
+    the full reason (in this process: the command's code without a process's start-up)."""
+    pairs = write_pairs(tmp_path / "pairs.csv", [(n, n + 100) for n in range(1, 13)])
+    args = ["associate", str(pairs), "--from", "contact", "--to", "company", "--batch-size",
+            "1", "--concurrency", "1", "--rate-limit", "1000/1"]  # fmt: skip
+    if refusal == "failing-command":
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "")
+        args += ["--token-command", _command(tmp_path, "fail")]
+        said = "vault: permission denied for secret/hubspot"
+    else:
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "t1")
+        said = "This app hasn't been granted all required scopes"
+    with serve(lambda request: (403, MISSING_SCOPES)) as server:
+        monkeypatch.setenv("HUBSPOT_BASE_URL", server.url)
+        assert main(args) == 3
+    err = capsys.readouterr().err
+    assert err.count(said) == 1, err
+    listed = [line for line in err.splitlines() if "→" in line]
+    assert len(listed) == 10
+    assert all(line.endswith(": the job stopped (the reason is above)") for line in listed)
+    rows = result_lines(pairs.with_name("pairs.csv.associate-contact-company.results.jsonl"))
+    assert len(rows) == 12
+    assert all(said in row["reason"] for row in rows)
+
+
 @pytest.mark.parametrize(
     ("extra", "variable", "said"),
     [
