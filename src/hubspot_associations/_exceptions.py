@@ -270,12 +270,37 @@ class AssociationPermissionError(PermissionDeniedError):
     HubSpot does not publish them, so they are inferred)."""
 
     def _summary(self) -> str:
-        return super()._summary() + (
-            '; the HubSpot user behind this OAuth token lacks the "Edit associations" '
-            "permission, which HubSpot checks on association writes from the 2026-09 release on "
-            "(write validation): ask a super admin to grant it (Settings > Users & Teams > the "
-            "user > Permissions > CRM), or connect the app as a user who has it"
-        )
+        # HubSpot's message first; of what this client knows, only what it does not say yet,
+        # the permission named by its name once.
+        said = self.message.lower()
+        named = '"edit associations"' in said
+        added = []
+        if "edit associations" not in said:
+            added.append(
+                'the HubSpot user behind this OAuth token lacks the "Edit associations" permission'
+            )
+            named = True
+        if "2026-09" not in said:
+            added.append(
+                "HubSpot checks it on association writes from the 2026-09 release on (write "
+                "validation)"
+            )
+        if not any(advice in said for advice in _PERMISSION_ADVICE):
+            what = "it" if named else 'the user "Edit associations"'
+            added.append(
+                f"ask a super admin to grant {what}, or connect the app as a user who has it"
+            )
+        added.append("the permission is in Settings > Users & Teams > the user > Permissions > CRM")
+        return super()._summary() + "; " + "; ".join(added)
+
+
+# Words of a refusal's message that already say what to do about the missing permission.
+_PERMISSION_ADVICE: Final = (
+    "user who has it",
+    "give the user",
+    "grant the user",
+    "ask a super admin",
+)
 
 
 class NotFoundError(APIStatusError):
@@ -343,6 +368,8 @@ def error_from_response(
         cls = AssociationPermissionError
     if isinstance(body, dict) and body.get("message"):
         message = str(body["message"])
+    elif isinstance(body, dict):
+        message = f"HubSpot answered {status} with no message"
     elif response.content:
         kind = response.headers.get("content-type", "unknown content").split(";")[0]
         message = f"HubSpot answered {status} with a non-JSON body ({kind})"

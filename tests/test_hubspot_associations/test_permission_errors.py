@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from hubspot_associations_emulator.errors import association_permission
 
 from codegen import releases
 from hubspot_associations import (
@@ -49,7 +50,11 @@ NO_EDIT_ASSOCIATIONS: Any = {
 
 def _error(body: Any, status: int = 403) -> Any:
     request = httpx.Request("POST", URL)
-    return error_from_response(httpx.Response(status, json=body, request=request))
+    # 2026-09's refusal, as a 2026-09 client reads it (the other bodies are not it).
+    refusal = (403, "MISSING_PERMISSIONS")
+    return error_from_response(
+        httpx.Response(status, json=body, request=request), association_refusal=refusal
+    )
 
 
 def test_required_scopes_are_read_from_errors_context_in_order_once_each() -> None:
@@ -151,7 +156,7 @@ def test_the_subclass_follows_the_clients_release(
     ):
         c.batch.create("contact", "company", [(1, 2)], types=[("HUBSPOT_DEFINED", 279)])
     assert type(raised.value) is expected
-    edit = 'lacks the "Edit associations" permission' in str(raised.value)
+    edit = 'grant the user "Edit associations"' in str(raised.value)
     assert edit == (expected is AssociationPermissionError)
     assert server.seen[0].path.startswith(f"/crm/associations/{version}/")
 
@@ -168,6 +173,28 @@ async def test_the_async_client_raises_the_association_permission_error_on_2026_
     assert raised.value.status_code == 403
     assert raised.value.required_scopes == []
     assert isinstance(raised.value, PermissionDeniedError)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        association_permission(403, "MISSING_PERMISSIONS").body(),
+        NO_EDIT_ASSOCIATIONS,
+        {"category": "MISSING_PERMISSIONS"},
+    ],
+    ids=["emulators-message", "short-message", "no-message"],
+)
+def test_the_permission_message_adds_only_what_hubspot_did_not_say(body: Any) -> None:
+    """HubSpot's message first, then only what it lacks: the permission, the release and what
+    to do each said once, whichever of them the message already says."""
+    error = _error(body)
+    assert isinstance(error, AssociationPermissionError)
+    said = str(error)
+    assert said.startswith(f"403 MISSING_PERMISSIONS: {body.get('message') or 'HubSpot answered'}")
+    assert said.count('"Edit associations"') == 1
+    assert said.count("2026-09") == 1
+    assert said.count("user who has it") == 1
+    assert "Settings > Users & Teams" in said
 
 
 def test_association_permission_matches_status_and_category_both() -> None:

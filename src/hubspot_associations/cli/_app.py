@@ -117,8 +117,7 @@ def _refused(out: Output, error: AuthenticationError | PermissionDeniedError) ->
     """Exit 3 for HubSpot's refusal of the token: the scopes to add on stderr (and with
     --json, the refusal as a JSON object on stdout)."""
     scopes = error.required_scopes if isinstance(error, PermissionDeniedError) else []
-    if scopes:
-        out.error(f"scopes to add: {' '.join(scopes)}")
+    out.print_scopes(scopes)
     if out.json_mode:
         kind = "authentication" if isinstance(error, AuthenticationError) else "permission"
         print(json.dumps({"error": kind, "message": str(error), "status": error.status_code,

@@ -241,9 +241,12 @@ class Output:
 
     def scopes_to_add(self, error: object) -> None:
         """The scopes a 403 named (PermissionDeniedError.required_scopes), on stderr."""
-        scopes = required_scopes(error)
+        self.print_scopes(required_scopes(error))
+
+    def print_scopes(self, scopes: list[str]) -> None:
+        """The scopes to add on stderr, comma-separated as the error's message lists them."""
         if scopes:
-            self.error(f"scopes to add: {' '.join(scopes)}")
+            self.error(f"scopes to add: {', '.join(scopes)}")
 
     def progress_note(self, rows: int) -> None:
         """How far a long export has got (with -v)."""
@@ -258,16 +261,14 @@ class Output:
         """
         if self.json_mode:
             print(json.dumps(data), file=sys.stderr if to_stdout else sys.stdout, flush=True)
-            if data.get("required_scopes"):
-                self.error(f"scopes to add: {' '.join(data['required_scopes'])}")
+            self.print_scopes(data.get("required_scopes") or [])
             return
         written, failed = _export_text(data)
         if not self.quiet:
             self.error("; ".join(filter(None, (written, failed))))
         elif failed:
             self.error(failed)  # failures are errors: shown with -q too
-        if data.get("required_scopes"):
-            self.error(f"scopes to add: {' '.join(data['required_scopes'])}")
+        self.print_scopes(data.get("required_scopes") or [])
         listed = data["failed_records"]
         shown = listed if self.verbose else listed[:10]
         for item in shown:

@@ -36,7 +36,8 @@ MISSING_SCOPES: Any = {
     "message": "This app hasn't been granted all required scopes to make this call.",
     "category": "MISSING_SCOPES",
     "errors": [{"message": "One or more of the following scopes are required.",
-                "context": {"requiredGranularScopes": ["crm.objects.contacts.write"]}}],
+                "context": {"requiredGranularScopes": ["crm.objects.contacts.write",
+                                                       "crm.objects.companies.write"]}}],
 }  # fmt: skip
 
 
@@ -224,19 +225,22 @@ def test_the_token_command_is_refused_beside_another_token(
 
 
 def test_a_missing_scope_exits_3_naming_the_scopes_to_add(tmp_path: Path) -> None:
-    """A 403 MISSING_SCOPES: labels create exits 3 with the scopes on stderr and in --json; a
-    bulk job stops with exit 3 and its summary lists them."""
+    """A 403 MISSING_SCOPES: labels create exits 3 with the scopes on stderr (listed as the
+    error's message lists them) and in --json; a bulk job stops with exit 3 and its summary
+    lists them."""
     pairs = write_pairs(tmp_path / "pairs.csv", [(1, 2), (3, 4)])
     with serve(lambda request: (403, MISSING_SCOPES)) as server:
         single = run(["labels", "create", "contact", "company", "--name", "buyer", "--label",
                       "Buyer", "--json"], server.url)  # fmt: skip
         bulk = run(["associate", str(pairs), "--from", "contact", "--to", "company", "--json"],
                    server.url)  # fmt: skip
+    scopes = "crm.objects.contacts.write, crm.objects.companies.write"
     assert single.code == 3
-    assert "scopes to add: crm.objects.contacts.write" in single.err
+    assert f"scopes to add: {scopes}\n" in single.err
     refusal = json.loads(single.out)
     assert refusal["error"] == "permission"
-    assert refusal["required_scopes"] == ["crm.objects.contacts.write"]
+    assert f"missing scopes: {scopes} (" in refusal["message"]
+    assert refusal["required_scopes"] == scopes.split(", ")
     assert bulk.code == 3
-    assert "scopes to add: crm.objects.contacts.write" in bulk.err
-    assert json.loads(bulk.out)["required_scopes"] == ["crm.objects.contacts.write"]
+    assert f"scopes to add: {scopes}\n" in bulk.err
+    assert json.loads(bulk.out)["required_scopes"] == scopes.split(", ")
