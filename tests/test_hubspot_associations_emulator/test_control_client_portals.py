@@ -138,6 +138,22 @@ def test_tokens_added_expired_and_revoked(server: RunningEmulator, control: Cont
     assert [t.token for t in control.tokens()] == ["emulator-token"]
 
 
+def test_oauth_only_keywords_on_a_private_app_token_are_refused_in_pythons_spelling(
+    control: ControlClient,
+) -> None:
+    """association_writes, expires_at or refresh_token without kind="oauth": a ValueError
+    naming the keywords as Python spells them, before anything is sent (no token made), not
+    the control API's advice to send JSON's "kind": "oauth"."""
+    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=30)
+    with pytest.raises(
+        ValueError, match=r'^association_writes and refresh_token need kind="oauth" \('
+    ):
+        control.add_token("p1", association_writes=False, refresh_token="r")
+    with pytest.raises(ValueError, match=r'^expires_at needs kind="oauth" \(.*leave it out$'):
+        control.add_token("p2", kind="private-app", expires_at=expires)
+    assert [t.token for t in control.tokens()] == ["emulator-token"]
+
+
 def test_portal_id_on_seed_snapshot_and_journal(
     server: RunningEmulator, control: ControlClient
 ) -> None:

@@ -287,7 +287,8 @@ class ControlClient:
         """One more token the emulator accepts, until the next full reset: of ``portal_id``
         (the client's, else the default portal; made if new), with exactly ``scopes`` (None:
         every scope). ``association_writes``, ``expires_at`` (an aware datetime) and
-        ``refresh_token`` are for ``kind="oauth"`` only. Unset IDs: the emulator's defaults."""
+        ``refresh_token`` are for ``kind="oauth"`` only: given for a private app's token, a
+        ValueError before anything is sent. Unset IDs: the emulator's defaults."""
         body = token_body(
             token,
             portal_id=self._portal(portal_id),

@@ -578,6 +578,22 @@ def token_body(
         raise ValueError(
             "expires_at: an aware datetime, e.g. datetime.now(timezone.utc) + timedelta(minutes=30)"
         )
+    oauth_only = {
+        "association_writes": association_writes,
+        "expires_at": expires_at,
+        "refresh_token": refresh_token,
+    }
+    misplaced = [name for name, value in oauth_only.items() if value is not None]
+    if misplaced and kind != "oauth":
+        # Refused here, in Python's spelling: the control API's own refusal names its JSON keys.
+        names = (
+            ", ".join(misplaced[:-1]) + " and " + misplaced[-1] if misplaced[1:] else misplaced[0]
+        )
+        raise ValueError(
+            f'{names} {"need" if len(misplaced) > 1 else "needs"} kind="oauth" (a private '
+            f'app\'s token has no user permission, expiry or refresh token): pass kind="oauth", '
+            f"or leave {'them' if len(misplaced) > 1 else 'it'} out"
+        )
     given: dict[str, Any] = {
         "token": token,
         "portalId": portal_id,
