@@ -23,6 +23,8 @@ from hubspot_associations import (
 from hubspot_associations._versions import RELEASES, AssociationPermission
 from tests.test_hubspot_associations.token_server import serve
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[2]
 URL = "https://api.hubapi.com/crm/v4/associations/contact/company/batch/create"
 # HubSpot's MISSING_SCOPES answer (reference/api-facts.md), scopes inside errors[].context.
@@ -195,6 +197,22 @@ def test_the_permission_message_adds_only_what_hubspot_did_not_say(body: Any) ->
     assert said.count("2026-09") == 1
     assert said.count("user who has it") == 1
     assert "Settings > Users & Teams" in said
+
+
+def test_the_docs_official_client_example_runs_and_catches_the_refusal(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/testing.md's example with HubSpot's official client, run as a user's test file (the
+    session emulator of the pytest plugin): it imports the ApiException it catches (``import
+    hubspot`` alone loads none) and a read-only token's write is a 403 of it."""
+    monkeypatch.delenv("HUBSPOT_EMULATOR_CONTROL_TOKEN", raising=False)
+    doc = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## HubSpot's official client") :]
+    example = section[section.index("```python\n") + 10 : section.index("```\n\n")]
+    assert "ApiException" in example
+    pytester.makepyfile(test_user=example)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=example.count("\ndef test_"))
 
 
 def test_association_permission_matches_status_and_category_both() -> None:
