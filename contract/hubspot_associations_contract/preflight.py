@@ -238,10 +238,10 @@ def check(
     if found.refused:
         raise Refused(
             EXIT_TOKEN,
-            f"HUBSPOT_ACCESS_TOKEN is not a live token of {base_url}: it is unknown, expired or "
-            f"revoked (its token introspection: {found.calls}). Give a current token (an OAuth "
-            "access token lives 30 minutes; a private app's is in its Auth tab, a new one after "
-            "a rotation); nothing was sent to the portal",
+            f"the target {base_url} refused the token: HUBSPOT_ACCESS_TOKEN is unknown, expired "
+            f"or revoked there (its token introspection: {found.calls}). Give a current token (an "
+            "OAuth access token lives 30 minutes; a private app's is in its Auth tab, a new one "
+            "after a rotation); nothing was sent to the portal",
         )
     info = found.info
     if info is None:

@@ -66,7 +66,8 @@ def test_a_live_target_that_refuses_the_token_exits_3() -> None:
             "--live", "--base-url", emulator.base_url, env={"HUBSPOT_ACCESS_TOKEN": "wrong"}
         )
     assert done.returncode == 3, done.stdout + done.stderr
-    assert "refused the token (401)" in done.stderr
+    # The preflight's introspection finds the token unknown before the probe sends it.
+    assert "refused the token: HUBSPOT_ACCESS_TOKEN is unknown" in done.stderr
 
 
 def test_a_server_without_the_control_api_is_not_taken_for_an_emulator(

@@ -154,7 +154,7 @@ def test_a_read_only_token_that_may_write_is_refused(
         (
             {"HUBSPOT_ACCESS_TOKEN": "pat-na1-expired-or-revoked"},
             3,
-            "HUBSPOT_ACCESS_TOKEN is not a live token of",
+            "refused the token: HUBSPOT_ACCESS_TOKEN is unknown, expired or revoked",
         ),
         (
             {"HUBSPOT_CONTRACT_READONLY_TOKEN": "pat-na1-of-no-portal"},
