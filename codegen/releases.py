@@ -40,8 +40,22 @@ _FIELDS = (
     "beta",
     "source",
     "association_permission",
+    "objects_base",
+    "objects_batch_207",
+    "objects_source",
+    "write_validation",
 )
-_FLAGS = ("batch_errors_in_200", "batch_body_for_void", "limits_errors_in_200", "beta")
+# The emulator's CRM object calls: only its table carries these (the client stays an
+# Associations client and must not grow object calls).
+_EMULATOR_ONLY = ("objects_base", "objects_batch_207", "objects_source", "write_validation")
+_FLAGS = (
+    "batch_errors_in_200",
+    "batch_body_for_void",
+    "limits_errors_in_200",
+    "beta",
+    "objects_batch_207",
+    "write_validation",
+)
 
 
 def load(text: str) -> dict[str, Any]:
@@ -73,7 +87,25 @@ def load(text: str) -> dict[str, Any]:
         if ends is not None and not isinstance(ends, datetime.date):
             raise ValueError(f"{TABLE}: {name!r}: support_ends is a date (YYYY-MM-DD) or null")
         _check_permission(name, release["association_permission"])
+        _check_objects(name, release)
     return table
+
+
+def _check_objects(name: str, release: dict[str, Any]) -> None:
+    """``objects_base`` is a path prefix and ``objects_source`` words or null: the emulator
+    routes and labels its object calls with them, so a typo must fail here."""
+    base = release["objects_base"]
+    if not isinstance(base, str) or not base.startswith("/crm/") or base.endswith("/"):
+        raise ValueError(
+            f"{TABLE}: {name!r}: objects_base is a path prefix such as /crm/objects/{name}, "
+            f"not {base!r}"
+        )
+    source = release["objects_source"]
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise ValueError(
+            f"{TABLE}: {name!r}: objects_source names HubSpot's objects file the row follows, "
+            "or is null when HubSpot publishes none"
+        )
 
 
 _PERMISSION_KEYS = ("status", "category", "inferred")
@@ -170,9 +202,13 @@ def operation_paths(curated: dict[str, Any]) -> dict[str, tuple[str, str]]:
 def _plain(
     table: dict[str, Any], curated: dict[str, Any] | None = None
 ) -> dict[str, dict[str, Any]]:
+    """Each row as the generated modules hold it: the emulator's (no ``curated``) with every
+    field, the client's (with ``curated``: each operation's bodies) without the emulator-only
+    object fields."""
     out: dict[str, dict[str, Any]] = {}
     for name, release in table["releases"].items():
-        entry = {f: release[f] for f in _FIELDS}
+        fields = _FIELDS if curated is None else [f for f in _FIELDS if f not in _EMULATOR_ONLY]
+        entry = {f: release[f] for f in fields}
         ends = entry["support_ends"]
         entry["support_ends"] = None if ends is None else ends.isoformat()
         entry["association_bases"] = tuple(entry["association_bases"])

@@ -25,6 +25,10 @@ RELEASES: Final[dict[str, dict[str, Any]]] = {
         "source": "HubSpot's current v4 files (labels and limits under /crm/associations/v4 since "
         "2025-10-30)",
         "association_permission": None,
+        "objects_base": "/crm/v3/objects",
+        "objects_batch_207": True,
+        "objects_source": "HubSpot's v3 objects files",
+        "write_validation": False,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),
@@ -65,6 +69,10 @@ RELEASES: Final[dict[str, dict[str, Any]]] = {
         "beta": True,
         "source": "HubSpot's 2025-09 files (the beta of date-based versioning, 2025)",
         "association_permission": None,
+        "objects_base": "/crm/objects/2025-09",
+        "objects_batch_207": True,
+        "objects_source": None,
+        "write_validation": False,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),
@@ -105,6 +113,10 @@ RELEASES: Final[dict[str, dict[str, Any]]] = {
         "beta": False,
         "source": "HubSpot's 2026-03 files and reference (GA 2026-03-30)",
         "association_permission": None,
+        "objects_base": "/crm/objects/2026-03",
+        "objects_batch_207": True,
+        "objects_source": "HubSpot's 2026-03 objects files",
+        "write_validation": False,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),
@@ -154,6 +166,10 @@ RELEASES: Final[dict[str, dict[str, Any]]] = {
             "user's 'Edit associations' permission from an "
             "app's scope",
         },
+        "objects_base": "/crm/objects/2026-09",
+        "objects_batch_207": False,
+        "objects_source": "HubSpot's 2026-09 objects file",
+        "write_validation": True,
         "statuses": {
             "associate_default": (200,),
             "associate_with_labels": (201,),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 from hubspot_associations_emulator import EmulatorConfig, create_app
 from hubspot_associations_emulator.release_table import VOID_OPERATIONS
@@ -22,6 +23,8 @@ from codegen import releases
 from hubspot_associations._versions import AssociationPermission, release_from
 
 ROOT = Path(__file__).resolve().parents[2]
+# The emulator-only fields of a row (its CRM object calls).
+OBJECT_FIELDS = ("objects_base", "objects_batch_207", "objects_source", "write_validation")
 ENTRY = """
   "2099-01":
     object_base: /crm/objects/2099-01
@@ -36,6 +39,10 @@ ENTRY = """
     enqueue_time: object
     beta: false
     association_permission: {status: 403, category: MISSING_PERMISSIONS, inferred: made up}
+    objects_base: /crm/objects/2099-01
+    objects_batch_207: false
+    objects_source: null
+    write_validation: true
     source: made up for this test
 """
 # As 2025-09 differs from 2026-03: limits create and update 200 only, and a beta.
@@ -53,6 +60,10 @@ LIKE_2025_09 = """
     enqueue_time: object
     beta: true
     association_permission: null
+    objects_base: /crm/objects/2098-09
+    objects_batch_207: true
+    objects_source: made up objects file
+    write_validation: false
     source: made up for this test
 """
 
@@ -130,6 +141,52 @@ def test_one_table_entry_teaches_the_emulator(tmp_path: Path) -> None:
         return created.status_code, removed.status_code, listed.status_code
 
     assert asyncio.run(play()) == (200, 404, 404)
+
+
+def test_the_object_fields_reach_the_emulators_table_only(tmp_path: Path) -> None:
+    """2099-01's object fields are in the emulator's row as written, and not in the client's
+    (the client stays an Associations client)."""
+    files = _made_up_release(tmp_path)
+    emulator = _module(files[releases.EMULATOR_TABLE])["RELEASES"]["2099-01"]
+    client = _module(files[releases.CLIENT_TABLE])["RELEASE_DATA"]["2099-01"]
+    assert {k: emulator[k] for k in OBJECT_FIELDS} == {
+        "objects_base": "/crm/objects/2099-01",
+        "objects_batch_207": False,
+        "objects_source": None,
+        "write_validation": True,
+    }
+    assert not set(OBJECT_FIELDS) & set(client)
+
+
+LEFT_OUT = "<left out>"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("objects_base", LEFT_OUT, "lacks objects_base"),
+        ("objects_base", "crm/objects/2099-01", "objects_base is a path prefix"),
+        ("objects_base", "/crm/objects/2099-01/", "objects_base is a path prefix"),
+        ("objects_batch_207", "yes", "objects_batch_207 must be true or false"),
+        ("write_validation", None, "write_validation must be true or false"),
+        ("objects_source", "  ", "objects_source names HubSpot's objects file"),
+    ],
+)
+def test_a_row_with_a_missing_or_malformed_object_field_is_refused(
+    field: str, value: Any, said: str
+) -> None:
+    """A row without an object field, or with one mistyped, stops codegen naming the row and
+    the field."""
+    table = yaml.safe_load((ROOT / releases.TABLE).read_text(encoding="utf-8"))
+    row = yaml.safe_load(ENTRY)["2099-01"]
+    if value == LEFT_OUT:
+        del row[field]
+    else:
+        row[field] = value
+    table["releases"]["2099-01"] = row
+    with pytest.raises(ValueError, match=said) as raised:
+        releases.load(yaml.safe_dump(table))
+    assert "'2099-01'" in str(raised.value)
 
 
 def test_the_void_operations_reach_the_emulator_from_the_table(tmp_path: Path) -> None:
