@@ -16,8 +16,8 @@ from hubspot_associations_emulator.release_table import RELEASES
 from hubspot_associations_emulator.routes import (
     ASSOCIATION_OPERATIONS,
     LIMITS_OPERATIONS,
-    OBJECT_OPERATIONS,
     OPERATION_IDS,
+    RECORD_ASSOCIATION_OPERATIONS,
 )
 
 __all__: list[str] = []
@@ -169,7 +169,7 @@ class Seeded:
 def operations() -> Iterator[tuple[str, str, str, str]]:
     """(release, method, full path template, operationId) of every route every release has."""
     for release, row in RELEASES.items():
-        families = [(row["object_base"], OBJECT_OPERATIONS)]
+        families = [(row["object_base"], RECORD_ASSOCIATION_OPERATIONS)]
         families += [(base, ASSOCIATION_OPERATIONS) for base in row["association_bases"]]
         if row.get("limits_base"):
             families.append((row["limits_base"], LIMITS_OPERATIONS))

@@ -278,7 +278,9 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         routes=[
             *control_routes(Control(emulator)),
             *oauth_routes(OAuth(emulator.tokens)),
-            *hubspot_routes(emulator.handlers, emulator, emulator.releases),
+            *hubspot_routes(
+                emulator.handlers, emulator, emulator.releases, emulator.object_handlers
+            ),
         ],
         exception_handlers=handlers,
     )

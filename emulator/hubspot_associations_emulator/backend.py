@@ -94,6 +94,8 @@ class Backend:
             (t.from_type, t.to_type): t for t in self.types.values() if t.kind == "unlabeled"
         }
         self.limits = self.store.load_limits()
+        # Archived, merged or deleted CRM objects: their IDs exist for no call, in either mode.
+        self.gone: set[tuple[str, int]] = set(self.store.gone_objects())
 
     def atomically(self) -> AbstractContextManager[None]:
         """One unit of work: everything in it is written, or nothing (a seed)."""
@@ -161,16 +163,31 @@ class Backend:
     # -- records --------------------------------------------------------------------------------
 
     def check_records(self, refs: Iterable[tuple[str, int]]) -> None:
-        """In strict-records mode, refuse records nobody seeded."""
-        if not self.config.strict_records:
+        """Refuse records that were archived, merged or deleted (in either mode) and, in
+        strict-records mode, records nobody seeded or created."""
+        strict, gone = self.config.strict_records, self.gone
+        if not strict and not gone:
             return
         bad = [
             f"{object_label(t)}={i} is not valid"
             for t, i in refs
-            if not self.store.record_exists(t, i)
+            if (t, i) in gone or (strict and not self.store.record_exists(t, i))
         ]
         if bad:
             raise errors.invalid_object_ids(bad)
+
+    def schemas(self) -> list[tuple[str, str, str]]:
+        """(type ID, name, primary display property) of the portal's custom object types."""
+        return self.store.schemas()
+
+    def declare_schema(self, type_id: str, name: str, primary_property: str) -> None:
+        """A custom object type of the portal (POST /_emulator/schemas)."""
+        with self.store.transaction():
+            self.store.save_schema(type_id, name, primary_property)
+
+    def forget_record(self, type_id: str, record_id: int) -> None:
+        """A record archived, merged or deleted: no call may use its ID from now on."""
+        self.gone.add((type_id, record_id))
 
     # -- the control API's seed -----------------------------------------------------------------
 
@@ -310,7 +327,7 @@ class Backend:
         """Serves associate_default and batch_associate_default."""
         self.prepare_pair(from_type, to_type)
         unlabeled = self.unlabeled(from_type, to_type)
-        if not self.limits and not self.config.strict_records:
+        if not self.limits and not self.config.strict_records and not self.gone:
             # Nothing can refuse an input: write every pair (both directions) in one statement.
             return self._insert_default_pairs(unlabeled, pairs)
         out: BatchOutcome[DefaultAssociation] = BatchOutcome()

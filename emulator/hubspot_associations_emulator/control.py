@@ -14,14 +14,14 @@ from starlette.routing import BaseRoute, Route
 
 from . import errors, parsing, views
 from .backend import Backend
-from .catalog import resolve_object_type
+from .catalog import is_custom_type_id, resolve_object_type
 from .config import RecordLimits, check_record_limits
 from .faults import parse_script, parse_spec
 from .portals import Portal
 from .ratelimit import rate_limit_body
 from .release_table import PROFILES
 from .repeat_answers import repeat_answers
-from .routes import OPERATION_IDS
+from .routes import EVERY_OPERATION_ID
 from .state import Emulator
 from .tokens import MAX_ID, Token, parse_token, shown
 from .views import error_response, json_response
@@ -113,7 +113,7 @@ class Control:
             try:
                 plan = parse_spec(spec)
                 script = body.get("script")
-                plan.script = [] if script is None else parse_script(script, OPERATION_IDS)
+                plan.script = [] if script is None else parse_script(script, EVERY_OPERATION_ID)
             except ValueError as exc:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
@@ -213,7 +213,7 @@ class Control:
             parsing.only(body, ("version", "tables"), "body")
             if body.get("version") not in READABLE_SNAPSHOTS:
                 raise errors.validation(
-                    f"version: this emulator reads snapshots of versions 1 and {SNAPSHOT_VERSION}"
+                    f"version: this emulator reads snapshots of versions 1 to {SNAPSHOT_VERSION}"
                     f", got {shown(body.get('version'))}: take the snapshot again with "
                     "GET /_emulator/snapshot"
                 )
@@ -289,6 +289,47 @@ class Control:
             return error_response(exc)
         finally:
             backend.reload()  # the catalog follows the store, also after a rollback
+
+    # -- custom object schemas -----------------------------------------------------------------
+
+    async def get_schemas(self, request: Request) -> Response:
+        """GET /_emulator/schemas: the custom object types the portal declared."""
+        try:
+            portal = self._query_portal(request)
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response(
+            {"results": [_schema(portal.id, *row) for row in portal.backend.schemas()]}
+        )
+
+    async def add_schema(self, request: Request) -> Response:
+        """POST /_emulator/schemas with ``{"name", "objectTypeId": "2-…",
+        "primaryDisplayProperty"?}``: a custom object type of the portal (its object calls
+        answer from then on, by ID, name or ``p{portalId}_{name}``); 201."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            portal = self._body_portal(body)
+            parsing.only(body, ("name", "objectTypeId", "primaryDisplayProperty"), "body")
+            name = parsing.text(parsing.field(body, "name", "body"), "name")
+            type_id = parsing.text(parsing.field(body, "objectTypeId", "body"), "objectTypeId")
+            if not is_custom_type_id(type_id):
+                raise errors.validation(
+                    f"objectTypeId: a custom object type ID (2-…), got {shown(type_id)}"
+                )
+            if not name.replace("_", "").isalnum() or not name.isascii():
+                raise errors.validation(f"name: letters, digits and _, got {shown(name)}")
+            primary = parsing.text(
+                body.get("primaryDisplayProperty", "name"), "primaryDisplayProperty"
+            )
+            taken = {n.lower(): t for t, n, _ in portal.backend.schemas()}
+            if taken.get(name.lower(), type_id) != type_id:
+                raise errors.ApiError(
+                    409, f"A custom object named {name} exists ({taken[name.lower()]})", "CONFLICT"
+                )
+            portal.backend.declare_schema(type_id, name, primary)
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response(_schema(portal.id, type_id, name, primary), 201)
 
     # -- portals and tokens -------------------------------------------------------------------
 
@@ -372,6 +413,16 @@ class Control:
         except errors.ApiError as exc:
             return error_response(exc)
         return json_response(token.describe())
+
+
+def _schema(portal_id: int, type_id: str, name: str, primary: str) -> dict[str, Any]:
+    """A custom object type as the control API shows it."""
+    return {
+        "objectTypeId": type_id,
+        "name": name,
+        "fullyQualifiedName": f"p{portal_id}_{name}",
+        "primaryDisplayProperty": primary,
+    }
 
 
 def _describe_config(portal: Portal) -> dict[str, Any]:
@@ -492,9 +543,10 @@ def _seed_limits(backend: Backend, section: Any) -> int:
 SEED_SECTIONS = ("records", "labels", "associations", "bulk", "limits")
 BULK_FIELDS = ("fromObjectType", "fromObjectId", "toObjectType", "firstToObjectId", "count")
 LIMIT_FIELDS = ("fromObjectType", "toObjectType", "category", "typeId", "maxToObjectIds")
-SNAPSHOT_VERSION = 2
-# Version 1: before portals (the same tables, no portalId), restored into the portal named.
-READABLE_SNAPSHOTS = (1, SNAPSHOT_VERSION)
+SNAPSHOT_VERSION = 3
+# Version 1: before portals (no portalId), restored into the portal named; versions 1 and 2:
+# before CRM objects (no objects nor schemas tables: none restored).
+READABLE_SNAPSHOTS = (1, 2, SNAPSHOT_VERSION)
 _CONFIG_FIELDS = {
     "profile": "profile",
     "numericIds": "numeric_ids",
@@ -615,6 +667,8 @@ def control_routes(control: Control) -> list[BaseRoute]:
         ("POST", "/_emulator/tokens", control.add_token),
         ("POST", "/_emulator/tokens/expire", control.expire_token),
         ("POST", "/_emulator/tokens/revoke", control.revoke_token),
+        ("GET", "/_emulator/schemas", control.get_schemas),
+        ("POST", "/_emulator/schemas", control.add_schema),
     )
     return [
         Route(path, _body_named(handler) if method in ("PUT", "POST") else handler,

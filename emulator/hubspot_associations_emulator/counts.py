@@ -17,6 +17,11 @@ READS = frozenset(
         "list_record_limits_sources",
         "list_record_limits_targets",
         "get_record_limits_usage",
+        # The CRM object calls that only read.
+        "get_object",
+        "list_objects",
+        "batch_read_objects",
+        "search_objects",
     }
 )
 

@@ -329,14 +329,14 @@ def purge_inputs(body: Any) -> list[tuple[str, int]]:
     return out
 
 
-def page_limit(raw: str | None, default: int = PAGE_MAX) -> int:
-    """The ``limit`` query parameter: 1..PAGE_MAX (500)."""
+def page_limit(raw: str | None, default: int = PAGE_MAX, maximum: int = PAGE_MAX) -> int:
+    """The ``limit`` query parameter: 1..maximum (PAGE_MAX, 500, for association pages)."""
     if raw is None:
         return default
     value = ascii_int(raw) or 0
-    if not 1 <= value <= PAGE_MAX:
+    if not 1 <= value <= maximum:
         raise errors.validation(
-            f"limit must be between 1 and {PAGE_MAX}, got {raw}", context={"limit": [raw]}
+            f"limit must be between 1 and {maximum}, got {raw}", context={"limit": [raw]}
         )
     return value
 

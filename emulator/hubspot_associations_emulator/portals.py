@@ -13,10 +13,12 @@ from typing import Any
 
 from . import errors
 from .backend import Backend
+from .catalog import is_custom_type_id, resolve_object_type
 from .config import EmulatorConfig
 from .counts import RequestCounts
 from .faults import FaultPlan, parse_spec
 from .journal import Journal
+from .objects import Objects, ObjectSettings
 from .parsing import only
 from .profiles import effective_releases
 from .ratelimit import RollingLimit, check_rate_limit, rate_limit_body
@@ -30,6 +32,7 @@ __all__ = ["CURRENT", "MAX_DAILY_LIMIT", "Portal"]
 
 CURRENT: contextvars.ContextVar[Portal] = contextvars.ContextVar("emulator_portal")
 MAX_DAILY_LIMIT = 2**31 - 1
+OBJECT_SETTINGS = ("strictProperties", "properties", "requiredProperties")
 
 
 class Portal:
@@ -40,6 +43,8 @@ class Portal:
         self.startup = config
         self.store = Store(database, portal_id)
         self.backend = Backend(self.store, config)
+        self.objects = Objects(self.backend)
+        self.object_settings = ObjectSettings()
         self.running = config
         self.releases: dict[str, dict[str, Any]] = {}
         self.fmt_id: FormatId = str
@@ -75,6 +80,21 @@ class Portal:
         self.daily_limit = None
         self.daily_used = 0
         self.scope_mode = self.startup.scope_mode
+        self.object_settings = ObjectSettings()
+
+    def resolve_type(self, text: str) -> str:
+        """An object type ID from a path segment: a HubSpot-defined type's name, plural or ID,
+        or a custom object type this portal declared, by ID, name or fully qualified name
+        (``p{portalId}_{name}``). An undeclared custom type is a 400 on object calls."""
+        lowered = text.lower()
+        for type_id, name, _ in self.store.schemas():
+            if lowered in (type_id, name.lower(), f"p{self.id}_{name}".lower()):
+                return type_id
+        type_id = resolve_object_type(text)
+        if is_custom_type_id(type_id):
+            raise errors.ApiError(400, f"Unable to infer object type from: {text} (declare the "
+                                  "custom object with POST /_emulator/schemas)", None)  # fmt: skip
+        return type_id
 
     def set_rate_limit(self, limit: tuple[int, float] | None) -> None:
         """At most ``limit`` = (requests, seconds) per app from now on, in fresh windows (None:
@@ -139,7 +159,14 @@ class Portal:
             "rateLimit": self.describe_rate_limit(),
             "dailyLimit": self.daily_limit,
             "dailyUsed": self.daily_used,
-            "settings": {"scopeMode": self.scope_mode},
+            "settings": {
+                "scopeMode": self.scope_mode,
+                "strictProperties": self.object_settings.strict_properties,
+                "properties": {t: sorted(v) for t, v in self.object_settings.properties.items()},
+                "requiredProperties": {
+                    t: list(v) for t, v in self.object_settings.required_properties.items()
+                },
+            },
         }
 
     def change(self, body: dict[str, Any]) -> None:
@@ -152,6 +179,7 @@ class Portal:
         if daily is not None and (type(daily) is not int or not 1 <= daily <= MAX_DAILY_LIMIT):
             raise errors.validation(f"dailyLimit: an integer from 1 to {MAX_DAILY_LIMIT}, or null")
         mode = self.scope_mode
+        object_settings = self.object_settings
         if "settings" in body:
             settings = body["settings"]
             if not isinstance(settings, dict):
@@ -166,3 +194,35 @@ class Portal:
             self.set_rate_limit(rate)
         self.daily_limit = daily
         self.scope_mode = mode
+        self.object_settings = object_settings
+
+    def _object_settings(self, settings: dict[str, Any]) -> ObjectSettings:
+        """The object keys of ``settings`` over the current ones: ``strictProperties`` (bool),
+        ``properties`` and ``requiredProperties`` ({object type: [property names]})."""
+        current = self.object_settings
+        strict = settings.get("strictProperties", current.strict_properties)
+        if type(strict) is not bool:
+            raise errors.validation(
+                f"settings.strictProperties: true or false, got {shown(strict)}"
+            )
+        lists: dict[str, dict[str, tuple[str, ...]]] = {}
+        for key in ("properties", "requiredProperties"):
+            value = settings.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, dict) or not all(
+                isinstance(v, list) and all(isinstance(n, str) and n for n in v)
+                for v in value.values()
+            ):
+                raise errors.validation(
+                    f"settings.{key}: {{object type: [property names]}}, e.g. "
+                    '{"deals": ["dealname"]}'
+                )
+            lists[key] = {self.resolve_type(t): tuple(v) for t, v in value.items()}
+        return ObjectSettings(
+            strict_properties=strict,
+            properties={t: frozenset(v) for t, v in lists["properties"].items()}
+            if "properties" in lists
+            else current.properties,
+            required_properties=lists.get("requiredProperties", current.required_properties),
+        )

@@ -21,34 +21,43 @@ from .backend import Backend
 from .catalog import resolve_object_type
 from .config import EmulatorConfig
 from .counts import RequestCounts
+from .object_routes import OBJECT_API_OPERATIONS, OBJECT_OPERATION_IDS
 from .results import DefaultAssociation
 from .views import error_response, json_response
 
 Bases = tuple[tuple[str, str], ...]  # (path prefix, release name)
 
 
-def path_families(releases: dict[str, dict[str, Any]]) -> tuple[Bases, Bases, Bases]:
-    """(object bases, association bases, limits bases), each with its release: a route knows its
-    release. A row without a ``limits_base`` has no limits usage calls."""
-    objects = tuple((r["object_base"], name) for name, r in releases.items())
+def path_families(releases: dict[str, dict[str, Any]]) -> tuple[Bases, Bases, Bases, Bases]:
+    """(record bases, association bases, limits bases, CRM objects bases), each with its release:
+    a route knows its release. A row without a ``limits_base`` has no limits usage calls, one
+    without an ``objects_base`` no object calls."""
+    records = tuple((r["object_base"], name) for name, r in releases.items())
     associations = tuple(
         (base, name) for name, r in releases.items() for base in r["association_bases"]
     )
     limits = tuple((r["limits_base"], name) for name, r in releases.items() if r.get("limits_base"))
-    return objects, associations, limits
+    objects = tuple(
+        (r["objects_base"], name) for name, r in releases.items() if r.get("objects_base")
+    )
+    return records, associations, limits, objects
 
 
 def release_bases(row: dict[str, Any]) -> tuple[str, ...]:
-    """Every path prefix of one release: its object base, association bases and limits base."""
+    """Every path prefix of one release: its record base, association bases, limits base and
+    CRM objects base."""
     limits = (row["limits_base"],) if row.get("limits_base") else ()
-    return (row["object_base"], *row["association_bases"], *limits)
+    objects = (row["objects_base"],) if row.get("objects_base") else ()
+    return (row["object_base"], *row["association_bases"], *limits, *objects)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
 Operation = tuple[str, str, str]  # (method, path under a base, operationId = the handler's name)
 
-# The operations under a release's object base ({objects}), in routing order.
-OBJECT_OPERATIONS: tuple[Operation, ...] = (
+# The record-level association operations under a release's object base (``object_base``:
+# /crm/v4/objects on v4), in routing order. Not the CRM object calls (create, read, search …):
+# those are object_routes.OBJECT_API_OPERATIONS, under ``objects_base``.
+RECORD_ASSOCIATION_OPERATIONS: tuple[Operation, ...] = (
     (
         "PUT",
         "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
@@ -96,8 +105,10 @@ LIMITS_OPERATIONS: tuple[Operation, ...] = (
 )
 # The 23 operationIds of openapi/curated.yaml, each the name of its handler in ``Handlers``.
 OPERATION_IDS = frozenset(
-    op for _, _, op in OBJECT_OPERATIONS + ASSOCIATION_OPERATIONS + LIMITS_OPERATIONS
+    op for _, _, op in RECORD_ASSOCIATION_OPERATIONS + ASSOCIATION_OPERATIONS + LIMITS_OPERATIONS
 )
+# And the emulator-only CRM object calls (``object_routes.ObjectHandlers``).
+EVERY_OPERATION_ID = OPERATION_IDS | OBJECT_OPERATION_IDS
 
 
 def _now() -> datetime:
@@ -555,7 +566,10 @@ def operation_at(routes: Iterable[BaseRoute], scope: Scope) -> str | None:
 
 
 def hubspot_routes(
-    handlers: Handlers, gate: RouteGate, releases: dict[str, dict[str, Any]]
+    handlers: Handlers,
+    gate: RouteGate,
+    releases: dict[str, dict[str, Any]],
+    object_handlers: object | None = None,
 ) -> list[BaseRoute]:
     """Every operation under every path family of ``releases``, each request checked and counted
     (``gate``) under its operationId.
@@ -566,18 +580,21 @@ def hubspot_routes(
     table: dict[str, dict[str, Handler]] = {}
     operations: dict[str, dict[str, str]] = {}
     release_of: dict[str, str] = {}
-    object_bases, association_bases, limits_bases = path_families(releases)
-    for bases, family in (
-        (object_bases, OBJECT_OPERATIONS),
-        (association_bases, ASSOCIATION_OPERATIONS),
-        (limits_bases, LIMITS_OPERATIONS),
-    ):
+    record_bases, association_bases, limits_bases, objects_bases = path_families(releases)
+    families: list[tuple[Bases, tuple[Operation, ...], object]] = [
+        (record_bases, RECORD_ASSOCIATION_OPERATIONS, handlers),
+        (association_bases, ASSOCIATION_OPERATIONS, handlers),
+        (limits_bases, LIMITS_OPERATIONS, handlers),
+    ]
+    if object_handlers is not None:
+        families.append((objects_bases, OBJECT_API_OPERATIONS, object_handlers))
+    for bases, family, owner in families:
         for base, release in bases:
             for method, path, operation_id in family:
                 # What a release lacks has no route: HubSpot answers 404 as for any unknown path.
                 if operation_id in releases[release]["lacks"]:
                     continue
-                handler = getattr(handlers, operation_id)
+                handler = getattr(owner, operation_id)
                 guarded = _guarded(handler, operation_id, release, gate)
                 table.setdefault(base + path, {})[method] = guarded
                 operations.setdefault(base + path, {})[method] = operation_id

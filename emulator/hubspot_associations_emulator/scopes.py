@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from . import errors
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 MODES = ("granular", "published")
-Access = Literal["read", "association-write", "definition-write", "any"]
+Access = Literal["read", "association-write", "definition-write", "object-write", "any"]
 
 # Each operation's kind of access and the path parameters naming its object types.
 OPERATION_ACCESS: dict[str, tuple[Access, tuple[str, ...]]] = {
@@ -64,13 +64,22 @@ OPERATION_ACCESS: dict[str, tuple[Access, tuple[str, ...]]] = {
     "list_record_limits_sources": ("any", ()),
     "list_record_limits_targets": ("read", ("fromObjectTypeId",)),
     "get_record_limits_usage": ("read", ("fromObjectTypeId", "toObjectTypeId")),
-}
+    # The CRM object calls (emulator-only): a read needs the type's read or write scope, a write
+    # its write scope. HubSpot's objects files list each type's own scopes; INFERRED as granular.
+    **{op: ("read", ("objectType",)) for op in
+       ("get_object", "list_objects", "batch_read_objects", "search_objects")},
+    **{op: ("object-write", ("objectType",)) for op in
+       ("create_object", "update_object", "archive_object", "batch_create_objects",
+        "batch_update_objects", "batch_upsert_objects", "batch_archive_objects",
+        "merge_objects", "gdpr_delete_object")},
+}  # fmt: skip
 # The writes of associations between records: what 2026-09's "Edit associations" permission
 # governs (INFERRED: HubSpot's changelog says "association writes"; label and limit definitions
 # are settings, not associations, and stay allowed).
 ASSOCIATION_WRITES = frozenset(
     op for op, (access, _) in OPERATION_ACCESS.items() if access == "association-write"
 )
+_OBJECT_READS = frozenset({"get_object", "list_objects", "batch_read_objects", "search_objects"})
 # The legacy scopes HubSpot's files list beside the CRM object scopes.
 _LEGACY = frozenset({"contacts", "tickets", "e-commerce", "media_bridge.read"})
 _RECORD_LEVEL = frozenset(
@@ -111,14 +120,16 @@ def all_scopes() -> list[str]:
     return sorted({object_scope(t, a) for t in types for a in ("read", "write")})
 
 
-def _types(params: dict[str, str], names: Iterable[str]) -> list[str]:
+def _types(
+    params: dict[str, str], names: Iterable[str], resolve: Callable[[str], str]
+) -> list[str]:
     """The object type IDs the path names (in path order, each once)."""
     out: list[str] = []
     for name in names:
         raw = params.get(name)
         if raw is None:
             continue
-        type_id = resolve_object_type(raw)
+        type_id = resolve(raw)
         if type_id not in out:
             out.append(type_id)
     return out
@@ -130,7 +141,11 @@ def _any_object_scope(held: frozenset[str]) -> bool:
 
 
 def missing_scopes(
-    operation_id: str, params: dict[str, str], held: frozenset[str] | None, mode: str
+    operation_id: str,
+    params: dict[str, str],
+    held: frozenset[str] | None,
+    mode: str,
+    resolve: Callable[[str], str] = resolve_object_type,
 ) -> list[str] | None:
     """None when a token holding ``held`` (None: every scope) may call the operation; else the
     granular scopes to ask for (empty when any CRM object scope would do). An unknown object
@@ -138,8 +153,8 @@ def missing_scopes(
     if held is None:
         return None
     access, names = OPERATION_ACCESS[operation_id]
-    types = _types(params, names)
-    if mode == "published":
+    types = _types(params, names, resolve)
+    if mode == "published" and access != "object-write" and operation_id not in _OBJECT_READS:
         allowed = _any_object_scope(held) or (operation_id in _RECORD_LEVEL and "oauth" in held)
         return None if allowed else _asked(access, types)
     if access == "any":

@@ -17,10 +17,12 @@ from starlette.types import Scope
 
 from . import errors, scopes
 from .backend import Backend
+from .catalog import resolve_object_type
 from .config import DEFAULT_TOKEN, EmulatorConfig, check_record_limits
 from .counts import RequestCounts
 from .faults import FaultPlan
 from .journal import Journal
+from .object_routes import OBJECT_OPERATION_IDS, ObjectHandlers
 from .portals import CURRENT, Portal
 from .release_table import RELEASES
 from .routes import Handlers
@@ -81,6 +83,7 @@ class Emulator:
             self.database.close()
             raise
         self.handlers = Handlers(lambda: CURRENT.get(self.default))
+        self.object_handlers = ObjectHandlers(lambda: CURRENT.get(self.default))
 
     # -- portals ------------------------------------------------------------------------------
 
@@ -208,8 +211,9 @@ class Emulator:
             return None
         portal = CURRENT.get(self.default)
         missing = scopes.missing_scopes(
-            operation_id, dict(request.path_params), token.scopes, portal.scope_mode
-        )
+            operation_id, dict(request.path_params), token.scopes, portal.scope_mode,
+            portal.resolve_type if operation_id in OBJECT_OPERATION_IDS else resolve_object_type,
+        )  # fmt: skip
         if missing is not None:
             return scopes.refusal(missing)
         rule = portal.releases[release].get("association_permission")

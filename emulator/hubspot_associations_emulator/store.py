@@ -1,5 +1,5 @@
-"""SQLite storage: associations (both directions), custom types, limits, records and reports,
-each row belonging to one portal.
+"""SQLite storage: associations (both directions), custom types, limits, records, reports, CRM
+objects and custom object schemas, each row belonging to one portal.
 
 One connection (``Database``), used under a lock, shared by the stores of every portal (``Store``,
 one portal's view: every statement is scoped to its portal ID). Every request runs in one
@@ -9,9 +9,10 @@ type, to record), so a page read is one index range whatever the table's size. T
 index: counting one record's associations of one type (only needed when a limit is set) scans
 that record's range, and every insert stays cheaper.
 
-A file's format is SQLite's ``user_version``: 2 since portals. A file of format 1 (written before
-portals: the same tables without the portal column) is migrated in place on opening, its rows
-becoming the default portal's; a file of a later format is refused, never misread.
+A file's format is SQLite's ``user_version``: 2 since portals, 3 since CRM objects. A file of
+format 1 (written before portals: the same tables without the portal column) is migrated in place
+on opening, its rows becoming the default portal's; one of format 2 gains the object tables; a
+file of a later format is refused, never misread.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .tokens import DEFAULT_PORTAL_ID
 
 Row = tuple[str, int, str, int, int]
 
-FORMAT = 2
+FORMAT = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assoc (
     portal INTEGER NOT NULL, from_type TEXT NOT NULL, from_id INTEGER NOT NULL,
@@ -52,9 +53,21 @@ CREATE TABLE IF NOT EXISTS reports (
 CREATE TABLE IF NOT EXISTS meta (
     portal INTEGER NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (portal, key)
 );
+CREATE TABLE IF NOT EXISTS objects (
+    portal INTEGER NOT NULL, type TEXT NOT NULL, id INTEGER NOT NULL, properties TEXT NOT NULL,
+    created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, state TEXT NOT NULL,
+    archived_ms INTEGER, merged_into INTEGER, PRIMARY KEY (portal, type, id)
+);
+CREATE TABLE IF NOT EXISTS schemas (
+    portal INTEGER NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, primary_property TEXT NOT NULL,
+    PRIMARY KEY (portal, type)
+);
 """
 FIRST_CUSTOM_TYPE_ID = 1200
-TABLES = ("assoc", "types", "limits", "records", "reports", "meta")
+TABLES = ("assoc", "types", "limits", "records", "reports", "meta", "objects", "schemas")
+# The tables of format 1 and 2 (and of version 1 and 2 snapshots): no CRM objects yet.
+OLD_TABLES = TABLES[:6]
+ObjectRow = tuple[str, int, str, int, int, str, int | None, int | None]
 
 
 class Database:
@@ -104,7 +117,7 @@ class Database:
         if version == 0 and tables:
             # Format 1 wrote no user_version: recognise it by its tables and their columns.
             columns = [r[1] for r in self.db.execute("PRAGMA table_info(assoc)")]
-            if set(tables) != set(TABLES) or columns[:1] != ["from_type"]:
+            if set(tables) != set(OLD_TABLES) or columns[:1] != ["from_type"]:
                 raise ValueError(
                     f"{self.path}: a SQLite file of another application (tables "
                     f"{', '.join(sorted(tables))}), not the emulator's: it is left as it is; "
@@ -112,11 +125,12 @@ class Database:
                 )
             self._migrate_format_1(default_portal)
             return
-        if version == FORMAT and not set(TABLES) <= tables:
+        if version in (2, FORMAT) and not set(OLD_TABLES) <= tables:
             raise ValueError(
-                f"{self.path}: format {FORMAT} but without the emulator's tables: not the "
+                f"{self.path}: format {version} but without the emulator's tables: not the "
                 "emulator's file; give --db another path"
             )
+        # Format 2 (portals, no CRM objects) gains the new tables: CREATE … IF NOT EXISTS.
         self.db.executescript(_SCHEMA)
         self.db.execute(f"PRAGMA user_version={FORMAT}")
 
@@ -125,13 +139,13 @@ class Database:
         transaction: the file is migrated whole or left as it was."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for table in TABLES:
+            for table in OLD_TABLES:
                 self.db.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
             # One statement at a time: executescript would commit the open transaction first.
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
-            for table in TABLES:
+            for table in OLD_TABLES:
                 if table == "reports":
                     sql = "INSERT INTO reports SELECT ?, id, body FROM old_reports"
                 else:
@@ -232,11 +246,11 @@ class Store:
     def restore(self, tables: object) -> None:
         """Replace this portal's rows with a snapshot's; ValueError (nothing changed) when it is
         not one."""
-        if not isinstance(tables, dict) or set(tables) != set(TABLES):
+        if not isinstance(tables, dict) or set(tables) not in (set(TABLES), set(OLD_TABLES)):
             raise ValueError(f"a snapshot holds exactly the tables {', '.join(TABLES)}")
         with self.transaction():
             for table in TABLES:
-                rows = tables[table]
+                rows = tables.get(table, [])  # a snapshot from before CRM objects has none
                 width = len(self.db.execute(f"SELECT * FROM {table} LIMIT 0").description) - 1
                 if not isinstance(rows, list) or any(
                     not isinstance(r, list) or len(r) != width for r in rows
@@ -479,3 +493,74 @@ class Store:
         with self._lock:
             sql = "SELECT body FROM reports WHERE portal=? ORDER BY id"
             return [r[0] for r in self.db.execute(sql, (self.portal,))]
+
+    # -- CRM objects and custom object schemas -----------------------------------------------------
+
+    def save_object(self, row: ObjectRow) -> None:
+        """Create or replace one object: (type, id, properties JSON, created ms, updated ms, state,
+        archived ms, merged into)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO objects VALUES (?,?,?,?,?,?,?,?,?)", (self.portal, *row)
+        )
+
+    def delete_object(self, type_id: str, object_id: int) -> None:
+        """Forget one object entirely (GDPR delete)."""
+        self.db.execute(
+            "DELETE FROM objects WHERE portal=? AND type=? AND id=?",
+            (self.portal, type_id, object_id),
+        )
+
+    def load_object(self, type_id: str, object_id: int) -> ObjectRow | None:
+        """One object's row, whatever its state."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT type, id, properties, created_ms, updated_ms, state, archived_ms, "
+                "merged_into FROM objects WHERE portal=? AND type=? AND id=?",
+                (self.portal, type_id, object_id),
+            ).fetchone()
+            return None if row is None else tuple(row)
+
+    def objects_of(self, type_id: str, state: str | None = "live") -> list[ObjectRow]:
+        """Every object of one type (of one state when given), by ID."""
+        where, args = ("AND state=? ", (state,)) if state is not None else ("", ())
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT type, id, properties, created_ms, updated_ms, state, archived_ms, "
+                f"merged_into FROM objects WHERE portal=? AND type=? {where}ORDER BY id",
+                (self.portal, type_id, *args),
+            )
+            return [tuple(r) for r in cur]
+
+    def gone_objects(self) -> list[tuple[str, int]]:
+        """(type, id) of every archived or merged object: IDs that no longer exist."""
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT type, id FROM objects WHERE portal=? AND state!='live'", (self.portal,)
+            )
+            return [(str(t), int(i)) for t, i in cur]
+
+    def associated_from(self, from_type: str, from_id: int) -> list[tuple[str, int, int]]:
+        """(to type, to ID, type ID) of every association row from one record, any to type."""
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT to_type, to_id, type_id FROM assoc WHERE portal=? AND from_type=? "
+                "AND from_id=? ORDER BY to_type, to_id, type_id",
+                (self.portal, from_type, from_id),
+            )
+            return [(str(t), int(i), int(k)) for t, i, k in cur]
+
+    def save_schema(self, type_id: str, name: str, primary_property: str) -> None:
+        """Declare a custom object type of this portal."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO schemas VALUES (?,?,?,?)",
+            (self.portal, type_id, name, primary_property),
+        )
+
+    def schemas(self) -> list[tuple[str, str, str]]:
+        """(type ID, name, primary display property) of every custom object type declared."""
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT type, name, primary_property FROM schemas WHERE portal=? ORDER BY type",
+                (self.portal,),
+            )
+            return [(str(t), str(n), str(p)) for t, n, p in cur]

@@ -80,7 +80,7 @@ def _override_handler(
     routes = app.router.routes
     routes[:] = [
         *(r for r in routes if not isinstance(r, HubSpotRoute)),
-        *hubspot_routes(handlers, emulator, emulator.releases),
+        *hubspot_routes(handlers, emulator, emulator.releases, emulator.object_handlers),
     ]
 
 

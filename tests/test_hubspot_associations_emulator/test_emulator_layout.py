@@ -21,8 +21,8 @@ from hubspot_associations_emulator.catalog import load_hubspot_defined
 from hubspot_associations_emulator.routes import (
     ASSOCIATION_OPERATIONS,
     LIMITS_OPERATIONS,
-    OBJECT_OPERATIONS,
     OPERATION_IDS,
+    RECORD_ASSOCIATION_OPERATIONS,
     Handlers,
 )
 from hubspot_associations_emulator.store import Store
@@ -51,7 +51,7 @@ def curated_operations() -> dict[tuple[str, str], str]:
 def v4_operations() -> list[tuple[str, str, str]]:
     """(method, v4 path, operationId) of every route the emulator builds, from its tables."""
     return [
-        *((m, V4_OBJECTS + p, op) for m, p, op in OBJECT_OPERATIONS),
+        *((m, V4_OBJECTS + p, op) for m, p, op in RECORD_ASSOCIATION_OPERATIONS),
         *((m, V4_ASSOCIATIONS + p, op) for m, p, op in ASSOCIATION_OPERATIONS),
         *((m, V4_LIMITS + p, op) for m, p, op in LIMITS_OPERATIONS),
     ]

@@ -9,6 +9,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from hubspot_associations_emulator import RunningEmulator
+from hubspot_associations_emulator.object_routes import OBJECT_OPERATION_IDS as OBJECT_IDS
+from hubspot_associations_emulator.routes import HubSpotRoute
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from starlette.routing import Route
@@ -114,6 +116,10 @@ def calls(server: RunningEmulator) -> list[Call]:
         if not route.path.startswith("/crm/"):
             continue
         for method in sorted((route.methods or set()) - {"HEAD"}):
+            if isinstance(route, HubSpotRoute) and route.operations.get(method) in OBJECT_IDS:
+                # The CRM object calls answer an ID no parser takes as HubSpot does, 404
+                # OBJECT_NOT_FOUND (test_emulator_objects checks them): not this file's 400.
+                continue
             found = _operation(method, route.path)
             if found is None:
                 # A route added without a row above fails here rather than going unfuzzed.

@@ -55,7 +55,7 @@ def test_a_token_reaches_only_its_own_portal(http: httpx.Client, server: Running
     assert _associated(http, server.token, 1) == ["3"]
     other = http.get("/_emulator/snapshot", params={"portalId": OTHER}).json()
     assert other["portalId"] == OTHER
-    assert other["version"] == 2
+    assert other["version"] == 3
     assert ["0-1", 1, "0-2", 2, 279] in other["tables"]["assoc"]
     assert all(row[3] != 3 for row in other["tables"]["assoc"])
 
@@ -217,7 +217,7 @@ def test_a_version_1_snapshot_restores_into_the_portal_named(http: httpx.Client)
     assert r.status_code == 200, r.text
     assert _associated(http, "other", 8) == ["9"]
     assert _associated(http, "emulator-token", 8) == []
-    r = http.put("/_emulator/snapshot", json={"version": 3, "tables": tables})
+    r = http.put("/_emulator/snapshot", json={"version": 9, "tables": tables})
     assert r.status_code == 400
     assert "GET /_emulator/snapshot" in r.json()["message"]
 
@@ -303,9 +303,9 @@ def test_a_format_1_db_file_is_migrated_into_the_default_portal(tmp_path: Path) 
                              headers=_bearer(running.token))  # fmt: skip
         assert made.json()["results"][0]["typeId"] == 1201
         assert http.get("/_emulator/reports").json()["results"] == [{"old": True}]
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
     newer = tmp_path / "newer.db"
-    sqlite3.connect(newer).execute("PRAGMA user_version=3")
+    sqlite3.connect(newer).execute("PRAGMA user_version=9")
     newer_config = EmulatorConfig(db_path=str(newer))
     with pytest.raises(ValueError, match="newer emulator"), serve_in_thread(newer_config):
         pass
