@@ -86,7 +86,7 @@ class CrmObject:
     properties: dict[str, str]
     created_ms: int
     updated_ms: int
-    state: str = "live"  # live | archived | merged
+    state: str = "live"  # live | archived | merged | deleted (GDPR: readable by no call)
     archived_ms: int | None = None
     merged_into: int | None = None
 
@@ -193,7 +193,11 @@ class Objects:
             hops = 0
             while found is not None and found.state == "merged" and hops < 100:
                 found, hops = self._row(type_id, found.merged_into or 0), hops + 1
-        if found is None or (found.state == "archived") != archived or found.state == "merged":
+        if (
+            found is None
+            or found.state in ("merged", "deleted")
+            or (found.state == "archived") != archived
+        ):
             raise errors.ApiError(404, "Object not found.  objectId are usually numeric.",
                                   "OBJECT_NOT_FOUND")  # fmt: skip
         return found
@@ -411,8 +415,8 @@ class Objects:
     def gdpr_delete(self, obj: CrmObject) -> None:
         """Delete a record for good: it, its associations, its ID (it stays gone)."""
         self.drop_associations(obj.type_id, obj.id)
-        obj.state, obj.archived_ms = "archived", _now_ms()
-        obj.properties = {}
+        obj.state, obj.archived_ms = "deleted", _now_ms()
+        obj.properties = {}  # nothing of the person is kept, only that the ID is spent
         self.store.save_object(obj.row())
         self.backend.forget_record(obj.type_id, obj.id)
 
