@@ -427,3 +427,22 @@ def test_the_banner_says_how_the_emulator_is_reached_and_guarded() -> None:
     assert not banner("http://127.0.0.1:1", "127.0.0.1", EmulatorConfig(), insecure=True)[
         -1
     ].startswith("WARNING")
+
+
+def test_a_format_2_db_file_gains_the_object_tables(tmp_path: Path) -> None:
+    """A --db file written with portals but before CRM objects (format 2) keeps its rows and
+    takes objects from then on (format 3)."""
+    path = tmp_path / "portals.db"
+    _format_1_file(path)
+    with serve_in_thread(EmulatorConfig(db_path=str(path))):
+        pass  # format 1 → 3
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE objects; DROP TABLE schemas; PRAGMA user_version=2;")
+    db.close()
+    config = EmulatorConfig(db_path=str(path))
+    with serve_in_thread(config) as running, httpx.Client(base_url=running.base_url) as http:
+        assert _associated(http, running.token, 1) == ["2"]
+        made = http.post("/crm/v3/objects/contacts", json={"properties": {"email": "a@b.c"}},
+                         headers=_bearer(running.token))  # fmt: skip
+        assert made.status_code == 201, made.text
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
