@@ -171,7 +171,8 @@ class Portal:
 
     def change(self, body: dict[str, Any]) -> None:
         """PUT /_emulator/portals/{id}: any of ``rateLimit`` (``{"requests", "seconds"}`` or
-        null), ``dailyLimit`` (an integer from 1, or null), ``settings`` (``{"scopeMode"}``);
+        null), ``dailyLimit`` (an integer from 1, or null), ``settings`` (``scopeMode`` and the
+        object rules ``strictProperties``, ``properties``, ``requiredProperties``);
         checked whole before anything changes (a 400 naming what is wrong)."""
         only(body, ("rateLimit", "dailyLimit", "settings"), "body")
         rate = rate_limit_body(body["rateLimit"]) if "rateLimit" in body else self.rate_limit
@@ -184,12 +185,13 @@ class Portal:
             settings = body["settings"]
             if not isinstance(settings, dict):
                 raise errors.validation('settings: an object, e.g. {"scopeMode": "published"}')
-            only(settings, ("scopeMode",), "settings")
+            only(settings, ("scopeMode", *OBJECT_SETTINGS), "settings")
             mode = settings.get("scopeMode", mode)
             if mode not in MODES:
                 raise errors.validation(
                     f"settings.scopeMode: {' or '.join(MODES)}, got {shown(mode)}"
                 )
+            object_settings = self._object_settings(settings)
         if "rateLimit" in body:
             self.set_rate_limit(rate)
         self.daily_limit = daily
