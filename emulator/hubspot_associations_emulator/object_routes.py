@@ -83,6 +83,12 @@ def _names(request: Request, key: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
+def _written(obj: CrmObject) -> list[str]:
+    """The properties a create answers: the type's defaults and every one the create wrote
+    (HubSpot's create answers show the values just written, a custom property's too)."""
+    return [*DEFAULT_PROPERTIES.get(obj.type_id, ()), *sorted(obj.properties)]
+
+
 def _flag(value: str | None, name: str) -> bool:
     if value is None:
         return False
@@ -162,7 +168,7 @@ class ObjectHandlers:
                 portal.object_settings,
                 validate_writes=self._release(request)["write_validation"],
             )  # fmt: skip
-        return json_response(self._render(made, None), 201)
+        return json_response(self._render(made, _written(made)), 201)
 
     async def get_object(self, request: Request) -> Response:
         """get_object (GET /{objectType}/{objectId}?properties=&associations=&archived=&
@@ -309,7 +315,7 @@ class ObjectHandlers:
                             validate_writes=self._release(request)["write_validation"],
                             where=f"inputs[{i}]",
                         )  # fmt: skip
-                    results.append(self._render(made, None))
+                    results.append(self._render(made, _written(made)))
                 except errors.ApiError as exc:
                     failed.append(exc)
         return self._envelope(request, started, results, failed, 201)

@@ -17,6 +17,7 @@ from hubspot_associations_emulator.control_client import (
     ControlClient,
     ControlError,
     EmulatorPortal,
+    EmulatorSchema,
     SeedLabel,
 )
 
@@ -196,3 +197,86 @@ async def test_the_async_client_has_the_same_calls(server: RunningEmulator) -> N
         assert (await control.snapshot(portal_id=5)).portal_id == 5
         await control.reset()
         assert [t.token for t in await control.tokens()] == ["emulator-token"]
+
+
+def post(server: RunningEmulator, path: str, body: object, token: str) -> httpx.Response:
+    """A HubSpot-path POST of a JSON body with ``token``."""
+    return httpx.post(
+        f"{server.base_url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_put_portal_sets_the_object_property_rules(
+    server: RunningEmulator, control: ControlClient
+) -> None:
+    """put_portal's strict_properties, properties and required_properties reach the portal
+    (keyed by object type ID, shown by portals() too): an undeclared property is refused with
+    HubSpot's PROPERTY_DOESNT_EXIST, a declared one kept, and a create lacking a required
+    property refused on 2026-09 only; a lone string per type is a TypeError before sending."""
+    changed = control.put_portal(
+        DEFAULT_PORTAL_ID,
+        strict_properties=True,
+        properties={"deals": ["x_region"]},
+        required_properties={"0-3": ["dealname"]},
+    )
+    assert changed.strict_properties
+    assert changed.properties == {"0-3": ("x_region",)}
+    assert changed.required_properties == {"0-3": ("dealname",)}
+    assert control.portals() == [changed]
+    refused = post(server, "/crm/v3/objects/deals", {"properties": {"x_other": "1"}}, server.token)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "PROPERTY_DOESNT_EXIST"
+    kept = post(server, "/crm/v3/objects/deals", {"properties": {"x_region": "EU"}}, server.token)
+    assert (kept.status_code, kept.json()["properties"].get("x_region")) == (201, "EU")
+    dated = post(server, "/crm/objects/2026-09/deals", {"properties": {}}, server.token)
+    assert (dated.status_code, dated.json()["category"]) == (400, "VALIDATION_ERROR")
+    assert "dealname" in dated.json()["message"]
+    # Only what is given changes: the lists stay when strictness goes.
+    relaxed = control.put_portal(DEFAULT_PORTAL_ID, strict_properties=False)
+    assert (relaxed.strict_properties, relaxed.properties) == (False, {"0-3": ("x_region",)})
+    with pytest.raises(TypeError, match="required_properties: a mapping"):
+        control.put_portal(DEFAULT_PORTAL_ID, required_properties={"deals": "dealname"})
+    with pytest.raises(ControlError, match="400"):
+        control.put_portal(DEFAULT_PORTAL_ID, properties={"deals": [""]})
+    assert control.portals() == [relaxed]
+
+
+def test_custom_object_schemas_and_a_version_3_snapshot(
+    server: RunningEmulator, control: ControlClient
+) -> None:
+    """add_schema declares a custom object of one portal (typed answer, its p{portal}_ name
+    usable on object calls); schemas() lists it there only; the snapshot is version 3 and holds
+    the schema and the object, restored after a reset; a taken name is a ControlError 409."""
+    control.add_token("portal-42", portal_id=42)
+    cars = control.add_schema("cars", "2-123", primary_display_property="model", portal_id=42)
+    assert cars == EmulatorSchema("2-123", "cars", "p42_cars", "model")
+    assert control.schemas(portal_id=42) == [cars]
+    assert control.schemas() == []
+    made = post(server, "/crm/v3/objects/p42_cars", {"properties": {"model": "T"}}, "portal-42")
+    assert made.status_code == 201
+    car_id = int(made.json()["id"])
+    saved = control.snapshot(portal_id=42)
+    assert (saved.version, saved.schemas, saved.objects) == (3, (cars,), {"2-123": (car_id,)})
+    control.reset(portal_id=42)
+    assert control.schemas(portal_id=42) == []
+    control.restore(saved)
+    assert get(server, f"/crm/v3/objects/2-123/{car_id}", "portal-42").status_code == 200
+    with pytest.raises(ControlError, match="409"):
+        control.add_schema("cars", "2-999", portal_id=42)
+    default_name = control.add_schema("boats", "2-124", portal_id=42)
+    assert default_name.primary_display_property == "name"
+
+
+@pytest.mark.anyio
+async def test_the_async_client_declares_schemas_and_object_rules(server: RunningEmulator) -> None:
+    """The async twin's add_schema, schemas and put_portal's object rules."""
+    async with AsyncControlClient(server.base_url, control_token=CONTROL_TOKEN) as control:
+        await control.reset()
+        with pytest.raises(ControlError, match="No portal 5"):
+            await control.add_schema("pets", "2-7", portal_id=5)  # a portal is made first
+        await control.put_portal(5)
+        made = await control.add_schema("pets", "2-7", portal_id=5)
+        assert await control.schemas(portal_id=5) == [made]
+        portal = await control.put_portal(5, required_properties={"pets": ["name"]})
+        assert portal.required_properties == {"2-7": ("name",)}
+        await control.reset()

@@ -4,7 +4,8 @@ Everything the control API does, with dataclasses in and out, so that a test fil
 ``mypy --strict``: seed (records, labels, associations, bulk ranges, limits), reset, the runtime
 configuration (per-pair record limits included), the rate limit, faults (random and aimed),
 request counts, reports, snapshot / restore of the store, portals (rate limit, daily cap, scope
-mode) and tokens (add, list, expire, revoke). Every per-portal call takes ``portal_id=`` (the
+mode, the CRM object property rules), custom object schemas and tokens (add, list, expire,
+revoke). Every per-portal call takes ``portal_id=`` (the
 emulator's default portal, ``DEFAULT_PORTAL_ID``, when absent). It needs only httpx (the
 emulator's server parts are not imported).
 
@@ -29,6 +30,7 @@ from .values import (
     AimedFault,
     ControlError,
     EmulatorPortal,
+    EmulatorSchema,
     EmulatorSettings,
     EmulatorToken,
     FaultPlan,
@@ -56,6 +58,7 @@ __all__ = [
     "ControlClient",
     "ControlError",
     "EmulatorPortal",
+    "EmulatorSchema",
     "EmulatorSettings",
     "EmulatorToken",
     "FaultPlan",

@@ -19,10 +19,12 @@ from .values import (
     UNCHANGED,
     AimedFault,
     EmulatorPortal,
+    EmulatorSchema,
     EmulatorSettings,
     EmulatorToken,
     FaultPlan,
     Journal,
+    PropertyLists,
     RecordLimits,
     RequestCounts,
     SeedAssociation,
@@ -43,9 +45,11 @@ from .values import (
     read_journal,
     read_portal,
     read_rate_limit,
+    read_schema,
     read_seeded,
     read_settings,
     read_token,
+    schema_body,
     seed_body,
     token_body,
     with_portal,
@@ -255,11 +259,49 @@ class ControlClient:
         rate_limit: tuple[int, float] | Unchanged | None = UNCHANGED,
         daily_limit: int | Unchanged | None = UNCHANGED,
         scope_mode: Literal["granular", "published"] | Unchanged = UNCHANGED,
+        strict_properties: bool | Unchanged = UNCHANGED,
+        properties: PropertyLists | Unchanged = UNCHANGED,
+        required_properties: PropertyLists | Unchanged = UNCHANGED,
     ) -> EmulatorPortal:
         """Make the portal if it is new, then change what is given (None: no rate limit, no
-        daily cap), until the next reset; checked whole (a ``ControlError`` changes nothing)."""
-        body = portal_change_body(rate_limit, daily_limit, scope_mode)
+        daily cap), until the next reset; checked whole (a ``ControlError`` changes nothing).
+
+        CRM object rules: ``strict_properties`` refuses properties that are neither HubSpot's
+        defaults nor in ``properties`` (HubSpot's ``PROPERTY_DOESNT_EXIST``);
+        ``required_properties`` refuses creates lacking them on 2026-09 paths. Both map an
+        object type (name, ID, or a declared custom object's name) to property names, and
+        each replaces the portal's previous mapping whole.
+        """
+        body = portal_change_body(
+            rate_limit,
+            daily_limit,
+            scope_mode,
+            strict_properties,
+            properties,
+            required_properties,
+        )
         return read_portal(self._call("PUT", f"portals/{portal_id}", body))
+
+    def schemas(self, *, portal_id: int | None = None) -> list[EmulatorSchema]:
+        """The custom object types the portal declared, by object type ID."""
+        answer = self._call("GET", "schemas", portal_id=self._portal(portal_id))
+        return [read_schema(s) for s in answer["results"]]
+
+    def add_schema(
+        self,
+        name: str,
+        object_type_id: str,
+        *,
+        primary_display_property: str | None = None,
+        portal_id: int | None = None,
+    ) -> EmulatorSchema:
+        """Declare a custom object type (``object_type_id`` ``2-…``; no primary display
+        property: ``name``) until the next reset: its object calls answer from then on, by
+        ID, name or ``p{portalId}_{name}``. Declaring it again as it is changes nothing; a
+        name another type has is a ``ControlError`` 409."""
+        body = schema_body(name, object_type_id, primary_display_property)
+        answer = self._call("POST", "schemas", with_portal(body, self._portal(portal_id)))
+        return read_schema(answer)
 
     def daily_reset(self, portal_id: int | None = None) -> EmulatorPortal:
         """End the portal's day: its daily count back to zero."""

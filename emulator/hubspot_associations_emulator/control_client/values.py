@@ -26,11 +26,13 @@ __all__ = [
     "AimedFault",
     "ControlError",
     "EmulatorPortal",
+    "EmulatorSchema",
     "EmulatorSettings",
     "EmulatorToken",
     "FaultPlan",
     "Journal",
     "JournalEntry",
+    "PropertyLists",
     "RecordLimit",
     "RecordLimits",
     "RequestCounts",
@@ -45,6 +47,7 @@ __all__ = [
     "control_token_of",
     "journal_body",
     "portal_change_body",
+    "property_lists",
     "rate_limit_body",
     "read_answer",
     "read_counts",
@@ -52,9 +55,11 @@ __all__ = [
     "read_journal",
     "read_portal",
     "read_rate_limit",
+    "read_schema",
     "read_seeded",
     "read_settings",
     "read_token",
+    "schema_body",
     "seed_body",
     "token_body",
     "with_portal",
@@ -342,7 +347,9 @@ def read_journal(body: dict[str, Any]) -> Journal:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One portal's store at one moment (opaque: give it back to ``restore``)."""
+    """One portal's store at one moment (give it back to ``restore`` as it is). Version 3 holds
+    CRM objects and custom object schemas; versions 1 and 2 (from before them) hold none, and an
+    emulator restoring one leaves the portal without objects."""
 
     data: dict[str, Any] = field(repr=False)
 
@@ -351,6 +358,69 @@ class Snapshot:
         """The portal it was taken of (None: a version-1 snapshot, from before portals)."""
         value = self.data.get("portalId")
         return value if isinstance(value, int) else None
+
+    @property
+    def version(self) -> int:
+        """Its format: 1 (before portals), 2 (before CRM objects) or 3."""
+        value = self.data.get("version")
+        return value if isinstance(value, int) else 1
+
+    def _rows(self, table: str) -> list[list[Any]]:
+        tables = self.data.get("tables")
+        rows = tables.get(table, []) if isinstance(tables, dict) else []
+        return [r for r in rows if isinstance(r, list)] if isinstance(rows, list) else []
+
+    @property
+    def objects(self) -> dict[str, tuple[int, ...]]:
+        """The live CRM objects it holds: object type ID → IDs, ascending (archived, merged and
+        GDPR-deleted ones left out; empty before version 3)."""
+        found: dict[str, list[int]] = {}
+        # A row: type, id, properties, created, updated, state, archived, merged into.
+        for row in self._rows("objects"):
+            if len(row) > 5 and row[5] == "live":
+                found.setdefault(str(row[0]), []).append(int(row[1]))
+        return {t: tuple(sorted(ids)) for t, ids in sorted(found.items())}
+
+    @property
+    def schemas(self) -> tuple[EmulatorSchema, ...]:
+        """The custom object types it holds (empty before version 3)."""
+        portal = self.portal_id
+        return tuple(
+            EmulatorSchema(str(t), str(n), f"p{portal}_{n}" if portal else str(n), str(p))
+            for t, n, p, *_ in self._rows("schemas")
+        )
+
+
+@dataclass(frozen=True)
+class EmulatorSchema:
+    """A custom object type a portal declared: its ``2-…`` ID, its name, the
+    ``p{portalId}_{name}`` form HubSpot derives, and its primary display property. Its object
+    calls answer by any of the three names."""
+
+    object_type_id: str
+    name: str
+    fully_qualified_name: str
+    primary_display_property: str
+
+
+def schema_body(
+    name: str, object_type_id: str, primary_display_property: str | None
+) -> dict[str, Any]:
+    """``POST schemas``' body (no primary display property: the emulator's ``name``)."""
+    body = {"name": name, "objectTypeId": object_type_id}
+    if primary_display_property is not None:
+        body["primaryDisplayProperty"] = primary_display_property
+    return body
+
+
+def read_schema(body: dict[str, Any]) -> EmulatorSchema:
+    """A custom object type from ``GET schemas``' items or ``POST schemas``' answer."""
+    return EmulatorSchema(
+        object_type_id=body["objectTypeId"],
+        name=body["name"],
+        fully_qualified_name=body["fullyQualifiedName"],
+        primary_display_property=body["primaryDisplayProperty"],
+    )
 
 
 def seed_body(
@@ -483,30 +553,64 @@ UNCHANGED: Final = Unchanged.UNCHANGED
 @dataclass(frozen=True)
 class EmulatorPortal:
     """One portal of the emulator: its rate limit (per app, as (requests, seconds); None: none),
-    its daily cap (None: none) and what it used of it today, and how it enforces scopes."""
+    its daily cap (None: none) and what it used of it today, how it enforces scopes, and its
+    rules for CRM object properties: ``strict_properties`` (unknown properties refused),
+    ``properties`` (those it has beyond HubSpot's defaults) and ``required_properties`` (refused
+    when a create lacks them, on 2026-09 paths only), each keyed by object type ID (``"0-3"``,
+    ``"2-…"``) whatever name they were given by."""
 
     portal_id: int
     rate_limit: tuple[int, float] | None
     daily_limit: int | None
     daily_used: int
     scope_mode: Literal["granular", "published"]
+    strict_properties: bool = False
+    properties: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    required_properties: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _lists(value: Any) -> dict[str, tuple[str, ...]]:
+    return {str(k): tuple(v) for k, v in (value or {}).items()}
 
 
 def read_portal(body: dict[str, Any]) -> EmulatorPortal:
     """A portal from ``GET portals``' items or ``PUT portals/{id}``'s answer."""
+    settings = body["settings"]
     return EmulatorPortal(
         portal_id=body["portalId"],
         rate_limit=read_rate_limit(body["rateLimit"]),
         daily_limit=body["dailyLimit"],
         daily_used=body["dailyUsed"],
-        scope_mode=body["settings"]["scopeMode"],
+        scope_mode=settings["scopeMode"],
+        strict_properties=bool(settings.get("strictProperties", False)),
+        properties=_lists(settings.get("properties")),
+        required_properties=_lists(settings.get("requiredProperties")),
     )
+
+
+PropertyLists = Mapping[str, Sequence[str]]
+
+
+def property_lists(value: PropertyLists, keyword: str) -> dict[str, list[str]]:
+    """``{object type: [property names]}`` as JSON, or a TypeError naming ``keyword`` (a lone
+    string per type would be sent as a list of its letters)."""
+    if not isinstance(value, Mapping) or any(
+        isinstance(names, str) or not isinstance(names, Sequence) for names in value.values()
+    ):
+        raise TypeError(
+            f"{keyword}: a mapping of object type to a list of property names, e.g. "
+            f'{{"deals": ["dealname"]}}, got {value!r}'
+        )
+    return {str(t): list(names) for t, names in value.items()}
 
 
 def portal_change_body(
     rate_limit: tuple[int, float] | Unchanged | None,
     daily_limit: int | Unchanged | None,
     scope_mode: Literal["granular", "published"] | Unchanged,
+    strict_properties: bool | Unchanged = UNCHANGED,
+    properties: PropertyLists | Unchanged = UNCHANGED,
+    required_properties: PropertyLists | Unchanged = UNCHANGED,
 ) -> dict[str, Any]:
     """``PUT portals/{id}``'s body: only what changes (None: no rate limit, no daily cap)."""
     body: dict[str, Any] = {}
@@ -514,8 +618,17 @@ def portal_change_body(
         body["rateLimit"] = None if rate_limit is None else rate_limit_body(*rate_limit)
     if daily_limit is not UNCHANGED:
         body["dailyLimit"] = daily_limit
+    settings: dict[str, Any] = {}
     if scope_mode is not UNCHANGED:
-        body["settings"] = {"scopeMode": scope_mode}
+        settings["scopeMode"] = scope_mode
+    if strict_properties is not UNCHANGED:
+        settings["strictProperties"] = strict_properties
+    if not isinstance(properties, Unchanged):
+        settings["properties"] = property_lists(properties, "properties")
+    if not isinstance(required_properties, Unchanged):
+        settings["requiredProperties"] = property_lists(required_properties, "required_properties")
+    if settings:
+        body["settings"] = settings
     return body
 
 
