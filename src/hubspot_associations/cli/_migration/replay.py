@@ -28,6 +28,24 @@ replayed answer differs from the recorded one (status, or the shape compared bet
 emulators; the status alone when the recorded body is cut, not recorded or still compressed),
 compared with the emulator of the release the traffic used, else the source's.
 
+CRM object calls (``objects.py``: create, read, search, batch …) are replayed too, each on its
+emulator's release's objects base, so that the records later association calls name exist
+there (a create naming an unknown record in ``associations`` is refused whole). Record IDs:
+
+- **learned** from each create: a recorded ``create_object`` answer's ``id`` against the
+  replayed one's, ``batch_create_objects`` and ``batch_upsert_objects`` results by position
+  (the emulator answers in input order; HubSpot does not promise to, so a batch recorded on a
+  portal may pair IDs wrongly: its later answers then differ and are listed);
+- **rewritten**, per emulator, in every later request: path segments, and the ``id``,
+  ``objectId``, ``fromObjectId``, ``toObjectId``, ``primaryObjectId`` and ``objectIdToMerge``
+  values of JSON bodies, with the filter values of a search (``value``, ``highValue``,
+  ``values``). IDs the traffic never created (records that existed in the portal) are sent as
+  recorded: the emulators take them for association calls, and their object reads answer 404,
+  listed as unlike the recorded answers.
+
+Object calls are not judged: their answers that differ between the two emulators are listed
+apart (``object_differences``) and leave the exit code alone.
+
 The client package imports the emulator only in its command line, and only when ``--replay``
 runs: the import is inside :func:`_emulator`, so ``hubspot-associations --help`` and every other
 command work without the ``[emulator]`` extra.
@@ -47,6 +65,7 @@ import httpx
 from ..._exceptions import ClientValidationError
 from ..._release_table import RELEASE_DATA
 from ..._values.object_types import canonical_object_type, object_type_id
+from .objects import NOT_JUDGED, object_call, objects_base
 from .report import family_base, map_request
 from .traffic import Exchange
 
@@ -81,8 +100,27 @@ _JSON_BODIES: Final = frozenset(
         "create_limits",
         "update_limits",
         "purge_limits",
+        "create_object",
+        "update_object",
+        "batch_create_objects",
+        "batch_read_objects",
+        "batch_update_objects",
+        "batch_upsert_objects",
+        "batch_archive_objects",
+        "search_objects",
+        "merge_objects",
+        "gdpr_delete_object",
     }
 )
+# The path family of object calls (the client's release table has no such family).
+OBJECTS: Final = "objects"
+# Object creates, whose answers give record IDs (single: ``id``; batch: ``results[i].id``).
+_CREATES: Final = frozenset({"create_object", "batch_create_objects", "batch_upsert_objects"})
+# JSON keys whose values are record IDs; search filter values may be IDs too.
+_ID_KEYS: Final = frozenset(
+    {"id", "objectId", "fromObjectId", "toObjectId", "primaryObjectId", "objectIdToMerge",
+     "value", "highValue", "values"}
+)  # fmt: skip
 _LABEL_WRITES: Final = frozenset({"create_label", "update_label", "delete_label"})
 _TIMEOUT: Final = 30.0
 
@@ -117,6 +155,8 @@ class ReplayReport:
     target: str
     requests: int
     differences: list[AnswerDifference] = field(default_factory=list)
+    # Object calls answered differently (listed, not judged: no part of the exit code).
+    object_differences: list[AnswerDifference] = field(default_factory=list)
     unfaithful: list[str] = field(default_factory=list)
     state_differences: list[str] = field(default_factory=list)
     # Labels created before the replay (per label: "contact → company 'Buyer'").
@@ -139,6 +179,7 @@ class ReplayReport:
             "exitCode": self.exit_code,
             "setUp": self.set_up,
             "differences": [d.to_dict() for d in self.differences],
+            "objectDifferences": [d.to_dict() for d in self.object_differences],
             "unfaithful": self.unfaithful,
             "statesCompared": self.states_compared,
             "stateCounts": self.state_counts,
@@ -161,6 +202,14 @@ class ReplayReport:
                 lines.append(f"        source: {d.source}  |  target: {d.target}")
         else:
             lines.append("  every answer alike (status, top-level keys, errors)")
+        if self.object_differences:
+            lines.append(
+                f"  object calls answered differently ({NOT_JUDGED}) "
+                f"({len(self.object_differences)}):"
+            )
+            for d in self.object_differences:
+                lines.append(f"    #{d.index} {d.operation}: {d.method} {d.path}")
+                lines.append(f"        source: {d.source}  |  target: {d.target}")
         if self.unfaithful:
             lines.append(f"  not replayed faithfully ({len(self.unfaithful)}):")
             lines.extend(f"      {u}" for u in self.unfaithful)
@@ -330,11 +379,15 @@ class _Side:
         )
         self._listed: dict[tuple[str, str], dict[str, int]] = {}
         self._segments: dict[tuple[str, str], tuple[str, str]] = {}
+        # Record IDs of the traffic → this emulator's, learned from object creates.
+        self.ids: dict[str, str] = {}
 
     def close(self) -> None:
         self.http.close()
 
     def base(self, family: str) -> str:
+        if family == OBJECTS:
+            return objects_base(self.release)
         return family_base(RELEASE_DATA[self.release], family)
 
     def labels_of(self, from_type: str, to_type: str) -> dict[str, int]:
@@ -404,6 +457,40 @@ def _rewrite_types(
     return out
 
 
+def _rewrite_ids(node: Any, ids: Mapping[str, str], key: str | None = None) -> Any:
+    """A copy of a JSON value with the traffic's record IDs replaced by an emulator's, under the
+    keys that hold record IDs (``_ID_KEYS``); an ID sent as a number stays a number."""
+    if isinstance(node, list):
+        return [_rewrite_ids(n, ids, key) for n in node]
+    if isinstance(node, dict):
+        return {k: _rewrite_ids(v, ids, k) for k, v in node.items()}
+    if key in _ID_KEYS and isinstance(node, int | str) and not isinstance(node, bool):
+        mapped = ids.get(str(node))
+        if mapped is not None:
+            return int(mapped) if isinstance(node, int) and mapped.isdigit() else mapped
+    return node
+
+
+def _rewrite_path(rest: str, ids: Mapping[str, str]) -> str:
+    """A path with each segment that is a record ID of the traffic replaced by an emulator's."""
+    return "/".join(ids.get(part, part) for part in rest.split("/"))
+
+
+def _created_ids(operation: str, recorded: Any, replayed: Any) -> list[tuple[str, str]]:
+    """(the traffic's ID, the emulator's) of each record an object create answered with: the
+    answer itself, or a batch's results by position (none when their counts differ)."""
+    if operation == "create_object":
+        pairs = [(recorded, replayed)]
+    else:
+        mine, theirs = _results(recorded), _results(replayed)
+        pairs = list(zip(mine, theirs, strict=True)) if len(mine) == len(theirs) else []
+    return [
+        (str(a["id"]), str(b["id"]))
+        for a, b in pairs
+        if isinstance(a, dict) and isinstance(b, dict) and "id" in a and "id" in b
+    ]
+
+
 def _type_ids(node: Any, bare: bool = False) -> set[int]:
     """Every USER_DEFINED type ID a request body names."""
     unknown: set[int] = set()
@@ -416,6 +503,12 @@ def _map(exchanges: Sequence[Exchange]) -> tuple[list[_Request], list[str]]:
     for index, x in enumerate(exchanges):
         found = map_request(x.method, x.path)
         if found is None:
+            call = object_call(x.method, x.path)
+            if call is not None:
+                # An object call of a release not in the table is read as the source's.
+                mapped.append(_Request(index, x, call.release or "", call.operation, OBJECTS,
+                                       call.rest))  # fmt: skip
+                continue
             unmapped.append(f"#{index} {x.method} {x.path}: maps to no operation (not sent)")
             continue
         mapped.append(_Request(index, x, found.release, found.operation, found.family,
@@ -657,17 +750,21 @@ def _replay_one(
     for side in sides:
         resolve = {t: side.resolve(by_id[t]) for t in named if t in by_id}
         body = x.request_body
-        if ok and resolve:
-            rewritten = _rewrite_types(parsed, resolve, set(), bare)
+        if ok:
+            rewritten = _rewrite_types(parsed, resolve, set(), bare) if resolve else parsed
+            rewritten = _rewrite_ids(rewritten, side.ids)
             if rewritten != parsed:
                 body = json.dumps(rewritten, separators=(",", ":")).encode()
-        rest = request.rest
+        rest = _rewrite_path(request.rest, side.ids)
         mapped = resolve.get(path_id) if path_id is not None else None
         if mapped is not None:
             rest = rest.rstrip("/").rsplit("/", 1)[0] + f"/{mapped}"
-        answers.append(side.send(x.method, side.base(request.family) + rest, x.query, body))
+        answer = side.send(x.method, side.base(request.family) + rest, x.query, body)
+        answers.append(answer)
         if operation in _LABEL_WRITES and request.pair is not None:
             side.forget(request.pair)
+        if operation in _CREATES and _succeeded(x.status) and _succeeded(answer.status_code):
+            side.ids.update(_created_ids(operation, x.response_json(), _json(answer.content)[1]))
     report.unfaithful.extend(
         f"{where}: {side.release} has no {operation}; sent anyway, answered {answer.status_code}"
         for side, answer in zip(sides, answers, strict=True)
@@ -675,10 +772,15 @@ def _replay_one(
     )
     (shown_s, key_s), (shown_t, key_t) = (_answer(a.status_code, a.content) for a in answers)
     if key_s != key_t:
-        report.differences.append(
+        differences = report.object_differences if request.family == OBJECTS else report.differences
+        differences.append(
             AnswerDifference(request.index, operation, x.method, x.path, shown_s, shown_t)
         )
     report.unfaithful.extend(_unlike_recorded(request, sides, answers, where))
+
+
+def _succeeded(status: int | None) -> bool:
+    return status is not None and 200 <= status <= 299
 
 
 def _unlike_recorded(
@@ -705,6 +807,6 @@ def _unlike_recorded(
         recorded, recorded_key = _answer(x.status, x.response_body)
         if recorded_key == key:
             return []
-    if side.release != request.release:
+    if request.release and side.release != request.release:
         recorded += f" (on {request.release})"
     return [f"{where}: recorded {recorded}; the {side.release} emulator answered {shown}"]

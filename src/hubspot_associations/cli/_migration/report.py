@@ -17,6 +17,10 @@ operation's path under that family). Then, for the target release and per operat
 - **path rewrites**: information only, since this package's clients make them (none for a
   lacking operation: the target has no path for it);
 - requests that map to no operation.
+
+CRM object calls (``/crm/v3/objects/…``, ``/crm/objects/{release}/…``: create, read, search,
+batch …) are counted apart by name (``objects.py``), not judged: neither lacking nor unmapped,
+and no part of the exit code or of which release the traffic mostly used.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
 from ..._release_table import OPERATION_PATHS, RELEASE_DATA
+from .objects import NOT_JUDGED, object_call
 from .traffic import Exchange
 
 __all__ = [
@@ -152,6 +157,8 @@ class MigrationReport:
     requests: int
     operations: list[OperationReport]
     unmapped: list[str]
+    # CRM object calls by operation name (create_object: 2, …): counted, not judged.
+    object_calls: dict[str, int] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -180,6 +187,11 @@ class MigrationReport:
                 for o in self.operations
             ],
             "unmapped": self.unmapped,
+            "objectCalls": {
+                "total": sum(self.object_calls.values()),
+                "operations": dict(self.object_calls),
+                "note": NOT_JUDGED,
+            },
         }
 
 
@@ -302,10 +314,15 @@ def build_report(
         raise ValueError(f"unknown release {target!r}; known: {', '.join(releases)}")
     by_operation: dict[str, list[tuple[str, str, Exchange]]] = {}
     unmapped: list[str] = []
+    object_calls: Counter[str] = Counter()
     for exchange in exchanges:
         found = map_request(exchange.method, exchange.path, releases)
         if found is None:
-            unmapped.append(f"{exchange.method} {exchange.path}")
+            other = object_call(exchange.method, exchange.path, releases)
+            if other is not None:
+                object_calls[other.operation] += 1
+            else:
+                unmapped.append(f"{exchange.method} {exchange.path}")
             continue
         by_operation.setdefault(found.operation, []).append((found.release, found.family, exchange))
     used = Counter(r for calls in by_operation.values() for r, _, _ in calls)
@@ -335,7 +352,9 @@ def build_report(
             # No path line for a lacking operation: the target has no path to rewrite it to.
             report.path_rewrites = _rewrites(calls, releases, target)
         operations.append(report)
-    return MigrationReport(chosen, target, len(exchanges), operations, unmapped)
+    return MigrationReport(
+        chosen, target, len(exchanges), operations, unmapped, dict(sorted(object_calls.items()))
+    )
 
 
 def _compare_enqueue(
@@ -388,6 +407,11 @@ def render_text(report: MigrationReport) -> list[str]:
         lines.extend(f"      status: {c}" for c in o.status_changes)
         lines.extend(f"      body: {c}" for c in o.body_changes)
         lines.extend(f"      path (the client rewrites it): {r}" for r in o.path_rewrites)
+    if report.object_calls:
+        total = sum(report.object_calls.values())
+        counts = ", ".join(f"{op} {n}" for op, n in report.object_calls.items())
+        lines.append(f"  object calls ({total}), {NOT_JUDGED}:")
+        lines.append(f"      {counts}")
     if report.unmapped:
         lines.append(f"  not mapped to any operation ({len(report.unmapped)}):")
         lines.extend(f"      {u}" for u in sorted(set(report.unmapped)))
