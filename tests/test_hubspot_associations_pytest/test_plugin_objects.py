@@ -6,9 +6,13 @@ next test."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
+ROOT = Path(__file__).resolve().parents[2]
 
 USER_TESTS = """
 import hubspot
@@ -70,3 +74,16 @@ def test_a_create_then_associate_app_needs_no_seeding(pytester: pytest.Pytester)
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_inprocess("--strict-markers", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_the_create_then_associate_how_to_runs_as_written(pytester: pytest.Pytester) -> None:
+    """docs/create-then-associate.md's app (crm_flow.py) and its tests (every block headed
+    test_crm_flow.py, in order) run as a user's files through the plugin, and all pass."""
+    page = (ROOT / "docs" / "create-then-associate.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+    app = [b for b in blocks if b.startswith("# crm_flow.py\n")]
+    tests = [b for b in blocks if b.startswith("# test_crm_flow.py\n")]
+    assert (len(app), len(blocks)) == (1, 1 + len(tests))
+    pytester.makepyfile(crm_flow=app[0], test_crm_flow="\n\n".join(tests))
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed="\n".join(tests).count("\ndef test_"))
