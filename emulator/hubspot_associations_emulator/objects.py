@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import errors, views
-from .backend import Backend
+from .backend import COMPANY, Backend
 from .catalog import AssociationType, object_label
 from .store import ObjectRow, Store
 
@@ -389,17 +389,31 @@ class Objects:
         self.backend.forget_record(obj.type_id, obj.id)
 
     def merge(self, primary: CrmObject, merged: CrmObject) -> CrmObject:
-        """``merged`` into ``primary``: its associations move to the primary (same types), its
-        properties fill the primary's empty ones (INFERRED: the primary's values win), and its
-        ID resolves to the primary from now on."""
+        """``merged`` into ``primary``: its associations move to the primary (same types, but
+        the primary keeps its own primary company), its properties fill the primary's empty
+        ones (INFERRED: the primary's values win), and its ID resolves to the primary from now
+        on."""
         if primary.id == merged.id:
             raise errors.validation("primaryObjectId and objectIdToMerge are the same record")
+        # The primary types the primary record already holds as the owner (a contact's or deal's
+        # primary company): HubSpot's changelog "Updated merge functionality for contacts and
+        # companies" keeps the primary record's and drops the merged record's excess "primary"
+        # (INFERRED: the label goes, the association stays, unlabeled).
+        held = {
+            type_id
+            for _, _, type_id in self.store.associated_from(primary.type_id, primary.id)
+            if (t := self.backend.types.get(type_id)) is not None
+            and t.kind == "primary"
+            and t.from_type != COMPANY
+        }
         moved = self.drop_associations(merged.type_id, merged.id)
         by_target: dict[tuple[str, int], list[tuple[str, int]]] = {}
         for to_type, to_id, type_id in moved:
             t = self.backend.types[type_id]
             if to_type == primary.type_id and to_id == primary.id:
                 continue  # an association between the two records ends with the merge
+            if type_id in held:
+                continue  # the primary record's own primary wins
             by_target.setdefault((to_type, to_id), []).append((t.category, t.type_id))
         for (to_type, to_id), specs in by_target.items():
             self.backend.associate_with_labels(primary.type_id, primary.id, to_type, to_id, specs)
