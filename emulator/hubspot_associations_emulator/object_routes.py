@@ -161,13 +161,10 @@ class ObjectHandlers:
         type_id = self._type(request)
         body = self._body_object(await request.body())
         parsing.only(body, ("properties", "associations", "objectWriteTraceId"), "body")
-        portal = self._portal()
-        with portal.backend.atomically():
-            made = portal.objects.create(
-                type_id, body.get("properties"), body.get("associations"),
-                portal.object_settings,
-                validate_writes=self._release(request)["write_validation"],
-            )  # fmt: skip
+        with self._portal().backend.atomically():
+            made = self._create(
+                request, type_id, body.get("properties"), body.get("associations"), "body"
+            )
         return json_response(self._render(made, _written(made)), 201)
 
     async def get_object(self, request: Request) -> Response:
@@ -297,28 +294,44 @@ class ObjectHandlers:
         body = views.batch_envelope(results, started, _now(), failed)
         return json_response(body, self._batch_status(request, bool(failed), success))
 
-    async def batch_create_objects(self, request: Request) -> Response:
-        """batch_create_objects (POST /{objectType}/batch/create): each input on its own."""
-        started, type_id = _now(), self._type(request)
+    async def _each_input(
+        self, request: Request, success: int, write: Callable[[dict[str, Any], str], Any]
+    ) -> Response:
+        """A writing batch call: ``write(input, where)`` for each input in a savepoint of one
+        transaction (a refused input undone alone, its error kept), then the batch answer."""
+        started = _now()
         body = self._body_object(await request.body())
         portal = self._portal()
         results: list[Any] = []
         failed: list[errors.ApiError] = []
         with portal.backend.atomically():
             for i, item in enumerate(self._inputs(body)):
+                where = f"inputs[{i}]"
                 try:
                     with portal.backend.store.savepoint():
-                        o = parsing.obj(item, f"inputs[{i}]")
-                        made = portal.objects.create(
-                            type_id, o.get("properties"), o.get("associations"),
-                            portal.object_settings,
-                            validate_writes=self._release(request)["write_validation"],
-                            where=f"inputs[{i}]",
-                        )  # fmt: skip
-                    results.append(self._render(made, _written(made)))
+                        results.append(write(parsing.obj(item, where), where))
                 except errors.ApiError as exc:
                     failed.append(exc)
-        return self._envelope(request, started, results, failed, 201)
+        return self._envelope(request, started, results, failed, success)
+
+    def _create(
+        self, request: Request, type_id: str, props: Any, links: Any, where: str
+    ) -> CrmObject:
+        portal = self._portal()
+        return portal.objects.create(
+            type_id, props, links, portal.object_settings,
+            validate_writes=self._release(request)["write_validation"], where=where,
+        )  # fmt: skip
+
+    async def batch_create_objects(self, request: Request) -> Response:
+        """batch_create_objects (POST /{objectType}/batch/create): each input on its own."""
+        type_id = self._type(request)
+
+        def write(o: dict[str, Any], where: str) -> Any:
+            made = self._create(request, type_id, o.get("properties"), o.get("associations"), where)
+            return self._render(made, _written(made))
+
+        return await self._each_input(request, 201, write)
 
     async def batch_read_objects(self, request: Request) -> Response:
         """batch_read_objects (POST /{objectType}/batch/read): ``inputs`` by ID or
@@ -348,69 +361,38 @@ class ObjectHandlers:
 
     async def batch_update_objects(self, request: Request) -> Response:
         """batch_update_objects (POST /{objectType}/batch/update): each input on its own."""
-        started, type_id = _now(), self._type(request)
-        body = self._body_object(await request.body())
-        portal = self._portal()
-        results: list[Any] = []
-        failed: list[errors.ApiError] = []
-        with portal.backend.atomically():
-            for i, item in enumerate(self._inputs(body)):
-                try:
-                    with portal.backend.store.savepoint():
-                        o = parsing.obj(item, f"inputs[{i}]")
-                        found = portal.objects.find(
-                            type_id,
-                            str(parsing.field(o, "id", f"inputs[{i}]")),
-                            o.get("idProperty"),
-                        )
-                        portal.objects.update(
-                            found, o.get("properties", {}), portal.object_settings
-                        )
-                    results.append(self._render(found, None))
-                except errors.ApiError as exc:
-                    failed.append(exc)
-        return self._envelope(request, started, results, failed, 200)
+        type_id, portal = self._type(request), self._portal()
+
+        def write(o: dict[str, Any], where: str) -> Any:
+            key = str(parsing.field(o, "id", where))
+            found = portal.objects.find(type_id, key, o.get("idProperty"))
+            portal.objects.update(found, o.get("properties", {}), portal.object_settings)
+            return self._render(found, None)
+
+        return await self._each_input(request, 200, write)
 
     async def batch_upsert_objects(self, request: Request) -> Response:
         """batch_upsert_objects (POST /{objectType}/batch/upsert): by ``idProperty``, updated
         when found, else created with it; each result carries ``new``."""
-        started, type_id = _now(), self._type(request)
-        body = self._body_object(await request.body())
-        portal = self._portal()
-        results: list[Any] = []
-        failed: list[errors.ApiError] = []
-        with portal.backend.atomically():
-            for i, item in enumerate(self._inputs(body)):
-                where = f"inputs[{i}]"
-                try:
-                    with portal.backend.store.savepoint():
-                        o = parsing.obj(item, where)
-                        key = str(parsing.field(o, "id", where))
-                        id_property = o.get("idProperty")
-                        props = parsing.obj(o.get("properties", {}), f"{where}.properties")
-                        try:
-                            found = portal.objects.find(type_id, key, id_property)
-                        except errors.ApiError:
-                            found = None
-                        if found is not None:
-                            portal.objects.update(found, props, portal.object_settings)
-                            new = False
-                        else:
-                            if not id_property:
-                                raise errors.validation(
-                                    f"{where}: no record {key}; upserts create by idProperty"
-                                )
-                            found = portal.objects.create(
-                                type_id, {**props, id_property: key}, None,
-                                portal.object_settings,
-                                validate_writes=self._release(request)["write_validation"],
-                                where=where,
-                            )  # fmt: skip
-                            new = True
-                    results.append({**self._render(found, None), "new": new})
-                except errors.ApiError as exc:
-                    failed.append(exc)
-        return self._envelope(request, started, results, failed, 200)
+        type_id, portal = self._type(request), self._portal()
+
+        def write(o: dict[str, Any], where: str) -> Any:
+            key = str(parsing.field(o, "id", where))
+            id_property = o.get("idProperty")
+            props = parsing.obj(o.get("properties", {}), f"{where}.properties")
+            try:
+                found = portal.objects.find(type_id, key, id_property)
+            except errors.ApiError:
+                if not id_property:
+                    raise errors.validation(
+                        f"{where}: no record {key}; upserts create by idProperty"
+                    ) from None
+                made = self._create(request, type_id, {**props, id_property: key}, None, where)
+                return {**self._render(made, None), "new": True}
+            portal.objects.update(found, props, portal.object_settings)
+            return {**self._render(found, None), "new": False}
+
+        return await self._each_input(request, 200, write)
 
     async def batch_archive_objects(self, request: Request) -> Response:
         """batch_archive_objects (POST /{objectType}/batch/archive): 204; IDs that do not exist
