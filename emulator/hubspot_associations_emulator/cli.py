@@ -33,7 +33,8 @@ def build_parser(prog: str = "hubspot-associations-emulator") -> argparse.Argume
     parser = argparse.ArgumentParser(
         prog=prog,
         description="A stateful local emulator of HubSpot's CRM Associations API "
-        f"({_release_names()}).",
+        f"({_release_names()}), with the CRM object calls (create, read, search, merge, …) an "
+        "integration makes around them.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the emulator over HTTP")
@@ -115,7 +116,8 @@ def _add_hubspot_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--strict-records",
         action="store_true",
-        help="only records seeded through /_emulator/seed exist",
+        help="only records seeded through /_emulator/seed or created through the object calls "
+        "exist for the association calls",
     )
     serve.add_argument(
         "--enqueue-time-format",

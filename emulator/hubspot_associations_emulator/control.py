@@ -321,11 +321,7 @@ class Control:
             primary = parsing.text(
                 body.get("primaryDisplayProperty", "name"), "primaryDisplayProperty"
             )
-            taken = {n.lower(): t for t, n, _ in portal.backend.schemas()}
-            if taken.get(name.lower(), type_id) != type_id:
-                raise errors.ApiError(
-                    409, f"A custom object named {name} exists ({taken[name.lower()]})", "CONFLICT"
-                )
+            _schema_conflict(portal, name, type_id)
             portal.backend.declare_schema(type_id, name, primary)
         except errors.ApiError as exc:
             return error_response(exc)
@@ -360,6 +356,14 @@ class Control:
                 if new:
                     self.emulator.forget_portal(portal_id)
                 raise
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response(portal.describe())
+
+    async def get_portal(self, request: Request) -> Response:
+        """GET /_emulator/portals/{portalId}: one portal, as GET /_emulator/portals lists it."""
+        try:
+            portal = self.emulator.portal(self._path_portal_id(request))
         except errors.ApiError as exc:
             return error_response(exc)
         return json_response(portal.describe())
@@ -413,6 +417,26 @@ class Control:
         except errors.ApiError as exc:
             return error_response(exc)
         return json_response(token.describe())
+
+
+def _schema_conflict(portal: Portal, name: str, type_id: str) -> None:
+    """409 when the name or the type ID is taken in the portal, 400 when the name is one of
+    HubSpot's object types (it would hide that type's calls)."""
+    try:
+        hubspot = resolve_object_type(name)
+    except errors.ApiError:
+        hubspot = None
+    if hubspot is not None and not is_custom_type_id(hubspot):
+        raise errors.validation(f"name: {shown(name)} names HubSpot's object type {hubspot}")
+    for taken_id, taken_name, _ in portal.backend.schemas():
+        if taken_name.lower() == name.lower() and taken_id != type_id:
+            raise errors.ApiError(
+                409, f"A custom object named {name} exists ({taken_id})", "CONFLICT"
+            )
+        if taken_id == type_id and taken_name.lower() != name.lower():
+            raise errors.ApiError(
+                409, f"Custom object type {type_id} exists, named {taken_name}", "CONFLICT"
+            )
 
 
 def _schema(portal_id: int, type_id: str, name: str, primary: str) -> dict[str, Any]:
@@ -661,6 +685,7 @@ def control_routes(control: Control) -> list[BaseRoute]:
         ("PUT", "/_emulator/snapshot", control.put_snapshot),
         ("GET", "/_emulator/requests", control.requests),
         ("GET", "/_emulator/portals", control.get_portals),
+        ("GET", "/_emulator/portals/{portalId}", control.get_portal),
         ("PUT", "/_emulator/portals/{portalId}", control.put_portal),
         ("POST", "/_emulator/portals/{portalId}/daily-reset", control.daily_reset),
         ("GET", "/_emulator/tokens", control.get_tokens),

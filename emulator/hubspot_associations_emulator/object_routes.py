@@ -194,11 +194,18 @@ class ObjectHandlers:
         return json_response(self._render(found, None))
 
     async def archive_object(self, request: Request) -> Response:
-        """archive_object (DELETE /{objectType}/{objectId}): the record and its associations."""
+        """archive_object (DELETE /{objectType}/{objectId}): the record and its associations;
+        an already archived record answers 204 again (INFERRED: an archive is idempotent)."""
         type_id = self._type(request)
         portal = self._portal()
+        key = request.path_params["objectId"]
         with portal.backend.atomically():
-            portal.objects.archive(portal.objects.find(type_id, request.path_params["objectId"]))
+            try:
+                found = portal.objects.find(type_id, key)
+            except errors.ApiError:
+                portal.objects.find(type_id, key, archived=True)  # 404 unless archived
+                return Response(status_code=204)
+            portal.objects.archive(found)
         return Response(status_code=204)
 
     async def list_objects(self, request: Request) -> Response:

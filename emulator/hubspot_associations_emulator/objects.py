@@ -21,7 +21,7 @@ from typing import Any
 
 from . import errors, views
 from .backend import COMPANY, Backend
-from .catalog import AssociationType, object_label
+from .catalog import NAME_BY_ID, AssociationType, object_label
 from .store import ObjectRow, Store
 
 __all__ = [
@@ -130,11 +130,19 @@ def association_type_name(t: AssociationType) -> str:
     the documented ``contact_to_company``): the primary label as the pair's name, the unlabeled
     type with ``_unlabeled``, a custom label by its name."""
     name = t.name.lower()
+    if name in ("", "unlabeled"):
+        # Made up for a pair the table lacks (custom objects): named after the pair.
+        name = f"{_short(t.from_type)}_to_{_short(t.to_type)}"
     if t.kind == "primary":
         return name.removeprefix("primary_")
     if t.kind == "unlabeled":
         return f"{name}_unlabeled"
     return name
+
+
+def _short(type_id: str) -> str:
+    """A type's name for association type names (custom objects by their type ID)."""
+    return NAME_BY_ID.get(type_id, type_id)
 
 
 def _text(value: Any, where: str) -> str | None:

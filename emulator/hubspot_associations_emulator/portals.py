@@ -82,16 +82,21 @@ class Portal:
         self.scope_mode = self.startup.scope_mode
         self.object_settings = ObjectSettings()
 
-    def resolve_type(self, text: str) -> str:
+    def resolve_name(self, text: str) -> str:
         """An object type ID from a path segment: a HubSpot-defined type's name, plural or ID,
-        or a custom object type this portal declared, by ID, name or fully qualified name
-        (``p{portalId}_{name}``). An undeclared custom type is a 400 on object calls."""
+        a custom object type ID (``2-…``), or a custom object this portal declared by its name
+        or fully qualified name (``p{portalId}_{name}``)."""
         lowered = text.lower()
         for type_id, name, _ in self.store.schemas():
-            if lowered in (type_id, name.lower(), f"p{self.id}_{name}".lower()):
+            if lowered in (name.lower(), f"p{self.id}_{name}".lower()):
                 return type_id
-        type_id = resolve_object_type(text)
-        if is_custom_type_id(type_id):
+        return resolve_object_type(text)
+
+    def resolve_type(self, text: str) -> str:
+        """``resolve_name`` for the object calls: a custom object type must be declared
+        (POST /_emulator/schemas), else HubSpot's 400 for an unknown object type."""
+        type_id = self.resolve_name(text)
+        if is_custom_type_id(type_id) and type_id not in {t for t, _, _ in self.store.schemas()}:
             raise errors.ApiError(400, f"Unable to infer object type from: {text} (declare the "
                                   "custom object with POST /_emulator/schemas)", None)  # fmt: skip
         return type_id

@@ -18,7 +18,6 @@ from starlette.types import Scope
 
 from . import errors, parsing, views
 from .backend import Backend
-from .catalog import resolve_object_type
 from .config import EmulatorConfig
 from .counts import RequestCounts
 from .object_routes import OBJECT_API_OPERATIONS, OBJECT_OPERATION_IDS
@@ -123,6 +122,10 @@ class PortalView(Protocol):
     releases: dict[str, dict[str, Any]]
     fmt_id: views.FormatId
 
+    def resolve_name(self, text: str) -> str:
+        """An object type ID from a path segment (custom objects by their names too)."""
+        ...
+
 
 class RouteGate(Protocol):
     """What the routes ask the emulator about each request (``state.Emulator``)."""
@@ -170,12 +173,13 @@ class Handlers:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    @staticmethod
     def _types(
-        request: Request, a: str = "fromObjectType", b: str = "toObjectType"
+        self, request: Request, a: str = "fromObjectType", b: str = "toObjectType"
     ) -> tuple[str, str]:
-        p = request.path_params
-        return resolve_object_type(p[a]), resolve_object_type(p[b])
+        # The portal's custom object names (cars, p{portal}_cars) as well as type IDs and
+        # HubSpot's names.
+        p, resolve = request.path_params, self._current().resolve_name
+        return resolve(p[a]), resolve(p[b])
 
     @staticmethod
     def _record_pair(request: Request, from_type: str, to_type: str) -> tuple[int, int]:

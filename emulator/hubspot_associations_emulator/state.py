@@ -17,7 +17,6 @@ from starlette.types import Scope
 
 from . import errors, scopes
 from .backend import Backend
-from .catalog import resolve_object_type
 from .config import DEFAULT_TOKEN, EmulatorConfig, check_record_limits
 from .counts import RequestCounts
 from .faults import FaultPlan
@@ -212,7 +211,7 @@ class Emulator:
         portal = CURRENT.get(self.default)
         missing = scopes.missing_scopes(
             operation_id, dict(request.path_params), token.scopes, portal.scope_mode,
-            portal.resolve_type if operation_id in OBJECT_OPERATION_IDS else resolve_object_type,
+            portal.resolve_type if operation_id in OBJECT_OPERATION_IDS else portal.resolve_name,
         )  # fmt: skip
         if missing is not None:
             return scopes.refusal(missing)
