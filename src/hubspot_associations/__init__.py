@@ -77,6 +77,7 @@ from ._exceptions import (
     ClientValidationError,
     ConflictError,
     HubSpotError,
+    InvalidSignatureError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
@@ -86,6 +87,7 @@ from ._exceptions import (
     TokenProviderError,
     UnexpectedResponseError,
     UnexpectedStatusError,
+    WebhookBodyError,
     error_from_response,
 )
 from ._ratelimit.async_redis_window import AsyncRedisWindow
@@ -108,6 +110,7 @@ from ._transports.retry import RetryPolicy
 from ._values.labels import CustomLabel, LabelPair, label_pair, validate_label_name
 from ._values.object_types import OBJECT_TYPE_IDS, normalize_object_type, object_type_id
 from ._versions import API_VERSIONS, ApiVersion
+from .webhooks import AssociationChangeEvent, parse_events, verify_signature
 
 __all__ = [
     "ALL_ASSOCIATION_TYPES",
@@ -120,6 +123,7 @@ __all__ = [
     "AssociatedRecord",
     "AssociatedRecordPage",
     "AssociationCategory",
+    "AssociationChangeEvent",
     "AssociationInput",
     "AssociationLabelLimit",
     "AssociationLimit",
@@ -165,6 +169,7 @@ __all__ = [
     "ForwardPaging",
     "HubSpotAssociations",
     "HubSpotError",
+    "InvalidSignatureError",
     "LabelPair",
     "Labels",
     "LabelsBetweenObjectPair",
@@ -202,13 +207,16 @@ __all__ = [
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "VoidBatch",
+    "WebhookBodyError",
     "__version__",
     "error_from_response",
     "label_pair",
     "normalize_object_type",
     "object_type_id",
+    "parse_events",
     "types_between",
     "validate_label_name",
+    "verify_signature",
 ]
 
 

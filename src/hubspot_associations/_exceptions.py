@@ -11,6 +11,8 @@
     ├── ResponseTooLargeError         an answer larger than max_body_bytes once decompressed
     ├── SharedBudgetUnavailable       the shared rate budget's Redis out of reach; nothing sent
     ├── DailyLimitReached             the shared daily cap is spent for today; nothing sent
+    ├── InvalidSignatureError         a webhook request whose signature does not check out
+    ├── WebhookBodyError              a webhook body of the wrong shape (also a ValueError)
     └── APIStatusError                HubSpot answered with an error status
         ├── BadRequestError           400 (VALIDATION_ERROR, unknown object type ...)
         ├── AuthenticationError       401 (EXPIRED_AUTHENTICATION: an OAuth token expired)
@@ -50,6 +52,7 @@ __all__ = [
     "ClientValidationError",
     "ConflictError",
     "HubSpotError",
+    "InvalidSignatureError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
@@ -59,6 +62,7 @@ __all__ = [
     "TokenProviderError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
+    "WebhookBodyError",
     "a_or_an",
     "error_body",
     "error_from_response",
@@ -85,6 +89,19 @@ class TokenProviderError(ClientValidationError):
     """The ``access_token`` callable (the token provider) raised, or answered something that is
     not a token; the message names the provider, never a token. HubSpot applied nothing: the
     request was not sent, or was refused with a 401."""
+
+
+class InvalidSignatureError(HubSpotError):
+    """A webhook request HubSpot did not sign with this client secret, or signed too long ago
+    (``hubspot_associations.webhooks.verify_signature``). The message says why (a missing header,
+    a stale timestamp and its age, an unknown version, a mismatch), never the secret or the
+    expected signature. Answer such a request 401 and do not act on its body."""
+
+
+class WebhookBodyError(HubSpotError, ValueError):
+    """A webhook body that is not HubSpot's JSON array of events, or an association event missing
+    a field or holding one of the wrong type (``hubspot_associations.webhooks.parse_events``); the
+    message names the event's index and the field."""
 
 
 class APIConnectionError(HubSpotError):
