@@ -10,6 +10,8 @@ import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hubspot.exceptions import InvalidSignatureTimestampError
@@ -348,3 +350,26 @@ def test_parse_events_refuses_a_body_of_the_wrong_shape(body: bytes | str, messa
     with pytest.raises(WebhookBodyError, match=message) as raised:
         parse_events(body)
     assert isinstance(raised.value, ValueError)
+
+
+def test_the_docs_example_rebuilds_the_uri_behind_a_proxy() -> None:
+    """docs/webhooks.md's example, run as written: a request HubSpot signed for its public URL is
+    accepted with the forwarded scheme and host, refused (401, a mismatch) without trusting them,
+    and its events are read."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text("utf-8")
+    section = text.split("## Verifying and reading HubSpot's association events", 1)[1]
+    example: dict[str, Any] = {}
+    exec(section.split("```python\n", 1)[1].split("```", 1)[0], example)
+    body = json.dumps([SPECIFIC, PROPERTY_CHANGE])
+    public = "https://hooks.example.com/hubspot?tenant=7"
+    headers = _signed("v3", secret=SECRET, method="POST", uri=public, body=body,
+                      timestamp=_now_ms())  # fmt: skip
+    headers |= {"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "hooks.example.com"}
+    inside = ("POST", headers, "http", "10.0.0.5:8000", "/hubspot?tenant=7", body.encode(), SECRET)
+    status, events = example["handle"](*inside)
+    assert status == 204
+    assert [e.event_id for e in events] == [101]
+    example["TRUST_FORWARDED_HEADERS"] = False
+    status, why = example["handle"](*inside)
+    assert status == 401
+    assert "X-HubSpot-Signature-v3 does not match this request (POST http://10.0.0.5:8000" in why
