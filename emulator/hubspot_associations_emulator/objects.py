@@ -4,7 +4,7 @@ batch calls, upsert, merge, GDPR delete. Plain Python over the portal's store an
 associations a create writes go through the same rules as the association calls (labels,
 primary, limits, the unlabeled type added).
 
-HubSpot's facts (../shared api-facts "Objects API"): properties travel as strings; a record has
+HubSpot's facts (its objects files and docs): properties travel as strings; a record has
 ``hs_object_id``, ``createdate`` and ``lastmodifieddate`` (contacts) or ``hs_lastmodifieddate``
 (the others); a contact's ``email`` is unique (409 with the existing ID); a merged ID resolves to
 the primary. Where HubSpot is silent, this module's choices are marked INFERRED.
