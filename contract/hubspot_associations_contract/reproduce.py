@@ -36,6 +36,7 @@ from .recorder import FORMAT, KIND, READS
 
 __all__ = [
     "CONTROL_CURL",
+    "EMPTIED_EMULATOR",
     "Difference",
     "Replayed",
     "Reproducer",
@@ -62,6 +63,19 @@ CONTROL_CURL = (
 )
 _SYMBOL = re.compile(r"\{(label:[^{}]+)\}")
 _RETRIES_ON_429 = 5
+
+# A curl script's lines that empty the emulator and lift its rate limit and faults (both kinds
+# of reproducer start there).
+EMPTIED_EMULATOR = (
+    "# (The control calls send $HUBSPOT_EMULATOR_CONTROL_TOKEN, when set, as a bearer.)",
+    f'curl -sS {CONTROL_CURL} -X POST "$base/_emulator/reset" >/dev/null',
+    f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/rate-limit" '
+    '-H "Content-Type: application/json" '
+    "--data-binary '{\"requests\":null}' >/dev/null",
+    f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/faults" '
+    '-H "Content-Type: application/json" '
+    '--data-binary \'{"spec":null,"script":[]}\' >/dev/null',
+)
 
 
 class ReproducerError(ValueError):
@@ -499,14 +513,7 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
             {k: v for k, v in x.items() if k != "symbol"} for x in reproducer.labels]}  # fmt: skip
         lines += [
             "# The starting state: the emulator emptied (rate limit and faults lifted), seeded.",
-            "# (The control calls send $HUBSPOT_EMULATOR_CONTROL_TOKEN, when set, as a bearer.)",
-            f'curl -sS {CONTROL_CURL} -X POST "$base/_emulator/reset" >/dev/null',
-            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/rate-limit" '
-            '-H "Content-Type: application/json" '
-            "--data-binary '{\"requests\":null}' >/dev/null",
-            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/faults" '
-            '-H "Content-Type: application/json" '
-            '--data-binary \'{"spec":null,"script":[]}\' >/dev/null',
+            *EMPTIED_EMULATOR,
             f'seeded="$(curl -sS {CONTROL_CURL} -X POST "$base/_emulator/seed" '
             '-H "Content-Type: application/json" '
             f'--data-binary {_shell(_body_text(seed))})"',

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 import httpx
 
 from .reproduce import (
-    CONTROL_CURL,
+    EMPTIED_EMULATOR,
     Difference,
     Replayed,
     Reproducer,
@@ -230,14 +230,7 @@ def curl_script(reproducer: Reproducer, *, live: bool) -> str:
     if not live:
         lines += [
             "# The starting state: the emulator emptied (rate limit and faults lifted).",
-            "# (The control calls send $HUBSPOT_EMULATOR_CONTROL_TOKEN, when set, as a bearer.)",
-            f'curl -sS {CONTROL_CURL} -X POST "$base/_emulator/reset" >/dev/null',
-            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/rate-limit" '
-            '-H "Content-Type: application/json" '
-            "--data-binary '{\"requests\":null}' >/dev/null",
-            f'curl -sS {CONTROL_CURL} -X PUT "$base/_emulator/faults" '
-            '-H "Content-Type: application/json" '
-            '--data-binary \'{"spec":null,"script":[]}\' >/dev/null',
+            *EMPTIED_EMULATOR,
         ]
     for number, step in enumerate(reproducer.steps, 1):
         lines.append(f"# step {number}: {step.get('operation')} ({step.get('auth')} auth)")
