@@ -275,15 +275,6 @@ class Objects:
                 raise errors.ApiError(409, f"Contact already exists. Existing ID: {other.id}",
                                       "CONFLICT")  # fmt: skip
 
-    def _next_id(self) -> int:
-        row = self.store.db.execute(
-            "SELECT value FROM meta WHERE portal=? AND key='next_object_id'", (self.store.portal,)
-        ).fetchone()
-        first = int(row[0]) if row else FIRST_OBJECT_ID
-        self.store.db.execute("INSERT OR REPLACE INTO meta VALUES (?, 'next_object_id', ?)",
-                              (self.store.portal, first + 1))  # fmt: skip
-        return first
-
     def create(
         self,
         type_id: str,
@@ -310,7 +301,7 @@ class Objects:
         self._unique_email(type_id, kept, None)
         links = self._associations(type_id, associations, f"{where}.associations")
         now = _now_ms()
-        made = CrmObject(type_id, self._next_id(), kept, now, now)
+        made = CrmObject(type_id, self.store.next_object_id(FIRST_OBJECT_ID), kept, now, now)
         self.store.save_object(made.row())
         self.store.add_records(type_id, [made.id])
         for to_type, to_id, specs in links:

@@ -431,6 +431,17 @@ class Store:
         )
         return first
 
+    def next_object_id(self, first: int) -> int:
+        """Reserve the next CRM object ID of this portal (``first`` when none was given yet)."""
+        row = self.db.execute(
+            "SELECT value FROM meta WHERE portal=? AND key='next_object_id'", (self.portal,)
+        ).fetchone()
+        given = int(row[0]) if row else first
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, 'next_object_id', ?)", (self.portal, given + 1)
+        )
+        return given
+
     def save_type(self, t: AssociationType) -> None:
         """Create or replace a custom (or synthesised) association type."""
         self.db.execute(
