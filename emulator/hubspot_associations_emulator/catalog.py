@@ -57,6 +57,11 @@ for _name, _tid in OBJECT_TYPE_IDS.items():
     _LOOKUP[_tid] = _tid
 
 
+def plural(name: str) -> str:
+    """A standard object's plural name (``company`` → ``companies``), as paths and scopes say it."""
+    return _IRREGULAR_PLURALS.get(name, name + "s")
+
+
 def resolve_object_type(text: str) -> str:
     """The type ID ("0-1", "2-123") named by a path segment: a name, a plural or an ID."""
     found = _LOOKUP.get(text) or _LOOKUP.get(text.lower())

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from . import errors
-from .catalog import NAME_BY_ID, is_custom_type_id, resolve_object_type
+from .catalog import NAME_BY_ID, is_custom_type_id, plural, resolve_object_type
 
 __all__ = [
     "ASSOCIATION_WRITES",
@@ -88,10 +88,9 @@ _RECORD_LEVEL = frozenset(
 _OBJECT_SCOPE = re.compile(
     r"crm\.objects\.[a-z_]+\.(?:(?:sensitive|highly_sensitive)\.)?(?:read|write)(?:\.v2)?"
 )
-_PLURALS = {"company": "companies", "tax": "taxes", "service": "services"}
 
 
-_KNOWN_TYPES = sorted({*(_PLURALS.get(n, n + "s") for n in NAME_BY_ID.values()), "custom"})
+_KNOWN_TYPES = sorted({*(plural(n) for n in NAME_BY_ID.values()), "custom"})
 
 
 def misspelt_scope(scope: str) -> str | None:
@@ -111,7 +110,7 @@ def object_scope(type_id: str, action: Literal["read", "write"]) -> str:
     if is_custom_type_id(type_id):
         return f"crm.objects.custom.{action}"
     name = NAME_BY_ID[type_id]
-    return f"crm.objects.{_PLURALS.get(name, name + 's')}.{action}"
+    return f"crm.objects.{plural(name)}.{action}"
 
 
 def all_scopes() -> list[str]:
