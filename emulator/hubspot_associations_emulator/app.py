@@ -23,6 +23,7 @@ from .portals import CURRENT, Portal
 from .routes import hubspot_routes, operation_at, release_at
 from .state import Emulator
 from .views import dumps, json_response
+from .webhooks import SOURCE_APP
 
 __all__ = ["EmulatorApp", "create_app"]
 
@@ -73,9 +74,12 @@ class EmulatorApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         current = CURRENT.set(portal)
+        token = scope["hubspot_token"]
+        source = SOURCE_APP.set(token.app_id if token is not None else None)
         try:
             await self._journaled(portal, scope, receive, send, body)
         finally:
+            SOURCE_APP.reset(source)
             CURRENT.reset(current)
 
     async def _journaled(

@@ -57,6 +57,13 @@ class EmulatorConfig:
     # the limits usage calls and the high-usage report use where no user limit is set (pairs not
     # listed: numbers.RECORDS_PER_TYPE). Object types by name or ID; writes are not refused past it.
     record_limits: RecordLimits = ()
+    # Webhook deliveries (webhooks.py): the retry schedule's scale (0.001: a minute is 60 ms), and
+    # the test switches: every batch sent twice, batches and events out of order, nothing sent
+    # until POST /_emulator/webhooks/flush.
+    webhook_time_scale: float = 1.0
+    webhook_duplicates: bool = False
+    webhook_shuffle: bool = False
+    webhook_hold: bool = False
     # The release table (release_table.RELEASES when None); a test may play a made-up release.
     releases: Mapping[str, dict[str, Any]] | None = field(default=None, hash=False, compare=False)
 

@@ -1,6 +1,6 @@
 """The control API under /_emulator/: reset, seed, faults, rate limit, reports, counts, health,
-portals and tokens (no auth unless started with a control token: ``guard``). It changes the
-store only through the backends."""
+portals, tokens and webhooks (no auth unless started with a control token: ``guard``). It
+changes the store only through the backends."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -23,7 +24,7 @@ from .release_table import PROFILES
 from .repeat_answers import repeat_answers
 from .routes import EVERY_OPERATION_ID
 from .state import Emulator
-from .tokens import MAX_ID, Token, parse_token, shown
+from .tokens import DEFAULT_APP_ID, MAX_ID, Token, parse_token, shown
 from .views import error_response, json_response
 
 
@@ -80,10 +81,13 @@ class Control:
         try:
             body = await self._object_body(request)
             parsing.only(body, ("portalId",), "body")
-            if "portalId" in body:
-                self._body_portal(body).reset()
-            else:
-                self.emulator.reset()
+            with self.emulator.quietly():
+                if "portalId" in body:
+                    portal = self._body_portal(body)
+                    portal.reset()
+                    self.emulator.webhooks.reset(portal.id)
+                else:
+                    self.emulator.reset()
         except errors.ApiError as exc:
             return error_response(exc)
         return json_response({"status": "ok"})
@@ -218,7 +222,8 @@ class Control:
                     "GET /_emulator/snapshot"
                 )
             try:
-                portal.backend.restore(body.get("tables"))
+                with self.emulator.quietly():
+                    portal.backend.restore(body.get("tables"))
             except ValueError as exc:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
@@ -283,12 +288,90 @@ class Control:
             return error_response(exc)
         try:
             parsing.only(body, SEED_SECTIONS, "body")
-            with backend.atomically():
+            with self.emulator.quietly(), backend.atomically():
                 return json_response(_seed(backend, body))
         except errors.ApiError as exc:
             return error_response(exc)
         finally:
             backend.reload()  # the catalog follows the store, also after a rollback
+
+    # -- webhooks ------------------------------------------------------------------------------
+    # Subscriptions belong to apps, not portals: these calls are the emulator's, and portalId
+    # only narrows flushes and the deliveries list to one portal's events.
+
+    async def add_webhook(self, request: Request) -> Response:
+        """POST /_emulator/webhooks with ``{"appId", "targetUrl", "clientSecret", "eventTypes",
+        "signatureVersion"?}``: 201 and the subscription (its secret never shown again)."""
+        try:
+            body = parsing.obj(parsing.json_body(await request.body()), "body")
+            parsing.only(body, WEBHOOK_FIELDS, "body")
+            app_id = body.get("appId", DEFAULT_APP_ID)
+            if type(app_id) is not int or not 1 <= app_id <= MAX_ID:
+                raise errors.validation(
+                    f"appId: an integer from 1 to {MAX_ID}, got {shown(app_id)}"
+                )
+            for key in ("targetUrl", "clientSecret"):
+                if not isinstance(body.get(key), str):
+                    raise errors.validation(f"{key}: a string, got {shown(body.get(key))}")
+            types = parsing.array(body.get("eventTypes"), "eventTypes")
+            version = body.get("signatureVersion", "v1")
+            try:
+                sub = self.emulator.webhooks.subscribe(
+                    app_id, body["targetUrl"], body["clientSecret"],
+                    [t if isinstance(t, str) else shown(t) for t in types], version,
+                )  # fmt: skip
+            except ValueError as exc:
+                raise errors.validation(str(exc)) from None
+        except errors.ApiError as exc:
+            return error_response(exc)
+        portals = sorted(
+            t.portal_id for t in self.emulator.tokens.tokens.values() if t.app_id == app_id
+        )
+        return json_response({**sub.describe(), "portalIds": sorted(set(portals))}, 201)
+
+    async def get_webhooks(self, request: Request) -> Response:
+        """GET /_emulator/webhooks: every subscription, oldest first."""
+        subs = self.emulator.webhooks.subscriptions()
+        return json_response({"results": [s.describe() for s in subs]})
+
+    async def delete_webhook(self, request: Request) -> Response:
+        """DELETE /_emulator/webhooks/{webhookId}: no more events for it; its waiting
+        deliveries end (failed, "unsubscribed")."""
+        number = parsing.ascii_int(request.path_params["webhookId"])
+        if number is None or not self.emulator.webhooks.unsubscribe(number):
+            return error_response(
+                errors.ApiError(
+                    404,
+                    f"No webhook {request.path_params['webhookId']!r} "
+                    "(GET /_emulator/webhooks lists them)",
+                    "OBJECT_NOT_FOUND",
+                )
+            )
+        return Response(status_code=204)
+
+    async def flush_webhooks(self, request: Request) -> Response:
+        """POST /_emulator/webhooks/flush (``{"portalId": N}`` for one portal's): every waiting
+        delivery and retry attempted now, held ones too, until none waits or all attempts are
+        spent; answers what was done once done."""
+        try:
+            body = await self._object_body(request)
+            parsing.only(body, ("portalId",), "body")
+            portal = self._body_portal(body).id if "portalId" in body else None
+        except errors.ApiError as exc:
+            return error_response(exc)
+        # Deliveries block on the receivers: off the event loop, which may be serving the very
+        # calls a receiver makes while it handles a delivery.
+        done = await run_in_threadpool(self.emulator.webhooks.flush, portal)
+        return json_response(done)
+
+    async def get_deliveries(self, request: Request) -> Response:
+        """GET /_emulator/webhooks/deliveries (``?portalId=N`` for one portal's): every kept
+        delivery with its events' IDs and attempts, oldest first."""
+        try:
+            portal = self._query_portal(request).id if "portalId" in request.query_params else None
+        except errors.ApiError as exc:
+            return error_response(exc)
+        return json_response({"results": self.emulator.webhooks.deliveries(portal)})
 
     # -- custom object schemas -----------------------------------------------------------------
 
@@ -457,6 +540,10 @@ def _describe_config(portal: Portal) -> dict[str, Any]:
         "numericIds": running.numeric_ids,
         "maxLabelsPerPair": running.max_labels_per_pair,
         "enqueueTimeFormat": running.enqueue_time_format,
+        "webhookTimeScale": running.webhook_time_scale,
+        "webhookDuplicates": running.webhook_duplicates,
+        "webhookShuffle": running.webhook_shuffle,
+        "webhookHold": running.webhook_hold,
         "repeatAnswers": dict(portal.backend.repeat_answers),
         "recordLimits": [
             {"fromObjectTypeId": f, "toObjectTypeId": t, "limit": n}
@@ -571,12 +658,19 @@ SNAPSHOT_VERSION = 3
 # Version 1: before portals (no portalId), restored into the portal named; versions 1 and 2:
 # before CRM objects (no objects nor schemas tables: none restored).
 READABLE_SNAPSHOTS = (1, 2, SNAPSHOT_VERSION)
+WEBHOOK_FIELDS = ("appId", "targetUrl", "clientSecret", "eventTypes", "signatureVersion")
 _CONFIG_FIELDS = {
     "profile": "profile",
     "numericIds": "numeric_ids",
     "maxLabelsPerPair": "max_labels_per_pair",
     "enqueueTimeFormat": "enqueue_time_format",
+    "webhookTimeScale": "webhook_time_scale",
+    "webhookDuplicates": "webhook_duplicates",
+    "webhookShuffle": "webhook_shuffle",
+    "webhookHold": "webhook_hold",
 }
+# The largest webhookTimeScale: a million times slower than HubSpot is as good as never.
+MAX_TIME_SCALE = 1e6
 
 
 def _config_changes(
@@ -592,8 +686,7 @@ def _config_changes(
         raise errors.validation(
             f"profile: one of {', '.join(sorted(PROFILES))}, got {shown(profile)}"
         )
-    if "numericIds" in body and type(body["numericIds"]) is not bool:
-        raise errors.validation(f"numericIds: true or false, got {shown(body['numericIds'])}")
+    _check_switches(body)
     cap = body.get("maxLabelsPerPair")
     if "maxLabelsPerPair" in body and (type(cap) is not int or not 1 <= cap <= 1000):
         raise errors.validation(f"maxLabelsPerPair: an integer from 1 to 1000, got {shown(cap)}")
@@ -611,6 +704,21 @@ def _config_changes(
     except ValueError as exc:
         raise errors.validation(str(exc)) from None
     return changes, answers
+
+
+def _check_switches(body: dict[str, Any]) -> None:
+    """PUT /_emulator/config's true-or-false keys and ``webhookTimeScale``, when given."""
+    for key in ("numericIds", "webhookDuplicates", "webhookShuffle", "webhookHold"):
+        if key in body and type(body[key]) is not bool:
+            raise errors.validation(f"{key}: true or false, got {shown(body[key])}")
+    scale: Any = body.get("webhookTimeScale")
+    if "webhookTimeScale" in body and (
+        type(scale) not in (int, float) or not 0 < scale <= MAX_TIME_SCALE
+    ):
+        raise errors.validation(
+            f"webhookTimeScale: a number above 0 and at most {MAX_TIME_SCALE:g} (0.001 makes "
+            f"HubSpot's minute 60 ms), got {shown(scale)}"
+        )
 
 
 RECORD_LIMIT_FIELDS = ("fromObjectTypeId", "toObjectTypeId", "limit")
@@ -692,6 +800,11 @@ def control_routes(control: Control) -> list[BaseRoute]:
         ("POST", "/_emulator/tokens", control.add_token),
         ("POST", "/_emulator/tokens/expire", control.expire_token),
         ("POST", "/_emulator/tokens/revoke", control.revoke_token),
+        ("POST", "/_emulator/webhooks", control.add_webhook),
+        ("GET", "/_emulator/webhooks", control.get_webhooks),
+        ("POST", "/_emulator/webhooks/flush", control.flush_webhooks),
+        ("GET", "/_emulator/webhooks/deliveries", control.get_deliveries),
+        ("DELETE", "/_emulator/webhooks/{webhookId}", control.delete_webhook),
         ("GET", "/_emulator/schemas", control.get_schemas),
         ("POST", "/_emulator/schemas", control.add_schema),
     )

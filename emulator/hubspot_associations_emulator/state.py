@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from contextlib import AbstractContextManager
 from typing import Any
 
 from starlette.requests import Request
@@ -27,6 +28,7 @@ from .release_table import RELEASES
 from .routes import Handlers
 from .store import Database, Store
 from .tokens import DEFAULT_PORTAL_ID, Token, TokenRegistry
+from .webhooks import Webhooks
 
 __all__ = ["Emulator"]
 
@@ -81,6 +83,18 @@ class Emulator:
         except BaseException:
             self.database.close()
             raise
+        self.webhooks = Webhooks(
+            self.database,
+            apps_of=lambda portal_id: {
+                t.app_id for t in self.tokens.tokens.values() if t.portal_id == portal_id
+            },
+            type_of=lambda portal_id, type_id: (
+                p.backend.types.get(type_id) if (p := self.portals.get(portal_id)) else None
+            ),
+            settings_of=lambda portal_id: (
+                p.running if (p := self.portals.get(portal_id)) else self.config
+            ),
+        )
         self.handlers = Handlers(lambda: CURRENT.get(self.default))
         self.object_handlers = ObjectHandlers(lambda: CURRENT.get(self.default))
 
@@ -146,13 +160,20 @@ class Emulator:
         return self.default.running
 
     def close(self) -> None:
-        """Close the database (the server stops)."""
+        """Stop delivering webhooks and close the database (the server stops)."""
+        self.webhooks.close()
         self.database.close()
+
+    def quietly(self) -> AbstractContextManager[None]:
+        """The control API's writes (seeding, restoring, resetting) inside make no webhook
+        events: they set a portal's state, no one changed its associations."""
+        return self.database.quiet()
 
     def reset(self) -> None:
         """Every portal emptied (those no start-up token reaches forgotten) and the tokens back
         to the start-up set."""
         self.tokens.reset()
+        self.webhooks.reset()
         keep = {DEFAULT_PORTAL_ID, *self.tokens.portals()}
         for portal_id in list(self.portals):
             self.portals[portal_id].reset()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 from .catalog import AssociationType
@@ -63,6 +63,40 @@ CREATE TABLE IF NOT EXISTS schemas (
     PRIMARY KEY (portal, type)
 );
 """
+# The association changes' log (``Database.capture``): temporary, so never part of a file's format.
+_CAPTURE_ON = """
+CREATE TEMP TABLE IF NOT EXISTS assoc_log (
+    seq INTEGER PRIMARY KEY, portal INTEGER, from_type TEXT, from_id INTEGER, to_type TEXT,
+    to_id INTEGER, type_id INTEGER, removed INTEGER
+);
+CREATE TEMP TABLE IF NOT EXISTS types_gone (
+    portal INTEGER, type_id INTEGER, category TEXT, from_type TEXT, to_type TEXT, label TEXT,
+    inverse_id INTEGER, kind TEXT, name TEXT
+);
+CREATE TEMP TRIGGER IF NOT EXISTS assoc_added AFTER INSERT ON main.assoc BEGIN
+    INSERT INTO assoc_log (portal, from_type, from_id, to_type, to_id, type_id, removed)
+    VALUES (NEW.portal, NEW.from_type, NEW.from_id, NEW.to_type, NEW.to_id, NEW.type_id, 0);
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS assoc_removed AFTER DELETE ON main.assoc BEGIN
+    INSERT INTO assoc_log (portal, from_type, from_id, to_type, to_id, type_id, removed)
+    VALUES (OLD.portal, OLD.from_type, OLD.from_id, OLD.to_type, OLD.to_id, OLD.type_id, 1);
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS type_removed AFTER DELETE ON main.types BEGIN
+    INSERT INTO types_gone VALUES (OLD.portal, OLD.type_id, OLD.category, OLD.from_type,
+        OLD.to_type, OLD.label, OLD.inverse_id, OLD.kind, OLD.name);
+END;
+"""
+_CAPTURE_OFF = """
+DROP TRIGGER IF EXISTS temp.assoc_added;
+DROP TRIGGER IF EXISTS temp.assoc_removed;
+DROP TRIGGER IF EXISTS temp.type_removed;
+DROP TABLE IF EXISTS temp.assoc_log;
+DROP TABLE IF EXISTS temp.types_gone;
+"""
+# (portal, from type, from ID, to type, to ID, type ID, removed): one directional row's change.
+Change = tuple[int, str, int, str, int, int, bool]
+# A removed custom type's row (portal first), as the types table holds it.
+TypeRow = tuple[int, int, str, str, str, str | None, int | None, str, str]
 FIRST_CUSTOM_TYPE_ID = 1200
 TABLES = ("assoc", "types", "limits", "records", "reports", "meta", "objects", "schemas")
 # The tables of format 1 and 2 (and of version 1 and 2 snapshots): no CRM objects yet.
@@ -99,6 +133,9 @@ class Database:
             raise
         self._depth = 0
         self._savepoints = 0
+        # Association changes, taken at each commit (``capture``): None until something listens.
+        self.on_changes: Callable[[list[Change], list[TypeRow]], None] | None = None
+        self._quiet = 0
 
     def _open(self, default_portal: int) -> None:
         """Create the tables, or migrate a format-1 file, or refuse a file of another format."""
@@ -182,9 +219,53 @@ class Database:
                 self.db.execute("ROLLBACK")
                 raise
             else:
+                taken = self._take_changes() if self.on_changes is not None else None
                 self.db.execute("COMMIT")
+                if taken and taken[0] and self.on_changes is not None:
+                    self.on_changes(*taken)
             finally:
                 self._depth = 0
+
+    def capture(self, on_changes: Callable[[list[Change], list[TypeRow]], None] | None) -> None:
+        """Hand every committed transaction's association changes to ``on_changes`` (None:
+        stop). SQLite's triggers log each directional row added or removed, whatever statement
+        did it (an association call, a label's removal, a record's archive or merge), in a
+        temporary table: a rolled-back savepoint or transaction takes its log lines with it,
+        and nothing is logged while nobody listens (no trigger exists then)."""
+        with self.lock:
+            if on_changes is None:
+                self.db.executescript(_CAPTURE_OFF)
+            elif self.on_changes is None:
+                self.db.executescript(_CAPTURE_ON)
+            self.on_changes = on_changes
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Changes made inside are not handed on (seeding, restoring, resetting: the control
+        API sets a portal's state, no one changed its associations)."""
+        with self.lock:
+            self._quiet += 1
+            try:
+                yield
+            finally:
+                self._quiet -= 1
+
+    def _take_changes(self) -> tuple[list[Change], list[TypeRow]]:
+        """The log's lines (emptied), inside the transaction about to commit."""
+        changes = [
+            (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))
+            for r in self.db.execute(
+                "SELECT portal, from_type, from_id, to_type, to_id, type_id, removed "
+                "FROM temp.assoc_log ORDER BY seq"
+            )
+        ]
+        gone = [tuple(r) for r in self.db.execute("SELECT * FROM temp.types_gone")]
+        if changes or gone:
+            self.db.execute("DELETE FROM temp.assoc_log")
+            self.db.execute("DELETE FROM temp.types_gone")
+        if self._quiet:
+            return [], []
+        return changes, gone
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
