@@ -30,21 +30,26 @@ if TYPE_CHECKING:
     from hubspot_associations import AsyncHubSpotAssociations as AsyncHubSpotAssociations
     from hubspot_associations import HubSpotAssociations as HubSpotAssociations
 
+    from .webhooks import HubSpotWebhooks as HubSpotWebhooks
+
 __all__ = [
     "AsyncHubSpotAssociations",
     "ControlClient",
     "HubSpotAssociations",
     "HubSpotEmulator",
+    "HubSpotWebhooks",
     "MarkerOptions",
     "RunningEmulator",
 ]
 
 # What each fixture yields, by the module that defines it (imported on first access):
-# hubspot_client, async_hubspot_client, hubspot_emulator_server and hubspot_emulator.control.
+# hubspot_client, async_hubspot_client, hubspot_emulator_server, hubspot_emulator.control and
+# hubspot_webhooks.
 _LAZY: Final[dict[str, str]] = {
     "AsyncHubSpotAssociations": "hubspot_associations",
     "ControlClient": "hubspot_associations_emulator.control_client",
     "HubSpotAssociations": "hubspot_associations",
+    "HubSpotWebhooks": "hubspot_associations_pytest.webhooks",
     "RunningEmulator": "hubspot_associations_emulator",
 }
 

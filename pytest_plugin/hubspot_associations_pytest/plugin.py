@@ -12,6 +12,11 @@
   client_rate_limit=(N, SECONDS), faults="rate=…", script=[AimedFault(...)], portal=N,
   scopes=[...])``: per test, restored after. ``portal=`` and ``scopes=`` give the test a token of
   its own (of portal N; with exactly those scopes), added before the test and gone after it.
+  ``webhook_duplicates=``, ``webhook_shuffle=``, ``webhook_hold=`` (bools) and
+  ``webhook_time_scale=`` set the portal's webhook deliveries; ``webhook_events=[...]`` and
+  ``webhook_signature="v1" | "v2"`` the ``hubspot_webhooks`` subscription.
+- ``hubspot_webhooks``: a receiver on 127.0.0.1 subscribed to the test's association-change
+  webhooks, verifying every delivery (see ``webhooks.HubSpotWebhooks``).
 
 ``HUBSPOT_EMULATOR_CONTROL_TOKEN``, when set, is the session emulator's control token (as it is
 ``serve``'s): its control API then needs it, and the fixtures send it.
@@ -38,6 +43,8 @@ if TYPE_CHECKING:
     from hubspot_associations_emulator.server import RunningEmulator
 
     from hubspot_associations import AsyncHubSpotAssociations, HubSpotAssociations
+
+    from .webhooks import HubSpotWebhooks
 
 __all__ = ["MARKER", "HubSpotEmulator", "MarkerOptions"]
 
@@ -72,6 +79,15 @@ class MarkerOptions:
     portal: int | None = None
     # The test's token has exactly these scopes (None: every scope).
     scopes: Sequence[str] | None = None
+    # The portal's webhook delivery switches (PUT /_emulator/config; None: as configured).
+    webhook_duplicates: bool | None = None
+    webhook_shuffle: bool | None = None
+    webhook_hold: bool | None = None
+    webhook_time_scale: float | None = None
+    # The hubspot_webhooks fixture's subscription: its event types (None: all six) and its
+    # signature version besides v3 ("v1" or "v2"; None: v1).
+    webhook_events: Sequence[str] | None = None
+    webhook_signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(release=, profile=, numeric_ids=, max_labels_per_pair=, record_limits=, "
-        "rate_limit=, client_rate_limit=, faults=, script=, portal=, scopes=): run this test's "
+        "rate_limit=, client_rate_limit=, faults=, script=, portal=, scopes=, webhook_duplicates=, "
+        "webhook_shuffle=, webhook_hold=, webhook_time_scale=, webhook_events=, "
+        "webhook_signature=): run this test's "
         "emulator and client fixtures so (hubspot-associations)",
     )
 
@@ -116,9 +134,23 @@ def _options(node: pytest.Item) -> MarkerOptions:
         _check_portal(options.portal)
     if options.scopes is not None:
         options = replace(options, scopes=_scopes(options.scopes))
+    if any(getattr(options, name) is not None for name in _WEBHOOK_KEYWORDS):
+        from .webhooks import check_webhook_options  # only when a test uses them
+
+        check_webhook_options(options)
     if options.client_rate_limit is None:
         return options
     return replace(options, client_rate_limit=_client_rate_limit(options.client_rate_limit))
+
+
+_WEBHOOK_KEYWORDS = (
+    "webhook_duplicates",
+    "webhook_shuffle",
+    "webhook_hold",
+    "webhook_time_scale",
+    "webhook_events",
+    "webhook_signature",
+)
 
 
 def _check_portal(value: object) -> None:
@@ -261,6 +293,33 @@ def _apply(control: ControlClient, options: MarkerOptions) -> None:
         control.set_rate_limit(*options.rate_limit)
     if options.faults is not None or options.script:
         control.set_faults(options.faults, options.script)
+    switches = (
+        options.webhook_time_scale,
+        options.webhook_duplicates,
+        options.webhook_shuffle,
+        options.webhook_hold,
+    )
+    if any(v is not None for v in switches):
+        control.configure_webhooks(
+            time_scale=options.webhook_time_scale,
+            duplicates=options.webhook_duplicates,
+            shuffle=options.webhook_shuffle,
+            hold=options.webhook_hold,
+        )
+
+
+@pytest.fixture
+def hubspot_webhooks(
+    request: pytest.FixtureRequest, hubspot_emulator: HubSpotEmulator
+) -> Iterator[HubSpotWebhooks]:
+    """A receiver on 127.0.0.1 subscribed to the test's association-change webhooks (after the
+    emulator's reset), verifying every delivery with the client's ``verify_signature``: its
+    ``events``, ``wait_for(count)``, ``flush()``, ``deliveries()`` and ``send_to(app)``. The test
+    fails at teardown when the receiver refused a request (a bad signature or body)."""
+    from .webhooks import webhooks_for
+
+    with webhooks_for(hubspot_emulator.control, _options(request.node)) as hooks:
+        yield hooks
 
 
 @pytest.fixture

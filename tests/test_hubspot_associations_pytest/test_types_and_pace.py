@@ -30,6 +30,7 @@ def test_the_fixture_types_are_the_package_s_names(
         "ControlClient",
         "HubSpotAssociations",
         "HubSpotEmulator",
+        "HubSpotWebhooks",
         "MarkerOptions",
         "RunningEmulator",
     ]

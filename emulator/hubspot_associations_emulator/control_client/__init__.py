@@ -4,8 +4,9 @@ Everything the control API does, with dataclasses in and out, so that a test fil
 ``mypy --strict``: seed (records, labels, associations, bulk ranges, limits), reset, the runtime
 configuration (per-pair record limits included), the rate limit, faults (random and aimed),
 request counts, reports, snapshot / restore of the store, portals (rate limit, daily cap, scope
-mode, the CRM object property rules), custom object schemas and tokens (add, list, expire,
-revoke). Every per-portal call takes ``portal_id=`` (the
+mode, the CRM object property rules), custom object schemas, tokens (add, list, expire,
+revoke) and webhooks (subscribe, list, unsubscribe, flush, deliveries, the delivery switches).
+Every per-portal call takes ``portal_id=`` (the
 emulator's default portal, ``DEFAULT_PORTAL_ID``, when absent). It needs only httpx (the
 emulator's server parts are not imported).
 
@@ -49,6 +50,7 @@ from .values import (
 
 # configure()'s record_limits type, importable from here as it was before the split.
 from .values import RecordLimits as RecordLimits
+from .webhook_values import EmulatorWebhook, WebhookAttempt, WebhookDelivery, WebhookFlush
 
 __all__ = [
     "DEFAULT_PORTAL_ID",
@@ -61,6 +63,7 @@ __all__ = [
     "EmulatorSchema",
     "EmulatorSettings",
     "EmulatorToken",
+    "EmulatorWebhook",
     "FaultPlan",
     "Journal",
     "JournalEntry",
@@ -73,4 +76,7 @@ __all__ = [
     "Seeded",
     "Snapshot",
     "Unchanged",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookFlush",
 ]

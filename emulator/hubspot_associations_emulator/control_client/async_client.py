@@ -52,6 +52,16 @@ from .values import (
     token_body,
     with_portal,
 )
+from .webhook_values import (
+    EmulatorWebhook,
+    WebhookDelivery,
+    WebhookFlush,
+    read_delivery,
+    read_flush,
+    read_webhook,
+    webhook_body,
+    webhook_config_body,
+)
 
 __all__ = ["AsyncControlClient"]
 
@@ -351,3 +361,60 @@ class AsyncControlClient:
     async def revoke_token(self, token: str) -> EmulatorToken:
         """A token refused from now on (401), its refresh token too."""
         return read_token(await self._call("POST", "tokens/revoke", {"token": token}))
+
+    # -- webhooks -----------------------------------------------------------------------------
+    # Subscriptions belong to apps, not portals: portal_id only narrows a flush or the list.
+
+    async def subscribe_webhook(
+        self,
+        target_url: str,
+        client_secret: str,
+        *,
+        event_types: Sequence[str] | None = None,
+        signature_version: Literal["v1", "v2"] | None = None,
+        app_id: int | None = None,
+    ) -> EmulatorWebhook:
+        """Deliver the app's association-change events to ``target_url``, signed with
+        ``client_secret``, until unsubscribed or the next full reset (event types: all six
+        unless given; ``signature_version``: v1 unless given; ``app_id``: the start-up tokens'
+        app unless given)."""
+        body = webhook_body(target_url, client_secret, event_types, signature_version, app_id)
+        return read_webhook(await self._call("POST", "webhooks", body))
+
+    async def webhooks(self) -> list[EmulatorWebhook]:
+        """Every webhook subscription, oldest first."""
+        answer = await self._call("GET", "webhooks")
+        return [read_webhook(w) for w in answer["results"]]
+
+    async def unsubscribe_webhook(self, webhook_id: int) -> None:
+        """No more events for that subscription; its waiting deliveries end (failed)."""
+        response = await self._send("DELETE", f"webhooks/{webhook_id}")
+        if response.status_code >= 400:
+            read_answer(response)  # raises the ControlError (404: no such webhook)
+
+    async def flush_webhooks(self, *, portal_id: int | None = None) -> WebhookFlush:
+        """Attempt every waiting delivery (held ones too) and retry at once, until none waits or
+        all attempts are spent (every portal's, unless ``portal_id`` is given)."""
+        body = with_portal({}, portal_id)
+        return read_flush(await self._call("POST", "webhooks/flush", body))
+
+    async def webhook_deliveries(self, *, portal_id: int | None = None) -> list[WebhookDelivery]:
+        """Every kept delivery with its event IDs and attempts, oldest first (every portal's,
+        unless ``portal_id`` is given)."""
+        answer = await self._call("GET", "webhooks/deliveries", portal_id=portal_id)
+        return [read_delivery(d) for d in answer["results"]]
+
+    async def configure_webhooks(
+        self,
+        *,
+        time_scale: float | None = None,
+        duplicates: bool | None = None,
+        shuffle: bool | None = None,
+        hold: bool | None = None,
+        portal_id: int | None = None,
+    ) -> None:
+        """The portal's delivery switches, until the next reset: retry delays times
+        ``time_scale``, every batch sent twice, batches out of order, batches held until a
+        flush (None: unchanged)."""
+        body = webhook_config_body(time_scale, duplicates, shuffle, hold)
+        await self._call("PUT", "config", with_portal(body, self._portal(portal_id)))
