@@ -65,11 +65,13 @@ class Deliveries(RuleBasedStateMachine):
         self.expected: Counter[Row] = Counter()
 
     def _record(self, kind: str, **extra: Any) -> str:
+        """A new record's ID."""
         made = self.api.post(f"/crm/v3/objects/{kind}", json={"properties": {}, **extra})
         assert made.status_code == 201, made.text
         return str(made.json()["id"])
 
     def _rows(self) -> set[tuple[str, int, str, int, int]]:
+        """The portal's association rows, from GET /_emulator/snapshot."""
         tables = self.api.get("/_emulator/snapshot").json()["tables"]
         return {(r[0], r[1], r[2], r[3], r[4]) for r in tables["assoc"]}
 
@@ -82,9 +84,11 @@ class Deliveries(RuleBasedStateMachine):
         self.rows = now
 
     def _pair(self, c: int, k: int) -> tuple[str, str]:
+        """A contact and a company of the pool, picked by index."""
         return self.contacts[c % len(self.contacts)], self.companies[k % len(self.companies)]
 
     def _types(self, c: int, k: int, type_id: int, category: str) -> httpx.Response:
+        """Remove one association type from a pair (batch/labels/archive)."""
         contact, company = self._pair(c, k)
         return self.api.post(
             "/crm/v4/associations/contacts/companies/batch/labels/archive",
@@ -101,6 +105,7 @@ class Deliveries(RuleBasedStateMachine):
 
     @rule(c=pick, k=pick)
     def associate_default(self, c: int, k: int) -> None:
+        """PUT the default association of a contact and a company."""
         contact, company = self._pair(c, k)
         self._after(
             self.api.put(
@@ -110,6 +115,7 @@ class Deliveries(RuleBasedStateMachine):
 
     @rule(c=pick, k=pick)
     def associate_labelled(self, c: int, k: int) -> None:
+        """Batch create a pair with the custom label (the unlabeled type comes with it)."""
         contact, company = self._pair(c, k)
         spec = {"associationCategory": "USER_DEFINED", "associationTypeId": self.boss}
         self._after(
@@ -123,14 +129,17 @@ class Deliveries(RuleBasedStateMachine):
 
     @rule(c=pick, k=pick)
     def remove_label(self, c: int, k: int) -> None:
+        """Remove the custom label from a pair (batch/labels/archive)."""
         self._after(self._types(c, k, self.boss, "USER_DEFINED"))
 
     @rule(c=pick, k=pick)
     def remove_unlabeled(self, c: int, k: int) -> None:
+        """Remove the unlabeled type from a pair (its labels go with it)."""
         self._after(self._types(c, k, 279, "HUBSPOT_DEFINED"))
 
     @rule(cs=st.lists(pick, min_size=1, max_size=3), k=pick)
     def batch_archive(self, cs: list[int], k: int) -> None:
+        """Remove every association of some contacts to one company (batch/archive)."""
         company = self._pair(0, k)[1]
         inputs = [{"from": {"id": self._pair(c, 0)[0]}, "to": [{"id": company}]} for c in cs]
         self._after(
@@ -141,6 +150,7 @@ class Deliveries(RuleBasedStateMachine):
 
     @rule(k=pick, primary=st.booleans())
     def create_with_associations(self, k: int, primary: bool) -> None:
+        """Create a contact associated with a company (primary or not) in the same call."""
         company = self._pair(0, k)[1]
         spec = {
             "associationCategory": "HUBSPOT_DEFINED",
@@ -156,6 +166,7 @@ class Deliveries(RuleBasedStateMachine):
 
     @rule(c=pick, company=st.booleans())
     def archive(self, c: int, company: bool) -> None:
+        """Archive a contact or a company (DELETE /crm/v3/objects/...)."""
         kind, number = (
             ("companies", self._pair(0, c)[1]) if company else ("contacts", self._pair(c, 0)[0])
         )
@@ -163,6 +174,7 @@ class Deliveries(RuleBasedStateMachine):
 
     @rule(c=pick, into=pick)
     def merge(self, c: int, into: int) -> None:
+        """Merge one contact into another (a refused merge changes nothing)."""
         merged, primary = self._pair(c, 0)[0], self._pair(into, 0)[0]
         self._after(
             self.api.post(
