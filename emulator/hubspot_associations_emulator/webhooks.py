@@ -473,6 +473,8 @@ class Webhooks:
             d.attempts.append(record)
             if d.state != "sending":
                 pass  # unsubscribed or reset meanwhile: left as it was made
+            elif error is not None and d.subscription.id not in self._subscriptions:
+                d.state = "failed"  # unsubscribed while this attempt was on its way: no retry
             elif error is None:
                 d.state = "delivered"
             elif len(d.attempts) >= MAX_ATTEMPTS:

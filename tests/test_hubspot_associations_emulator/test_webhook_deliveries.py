@@ -576,3 +576,20 @@ def test_unsubscribing_stops_events_and_deliveries_stay_out_of_the_journal(
     paths = [e["path"] for e in api.get("/_emulator/journal").json()["entries"]]
     assert "/crm/v4/associations/contacts/companies/batch/associate/default" in paths
     assert not any(p.startswith("/hooks") for p in paths)
+
+
+def test_a_delivery_failing_while_its_subscription_is_deleted_is_not_retried(
+    api: httpx.Client, hook: Receiver
+) -> None:
+    """An attempt on its way when the app unsubscribes, then failing, ends the delivery: no
+    retry reaches the URL the app gave up."""
+    sub = subscribe(api, hook.url())
+    api.put("/_emulator/config", json={"webhookTimeScale": 0.001})
+    hook.always, hook.delay = 500, 0.4
+    associate_pairs(api, 1)
+    hook.wait_for(1)
+    assert api.delete(f"/_emulator/webhooks/{sub['id']}").status_code == 204
+    (made,) = poll(api, lambda ds: all(d["state"] == "failed" for d in ds))
+    assert [a["status"] for a in made["attempts"]] == [500]
+    time.sleep(0.2)  # a retry would come after 60 ms
+    assert len(hook.received) == 1
