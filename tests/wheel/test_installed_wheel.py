@@ -662,6 +662,47 @@ def test_a_users_control_client_file_passes_mypy_strict(venv: Path, tmp_path: Pa
     assert ran.returncode == 0, ran.stdout[-3000:]
 
 
+USERS_WEBHOOK_TEST = """
+import pytest
+from starlette_app import AssociationStore, make_app
+
+from hubspot_associations import HubSpotAssociations
+from hubspot_associations.webhooks import AssociationChangeEvent
+from hubspot_associations_pytest import HubSpotWebhooks
+
+
+@pytest.mark.hubspot_emulator(webhook_duplicates=True, webhook_signature="v2")
+def test_my_handler(hubspot_webhooks: HubSpotWebhooks,
+                    hubspot_client: HubSpotAssociations) -> None:
+    store = AssociationStore()
+    hubspot_webhooks.send_to(make_app(hubspot_webhooks.client_secret, store))
+    hubspot_client.basic.associate_default("contact", 1, "company", 10)
+    events: list[AssociationChangeEvent] = hubspot_webhooks.wait_for(4)
+    hubspot_webhooks.flush()
+    assert store.associations == {("CONTACT_TO_COMPANY", "1", "10"),
+                                  ("COMPANY_TO_CONTACT", "10", "1")}
+    assert store.seen == {e.event_id for e in events}
+    assert store.duplicates == 4
+"""
+
+
+def test_a_users_starlette_webhook_handler_is_tested_through_the_fixture(
+    venv: Path, tmp_path: Path
+) -> None:
+    """The Starlette example, copied out of the checkout as a user's app, and a user's test of it
+    through the hubspot_webhooks fixture (duplicates on, v2 signatures) pass `mypy --strict` and
+    the venv's pytest: the app verified and recorded the emulator's real deliveries."""
+    shutil.copy(ROOT / "examples" / "webhooks" / "starlette_app.py", tmp_path)
+    (tmp_path / "test_webhooks.py").write_text(USERS_WEBHOOK_TEST)
+    checked = _run(venv, *_mypy_strict(venv), "starlette_app.py", "test_webhooks.py",
+                   cwd=tmp_path)  # fmt: skip
+    assert "Success" in checked.stdout, checked.stdout
+    ran = _run(venv, str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider",
+               "test_webhooks.py", cwd=tmp_path)  # fmt: skip
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    assert "1 passed" in ran.stdout, ran.stdout[-2000:]
+
+
 def test_the_emulator_as_a_ci_service_for_code_in_other_languages(
     venv: Path, tmp_path: Path
 ) -> None:
