@@ -27,9 +27,12 @@ EVENTS_PER_PAIR = 4
 
 
 def test_the_fixtures_event_types_are_the_emulators() -> None:
-    """The receiver's spelt-out event types (no emulator import at marker time) are the
-    emulator's."""
+    """The receiver's and the control clients' spelt-out event types (no emulator import at
+    marker time) are the emulator's."""
+    from hubspot_associations_emulator.control_client.webhook_values import WEBHOOK_EVENT_TYPES
+
     assert tuple(emulator_webhooks.EVENT_TYPES) == fixture_webhooks.EVENT_TYPES
+    assert WEBHOOK_EVENT_TYPES == fixture_webhooks.EVENT_TYPES
 
 
 def test_events_arrive_verified_and_typed(
