@@ -48,11 +48,12 @@ def _json(content: bytes) -> Any:
         return None
 
 
-def judge_status(operation: str, status: int) -> None:
-    """A success status must be one the release documents for the operation."""
+def judge_status(operation: str, status: int, *, release: str | None = None) -> None:
+    """A success status must be one the release documents for the operation (``release``:
+    this run's when None)."""
     if not 200 <= status < 300:
         return
-    documented = success_statuses(selected().release).get(operation)
+    documented = success_statuses(release or selected().release).get(operation)
     if documented is None:
         return
     verdicts.judge(
@@ -64,13 +65,16 @@ def judge_status(operation: str, status: int) -> None:
     )
 
 
-def judge_error_body(operation: str, status: int, content: bytes) -> None:
-    """An error body carries status, message, correlationId (and mostly a category)."""
+def judge_error_body(
+    operation: str, status: int, content: bytes, *, strict: bool | None = None
+) -> None:
+    """An error body carries status, message, correlationId (and mostly a category);
+    ``strict``: this run's target's when None."""
     if status < 400:
         return
     body = _json(content)
     if not isinstance(body, dict):
-        if status >= 500 and not selected().strict:
+        if status >= 500 and not (selected().strict if strict is None else strict):
             return  # HubSpot's proxies answer some 5xx with HTML: nothing to judge.
         verdicts.violated(
             "errors.fields",
@@ -153,8 +157,11 @@ def _error_keys(operation: str, error: Mapping[str, Any]) -> list[str]:
     return []
 
 
-def judge_batch_accounting(operation: str, request_body: Any, status: int, content: bytes) -> None:
-    """Each input of a batch answered 2xx appears once across ``results`` and ``errors``."""
+def judge_batch_accounting(
+    operation: str, request_body: Any, status: int, content: bytes, *, strict: bool | None = None
+) -> None:
+    """Each input of a batch answered 2xx appears once across ``results`` and ``errors``;
+    ``strict``: this run's target's when None."""
     if not 200 <= status < 300 or not isinstance(request_body, dict):
         return
     inputs = request_body.get("inputs")
@@ -185,7 +192,8 @@ def judge_batch_accounting(operation: str, request_body: Any, status: int, conte
         )
         return
     # A live portal may fold several failed inputs into one error.
-    ok = missing == unnamed if selected().strict else missing == 0 or unnamed > 0
+    strict = selected().strict if strict is None else strict
+    ok = missing == unnamed if strict else missing == 0 or unnamed > 0
     verdicts.judge(
         ok,
         "batch.accounting",

@@ -6,8 +6,10 @@ HubSpot does not promise is *reported*: kept for the summary and the JUnit file,
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -23,6 +25,7 @@ __all__ = [
     "Outcome",
     "broken",
     "cases",
+    "collecting",
     "failure_fingerprints",
     "judge",
     "judged",
@@ -114,8 +117,30 @@ def judged_by_test() -> dict[str, list[tuple[str, str]]]:
     return {test: sorted(pairs) for test, pairs in sorted(_BY_TEST.items())}
 
 
+# While set (collecting()), judgements go to this list only: no selection, no record, no raise.
+_COLLECTOR: contextvars.ContextVar[list[tuple[str, str, str, int | None]] | None] = (
+    contextvars.ContextVar("verdicts_collector", default=None)
+)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[tuple[str, str, str, int | None]]]:
+    """Collect every violation judged inside as (rule, operation, message, status), outside a
+    run: nothing is recorded in this run's cases, filtered by its selection or raised (the
+    proxy judges a user's exchanges one by one and reports them all)."""
+    found: list[tuple[str, str, str, int | None]] = []
+    token = _COLLECTOR.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTOR.reset(token)
+
+
 def passed(rule_name: str, operation: str) -> None:
     """The rule held for one answer of the operation."""
+    if _COLLECTOR.get() is not None:
+        rule(rule_name)
+        return
     if not _kept(rule_name, operation):
         return
     _case(rule_name, operation).passes += 1
@@ -126,6 +151,11 @@ def violated(rule_name: str, operation: str, message: str, *, status: int | None
 
     ``status``: the HTTP status of the failing answer, where the check knows it (the baseline's
     fingerprint of the failure)."""
+    collector = _COLLECTOR.get()
+    if collector is not None:
+        rule(rule_name)
+        collector.append((rule_name, operation, message, status))
+        return
     if not _kept(rule_name, operation):
         return
     case = _case(rule_name, operation)
