@@ -78,15 +78,8 @@ def verify_signature(
     hooks?x=1``), and ``body`` the bytes as received, before any parsing. The message never holds
     the secret or the expected signature.
     """
-    if not isinstance(client_secret, str) or not client_secret:
-        raise ClientValidationError(
-            "client_secret is empty: pass your app's client secret (the app's Auth page in "
-            "HubSpot), the key HubSpot signs webhook requests with"
-        )
-    if now is not None and now.utcoffset() is None:
-        raise ClientValidationError(
-            f"now={now!r} has no time zone: pass an aware datetime, e.g. datetime.now(UTC)"
-        )
+    _check_arguments(body, headers, client_secret, now)
+    body = bytes(body)
     lowered = {name.lower(): value for name, value in headers.items()}
     secret = client_secret.encode("utf-8")
     if _V3 in lowered:
@@ -129,16 +122,43 @@ def verify_signature(
     )  # fmt: skip
 
 
+def _check_arguments(
+    body: object, headers: object, client_secret: object, now: datetime | None
+) -> None:
+    """verify_signature's arguments, each of the kind it needs, or an error saying what to pass."""
+    if not isinstance(client_secret, str) or not client_secret:
+        raise ClientValidationError(
+            "client_secret is empty: pass your app's client secret (the app's Auth page in "
+            "HubSpot), the key HubSpot signs webhook requests with"
+        )
+    if now is not None and now.utcoffset() is None:
+        raise ClientValidationError(
+            f"now={now!r} has no time zone: pass an aware datetime, e.g. datetime.now(UTC)"
+        )
+    if not isinstance(body, bytes | bytearray):
+        raise TypeError(
+            f"body is a {type(body).__name__}: pass the raw bytes as received (request.body() in "
+            "Starlette and FastAPI, request.get_data() in Flask), before any parsing"
+        )
+    # Any mapping-like object with items(): Flask's headers are not a registered Mapping.
+    if not callable(getattr(headers, "items", None)):
+        raise TypeError(
+            f"headers is a {type(headers).__name__}: pass a mapping of header names to values "
+            "(request.headers in Starlette, FastAPI and Flask)"
+        )
+
+
 def _check_age(timestamp: str, now: datetime) -> None:
     """Refuse a v3 timestamp that is not whole milliseconds or is over 5 minutes off ``now``."""
-    try:
-        millis = int(timestamp.strip())
-    except ValueError:
+    text = timestamp.strip()
+    # Past 15 digits a timestamp is thousands of years away: refused before any arithmetic,
+    # which would overflow (a header anyone can send must not make an unexpected error).
+    if not (text.isascii() and text.isdigit() and len(text) <= 15):
         raise InvalidSignatureError(
             f"X-HubSpot-Request-Timestamp is {timestamp[:30]!r}, not milliseconds since the "
             "epoch; refused"
-        ) from None
-    age = now - (_EPOCH + timedelta(milliseconds=millis))
+        )
+    age = now - (_EPOCH + timedelta(milliseconds=int(text)))
     if age > MAX_TIMESTAMP_AGE:
         raise InvalidSignatureError(
             f"X-HubSpot-Request-Timestamp is {age.total_seconds():.0f} s old: a v3 signature is "
@@ -203,11 +223,26 @@ def parse_events(body: bytes | str) -> list[AssociationChangeEvent]:
     array of objects, or an association event missing a field or holding one of the wrong type,
     raises :class:`WebhookBodyError` naming the event's index and the field.
     """
+    if isinstance(body, bytes | bytearray):
+        try:
+            body = bytes(body).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise WebhookBodyError(
+                f"the webhook body is not UTF-8 ({error}); HubSpot sends a JSON array of events"
+            ) from None
+    elif not isinstance(body, str):
+        raise TypeError(f"parse_events takes the body as bytes or str, not {type(body).__name__}")
     try:
         data = json.loads(body)
-    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError alike
+    except ValueError as error:
         raise WebhookBodyError(
             f"the webhook body is not JSON ({error}); HubSpot sends a JSON array of events"
+        ) from None
+    except RecursionError:
+        # Nested deeper than the parser goes: no array of events is.
+        raise WebhookBodyError(
+            "the webhook body nests arrays or objects thousands deep; HubSpot sends a flat JSON "
+            "array of events"
         ) from None
     if not isinstance(data, list):
         raise WebhookBodyError(

@@ -326,7 +326,7 @@ def test_parse_events_reads_specific_and_generic_events_and_skips_other_types() 
     ("body", "message"),
     [
         (b"{not json", "not JSON"),
-        (b"\xff[]", "not JSON"),
+        (b"\xff[]", "not UTF-8"),
         (json.dumps({"events": []}), "a JSON object, not the array of events"),
         (json.dumps([SPECIFIC, 5]), r"event \[1\] is a JSON number, not an object"),
         (json.dumps([{"eventId": 1}]), r"event \[0\] has no field 'subscriptionType'"),
@@ -373,3 +373,45 @@ def test_the_docs_example_rebuilds_the_uri_behind_a_proxy() -> None:
     status, why = example["handle"](*inside)
     assert status == 401
     assert "X-HubSpot-Signature-v3 does not match this request (POST http://10.0.0.5:8000" in why
+
+
+@given(stamp=st.one_of(
+    st.integers(min_value=10**13, max_value=10**400).map(str),
+    st.text(max_size=40),
+))  # fmt: skip
+@settings(max_examples=60)
+def test_any_timestamp_header_is_refused_as_invalid_never_another_error(stamp: str) -> None:
+    """Whatever X-HubSpot-Request-Timestamp a caller sends (years away, 400 digits, not a
+    number), an unsigned request raises InvalidSignatureError, never OverflowError: the
+    examples catch only that, and anyone can send the header."""
+    headers = {"X-HubSpot-Signature-v3": "x", "X-HubSpot-Request-Timestamp": stamp}
+    with pytest.raises(InvalidSignatureError):
+        verify_signature(method="POST", uri="https://a.example/h", body=b"[]", headers=headers,
+                         client_secret="s")  # fmt: skip
+
+
+def test_a_body_nested_past_the_parser_or_not_utf8_is_a_body_error() -> None:
+    """A body nested 100,000 deep, or not UTF-8, raises WebhookBodyError saying so (not
+    RecursionError nor a JSON message about the first character)."""
+    with pytest.raises(WebhookBodyError, match="nests arrays or objects"):
+        parse_events(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(WebhookBodyError, match="not UTF-8"):
+        parse_events(b"\xff\xfe[]")
+
+
+def test_arguments_of_the_wrong_kind_are_named() -> None:
+    """A str body or headers that are no mapping are a TypeError saying what to pass; Flask's
+    headers (not a registered Mapping) are accepted."""
+    from werkzeug.datastructures import EnvironHeaders
+
+    with pytest.raises(TypeError, match="raw bytes as received"):
+        verify_signature(method="POST", uri="u", body="[]", headers={}, client_secret="s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="mapping of header names"):
+        verify_signature(method="POST", uri="u", body=b"[]", headers=None, client_secret="s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="bytes or str"):
+        parse_events(None)  # type: ignore[arg-type]
+    uri, body, stamp = "http://localhost/h", "[]", _now_ms()
+    signed = _signed("v3", secret="s", method="POST", uri=uri, body=body, timestamp=stamp)
+    environ = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in signed.items()}
+    verify_signature(method="POST", uri=uri, body=body.encode(),
+                     headers=EnvironHeaders(environ), client_secret="s")  # type: ignore[arg-type]  # fmt: skip
