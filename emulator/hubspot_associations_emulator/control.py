@@ -26,6 +26,7 @@ from .routes import EVERY_OPERATION_ID
 from .state import Emulator
 from .tokens import DEFAULT_APP_ID, MAX_ID, Token, parse_token, shown
 from .views import error_response, json_response
+from .webhooks import Subscription
 
 
 class Control:
@@ -324,21 +325,32 @@ class Control:
                 raise errors.validation(str(exc)) from None
         except errors.ApiError as exc:
             return error_response(exc)
-        portals = sorted(
-            t.portal_id for t in self.emulator.tokens.tokens.values() if t.app_id == app_id
-        )
-        return json_response({**sub.describe(), "portalIds": sorted(set(portals))}, 201)
+        return json_response(self._webhook(sub), 201)
+
+    def _webhook(self, sub: Subscription) -> dict[str, Any]:
+        """A subscription as the control API shows it, with the portals its app has a token of
+        (none: no event will be made for it until a token of the app is added)."""
+        tokens = self.emulator.tokens.tokens.values()
+        portals = sorted({t.portal_id for t in tokens if t.app_id == sub.app_id})
+        return {**sub.describe(), "portalIds": portals}
 
     async def get_webhooks(self, request: Request) -> Response:
         """GET /_emulator/webhooks: every subscription, oldest first."""
         subs = self.emulator.webhooks.subscriptions()
-        return json_response({"results": [s.describe() for s in subs]})
+        return json_response({"results": [self._webhook(s) for s in subs]})
 
     async def delete_webhook(self, request: Request) -> Response:
         """DELETE /_emulator/webhooks/{webhookId}: no more events for it; its waiting
         deliveries end (failed, "unsubscribed")."""
         number = parsing.ascii_int(request.path_params["webhookId"])
-        if number is None or not self.emulator.webhooks.unsubscribe(number):
+        if number is None:
+            return error_response(
+                errors.validation(
+                    f"webhookId: a number (POST /_emulator/webhooks answered it), got "
+                    f"{request.path_params['webhookId']!r}"
+                )
+            )
+        if not self.emulator.webhooks.unsubscribe(number):
             return error_response(
                 errors.ApiError(
                     404,

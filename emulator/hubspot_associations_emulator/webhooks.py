@@ -208,8 +208,15 @@ class Webhooks:
                 + (f"; unknown: {', '.join(map(repr, unknown))}" if unknown else "")
             )
         parts = urlsplit(target_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"targetUrl: an http or https URL, got {target_url!r}")
+        try:
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:  # urlsplit's own: a port past 65535 or not a number
+            port_ok = False
+        if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+            raise ValueError(
+                f"targetUrl: an http or https URL with a host (and a port from 1 to 65535), "
+                f"got {target_url!r}"
+            )
         if not client_secret:
             raise ValueError("clientSecret: the app's client secret, a non-empty string")
         if signature_version not in SIGNATURE_VERSIONS:

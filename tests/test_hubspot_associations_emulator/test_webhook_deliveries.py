@@ -520,6 +520,8 @@ def test_shuffle_reorders_events(api: httpx.Client, hook: Receiver) -> None:
         ({"appId": 0}, "appId"),
         ({"targetUrl": "ftp://127.0.0.1/x"}, "targetUrl"),
         ({"targetUrl": 5}, "targetUrl"),
+        ({"targetUrl": "http://127.0.0.1:99999/x"}, "targetUrl"),
+        ({"targetUrl": "http://127.0.0.1:0/x"}, "targetUrl"),
         ({"clientSecret": ""}, "clientSecret"),
         ({"eventTypes": ["contact.creation"]}, "eventTypes"),
         ({"eventTypes": []}, "eventTypes"),
@@ -567,6 +569,10 @@ def test_unsubscribing_stops_events_and_deliveries_stay_out_of_the_journal(
     associate_pairs(api, 1)
     flush(api)
     assert len(hook.received) == 1
+    (listed,) = api.get("/_emulator/webhooks").json()["results"]
+    assert listed == sub  # as the 201 answered it, portalIds included; never the secret
+    assert "clientSecret" not in listed
+    assert api.delete("/_emulator/webhooks/abc").status_code == 400
     assert api.delete(f"/_emulator/webhooks/{sub['id']}").status_code == 204
     assert api.delete(f"/_emulator/webhooks/{sub['id']}").status_code == 404
     assert api.get("/_emulator/webhooks").json() == {"results": []}
