@@ -1,0 +1,446 @@
+"""``proxy --shadow``: the same requests sent to an in-process emulator, the answers compared.
+
+The shadow is an emulator app (``hubspot_associations_emulator.create_app``, the proxy's release
+and v4 profile, its own token) called in process through httpx's ASGI transport on a private
+event loop thread: no socket listens, so nothing but this module can reach it. It receives every
+request of an Associations operation in the order the proxy forwarded them (method, path, query
+and body as the app sent them; object calls and unknown paths are neither sent nor compared).
+
+**What it learns from HubSpot's answers**, before the next request (never before the request whose
+answer taught it, whose difference is then *missing state*):
+
+- associations a read shows (``list_associations``, ``batch_read_associations``): seeded through
+  the control API (``POST /_emulator/seed``), with the labels whose type IDs are mapped;
+- custom labels (USER_DEFINED): a ``list_labels`` answer's labels the shadow lacks are created in
+  it; each HubSpot type ID is mapped to the shadow's type ID with the same pair and label (a
+  ``create_label`` sent to both maps its answers' type IDs by position), as ``migrate-report
+  --replay`` maps them. Requests are rewritten HubSpot → shadow and the shadow's answers shadow →
+  HubSpot with ``--replay``'s own ``_rewrite_types`` (bodies; ``delete_label``'s path too).
+
+**Normalisations** before comparing (each because the value always differs between two servers,
+not because the emulator may be wrong): the *values* of ``correlationId``, ``requestedAt``,
+``startedAt``, ``completedAt``, ``createdAt``, ``updatedAt``, ``enqueueTime``, ``message`` (error
+wording is HubSpot's prose), ``link`` / ``links`` (they hold the host) and ``after`` (cursors are
+opaque) are not compared — their presence and JSON type are. Lists are compared as multisets (sorted
+by their items' canonical JSON): HubSpot promises no order of results or errors (``paging.order``
+is its own rule). Record IDs are not rewritten: the shadow takes any record ID.
+
+**The first difference** (``Difference.what``): ``status 201 vs 200`` (HubSpot's first), then a key
+present on one side only (``paging: absent in HubSpot's answer``), a JSON type
+(``results[0].toObjectId: string vs integer``), a list's length, a value
+(``results[0].label: 'A' vs 'B'``).
+
+**Categories**, the first that applies: *emulator defect* — the shadow's answer breaks a rule of
+the contract (the :class:`~.validation.Validator`) that HubSpot's answer keeps; *HubSpot drift* —
+HubSpot's answer breaks one (the findings passed in); *missing state* — HubSpot's answer or the
+request names associations or custom type IDs the shadow had not seen before this exchange;
+else *unexplained*.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from hubspot_associations.cli._migration.replay import _rewrite_types
+
+from .exchange import Difference, Exchange, Finding
+from .validation import Validator
+
+__all__ = ["IGNORED_VALUES", "SHADOW_TOKEN", "Shadow", "first_difference"]
+
+SHADOW_TOKEN = "shadow-token"
+USER_DEFINED = "USER_DEFINED"
+# Keys whose values always differ between HubSpot and the shadow (see the module's docstring).
+IGNORED_VALUES = frozenset(
+    {
+        "correlationId",
+        "requestedAt",
+        "startedAt",
+        "completedAt",
+        "createdAt",
+        "updatedAt",
+        "enqueueTime",
+        "message",
+        "link",
+        "links",
+        "after",
+    }
+)
+_TIMEOUT = 30.0
+_HOP = frozenset(
+    {"authorization", "host", "content-length", "connection", "transfer-encoding", "keep-alive",
+     "accept-encoding", "cookie", "te", "upgrade", "proxy-authorization"}
+)  # fmt: skip
+_READS = ("list_associations", "batch_read_associations")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _sort_key(value: Any) -> str:
+    # Scalars as text, so that one item differing only in a type sorts beside its twin.
+    def plain(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: plain(v) for k, v in node.items() if k not in IGNORED_VALUES}
+        if isinstance(node, list):
+            return sorted(json.dumps(plain(n), sort_keys=True) for n in node)
+        return str(node)
+
+    return json.dumps(plain(value), sort_keys=True)
+
+
+def _normalised(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _normalised(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return sorted((_normalised(n) for n in node), key=_sort_key)
+    return node
+
+
+def _at(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _walk(a: Any, b: Any, path: str, key: str | None) -> str | None:
+    """The first difference between HubSpot's value ``a`` and the shadow's ``b``."""
+    ta, tb = _json_type(a), _json_type(b)
+    if ta != tb and not {ta, tb} <= {"integer", "number"}:
+        return f"{path or 'body'}: {ta} vs {tb}"
+    if isinstance(a, dict) and isinstance(b, dict):
+        return _walk_objects(a, b, path)
+    if isinstance(a, list) and isinstance(b, list):
+        return _walk_lists(a, b, path, key)
+    if key in IGNORED_VALUES or a == b:
+        return None
+    return f"{path or 'body'}: {a!r} vs {b!r}"
+
+
+def _walk_objects(a: dict[str, Any], b: dict[str, Any], path: str) -> str | None:
+    for k in sorted(set(a) | set(b)):
+        if k not in a:
+            return f"{_at(path, k)}: absent in HubSpot's answer"
+        if k not in b:
+            return f"{_at(path, k)}: absent in the emulator's answer"
+    for k in sorted(a):
+        found = _walk(a[k], b[k], _at(path, k), k)
+        if found is not None:
+            return found
+    return None
+
+
+def _walk_lists(a: list[Any], b: list[Any], path: str, key: str | None) -> str | None:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        found = _walk(x, y, _at(path, i), key)
+        if found is not None:
+            return found
+    if len(a) != len(b):
+        return f"{path or 'body'}: {len(a)} vs {len(b)} items"
+    return None
+
+
+def first_difference(
+    status_a: int | None, body_a: Any, status_b: int | None, body_b: Any
+) -> str | None:
+    """The first difference between two answers (HubSpot's first), or None when alike."""
+    if status_a != status_b:
+        return f"status {status_a} vs {status_b}"
+    return _walk(_normalised(body_a), _normalised(body_b), "", None)
+
+
+def _parsed(raw: bytes) -> tuple[bool, Any]:
+    try:
+        return True, json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return False, None
+
+
+def _shown(status: int | None, raw: bytes) -> dict[str, Any]:
+    ok, body = _parsed(raw)
+    return {"status": status, "body": body if ok else raw.decode("utf-8", "replace")}
+
+
+def _results(body: Any) -> list[dict[str, Any]]:
+    results = body.get("results") if isinstance(body, dict) else None
+    return [r for r in results if isinstance(r, dict)] if isinstance(results, list) else []
+
+
+def _pairs_in(operation: str, path: str, body: Any) -> set[tuple[str, str]]:
+    """(from ID, to ID) of every association a read answer shows."""
+    out: set[tuple[str, str]] = set()
+    if operation == "list_associations":
+        from_id = _segments(path)[-3] if len(_segments(path)) >= 3 else ""
+        out |= {(from_id, str(r.get("toObjectId"))) for r in _results(body)}
+    elif operation == "batch_read_associations":
+        for r in _results(body):
+            origin = r.get("from")
+            to = r.get("to")
+            if isinstance(origin, dict) and isinstance(to, list):
+                out |= {
+                    (str(origin.get("id")), str(t.get("toObjectId")))
+                    for t in to
+                    if isinstance(t, dict)
+                }
+    return out
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def _custom_ids(node: Any, bare: bool = False) -> set[int]:
+    unknown: set[int] = set()
+    _rewrite_types(node, {}, unknown, bare)
+    return unknown
+
+
+class Shadow:
+    """An in-process emulator fed the proxy's requests; :meth:`compare` per exchange, in order."""
+
+    def __init__(self, release: str | None = None, profile: str = "current") -> None:
+        from hubspot_associations_emulator import EmulatorConfig, create_app
+
+        self.validator = Validator(release, profile)
+        app = create_app(EmulatorConfig(tokens=(SHADOW_TOKEN,), profile=profile))
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="proxy-shadow", daemon=True
+        )
+        self._thread.start()
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://shadow.invalid",
+            timeout=_TIMEOUT,
+        )
+        # HubSpot's custom type ID -> the shadow's (and back), by pair and label.
+        self.type_ids: dict[int, int] = {}
+        self._labels_seen: set[tuple[str, str, str]] = set()
+        # Associations (from ID, to ID) the shadow holds: seeded, or shown in its own answers.
+        self.known: set[tuple[str, str]] = set()
+        self._pending: list[dict[str, Any]] = []
+        self._closed = False
+
+    # -- the private loop ----------------------------------------------------------------------
+
+    def _send(
+        self, method: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> httpx.Response:
+        async def go() -> httpx.Response:
+            response = await self._client.request(method, url, content=body, headers=headers)
+            await response.aread()
+            return response
+
+        return asyncio.run_coroutine_threadsafe(go(), self._loop).result(_TIMEOUT)
+
+    def _control(self, method: str, path: str, body: Any) -> httpx.Response:
+        data = json.dumps(body).encode()
+        return self._send(method, path, data, {"Content-Type": "application/json"})
+
+    def close(self) -> None:
+        """Stop the shadow (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            asyncio.run_coroutine_threadsafe(self._client.aclose(), self._loop).result(_TIMEOUT)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(_TIMEOUT)
+            self._loop.close()
+
+    # -- one exchange --------------------------------------------------------------------------
+
+    def compare(self, exchange: Exchange, findings: list[Finding]) -> Difference | None:
+        """Send the exchange's request to the shadow; the difference of the answers, if any."""
+        where = self.validator.operation(exchange)
+        if where is None or exchange.status is None:
+            return None
+        _, operation = where
+        self._seed_pending()
+        unseen_types = self._unseen_types(exchange, operation)
+        answer = self._forward(exchange, operation)
+        inverse = {mine: theirs for theirs, mine in self.type_ids.items()}
+        ok_b, body_b = _parsed(answer.content)
+        if ok_b:
+            body_b = _rewrite_types(body_b, inverse, set())
+        content_b = json.dumps(body_b).encode() if ok_b else answer.content
+        ok_a, body_a = _parsed(exchange.decoded_response_body())
+        self.known |= _pairs_in(operation, exchange.path, body_b if ok_b else None)
+        unseen_pairs = _pairs_in(operation, exchange.path, body_a if ok_a else None) - self.known
+        self._learn(exchange, operation, body_a if ok_a else None, body_b if ok_b else None)
+        what = first_difference(
+            exchange.status,
+            body_a if ok_a else exchange.decoded_response_body().decode("utf-8", "replace"),
+            answer.status_code,
+            body_b if ok_b else answer.text,
+        )
+        if what is None:
+            return None
+        shadow_exchange = Exchange(
+            exchange.index, exchange.started, 0.0, exchange.method, exchange.path,
+            exchange.query, exchange.request_headers, exchange.request_body,
+            answer.status_code, tuple(answer.headers.multi_items()), content_b,
+        )  # fmt: skip
+        theirs = {f.rule for f in findings}
+        mine = [f for f in self.validator.judge(shadow_exchange) if f.rule not in theirs]
+        if mine:
+            category = "emulator defect"
+            explanation = "; ".join(f"[{f.rule}] {f.message}" for f in mine)
+        elif findings:
+            category = "HubSpot drift"
+            explanation = "; ".join(f"[{f.rule}] {f.message}" for f in findings)
+        elif unseen_pairs or unseen_types:
+            category = "missing state"
+            parts = []
+            if unseen_pairs:
+                shown = ", ".join(f"{a}->{b}" for a, b in sorted(unseen_pairs)[:5])
+                parts.append(f"associations the shadow had not seen: {shown}")
+            if unseen_types:
+                parts.append(
+                    "custom type IDs the shadow had not seen: "
+                    + ", ".join(map(str, sorted(unseen_types)))
+                )
+            explanation = "; ".join(parts)
+        else:
+            category = "unexplained"
+            explanation = "both answers keep the contract; the shadow knew the state named"
+        return Difference(
+            exchange.index,
+            exchange.method,
+            exchange.path,
+            operation,
+            category,
+            what,
+            _shown(exchange.status, exchange.decoded_response_body()),
+            _shown(answer.status_code, content_b),
+            explanation,
+        )
+
+    def _unseen_types(self, exchange: Exchange, operation: str) -> set[int]:
+        ok, sent = _parsed(exchange.request_body) if exchange.request_body else (False, None)
+        named = _custom_ids(sent, operation == "update_label") if ok else set()
+        if operation == "delete_label":
+            last = _segments(exchange.path)[-1]
+            if last.isdigit():
+                named.add(int(last))
+        ok_a, answered = _parsed(exchange.decoded_response_body())
+        if ok_a and operation != "create_label":
+            named |= _custom_ids(answered)
+        return {t for t in named if t not in self.type_ids}
+
+    def _forward(self, exchange: Exchange, operation: str) -> httpx.Response:
+        body = exchange.request_body
+        ok, sent = _parsed(body) if body else (False, None)
+        if ok and self.type_ids:
+            rewritten = _rewrite_types(sent, self.type_ids, set(), operation == "update_label")
+            if rewritten != sent:
+                body = json.dumps(rewritten, separators=(",", ":")).encode()
+        path = exchange.path
+        if operation == "delete_label":
+            head, _, last = path.rstrip("/").rpartition("/")
+            if last.isdigit() and int(last) in self.type_ids:
+                path = f"{head}/{self.type_ids[int(last)]}"
+        headers = {k: v for k, v in exchange.request_headers if k.lower() not in _HOP}
+        headers["Authorization"] = f"Bearer {SHADOW_TOKEN}"
+        url = path + (f"?{exchange.query}" if exchange.query else "")
+        return self._send(exchange.method, url, body, headers)
+
+    # -- learning ------------------------------------------------------------------------------
+
+    def _learn(self, exchange: Exchange, operation: str, hubspot: Any, mine: Any) -> None:
+        if exchange.status is None or not 200 <= exchange.status < 300:
+            return
+        parts = _segments(exchange.path)
+        if operation == "create_label" and len(parts) >= 2:
+            for theirs, ours in zip(_results(hubspot), _results(mine), strict=False):
+                t, o = theirs.get("typeId"), ours.get("typeId")
+                if isinstance(t, int) and isinstance(o, int) and t not in self.type_ids:
+                    self.type_ids[t] = o
+        elif operation == "list_labels" and len(parts) >= 3:
+            self._learn_labels(parts[-3], parts[-2], _results(hubspot))
+        elif operation in _READS:
+            self._learn_associations(exchange, operation, hubspot)
+
+    def _learn_labels(self, from_type: str, to_type: str, listed: list[dict[str, Any]]) -> None:
+        wanted = [
+            r for r in listed
+            if r.get("category") == USER_DEFINED and isinstance(r.get("typeId"), int)
+            and r["typeId"] not in self.type_ids
+        ]  # fmt: skip
+        for r in wanted:
+            label = str(r.get("label") or f"label {r['typeId']}")
+            name = f"shadow_{r['typeId']}"
+            answer = self._control(
+                "POST",
+                "/_emulator/seed",
+                {"labels": [{"fromObjectType": from_type, "toObjectType": to_type,
+                             "name": name, "label": label}]},
+            )  # fmt: skip
+            if answer.status_code >= 300:
+                continue
+            made = answer.json().get("labels") or [{}]
+            for result in _results(made[0]):
+                if isinstance(result.get("typeId"), int):
+                    self.type_ids[r["typeId"]] = result["typeId"]
+                    break
+
+    def _learn_associations(self, exchange: Exchange, operation: str, body: Any) -> None:
+        parts = _segments(exchange.path)
+        if operation == "list_associations" and len(parts) >= 3:
+            from_type, from_id, to_type = parts[-4], parts[-3], parts[-1]
+            rows = [(from_id, r) for r in _results(body)]
+        elif operation == "batch_read_associations" and len(parts) >= 4:
+            from_type, to_type = parts[-4], parts[-3]
+            rows = [
+                (str((r.get("from") or {}).get("id")), t)
+                for r in _results(body)
+                for t in r.get("to") or []
+                if isinstance(t, dict)
+            ]
+        else:
+            return
+        for from_id, row in rows:
+            pair = (from_id, str(row.get("toObjectId")))
+            if pair in self.known:
+                continue
+            self.known.add(pair)
+            types = []
+            for t in row.get("associationTypes") or []:
+                type_id, category = t.get("typeId"), t.get("category")
+                if category == USER_DEFINED:
+                    type_id = self.type_ids.get(type_id) if isinstance(type_id, int) else None
+                if isinstance(type_id, int) and isinstance(category, str):
+                    types.append({"associationCategory": category, "associationTypeId": type_id})
+            self._pending.append(
+                {"fromObjectType": from_type, "fromObjectId": pair[0],
+                 "toObjectType": to_type, "toObjectId": pair[1], "types": types}
+            )  # fmt: skip
+
+    def _seed_pending(self) -> None:
+        """What the last answers taught, written into the shadow before the next request."""
+        pending, self._pending = self._pending, []
+        for item in pending:
+            answer = self._control("POST", "/_emulator/seed", {"associations": [item]})
+            if answer.status_code >= 300 and item["types"]:
+                # A type the shadow refuses for the pair: the association at least.
+                self._control("POST", "/_emulator/seed", {"associations": [{**item, "types": []}]})

@@ -1,0 +1,206 @@
+"""The proxy's judge and shadow, outside in: "HubSpot" is a served emulator behind a small proxy
+that changes one behaviour (tests/proxy_upstream.py); HubSpot's official client and this
+package's client make the calls; the exchanges the app saw are judged (Validator) and compared
+with an in-process emulator's answers (Shadow)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import hubspot
+import pytest
+from hubspot_associations_contract.proxy import Difference, Exchange
+from hubspot_associations_contract.proxy.shadow import Shadow, first_difference
+from hubspot_associations_contract.proxy.validation import Validator
+
+from hubspot_associations import HubSpotAssociations
+from tests.proxy_upstream import Change, ChangingUpstream
+from tests.test_hubspot_associations_contract.portal import users_emulator
+
+TOKEN = "emulator-token"
+LIST = "/crm/v4/objects/contacts/{}/associations/companies"
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[str]:
+    """One served emulator for the file (records differ per test, so state never collides)."""
+    with users_emulator() as url:
+        yield url
+
+
+def _judged(
+    upstream: str, change: Change | None, calls: Any
+) -> tuple[list[Exchange], list[Any], list[Difference]]:
+    """Run ``calls(official v4 api, this client)`` through the changing proxy; every exchange
+    judged and shadowed in order: (exchanges, findings, differences)."""
+    proxy = ChangingUpstream(upstream, change)
+    shadow = Shadow()
+    validator = Validator()
+    try:
+        official = hubspot.HubSpot(access_token=TOKEN, host=proxy.url).crm.associations.v4
+        with HubSpotAssociations(access_token=TOKEN, base_url=proxy.url) as client:
+            calls(official, client)
+        findings, differences = [], []
+        for exchange in proxy.exchanges:
+            found = validator.judge(exchange)
+            findings += found
+            difference = shadow.compare(exchange, found)
+            if difference is not None:
+                differences.append(difference)
+        return proxy.exchanges, findings, differences
+    finally:
+        shadow.close()
+        proxy.close()
+
+
+def _seed(upstream: str, body: dict[str, Any]) -> dict[str, Any]:
+    """State only "HubSpot" has: written through the upstream's control API, not the proxy."""
+    answer = httpx.post(f"{upstream}/_emulator/seed", json=body, timeout=10)
+    answer.raise_for_status()
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def test_pass_through_gives_no_finding_and_no_difference(emulator: str) -> None:
+    """Unchanged answers: writes, reads, a label, an object call and an unknown path all agree."""
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        v4.basic_api.create_default("contacts", "1101", "companies", "2101")
+        v4.basic_api.create_default("contacts", "1101", "companies", "2102")
+        v4.basic_api.get_page("contacts", "1101", "companies", limit=1)
+        client.basic.get_page("contacts", "1101", "companies")
+        httpx.get(f"{client_url(v4)}/crm/v3/objects/contacts/1101", headers=_auth(), timeout=10)
+        httpx.get(f"{client_url(v4)}/no/such/path", headers=_auth(), timeout=10)
+
+    exchanges, findings, differences = _judged(emulator, None, calls)
+    assert len(exchanges) >= 6
+    assert findings == []
+    assert differences == []
+
+
+def client_url(v4: Any) -> str:
+    """The host the official client was given (the changing proxy)."""
+    return str(v4.basic_api.api_client.configuration.host)
+
+
+def _auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_a_status_the_release_does_not_document_is_hubspot_drift(emulator: str) -> None:
+    """associate_default answered 201 (v4 documents 200): a status.documented finding, and the
+    difference "status 201 vs 200" is HubSpot's drift."""
+
+    def to_201(method: str, path: str, status: int, body: Any) -> tuple[int, Any] | None:
+        return (201, body) if method == "PUT" and "/associations/default/" in path else None
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        v4.basic_api.create_default("contacts", "1201", "companies", "2201")
+        v4.basic_api.get_page("contacts", "1201", "companies")
+
+    _, findings, differences = _judged(emulator, to_201, calls)
+    assert [(f.rule, f.operation_id, f.status) for f in findings] == [
+        ("status.documented", "associate_default", 201)
+    ]
+    assert [(d.operation_id, d.what, d.category) for d in differences] == [
+        ("associate_default", "status 201 vs 200", "HubSpot drift")
+    ]
+    assert differences[0].hubspot["status"] == 201
+    assert differences[0].emulator["status"] == 200
+    assert "status.documented" in differences[0].explanation
+
+
+def test_a_missing_paging_is_unexplained_when_the_contract_allows_it(emulator: str) -> None:
+    """A page read without ``paging`` keeps the schema (paging is optional): no finding, and the
+    difference names the key and is unexplained (the shadow knew every association)."""
+
+    def no_paging(method: str, path: str, status: int, body: Any) -> tuple[int, Any] | None:
+        if method == "GET" and path == LIST.format(1301) and isinstance(body, dict):
+            return status, {k: v for k, v in body.items() if k != "paging"}
+        return None
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        v4.basic_api.create_default("contacts", "1301", "companies", "2301")
+        v4.basic_api.create_default("contacts", "1301", "companies", "2302")
+        v4.basic_api.get_page("contacts", "1301", "companies", limit=1)
+
+    _, findings, differences = _judged(emulator, no_paging, calls)
+    assert findings == []
+    assert [(d.operation_id, d.what, d.category) for d in differences] == [
+        ("list_associations", "paging: absent in HubSpot's answer", "unexplained")
+    ]
+    assert "paging" in differences[0].emulator["body"]
+
+
+def test_a_field_of_another_type_is_named_by_its_path(emulator: str) -> None:
+    """toObjectId sent as a number where the emulator sends a string (the schema takes both):
+    no finding; the difference is "results[0].toObjectId: integer vs string", unexplained."""
+
+    def as_number(method: str, path: str, status: int, body: Any) -> tuple[int, Any] | None:
+        if method == "GET" and path == LIST.format(1401) and isinstance(body, dict):
+            results = [{**r, "toObjectId": int(r["toObjectId"])} for r in body["results"]]
+            return status, {**body, "results": results}
+        return None
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        v4.basic_api.create_default("contacts", "1401", "companies", "2401")
+        httpx.get(f"{client_url(v4)}{LIST.format(1401)}", headers=_auth(), timeout=10)
+
+    _, findings, differences = _judged(emulator, as_number, calls)
+    assert findings == []
+    assert [(d.what, d.category) for d in differences] == [
+        ("results[0].toObjectId: integer vs string", "unexplained")
+    ]
+
+
+def test_associations_the_shadow_never_saw_are_missing_state_then_learned(emulator: str) -> None:
+    """A read answered with associations only "HubSpot" had (seeded behind the proxy's back,
+    with a custom label) is missing state; the shadow learns them, label type ID mapped, and
+    the same reads agree afterwards, as does a labelled write naming HubSpot's type ID."""
+    made = _seed(
+        emulator,
+        {"labels": [{"fromObjectType": "contacts", "toObjectType": "companies",
+                     "name": "shadow_test_buyer", "label": "Shadow test buyer"}]},
+    )  # fmt: skip
+    type_id = made["labels"][0]["results"][0]["typeId"]
+    labelled = [{"associationCategory": "USER_DEFINED", "associationTypeId": type_id}]
+    _seed(emulator, {"associations": [
+        {"fromObjectType": "contacts", "fromObjectId": "1501", "toObjectType": "companies",
+         "toObjectId": "2501", "types": labelled}]})  # fmt: skip
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        url, headers = client_url(v4), _auth()
+        for _ in range(2):
+            client.labels.list("contacts", "companies")
+            httpx.get(f"{url}{LIST.format(1501)}", headers=headers, timeout=10)
+        httpx.put(
+            f"{url}/crm/v4/objects/contacts/1502/associations/companies/2502",
+            json=labelled, headers=headers, timeout=10,
+        )  # fmt: skip
+        httpx.get(f"{url}{LIST.format(1502)}", headers=headers, timeout=10)
+
+    exchanges, findings, differences = _judged(emulator, None, calls)
+    assert findings == []
+    assert [(d.index, d.operation_id, d.category) for d in differences] == [
+        (0, "list_labels", "missing state"),
+        (1, "list_associations", "missing state"),
+    ]
+    assert str(type_id) in differences[0].explanation
+    assert "1501->2501" in differences[1].explanation
+    assert differences[1].what == "results: 1 vs 0 items"
+    assert len(exchanges) == 6
+
+
+def test_first_difference_orders_status_keys_types_and_values() -> None:
+    """The named difference: status first, ignored values skipped, list order not compared."""
+    assert first_difference(201, {}, 200, {}) == "status 201 vs 200"
+    same = {"correlationId": "a", "message": "x", "results": [{"id": 1}, {"id": 2}]}
+    other = {"correlationId": "b", "message": "y", "results": [{"id": 2}, {"id": 1}]}
+    assert first_difference(400, same, 400, other) is None
+    assert first_difference(200, {"a": {"b": "1"}}, 200, {"a": {"b": 1}}) == (
+        "a.b: string vs integer"
+    )
+    assert first_difference(200, {"label": "A"}, 200, {"label": "B"}) == "label: 'A' vs 'B'"
+    assert first_difference(200, {}, 200, {"x": 1}) == "x: absent in HubSpot's answer"
