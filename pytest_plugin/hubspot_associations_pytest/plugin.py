@@ -29,6 +29,7 @@ with the line that installs it. This module imports only the standard library an
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import secrets
@@ -122,14 +123,23 @@ def _options(node: pytest.Item) -> MarkerOptions:
         return MarkerOptions()
     if marker.args:
         pytest.fail(f"@pytest.mark.{MARKER} takes keyword arguments only", pytrace=False)
-    try:
-        options = MarkerOptions(**marker.kwargs)
-    except TypeError:
-        allowed = ", ".join(MarkerOptions.__dataclass_fields__)
+    allowed = list(MarkerOptions.__dataclass_fields__)
+    unknown = [name for name in marker.kwargs if name not in allowed]
+    if unknown:
+        # Named here, not from the dataclass' TypeError: the user wrote the marker, so the
+        # message names their keyword, the likely one meant, and every one it takes.
+        hints = [
+            f"{name}= (did you mean {close[0]}=?)"
+            if (close := difflib.get_close_matches(name, allowed, n=1))
+            else f"{name}="
+            for name in unknown
+        ]
         pytest.fail(
-            f"@pytest.mark.{MARKER}({', '.join(marker.kwargs)}): it takes {allowed}",
+            f"@pytest.mark.{MARKER}: unknown keyword {', '.join(hints)}; it takes "
+            f"{', '.join(allowed)}",
             pytrace=False,
         )
+    options = MarkerOptions(**marker.kwargs)
     if options.portal is not None:
         _check_portal(options.portal)
     if options.scopes is not None:

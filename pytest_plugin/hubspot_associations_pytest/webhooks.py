@@ -167,7 +167,10 @@ class HubSpotWebhooks:
 
     ``url`` is the subscribed target URL, ``client_secret`` the app secret deliveries are signed
     with, ``webhook_id`` the subscription's ID. ``events`` holds every event received, in arrival
-    order, duplicates included; ``unique_events`` each event ID once (first seen).
+    order, duplicates included; ``unique_events`` each event ID once (first seen). Events are
+    recorded when the receiver has verified them, before your app (``send_to``) answers: that
+    the app handled them is ``flush()``'s to wait for. A delivery that spends all its attempts
+    fails the test at teardown unless ``failed_deliveries_expected`` is set.
     """
 
     def __init__(
@@ -188,6 +191,9 @@ class HubSpotWebhooks:
                                         name="hubspot-webhooks", daemon=True)  # fmt: skip
         self._thread.start()
         self._loop: _LoopThread | None = None
+        # A delivery that spent all its attempts (the app behind send_to never accepted it)
+        # fails the test at teardown unless the test sets this: it means to test that.
+        self.failed_deliveries_expected = False
         self.url = ""
         self.webhook_id = 0
         self._subscribe(DEFAULT_PATH)
@@ -265,6 +271,11 @@ class HubSpotWebhooks:
         changes, so call this before making the changes)."""
         import httpx
 
+        if not callable(app):
+            raise TypeError(
+                f"send_to takes your app: an ASGI app (Starlette, FastAPI) or a WSGI app "
+                f"(Flask's app object), got {type(app).__name__}"
+            )
         kind = interface or ("asgi" if _is_asgi(app) else "wsgi")
         base = self._server.base_url
         if kind == "asgi":
@@ -394,8 +405,17 @@ def webhooks_for(control: ControlClient, options: Any) -> Iterator[HubSpotWebhoo
         event_types=tuple(options.webhook_events or EVENT_TYPES),
         signature_version=options.webhook_signature or "v1",
     )
+    failed: list[str] = []
     try:
         yield hooks
+        if not hooks.failed_deliveries_expected:
+            with contextlib.suppress(Exception):  # an emulator already gone: nothing to ask
+                failed = [
+                    f"delivery {d.id} ({len(d.event_ids)} events) after {len(d.attempts)} "
+                    f"attempts{_last_error(d)}"
+                    for d in hooks.deliveries()
+                    if d.state == "failed" and d.webhook_id == hooks.webhook_id
+                ]
     finally:
         hooks._close()
     refused = hooks.refusals
@@ -403,5 +423,12 @@ def webhooks_for(control: ControlClient, options: Any) -> Iterator[HubSpotWebhoo
         pytest.fail(
             f"hubspot_webhooks: the receiver refused {len(refused)} request(s): "
             + "; ".join(refused),
+            pytrace=False,
+        )
+    if failed:
+        pytest.fail(
+            f"hubspot_webhooks: {len(failed)} delivery(ies) failed for good, their events never "
+            f"accepted by the receiver or your app: {'; '.join(failed)} (set "
+            "hubspot_webhooks.failed_deliveries_expected = True when the test means that)",
             pytrace=False,
         )

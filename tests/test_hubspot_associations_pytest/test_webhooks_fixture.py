@@ -199,18 +199,53 @@ def test_events(hubspot_webhooks) -> None:
 @pytest.mark.hubspot_emulator(webhook_hold="yes")
 def test_hold(hubspot_emulator) -> None:
     pass
+
+
+@pytest.mark.hubspot_emulator(webhook_shuffel=True)
+def test_misspelt(hubspot_emulator) -> None:
+    pass
+
+
+def refusing_app(environ, start_response):
+    start_response("500 Internal Server Error", [("Content-Length", "0")])
+    return [b""]
+
+
+def test_an_app_that_never_accepts(hubspot_webhooks, hubspot_client) -> None:
+    hubspot_webhooks.send_to(refusing_app, interface="wsgi")
+    hubspot_client.basic.associate_default("contact", 1, "company", 2)
+    assert hubspot_webhooks.flush().failed == 1
+
+
+def test_a_failure_the_test_means(hubspot_webhooks, hubspot_client) -> None:
+    hubspot_webhooks.failed_deliveries_expected = True
+    hubspot_webhooks.send_to(refusing_app, interface="wsgi")
+    hubspot_client.basic.associate_default("contact", 1, "company", 2)
+    assert hubspot_webhooks.flush().failed == 1
+
+
+def test_send_to_something_not_an_app(hubspot_webhooks) -> None:
+    with pytest.raises(TypeError, match="an ASGI app .* or a WSGI app .*got int"):
+        hubspot_webhooks.send_to(42)
 """
 
 
 def test_a_refused_request_or_a_wrong_marker_value_fails_the_test(
     pytester: pytest.Pytester,
 ) -> None:
-    """A forged request gets 401 and fails its test at teardown saying why; each wrong webhook
-    keyword fails its test naming the keyword and what to give."""
+    """A forged request gets 401 and fails its test at teardown saying why, and so does a
+    delivery the user's app never accepted (unless the test says it means it); each wrong
+    webhook keyword fails its test naming the keyword and what to give; send_to refuses what
+    is no app."""
     pytester.makepyfile(test_user=REFUSED)
     result = pytester.runpytest_inprocess("--strict-markers", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, errors=5)
+    result.assert_outcomes(passed=4, errors=7)
     out = result.stdout.str()
+    assert "unknown keyword webhook_shuffel= (did you mean webhook_shuffle=?); it takes" in out
+    assert "During handling" not in out
+    assert "1 delivery(ies) failed for good" in out
+    assert "after 10 attempts" in out
+    assert "ERROR test_user.py::test_a_failure_the_test_means" not in out
     assert "the receiver refused 2 request(s): POST /webhooks/hubspot: signature refused: " in out
     assert "GET /webhooks/hubspot: HubSpot delivers webhooks with POST only" in out
     assert "X-HubSpot-Signature (v1) does not match" in out
