@@ -212,7 +212,11 @@ class ForwardingProxy:
             self._publish(
                 started, clock, method, path, query, sent, body, None, (), b"", str(failure)
             )
-            return status, reason, [("Content-Type", "application/json;charset=utf-8")], raw
+            framing = [
+                ("Content-Type", "application/json;charset=utf-8"),
+                ("Content-Length", str(len(raw))),
+            ]
+            return status, reason, framing, raw
         self._publish(started, clock, method, path, query, sent, body, status, answer, raw, None)
         return status, reason, answer, raw
 

@@ -11,11 +11,13 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hubspot-associations`` command."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # `check` and `emulator` belong to other extras: they need neither rich nor the rest.
+    # `check`, `emulator` and `proxy` belong to other extras: they need neither rich nor the rest.
     if arguments[:1] == ["check"]:
         return _check(arguments[1:])
     if arguments[:1] == ["emulator"]:
         return _emulator(arguments[1:])
+    if arguments[:1] == ["proxy"]:
+        return _proxy(arguments[1:])
     try:
         from ._app import main as run
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
@@ -36,6 +38,15 @@ def _check(arguments: list[str]) -> int:
     except ModuleNotFoundError as exc:
         return _needs("contract", "the contract checks", exc)
     return check_main(arguments)
+
+
+def _proxy(arguments: list[str]) -> int:
+    # The proxy judges by the contract suite's checks: it ships with the [contract] extra.
+    try:
+        from hubspot_associations_contract.proxy.command import main as proxy_main
+    except ModuleNotFoundError as exc:
+        return _needs("contract", "the proxy", exc)
+    return proxy_main(arguments)
 
 
 def _emulator(arguments: list[str]) -> int:
