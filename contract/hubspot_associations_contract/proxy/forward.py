@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import queue
+import socket
 import sys
 import threading
 import time
@@ -91,11 +92,18 @@ class ForwardingProxy:
         self.upstream = upstream.rstrip("/")
         self._prefix = parts.path.rstrip("/")
         self._host = parts.netloc.rpartition("@")[2]
+        # No Nagle: a request written as head then body would wait for the peer's delayed ACK
+        # (40 ms an exchange).
+        transport = httpx.HTTPTransport(
+            retries=0,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+        )
         self._client = httpx.Client(
+            transport=transport,
             trust_env=False,
             follow_redirects=False,
             timeout=httpx.Timeout(connect=15.0, read=read_timeout, write=60.0, pool=60.0),
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )
         self._on_exchange = on_exchange
         self._queue: queue.Queue[Exchange | None] = queue.Queue()
@@ -284,6 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
     """One app connection: every method forwarded (``do_<METHOD>`` for any method)."""
 
     protocol_version = "HTTP/1.1"
+    # The head and the body are two writes: without Nagle, neither waits for a delayed ACK.
+    disable_nagle_algorithm = True
     owner: ForwardingProxy
 
     def __getattr__(self, name: str) -> Any:
