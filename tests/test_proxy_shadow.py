@@ -5,7 +5,9 @@ with an in-process emulator's answers (Shadow)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +18,7 @@ from hubspot_associations_contract.proxy.shadow import Shadow, first_difference
 from hubspot_associations_contract.proxy.validation import Validator
 
 from hubspot_associations import HubSpotAssociations
+from tests.proxy_cli import running_proxy
 from tests.proxy_upstream import Change, ChangingUpstream
 from tests.test_hubspot_associations_contract.portal import users_emulator
 
@@ -204,3 +207,84 @@ def test_first_difference_orders_status_keys_types_and_values() -> None:
     )
     assert first_difference(200, {"label": "A"}, 200, {"label": "B"}) == "label: 'A' vs 'B'"
     assert first_difference(200, {}, 200, {"x": 1}) == "x: absent in HubSpot's answer"
+
+
+def _through_cli(
+    upstream: str, change: Change | None, calls: Any, tmp_path: Path
+) -> tuple[list[Exchange], list[httpx.Response], dict[str, Any]]:
+    """``calls(official v4 api, this client, raw httpx client)`` through ``hubspot-associations
+    proxy --shadow --findings F`` in front of the changing upstream: (what the upstream
+    answered, what the app got through httpx, the findings file)."""
+    changing = ChangingUpstream(upstream, change)
+    findings = tmp_path / "findings.json"
+    try:
+        with running_proxy(
+            "--upstream", changing.url, "--shadow", "--findings", str(findings)
+        ) as p:
+            official = hubspot.HubSpot(access_token=TOKEN, host=p.url).crm.associations.v4
+            seen: list[httpx.Response] = []
+            with (
+                HubSpotAssociations(access_token=TOKEN, base_url=p.url) as client,
+                httpx.Client(base_url=p.url, headers=_auth(), timeout=10) as raw,
+            ):
+                raw.event_hooks["response"] = [lambda r: seen.append(r)]
+                calls(official, client, raw)
+                for response in seen:
+                    response.read()
+        report: dict[str, Any] = json.loads(findings.read_text("utf-8"))
+        return changing.exchanges, seen, report
+    finally:
+        changing.close()
+
+
+def test_the_proxy_command_names_the_injected_differences(emulator: str, tmp_path: Path) -> None:
+    """Through ``proxy --shadow``: the app gets the upstream's answers byte for byte; the
+    findings file has the undocumented 201 (HubSpot drift) and the read of an association only
+    "HubSpot" had (missing state), nothing else."""
+    _seed(emulator, {"associations": [
+        {"fromObjectType": "contacts", "fromObjectId": "1601", "toObjectType": "companies",
+         "toObjectId": "2601"}]})  # fmt: skip
+
+    def to_201(method: str, path: str, status: int, body: Any) -> tuple[int, Any] | None:
+        return (201, body) if method == "PUT" and path.endswith("/companies/2602") else None
+
+    def calls(v4: Any, client: HubSpotAssociations, raw: httpx.Client) -> None:
+        v4.basic_api.create_default("contacts", "1602", "companies", "2602")
+        client.basic.get_page("contacts", "1602", "companies")
+        raw.put("/crm/v4/objects/contacts/1602/associations/default/companies/2602")
+        raw.get(LIST.format(1601))
+
+    upstream, seen, report = _through_cli(emulator, to_201, calls, tmp_path)
+    last = upstream[-2:]
+    assert [(r.status_code, r.content) for r in seen] == [(x.status, x.response_body) for x in last]
+    assert [(f["rule"], f["operation_id"], f["status"]) for f in report["findings"]] == [
+        ("status.documented", "associate_default", 201),
+        ("status.documented", "associate_default", 201),
+    ]
+    assert [(d["index"], d["what"], d["category"]) for d in report["differences"]] == [
+        (0, "status 201 vs 200", "HubSpot drift"),
+        (2, "status 201 vs 200", "HubSpot drift"),
+        (3, "results: 1 vs 0 items", "missing state"),
+    ]
+
+
+def test_the_proxy_command_over_an_unchanged_upstream_finds_nothing(
+    emulator: str, tmp_path: Path
+) -> None:
+    """Through ``proxy --shadow`` in front of the emulator as it is: no finding, no difference,
+    and the app's answers are the upstream's."""
+
+    def calls(v4: Any, client: HubSpotAssociations, raw: httpx.Client) -> None:
+        v4.basic_api.create_default("contacts", "1701", "companies", "2701")
+        client.basic.get_page("contacts", "1701", "companies")
+        # A pair no other test gives custom labels (the served emulator is shared by the file).
+        client.labels.list("deals", "tickets")
+        raw.get(LIST.format(1701))
+        raw.get("/crm/v3/objects/contacts/1701")
+
+    upstream, seen, report = _through_cli(emulator, None, calls, tmp_path)
+    assert [(r.status_code, r.content) for r in seen] == [
+        (x.status, x.response_body) for x in upstream[-2:]
+    ]
+    assert report["findings"] == []
+    assert report["differences"] == []
