@@ -171,10 +171,15 @@ class _Session:
         return out
 
 
-def _summary(result: dict[str, Any]) -> str:
+def _summary(result: dict[str, Any], recording: bool) -> str:
+    recorded = (
+        f"{result['recorded']} recorded, {result['not_recorded']} not recorded"
+        if recording
+        else "none recorded (no --record)"
+    )
     lines = [
-        f"proxy: {result['exchanges']} exchanges, {result['recorded']} recorded, "
-        f"{result['not_recorded']} not recorded, {result['unanswered']} without an answer (502)",
+        f"proxy: {result['exchanges']} exchanges, {recorded}, "
+        f"{result['unanswered']} without an answer (502)",
         f"findings: {len(result['findings'])}"
         + "".join(f"\n  {rule}: {n}" for rule, n in result["by_rule"].items()),
     ]
@@ -221,5 +226,5 @@ def main(argv: list[str]) -> int:
         partial = args.findings.with_name(args.findings.name + ".partial")
         partial.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, args.findings)
-    print(_summary(result), flush=True)
+    print(_summary(result, args.record is not None), flush=True)
     return 1 if result["findings"] or result.get("differences") else 0
