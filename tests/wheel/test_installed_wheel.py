@@ -455,6 +455,7 @@ def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_pa
                    check=True, capture_output=True)  # fmt: skip
     for command, extra in (
         (["hubspot-associations", "check"], "[contract]"),
+        (["hubspot-associations", "proxy"], "[contract]"),
         (["hubspot-associations", "emulator", "serve"], "[emulator]"),
         (["hubspot-associations-emulator", "serve", "--port", "0"], "[emulator]"),
     ):

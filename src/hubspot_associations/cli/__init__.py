@@ -45,7 +45,7 @@ def _proxy(arguments: list[str]) -> int:
     try:
         from hubspot_associations_contract.proxy.command import main as proxy_main
     except ModuleNotFoundError as exc:
-        return _needs("contract", "the proxy", exc)
+        return _needs("contract", "the proxy and its checks", exc)
     return proxy_main(arguments)
 
 
