@@ -68,6 +68,7 @@ def test_the_emulators_control_client_twin_imports_only_the_emulator() -> None:
         "from typing import Any, Literal",
         "import httpx",
         "from .values import (",
+        "from .webhook_values import (",
     ], imports
     assert "class ControlClient:" in text
     assert "Async" not in text
