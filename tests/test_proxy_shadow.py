@@ -34,12 +34,13 @@ def emulator() -> Iterator[str]:
 
 
 def _judged(
-    upstream: str, change: Change | None, calls: Any
+    upstream: str, change: Change | None, calls: Any, shadow: Shadow | None = None
 ) -> tuple[list[Exchange], list[Any], list[Difference]]:
     """Run ``calls(official v4 api, this client)`` through the changing proxy; every exchange
-    judged and shadowed in order: (exchanges, findings, differences)."""
+    judged and shadowed in order (by ``shadow``, closed at the end): (exchanges, findings,
+    differences)."""
     proxy = ChangingUpstream(upstream, change)
-    shadow = Shadow()
+    shadow = shadow or Shadow()
     validator = Validator()
     try:
         official = hubspot.HubSpot(access_token=TOKEN, host=proxy.url).crm.associations.v4
@@ -288,3 +289,88 @@ def test_the_proxy_command_over_an_unchanged_upstream_finds_nothing(
     ]
     assert report["findings"] == []
     assert report["differences"] == []
+
+
+def _create(base: str, object_type: str, body: dict[str, Any]) -> str:
+    """A record created at ``base`` (the changing proxy, or "HubSpot" behind the proxy's back)."""
+    answer = httpx.post(f"{base}/crm/v3/objects/{object_type}", json=body, headers=_auth(),
+                        timeout=10)  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def test_an_app_flow_of_object_and_association_calls_agrees_with_ids_mapped(emulator: str) -> None:
+    """Create a contact, a company with an association, associate, read with associations,
+    archive: the shadow receives every call, its record IDs (not HubSpot's: "HubSpot" made a
+    record first) mapped both ways, and no answer differs."""
+    _create(emulator, "companies", {"properties": {"name": "Made before the flow"}})
+    shadow = Shadow()
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        url = client_url(v4)
+        contact = _create(url, "contacts", {"properties": {"email": "flow@example.com",
+                                                           "firstname": "Flo"}})  # fmt: skip
+        company = _create(url, "companies", {
+            "properties": {"name": "Flow Inc"},
+            "associations": [{"to": {"id": contact}, "types": [
+                {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280}]}],
+        })  # fmt: skip
+        with httpx.Client(base_url=url, headers=_auth(), timeout=10) as raw:
+            raw.put(f"/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}")
+            raw.get(f"/crm/v3/objects/contacts/{contact}", params={"associations": "companies"})
+            raw.get(LIST.format(contact))
+            raw.post("/crm/v4/associations/contacts/companies/batch/read",
+                     json={"inputs": [{"id": contact}]})  # fmt: skip
+            raw.delete(f"/crm/v3/objects/companies/{company}")
+            raw.get(f"/crm/v3/objects/companies/{company}")
+
+    exchanges, findings, differences = _judged(emulator, None, calls, shadow)
+    assert [x.status for x in exchanges] == [201, 201, 200, 200, 200, 200, 204, 404]
+    assert findings == []
+    assert differences == []
+    # Two records mapped, to IDs of the shadow's own (the mapping is not the identity).
+    assert len(shadow.ids) == 2
+    assert all(theirs != mine for theirs, mine in shadow.ids.items())
+
+
+def test_a_record_the_shadow_never_saw_is_missing_state_then_learned(emulator: str) -> None:
+    """A GET of a record made before the proxy started: HubSpot 200, the shadow 404, missing
+    state naming the record; the shadow learns it, and the next GET agrees."""
+    made = _create(emulator, "contacts", {"properties": {"email": "before@example.com",
+                                                         "firstname": "Early"}})  # fmt: skip
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        for _ in range(2):
+            httpx.get(f"{client_url(v4)}/crm/v3/objects/contacts/{made}", headers=_auth(),
+                      timeout=10)  # fmt: skip
+
+    exchanges, findings, differences = _judged(emulator, None, calls)
+    assert [x.status for x in exchanges] == [200, 200]
+    assert findings == []
+    assert [(d.index, d.operation_id, d.what, d.category) for d in differences] == [
+        (0, "get_object", "status 200 vs 404", "missing state")
+    ]
+    assert f"records the shadow had not seen: {made}" in differences[0].explanation
+
+
+def test_an_emulator_answer_breaking_the_contract_is_an_emulator_defect(emulator: str) -> None:
+    """A shadow started with an earlier v4 profile (``config``) answers a labelled PUT 200, a
+    status the current v4 profile (the one judged) does not document, where "HubSpot" answers
+    201: an emulator defect, the broken rule in its explanation."""
+    from hubspot_associations_emulator import EmulatorConfig
+
+    shadow = Shadow(config=EmulatorConfig(profile="2025-10"))
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        httpx.put(
+            f"{client_url(v4)}/crm/v4/objects/contacts/1801/associations/companies/2801",
+            json=[{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}],
+            headers=_auth(), timeout=10,
+        )  # fmt: skip
+
+    _, findings, differences = _judged(emulator, None, calls, shadow)
+    assert findings == []
+    assert [(d.operation_id, d.what, d.category) for d in differences] == [
+        ("associate_with_labels", "status 201 vs 200", "emulator defect")
+    ]
+    assert "[status.documented]" in differences[0].explanation

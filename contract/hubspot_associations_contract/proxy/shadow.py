@@ -1,10 +1,13 @@
 """``proxy --shadow``: the same requests sent to an in-process emulator, the answers compared.
 
 The shadow is an emulator app (``hubspot_associations_emulator.create_app``, the proxy's release
-and v4 profile, its own token) called in process through httpx's ASGI transport on a private
-event loop thread: no socket listens, so nothing but this module can reach it. It receives every
-request of an Associations operation in the order the proxy forwarded them (method, path, query
-and body as the app sent them; object calls and unknown paths are neither sent nor compared).
+and v4 profile, its own token; :class:`Shadow`'s ``config`` starts it with other settings)
+called in process through httpx's ASGI transport on a private event loop thread: no socket
+listens, so nothing but this module can reach it. It receives every request of an Associations
+operation and every CRM object call (create, get, update, archive, list, batch …, search,
+merge, GDPR delete under a release's objects base: ``migrate-report``'s ``objects.object_call``)
+in the order the proxy forwarded them (method, query and body as the app sent them, record and
+type IDs mapped); other paths are neither sent nor compared.
 
 **What it learns from HubSpot's answers**, before the next request (never before the request whose
 answer taught it, whose difference is then *missing state*):
@@ -15,7 +18,14 @@ answer taught it, whose difference is then *missing state*):
   it; each HubSpot type ID is mapped to the shadow's type ID with the same pair and label (a
   ``create_label`` sent to both maps its answers' type IDs by position), as ``migrate-report
   --replay`` maps them. Requests are rewritten HubSpot → shadow and the shadow's answers shadow →
-  HubSpot with ``--replay``'s own ``_rewrite_types`` (bodies; ``delete_label``'s path too).
+  HubSpot with ``--replay``'s own ``rewrite_types`` (bodies; ``delete_label``'s path too);
+- record IDs: the IDs HubSpot's object creates answer with are mapped to the shadow's
+  (``--replay``'s ``created_ids``: the answer's ``id``, a batch's results by position); every
+  later request's path segments and body IDs are rewritten HubSpot → shadow (``rewrite_path``,
+  ``rewrite_ids``), the shadow's answers shadow → HubSpot (``hs_object_id`` too) before comparing;
+- records an object read shows (``get_object``, ``list_objects``, ``search_objects``,
+  ``batch_read_objects``) that the shadow lacks: created in it with the answer's properties
+  (those a create takes: not ``hs_object_id`` or the timestamps), their IDs mapped.
 
 **Normalisations** before comparing (each because the value always differs between two servers,
 not because the emulator may be wrong): the *values* of ``correlationId``, ``requestedAt``,
@@ -23,7 +33,12 @@ not because the emulator may be wrong): the *values* of ``correlationId``, ``req
 wording is HubSpot's prose), ``link`` / ``links`` (they hold the host) and ``after`` (cursors are
 opaque) are not compared — their presence and JSON type are. Lists are compared as multisets (sorted
 by their items' canonical JSON): HubSpot promises no order of results or errors (``paging.order``
-is its own rule). Record IDs are not rewritten: the shadow takes any record ID.
+is its own rule). A record's own timestamps are properties: ``createdate``, ``lastmodifieddate``
+(contacts) and ``hs_lastmodifieddate`` are the creation and change times on two servers, and
+``archivedAt`` the archive's, so their values are not compared either. ``hs_object_id`` is compared:
+it is the record's ID, mapped back like ``id``, and an emulator giving a record another ID in its
+properties than its ``id`` is a defect worth seeing. A record ID HubSpot never created through
+the proxy (a record of the portal) is sent as is: the shadow takes any ID in association calls.
 
 **The first difference** (``Difference.what``): ``status 201 vs 200`` (HubSpot's first), then a key
 present on one side only (``paging: absent in HubSpot's answer``), a JSON type
@@ -33,8 +48,9 @@ present on one side only (``paging: absent in HubSpot's answer``), a JSON type
 **Categories**, the first that applies: *emulator defect* — the shadow's answer breaks a rule of
 the contract (the :class:`~.validation.Validator`) that HubSpot's answer keeps; *HubSpot drift* —
 HubSpot's answer breaks one (the findings passed in); *missing state* — HubSpot's answer or the
-request names associations or custom type IDs the shadow had not seen before this exchange;
-else *unexplained*.
+request names associations, custom type IDs or records (object calls: the record the path
+names, every ``id`` of the request and of HubSpot's answer) the shadow had not seen before this
+exchange; else *unexplained*.
 """
 
 from __future__ import annotations
@@ -43,14 +59,24 @@ import asyncio
 import json
 import threading
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from hubspot_associations.cli._migration.replay import _rewrite_types
+from hubspot_associations.cli._migration.objects import ObjectCall, object_call
+from hubspot_associations.cli._migration.replay import (
+    created_ids,
+    rewrite_ids,
+    rewrite_path,
+    rewrite_types,
+)
 
 from .exchange import Difference, Exchange, Finding
 from .validation import Validator
+
+if TYPE_CHECKING:
+    from hubspot_associations_emulator import EmulatorConfig
 
 __all__ = ["IGNORED_VALUES", "SHADOW_TOKEN", "Shadow", "first_difference"]
 
@@ -70,6 +96,11 @@ IGNORED_VALUES = frozenset(
         "link",
         "links",
         "after",
+        # A record's timestamps, as properties (see the module's docstring).
+        "createdate",
+        "lastmodifieddate",
+        "hs_lastmodifieddate",
+        "archivedAt",
     }
 )
 _TIMEOUT = 30.0
@@ -78,6 +109,12 @@ _HOP = frozenset(
      "accept-encoding", "cookie", "te", "upgrade", "proxy-authorization"}
 )  # fmt: skip
 _READS = ("list_associations", "batch_read_associations")
+_LABELS = frozenset({"create_label", "update_label", "delete_label", "list_labels"})
+_CREATES = frozenset({"create_object", "batch_create_objects", "batch_upsert_objects"})
+_OBJECT_READS = frozenset({"get_object", "list_objects", "search_objects", "batch_read_objects"})
+# Properties HubSpot sets itself: never sent in the create that teaches the shadow a record.
+_SYSTEM_PROPERTIES = frozenset({"hs_object_id", "createdate", "lastmodifieddate",
+                                "hs_lastmodifieddate"})  # fmt: skip
 
 
 def _json_type(value: Any) -> str:
@@ -210,18 +247,91 @@ def _segments(path: str) -> list[str]:
 
 def _custom_ids(node: Any, bare: bool = False) -> set[int]:
     unknown: set[int] = set()
-    _rewrite_types(node, {}, unknown, bare)
+    rewrite_types(node, {}, unknown, bare)
     return unknown
 
 
-class Shadow:
-    """An in-process emulator fed the proxy's requests; :meth:`compare` per exchange, in order."""
+def _record_ids(node: Any, key: str | None = None) -> set[str]:
+    """Every record ID of an object call's JSON (the values of ``id`` keys, at any depth)."""
+    if isinstance(node, list):
+        return {i for n in node for i in _record_ids(n, key)}
+    if isinstance(node, dict):
+        return {i for k, v in node.items() for i in _record_ids(v, k)}
+    if key == "id" and isinstance(node, int | str) and not isinstance(node, bool):
+        return {str(node)}
+    return set()
 
-    def __init__(self, release: str | None = None, profile: str = "current") -> None:
+
+def _hs_object_ids(node: Any, ids: Mapping[str, str], key: str | None = None) -> Any:
+    if isinstance(node, list):
+        return [_hs_object_ids(n, ids, key) for n in node]
+    if isinstance(node, dict):
+        return {k: _hs_object_ids(v, ids, k) for k, v in node.items()}
+    if key == "hs_object_id" and isinstance(node, str):
+        return ids.get(node, node)
+    return node
+
+
+def _ids_back(node: Any, ids: Mapping[str, str]) -> Any:
+    """The shadow's answer with its record IDs mapped back to HubSpot's (``rewrite_ids``'s keys
+    and ``hs_object_id``)."""
+    return _hs_object_ids(rewrite_ids(node, ids), ids)
+
+
+def _categorised(
+    mine: list[Finding],
+    theirs: list[Finding],
+    records: set[str],
+    pairs: set[tuple[str, str]],
+    types: set[int],
+) -> tuple[str, str]:
+    """(category, explanation) of a difference: the first category that applies."""
+    if mine:
+        return "emulator defect", "; ".join(f"[{f.rule}] {f.message}" for f in mine)
+    if theirs:
+        return "HubSpot drift", "; ".join(f"[{f.rule}] {f.message}" for f in theirs)
+    if not (records or pairs or types):
+        return "unexplained", "both answers keep the contract; the shadow knew the state named"
+    parts = []
+    if records:
+        parts.append("records the shadow had not seen: " + ", ".join(sorted(records)[:5]))
+    if pairs:
+        shown = ", ".join(f"{a}->{b}" for a, b in sorted(pairs)[:5])
+        parts.append(f"associations the shadow had not seen: {shown}")
+    if types:
+        parts.append(
+            "custom type IDs the shadow had not seen: " + ", ".join(map(str, sorted(types)))
+        )
+    return "missing state", "; ".join(parts)
+
+
+class Shadow:
+    """An in-process emulator fed the proxy's requests; :meth:`compare` per exchange, in order.
+
+    ``config`` (for tests, and for users whose emulator runs with non-default settings: an
+    earlier v4 ``profile``, ``numeric_ids``, ``enqueue_time_format``, ``repeat_answers`` …):
+    the shadow emulator's settings as given, its ``tokens`` replaced by the shadow's own. Its
+    ``profile`` is then the emulator's, while ``profile`` stays the one answers are judged by:
+    an emulator started with an earlier profile than the judged one shows its differences as
+    *emulator defects*. Without ``config``: the default settings and ``profile``.
+    """
+
+    def __init__(
+        self,
+        release: str | None = None,
+        profile: str = "current",
+        *,
+        config: EmulatorConfig | None = None,
+    ) -> None:
         from hubspot_associations_emulator import EmulatorConfig, create_app
 
         self.validator = Validator(release, profile)
-        app = create_app(EmulatorConfig(tokens=(SHADOW_TOKEN,), profile=profile))
+        settings = (
+            replace(config, tokens=(SHADOW_TOKEN,))
+            if config is not None
+            else EmulatorConfig(tokens=(SHADOW_TOKEN,), profile=profile)
+        )
+        app = create_app(settings)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="proxy-shadow", daemon=True
@@ -237,6 +347,8 @@ class Shadow:
         self._labels_seen: set[tuple[str, str, str]] = set()
         # Associations (from ID, to ID) the shadow holds: seeded, or shown in its own answers.
         self.known: set[tuple[str, str]] = set()
+        # HubSpot's record ID -> the shadow's: created through the proxy, or learned from a read.
+        self.ids: dict[str, str] = {}
         self._pending: list[dict[str, Any]] = []
         self._closed = False
 
@@ -273,21 +385,30 @@ class Shadow:
     def compare(self, exchange: Exchange, findings: list[Finding]) -> Difference | None:
         """Send the exchange's request to the shadow; the difference of the answers, if any."""
         where = self.validator.operation(exchange)
-        if where is None or exchange.status is None:
+        call = object_call(exchange.method, exchange.path) if where is None else None
+        if exchange.status is None or (where is None and call is None):
             return None
-        _, operation = where
+        operation = where[1] if where is not None else call.operation if call else ""
         self._seed_pending()
         unseen_types = self._unseen_types(exchange, operation)
         answer = self._forward(exchange, operation)
-        inverse = {mine: theirs for theirs, mine in self.type_ids.items()}
         ok_b, body_b = _parsed(answer.content)
-        if ok_b:
-            body_b = _rewrite_types(body_b, inverse, set())
-        content_b = json.dumps(body_b).encode() if ok_b else answer.content
         ok_a, body_a = _parsed(exchange.decoded_response_body())
+        if (
+            ok_a and ok_b and operation in _CREATES
+            and 200 <= exchange.status < 300 and 200 <= answer.status_code < 300
+        ):  # fmt: skip
+            self.ids.update(created_ids(operation, body_a, body_b))
+        unseen_records = self._unseen_records(exchange, call, body_a if ok_a else None)
+        inverse = {mine: theirs for theirs, mine in self.type_ids.items()}
+        if ok_b:
+            body_b = _ids_back(rewrite_types(body_b, inverse, set()), self._ids_back_map())
+        content_b = json.dumps(body_b).encode() if ok_b else answer.content
         self.known |= _pairs_in(operation, exchange.path, body_b if ok_b else None)
         unseen_pairs = _pairs_in(operation, exchange.path, body_a if ok_a else None) - self.known
         self._learn(exchange, operation, body_a if ok_a else None, body_b if ok_b else None)
+        if call is not None and operation in _OBJECT_READS and 200 <= exchange.status < 300:
+            self._learn_records(call.base, _segments(call.rest)[0], body_a if ok_a else None)
         what = first_difference(
             exchange.status,
             body_a if ok_a else exchange.decoded_response_body().decode("utf-8", "replace"),
@@ -303,27 +424,9 @@ class Shadow:
         )  # fmt: skip
         theirs = {f.rule for f in findings}
         mine = [f for f in self.validator.judge(shadow_exchange) if f.rule not in theirs]
-        if mine:
-            category = "emulator defect"
-            explanation = "; ".join(f"[{f.rule}] {f.message}" for f in mine)
-        elif findings:
-            category = "HubSpot drift"
-            explanation = "; ".join(f"[{f.rule}] {f.message}" for f in findings)
-        elif unseen_pairs or unseen_types:
-            category = "missing state"
-            parts = []
-            if unseen_pairs:
-                shown = ", ".join(f"{a}->{b}" for a, b in sorted(unseen_pairs)[:5])
-                parts.append(f"associations the shadow had not seen: {shown}")
-            if unseen_types:
-                parts.append(
-                    "custom type IDs the shadow had not seen: "
-                    + ", ".join(map(str, sorted(unseen_types)))
-                )
-            explanation = "; ".join(parts)
-        else:
-            category = "unexplained"
-            explanation = "both answers keep the contract; the shadow knew the state named"
+        category, explanation = _categorised(
+            mine, findings, unseen_records, unseen_pairs, unseen_types
+        )
         return Difference(
             exchange.index,
             exchange.method,
@@ -335,6 +438,20 @@ class Shadow:
             _shown(answer.status_code, content_b),
             explanation,
         )
+
+    def _unseen_records(
+        self, exchange: Exchange, call: ObjectCall | None, hubspot: Any
+    ) -> set[str]:
+        """The records an object call names (its path's, every ``id`` of its request and of
+        HubSpot's answer) that the shadow has not seen."""
+        if call is None:
+            return set()
+        sent = _parsed(exchange.request_body)[1] if exchange.request_body else None
+        named = _record_ids(hubspot) | _record_ids(sent)
+        parts = _segments(call.rest)
+        if call.operation in ("get_object", "update_object", "archive_object") and len(parts) > 1:
+            named.add(parts[1])
+        return named - set(self.ids)
 
     def _unseen_types(self, exchange: Exchange, operation: str) -> set[int]:
         ok, sent = _parsed(exchange.request_body) if exchange.request_body else (False, None)
@@ -352,14 +469,19 @@ class Shadow:
         body = exchange.request_body
         ok, sent = _parsed(body) if body else (False, None)
         if ok and self.type_ids:
-            rewritten = _rewrite_types(sent, self.type_ids, set(), operation == "update_label")
+            rewritten = rewrite_types(sent, self.type_ids, set(), operation == "update_label")
             if rewritten != sent:
                 body = json.dumps(rewritten, separators=(",", ":")).encode()
+        if ok and self.ids and operation not in _LABELS:
+            rewritten = rewrite_ids(json.loads(body), self.ids)
+            body = json.dumps(rewritten, separators=(",", ":")).encode()
         path = exchange.path
         if operation == "delete_label":
             head, _, last = path.rstrip("/").rpartition("/")
             if last.isdigit() and int(last) in self.type_ids:
                 path = f"{head}/{self.type_ids[int(last)]}"
+        elif operation not in _LABELS:
+            path = rewrite_path(path, self.ids)
         headers = {k: v for k, v in exchange.request_headers if k.lower() not in _HOP}
         headers["Authorization"] = f"Bearer {SHADOW_TOKEN}"
         url = path + (f"?{exchange.query}" if exchange.query else "")
@@ -380,6 +502,30 @@ class Shadow:
             self._learn_labels(parts[-3], parts[-2], _results(hubspot))
         elif operation in _READS:
             self._learn_associations(exchange, operation, hubspot)
+
+    def _ids_back_map(self) -> dict[str, str]:
+        return {mine: theirs for theirs, mine in self.ids.items()}
+
+    def _learn_records(self, base: str, object_type: str, hubspot: Any) -> None:
+        """Records HubSpot's read shows and the shadow lacks: created in it, their IDs mapped."""
+        if not isinstance(hubspot, dict):
+            return
+        shown = _results(hubspot) if "results" in hubspot else [hubspot]
+        for record in shown:
+            record_id, properties = record.get("id"), record.get("properties")
+            if record_id is None or str(record_id) in self.ids or not isinstance(properties, dict):
+                continue
+            kept = {
+                k: v for k, v in properties.items()
+                if k not in _SYSTEM_PROPERTIES and isinstance(v, str) and v
+            }  # fmt: skip
+            answer = self._send(
+                "POST", f"{base}/{object_type}", json.dumps({"properties": kept}).encode(),
+                {"Content-Type": "application/json", "Authorization": f"Bearer {SHADOW_TOKEN}"},
+            )  # fmt: skip
+            ok, made = _parsed(answer.content)
+            if answer.status_code < 300 and ok and isinstance(made, dict) and "id" in made:
+                self.ids[str(record_id)] = str(made["id"])
 
     def _learn_labels(self, from_type: str, to_type: str, listed: list[dict[str, Any]]) -> None:
         wanted = [
@@ -440,6 +586,8 @@ class Shadow:
         """What the last answers taught, written into the shadow before the next request."""
         pending, self._pending = self._pending, []
         for item in pending:
+            ends = {k: self.ids.get(item[k], item[k]) for k in ("fromObjectId", "toObjectId")}
+            item = {**item, **ends}
             answer = self._control("POST", "/_emulator/seed", {"associations": [item]})
             if answer.status_code >= 300 and item["types"]:
                 # A type the shadow refuses for the pair: the association at least.

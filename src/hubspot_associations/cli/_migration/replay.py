@@ -77,7 +77,11 @@ __all__ = [
     "ReplayReport",
     "ReplayUnavailable",
     "compare_states",
+    "created_ids",
     "replay",
+    "rewrite_ids",
+    "rewrite_path",
+    "rewrite_types",
 ]
 
 EXIT_SAME: Final = 0
@@ -433,16 +437,16 @@ class _Side:
 # -- rewriting ---------------------------------------------------------------------------------
 
 
-def _rewrite_types(
+def rewrite_types(
     node: Any, resolve: Mapping[int, int | None], unknown: set[int], bare: bool = False
 ) -> Any:
     """A copy of a JSON value with USER_DEFINED type IDs replaced (``bare``: the top level's
     ``associationTypeId`` is custom without a category, as in update_label)."""
     if isinstance(node, list):
-        return [_rewrite_types(n, resolve, unknown) for n in node]
+        return [rewrite_types(n, resolve, unknown) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _rewrite_types(v, resolve, unknown) for k, v in node.items()}
+    out = {k: rewrite_types(v, resolve, unknown) for k, v in node.items()}
     pairs = (("associationTypeId", "associationCategory"), ("typeId", "category"),
              ("associationTypeId", "category"))  # fmt: skip
     for id_key, category_key in pairs:
@@ -457,13 +461,13 @@ def _rewrite_types(
     return out
 
 
-def _rewrite_ids(node: Any, ids: Mapping[str, str], key: str | None = None) -> Any:
+def rewrite_ids(node: Any, ids: Mapping[str, str], key: str | None = None) -> Any:
     """A copy of a JSON value with the traffic's record IDs replaced by an emulator's, under the
     keys that hold record IDs (``_ID_KEYS``); an ID sent as a number stays a number."""
     if isinstance(node, list):
-        return [_rewrite_ids(n, ids, key) for n in node]
+        return [rewrite_ids(n, ids, key) for n in node]
     if isinstance(node, dict):
-        return {k: _rewrite_ids(v, ids, k) for k, v in node.items()}
+        return {k: rewrite_ids(v, ids, k) for k, v in node.items()}
     if key in _ID_KEYS and isinstance(node, int | str) and not isinstance(node, bool):
         mapped = ids.get(str(node))
         if mapped is not None:
@@ -471,12 +475,12 @@ def _rewrite_ids(node: Any, ids: Mapping[str, str], key: str | None = None) -> A
     return node
 
 
-def _rewrite_path(rest: str, ids: Mapping[str, str]) -> str:
+def rewrite_path(rest: str, ids: Mapping[str, str]) -> str:
     """A path with each segment that is a record ID of the traffic replaced by an emulator's."""
     return "/".join(ids.get(part, part) for part in rest.split("/"))
 
 
-def _created_ids(operation: str, recorded: Any, replayed: Any) -> list[tuple[str, str]]:
+def created_ids(operation: str, recorded: Any, replayed: Any) -> list[tuple[str, str]]:
     """(the traffic's ID, the emulator's) of each record an object create answered with: the
     answer itself, or a batch's results by position (none when their counts differ)."""
     if operation == "create_object":
@@ -494,7 +498,7 @@ def _created_ids(operation: str, recorded: Any, replayed: Any) -> list[tuple[str
 def _type_ids(node: Any, bare: bool = False) -> set[int]:
     """Every USER_DEFINED type ID a request body names."""
     unknown: set[int] = set()
-    _rewrite_types(node, {}, unknown, bare)
+    rewrite_types(node, {}, unknown, bare)
     return unknown
 
 
@@ -751,11 +755,11 @@ def _replay_one(
         resolve = {t: side.resolve(by_id[t]) for t in named if t in by_id}
         body = x.request_body
         if ok:
-            rewritten = _rewrite_types(parsed, resolve, set(), bare) if resolve else parsed
-            rewritten = _rewrite_ids(rewritten, side.ids)
+            rewritten = rewrite_types(parsed, resolve, set(), bare) if resolve else parsed
+            rewritten = rewrite_ids(rewritten, side.ids)
             if rewritten != parsed:
                 body = json.dumps(rewritten, separators=(",", ":")).encode()
-        rest = _rewrite_path(request.rest, side.ids)
+        rest = rewrite_path(request.rest, side.ids)
         mapped = resolve.get(path_id) if path_id is not None else None
         if mapped is not None:
             rest = rest.rstrip("/").rsplit("/", 1)[0] + f"/{mapped}"
@@ -764,7 +768,7 @@ def _replay_one(
         if operation in _LABEL_WRITES and request.pair is not None:
             side.forget(request.pair)
         if operation in _CREATES and _succeeded(x.status) and _succeeded(answer.status_code):
-            side.ids.update(_created_ids(operation, x.response_json(), _json(answer.content)[1]))
+            side.ids.update(created_ids(operation, x.response_json(), _json(answer.content)[1]))
     report.unfaithful.extend(
         f"{where}: {side.release} has no {operation}; sent anyway, answered {answer.status_code}"
         for side, answer in zip(sides, answers, strict=True)
