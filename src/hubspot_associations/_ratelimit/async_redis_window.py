@@ -50,6 +50,8 @@ class AsyncRedisWindow:
     ``local_share`` of the window (1 / number of processes), trying Redis again every 5 s;
     ``"raise"`` at once. ``daily_limit`` shares HubSpot's daily cap too (reset at midnight, UTC
     shifted by ``utc_offset_hours``); past it, requests raise ``DailyLimitReached``.
+    ``daily_key`` names the daily count when it is not ``key``'s own: HubSpot's cap is per
+    portal, so the windows of several apps on one portal name the same ``daily_key``.
     """
 
     def __init__(
@@ -64,6 +66,7 @@ class AsyncRedisWindow:
         daily_limit: int | None = None,
         utc_offset_hours: float = 0.0,
         timeout: float = 2.0,
+        daily_key: str | None = None,
     ) -> None:
         self.settings = WindowSettings(
             url,
@@ -75,6 +78,7 @@ class AsyncRedisWindow:
             daily_limit=daily_limit,
             utc_offset_hours=utc_offset_hours,
             timeout=timeout,
+            daily_key=daily_key,
         )
         require_redis()
         check_client(client, type(self).__name__)

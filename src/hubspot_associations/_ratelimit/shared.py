@@ -129,6 +129,7 @@ class WindowSettings:
         daily_limit: int | None,
         utc_offset_hours: float,
         timeout: float,
+        daily_key: str | None = None,
     ) -> None:
         if (url is None) == (client is None):
             raise ClientValidationError(
@@ -140,11 +141,7 @@ class WindowSettings:
             raise ClientValidationError(
                 f"url must start with redis://, rediss:// (TLS) or unix://, got {shown!r}"
             )
-        if not isinstance(key, str) or not _KEY.fullmatch(key):
-            raise ClientValidationError(
-                f"key must be 1 to 200 printable ASCII characters without spaces, got {key!r}; "
-                "name the portal and the app, e.g. key='hubspot:portal-123:app-456'"
-            )
+        _check_keys(key, daily_key)
         if on_unreachable not in _MODES:
             raise ClientValidationError(
                 f"on_unreachable must be one of {', '.join(_MODES)}, got {on_unreachable!r}"
@@ -173,7 +170,11 @@ class WindowSettings:
         self.utc_offset_seconds = round(utc_offset_hours * 3600)
         self.timeout = timeout
         # One hash tag: every key of a budget lives in the same Redis Cluster slot.
-        self.keys = (f"{{{key}}}:starts", f"{{{key}}}:pause", f"{{{key}}}:day:", f"{{{key}}}:due")
+        # HubSpot's daily cap is the portal's, whichever app spends it: ``daily_key`` lets the
+        # windows of several apps count one day together (on Redis Cluster its hash tag is its
+        # own: give every key of the group the same slot, or use one Redis node).
+        day = f"{{{daily_key}}}:day:" if daily_key is not None else f"{{{key}}}:day:"
+        self.keys = (f"{{{key}}}:starts", f"{{{key}}}:pause", day, f"{{{key}}}:due")
         self.key = key
         self._prefix = f"{os.getpid()}-{secrets.token_hex(4)}-"
         self._numbers = itertools.count()
@@ -222,6 +223,20 @@ class WindowSettings:
             f"the shared daily budget {self.key!r} of {self.daily_limit:,} requests is spent for "
             "today; it starts again at midnight in the portal's time zone "
             f"(UTC{self.utc_offset_seconds / 3600:+g}). Nothing was sent"
+        )
+
+
+def _check_keys(key: object, daily_key: object) -> None:
+    """A budget's key, and its daily count's when given: names Redis can hold."""
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise ClientValidationError(
+            f"key must be 1 to 200 printable ASCII characters without spaces, got {key!r}; "
+            "name the portal and the app, e.g. key='hubspot:portal-123:app-456'"
+        )
+    if daily_key is not None and (not isinstance(daily_key, str) or not _KEY.fullmatch(daily_key)):
+        raise ClientValidationError(
+            f"daily_key must be 1 to 200 printable ASCII characters without spaces, got "
+            f"{daily_key!r}; name the portal, e.g. daily_key='hubspot-daily:portal-123'"
         )
 
 
