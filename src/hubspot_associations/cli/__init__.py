@@ -11,13 +11,18 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hubspot-associations`` command."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # `check`, `emulator` and `proxy` belong to other extras: they need neither rich nor the rest.
+    # `check`, `emulator`, `proxy` and `worker` belong to other extras: none of them needs rich.
     if arguments[:1] == ["check"]:
         return _check(arguments[1:])
     if arguments[:1] == ["emulator"]:
         return _emulator(arguments[1:])
     if arguments[:1] == ["proxy"]:
         return _proxy(arguments[1:])
+    if arguments[:1] == ["worker"]:
+        # A worker machine needs only the [celery] extra: no rich.
+        from ._worker import main as worker_main
+
+        return worker_main(arguments[1:])
     try:
         from ._app import main as run
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install

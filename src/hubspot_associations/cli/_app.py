@@ -38,6 +38,7 @@ from ._exit_codes import (
     UsageError,
 )
 from ._export_command import run_export
+from ._fleet_command import run_fleet_bulk, run_jobs
 from ._output import Output
 from ._parser import UsageRefused, build_parser
 from ._problems import InputFileError
@@ -370,10 +371,16 @@ def _batch_answers(release: Release) -> str:
     return "201/207"
 
 
+def _bulk(args: argparse.Namespace, out: Output) -> int:
+    """A bulk command: here, or with --broker on the Celery fleet."""
+    return run_fleet_bulk(args, out) if args.broker else run_bulk(args, out)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
-    "associate": run_bulk,
-    "unassociate": run_bulk,
-    "remove-label": run_bulk,
+    "associate": _bulk,
+    "unassociate": _bulk,
+    "remove-label": _bulk,
+    "jobs": run_jobs,
     "export": run_export,
     "labels": _labels,
     "limits": _limits,

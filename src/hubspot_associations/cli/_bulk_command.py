@@ -122,7 +122,11 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def run_bulk(args: argparse.Namespace, out: Output) -> int:
+# What runs a checked job: here (_run), or on a Celery fleet (_fleet_command.run_on_fleet).
+JobRunner = Callable[["_Job", Output, "Path | None"], int]
+
+
+def run_bulk(args: argparse.Namespace, out: Output, runner: JobRunner | None = None) -> int:
     """Run one bulk command from parsed arguments; returns the exit code."""
     command = args.command
     from_type, to_type = canonical_object_type(args.from_type), canonical_object_type(args.to_type)
@@ -149,7 +153,7 @@ def run_bulk(args: argparse.Namespace, out: Output) -> int:
         scan = Scan(source, roles, delimiter=args.delimiter)
         loaded = load_checked(index, scan, strict=args.strict, skip_invalid=args.skip_invalid)
         job = _Job(args, source, index, loaded, results_path, from_type, to_type)
-        return _run(job, out, old_default if old_default != results_path else None)
+        return (runner or _run)(job, out, old_default if old_default != results_path else None)
     finally:
         if loaded is not None:
             loaded.close()

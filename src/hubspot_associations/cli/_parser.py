@@ -12,6 +12,7 @@ from .._numbers import BULK_BATCH_DEFAULT, DEFAULT_CONCURRENCY
 from .._settings import RATE_LIMIT_ENV, ClientSettings
 from .._values.ranges import in_range, parse_rate, range_text
 from .._versions import API_VERSIONS
+from ._fleet_parser import FLEET_EPILOG, add_fleet_options, add_jobs
 from ._scan import DELIMITERS
 
 __all__ = ["UsageRefused", "bounded", "build_parser"]
@@ -207,6 +208,7 @@ def _bulk() -> argparse.ArgumentParser:
     )
     bulk.add_argument("--progress", choices=["auto", "always", "never"], default="auto")
     _reading(bulk)
+    add_fleet_options(bulk)
     return bulk
 
 
@@ -259,12 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
                          "(batch_remove_labels)"),
     }  # fmt: skip
     for name, (parents, text) in bulk_parents.items():
-        sub.add_parser(name, parents=parents, help=text, description=text, epilog=EPILOG,
+        sub.add_parser(name, parents=parents, help=text, description=text,
+                       epilog=EPILOG + "\n" + FLEET_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     _add_export(sub, common)
     _add_labels(sub, common)
     _add_limits(sub, common)
     _add_types_and_report(sub, common)
+    add_jobs(sub, common)
     _add_tools(sub)
     return parser
 
@@ -433,6 +437,9 @@ def _add_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     # Everything after `check` goes to the contract suite's own parser (main() routes it there).
     sub.add_parser("check", help="run the contract checks (emulator, --base-url or --live; "
                    "check --help for its options)", add_help=False)  # fmt: skip
+    # Everything after `worker` goes to the worker's own parser (main() routes it there).
+    sub.add_parser("worker", help="a Celery worker of the fleet's jobs ([celery] extra; "
+                   "worker --help for its options)", add_help=False)  # fmt: skip
     # Everything after `emulator` goes to the emulator's own parser (main() routes it there).
     sub.add_parser("emulator", help="the local HubSpot emulator (emulator --help for its options)",
                    add_help=False)  # fmt: skip
