@@ -24,6 +24,7 @@ SUITES = [
     "benchmarks.client_memory_bench",
     "benchmarks.accounting_bench",
     "benchmarks.live_check_bench",
+    "benchmarks.proxy_bench",
 ]
 NAMES = [suite.rsplit(".", 1)[1] for suite in SUITES]
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,6 +184,23 @@ def _live_check(rows: Rows) -> str:
     )
 
 
+def _proxy(rows: Rows) -> str:
+    parts = []
+    for mode in ("proxy", "proxy --shadow"):
+        median = _row(rows, f"{mode}: GET", "median")
+        p99 = _row(rows, f"{mode}: GET", "p99")
+        peak = _number(_row(rows, f"{mode}: peak RSS"), "value")
+        added = _number(median, "added_ms"), _number(p99, "added_ms"), _number(median, "ratio")
+        if None in added or peak is None:
+            parts.append(f"`{mode}`: not measured")
+            continue
+        parts.append(
+            f"`{mode}` adds {added[0]:.1f} ms to a GET's median ({added[2]:.1f}× direct), "
+            f"{added[1]:.1f} ms to its p99, peak RSS {peak:.0f} MB"
+        )
+    return "; ".join(parts)
+
+
 NOT_COMPARED = f"; `{OFFICIAL}` has no counterpart"
 SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
     "decode_bench": ("Decode a page", _decode, ""),
@@ -192,6 +210,7 @@ SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
     "client_memory_bench": ("Client memory against hostile answers", _peaks, NOT_COMPARED),
     "accounting_bench": ("Accounting under faults", _accounting, NOT_COMPARED),
     "live_check_bench": ("Live contract run", _live_check, NOT_COMPARED),
+    "proxy_bench": ("Proxy overhead", _proxy, NOT_COMPARED),
 }
 
 
