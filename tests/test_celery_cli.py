@@ -15,7 +15,7 @@ import re
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ import pytest
 
 from benchmarks.redis_server import RedisServer, redis_server
 from hubspot_associations import HubSpotAssociations
+from hubspot_associations.cli import main
 from tests.test_hubspot_associations_contract.portal import CLI, command_env, users_emulator
 
 pytest.importorskip("celery", reason="the [celery] extra")
@@ -56,18 +57,21 @@ class Fleet:
 
 
 def _start_worker(fleet: Fleet, log: Path) -> subprocess.Popen[bytes]:
-    """``hubspot-associations worker`` as an operator starts it; returns once it is ready."""
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [CLI, "worker", "--broker", fleet.db(0), "--processes", "1", "--loglevel", "INFO"],
-        env=fleet.env(), stdout=handle, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    """``hubspot-associations worker`` as an operator starts it (one process)."""
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            [CLI, "worker", "--broker", fleet.db(0), "--processes", "1", "--loglevel", "INFO"],
+            env=fleet.env(), stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def _wait_ready(process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until the worker says it is ready for tasks."""
     deadline = time.monotonic() + 60
     while b" ready." not in log.read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"no worker: {log.read_text('utf-8', 'replace')[-3000:]}")
-        time.sleep(0.1)
-    return process
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +80,15 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     logs = tmp_path_factory.mktemp("workers")
     with redis_server() as redis, users_emulator() as emulator:
         running = Fleet(redis, emulator)
-        workers = [_start_worker(running, logs / f"worker-{n}.log") for n in (1, 2)]
+        workers = {_start_worker(running, logs / f"{n}.log"): logs / f"{n}.log" for n in (1, 2)}
         try:
+            for worker, log in workers.items():
+                _wait_ready(worker, log)
             yield running
         finally:
             for worker in workers:
-                worker.send_signal(signal.SIGTERM)  # a warm shutdown, as an operator stops it
+                # A cold shutdown: the tests are over, and a warm one waits seconds for nothing.
+                worker.send_signal(signal.SIGQUIT)
             for worker in workers:
                 try:
                     worker.wait(timeout=20)
@@ -129,8 +136,37 @@ def _stored(fleet: Fleet) -> set[tuple[str, str]]:
     return {(a, str(x.to_object_id)) for a, items in found.associations.items() for x in items}
 
 
+@dataclass
+class Ran:
+    """A command run in this process: exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def here(
+    fleet: Fleet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Ran]:
+    """The command's main() in this process, in the operator's environment: for the commands
+    whose process adds nothing to the test (a separate process costs a second here)."""
+    for name in [n for n in os.environ if n.startswith("HUBSPOT_")]:
+        monkeypatch.delenv(name)
+    for name, value in fleet.env().items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> Ran:
+        capsys.readouterr()
+        code = main(list(args))
+        printed = capsys.readouterr()
+        return Ran(code, printed.out, printed.err)
+
+    return run
+
+
 def test_associate_on_the_fleet_writes_what_a_local_run_writes(
-    fleet: Fleet, tmp_path: Path
+    fleet: Fleet, here: Callable[..., Ran], tmp_path: Path
 ) -> None:
     """300 lines (6 repeats, 4 invalid) on two workers: the emulator holds every pair, and the
     results file, summary and exit code are a local run's."""
@@ -141,14 +177,14 @@ def test_associate_on_the_fleet_writes_what_a_local_run_writes(
                   "--skip-invalid", str(tmp_path / "fleet-bad.csv"))  # fmt: skip
     assert remote.returncode == 1, remote.stderr  # the invalid lines were not done
     assert _stored(fleet) == set(PAIRS)
-    here = _cli(fleet, "associate", *common, "--results", str(tmp_path / "local.jsonl"),
-                "--skip-invalid", str(tmp_path / "local-bad.csv"))  # fmt: skip
-    assert here.returncode == 1, here.stderr
+    local = here("associate", *common, "--results", str(tmp_path / "local.jsonl"),
+                 "--skip-invalid", str(tmp_path / "local-bad.csv"))  # fmt: skip
+    assert local.returncode == 1, local.stderr
     assert _lines(tmp_path / "fleet.jsonl") == _lines(tmp_path / "local.jsonl")
     statuses = [row["status"] for row in _lines(tmp_path / "fleet.jsonl")[1]]
     assert (statuses.count("done"), statuses.count("duplicate"), statuses.count("invalid")) == (
         290, 6, 4)  # fmt: skip
-    summaries = [json.loads(ran.stdout.splitlines()[-1]) for ran in (remote, here)]
+    summaries = [json.loads(ran.stdout.splitlines()[-1]) for ran in (remote, local)]
     for summary in summaries:
         summary.pop("results_file"), summary.pop("invalid_lines_file")
     assert summaries[0] == summaries[1]
@@ -157,7 +193,7 @@ def test_associate_on_the_fleet_writes_what_a_local_run_writes(
 
 
 def test_ctrl_c_leaves_the_job_on_the_fleet_and_resume_finishes_it(
-    fleet: Fleet, tmp_path: Path
+    fleet: Fleet, here: Callable[..., Ran], tmp_path: Path
 ) -> None:
     """SIGINT while following: exit 130 naming `jobs status ID` and `jobs cancel ID`; the job's
     chunks went to a broker no worker reads (as if the broker lost them), so only --resume's
@@ -170,20 +206,14 @@ def test_ctrl_c_leaves_the_job_on_the_fleet_and_resume_finishes_it(
                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
     job = _announced(following, r"job ([0-9a-f]+): 120 input\(s\) in 3 chunk\(s\)")
     following.send_signal(signal.SIGINT)
+    assert following.stderr is not None
     err = following.stderr.read()
     assert following.wait(timeout=30) == 130, err
     assert f"jobs status {job[1]}" in err
     assert f"jobs cancel {job[1]}" in err
-    status = _cli(fleet, "jobs", "status", job[1], "--broker", fleet.db(0), "--json")
-    shown = json.loads(status.stdout)
+    shown = json.loads(here("jobs", "status", job[1], "--broker", fleet.db(0), "--json").stdout)
     assert {k: shown[k] for k in ("job", "state", "total", "done", "failed", "waiting")} == {
-        "job": job[1],
-        "state": "running",
-        "total": 120,
-        "done": 0,
-        "failed": 0,
-        "waiting": 0,
-    }
+        "job": job[1], "state": "running", "total": 120, "done": 0, "failed": 0, "waiting": 0}  # fmt: skip
     resumed = _cli(fleet, *args, "--broker", fleet.db(0), "--resume", timeout=60)
     assert resumed.returncode == 0, resumed.stderr
     assert f"resuming job {job[1]} on the fleet: 0 of 120 input(s) recorded, 3 unfinished" in (
@@ -193,7 +223,9 @@ def test_ctrl_c_leaves_the_job_on_the_fleet_and_resume_finishes_it(
     assert [(row["line"], row["status"]) for row in rows] == [(n, "done") for n in range(2, 122)]
 
 
-def test_jobs_list_status_and_cancel(fleet: Fleet, tmp_path: Path) -> None:
+def test_jobs_list_status_and_cancel(
+    fleet: Fleet, here: Callable[..., Ran], tmp_path: Path
+) -> None:
     """`jobs list` shows a job no worker takes, `jobs cancel` stops it, and the command following
     it writes every input as not sent (exit 3: nothing was done), so --resume sends them all."""
     source = tmp_path / "pairs.csv"
@@ -204,49 +236,47 @@ def test_jobs_list_status_and_cancel(fleet: Fleet, tmp_path: Path) -> None:
         env=fleet.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     job = _announced(following, r"job ([0-9a-f]+):")
-    listed = json.loads(_cli(fleet, "jobs", "list", "--broker", fleet.db(0), "--json").stdout)
+    listed = json.loads(here("jobs", "list", "--broker", fleet.db(0), "--json").stdout)
     assert {"job": job[1], "state": "running", "total": 2} in [
         {k: row[k] for k in ("job", "state", "total")} for row in listed
     ]
-    cancel = _cli(fleet, "jobs", "cancel", job[1], "--broker", fleet.db(0))
+    cancel = here("jobs", "cancel", job[1], "--broker", fleet.db(0))
     assert cancel.returncode == 0, cancel.stderr
     assert f"job {job[1]} cancelled" in cancel.stdout
     out, err = following.communicate(timeout=30)
     assert following.returncode == 3, err
     assert json.loads(out.splitlines()[-1])["not_sent"] == 2
-    again = _cli(fleet, "jobs", "cancel", job[1], "--broker", fleet.db(0))
-    assert "is cancelled already" in again.stdout
-    unknown = _cli(fleet, "jobs", "status", "feedbeef", "--broker", fleet.db(0))
+    assert "is cancelled already" in here("jobs", "cancel", job[1], "--broker", fleet.db(0)).stdout
+    unknown = here("jobs", "status", "feedbeef", "--broker", fleet.db(0))
     assert unknown.returncode == 2
     assert "no job 'feedbeef' in the ledger" in unknown.stderr
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "code", "message"),
     [
-        (["worker", "--broker", "localhost:6379"], "--broker localhost:6379: not a URL"),
-        (["worker", "--broker", "amqp://h//"], "is not Redis, and the job ledger lives in Redis"),
-        (["jobs", "list", "--broker", "kafka://h"], "'kafka' is not a Celery broker"),
+        (["worker", "--broker", "localhost:6379"], 2, "--broker localhost:6379: not a URL"),
+        (["worker", "--broker", "amqp://h//"], 2, "is not Redis, and the job ledger lives in"),
+        (["jobs", "list", "--broker", "kafka://h"], 2, "'kafka' is not a Celery broker"),
+        (["jobs", "list", "--broker", "redis://127.0.0.1:9/0"], 3,
+         "Redis at redis://127.0.0.1:9/0 did not answer"),
     ],
-)
-def test_bad_broker_urls_exit_2(args: list[str], message: str) -> None:
-    """A broker URL the fleet cannot use is refused before anything starts (exit 2)."""
-    ran = subprocess.run([CLI, *args], env=command_env(), capture_output=True, text=True,
-                         timeout=60, check=False)  # fmt: skip
-    assert ran.returncode == 2, ran.stderr
+)  # fmt: skip
+def test_bad_or_unreachable_brokers(
+    here: Callable[..., Ran], args: list[str], code: int, message: str
+) -> None:
+    """A broker URL the fleet cannot use is refused before anything starts (exit 2); a Redis
+    that does not answer exits 3, its address in the message."""
+    ran = here(*args)
+    assert ran.returncode == code, ran.stderr
     assert message in ran.stderr
 
 
-def test_an_unreachable_ledger_exits_3(tmp_path: Path) -> None:
-    """A Redis that does not answer: nothing is sent, exit 3, the address in the message."""
+def test_an_unreachable_ledger_sends_nothing(here: Callable[..., Ran], tmp_path: Path) -> None:
+    """associate --broker with a Redis that does not answer: exit 3, no results file."""
     source = tmp_path / "pairs.csv"
     source.write_text("from_id,to_id\n1,2\n")
-    ran = subprocess.run(
-        [CLI, "associate", str(source), "--from", "contact", "--to", "company", "--portal-id",
-         "1", "--broker", "redis://127.0.0.1:9/0"],
-        env=command_env({"HUBSPOT_ACCESS_TOKEN": TOKEN}), capture_output=True, text=True,
-        timeout=60, check=False,
-    )  # fmt: skip
-    assert ran.returncode == 3
-    assert "Redis at redis://127.0.0.1:9/0 did not answer" in ran.stderr
+    ran = here("associate", str(source), "--from", "contact", "--to", "company", "--portal-id",
+               "1", "--broker", "redis://127.0.0.1:9/0")  # fmt: skip
+    assert ran.returncode == 3, ran.stderr
     assert not os.path.exists(f"{source}.associate-contact-company.results.jsonl")

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["run_fleet_bulk", "run_jobs"]
 
 # How often the ledger is read while following a job.
-POLL_SECONDS: Final = 0.5
+POLL_SECONDS: Final = 0.25
 # With no input recorded for this long, a hint that no worker may be running.
 IDLE_HINT_SECONDS: Final = 60.0
 _OPERATIONS: Final = {"unassociate": "remove", "remove-label": "remove_labels"}
