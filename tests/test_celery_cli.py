@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +21,17 @@ from typing import Any
 
 import pytest
 
-from benchmarks.redis_server import RedisServer, redis_server
-from hubspot_associations import HubSpotAssociations
 from hubspot_associations.cli import main
-from tests.test_hubspot_associations_contract.portal import CLI, command_env, users_emulator
+from tests.fleet_support import (
+    Emulator,
+    RedisServer,
+    emulator,
+    redis_server,
+    start_worker,
+    wait_until,
+    worker_env,
+)
+from tests.test_hubspot_associations_contract.portal import CLI
 
 pytest.importorskip("celery", reason="the [celery] extra")
 
@@ -41,7 +47,7 @@ class Fleet:
     """Where the fleet's parts listen."""
 
     redis: RedisServer
-    emulator: str
+    emulator: Emulator
 
     def db(self, number: int) -> str:
         """The Redis URL of database ``number`` (0: the workers' broker and the ledger)."""
@@ -49,52 +55,27 @@ class Fleet:
 
     def env(self) -> dict[str, str]:
         """An operator's environment: the emulator's token and address, a fast budget."""
-        return command_env({
-            "HUBSPOT_ACCESS_TOKEN": TOKEN,
-            "HUBSPOT_BASE_URL": self.emulator,
-            "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": "1000/10",
-        })  # fmt: skip
-
-
-def _start_worker(fleet: Fleet, log: Path) -> subprocess.Popen[bytes]:
-    """``hubspot-associations worker`` as an operator starts it (one process)."""
-    with log.open("wb") as handle:
-        return subprocess.Popen(
-            [CLI, "worker", "--broker", fleet.db(0), "--processes", "1", "--loglevel", "INFO"],
-            env=fleet.env(), stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-
-def _wait_ready(process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until the worker says it is ready for tasks."""
-    deadline = time.monotonic() + 60
-    while b" ready." not in log.read_bytes():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"no worker: {log.read_text('utf-8', 'replace')[-3000:]}")
-        time.sleep(0.05)
+        return worker_env(self.emulator.url, HUBSPOT_ACCESS_TOKEN=TOKEN)
 
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
-    """A Redis server, an emulator and two workers (one process each), for the module."""
+    """A Redis server, an emulator and two `hubspot-associations worker` processes (one pool
+    process each, prefork as the command starts it), for the module."""
     logs = tmp_path_factory.mktemp("workers")
-    with redis_server() as redis, users_emulator() as emulator:
-        running = Fleet(redis, emulator)
-        workers = {_start_worker(running, logs / f"{n}.log"): logs / f"{n}.log" for n in (1, 2)}
+    with redis_server() as redis, emulator() as server:
+        running = Fleet(redis, server)
+        command = [CLI, "worker", "--broker", running.db(0), "--processes", "1"]
+        workers = [start_worker(logs, "", running.env(), name=f"w{n}", argv=command)
+                   for n in (1, 2)]  # fmt: skip
         try:
-            for worker, log in workers.items():
-                _wait_ready(worker, log)
+            for worker in workers:
+                wait_until(worker.ready, f"worker {worker.pid} to be ready (log: {worker.log})")
             yield running
         finally:
+            # The tests are over: a warm shutdown would wait seconds for nothing.
             for worker in workers:
-                # A cold shutdown: the tests are over, and a warm one waits seconds for nothing.
-                worker.send_signal(signal.SIGQUIT)
-            for worker in workers:
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    worker.wait()
+                worker.kill()
 
 
 def _csv(path: Path) -> Path:
@@ -131,9 +112,7 @@ def _lines(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def _stored(fleet: Fleet) -> set[tuple[str, str]]:
     """Every (contact, company) pair of the job the emulator holds."""
-    with HubSpotAssociations(TOKEN, base_url=fleet.emulator, rate_limit=None) as client:
-        found = client.bulk.read("contact", "company", sorted({a for a, _ in PAIRS}))
-    return {(a, str(x.to_object_id)) for a, items in found.associations.items() for x in items}
+    return set(fleet.emulator.associated_pairs())
 
 
 @dataclass
