@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -69,7 +70,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
                             check=True, capture_output=True, text=True).stdout  # fmt: skip
     (work / "constraints.txt").write_text(locked)
     subprocess.run([_uv(), "pip", "install", "--python", str(python), "-c",
-                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract,redis,speedups]", MYPY,
+                    str(work / "constraints.txt"), f"{wheel}[cli,emulator,contract,redis,speedups,celery]", MYPY,
                     # A user's test environment: xdist, HubSpot's client, pytest-asyncio.
                     "pytest-xdist", "hubspot-api-client", PYTEST_ASYNCIO,
                     # pip alone (not `uv venv --seed`, whose setuptools loads _distutils_hack at
@@ -444,7 +445,7 @@ def test_check_runs_from_the_installed_wheel(venv: Path, tmp_path: Path) -> None
 
 
 def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_path: Path) -> None:
-    """The plain wheel (no extras): `check` and the emulator say which extra to install, exit 2,
+    """The plain wheel (no extras): `check`, the emulator and `worker` say which extra to install, exit 2,
     no traceback; the client itself imports."""
     [wheel] = (venv.parent / "dist").glob("*.whl")
     plain = tmp_path / "plain"
@@ -458,6 +459,7 @@ def test_without_extras_each_command_names_the_extra_it_needs(venv: Path, tmp_pa
         (["hubspot-associations", "proxy"], "[contract]"),
         (["hubspot-associations", "emulator", "serve"], "[emulator]"),
         (["hubspot-associations-emulator", "serve", "--port", "0"], "[emulator]"),
+        (["hubspot-associations", "worker", "--broker", "redis://127.0.0.1:9/0"], "[celery]"),
     ):
         done = _run(plain, str(plain / "bin" / command[0]), *command[1:], cwd=tmp_path)
         assert done.returncode == 2, (command, done.stderr)
@@ -516,6 +518,49 @@ def test_the_shared_budget_and_the_faster_parser_work_from_the_wheel(
         done = _run(venv, str(venv / "bin" / "python"), "-c", probe, server.url, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[0,", "0,", "0,", "60]", "orjson"]
+
+
+def test_a_fleet_worker_and_associate_broker_from_the_wheel(venv: Path, tmp_path: Path) -> None:
+    """With [celery]: `hubspot-associations worker` (prefork) and `associate --broker` as a user
+    runs them, against a real Redis and the wheel's emulator: every pair done, the results file
+    written from the ledger."""
+    from tests.fleet_support import redis_server
+
+    cli = str(venv / "bin" / "hubspot-associations")
+    server, url = _serve(venv, tmp_path)
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "HUBSPOT_ACCESS_TOKEN": "emulator-token", "HUBSPOT_BASE_URL": url,
+           "HUBSPOT_ASSOCIATIONS_RATE_LIMIT": "1000/10"}  # fmt: skip
+    (tmp_path / "pairs.csv").write_text("from_id,to_id\n" + "".join(
+        f"{100 + n},{900 + n % 3}\n" for n in range(20)))  # fmt: skip
+    try:
+        with redis_server() as redis, (tmp_path / "worker.log").open("wb") as log:
+            worker = subprocess.Popen(
+                [cli, "worker", "--broker", redis.url, "--processes", "1"], cwd=tmp_path,
+                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+            try:
+                deadline = time.monotonic() + 60
+                while b" ready." not in (tmp_path / "worker.log").read_bytes():
+                    assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+                    assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+                    time.sleep(0.1)
+                done = subprocess.run(
+                    [cli, "associate", "pairs.csv", "--from", "contact", "--to", "company",
+                     "--broker", redis.url], cwd=tmp_path, env=env, capture_output=True,
+                    text=True, timeout=120, check=False,
+                )  # fmt: skip
+            finally:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "20 done, 0 failed" in done.stdout
+    assert re.search(r"job [0-9a-f]+: 20 input\(s\) in 1 chunk\(s\) sent to the fleet", done.stderr)
+    results = (tmp_path / "pairs.csv.associate-contact-company.results.jsonl").read_text()
+    assert [json.loads(line)["status"] for line in results.splitlines()[1:]] == ["done"] * 20
 
 
 USERS_TESTS = {
