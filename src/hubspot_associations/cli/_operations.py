@@ -35,10 +35,16 @@ COMMAND_METHODS: Final[dict[str, tuple[str, ...]]] = {
     "limits usage records": ("limits.usage.records",),
     "types": ("labels.list",),
     "report": ("report.request",),
+    # The fleet's jobs are read and cancelled in the ledger (Redis): no HubSpot call.
+    "jobs list": (),
+    "jobs status": (),
+    "jobs cancel": (),
     # migrate-report reads files (its --replay speaks to an emulator without the client),
     # releases prints the table, check and emulator belong to their own packages.
     "migrate-report": (),
     "releases": (),
     "check": (),
+    # A worker's tasks call bulk methods on the fleet, not in the command's own process.
+    "worker": (),
     "emulator": (),
 }
