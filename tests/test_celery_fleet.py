@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from hubspot_associations.celery import JobLedger, JobSpec, make_app
+from hubspot_associations import TokenProviderError
+from hubspot_associations.celery import JobLedger, JobSpec, Outcome, TokenSource, make_app
 from tests import fleet_support
 from tests.fleet_support import Emulator, Worker
 
@@ -245,3 +246,49 @@ def held(worker: Worker) -> set[str]:
     log = worker.output()
     ended = set(re.findall(r"run_chunk\[([0-9a-f-]+)\] (?:succeeded|retry)", log))
     return received(worker) - ended
+
+
+def test_an_outcome_is_written_once_and_counted_once(fleet: Fleet) -> None:
+    """record() keeps an input's first outcome: a second delivery's writes are ignored."""
+    spec = JobSpec(
+        operation="associate_default", from_type="contacts", to_type="companies", portal_id=1
+    )
+    job = fleet.ledger.create(spec, [("1", "2"), ("3", "4")], chunk_size=1)
+    assert fleet.ledger.record(job, {0: Outcome("done")}) == 1
+    again = {0: Outcome("failed", "late", None, 500), 1: Outcome("done")}
+    assert fleet.ledger.record(job, again) == 1
+    assert fleet.ledger.outcomes(job) == {0: Outcome("done"), 1: Outcome("done")}
+    status = fleet.ledger.status(job)
+    assert (status.done, status.failed, status.state, status.chunks) == (2, 0, "finished", 2)
+    assert fleet.ledger.pending(job, 0) == []
+
+
+def test_a_cancelled_job_sends_nothing_more(fleet: Fleet) -> None:
+    """cancel(): the state says so and submit() sends no chunk."""
+    spec = JobSpec(operation="remove", from_type="contacts", to_type="companies", portal_id=1)
+    job = fleet.ledger.create(spec, pairs(30), chunk_size=10)
+    fleet.ledger.cancel(job)
+    app = make_app(fleet.redis.url)
+    try:
+        assert fleet.ledger.submit(app, job) == 0
+    finally:
+        app.close()
+    assert fleet.ledger.status(job).state == "cancelled"
+    assert job in [status.job_id for status in fleet.ledger.jobs()]
+
+
+def test_token_sources_resolve_per_portal_and_say_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The environment's per-portal token wins over the shared one; a command sees the portal."""
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN_7", "seven")
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "shared")
+    from_env = TokenSource.from_environment()
+    assert (from_env.token(7), from_env.token(8)) == ("seven", "shared")
+    command = TokenSource.from_command(["sh", "-c", 'echo "tok-$HUBSPOT_PORTAL_ID"'])
+    assert command.provider(42)() == "tok-42"
+    with pytest.raises(TokenProviderError, match="no token for portal 9"):
+        TokenSource({8: "eight"}).token(9)
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+    with pytest.raises(TokenProviderError, match="HUBSPOT_ACCESS_TOKEN_8"):
+        from_env.token(8)

@@ -62,7 +62,7 @@ def _from_mapping(tokens: Mapping[int, str], portal: int) -> str:
         return tokens[portal]
     except KeyError:
         raise TokenProviderError(
-            f"this worker's TokenSource has no token for portal {portal}: add it to the mapping"
+            f"no token for portal {portal} in this worker's TokenSource: add it to the mapping"
         ) from None
 
 
