@@ -237,6 +237,8 @@ def test_jobs_list_status_and_cancel(
         (["worker", "--broker", "localhost:6379"], 2, "--broker localhost:6379: not a URL"),
         (["worker", "--broker", "amqp://h//"], 2, "is not Redis, and the job ledger lives in"),
         (["jobs", "list", "--broker", "kafka://h"], 2, "'kafka' is not a Celery broker"),
+        (["associate", "-", "--from", "contact", "--to", "company", "--chunk-size", "5"], 2,
+         "--chunk-size: only with --broker URL"),
         (["jobs", "list", "--broker", "redis://127.0.0.1:9/0"], 3,
          "Redis at redis://127.0.0.1:9/0 did not answer"),
     ],

@@ -38,7 +38,7 @@ from ._exit_codes import (
     UsageError,
 )
 from ._export_command import run_export
-from ._fleet_command import run_fleet_bulk, run_jobs
+from ._fleet_command import refuse_fleet_options, run_fleet_bulk, run_jobs
 from ._output import Output
 from ._parser import UsageRefused, build_parser
 from ._problems import InputFileError
@@ -373,7 +373,10 @@ def _batch_answers(release: Release) -> str:
 
 def _bulk(args: argparse.Namespace, out: Output) -> int:
     """A bulk command: here, or with --broker on the Celery fleet."""
-    return run_fleet_bulk(args, out) if args.broker else run_bulk(args, out)
+    if args.broker:
+        return run_fleet_bulk(args, out)
+    refuse_fleet_options(args)
+    return run_bulk(args, out)
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Output], int]] = {

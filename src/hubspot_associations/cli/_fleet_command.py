@@ -51,7 +51,7 @@ from ._results_file import ResultsFile
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["run_fleet_bulk", "run_jobs"]
+__all__ = ["refuse_fleet_options", "run_fleet_bulk", "run_jobs"]
 
 # How often the ledger is read while following a job.
 POLL_SECONDS: Final = 0.25
@@ -59,6 +59,16 @@ POLL_SECONDS: Final = 0.25
 IDLE_HINT_SECONDS: Final = 60.0
 _OPERATIONS: Final = {"unassociate": "remove", "remove-label": "remove_labels"}
 _CANCELLED_REASON: Final = "not sent: the job was cancelled (jobs cancel)"
+
+
+def refuse_fleet_options(args: argparse.Namespace) -> None:
+    """A fleet option without --broker is a mistake to say, not to ignore (exit 2)."""
+    given = [option for option, value in (("--redis", args.redis), ("--portal-id", args.portal_id),
+             ("--chunk-size", args.chunk_size)) if value is not None]  # fmt: skip
+    if given:
+        raise UsageError(
+            f"{', '.join(given)}: only with --broker URL (a job run on a Celery fleet)"
+        )
 
 
 def run_fleet_bulk(args: argparse.Namespace, out: Output) -> int:
