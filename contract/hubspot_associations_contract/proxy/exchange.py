@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["CATEGORIES", "Difference", "Exchange", "Finding"]
@@ -77,16 +77,8 @@ class Finding:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        """As ``--findings`` writes it (snake_case keys)."""
-        return {
-            "index": self.index,
-            "method": self.method,
-            "path": self.path,
-            "operation_id": self.operation_id,
-            "status": self.status,
-            "rule": self.rule,
-            "message": self.message,
-        }
+        """As ``--findings`` writes it: the fields, snake_case as named here."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -106,15 +98,5 @@ class Difference:
     explanation: str = ""  # why this category (the rule broken, the records not seen yet, …)
 
     def to_dict(self) -> dict[str, Any]:
-        """As ``--findings`` writes it (snake_case keys)."""
-        return {
-            "index": self.index,
-            "method": self.method,
-            "path": self.path,
-            "operation_id": self.operation_id,
-            "category": self.category,
-            "what": self.what,
-            "hubspot": self.hubspot,
-            "emulator": self.emulator,
-            "explanation": self.explanation,
-        }
+        """As ``--findings`` writes it: the fields, snake_case as named here."""
+        return asdict(self)
