@@ -25,6 +25,7 @@ SUITES = [
     "benchmarks.accounting_bench",
     "benchmarks.live_check_bench",
     "benchmarks.proxy_bench",
+    "benchmarks.fleet_bench",
 ]
 NAMES = [suite.rsplit(".", 1)[1] for suite in SUITES]
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,6 +202,28 @@ def _proxy(rows: Rows) -> str:
     return "; ".join(parts)
 
 
+def _fleet(rows: Rows) -> str:
+    one = _row(rows, "one portal")
+    share, ratio = _number(one, "ceiling_share"), _number(one, "vs_one_process")
+    if one is None or share is None or ratio is None:
+        return "not measured"
+    line = (
+        f"4 workers on one portal: {share:.1%} of the ceiling ({ratio:.2f}× one process), "
+        f"{one.get('lost')} lost, {one.get('duplicated')} duplicated, "
+        f"{one.get('server_429')} × 429 at the server"
+    )
+    for slots in (2, 8):
+        found = [
+            value
+            for row in rows
+            if f"× {slots} slots, jobs one by one" in str(row.get("name"))
+            and (value := _number(row, "ceiling_share")) is not None
+        ]
+        if found:
+            line += f"; 4 portals, {slots} slots per worker: each ≥ {min(found):.1%} of its own"
+    return line
+
+
 NOT_COMPARED = f"; `{OFFICIAL}` has no counterpart"
 SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
     "decode_bench": ("Decode a page", _decode, ""),
@@ -211,6 +234,7 @@ SUMMARY: dict[str, tuple[str, Callable[[Rows], str], str]] = {
     "accounting_bench": ("Accounting under faults", _accounting, NOT_COMPARED),
     "live_check_bench": ("Live contract run", _live_check, NOT_COMPARED),
     "proxy_bench": ("Proxy overhead", _proxy, NOT_COMPARED),
+    "fleet_bench": ("Celery fleet", _fleet, NOT_COMPARED),
 }
 
 
