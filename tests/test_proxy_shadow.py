@@ -14,7 +14,11 @@ import httpx
 import hubspot
 import pytest
 from hubspot_associations_contract.proxy import Difference, Exchange
-from hubspot_associations_contract.proxy.shadow import Shadow, first_difference
+from hubspot_associations_contract.proxy.shadow import (
+    SHADOW_FIRST_OBJECT_ID,
+    Shadow,
+    first_difference,
+)
 from hubspot_associations_contract.proxy.validation import Validator
 
 from hubspot_associations import HubSpotAssociations
@@ -374,3 +378,143 @@ def test_an_emulator_answer_breaking_the_contract_is_an_emulator_defect(emulator
         ("associate_with_labels", "status 201 vs 200", "emulator defect")
     ]
     assert "[status.documented]" in differences[0].explanation
+
+
+def _exchange(
+    index: int,
+    method: str,
+    path: str,
+    status: int,
+    answer: Any,
+    sent: Any = None,
+    headers: tuple[tuple[str, str], ...] = (("Authorization", f"Bearer {TOKEN}"),),
+) -> Exchange:
+    """A captured exchange, written by hand: the shadow is fed it directly (no upstream)."""
+    body = json.dumps(sent).encode() if sent is not None else b""
+    if sent is not None:
+        headers = (*headers, ("Content-Type", "application/json"))
+    return Exchange(index, "2026-12-07T00:00:00.000Z", 0.01, method, path, "", headers, body,
+                    status, (("Content-Type", "application/json"),),
+                    json.dumps(answer).encode())  # fmt: skip
+
+
+def test_answers_refused_for_the_callers_rights_are_not_compared() -> None:
+    """401 (no token) and 403 MISSING_SCOPES / MISSING_PERMISSIONS: the shadow, with a
+    full-access token of its own, would answer 200: no difference; another 403 is compared."""
+    refused = {"status": "error", "message": "no", "correlationId": "c"}
+    shadow = Shadow()
+    try:
+        answers = [
+            shadow.compare(_exchange(0, "GET", LIST.format(1901), 401, {
+                **refused, "category": "INVALID_AUTHENTICATION"}, headers=()), []),
+            shadow.compare(_exchange(1, "GET", LIST.format(1901), 403, {
+                **refused, "category": "MISSING_SCOPES"}), []),
+            shadow.compare(_exchange(
+                2, "PUT", "/crm/v4/objects/contacts/1901/associations/default/companies/2901",
+                403, {**refused, "category": "MISSING_PERMISSIONS"}), []),
+            shadow.compare(_exchange(3, "GET", LIST.format(1901), 403, {
+                **refused, "category": "FORBIDDEN"}), []),
+        ]  # fmt: skip
+        assert answers[:3] == [None, None, None]
+        assert answers[3] is not None
+        assert answers[3].what == "status 403 vs 200"
+        # The refused PUT never reached the shadow: the pair is unknown to it.
+        assert (
+            shadow.compare(_exchange(4, "GET", LIST.format(1901), 200, {"results": []}), []) is None
+        )
+    finally:
+        shadow.close()
+
+
+def test_control_calls_reach_the_shadow_and_a_reset_clears_what_it_learned() -> None:
+    """/_emulator/seed through the proxy seeds the shadow too (its labels' type IDs mapped);
+    /_emulator/reset resets it, its ID and type maps emptied and its ID counter moved again."""
+    seed = {"associations": [{"fromObjectType": "contacts", "fromObjectId": "1911",
+                              "toObjectType": "companies", "toObjectId": "2911"}],
+            "labels": [{"fromObjectType": "contacts", "toObjectType": "companies",
+                        "name": "seeded_through", "label": "Seeded through"}]}  # fmt: skip
+    seeded = {"records": 0, "associations": 1, "bulk": 0, "limits": 0, "labels": [{"results": [
+        {"category": "USER_DEFINED", "typeId": 1300, "label": "Seeded through"}]}]}  # fmt: skip
+    row = {
+        "toObjectId": "2911",
+        "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}],
+    }
+    company = {"properties": {"name": "Before the reset"}}
+
+    def made(company_id: str) -> dict[str, Any]:
+        """HubSpot's answer to the company's create."""
+        return {"id": company_id, "archived": False, "createdAt": "x", "updatedAt": "x",
+                "properties": {"name": "Before the reset", "domain": None, "createdate": "x",
+                               "hs_object_id": company_id, "hs_lastmodifieddate": "x"}}  # fmt: skip
+
+    shadow = Shadow()
+    try:
+        feed = [
+            _exchange(0, "POST", "/_emulator/seed", 200, seeded, seed),
+            _exchange(1, "GET", LIST.format(1911), 200, {"results": [row]}),
+            _exchange(2, "POST", "/crm/v3/objects/companies", 201, made("10000000005"), company),
+        ]
+        assert [shadow.compare(x, []) for x in feed] == [None, None, None]
+        assert shadow.type_ids == {1300: 1200}
+        assert shadow.ids == {"10000000005": str(SHADOW_FIRST_OBJECT_ID)}
+        assert (
+            shadow.compare(_exchange(3, "POST", "/_emulator/reset", 200, {"status": "ok"}), [])
+            is None
+        )
+        assert (shadow.ids, shadow.type_ids, shadow.known) == ({}, {}, set())
+        after = [
+            _exchange(4, "GET", LIST.format(1911), 200, {"results": []}),
+            _exchange(5, "POST", "/crm/v3/objects/companies", 201, made("10000000001"), company),
+        ]
+        assert [shadow.compare(x, []) for x in after] == [None, None]
+        assert shadow.ids == {"10000000001": str(SHADOW_FIRST_OBJECT_ID)}
+    finally:
+        shadow.close()
+
+
+def test_an_unmapped_hubspot_id_never_names_a_record_of_the_shadows_own(emulator: str) -> None:
+    """A default association naming records the proxy never saw (one of them the ID an emulator
+    gives its first record), then a company created: the shadow's company takes an ID far from
+    HubSpot's, and reads of both sides agree."""
+    _create(emulator, "companies", {"properties": {"name": "Made first, behind the proxy"}})
+    first = "10000000001"  # the emulator's first record ID: the shadow's own, were it not moved
+    shadow = Shadow()
+    made: list[str] = []
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        with httpx.Client(base_url=client_url(v4), headers=_auth(), timeout=10) as raw:
+            raw.put(f"/crm/v4/objects/contacts/1921/associations/default/companies/{first}")
+            made.append(_create(str(raw.base_url), "companies", {"properties": {"name": "Later"}}))
+            raw.get(LIST.format(1921))
+            raw.get(f"/crm/v4/objects/companies/{made[0]}/associations/contacts")
+
+    exchanges, findings, differences = _judged(emulator, None, calls, shadow)
+    assert [x.status for x in exchanges] == [200, 201, 200, 200]
+    assert json.loads(exchanges[2].response_body)["results"][0]["toObjectId"] == first
+    assert findings == []
+    assert differences == []
+    assert shadow.ids == {made[0]: str(SHADOW_FIRST_OBJECT_ID)}
+
+
+def test_a_label_hubspot_refused_as_a_duplicate_is_undone_in_the_shadow(emulator: str) -> None:
+    """Labels learned from list_labels have no HubSpot name: a create_label of HubSpot's name
+    is refused there (400), taken by the shadow, then deleted from it: missing state, saying
+    why, and the next list_labels agrees."""
+    _seed(emulator, {"labels": [{"fromObjectType": "companies", "toObjectType": "deals",
+                                 "name": "partner", "label": "Partner"}]})  # fmt: skip
+    labels = "/crm/v4/associations/companies/deals/labels"
+
+    def calls(v4: Any, client: HubSpotAssociations) -> None:
+        with httpx.Client(base_url=client_url(v4), headers=_auth(), timeout=10) as raw:
+            raw.get(labels)
+            raw.post(labels, json={"name": "partner", "label": "Partner"})
+            raw.get(labels)
+
+    exchanges, findings, differences = _judged(emulator, None, calls)
+    assert [x.status for x in exchanges] == [200, 400, 200]
+    assert findings == []
+    assert [(d.index, d.operation_id, d.what, d.category) for d in differences] == [
+        (0, "list_labels", "results: 3 vs 2 items", "missing state"),
+        (1, "create_label", "status 400 vs 200", "missing state"),
+    ]
+    assert "without HubSpot's internal names" in differences[1].explanation

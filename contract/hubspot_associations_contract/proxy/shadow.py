@@ -40,6 +40,34 @@ it is the record's ID, mapped back like ``id``, and an emulator giving a record 
 properties than its ``id`` is a defect worth seeing. A record ID HubSpot never created through
 the proxy (a record of the portal) is sent as is: the shadow takes any ID in association calls.
 
+**Not compared**: an answer HubSpot refused for authentication or authorisation (any 401; a
+403 whose ``category`` is ``MISSING_SCOPES`` or ``MISSING_PERMISSIONS``). The shadow has its own
+full-access token, so it would answer such a request 200: the difference says nothing about the
+emulator. Such a request is not sent to the shadow either (HubSpot changed nothing).
+
+**The emulator's control API** (``/_emulator/*``, when the upstream is an emulator and the app
+calls its control API through the proxy): each call HubSpot — the upstream emulator — answered
+2xx is sent to the shadow as well (never judged nor compared), so that seeds reach both. A label
+a seed makes is mapped by position, as ``create_label``'s. ``POST /_emulator/reset`` resets the
+whole shadow (it holds one portal, whichever portal the upstream's reset named) and
+``PUT /_emulator/snapshot`` restores the snapshot in it too: both clear what the shadow learned
+(record and type ID maps, associations and labels seen). Seeds are sent as they are: IDs that
+name records created through the proxy are not mapped.
+
+**Record IDs never collide**: the shadow's own records (its creates' and the learned records')
+take IDs from :data:`SHADOW_FIRST_OBJECT_ID` on (the emulator's ``next_object_id`` counter,
+moved through its snapshot at start and after every reset), far above any ID HubSpot gives, so
+an unmapped HubSpot ID sent as is (an association naming a record the proxy never saw) never
+names one of the shadow's records. Custom type IDs are not moved (HubSpot's are mapped when seen).
+
+**What is kept in step when the two disagree**: a write HubSpot refused (4xx/5xx) that the
+shadow applied is undone for ``create_label`` (the label the shadow made is deleted), and the
+difference is *missing state* when the pair's labels were learned from ``list_labels``: their
+internal names are not in that answer, so the shadow made them under names of its own and took a
+``create_label`` HubSpot refused as a duplicate. Other writes are not undone (an object created,
+updated, archived or merged, an association or a label change the shadow applied and HubSpot
+refused, or the reverse): their difference is reported, and later reads may differ too.
+
 **The first difference** (``Difference.what``): ``status 201 vs 200`` (HubSpot's first), then a key
 present on one side only (``paging: absent in HubSpot's answer``), a JSON type
 (``results[0].toObjectId: string vs integer``), a list's length, a value
@@ -78,9 +106,21 @@ from .validation import Validator
 if TYPE_CHECKING:
     from hubspot_associations_emulator import EmulatorConfig
 
-__all__ = ["IGNORED_VALUES", "SHADOW_TOKEN", "Shadow", "first_difference"]
+__all__ = [
+    "IGNORED_VALUES",
+    "SHADOW_FIRST_OBJECT_ID",
+    "SHADOW_TOKEN",
+    "Shadow",
+    "first_difference",
+]
 
 SHADOW_TOKEN = "shadow-token"
+# The shadow's first record ID: far above HubSpot's (about 10^10 to 10^11 today), below 2**53 so
+# that every JSON reader keeps it exact.
+SHADOW_FIRST_OBJECT_ID = 9_000_000_000_000_001
+CONTROL_PREFIX = "/_emulator/"
+# 403 categories of a request HubSpot refused for the caller's rights (the shadow has all).
+_REFUSED_403 = frozenset({"MISSING_SCOPES", "MISSING_PERMISSIONS"})
 USER_DEFINED = "USER_DEFINED"
 # Keys whose values always differ between HubSpot and the shadow (see the module's docstring).
 IGNORED_VALUES = frozenset(
@@ -278,21 +318,33 @@ def _ids_back(node: Any, ids: Mapping[str, str]) -> Any:
     return _hs_object_ids(rewrite_ids(node, ids), ids)
 
 
+def _refused_for_rights(exchange: Exchange) -> bool:
+    """HubSpot refused the request for authentication (401) or authorisation (403 with
+    MISSING_SCOPES or MISSING_PERMISSIONS): nothing the shadow's answer could be compared with."""
+    if exchange.status == 401:
+        return True
+    if exchange.status != 403:
+        return False
+    ok, body = _parsed(exchange.decoded_response_body())
+    return ok and isinstance(body, dict) and body.get("category") in _REFUSED_403
+
+
 def _categorised(
     mine: list[Finding],
     theirs: list[Finding],
     records: set[str],
     pairs: set[tuple[str, str]],
     types: set[int],
+    nameless: str = "",
 ) -> tuple[str, str]:
     """(category, explanation) of a difference: the first category that applies."""
     if mine:
         return "emulator defect", "; ".join(f"[{f.rule}] {f.message}" for f in mine)
     if theirs:
         return "HubSpot drift", "; ".join(f"[{f.rule}] {f.message}" for f in theirs)
-    if not (records or pairs or types):
+    if not (records or pairs or types or nameless):
         return "unexplained", "both answers keep the contract; the shadow knew the state named"
-    parts = []
+    parts = [nameless] if nameless else []
     if records:
         parts.append("records the shadow had not seen: " + ", ".join(sorted(records)[:5]))
     if pairs:
@@ -350,7 +402,10 @@ class Shadow:
         # HubSpot's record ID -> the shadow's: created through the proxy, or learned from a read.
         self.ids: dict[str, str] = {}
         self._pending: list[dict[str, Any]] = []
+        # (from type, to type) whose labels were learned from list_labels, without their names.
+        self._nameless: set[tuple[str, str]] = set()
         self._closed = False
+        self._move_counter()
 
     # -- the private loop ----------------------------------------------------------------------
 
@@ -368,6 +423,62 @@ class Shadow:
         data = json.dumps(body).encode()
         return self._send(method, path, data, {"Content-Type": "application/json"})
 
+    def _move_counter(self) -> None:
+        """The shadow's next record ID set to SHADOW_FIRST_OBJECT_ID (see the module's docstring),
+        through its snapshot: the ``meta`` table's ``next_object_id`` row."""
+        snapshot = self._send("GET", f"{CONTROL_PREFIX}snapshot", b"", {}).json()
+        meta = [row for row in snapshot["tables"]["meta"] if row[0] != "next_object_id"]
+        snapshot["tables"]["meta"] = [*meta, ["next_object_id", SHADOW_FIRST_OBJECT_ID]]
+        answer = self._control("PUT", f"{CONTROL_PREFIX}snapshot", snapshot)
+        if answer.status_code >= 300:  # the emulator's snapshot format changed: say so at once
+            raise RuntimeError(f"the shadow's ID counter was not moved: {answer.text}")
+
+    def _forget(self) -> None:
+        """Everything learned dropped (the shadow was reset or restored), the counter moved."""
+        self.type_ids.clear()
+        self._labels_seen.clear()
+        self.known.clear()
+        self.ids.clear()
+        self._pending.clear()
+        self._nameless.clear()
+        self._move_counter()
+
+    def _control_call(self, exchange: Exchange) -> None:
+        """A call of the upstream emulator's control API, made on the shadow too (see the
+        module's docstring): only when the upstream answered it 2xx."""
+        if exchange.status is None or not 200 <= exchange.status < 300:
+            return
+        reset = exchange.method == "POST" and exchange.path.rstrip("/") == "/_emulator/reset"
+        restore = exchange.method == "PUT" and exchange.path.rstrip("/") == "/_emulator/snapshot"
+        body = b"" if reset else exchange.request_body
+        headers = {k: v for k, v in exchange.request_headers if k.lower() not in _HOP and not reset}
+        url = exchange.path + (f"?{exchange.query}" if exchange.query and not reset else "")
+        answer = self._send(exchange.method, url, body, headers)
+        if reset or restore:
+            self._forget()
+        elif exchange.method == "POST" and exchange.path.rstrip("/") == "/_emulator/seed":
+            ok_a, theirs = _parsed(exchange.decoded_response_body())
+            ok_b, mine = _parsed(answer.content)
+            if ok_a and ok_b and isinstance(theirs, dict) and isinstance(mine, dict):
+                for a, b in zip(theirs.get("labels") or [], mine.get("labels") or [], strict=False):
+                    self._map_created_types(a, b)
+
+    def _map_created_types(self, hubspot: Any, mine: Any) -> None:
+        """Type IDs of labels made on both sides, mapped by position."""
+        for theirs, ours in zip(_results(hubspot), _results(mine), strict=False):
+            t, o = theirs.get("typeId"), ours.get("typeId")
+            if isinstance(t, int) and isinstance(o, int) and t not in self.type_ids:
+                self.type_ids[t] = o
+
+    def _undo_label(self, path: str, mine: Any) -> None:
+        """The labels a create_label HubSpot refused made in the shadow, deleted again."""
+        for result in _results(mine):
+            if isinstance(result.get("typeId"), int):
+                self._send(
+                    "DELETE", f"{path.rstrip('/')}/{result['typeId']}", b"",
+                    {"Authorization": f"Bearer {SHADOW_TOKEN}"},
+                )  # fmt: skip
+
     def close(self) -> None:
         """Stop the shadow (idempotent)."""
         if self._closed:
@@ -384,9 +495,14 @@ class Shadow:
 
     def compare(self, exchange: Exchange, findings: list[Finding]) -> Difference | None:
         """Send the exchange's request to the shadow; the difference of the answers, if any."""
+        if exchange.path.startswith(CONTROL_PREFIX):
+            self._control_call(exchange)
+            return None
         where = self.validator.operation(exchange)
         call = object_call(exchange.method, exchange.path) if where is None else None
         if exchange.status is None or (where is None and call is None):
+            return None
+        if _refused_for_rights(exchange):
             return None
         operation = where[1] if where is not None else call.operation if call else ""
         self._seed_pending()
@@ -394,6 +510,19 @@ class Shadow:
         answer = self._forward(exchange, operation)
         ok_b, body_b = _parsed(answer.content)
         ok_a, body_a = _parsed(exchange.decoded_response_body())
+        nameless = ""
+        if (
+            operation == "create_label" and not 200 <= exchange.status < 300
+            and 200 <= answer.status_code < 300
+        ):  # fmt: skip
+            self._undo_label(exchange.path, body_b if ok_b else None)
+            parts = _segments(exchange.path)
+            if len(parts) >= 3 and (parts[-3], parts[-2]) in self._nameless:
+                nameless = (
+                    f"the shadow learned {parts[-3]}/{parts[-2]}'s labels from list_labels, "
+                    "without HubSpot's internal names (its labels were made under names of its "
+                    "own, so it took a name HubSpot has); the label it made was deleted again"
+                )
         if (
             ok_a and ok_b and operation in _CREATES
             and 200 <= exchange.status < 300 and 200 <= answer.status_code < 300
@@ -425,7 +554,7 @@ class Shadow:
         theirs = {f.rule for f in findings}
         mine = [f for f in self.validator.judge(shadow_exchange) if f.rule not in theirs]
         category, explanation = _categorised(
-            mine, findings, unseen_records, unseen_pairs, unseen_types
+            mine, findings, unseen_records, unseen_pairs, unseen_types, nameless
         )
         return Difference(
             exchange.index,
@@ -494,10 +623,7 @@ class Shadow:
             return
         parts = _segments(exchange.path)
         if operation == "create_label" and len(parts) >= 2:
-            for theirs, ours in zip(_results(hubspot), _results(mine), strict=False):
-                t, o = theirs.get("typeId"), ours.get("typeId")
-                if isinstance(t, int) and isinstance(o, int) and t not in self.type_ids:
-                    self.type_ids[t] = o
+            self._map_created_types(hubspot, mine)
         elif operation == "list_labels" and len(parts) >= 3:
             self._learn_labels(parts[-3], parts[-2], _results(hubspot))
         elif operation in _READS:
@@ -533,6 +659,9 @@ class Shadow:
             if r.get("category") == USER_DEFINED and isinstance(r.get("typeId"), int)
             and r["typeId"] not in self.type_ids
         ]  # fmt: skip
+        if wanted:
+            # Labels are the pair's both ways: a create_label on either order may meet them.
+            self._nameless |= {(from_type, to_type), (to_type, from_type)}
         for r in wanted:
             label = str(r.get("label") or f"label {r['typeId']}")
             name = f"shadow_{r['typeId']}"
