@@ -221,6 +221,14 @@ def _fleet(rows: Rows) -> str:
         ]
         if found:
             line += f"; 4 portals, {slots} slots per worker: each ≥ {min(found):.1%} of its own"
+    routed = [
+        value
+        for row in rows
+        if "a queue and a worker" in str(row.get("name"))
+        and (value := _number(row, "ceiling_share")) is not None
+    ]
+    if routed:
+        line += f"; 4 portals, a queue and a worker each: each ≥ {min(routed):.1%}"
     return line
 
 

@@ -19,22 +19,25 @@ Measured, each scenario on portals of its own so that the emulator's counts are 
   and 25 requests per second: each portal's share of its own ceiling, measured from submission
   to its job's last outcome. The jobs' chunks go to the queue interleaved (the ledger's
   ``submit`` one chunk at a time) and then, in a second run, one job after another as four
-  ``associate --broker`` runs started together queue them; then both again on workers with
-  eight slots each.
+  ``associate --broker`` runs started together queue them; then one after another on workers
+  with eight slots each; then with a queue per portal (a Celery router on the portal ID) and
+  one worker (two slots) consuming each.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bulk_bench import RATE
 from hubspot_associations import HubSpotAssociations
-from hubspot_associations.celery import JobLedger, JobSpec, make_app
+from hubspot_associations.celery import TASK_NAME, JobLedger, JobSpec, make_app
 from tests import fleet_support
 from tests.fleet_support import Emulator, Worker
 
@@ -46,6 +49,7 @@ SLOTS = 2  # chunks at a time per worker process (threads pool)
 # The four-portal run again with more slots: a slot waiting on one portal's window is a slot no
 # other portal's chunk can use.
 MORE_SLOTS = 8
+ONE_BY_ONE = "jobs one by one"
 BATCH = 10
 CHUNK = 500
 LATENCY_MS = 20
@@ -192,10 +196,13 @@ def _four_portals(
     count: int,
     *,
     interleaved: bool,
+    routed: bool = False,
 ) -> list[dict[str, object]]:
     """Four portals' jobs at once; each portal's share of its own ceiling."""
     each = count // len(PORTAL_RATES)
     app = make_app(redis_url)
+    if routed:
+        app.conf.task_routes = (portal_queue,)
     jobs: dict[str, tuple[int, tuple[int, float], list[tuple[str, str]]]] = {}
     for rate in PORTAL_RATES:
         portal, _ = _portal(emulator, portals, rate)
@@ -219,6 +226,50 @@ def _four_portals(
         | _judged(emulator, portal, inputs, seconds[job], rate, ledger, job)
         for job, (portal, rate, inputs) in jobs.items()
     ]
+
+
+def portal_queue(name: str, args: Sequence[Any], *_: Any, **__: Any) -> dict[str, str] | None:
+    """A Celery router: each portal's chunks to a queue of its own (``portal-<ID>``)."""
+    if name == TASK_NAME:
+        return {"queue": f"portal-{args[2]}"}
+    return None
+
+
+# The same router in the workers' app module (the workers do not import the benchmarks).
+_ROUTED_APP = """\
+from hubspot_associations.celery import TASK_NAME, make_app
+
+app = make_app({broker!r})
+app.conf.update(worker_send_task_events=False)
+
+
+def portal_queue(name, args, *_, **__):
+    return {{"queue": f"portal-{{args[2]}}"}} if name == TASK_NAME else None
+
+
+app.conf.task_routes = (portal_queue,)
+"""
+
+
+def _routed_workers(
+    directory: Path, redis_url: str, emulator_url: str, portals: Sequence[int]
+) -> list[Worker]:
+    """One worker per portal, each consuming only its portal's queue."""
+    (directory / "fleet_bench_routed.py").write_text(_ROUTED_APP.format(broker=redis_url), "utf-8")
+    env = fleet_support.worker_env(
+        emulator_url, **{f"HUBSPOT_ACCESS_TOKEN_{p}": _token(p) for p in PORTALS}
+    )
+    workers = []
+    for portal in portals:
+        argv = [sys.executable, "-m", "celery", "-A", "fleet_bench_routed", "worker",
+                "--pool", "threads", "--concurrency", str(SLOTS), "--queues", f"portal-{portal}",
+                "--hostname", f"routed{portal}@127.0.0.1", "--loglevel", "INFO",
+                "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
+        name = f"routed{portal}"
+        workers.append(fleet_support.start_worker(directory, "", env, name=name, argv=argv))
+    for worker in workers:
+        fleet_support.wait_until(worker.ready, f"worker {worker.pid} ready", 120)
+    return workers
 
 
 def _workers(
@@ -263,7 +314,7 @@ def run(pairs: int = PAIRS) -> list[dict[str, object]]:
             name = f"fleet {pairs:,} pairs, {WORKERS} workers × {SLOTS} slots, one portal"
             rows.append({"name": name, **fleet})
             rows.append({"name": f"fleet {pairs:,} pairs, one process (no Redis)", **local})
-            for interleaved, how in ((True, "chunks interleaved"), (False, "jobs one by one")):
+            for interleaved, how in ((True, "chunks interleaved"), (False, ONE_BY_ONE)):
                 found = _four_portals(
                     emulator, portals, redis.url, ledger, pairs, interleaved=interleaved
                 )
@@ -272,13 +323,21 @@ def run(pairs: int = PAIRS) -> list[dict[str, object]]:
                     rows.append({"name": name, **row, "target": target, "met": _met(row, target)})
             fleet_support.stop_workers(workers)
             workers = _workers(Path(tmp), redis.url, emulator.url, MORE_SLOTS, "more")
-            for interleaved, how in ((True, "chunks interleaved"), (False, "jobs one by one")):
-                found = _four_portals(
-                    emulator, portals, redis.url, ledger, pairs, interleaved=interleaved
+            found = _four_portals(emulator, portals, redis.url, ledger, pairs, interleaved=False)
+            for row in found:
+                name = f"fleet 4 portals × {pairs // 4:,} pairs, × {MORE_SLOTS} slots, {ONE_BY_ONE}"
+                rows.append({"name": name, **row, "target": target, "met": _met(row, target)})
+            fleet_support.stop_workers(workers)
+            own = [next(portals) for _ in PORTAL_RATES]
+            workers = _routed_workers(Path(tmp), redis.url, emulator.url, own)
+            found = _four_portals(
+                emulator, iter(own), redis.url, ledger, pairs, interleaved=False, routed=True
+            )
+            for row in found:
+                name = (
+                    f"fleet 4 portals × {pairs // 4:,} pairs, a queue and a worker × {SLOTS} each"
                 )
-                for row in found:
-                    name = f"fleet 4 portals × {pairs // 4:,} pairs, × {MORE_SLOTS} slots, {how}"
-                    rows.append({"name": name, **row, "target": target, "met": _met(row, target)})
+                rows.append({"name": name, **row, "target": target, "met": _met(row, target)})
         finally:
             fleet_support.stop_workers(workers)
             ledger.redis.close()
