@@ -60,13 +60,14 @@ moved through its snapshot at start and after every reset), far above any ID Hub
 an unmapped HubSpot ID sent as is (an association naming a record the proxy never saw) never
 names one of the shadow's records. Custom type IDs are not moved (HubSpot's are mapped when seen).
 
-**What is kept in step when the two disagree**: a write HubSpot refused (4xx/5xx) that the
-shadow applied is undone for ``create_label`` (the label the shadow made is deleted), and the
-difference is *missing state* when the pair's labels were learned from ``list_labels``: their
-internal names are not in that answer, so the shadow made them under names of its own and took a
-``create_label`` HubSpot refused as a duplicate. Other writes are not undone (an object created,
-updated, archived or merged, an association or a label change the shadow applied and HubSpot
-refused, or the reverse): their difference is reported, and later reads may differ too.
+**What is kept in step when the two disagree**: a write HubSpot refused (4xx; a 5xx may have
+made it) that the shadow applied is undone for ``create_label`` (the label the shadow made is
+deleted), and the difference is *missing state* when the pair's labels were learned from
+``list_labels``: their internal names are not in that answer, so the shadow made them under names
+of its own and took a ``create_label`` HubSpot refused as a duplicate. Other writes are not
+undone (an object created, updated, archived or merged, an association or a label change the
+shadow applied and HubSpot refused, or the reverse): their difference is reported, and later
+reads may differ too.
 
 **The first difference** (``Difference.what``): ``status 201 vs 200`` (HubSpot's first), then a key
 present on one side only (``paging: absent in HubSpot's answer``), a JSON type
@@ -512,7 +513,7 @@ class Shadow:
         ok_a, body_a = _parsed(exchange.decoded_response_body())
         nameless = ""
         if (
-            operation == "create_label" and not 200 <= exchange.status < 300
+            operation == "create_label" and 400 <= exchange.status < 500
             and 200 <= answer.status_code < 300
         ):  # fmt: skip
             self._undo_label(exchange.path, body_b if ok_b else None)
