@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,14 @@ class RunningProxy:
     out: str = ""
     err: str = ""
     _lines: list[str] = field(default_factory=list)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        """Stderr once it holds ``text`` (the proxy says it while it runs)."""
+        deadline = time.monotonic() + timeout
+        while text not in (err := self._err.read_text("utf-8", "replace")):
+            assert time.monotonic() < deadline, (text, err)
+            time.sleep(0.05)
+        return err
 
     def stop(self, stop: signal.Signals = signal.SIGTERM) -> None:
         """Send ``stop`` and wait for the summary."""

@@ -16,9 +16,13 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 from hubspot import HubSpot
+from hubspot_associations_contract.proxy.command import main as proxy_main
+from hubspot_associations_contract.specs import release_names
+from hubspot_associations_emulator.release_table import PROFILES
 
 from hubspot_associations import HubSpotAssociations
-from tests.proxy_cli import refusing_port, run_proxy, running_proxy
+from hubspot_associations.cli import main as cli_main
+from tests.proxy_cli import refusing_port, running_proxy
 from tests.test_hubspot_associations_contract.portal import HEADERS, TOKEN, users_emulator
 
 # Upstream headers the journal does not hold (uvicorn adds them on the way out).
@@ -191,7 +195,8 @@ def test_gzip_answers_pass_compressed_and_are_judged_decoded(tmp_path: Path) -> 
 
 def test_upstream_down_is_a_hubspot_shaped_502(tmp_path: Path) -> None:
     """An unreachable upstream: the app gets a 502 in HubSpot's error shape, stderr one line
-    naming the failure (no traceback)."""
+    naming the failure (no traceback); nothing reached the portal, so the exit code is 1 and
+    the summary says why."""
     with refusing_port() as port, running_proxy("--upstream", f"http://127.0.0.1:{port}") as proxy:
         answers = [httpx.get(f"{proxy.url}/crm/v4/associations/contact/company/labels")]
         answers.append(httpx.post(f"{proxy.url}/anything", content=b"x"))
@@ -199,31 +204,58 @@ def test_upstream_down_is_a_hubspot_shaped_502(tmp_path: Path) -> None:
         assert answer.status_code == 502
         assert set(answer.json()) == {"status", "message", "correlationId", "category"}
         assert answer.json()["status"] == "error"
-    lines = proxy.err.splitlines()
+    lines = [line for line in proxy.err.splitlines() if not line.startswith("proxy: stopping")]
     assert len(lines) == 2, lines
     assert all("upstream unreachable" in line for line in lines), lines
     assert "Traceback" not in proxy.err
     assert "2 without an answer" in proxy.out
-    assert proxy.code == 0
+    assert "unanswered: 2 exchanges got no answer from the upstream" in proxy.out, proxy.out
+    assert proxy.code == 1
 
 
-def test_bad_options_exit_2_before_listening(tmp_path: Path) -> None:
-    """Each option that cannot work ends the command with 2 and a message saying what to give."""
+def test_bad_options_exit_2_before_listening(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each option that cannot work ends the command with 2 and a message saying what to give
+    (in this process: a process each costs a second)."""
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen(1)
+    # Each case on the taken port too: one that were not refused would stop there, not listen.
+    port = ("--port", str(taken.getsockname()[1]))
     cases = {
-        ("--upstream", "ftp://example.com"): "is not an http(s) URL",
+        ("--upstream", "ftp://example.com", *port): "is not an http(s) URL",
         ("--port", "70000"): "is out of range",
-        ("--port", str(taken.getsockname()[1])): "cannot be listened on",
-        ("--record-limit", "-1"): "is negative",
+        port: "cannot be listened on",
+        ("--record-limit", "-1", *port): "is negative",
         # --findings is checked by the same code.
-        ("--record", str(tmp_path / "missing" / "r.har")): "cannot be written",
+        ("--record", str(tmp_path / "missing" / "r.har"), *port): "cannot be written",
     }
     try:
         for options, message in cases.items():
-            done = run_proxy(*options)
-            assert (done.returncode, done.stdout) == (2, ""), (options, done)
-            assert message in done.stderr, (options, done.stderr)
+            assert proxy_main(list(options)) == 2, options
+            out, err = capsys.readouterr()
+            assert out == "", (options, out)
+            assert message in err, (options, err)
+        # The refused port left no --record file behind.
+        assert proxy_main(["--record", str(tmp_path / "r.jsonl"), *port]) == 2
+        assert not (tmp_path / "r.jsonl").exists()
     finally:
         taken.close()
+
+
+def test_help_names_the_proxy_its_choices_and_recordings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The command's --help lists proxy; proxy --help shows the releases, the profiles and the
+    exit codes; migrate-report --help reads the proxy's recordings."""
+    helps = {}
+    for argv in (["--help"], ["proxy", "--help"], ["migrate-report", "--help"]):
+        with pytest.raises(SystemExit) as ended:
+            cli_main(argv)
+        assert ended.value.code == 0, argv
+        helps[argv[0]] = " ".join(capsys.readouterr().out.split())
+    assert "proxy a recording, validating proxy" in helps["--help"], helps["--help"]
+    assert all(name in helps["proxy"] for name in [*release_names(), *PROFILES]), helps["proxy"]
+    assert "130 a second Ctrl-C" in helps["proxy"], helps["proxy"]
+    assert "a `proxy --record` recording" in helps["migrate-report"], helps["migrate-report"]

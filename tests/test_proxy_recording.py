@@ -4,15 +4,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import signal
+import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
+from hubspot_associations_contract.proxy.command import main as proxy_main
+from hubspot_associations_contract.proxy.exchange import Exchange
+from hubspot_associations_contract.proxy.recording import Recording, RecordingRefused
 
 from tests.proxy_cli import running_proxy
 from tests.test_hubspot_associations_contract.portal import (
@@ -100,6 +109,9 @@ def test_recordings_read_like_the_journal(upstream: str, tmp_path: Path) -> None
         assert proxy.code == 0, proxy.out + proxy.err
         assert "10 exchanges, 10 recorded, 0 not recorded" in proxy.out, proxy.out
     assert len(json.loads(har.read_text())["log"]["entries"]) == 10
+    # Object calls are named as the emulator's journal names them.
+    named = {(e["method"], e["path"]): e["operationId"] for e in map(json.loads, jsonl.open())}
+    assert named[("POST", "/crm/v3/objects/contacts")] == "create_object", named
     for record in (har, jsonl):
         text = record.read_text()
         for secret in _SECRETS:
@@ -133,3 +145,122 @@ def test_record_limit_keeps_the_first_and_counts_all(upstream: str, tmp_path: Pa
     assert "1500 exchanges, 100 recorded, 1400 not recorded" in proxy.out
     result = json.loads(findings.read_text())
     assert (result["exchanges"], result["recorded"], result["not_recorded"]) == (1500, 100, 1400)
+
+
+_LABELS = "/crm/v4/associations/contact/company/labels"
+
+
+class _SlowUpstream(BaseHTTPRequestHandler):
+    """Labels answers the checks take long to judge (4 MB, every typeId a string), and
+    ``/slow``, answered only once ``release`` is set."""
+
+    protocol_version = "HTTP/1.1"
+    big: ClassVar[bytes] = b""
+    arrived: ClassVar[threading.Event] = threading.Event()
+    release: ClassVar[threading.Event] = threading.Event()
+
+    def do_GET(self) -> None:
+        """The big answer, or the slow one."""
+        body = self.big
+        if self.path == "/slow":
+            self.arrived.set()
+            self.release.wait(60)
+            body = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+@contextlib.contextmanager
+def _slow_upstream() -> Iterator[str]:
+    labels = [{"category": "USER_DEFINED", "typeId": str(i), "label": f"L{i}", "x": [[1] * 40]}
+              for i in range(20_000)]  # fmt: skip
+    _SlowUpstream.big = json.dumps({"results": labels}).encode()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowUpstream)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        _SlowUpstream.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_answered_exchanges_are_on_disk_and_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each answered exchange is in the JSONL file while the checks are still seconds behind;
+    SIGTERM says it waits for the request in flight, a second signal ends it at once (130)
+    saying what is lost; a second proxy on the file, and a later one, are refused (exit 2)
+    and the file is left as it was."""
+    record = tmp_path / "r.jsonl"
+    with (
+        _slow_upstream() as url,
+        running_proxy("--upstream", url, "--record", str(record)) as proxy,
+        httpx.Client(base_url=proxy.url, timeout=30) as http,
+    ):
+        # In this process, on the first proxy's port: one not refused could not listen either.
+        port = proxy.url.rpartition(":")[2]
+        assert proxy_main(["--record", str(record), "--port", port]) == 2
+        assert "another proxy records there" in capsys.readouterr().err
+        for _ in range(5):
+            assert http.get(_LABELS).status_code == 200
+
+        def slow() -> None:
+            with contextlib.suppress(httpx.HTTPError):  # the proxy ends under it
+                httpx.get(f"{proxy.url}/slow", timeout=30)
+
+        waiting = threading.Thread(target=slow)
+        waiting.start()
+        assert _SlowUpstream.arrived.wait(30)
+        proxy.process.send_signal(signal.SIGTERM)
+        proxy.wait_for("proxy: stopping: waiting for 1 requests in flight")
+        # The checks take 0.4 s an answer: the lines were written as the answers went back.
+        assert len(record.read_text().splitlines()) == 5
+        proxy.stop(signal.SIGINT)
+        _SlowUpstream.release.set()
+        waiting.join(30)
+    assert proxy.code == 130, proxy.out + proxy.err
+    assert "interrupted again, ending now; lost: 1 requests in flight" in proxy.err, proxy.err
+    assert "findings: " not in proxy.out  # no summary
+    kept = record.read_bytes()
+    assert len(kept.splitlines()) == 5
+    with socket.socket() as taken:  # as above: a run not refused would stop at the port
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        assert proxy_main(["--record", str(record), "--port", port]) == 2
+    err = capsys.readouterr().err
+    assert "already holds a recording: give another file, or delete it" in err, err
+    assert record.read_bytes() == kept
+
+
+def test_har_marks_cut_bodies_and_is_locked(tmp_path: Path) -> None:
+    """A HAR body past 64 KiB carries _truncated and the whole body's _sha256; an object call
+    is named create_object; the file is locked while recorded, then refused as a recording."""
+    path = tmp_path / "r.har"
+    big = json.dumps({"properties": {"notes": "n" * 70_000}}).encode()
+    json_type = (("Content-Type", "application/json"),)
+    recording = Recording(path, "https://api.hubapi.com")
+    with pytest.raises(RecordingRefused, match="another proxy records there"):
+        Recording(path, "https://api.hubapi.com")
+    recording.add(
+        Exchange(
+            index=0, started="2026-12-07T10:00:00.000Z", seconds=0.1, method="POST",
+            path="/crm/v3/objects/contacts", query="", request_headers=json_type,
+            request_body=big, status=201, response_headers=json_type, response_body=big,
+        )
+    )  # fmt: skip
+    recording.close()
+    (entry,) = json.loads(path.read_text())["log"]["entries"]
+    assert entry["_operationId"] == "create_object"
+    for part in (entry["request"]["postData"], entry["response"]["content"]):
+        assert (part["_truncated"], part["_sha256"]) == (True, hashlib.sha256(big).hexdigest())
+    with pytest.raises(RecordingRefused, match="already holds a recording"):
+        Recording(path, "https://api.hubapi.com")

@@ -1,11 +1,12 @@
 """``hubspot-associations proxy``: the command line of the proxy, and the summary it gives when it
 stops (SIGINT or SIGTERM).
 
-Exit codes: 0 when every exchange passed its checks (and, with ``--shadow``, the emulator
-answered every one as HubSpot did); 1 when there is any finding or difference, so that a CI job
-that runs its test suite through the proxy fails when HubSpot broke the contract or the emulator
-and HubSpot differ; 2 for bad options (before it listens). An upstream that gave no answer (the
-app got a 502) is counted in the summary, not judged.
+Exit codes: 0 when every exchange got an answer and passed its checks (and, with ``--shadow``,
+the emulator answered every one as HubSpot did); 1 when there is any finding or difference, or
+any exchange the upstream gave no answer to (the app got the proxy's 502: a CI job whose calls
+never reached the portal must not pass), so that a CI job that runs its test suite through the
+proxy fails; 2 for bad options (before it listens); 130 when a second Ctrl-C (or SIGTERM) ends
+it at once, without the summary.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from hubspot_associations_emulator.release_table import PROFILES
 from ..specs import release_names
 from .exchange import Difference, Exchange, Finding
 from .forward import ForwardingProxy
-from .recording import Recording
+from .recording import Recording, RecordingRefused
 from .validation import Validator
 
 __all__ = ["main"]
@@ -45,11 +46,23 @@ class _BadOption(Exception):
     """An option that cannot work; the message says which and what to do."""
 
 
+_EPILOG = """\
+exit codes:
+  0    every exchange got an answer, and no finding nor difference
+  1    a finding, a difference (--shadow), or an exchange the upstream gave no answer to
+  2    a bad option, said before it listens
+  130  a second Ctrl-C or SIGTERM: ended at once, without the findings file nor the summary
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hubspot-associations proxy",
         description="A recording, validating proxy in front of a HubSpot portal: point your "
-        "app's base URL at it. Stop it with Ctrl-C (or SIGTERM) for the summary.",
+        "app's base URL at it. Stop it with Ctrl-C (or SIGTERM) for the summary: it waits for "
+        "the requests in flight and judges what passed (a second Ctrl-C ends it at once).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
     add(
@@ -58,19 +71,26 @@ def _parser() -> argparse.ArgumentParser:
         help=f"where to forward (default {DEFAULT_UPSTREAM})",
     )
     add("--port", type=int, default=0, help="port on 127.0.0.1 (default 0: any free port)")
-    add("--record", type=Path, metavar="FILE", help="record exchanges: JSON Lines, or HAR (.har)")
+    add(
+        "--record", type=Path, metavar="FILE",
+        help="record exchanges: JSON Lines (each written as its answer goes back), or HAR "
+        "(.har: written whole at exit, left empty if the proxy is killed); a file that already "
+        "holds a recording is refused",
+    )  # fmt: skip
     add(
         "--record-limit", type=int, default=DEFAULT_MAX_ENTRIES, metavar="N",
         help=f"record the first N exchanges, count the rest (default {DEFAULT_MAX_ENTRIES})",
     )  # fmt: skip
-    add("--findings", type=Path, metavar="FILE", help="write the findings as JSON at exit")
+    add("--findings", type=Path, metavar="FILE", help="write the findings as JSON at exit only")
     add(
         "--api-version", choices=release_names(), metavar="R",
-        help="judge every exchange by this release (default: the release its path names)",
+        help=f"judge every exchange by this release, one of {', '.join(release_names())} "
+        "(default: the release its path names; the findings file's release is then null)",
     )  # fmt: skip
     add(
         "--profile", choices=sorted(PROFILES), default="current", metavar="P",
-        help="the v4 profile to judge v4 paths by (default current)",
+        help=f"the v4 profile to judge v4 paths by, one of {', '.join(sorted(PROFILES))} "
+        "(default current)",
     )  # fmt: skip
     add("--shadow", action="store_true", help="compare each answer with an in-process emulator's")
     return parser
@@ -120,26 +140,54 @@ def _shadow(args: argparse.Namespace) -> _Shadow:
     return Shadow(release=args.api_version, profile=args.profile)
 
 
+def _warm(validator: Validator) -> None:
+    """Judge one made-up answer, so the checks' imports and specs are loaded before the proxy
+    listens: otherwise the first exchanges wait seconds in the queue for them."""
+    validator.judge(
+        Exchange(
+            index=-1, started="2026-01-01T00:00:00.000Z", seconds=0.0, method="GET",
+            path="/crm/v4/associations/contact/company/labels", query="", request_headers=(),
+            request_body=b"", status=200,
+            response_headers=(("Content-Type", "application/json"),),
+            response_body=b'{"results": []}',
+        )
+    )  # fmt: skip
+
+
 class _Session:
-    """What the worker thread does with each exchange, in order: record, judge, compare."""
+    """What the worker thread does with each exchange, in order: judge, compare (the
+    recording is written in the request's thread, before its answer goes back)."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.recording = (
-            Recording(args.record, args.upstream, args.record_limit) if args.record else None
-        )
-        self.validator = Validator(release=args.api_version, profile=args.profile)
-        self.shadow = _shadow(args) if args.shadow else None
+        # First: a file that is refused is said at once, before the checks load.
+        try:
+            self.recording = (
+                Recording(args.record, args.upstream, args.record_limit) if args.record else None
+            )
+        except RecordingRefused as exc:
+            raise _BadOption(f"--record {exc}") from None
+        self.shadow: _Shadow | None = None
+        try:
+            self.validator = Validator(release=args.api_version, profile=args.profile)
+            _warm(self.validator)
+            self.shadow = _shadow(args) if args.shadow else None
+        except BaseException:
+            self.discard()
+            raise
         self.exchanges = 0
         self.unanswered = 0
         self.findings: list[Finding] = []
         self.differences: list[Difference] = []
 
+    def record(self, exchange: Exchange) -> None:
+        """Write one exchange down (the forwarding thread calls it before the answer goes)."""
+        if self.recording is not None:
+            self.recording.add(exchange)
+
     def __call__(self, exchange: Exchange) -> None:
         self.exchanges += 1
         self.unanswered += exchange.status is None
-        if self.recording is not None:
-            self.recording.add(exchange)
         found = self.validator.judge(exchange)
         self.findings.extend(found)
         if self.shadow is not None:
@@ -150,6 +198,13 @@ class _Session:
     def close(self) -> None:
         if self.recording is not None:
             self.recording.close()
+        if self.shadow is not None:
+            self.shadow.close()
+
+    def discard(self) -> None:
+        """The proxy never listened: the --record file left empty, as it was found."""
+        if self.recording is not None:
+            self.recording.discard()
         if self.shadow is not None:
             self.shadow.close()
 
@@ -188,6 +243,11 @@ def _summary(result: dict[str, Any], recording: bool) -> str:
             f"differences: {len(result['differences'])}"
             + "".join(f"\n  {category}: {n}" for category, n in result["by_category"].items())
         )
+    if result["unanswered"]:
+        lines.append(
+            f"unanswered: {result['unanswered']} exchanges got no answer from the upstream "
+            "(the app got the proxy's 502; stderr says why): exit 1"
+        )
     return "\n".join(lines)
 
 
@@ -198,9 +258,9 @@ def main(argv: list[str]) -> int:
         _checked(args)
         session = _Session(args)
         try:
-            proxy = ForwardingProxy(args.upstream, args.port, session)
+            proxy = ForwardingProxy(args.upstream, args.port, session, on_record=session.record)
         except OSError as exc:
-            session.close()
+            session.discard()
             raise _BadOption(
                 f"--port {args.port} cannot be listened on ({exc.strerror}): "
                 "give another port, or 0 for any free one"
@@ -211,6 +271,8 @@ def main(argv: list[str]) -> int:
     stop = threading.Event()
 
     def stopping(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            _end_now(proxy, session)
         stop.set()
 
     signal.signal(signal.SIGINT, stopping)
@@ -219,7 +281,9 @@ def main(argv: list[str]) -> int:
     print(f"proxy listening on {proxy.url} -> {args.upstream}", flush=True)
     while not stop.wait(0.5):
         pass
-    proxy.stop()
+    proxy.stop(on_wait=_say_waiting)
+    if queued := proxy.queued:
+        _say(f"judging the {queued} exchanges still queued (Ctrl-C again ends at once)")
     session.close()
     result = session.result()
     if args.findings is not None:
@@ -227,4 +291,36 @@ def main(argv: list[str]) -> int:
         partial.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, args.findings)
     print(_summary(result, args.record is not None), flush=True)
-    return 1 if result["findings"] or result.get("differences") else 0
+    return 1 if result["findings"] or result.get("differences") or result["unanswered"] else 0
+
+
+def _say(text: str) -> None:
+    print(f"proxy: stopping: {text}", file=sys.stderr, flush=True)
+
+
+def _say_waiting(in_flight: int) -> None:
+    _say(
+        f"waiting for {in_flight} requests in flight (up to 30 s; Ctrl-C again ends at once, "
+        "losing them)"
+    )
+
+
+def _end_now(proxy: ForwardingProxy, session: _Session) -> None:
+    """The second Ctrl-C or SIGTERM: end at once, saying what is lost."""
+    lost = [
+        f"{proxy.in_flight} requests in flight (their apps get no answer)",
+        f"{max(proxy.exchanges - session.exchanges, 0)} exchanges not judged",
+        "the findings file (not written)" if session.args.findings else "",
+        "the summary",
+    ]
+    recording = session.recording
+    if recording is not None and recording.har:
+        lost.append(f"the HAR file {recording.path} (left as it was: empty)")
+    elif recording is not None:
+        lost.append(f"nothing of {recording.path} (each answered exchange is in it)")
+    print(
+        "proxy: interrupted again, ending now; lost: " + ", ".join(x for x in lost if x),
+        file=sys.stderr,
+        flush=True,
+    )
+    os._exit(130)

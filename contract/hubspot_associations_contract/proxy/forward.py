@@ -1,6 +1,8 @@
 """The HTTP proxy: every request forwarded to the upstream unchanged in meaning, every answer
 handed back byte for byte, and each exchange passed on (in answer order) to a callback that runs
-on one worker thread, so recording and judging never delay an answer.
+on one worker thread, so judging never delays an answer. Recording (``on_record``) is done in
+the request's own thread before its answer goes back, so that an answer the app got is written
+down even if the process is then killed outright.
 
 Only ``Host`` and the hop-by-hop headers (RFC 9110 §7.6.1) change on the way; the body is
 forwarded as it came (``Content-Length`` set to the raw length: the proxy reframes, it never
@@ -78,7 +80,9 @@ class _Failure(Exception):
 
 class ForwardingProxy:
     """A proxy on 127.0.0.1:``port`` (0: any free port) in front of ``upstream``; ``on_exchange``
-    gets every exchange, numbered in answer order, on one worker thread."""
+    gets every exchange, numbered in answer order, on one worker thread; ``on_record`` gets it
+    first, in answer order too, in the request's thread before the answer goes back (keep it
+    quick: it holds the numbering lock)."""
 
     def __init__(
         self,
@@ -86,6 +90,7 @@ class ForwardingProxy:
         port: int = 0,
         on_exchange: OnExchange | None = None,
         *,
+        on_record: OnExchange | None = None,
         read_timeout: float = 60.0,
     ) -> None:
         parts = urlsplit(upstream)
@@ -106,6 +111,7 @@ class ForwardingProxy:
             timeout=httpx.Timeout(connect=15.0, read=read_timeout, write=60.0, pool=60.0),
         )
         self._on_exchange = on_exchange
+        self._on_record = on_record
         self._queue: queue.Queue[Exchange | None] = queue.Queue()
         self._order = threading.Lock()
         self._count = 0
@@ -132,27 +138,44 @@ class ForwardingProxy:
         """Exchanges forwarded so far (answered or not)."""
         return self._count
 
+    @property
+    def in_flight(self) -> int:
+        """Requests forwarded whose answer has not gone back yet."""
+        return self._busy
+
+    @property
+    def queued(self) -> int:
+        """Exchanges answered but not yet judged (about: the worker may hold one)."""
+        return self._queue.qsize()
+
     def start(self) -> None:
         """Serve on a background thread."""
         self._worker.start()
+        # Polled every 0.1 s (not 0.5): stop() waits for the poll before it can drain.
         self._serving = threading.Thread(
-            target=self._server.serve_forever, name="proxy-server", daemon=True
+            target=self._server.serve_forever, args=(0.1,), name="proxy-server", daemon=True
         )
         self._serving.start()
 
-    def stop(self, drain_seconds: float = 30.0) -> None:
-        """Stop accepting, let the requests under way finish (up to ``drain_seconds``), then
-        let the worker finish every exchange queued."""
+    def stop(
+        self, drain_seconds: float = 30.0, on_wait: Callable[[int], None] | None = None
+    ) -> None:
+        """Stop accepting, let the requests under way finish (up to ``drain_seconds``; with
+        some under way, ``on_wait`` is told how many first), then let the worker finish every
+        exchange queued."""
         self._stopping = True
         self._server.shutdown()
         self._server.server_close()
         deadline = time.monotonic() + drain_seconds
         with self._idle:
+            if self._busy and on_wait is not None:
+                on_wait(self._busy)
             while self._busy and time.monotonic() < deadline:
                 self._idle.wait(0.1)
         self._queue.put(None)
-        if self._worker.is_alive():
-            self._worker.join()
+        # In steps: a second Ctrl-C's handler runs between them, on this (the main) thread.
+        while self._worker.is_alive():
+            self._worker.join(0.2)
         self._client.close()
 
     def _work(self) -> None:
@@ -273,6 +296,16 @@ class ForwardingProxy:
                 status=status, response_headers=tuple(answer), response_body=raw, error=error,
             )  # fmt: skip
             self._count += 1
+            if self._on_record is not None:
+                try:
+                    self._on_record(exchange)
+                except Exception as exc:  # a recording that fails must not cost the app its answer
+                    print(
+                        f"proxy: exchange {exchange.index} ({exchange.method} {exchange.path}) "
+                        f"not recorded: {type(exc).__name__}: {exc}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
             self._queue.put(exchange)
 
 

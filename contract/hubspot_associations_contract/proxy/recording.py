@@ -1,6 +1,12 @@
 """``--record FILE``: the exchanges written down as the emulator's journal writes them, so that
-``migrate-report`` (and ``--replay``) read them alike: JSON Lines (one entry a line, appended as
-they come) or, for a ``.har`` file, HAR 1.2 (written whole at exit).
+``migrate-report`` (and ``--replay``) read them alike: JSON Lines (one entry a line, written as
+each answer goes back, so a process killed outright loses at most the exchanges in flight) or,
+for a ``.har`` file, HAR 1.2 (written whole at exit: a killed proxy leaves an empty one).
+
+The file is never overwritten: one that already holds a recording is refused, and an exclusive
+lock (``flock``) keeps a second proxy from recording into it while this one does. Bodies past
+64 KiB are kept cut, with their size and SHA-256 (HAR: ``_truncated`` and ``_sha256`` of the
+``content`` or ``postData``).
 
 Never written: the ``Authorization``, ``Proxy-Authorization``, ``Cookie`` and ``Set-Cookie``
 headers, nor the values of the ``hapikey`` and ``access_token`` query parameters (``REDACTED``).
@@ -12,20 +18,33 @@ from __future__ import annotations
 import atexit
 import datetime
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any, TextIO
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, as the CLI's results file
+    fcntl = None  # type: ignore[assignment]
 
 from hubspot_associations_emulator.journal import DEFAULT_MAX_ENTRIES, Journal
 from hubspot_associations_emulator.release_table import RELEASES
 from hubspot_associations_emulator.routes import release_at
 
+from hubspot_associations.cli._migration.objects import object_call
+
 from ..specs import release_names
 from ..wire import operation_of
 from .exchange import Exchange
 
-__all__ = ["DEFAULT_MAX_ENTRIES", "SECRET_HEADERS", "SECRET_QUERY", "Recording", "redact_query"]
+__all__ = [
+    "DEFAULT_MAX_ENTRIES",
+    "SECRET_HEADERS",
+    "SECRET_QUERY",
+    "Recording",
+    "RecordingRefused",
+    "redact_query",
+]
 
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 SECRET_QUERY = frozenset({"hapikey", "access_token"})
@@ -47,10 +66,18 @@ def release_of(path: str) -> str | None:
 
 
 def operation_id(method: str, path: str, release: str | None) -> str | None:
-    """The operationId of a request in its release's strict spec, where there is one."""
-    if release is None or release not in release_names():
-        return None
-    return operation_of(method, path, release)
+    """The operationId of a request in its release's strict spec, else the object call's
+    (``create_object``, … as the emulator's journal and the shadow name it), else None."""
+    if release is not None and release in release_names():
+        found = operation_of(method, path, release)
+        if found is not None:
+            return found
+    call = object_call(method, path)
+    return call.operation if call is not None else None
+
+
+class RecordingRefused(Exception):
+    """The ``--record`` file cannot be recorded into; the message says why and what to do."""
 
 
 def _pairs(headers: tuple[tuple[str, str], ...], drop: frozenset[str]) -> list[tuple[bytes, bytes]]:
@@ -77,13 +104,31 @@ class Recording:
         self._journal = Journal(max_entries=max(limit, 1), max_bytes=2**62)
         self._lock = threading.Lock()
         self._closed = False
-        self._file: TextIO | None = None
+        self._created = not path.exists()
+        # Appending, never truncating: the lock is taken before anything is written.
+        self._file: TextIO = path.open("a", encoding="utf-8")
+        self._take_lock()
+        if path.stat().st_size:
+            self._file.close()
+            raise RecordingRefused(
+                f"{path} already holds a recording: give another file, or delete it"
+            )
         if self.har:
             # An empty but valid file at once: a process killed outright still leaves a HAR file.
             self._write_har()
             atexit.register(self.close)
-        else:
-            self._file = path.open("w", encoding="utf-8")
+
+    def _take_lock(self) -> None:
+        if fcntl is None:  # pragma: no cover - Windows
+            return
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            raise RecordingRefused(
+                f"{self.path}: another proxy records there right now; give this one its own "
+                "--record file"
+            ) from None
 
     def add(self, exchange: Exchange) -> None:
         """Write one exchange down (or count it, past the limit)."""
@@ -93,7 +138,7 @@ class Recording:
                 return
             self.recorded += 1
             entry = self._entry(exchange)
-            if self._file is not None:
+            if not self.har:
                 self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
                 self._file.flush()
                 self._journal.entries.clear()
@@ -127,9 +172,29 @@ class Recording:
     def _write_har(self) -> None:
         har = self._journal.har(self.upstream)
         har["log"]["creator"] = _CREATOR
-        partial = self.path.with_name(self.path.name + ".partial")
-        partial.write_text(json.dumps(har, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(partial, self.path)
+        for entry, kept in zip(har["log"]["entries"], self._journal.entries, strict=True):
+            # HAR has no field for a cut body: its size and SHA-256 as fields of our own.
+            for part, body in (
+                (entry["request"].get("postData"), kept["requestBody"]),
+                (entry["response"]["content"], kept["responseBody"]),
+            ):
+                if part is not None and body.get("truncated"):
+                    part.update(_truncated=True, _sha256=body["sha256"])
+        # In place, through the locked handle (a new file by rename would not be locked).
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(json.dumps(har, ensure_ascii=False, indent=1))
+        self._file.flush()
+
+    def discard(self) -> None:
+        """Leave the file as it was found (empty, or none): the proxy never started."""
+        with self._lock:
+            self._closed = True
+            self._file.seek(0)
+            self._file.truncate()
+            if self._created:
+                self.path.unlink(missing_ok=True)
+            self._file.close()
 
     def close(self) -> None:
         """Finish the file (HAR: written whole now); later exchanges are only counted."""
@@ -137,7 +202,6 @@ class Recording:
             if self._closed:
                 return
             self._closed = True
-            if self._file is not None:
-                self._file.close()
-            else:
+            if self.har:
                 self._write_har()
+            self._file.close()

@@ -403,19 +403,22 @@ exit codes of migrate-report:
   0  only paths change (this package's clients rewrite them)
   1  an operation is lacking in the target, or its answers change status or shape
      (with --replay: or the two emulators answered or ended differently)
-  2  unreadable input: a file that is no HAR 1.2 file nor the emulator's journal (JSON Lines)
+  2  unreadable input: a file that is no HAR 1.2 file nor a journal (JSON Lines: the emulator's,
+     or a `proxy --record` recording)
 """
 
 
 def _add_migrate_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     text = (
         "what moving to another HubSpot release breaks in recorded traffic (the emulator's "
-        "journal or any HAR file); needs no token and sends nothing unless --replay"
+        "journal, a `proxy --record` recording or any HAR file); needs no token and sends "
+        "nothing unless --replay"
     )
     report = sub.add_parser("migrate-report", help=text, description=text, epilog=MIGRATE_EPILOG,
                             formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     report.add_argument("traffic", nargs="+", type=Path, metavar="TRAFFIC",
-                        help="journal JSON Lines (/_emulator/journal.jsonl) or HAR")  # fmt: skip
+                        help="journal JSON Lines (/_emulator/journal.jsonl or a proxy "
+                        "--record file) or HAR")  # fmt: skip
     report.add_argument("--to", dest="target", required=True, choices=API_VERSIONS,
                         help="the release to move to")  # fmt: skip
     report.add_argument("--from", dest="source", choices=API_VERSIONS,
@@ -440,6 +443,9 @@ def _add_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     # Everything after `worker` goes to the worker's own parser (main() routes it there).
     sub.add_parser("worker", help="a Celery worker of the fleet's jobs ([celery] extra; "
                    "worker --help for its options)", add_help=False)  # fmt: skip
+    # Everything after `proxy` goes to the proxy's own parser (main() routes it there).
+    sub.add_parser("proxy", help="a recording, validating proxy in front of your portal "
+                   "([contract] extra; proxy --help for its options)", add_help=False)  # fmt: skip
     # Everything after `emulator` goes to the emulator's own parser (main() routes it there).
     sub.add_parser("emulator", help="the local HubSpot emulator (emulator --help for its options)",
                    add_help=False)  # fmt: skip

@@ -65,9 +65,10 @@ def read_traffic(path: Path) -> list[Exchange]:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         why = f"an entry has no {exc} key" if isinstance(exc, KeyError) else str(exc)
         raise TrafficError(
-            f"{path}: neither a HAR 1.2 file nor the emulator's journal (JSON Lines): {why}. "
-            "Record the journal with GET /_emulator/journal.jsonl (control.journal_jsonl()), "
-            "or a HAR file from a browser or a proxy"
+            f"{path}: neither a HAR 1.2 file nor a journal (JSON Lines: the emulator's, or "
+            f"'hubspot-associations proxy --record'): {why}. Record the journal with "
+            "GET /_emulator/journal.jsonl (control.journal_jsonl()), your app's traffic with "
+            "'hubspot-associations proxy --record FILE', or a HAR file from a browser or a proxy"
         ) from None
 
 
