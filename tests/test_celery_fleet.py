@@ -10,16 +10,32 @@ from __future__ import annotations
 
 import itertools
 import re
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from celery.exceptions import Retry
 
 from hubspot_associations import TokenProviderError
-from hubspot_associations.celery import JobLedger, JobSpec, Outcome, TokenSource, make_app
+from hubspot_associations.celery import (
+    KEEP_FINISHED_JOBS,
+    PORTAL_CHUNKS,
+    TASK_NAME,
+    JobLedger,
+    JobSpec,
+    Outcome,
+    TokenSource,
+    make_app,
+)
+from hubspot_associations.celery._portal_slots import PortalSlots
+from hubspot_associations.celery.tasks import window_key
 from tests import fleet_support
 from tests.fleet_support import Emulator, Worker
+from tests.test_hubspot_associations_contract.portal import CLI
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -158,19 +174,32 @@ def test_a_job_across_three_workers_records_each_input_once(
     assert fleet.emulator.requests(DEFAULT_PORTAL)["rateLimited"]["total"] == 0
     ran = [w for w in workers if "run_chunk" in w.output()]
     assert len(ran) == 3, "every worker ran chunks"
+    # Finished: the ledger keeps the job (and every input's outcome) for 30 days, then drops it.
+    expires = fleet.ledger.status(job).expires_at
+    assert expires is not None
+    assert abs(expires - time.time() - KEEP_FINISHED_JOBS) < 60
+    outcomes_ttl = fleet.ledger.redis.ttl(f"{fleet.ledger.prefix}:job:{job}:outcomes")
+    assert KEEP_FINISHED_JOBS - 60 < outcomes_ttl <= KEEP_FINISHED_JOBS
 
 
 def test_answers_cut_on_their_way_back_are_sent_again_and_recorded_once(
     fleet: Fleet, workers: list[Worker]
 ) -> None:
     """A fault script cuts 20 answers (applied, then lost): each input still recorded once."""
-    script = [{"operationId": "batch_associate_default", "kind": "cut", "after": 10, "times": 20}]
+    # One cut every fifth call: with two chunks of the portal running (its cap), twenty cuts in
+    # a row would all land on one batch's retries and fail it (as HubSpot gone for that long
+    # would), which is not what this test is about.
+    script = [
+        {"operationId": "batch_associate_default", "kind": "cut", "after": 10 + 5 * n, "times": 1}
+        for n in range(20)
+    ]
     fleet.emulator.call("PUT", "/_emulator/faults", {"script": script})
     try:
         inputs = pairs(2_000)
         job = run_job(fleet, inputs)
         wait_finished(fleet, job)
-        fired = fleet.emulator.call("GET", "/_emulator/faults")["script"][0]["fired"]
+        entries = fleet.emulator.call("GET", "/_emulator/faults")["script"]
+        fired = sum(entry["fired"] for entry in entries)
     finally:
         fleet.emulator.call("PUT", "/_emulator/faults", {"script": None})
     assert fired == 20
@@ -275,6 +304,103 @@ def test_a_cancelled_job_sends_nothing_more(fleet: Fleet) -> None:
         app.close()
     assert fleet.ledger.status(job).state == "cancelled"
     assert job in [status.job_id for status in fleet.ledger.jobs()]
+    assert fleet.ledger.status(job).expires_at is not None, "kept for a while, not forever"
+
+
+def test_an_ended_job_leaves_the_ledger_when_its_keys_expire(fleet: Fleet) -> None:
+    """keep_finished after a job ended its keys are gone and jobs() forgets it; a running job
+    stays."""
+    ledger = JobLedger(client=fleet.ledger.redis, prefix="expiry-test", keep_finished=0.2)
+    spec = JobSpec(operation="remove", from_type="contacts", to_type="companies", portal_id=1)
+    ended, running = (ledger.create(spec, pairs(3), chunk_size=10) for _ in range(2))
+    ledger.cancel(ended)
+    assert {s.job_id for s in ledger.jobs()} == {ended, running}
+    assert ledger.status(running).expires_at is None
+    time.sleep(0.3)
+    assert [s.job_id for s in ledger.jobs()] == [running]
+    assert fleet.ledger.redis.zrange("expiry-test:jobs", 0, -1) == [running.encode()]
+    assert fleet.ledger.redis.keys(f"expiry-test:job:{ended}:*") == []
+
+
+def test_a_portal_runs_at_most_its_cap_of_chunks_at_once(
+    fleet: Fleet, workers: list[Worker]
+) -> None:
+    """Six worker slots, one portal held by its window: never more than PORTAL_CHUNKS of its
+    chunks run at once (the rest go back to the queue, freeing their slots), each input once."""
+    inputs = pairs(450)
+    job = run_job(fleet, inputs, PORTAL_A, LIMITS[PORTAL_A])
+    running = f"{fleet.ledger.prefix}:running:{window_key(None, PORTAL_A)}"
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while fleet.ledger.status(job).state != "finished" and time.monotonic() < deadline:
+        seen.add(int(fleet.ledger.redis.zcard(running)))
+        time.sleep(0.005)
+    assert max(seen) == PORTAL_CHUNKS == 2
+    assert_each_once(fleet, job, inputs, PORTAL_A)
+    assert any(" retry: " in w.output() for w in workers), "chunks over the cap went back"
+
+
+def test_a_dead_workers_portal_slot_comes_back_after_its_lease(fleet: Fleet) -> None:
+    """A slot not renewed (its worker died) lapses: the portal's cap frees it for the next."""
+    slots = PortalSlots(fleet.ledger.redis, "slots-test")
+    first, second = slots.take("w", 2, 0.3), slots.take("w", 2, 0.3)
+    assert first is not None
+    assert second is not None
+    assert slots.take("w", 2, 5) is None, "the cap holds"
+    assert slots.renew("w", first, 5), "a live chunk keeps its slot"
+    time.sleep(0.4)
+    assert slots.take("w", 2, 5) is not None, "the unrenewed slot lapsed"
+    assert slots.take("w", 2, 5) is None
+    slots.release("w", first)
+    assert slots.take("w", 2, 5) is not None
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_redis_not_answering_inside_a_task_retries_the_chunk(fleet: Fleet) -> None:
+    """The ledger's Redis refuses connections: the task asks Celery for a retry (a raised
+    ConnectionError would fail it, and Celery would acknowledge and drop the chunk)."""
+    app = make_app(fleet.redis.url, redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    try:
+        with pytest.raises(Retry):
+            app.tasks[TASK_NAME]("no-such-job", 0, DEFAULT_PORTAL)
+    finally:
+        app.close()
+
+
+def test_the_command_following_a_job_says_where_it_runs_when_redis_goes(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    """Redis stops while ``associate --broker`` follows its job: exit 3, no traceback, and how
+    to follow the job that keeps running on the fleet."""
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n" + "".join(f"{a},{b}\n" for a, b in pairs(20)))
+    # A Redis of its own, which no worker reads: the job stays running until Redis goes.
+    with fleet_support.redis_server() as redis:
+        following = subprocess.Popen(
+            [CLI, "associate", str(source), "--from", "contact", "--to", "company",
+             "--broker", redis.url],
+            env=fleet.env, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert following.stderr is not None
+        seen = ""
+        while "sent to the fleet" not in seen and (line := following.stderr.readline()):
+            seen += line
+        redis.stop()
+    err = seen + following.stderr.read()
+    assert following.wait(timeout=30) == 3, err
+    job = re.search(r"job ([0-9a-f]+): 20 input", seen)
+    assert job is not None, err
+    assert "stopped answering" in err
+    assert "keeps running on the fleet" in err
+    assert f"jobs status {job[1]} --broker {redis.url}" in err
+    assert "Traceback" not in err
 
 
 def test_token_sources_resolve_per_portal_and_say_what_is_missing(

@@ -23,7 +23,9 @@ for _needed in ("celery", "redis"):
 from ._settings import (  # noqa: E402 - after the check above
     CELERY_SETTINGS,
     DAILY_WAIT_HOP,
+    KEEP_FINISHED_JOBS,
     LEASE_SECONDS,
+    PORTAL_CHUNKS,
     TASK_NAME,
     VISIBILITY_TIMEOUT,
 )
@@ -35,7 +37,9 @@ from .tokens import TokenSource  # noqa: E402
 __all__ = [
     "CELERY_SETTINGS",
     "DAILY_WAIT_HOP",
+    "KEEP_FINISHED_JOBS",
     "LEASE_SECONDS",
+    "PORTAL_CHUNKS",
     "TASK_NAME",
     "VISIBILITY_TIMEOUT",
     "JobLedger",

@@ -10,10 +10,15 @@ __all__ = [
     "CELERY_SETTINGS",
     "DAILY_WAIT_HOP",
     "DAILY_WAIT_HOP_SETTING",
+    "KEEP_FINISHED_JOBS",
     "LEASE_RETRY",
     "LEASE_RETRY_SETTING",
     "LEASE_SECONDS",
     "LEASE_SECONDS_SETTING",
+    "PORTAL_CHUNKS",
+    "PORTAL_CHUNKS_SETTING",
+    "PORTAL_RETRY",
+    "PORTAL_RETRY_SETTING",
     "TASK_NAME",
     "TRANSPORT_OPTIONS",
     "UNSENT_RETRY",
@@ -56,10 +61,29 @@ TRANSPORT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
     }
 )
 
+# Chunks of one portal (one app's window on it) running at once across the whole fleet. A chunk
+# waiting on its portal's window holds its worker slot: without a cap, the slots of a fleet
+# serving several portals pile up on the slowest portal's chunks. One chunk keeps up to
+# DEFAULT_CONCURRENCY (8) batches in flight, 8 / 0.3 s ≈ 26 requests per second at HubSpot's
+# latency, above the largest tier's 25 per second; two keep its window full while the other
+# changes chunks. A chunk over the cap goes back to the queue (PORTAL_RETRY) having sent and
+# recorded nothing. Raise it (the app's conf) for a portal whose answers are slower.
+PORTAL_CHUNKS: Final = 2
+# A chunk over its portal's cap is delivered again this much later (its slot serves another
+# portal meanwhile). Short: a slot of the portal freed meanwhile is idle until a chunk comes back.
+PORTAL_RETRY: Final = 0.25
+
+# A finished or cancelled job's ledger keys expire this long after it ended (30 days): long enough
+# to write its results file and look at it with `jobs status`, short enough that a busy fleet's
+# Redis does not keep every input's outcome forever.
+KEEP_FINISHED_JOBS: Final = 30 * 86_400
+
 # Where an app's conf overrides the task's timings (the tests shorten them all).
 LEASE_SECONDS_SETTING: Final = "hubspot_associations_lease_seconds"
 LEASE_RETRY_SETTING: Final = "hubspot_associations_lease_retry"
 UNSENT_RETRY_SETTING: Final = "hubspot_associations_unsent_retry"
+PORTAL_CHUNKS_SETTING: Final = "hubspot_associations_portal_chunks"
+PORTAL_RETRY_SETTING: Final = "hubspot_associations_portal_retry"
 
 CELERY_SETTINGS: Final[Mapping[str, Any]] = MappingProxyType(
     {

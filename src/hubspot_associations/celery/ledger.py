@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 from .._exceptions import ClientValidationError
-from ._settings import LEASE_SECONDS, TASK_NAME
+from ._settings import KEEP_FINISHED_JOBS, LEASE_SECONDS, TASK_NAME
 
 if TYPE_CHECKING:
     import celery
@@ -21,6 +21,8 @@ __all__ = ["JobLedger", "JobSpec", "JobStatus", "Operation", "Outcome"]
 Operation: TypeAlias = Literal["associate_default", "create", "remove", "remove_labels"]
 OPERATIONS: Final = ("associate_default", "create", "remove", "remove_labels")
 JobState: TypeAlias = Literal["running", "finished", "cancelled"]
+# A job's keys that outlive it until KEEP_FINISHED_JOBS (its leases expire on their own).
+_JOB_PARTS: Final = ("meta", "chunks", "outcomes", "counts", "waiting", "finished", "cancelled")
 
 # KEYS: the outcomes hash, the counters hash. ARGV: pairs of (input number, outcome JSON, kind).
 # Each outcome is written once (HSETNX) and counted once, atomically: a chunk delivered twice, or
@@ -128,6 +130,9 @@ class JobStatus:
     created_at: float
     operation: str
     chunks: int
+    # When the ledger drops the job (epoch seconds): KEEP_FINISHED_JOBS after it finished or was
+    # cancelled; None while it runs.
+    expires_at: float | None = None
 
     @property
     def recorded(self) -> int:
@@ -144,6 +149,7 @@ class JobLedger:
         *,
         client: redis.Redis | None = None,
         prefix: str = "hubspot-associations",
+        keep_finished: float = KEEP_FINISHED_JOBS,
     ) -> None:
         if (redis_url is None) == (client is None):
             raise ClientValidationError(
@@ -157,6 +163,7 @@ class JobLedger:
             client = redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=10)
         self.redis: redis.Redis = client
         self.prefix = prefix
+        self.keep_finished = keep_finished
         self._record = client.register_script(_RECORD_SCRIPT)
         self._renew = client.register_script(_RENEW_SCRIPT)
         self._release = client.register_script(_RELEASE_SCRIPT)
@@ -188,7 +195,17 @@ class JobLedger:
         pipe.set(self._key(job_id, "meta"), json.dumps(meta))
         pipe.zadd(f"{self.prefix}:jobs", {job_id: created})
         pipe.execute()
+        if not chunks:
+            self._expire(job_id)  # nothing to run: finished already
         return job_id
+
+    def _expire(self, job_id: str) -> None:
+        """The job is over: its keys go KEEP_FINISHED_JOBS from now (jobs() forgets it then)."""
+        keep = round(self.keep_finished * 1000)
+        pipe = self.redis.pipeline(transaction=False)
+        for part in _JOB_PARTS:
+            pipe.pexpire(self._key(job_id, part), keep)
+        pipe.execute()
 
     def meta(self, job_id: str) -> dict[str, Any]:
         """The job's stored spec (as JSON), chunk size, total and chunk count."""
@@ -232,6 +249,7 @@ class JobLedger:
         elif done + failed >= meta["total"]:
             state = "finished"
         spec = meta["spec"]
+        left = int(self.redis.pttl(self._key(job_id, "meta")))
         return JobStatus(
             job_id=job_id,
             total=meta["total"],
@@ -244,6 +262,7 @@ class JobLedger:
             created_at=float(meta["created_at"]),
             operation=spec["operation"],
             chunks=meta["chunks"],
+            expires_at=time.time() + left / 1000 if left > 0 else None,
         )
 
     def outcomes(self, job_id: str) -> dict[int, Outcome]:
@@ -254,14 +273,17 @@ class JobLedger:
     def jobs(self) -> list[JobStatus]:
         """Every job in the ledger, oldest first."""
         ids = [_text(i) for i in self.redis.zrange(f"{self.prefix}:jobs", 0, -1)]
-        return [
-            self.status(job_id) for job_id in ids if self.redis.exists(self._key(job_id, "meta"))
-        ]
+        gone = [job_id for job_id in ids if not self.redis.exists(self._key(job_id, "meta"))]
+        if gone:
+            # Expired (KEEP_FINISHED_JOBS after they ended): the index forgets them too.
+            self.redis.zrem(f"{self.prefix}:jobs", *gone)
+        return [self.status(job_id) for job_id in ids if job_id not in gone]
 
     def cancel(self, job_id: str) -> None:
         """Stop a job: chunks not started record nothing; running ones finish their batch."""
         self.meta(job_id)  # an unknown job is an error, not a silent no-op
         self.redis.set(self._key(job_id, "cancelled"), "1")
+        self._expire(job_id)
 
     def cancelled(self, job_id: str) -> bool:
         """Whether the job was cancelled."""
@@ -297,7 +319,10 @@ class JobLedger:
         pipe = self.redis.pipeline(transaction=False)
         pipe.sadd(self._key(job_id, "finished"), str(chunk))
         pipe.hdel(self._key(job_id, "waiting"), str(chunk))
-        pipe.execute()
+        pipe.scard(self._key(job_id, "finished"))
+        finished = int(pipe.execute()[-1])
+        if finished >= int(self.meta(job_id)["chunks"]):
+            self._expire(job_id)
 
     def park(self, job_id: str, chunk: int, inputs: int) -> None:
         """The chunk waits for the daily reset with ``inputs`` inputs not sent."""

@@ -8,6 +8,9 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from .._bulk import BulkFailure, BulkResult
 from .._numbers import DEFAULT_CONCURRENCY
 from .._ratelimit.limiter import RateLimiter
@@ -15,6 +18,7 @@ from .._ratelimit.redis_window import RedisWindow
 from .._ratelimit.shared import DailyLimitReached
 from .._settings import default_rate_limit
 from .._sync.client import HubSpotAssociations
+from ._portal_slots import PortalSlots
 from ._settings import (
     DAILY_WAIT_HOP,
     DAILY_WAIT_HOP_SETTING,
@@ -22,6 +26,10 @@ from ._settings import (
     LEASE_RETRY_SETTING,
     LEASE_SECONDS,
     LEASE_SECONDS_SETTING,
+    PORTAL_CHUNKS,
+    PORTAL_CHUNKS_SETTING,
+    PORTAL_RETRY,
+    PORTAL_RETRY_SETTING,
     TASK_NAME,
     UNSENT_RETRY,
     UNSENT_RETRY_SETTING,
@@ -55,10 +63,22 @@ def register_tasks(
         reject_on_worker_lost=True,
         max_retries=None,
         ignore_result=True,
+        # Not Celery's default shared task: that one is added to every app made later in the
+        # process, so a second app (another redis_url, tokens) would run the first's runner.
+        shared=False,
     )
     def run_chunk(self: Task[Any, Any], job_id: str, chunk: int, portal_id: int) -> int:
         """Run one chunk of a job; how many of its inputs were recorded now."""
-        return runner.run(self, job_id, chunk, portal_id)
+        try:
+            return runner.run(self, job_id, chunk, portal_id)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # The ledger's, a lease's or the window's Redis did not answer. Raised, the error
+            # would fail the task and Celery would acknowledge it: the chunk would be lost.
+            # What was recorded stays recorded; the next delivery skips it.
+            delay = runner.setting(UNSENT_RETRY_SETTING, UNSENT_RETRY)
+            logger.warning("chunk %d of job %s: Redis did not answer (%s), again in %g s",
+                           chunk, job_id, exc, delay)  # fmt: skip
+            raise self.retry(countdown=delay) from exc
 
 
 def window_key(app_id: int | None, portal_id: int) -> str:
@@ -81,6 +101,7 @@ class ChunkRunner:
         self.given_url = redis_url
         self.daily_limit = daily_limit
         self._ledger: JobLedger | None = None
+        self._slots: PortalSlots | None = None
         self._clients: dict[tuple[Any, ...], HubSpotAssociations] = {}
         # The threads pool runs chunks side by side: one client per portal, made once.
         self._lock = threading.Lock()
@@ -140,15 +161,41 @@ class ChunkRunner:
         if holder is None:
             # Another delivery of this chunk is running (late acks redeliver): look again later.
             raise task.retry(countdown=self.setting(LEASE_RETRY_SETTING, LEASE_RETRY))
-        beat = _Heartbeat(lambda: ledger.renew(job_id, chunk, holder, lease), lease / 3)
+        # The portal's slot, once this chunk holds one: (window key, holder).
+        slot: list[tuple[str, str]] = []
+        slots = self.slots()
+
+        def renew() -> bool:
+            kept = ledger.renew(job_id, chunk, holder, lease)
+            for window, slot_holder in slot:
+                kept = slots.renew(window, slot_holder, lease) and kept
+            return kept
+
+        beat = _Heartbeat(renew, lease / 3)
         try:
-            return self._run_leased(task, ledger, job_id, chunk, portal_id)
+            return self._run_leased(task, ledger, job_id, chunk, portal_id, slot)
         finally:
             beat.stop()
+            for window, slot_holder in slot:
+                slots.release(window, slot_holder)
             ledger.release(job_id, chunk, holder)
 
+    def slots(self) -> PortalSlots:
+        """This process' portal slots (on the ledger's Redis)."""
+        ledger = self.ledger()
+        with self._lock:
+            if self._slots is None:
+                self._slots = PortalSlots(ledger.redis, ledger.prefix)
+            return self._slots
+
     def _run_leased(
-        self, task: Task[Any, Any], ledger: JobLedger, job_id: str, chunk: int, portal_id: int
+        self,
+        task: Task[Any, Any],
+        ledger: JobLedger,
+        job_id: str,
+        chunk: int,
+        portal_id: int,
+        slot: list[tuple[str, str]],
     ) -> int:
         pending = ledger.pending(job_id, chunk)
         if not pending:
@@ -160,6 +207,15 @@ class ChunkRunner:
             ledger.park(job_id, chunk, len(pending))
             raise task.retry(countdown=held)
         spec = ledger.spec(job_id)
+        window = window_key(spec.app_id, spec.portal_id)
+        cap = max(1, int(self.setting(PORTAL_CHUNKS_SETTING, PORTAL_CHUNKS)))
+        lease = self.setting(LEASE_SECONDS_SETTING, LEASE_SECONDS)
+        taken = self.slots().take(window, cap, lease)
+        if taken is None:
+            # The portal runs its cap of chunks already: waiting here on its window would hold
+            # this worker slot from other portals' chunks. Nothing sent, nothing recorded.
+            raise task.retry(countdown=self.setting(PORTAL_RETRY_SETTING, PORTAL_RETRY))
+        slot.append((window, taken))
         result = _send(self.client(spec), spec, [pair for _, pair in pending])
         outcomes, unsent, capped = _outcomes(pending, result)
         recorded = ledger.record(job_id, outcomes)

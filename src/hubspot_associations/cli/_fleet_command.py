@@ -102,6 +102,8 @@ class _FleetRun:
     chunk_size: int
 
     def __call__(self, job: _Job, out: Output, old_default: Path | None) -> int:
+        import redis  # the [celery] extra's: celery_module() found it
+
         args = job.args
         store = ledger_redis(self.redis_url)
         types, portal, app_id = _types_and_portal(job)
@@ -130,7 +132,11 @@ class _FleetRun:
                     store.set(key, job_id)
                     self._submitted(out, job_id, todo, ledger.submit(app, job_id), portal)
                 if job_id is not None:
-                    status = self._follow(ledger, job_id, out, args.progress)
+                    try:
+                        status = self._follow(ledger, job_id, out, args.progress)
+                    except (redis.ConnectionError, redis.TimeoutError) as exc:
+                        self._lost_redis(out, job_id, exc)
+                        return EXIT_NOT_RUN
             except KeyboardInterrupt:
                 if job_id is None:
                     raise
@@ -218,6 +224,17 @@ class _FleetRun:
             f"`hubspot-associations jobs cancel {job_id} {where}`; the same command with "
             "--resume follows it again (and submits its unfinished chunks again) and writes the "
             "results file when it is over."
+        )
+
+    def _lost_redis(self, out: Output, job_id: str, exc: Exception) -> None:
+        """The ledger's Redis stopped answering while following: the job is the fleet's."""
+        where = self._where()
+        out.error(
+            f"the job ledger's Redis at {_no_password(self.redis_url)} stopped answering ({exc}) "
+            f"while following job {job_id}; the job keeps running on the fleet (its workers "
+            "retry until Redis answers again). Follow it with "
+            f"`hubspot-associations jobs status {job_id} {where}`; the same command with "
+            "--resume follows it again and writes the results file when it is over."
         )
 
     def _idle_hint(self, status: Any) -> str:
@@ -365,11 +382,16 @@ def run_jobs(args: argparse.Namespace, out: Output) -> int:
 
 
 _COLUMNS: Final = ("job", "state", "portal", "app", "total", "done", "failed", "waiting",
-                   "created")  # fmt: skip
+                   "created", "kept until")  # fmt: skip
 
 
 def _row(status: Any) -> dict[str, object]:
     created = datetime.fromtimestamp(status.created_at, UTC).isoformat(timespec="seconds")
+    # Finished and cancelled jobs leave the ledger 30 days after they ended; running ones stay.
+    expires = getattr(status, "expires_at", None)
+    kept = (
+        None if expires is None else datetime.fromtimestamp(expires, UTC).isoformat("T", "seconds")
+    )
     return {
         "job": status.job_id,
         "state": status.state,
@@ -380,4 +402,5 @@ def _row(status: Any) -> dict[str, object]:
         "failed": status.failed,
         "waiting": status.waiting,
         "created": created,
+        "kept until": kept,
     }
