@@ -22,6 +22,7 @@ for _needed in ("celery", "redis"):
 
 from ._settings import (  # noqa: E402 - after the check above
     CELERY_SETTINGS,
+    CHAIN_SECONDS,
     DAILY_WAIT_HOP,
     KEEP_FINISHED_JOBS,
     LEASE_SECONDS,
@@ -36,6 +37,7 @@ from .tokens import TokenSource  # noqa: E402
 
 __all__ = [
     "CELERY_SETTINGS",
+    "CHAIN_SECONDS",
     "DAILY_WAIT_HOP",
     "KEEP_FINISHED_JOBS",
     "LEASE_SECONDS",

@@ -8,6 +8,8 @@ from typing import Any, Final
 
 __all__ = [
     "CELERY_SETTINGS",
+    "CHAIN_SECONDS",
+    "CHAIN_SECONDS_SETTING",
     "DAILY_WAIT_HOP",
     "DAILY_WAIT_HOP_SETTING",
     "KEEP_FINISHED_JOBS",
@@ -73,6 +75,14 @@ PORTAL_CHUNKS: Final = 2
 # portal meanwhile). Short: a slot of the portal freed meanwhile is idle until a chunk comes back.
 PORTAL_RETRY: Final = 0.25
 
+# A task holding a portal slot, its chunk finished, claims the job's next chunk that no one
+# holds (its lease) and runs it in the same slot, until it has run this long: otherwise the slot
+# idles while the next chunk's message comes through the queue (behind other portals' chunks
+# sent back over their cap). Far below the visibility timeout: the task's own message is not
+# acknowledged while it runs. The claimed chunk's queued message later finds it finished (or
+# leased, and looks again) and skips it. 0: one chunk per task.
+CHAIN_SECONDS: Final = 60
+
 # A finished or cancelled job's ledger keys expire this long after it ended (30 days): long enough
 # to write its results file and look at it with `jobs status`, short enough that a busy fleet's
 # Redis does not keep every input's outcome forever.
@@ -84,6 +94,7 @@ LEASE_RETRY_SETTING: Final = "hubspot_associations_lease_retry"
 UNSENT_RETRY_SETTING: Final = "hubspot_associations_unsent_retry"
 PORTAL_CHUNKS_SETTING: Final = "hubspot_associations_portal_chunks"
 PORTAL_RETRY_SETTING: Final = "hubspot_associations_portal_retry"
+CHAIN_SECONDS_SETTING: Final = "hubspot_associations_chain_seconds"
 
 CELERY_SETTINGS: Final[Mapping[str, Any]] = MappingProxyType(
     {

@@ -324,6 +324,26 @@ class JobLedger:
         if finished >= int(self.meta(job_id)["chunks"]):
             self._expire(job_id)
 
+    def chunk_finished(self, job_id: str, chunk: int) -> bool:
+        """Whether every input of the chunk has an outcome (finish_chunk was called)."""
+        return bool(self.redis.sismember(self._key(job_id, "finished"), str(chunk)))
+
+    def claim(
+        self, job_id: str, after: int, seconds: float = LEASE_SECONDS
+    ) -> tuple[int, str] | None:
+        """The lease of the job's first chunk after ``after`` (wrapping round) neither finished
+        nor leased: (chunk, holder); None when there is none."""
+        chunks = int(self.meta(job_id)["chunks"])
+        finished = {int(n) for n in self.redis.smembers(self._key(job_id, "finished"))}
+        for step in range(1, chunks):
+            chunk = (after + step) % chunks
+            if chunk in finished:
+                continue
+            holder = self.lease(job_id, chunk, seconds)
+            if holder is not None:
+                return chunk, holder
+        return None
+
     def park(self, job_id: str, chunk: int, inputs: int) -> None:
         """The chunk waits for the daily reset with ``inputs`` inputs not sent."""
         self.redis.hset(self._key(job_id, "waiting"), str(chunk), str(inputs))

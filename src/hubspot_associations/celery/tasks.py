@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ from .._settings import default_rate_limit
 from .._sync.client import HubSpotAssociations
 from ._portal_slots import PortalSlots
 from ._settings import (
+    CHAIN_SECONDS,
+    CHAIN_SECONDS_SETTING,
     DAILY_WAIT_HOP,
     DAILY_WAIT_HOP_SETTING,
     LEASE_RETRY,
@@ -150,35 +153,84 @@ class ChunkRunner:
                 )
             return self._clients[key]
 
+    def chain_seconds(self) -> float:
+        """How long a task keeps claiming its job's next chunks (0 in the app's conf: never)."""
+        value = self.app.conf.get(CHAIN_SECONDS_SETTING)
+        return CHAIN_SECONDS if value is None else float(value)
+
     def run(self, task: Task[Any, Any], job_id: str, chunk: int, portal_id: int) -> int:
-        """Run the chunk's inputs that have no outcome yet; park it at the daily cap."""
+        """Run the chunk's inputs that have no outcome yet (park it at the daily cap), then,
+        holding the portal's slot, the job's next chunks no one holds; how many recorded."""
         ledger = self.ledger()
         if ledger.cancelled(job_id):
             ledger.unpark(job_id, chunk)
             return 0
+        if ledger.chunk_finished(job_id, chunk):
+            # A task holding the portal's slot ran it (or an earlier delivery did): nothing left.
+            return 0
+        started = time.monotonic()
         lease = self.setting(LEASE_SECONDS_SETTING, LEASE_SECONDS)
         holder = ledger.lease(job_id, chunk, lease)
         if holder is None:
-            # Another delivery of this chunk is running (late acks redeliver): look again later.
+            # Another delivery of this chunk is running (late acks redeliver), or a task of the
+            # portal claimed it: look again later (it is finished then, or its lease lapsed).
             raise task.retry(countdown=self.setting(LEASE_RETRY_SETTING, LEASE_RETRY))
-        # The portal's slot, once this chunk holds one: (window key, holder).
+        # The chunk this task runs now and its lease; the portal's slot once this task holds
+        # one: (window key, holder). The heartbeat renews both.
+        current: list[tuple[int, str]] = [(chunk, holder)]
         slot: list[tuple[str, str]] = []
         slots = self.slots()
 
         def renew() -> bool:
-            kept = ledger.renew(job_id, chunk, holder, lease)
-            for window, slot_holder in slot:
+            kept = True
+            for leased, leased_holder in list(current):
+                kept = ledger.renew(job_id, leased, leased_holder, lease) and kept
+            for window, slot_holder in list(slot):
                 kept = slots.renew(window, slot_holder, lease) and kept
             return kept
 
         beat = _Heartbeat(renew, lease / 3)
         try:
-            return self._run_leased(task, ledger, job_id, chunk, portal_id, slot)
+            try:
+                recorded = self._run_leased(ledger, job_id, chunk, portal_id, slot)
+            except _Again as again:
+                raise task.retry(countdown=again.countdown) from None
+            return recorded + self._chain(ledger, job_id, portal_id, current, slot, started)
         finally:
             beat.stop()
             for window, slot_holder in slot:
                 slots.release(window, slot_holder)
-            ledger.release(job_id, chunk, holder)
+            ledger.release(job_id, *current[0])
+
+    def _chain(
+        self,
+        ledger: JobLedger,
+        job_id: str,
+        portal_id: int,
+        current: list[tuple[int, str]],
+        slot: list[tuple[str, str]],
+        started: float,
+    ) -> int:
+        """The job's next chunks no one holds, in this task's portal slot, until the task has
+        run CHAIN_SECONDS; how many inputs recorded."""
+        chain = self.chain_seconds()
+        lease = self.setting(LEASE_SECONDS_SETTING, LEASE_SECONDS)
+        recorded = 0
+        # Only a task holding the portal's slot goes on: between one chunk's end and the next
+        # chunk's message coming through the queue, the slot would idle.
+        while slot and time.monotonic() - started < chain and not ledger.cancelled(job_id):
+            claimed = ledger.claim(job_id, current[0][0], lease)
+            if claimed is None:
+                break  # every other chunk is finished or running
+            ledger.release(job_id, *current[0])
+            current[0] = claimed
+            try:
+                recorded += self._run_leased(ledger, job_id, claimed[0], portal_id, slot)
+            except _Again:
+                # Parked for the daily cap or not sent: nothing recorded for what is left; the
+                # chunk's own message (queued or retrying) runs it later.
+                break
+        return recorded
 
     def slots(self) -> PortalSlots:
         """This process' portal slots (on the ledger's Redis)."""
@@ -190,7 +242,6 @@ class ChunkRunner:
 
     def _run_leased(
         self,
-        task: Task[Any, Any],
         ledger: JobLedger,
         job_id: str,
         chunk: int,
@@ -205,32 +256,41 @@ class ChunkRunner:
         held, probe = daily.gate()
         if held is not None:
             ledger.park(job_id, chunk, len(pending))
-            raise task.retry(countdown=held)
+            raise _Again(held)
         spec = ledger.spec(job_id)
         window = window_key(spec.app_id, spec.portal_id)
-        cap = max(1, int(self.setting(PORTAL_CHUNKS_SETTING, PORTAL_CHUNKS)))
-        lease = self.setting(LEASE_SECONDS_SETTING, LEASE_SECONDS)
-        taken = self.slots().take(window, cap, lease)
-        if taken is None:
-            # The portal runs its cap of chunks already: waiting here on its window would hold
-            # this worker slot from other portals' chunks. Nothing sent, nothing recorded.
-            raise task.retry(countdown=self.setting(PORTAL_RETRY_SETTING, PORTAL_RETRY))
-        slot.append((window, taken))
+        if not slot:
+            cap = max(1, int(self.setting(PORTAL_CHUNKS_SETTING, PORTAL_CHUNKS)))
+            lease = self.setting(LEASE_SECONDS_SETTING, LEASE_SECONDS)
+            taken = self.slots().take(window, cap, lease)
+            if taken is None:
+                # The portal runs its cap of chunks already: waiting here on its window would
+                # hold this worker slot from other portals' chunks. Nothing sent nor recorded.
+                raise _Again(self.setting(PORTAL_RETRY_SETTING, PORTAL_RETRY))
+            slot.append((window, taken))
         result = _send(self.client(spec), spec, [pair for _, pair in pending])
         outcomes, unsent, capped = _outcomes(pending, result)
         recorded = ledger.record(job_id, outcomes)
         if capped:
             ledger.park(job_id, chunk, unsent)
-            raise task.retry(countdown=daily.capped())
+            raise _Again(daily.capped())
         if probe:
             daily.clear()
         if unsent:
             # Not sent (Redis or HubSpot unreachable, a token provider failing): nothing recorded.
             logger.warning("chunk %d of job %s: %d inputs not sent, again in %d s", chunk, job_id,
                            unsent, UNSENT_RETRY)  # fmt: skip
-            raise task.retry(countdown=self.setting(UNSENT_RETRY_SETTING, UNSENT_RETRY))
+            raise _Again(self.setting(UNSENT_RETRY_SETTING, UNSENT_RETRY))
         ledger.finish_chunk(job_id, chunk)
         return recorded
+
+
+class _Again(Exception):
+    """The chunk runs again this many seconds later (a Celery retry of its own message)."""
+
+    def __init__(self, countdown: float) -> None:
+        super().__init__(countdown)
+        self.countdown = countdown
 
 
 def _send(
