@@ -48,6 +48,8 @@ class Fleet:
 
     redis: RedisServer
     emulator: Emulator
+    # Where the workers log (w1.log, w2.log).
+    logs: Path
 
     def db(self, number: int) -> str:
         """The Redis URL of database ``number`` (0: the workers' broker and the ledger)."""
@@ -64,7 +66,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     process each, prefork as the command starts it), for the module."""
     logs = tmp_path_factory.mktemp("workers")
     with redis_server() as redis, emulator() as server:
-        running = Fleet(redis, server)
+        running = Fleet(redis, server, logs)
         command = [CLI, "worker", "--broker", running.db(0), "--processes", "1"]
         workers = [start_worker(logs, "", running.env(), name=f"w{n}", argv=command)
                    for n in (1, 2)]  # fmt: skip
@@ -261,3 +263,40 @@ def test_an_unreachable_ledger_sends_nothing(here: Callable[..., Ran], tmp_path:
                "1", "--broker", "redis://127.0.0.1:9/0")  # fmt: skip
     assert ran.returncode == 3, ran.stderr
     assert not os.path.exists(f"{source}.associate-contact-company.results.jsonl")
+
+
+def test_a_worker_refuses_a_token_of_another_portal(
+    fleet: Fleet, here: Callable[..., Ran], tmp_path: Path
+) -> None:
+    """A job for portal 7777 on workers whose only token is portal 12345678's: nothing is sent
+    (the pairs would land in the wrong portal), the reason is printed once by the follow loop,
+    shown by `jobs status` and logged by the worker; the inputs are not failed."""
+    pairs = [(str(9_100_000 + i), str(900 + i)) for i in range(20)]
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n" + "".join(f"{a},{b}\n" for a, b in pairs))
+    following = subprocess.Popen(
+        [CLI, "associate", str(source), "--from", "contact", "--to", "company", "--portal-id",
+         "7777", "--broker", fleet.db(0)],
+        env=fleet.env(), stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    job = _announced(following, r"job ([0-9a-f]+): 20 input")[1]
+    said = _announced(following, r"the workers cannot send: (.*)")[1]
+    following.send_signal(signal.SIGINT)
+    assert following.stderr is not None
+    rest = following.stderr.read()
+    assert following.wait(timeout=30) == 130, rest
+    reason = (
+        "no token for portal 7777 on this worker: HUBSPOT_ACCESS_TOKEN belongs to portal "
+        "12345678; set HUBSPOT_ACCESS_TOKEN_7777 or give `hubspot-associations worker` "
+        "--token-command"
+    )
+    assert reason in said
+    assert "cannot send" not in rest  # printed once
+    shown = json.loads(here("jobs", "status", job, "--broker", fleet.db(0), "--json").stdout)
+    assert (shown["done"], shown["failed"], shown["state"]) == (0, 0, "running")
+    assert reason in shown["problem"]
+    assert here("jobs", "cancel", job, "--broker", fleet.db(0)).returncode == 0
+    logs = "".join(path.read_text() for path in fleet.logs.glob("w*.log"))
+    assert f"of job {job}: 20 inputs not sent" in logs
+    assert reason in logs
+    assert not set(pairs) & _stored(fleet)

@@ -445,7 +445,7 @@ def test_token_sources_resolve_per_portal_and_say_what_is_missing(
     from_env = TokenSource.from_environment()
     assert (from_env.token(7), from_env.token(8)) == ("seven", "shared")
     command = TokenSource.from_command(["sh", "-c", 'echo "tok-$HUBSPOT_PORTAL_ID"'])
-    assert command.provider(42)() == "tok-42"
+    assert command.token(42) == "tok-42"
     with pytest.raises(TokenProviderError, match="no token for portal 9"):
         TokenSource({8: "eight"}).token(9)
     monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")

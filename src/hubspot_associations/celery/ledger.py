@@ -22,7 +22,9 @@ Operation: TypeAlias = Literal["associate_default", "create", "remove", "remove_
 OPERATIONS: Final = ("associate_default", "create", "remove", "remove_labels")
 JobState: TypeAlias = Literal["running", "finished", "cancelled"]
 # A job's keys that outlive it until KEEP_FINISHED_JOBS (its leases expire on their own).
-_JOB_PARTS: Final = ("meta", "chunks", "outcomes", "counts", "waiting", "finished", "cancelled")
+_JOB_PARTS: Final = (
+    "meta", "chunks", "outcomes", "counts", "waiting", "finished", "cancelled", "problem",
+)  # fmt: skip
 
 # KEYS: the outcomes hash, the counters hash. ARGV: pairs of (input number, outcome JSON, kind).
 # Each outcome is written once (HSETNX) and counted once, atomically: a chunk delivered twice, or
@@ -133,6 +135,9 @@ class JobStatus:
     # When the ledger drops the job (epoch seconds): KEEP_FINISHED_JOBS after it finished or was
     # cancelled; None while it runs.
     expires_at: float | None = None
+    # Why a worker could not send the job's inputs lately (its token is another portal's, say):
+    # what the operator must fix; None when the last chunk run sent.
+    problem: str | None = None
 
     @property
     def recorded(self) -> int:
@@ -263,7 +268,22 @@ class JobLedger:
             operation=spec["operation"],
             chunks=meta["chunks"],
             expires_at=time.time() + left / 1000 if left > 0 else None,
+            problem=self.problem(job_id),
         )
+
+    def problem(self, job_id: str) -> str | None:
+        """Why a worker could not send the job's inputs lately; None: no problem."""
+        raw = self.redis.get(self._key(job_id, "problem"))
+        return None if raw is None else _text(raw)
+
+    def set_problem(self, job_id: str, reason: str | None) -> None:
+        """Note (or, None, clear) why a worker could not send the job's inputs."""
+        key = self._key(job_id, "problem")
+        if reason is None:
+            self.redis.delete(key)
+        else:
+            # Kept as long as the job's other keys would be after it ends.
+            self.redis.set(key, reason, px=round(self.keep_finished * 1000))
 
     def outcomes(self, job_id: str) -> dict[int, Outcome]:
         """Every recorded input's outcome, by input number (its place in the job's inputs)."""

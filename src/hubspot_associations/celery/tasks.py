@@ -277,10 +277,16 @@ class ChunkRunner:
         if probe:
             daily.clear()
         if unsent:
-            # Not sent (Redis or HubSpot unreachable, a token provider failing): nothing recorded.
-            logger.warning("chunk %d of job %s: %d inputs not sent, again in %d s", chunk, job_id,
-                           unsent, UNSENT_RETRY)  # fmt: skip
-            raise _Again(self.setting(UNSENT_RETRY_SETTING, UNSENT_RETRY))
+            # Not sent (Redis or HubSpot unreachable, a token provider failing, a token of another
+            # portal): nothing recorded. Why goes to the ledger, for the operator to fix.
+            again = self.setting(UNSENT_RETRY_SETTING, UNSENT_RETRY)
+            reason = next((f.reason for f in result.failed if not f.sent), "not sent")
+            ledger.set_problem(job_id, reason)
+            logger.warning("chunk %d of job %s: %d inputs not sent, again in %g s: %s", chunk,
+                           job_id, unsent, again, reason)  # fmt: skip
+            raise _Again(again)
+        if recorded:
+            ledger.set_problem(job_id, None)  # sent again: whatever stopped it was fixed
         ledger.finish_chunk(job_id, chunk)
         return recorded
 

@@ -202,11 +202,17 @@ class _FleetRun:
         """Poll the ledger until the job is over; its last status."""
         status = ledger.status(job_id)
         last, since, hinted = -1, time.monotonic(), False
+        told: str | None = None
         with out.progress(status.total, mode) as advance:
             while True:
                 advance(status.recorded, status.total)
                 if status.state != "running":
                     return status
+                problem = getattr(status, "problem", None)
+                if problem and problem != told:
+                    # Once each: the workers retry the chunks, and would say it every retry.
+                    told = problem
+                    out.error(f"job {job_id}: the workers cannot send: {problem}")
                 if status.recorded != last:
                     last, since = status.recorded, time.monotonic()
                 elif not hinted and time.monotonic() - since > IDLE_HINT_SECONDS:
@@ -243,7 +249,8 @@ class _FleetRun:
                     "the job resumes by itself then")  # fmt: skip
         return (
             f"no input recorded for {IDLE_HINT_SECONDS:g} s: is a worker running? "
-            f"`hubspot-associations worker {self._where()}`"
+            f"`hubspot-associations worker {self._where()}`. Chunks a lost worker held come "
+            f"back to the others after the broker's visibility timeout ({_visibility()} s)"
         )
 
     def _where(self) -> str:
@@ -342,6 +349,13 @@ def _write_results(
     return tally
 
 
+def _visibility() -> str:
+    """The package's visibility timeout, in seconds, as a message shows it."""
+    from ..celery import VISIBILITY_TIMEOUT
+
+    return f"{VISIBILITY_TIMEOUT:g}"
+
+
 def _no_password(url: str) -> str:
     from urllib.parse import urlsplit
 
@@ -403,4 +417,5 @@ def _row(status: Any) -> dict[str, object]:
         "waiting": status.waiting,
         "created": created,
         "kept until": kept,
+        "problem": getattr(status, "problem", None),
     }
