@@ -166,6 +166,7 @@ def test_associate_on_the_fleet_writes_what_a_local_run_writes(
     assert (statuses.count("done"), statuses.count("duplicate"), statuses.count("invalid")) == (
         290, 6, 4)  # fmt: skip
     summaries = [json.loads(ran.stdout.splitlines()[-1]) for ran in (remote, local)]
+    assert re.fullmatch(r"[0-9a-f]+", summaries[0].pop("job"))  # the ledger's job ID
     for summary in summaries:
         summary.pop("results_file"), summary.pop("invalid_lines_file")
     assert summaries[0] == summaries[1]
@@ -300,3 +301,35 @@ def test_a_worker_refuses_a_token_of_another_portal(
     assert f"of job {job}: 20 inputs not sent" in logs
     assert reason in logs
     assert not set(pairs) & _stored(fleet)
+
+
+@pytest.mark.parametrize("broker", ["amqp://127.0.0.1:1//", "redis://127.0.0.1:1/0"])
+def test_an_unreachable_broker_creates_no_job(
+    fleet: Fleet, here: Callable[..., Ran], tmp_path: Path, broker: str
+) -> None:
+    """A broker that does not answer (the ledger's Redis does): exit 3 before a job or a results
+    file exists, so nothing stays `running` in the ledger and the next run is not blocked."""
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n1,2\n")
+    before = here("jobs", "list", "--broker", fleet.db(0), "--json").stdout
+    ran = here("associate", str(source), "--from", "contact", "--to", "company", "--portal-id",
+               "1", "--broker", broker, "--redis", fleet.db(0))  # fmt: skip
+    assert ran.returncode == 3, ran.stderr
+    assert f"the broker at {broker} did not answer" in ran.stderr
+    assert "nothing was sent" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert list(tmp_path.iterdir()) == [source]
+    assert here("jobs", "list", "--broker", fleet.db(0), "--json").stdout == before
+
+
+def test_redis_errors_say_what_redis_answered(fleet: Fleet, here: Callable[..., Ran]) -> None:
+    """A database Redis does not have is its answer, not silence (exit 2); a worker whose Redis
+    does not answer says so without "nothing was sent" (a worker sends nothing)."""
+    ran = here("jobs", "list", "--broker", fleet.db(99))
+    assert ran.returncode == 2, ran.stderr
+    assert f"Redis at {fleet.db(99)} answered: DB index is out of range" in ran.stderr
+    assert "is Redis running" not in ran.stderr
+    worker = here("worker", "--broker", "redis://127.0.0.1:9/0")
+    assert worker.returncode == 3, worker.stderr
+    assert "redis://127.0.0.1:9/0 did not answer" in worker.stderr
+    assert "nothing was sent" not in worker.stderr

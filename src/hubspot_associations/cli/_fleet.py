@@ -15,7 +15,13 @@ from ._exit_codes import UsageError
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["FleetUnreachable", "celery_module", "fleet_addresses", "ledger_redis"]
+__all__ = [
+    "FleetUnreachable",
+    "celery_module",
+    "check_broker",
+    "fleet_addresses",
+    "ledger_redis",
+]  # fmt: skip
 
 # Brokers Celery reaches with the [celery] extra's transports (kombu's names).
 _BROKERS = frozenset({"redis", "rediss", "amqp", "amqps", "pyamqp", "sqs", "memory", "filesystem"})
@@ -24,7 +30,11 @@ EXTRA_LINE = "pip install 'hubspot-associations[celery]'"
 
 
 class FleetUnreachable(Exception):
-    """The ledger's Redis did not answer: nothing was sent (exit 3)."""
+    """The broker or the ledger's Redis did not answer (exit 3)."""
+
+
+# How long the broker has to answer before a job is created (a connection, one retry).
+BROKER_TIMEOUT = 5
 
 
 def celery_module() -> ModuleType:
@@ -80,18 +90,42 @@ def _shown(url: str) -> str:
     return url
 
 
-def ledger_redis(redis_url: str) -> redis.Redis:
-    """A Redis client of the ledger, pinged: FleetUnreachable when it does not answer."""
+def ledger_redis(redis_url: str, *, sending: bool = True) -> redis.Redis:
+    """A Redis client of the ledger, pinged: FleetUnreachable when it does not answer, a
+    UsageError when it answers with an error (a database it does not have, a bad password).
+    ``sending``: the command would send a job (a worker sends none)."""
     import redis
 
     client: redis.Redis = redis.Redis.from_url(
         redis_url, socket_connect_timeout=5, socket_timeout=30
     )
+    nothing = "; nothing was sent" if sending else ""
     try:
         client.ping()
+    except redis.ResponseError as exc:
+        # It answered: the address is right, what it asks for is not (redis://…/99).
+        raise UsageError(
+            f"the job ledger's Redis at {_shown(redis_url)} answered: {exc}{nothing}. Give a "
+            "database it has (redis://HOST:PORT/0 to /15 by default) and its password, if any"
+        ) from None
     except redis.RedisError as exc:
         raise FleetUnreachable(
-            f"the job ledger's Redis at {_shown(redis_url)} did not answer ({exc}); nothing was "
-            "sent. Check the address, and that Redis is running."
+            f"the job ledger's Redis at {_shown(redis_url)} did not answer ({exc}){nothing}. "
+            "Check the address, and that Redis is running."
         ) from None
     return client
+
+
+def check_broker(broker: str) -> None:
+    """The broker answers a connection within BROKER_TIMEOUT: FleetUnreachable otherwise (a job
+    created first would stay `running` in the ledger with no message sent)."""
+    from kombu import Connection
+
+    try:
+        with Connection(broker, connect_timeout=BROKER_TIMEOUT) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)
+    except Exception as exc:  # kombu raises its transports' errors: any means no answer
+        raise FleetUnreachable(
+            f"the broker at {_shown(broker)} did not answer ({type(exc).__name__}: {exc}); "
+            "nothing was sent. Check the --broker address, and that the broker is running."
+        ) from None

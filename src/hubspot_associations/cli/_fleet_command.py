@@ -43,7 +43,7 @@ from ._bulk_command import (
 )
 from ._client import make_client
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_RUN, EXIT_OK, UsageError
-from ._fleet import FleetUnreachable, celery_module, fleet_addresses, ledger_redis
+from ._fleet import FleetUnreachable, celery_module, check_broker, fleet_addresses, ledger_redis
 from ._job import JobIdentity
 from ._output import Output
 from ._results_file import ResultsFile
@@ -106,6 +106,8 @@ class _FleetRun:
 
         args = job.args
         store = ledger_redis(self.redis_url)
+        # Before a job or a results file exists: a job no message reaches would stay `running`.
+        check_broker(self.broker)
         types, portal, app_id = _types_and_portal(job)
         identity = _identity(job, types)
         job.results_path = _results_for(job, identity, old_default)
@@ -130,7 +132,7 @@ class _FleetRun:
                     )  # fmt: skip
                     job_id = ledger.create(spec, list(_inputs(job)), chunk_size=self.chunk_size)
                     store.set(key, job_id)
-                    self._submitted(out, job_id, todo, ledger.submit(app, job_id), portal)
+                    self._submit(out, (ledger, app), job_id, todo, portal)
                 if job_id is not None:
                     try:
                         status = self._follow(ledger, job_id, out, args.progress)
@@ -148,13 +150,28 @@ class _FleetRun:
         finally:
             writer.close()
         out.summary(job.index.rows, skipped, tally, job.results_path, job.loaded.to_json(),
-                    args.skip_invalid)  # fmt: skip
+                    args.skip_invalid, job_id=job_id)  # fmt: skip
         if status is not None and status.state == "cancelled" and not out.quiet:
             out.error(f"job {job_id} was cancelled: --resume sends what it did not")
         code = tally.exit_code()
         return EXIT_FAILED if code == EXIT_OK and job.loaded.invalid_lines else code
 
-    def _submitted(self, out: Output, job_id: str, todo: int, chunks: int, portal: int) -> None:
+    def _submit(
+        self, out: Output, fleet: tuple[Any, Any], job_id: str, todo: int, portal: int
+    ) -> None:
+        """Send the new job's chunks; a broker that fails meanwhile cancels the job."""
+        ledger, app = fleet
+        try:
+            chunks = ledger.submit(app, job_id)
+        except Exception as exc:  # kombu's and its transports' errors
+            # Some chunks may have gone: cancelled, they record nothing.
+            ledger.cancel(job_id)
+            out.error(
+                f"the broker at {_no_password(self.broker)} refused the job's messages "
+                f"({type(exc).__name__}: {exc}): job {job_id} is cancelled in the ledger; every "
+                "input is listed as not sent, and --resume sends them when the broker answers"
+            )
+            return
         if not out.quiet:
             out.error(
                 f"job {job_id}: {todo} input(s) in {chunks} chunk(s) sent to the fleet (portal "
@@ -368,7 +385,7 @@ def run_jobs(args: argparse.Namespace, out: Output) -> int:
     try:
         _, redis_url = fleet_addresses(args.broker, args.redis)
         fleet = celery_module()
-        ledger = fleet.JobLedger(client=ledger_redis(redis_url))
+        ledger = fleet.JobLedger(client=ledger_redis(redis_url, sending=False))
     except FleetUnreachable as error:
         out.error(str(error))
         return EXIT_NOT_RUN

@@ -187,9 +187,12 @@ class Output:
         results_path: Path,
         lines: dict[str, int],
         rejected: Path | None,
+        *,
+        job_id: str | None = None,
     ) -> None:
-        """The end of a bulk run: counts, and where every input's result is."""
-        data = {
+        """The end of a bulk run: counts, and where every input's result is (and, run on a
+        fleet, its job in the ledger)."""
+        data: dict[str, Any] = {
             "inputs": total,
             "skipped_as_done": skipped,
             "done": tally.done,
@@ -202,6 +205,8 @@ class Output:
             **lines,
             "invalid_lines_file": str(rejected) if rejected and lines["invalid_lines"] else None,
         }
+        if job_id is not None:
+            data["job"] = job_id
         if self.json_mode:
             print(json.dumps(data))
             # What to fix goes to stderr in every mode (scripts read stdout's JSON).

@@ -74,7 +74,7 @@ def main(arguments: list[str]) -> int:
             tokens = fleet.TokenSource.from_command(TokenCommand(args.token_command).argv)
         else:
             tokens = fleet.TokenSource.from_environment()
-        ledger_redis(redis_url).close()
+        ledger_redis(redis_url, sending=False).close()
     except UsageError as error:
         print(f"hubspot-associations worker: {error}", file=sys.stderr)
         return EXIT_USAGE
