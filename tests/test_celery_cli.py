@@ -68,7 +68,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     with redis_server() as redis, emulator() as server:
         running = Fleet(redis, server, logs)
         command = [CLI, "worker", "--broker", running.db(0), "--processes", "1"]
-        workers = [start_worker(logs, "", running.env(), name=f"w{n}", argv=command)
+        workers = [start_worker(logs, "", running.env(), name=f"w{n}",
+                                argv=[*command, "--hostname", f"w{n}@%h"])
                    for n in (1, 2)]  # fmt: skip
         try:
             for worker in workers:
@@ -333,3 +334,24 @@ def test_redis_errors_say_what_redis_answered(fleet: Fleet, here: Callable[..., 
     assert worker.returncode == 3, worker.stderr
     assert "redis://127.0.0.1:9/0 did not answer" in worker.stderr
     assert "nothing was sent" not in worker.stderr
+
+
+def test_worker_node_names_and_token_checks(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`worker --hostname` names each worker's node; a token HubSpot does not know is refused
+    naming where the worker took it, and a token checked once is not asked about again."""
+    assert re.search(r"w1@\S+ v\d", (fleet.logs / "w1.log").read_text())
+    from hubspot_associations import TokenProviderError
+    from hubspot_associations.celery import TokenSource
+
+    for name, value in fleet.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN_55", "no-such-token")
+    with pytest.raises(TokenProviderError) as refused:
+        TokenSource.from_environment().provider(55)()
+    assert "HUBSPOT_ACCESS_TOKEN_55 for portal 55 was refused by HubSpot" in str(refused.value)
+    assert "access_token=callable" not in str(refused.value)
+    source = TokenSource({12345678: TOKEN})
+    assert source.provider(12345678)() == TOKEN
+    # Checked once: with HubSpot unreachable now, the same portal and token need no call.
+    monkeypatch.setenv("HUBSPOT_BASE_URL", "http://127.0.0.1:9")
+    assert source.provider(12345678)() == TOKEN

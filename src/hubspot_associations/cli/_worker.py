@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
                         "run without a shell (instead of the environment's tokens)")  # fmt: skip
     parser.add_argument("--base-url", metavar="URL",
                         help="API address (default: $HUBSPOT_BASE_URL or HubSpot's)")  # fmt: skip
+    parser.add_argument("--hostname", metavar="NAME",
+                        help="the worker's Celery node name, to tell several workers on one "
+                        "host apart in logs (default: Celery's, celery@HOSTNAME; %%h is the "
+                        "host)")  # fmt: skip
     parser.add_argument("--loglevel", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])  # fmt: skip
     return parser
@@ -93,8 +97,9 @@ def main(arguments: list[str]) -> int:
         # The tasks' clients read it, in every process the worker forks.
         os.environ[BASE_URL_ENV] = args.base_url
     app = fleet.make_app(broker, redis_url=redis_url, tokens=tokens)
-    app.worker_main(
-        ["worker", f"--concurrency={args.processes}", "--pool=prefork",
-         f"--loglevel={args.loglevel}", "--without-gossip", "--without-mingle"]
-    )  # fmt: skip
+    argv = ["worker", f"--concurrency={args.processes}", "--pool=prefork",
+            f"--loglevel={args.loglevel}", "--without-gossip", "--without-mingle"]  # fmt: skip
+    if args.hostname:
+        argv.append(f"--hostname={args.hostname}")
+    app.worker_main(argv)
     return 0
