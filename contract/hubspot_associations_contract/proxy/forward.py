@@ -185,12 +185,7 @@ class ForwardingProxy:
             try:
                 self._on_exchange(exchange)
             except Exception as exc:  # one bad exchange must not end the judging of the rest
-                print(
-                    f"proxy: exchange {exchange.index} ({exchange.method} {exchange.path}) "
-                    f"not processed: {type(exc).__name__}: {exc}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                _complain(exchange, "not processed", exc)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
@@ -300,12 +295,7 @@ class ForwardingProxy:
                 try:
                     self._on_record(exchange)
                 except Exception as exc:  # a recording that fails must not cost the app its answer
-                    print(
-                        f"proxy: exchange {exchange.index} ({exchange.method} {exchange.path}) "
-                        f"not recorded: {type(exc).__name__}: {exc}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    _complain(exchange, "not recorded", exc)
             self._queue.put(exchange)
 
 
@@ -363,3 +353,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD" and status not in _NO_BODY_STATUSES:
             self.wfile.write(raw)
         self.wfile.flush()
+
+
+def _complain(exchange: Exchange, what: str, error: Exception) -> None:
+    """One stderr line about an exchange the proxy could not record or judge."""
+    print(
+        f"proxy: exchange {exchange.index} ({exchange.method} {exchange.path}) {what}: "
+        f"{type(error).__name__}: {error}",
+        file=sys.stderr,
+        flush=True,
+    )
