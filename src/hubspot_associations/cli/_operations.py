@@ -46,5 +46,7 @@ COMMAND_METHODS: Final[dict[str, tuple[str, ...]]] = {
     "check": (),
     # A worker's tasks call bulk methods on the fleet, not in the command's own process.
     "worker": (),
+    # The proxy forwards the app's calls (the contract package's): none of its own.
+    "proxy": (),
     "emulator": (),
 }
