@@ -341,7 +341,10 @@ def test_a_portal_runs_at_most_its_cap_of_chunks_at_once(
         time.sleep(0.005)
     assert max(seen) == PORTAL_CHUNKS == 2
     assert_each_once(fleet, job, inputs, PORTAL_A)
-    assert any(" retry: " in w.output() for w in workers), "chunks over the cap went back"
+    # Chunks over the cap went back, and the worker's log says why.
+    assert any(
+        f"portal {PORTAL_A} runs its 2 chunks at once already" in w.output() for w in workers
+    ), [w.output()[-2000:] for w in workers]
 
 
 def test_a_task_holding_its_portals_slot_runs_the_jobs_next_chunks(

@@ -174,7 +174,10 @@ class ChunkRunner:
         if holder is None:
             # Another delivery of this chunk is running (late acks redeliver), or a task of the
             # portal claimed it: look again later (it is finished then, or its lease lapsed).
-            raise task.retry(countdown=self.setting(LEASE_RETRY_SETTING, LEASE_RETRY))
+            raise task.retry(
+                countdown=self.setting(LEASE_RETRY_SETTING, LEASE_RETRY),
+                exc=_Again(0, "another delivery or a task of the portal runs this chunk"),
+            )
         # The chunk this task runs now and its lease; the portal's slot once this task holds
         # one: (window key, holder). The heartbeat renews both.
         current: list[tuple[int, str]] = [(chunk, holder)]
@@ -194,7 +197,8 @@ class ChunkRunner:
             try:
                 recorded = self._run_leased(ledger, job_id, chunk, portal_id, slot)
             except _Again as again:
-                raise task.retry(countdown=again.countdown) from None
+                # exc= puts the reason in Celery's "Retry in N s: …" line.
+                raise task.retry(countdown=again.countdown, exc=again) from None
             return recorded + self._chain(ledger, job_id, portal_id, current, slot, started)
         finally:
             beat.stop()
@@ -256,7 +260,7 @@ class ChunkRunner:
         held, probe = daily.gate()
         if held is not None:
             ledger.park(job_id, chunk, len(pending))
-            raise _Again(held)
+            raise _Again(held, f"portal {portal_id} is at its daily limit: parked until the reset")
         spec = ledger.spec(job_id)
         window = window_key(spec.app_id, spec.portal_id)
         if not slot:
@@ -266,14 +270,17 @@ class ChunkRunner:
             if taken is None:
                 # The portal runs its cap of chunks already: waiting here on its window would
                 # hold this worker slot from other portals' chunks. Nothing sent nor recorded.
-                raise _Again(self.setting(PORTAL_RETRY_SETTING, PORTAL_RETRY))
+                raise _Again(
+                    self.setting(PORTAL_RETRY_SETTING, PORTAL_RETRY),
+                    f"portal {portal_id} runs its {cap} chunks at once already",
+                )
             slot.append((window, taken))
         result = _send(self.client(spec), spec, [pair for _, pair in pending])
         outcomes, unsent, capped = _outcomes(pending, result)
         recorded = ledger.record(job_id, outcomes)
         if capped:
             ledger.park(job_id, chunk, unsent)
-            raise _Again(daily.capped())
+            raise _Again(daily.capped(), f"portal {portal_id} reached its daily limit: parked")
         if probe:
             daily.clear()
         if unsent:
@@ -284,7 +291,7 @@ class ChunkRunner:
             ledger.set_problem(job_id, reason)
             logger.warning("chunk %d of job %s: %d inputs not sent, again in %g s: %s", chunk,
                            job_id, unsent, again, reason)  # fmt: skip
-            raise _Again(again)
+            raise _Again(again, f"{unsent} inputs not sent: {reason}")
         if recorded:
             ledger.set_problem(job_id, None)  # sent again: whatever stopped it was fixed
         ledger.finish_chunk(job_id, chunk)
@@ -292,11 +299,15 @@ class ChunkRunner:
 
 
 class _Again(Exception):
-    """The chunk runs again this many seconds later (a Celery retry of its own message)."""
+    """The chunk runs again this many seconds later (a Celery retry of its own message), and
+    why (what the worker's log shows)."""
 
-    def __init__(self, countdown: float) -> None:
-        super().__init__(countdown)
+    def __init__(self, countdown: float, reason: str) -> None:
+        super().__init__(reason)
         self.countdown = countdown
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def _send(
