@@ -454,3 +454,28 @@ def test_token_sources_resolve_per_portal_and_say_what_is_missing(
     monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
     with pytest.raises(TokenProviderError, match="HUBSPOT_ACCESS_TOKEN_8"):
         from_env.token(8)
+
+
+def test_a_chunk_meeting_a_probe_in_flight_looks_again_soon(fleet: Fleet) -> None:
+    """At the daily cap the first chunk after a hop probes; one arriving while that probe is on
+    its way parks for PROBE_WAIT (not a whole hop, lost if the probe gets through); once the
+    probe met the cap again, the others park for the hop; a probe that got through frees all."""
+    from hubspot_associations.celery.tasks import PROBE_WAIT, _DailyState
+
+    daily = _DailyState(fleet.ledger, 424242, hop=30.0)
+    daily.clear()
+    assert daily.gate() == (None, False)  # not capped: every chunk runs
+    assert daily.capped() == 30.0
+    fleet.ledger.redis.delete(daily.hold_key)  # the hop has passed
+    assert daily.gate() == (None, True)  # the probe
+    wait, probe = daily.gate()
+    assert not probe
+    assert wait is not None
+    assert 1.0 <= wait <= PROBE_WAIT < 30.0
+    daily.capped()  # the probe met the cap again
+    wait, probe = daily.gate()
+    assert not probe
+    assert wait is not None
+    assert 25.0 < wait <= 30.0
+    daily.clear()
+    assert daily.gate() == (None, False)

@@ -358,6 +358,10 @@ def _outcomes(
     return outcomes, unsent, capped
 
 
+# Seconds a chunk parks while its portal's probe is on its way (then it looks again).
+PROBE_WAIT = 2.0
+
+
 class _DailyState:
     """A portal at its daily cap: its chunks park, and one probe per hop looks for the reset."""
 
@@ -375,7 +379,12 @@ class _DailyState:
         if self.redis.set(self.hold_key, "probe", nx=True, px=round(self.hop * 1000)):
             return None, True
         left = self.redis.pttl(self.hold_key)
-        return max(1.0, (left if left > 0 else self.hop * 1000) / 1000), False
+        wait = max(1.0, (left if left > 0 else self.hop * 1000) / 1000)
+        if self.redis.get(self.hold_key) in (b"probe", "probe"):
+            # A probe is on its way: its answer comes in moments. Look again soon rather than a
+            # whole hop later: if it got through (the day was reset), this chunk runs at once.
+            return min(wait, PROBE_WAIT), False
+        return wait, False
 
     def capped(self) -> float:
         """The cap answered: hold the portal for a hop; seconds this chunk parks."""
