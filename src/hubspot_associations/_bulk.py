@@ -26,6 +26,7 @@ from ._exceptions import (
     BadRequestError,
     HubSpotError,
     PermissionDeniedError,
+    RateLimitError,
     TokenProviderError,
 )
 from ._numbers import DEFAULT_CONCURRENCY
@@ -57,6 +58,8 @@ class BulkFailure(Generic[InputT]):
     status_code: int | None = None
     # False: never sent, because the job stopped first (a retry or --resume sends it).
     sent: bool = True
+    # HubSpot's policyName of a 429 (``DAILY``, ``TEN_SECONDLY_ROLLING``), when the chunk got one.
+    policy: str | None = None
 
 
 @dataclass
@@ -137,7 +140,11 @@ def outcome_of_error(chunk: list[InputT], error: HubSpotError) -> ChunkOutcome[I
     unsent = isinstance(
         error, SharedBudgetUnavailable | DailyLimitReached | TokenProviderError
     ) or (isinstance(error, APIConnectionError) and not error.sent)
-    failed = [BulkFailure(item, reason, category, status, sent=not unsent) for item in chunk]
+    policy = error.policy_name if isinstance(error, RateLimitError) else None
+    failed = [
+        BulkFailure(item, reason, category, status, sent=not unsent, policy=policy)
+        for item in chunk
+    ]
     stops = AuthenticationError | PermissionDeniedError | APIConnectionError
     stop = error if unsent or isinstance(error, stops) else None
     return ChunkOutcome(failed=failed, stop=stop)

@@ -331,8 +331,13 @@ def _send(
 
 
 def _daily_429(failure: BulkFailure[Any]) -> bool:
-    """HubSpot's daily cap answered (a 429 with policyName DAILY: "… your daily limit.")."""
-    return failure.status_code == 429 and "daily" in failure.reason.lower()
+    """HubSpot's daily cap answered: a 429 whose policyName is DAILY (or, when the answer named
+    no policy, whose message speaks of the daily limit)."""
+    if failure.status_code != 429:
+        return False
+    if failure.policy is not None:
+        return failure.policy == "DAILY"
+    return "daily" in failure.reason.lower()
 
 
 def _outcomes(
