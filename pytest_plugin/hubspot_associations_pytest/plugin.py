@@ -291,6 +291,10 @@ def _apply(control: ControlClient, options: MarkerOptions) -> None:
         options.numeric_ids,
         options.max_labels_per_pair,
         options.record_limits,
+        options.webhook_time_scale,
+        options.webhook_duplicates,
+        options.webhook_shuffle,
+        options.webhook_hold,
     )
     if any(v is not None for v in settings):
         control.configure(
@@ -298,24 +302,15 @@ def _apply(control: ControlClient, options: MarkerOptions) -> None:
             numeric_ids=options.numeric_ids,
             max_labels_per_pair=options.max_labels_per_pair,
             record_limits=options.record_limits,
+            webhook_time_scale=options.webhook_time_scale,
+            webhook_duplicates=options.webhook_duplicates,
+            webhook_shuffle=options.webhook_shuffle,
+            webhook_hold=options.webhook_hold,
         )
     if options.rate_limit is not None:
         control.set_rate_limit(*options.rate_limit)
     if options.faults is not None or options.script:
         control.set_faults(options.faults, options.script)
-    switches = (
-        options.webhook_time_scale,
-        options.webhook_duplicates,
-        options.webhook_shuffle,
-        options.webhook_hold,
-    )
-    if any(v is not None for v in switches):
-        control.configure_webhooks(
-            time_scale=options.webhook_time_scale,
-            duplicates=options.webhook_duplicates,
-            shuffle=options.webhook_shuffle,
-            hold=options.webhook_hold,
-        )
 
 
 @pytest.fixture

@@ -144,7 +144,7 @@ def test_control_client_webhook_calls(hubspot_emulator: HubSpotEmulator) -> None
     with pytest.raises(TypeError, match="not a string"):
         control.subscribe_webhook("http://127.0.0.1:9/", "s", event_types="deal.associationChange")
     with pytest.raises(ControlError, match="webhookTimeScale"):
-        control.configure_webhooks(time_scale=0)
+        control.configure(webhook_time_scale=0)
 
 
 @pytest.mark.anyio
@@ -156,7 +156,7 @@ async def test_the_async_control_client_has_the_webhook_calls(
     async with AsyncControlClient(
         hubspot_emulator.base_url, control_token=hubspot_emulator.control_token or ""
     ) as control:
-        await control.configure_webhooks(hold=True, time_scale=0.001)
+        await control.configure(webhook_hold=True, webhook_time_scale=0.001)
         made = await control.subscribe_webhook("http://127.0.0.1:9/", "s", signature_version="v2")
         assert [w.signature_version for w in await control.webhooks()] == ["v2"]
         hubspot_client.basic.associate_default("contact", 1, "company", 10)

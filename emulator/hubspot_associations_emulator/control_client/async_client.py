@@ -60,7 +60,6 @@ from .webhook_values import (
     read_flush,
     read_webhook,
     webhook_body,
-    webhook_config_body,
 )
 
 __all__ = ["AsyncControlClient"]
@@ -164,10 +163,16 @@ class AsyncControlClient:
         enqueue_time_format: Literal["auto", "string", "object"] | None = None,
         repeat_answers: Mapping[str, str] | None = None,
         record_limits: RecordLimits | None = None,
+        webhook_time_scale: float | None = None,
+        webhook_duplicates: bool | None = None,
+        webhook_shuffle: bool | None = None,
+        webhook_hold: bool | None = None,
         portal_id: int | None = None,
     ) -> EmulatorSettings:
         """Change what is given, until the next reset; ``record_limits`` (``RecordLimit`` or
-        (from, to, limit) tuples) replaces the configured per-pair record limits whole."""
+        (from, to, limit) tuples) replaces the configured per-pair record limits whole. The
+        webhook deliveries: retry delays times ``webhook_time_scale``, every batch sent twice,
+        batches out of order, batches held until a flush."""
         body = config_body(
             profile,
             numeric_ids,
@@ -175,6 +180,7 @@ class AsyncControlClient:
             enqueue_time_format,
             repeat_answers,
             record_limits,
+            (webhook_time_scale, webhook_duplicates, webhook_shuffle, webhook_hold),
         )
         body = with_portal(body, self._portal(portal_id))
         return read_settings(await self._call("PUT", "config", body))
@@ -403,18 +409,3 @@ class AsyncControlClient:
         unless ``portal_id`` is given)."""
         answer = await self._call("GET", "webhooks/deliveries", portal_id=portal_id)
         return [read_delivery(d) for d in answer["results"]]
-
-    async def configure_webhooks(
-        self,
-        *,
-        time_scale: float | None = None,
-        duplicates: bool | None = None,
-        shuffle: bool | None = None,
-        hold: bool | None = None,
-        portal_id: int | None = None,
-    ) -> None:
-        """The portal's delivery switches, until the next reset: retry delays times
-        ``time_scale``, every batch sent twice, batches out of order, batches held until a
-        flush (None: unchanged)."""
-        body = webhook_config_body(time_scale, duplicates, shuffle, hold)
-        await self._call("PUT", "config", with_portal(body, self._portal(portal_id)))

@@ -188,6 +188,12 @@ class EmulatorSettings:
     repeat_answers: dict[str, str]
     # The configured per-pair record limits, object types as IDs (pairs absent: 50,000).
     record_limits: tuple[RecordLimit, ...] = ()
+    # Webhook deliveries: the retry schedule's scale and the test switches (every batch twice,
+    # out of order, held until a flush).
+    webhook_time_scale: float = 1.0
+    webhook_duplicates: bool = False
+    webhook_shuffle: bool = False
+    webhook_hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -464,6 +470,10 @@ def read_settings(body: dict[str, Any]) -> EmulatorSettings:
             RecordLimit(x["fromObjectTypeId"], x["toObjectTypeId"], x["limit"])
             for x in body.get("recordLimits", ())
         ),
+        webhook_time_scale=body.get("webhookTimeScale", 1.0),
+        webhook_duplicates=body.get("webhookDuplicates", False),
+        webhook_shuffle=body.get("webhookShuffle", False),
+        webhook_hold=body.get("webhookHold", False),
     )
 
 
@@ -477,16 +487,21 @@ def config_body(
     enqueue_time_format: str | None,
     repeat_answers: Mapping[str, str] | None,
     record_limits: RecordLimits | None = None,
+    webhooks: tuple[float | None, bool | None, bool | None, bool | None] = (None,) * 4,
 ) -> dict[str, Any]:
-    """``PUT config``'s body: only what is given (None: unchanged)."""
+    """``PUT config``'s body: only what is given (None: unchanged). ``webhooks``: (time scale,
+    duplicates, shuffle, hold)."""
     answers = dict(repeat_answers) if repeat_answers is not None else None
     limits = None
     if record_limits is not None:
         limits = [(x if isinstance(x, RecordLimit) else RecordLimit(*x)).body()
                   for x in record_limits]  # fmt: skip
+    scale, duplicates, shuffle, hold = webhooks
     given = {"profile": profile, "numericIds": numeric_ids,
              "maxLabelsPerPair": max_labels_per_pair, "enqueueTimeFormat": enqueue_time_format,
-             "repeatAnswers": answers, "recordLimits": limits}  # fmt: skip
+             "repeatAnswers": answers, "recordLimits": limits, "webhookTimeScale": scale,
+             "webhookDuplicates": duplicates, "webhookShuffle": shuffle,
+             "webhookHold": hold}  # fmt: skip
     return {k: v for k, v in given.items() if v is not None}
 
 

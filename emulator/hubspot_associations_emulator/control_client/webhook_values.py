@@ -22,7 +22,6 @@ __all__ = [
     "read_flush",
     "read_webhook",
     "webhook_body",
-    "webhook_config_body",
 ]
 
 # Every association-change subscription type the emulator delivers (its webhooks.EVENT_TYPES).
@@ -108,22 +107,6 @@ def webhook_body(
         "eventTypes": list(WEBHOOK_EVENT_TYPES if event_types is None else event_types),
         "signatureVersion": signature_version,
         "appId": app_id,
-    }
-    return {k: v for k, v in given.items() if v is not None}
-
-
-def webhook_config_body(
-    time_scale: float | None,
-    duplicates: bool | None,
-    shuffle: bool | None,
-    hold: bool | None,
-) -> dict[str, Any]:
-    """``PUT config``'s webhook keys: only what is given (None: unchanged)."""
-    given = {
-        "webhookTimeScale": time_scale,
-        "webhookDuplicates": duplicates,
-        "webhookShuffle": shuffle,
-        "webhookHold": hold,
     }
     return {k: v for k, v in given.items() if v is not None}
 
