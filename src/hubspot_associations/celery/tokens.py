@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
+from .._auth.command import run_token_command
 from .._exceptions import AuthenticationError, TokenProviderError
 
 __all__ = ["TokenSource"]
 
 # A command that hangs must not hold a chunk (its lease would be renewed forever).
 _COMMAND_TIMEOUT = 120.0
+# Seconds a stopped command's process group has between SIGTERM and SIGKILL.
+_COMMAND_GRACE = 1.0
 _ENV = "HUBSPOT_ACCESS_TOKEN"
 _ON_WORKER = "give `hubspot-associations worker` --token-command"
 
@@ -147,26 +149,12 @@ def _from_environment(portal: int) -> str:
 
 
 def _from_command(argv: list[str], portal: int) -> str:
-    # Messages name the program only: its arguments or output may hold a secret.
-    where = f"the token command {argv[0]!r} (portal {portal})"
-    try:
-        done = subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=_COMMAND_TIMEOUT,
-            env={**os.environ, "HUBSPOT_PORTAL_ID": str(portal)},
-            check=False,
-        )
-    except FileNotFoundError:
-        raise TokenProviderError(f"{where} was not found: give a program on PATH") from None
-    except subprocess.TimeoutExpired:
-        raise TokenProviderError(f"{where} did not finish in {_COMMAND_TIMEOUT:g} s") from None
-    token = done.stdout.strip()
-    if done.returncode != 0 or not token or "\n" in token:
-        raise TokenProviderError(
-            f"{where} exited {done.returncode} and printed {len(done.stdout.splitlines())} lines: "
-            f"it must print only the token; its standard error: {done.stderr.strip()[-500:]!r}"
-        )
-    return token
+    # Messages name the program only: its arguments or output may hold a secret. The same runner
+    # as the command line's --token-command (its own process group, stopped whole on a timeout).
+    return run_token_command(
+        argv,
+        where=f"the token command {argv[0]!r} (portal {portal})",
+        timeout=_COMMAND_TIMEOUT,
+        grace=_COMMAND_GRACE,
+        env={**os.environ, "HUBSPOT_PORTAL_ID": str(portal)},
+    )
