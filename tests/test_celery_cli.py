@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +234,43 @@ def test_jobs_list_status_and_cancel(
     unknown = here("jobs", "status", "feedbeef", "--broker", fleet.db(0))
     assert unknown.returncode == 2
     assert "no job 'feedbeef' in the ledger" in unknown.stderr
+
+
+def test_a_cancel_waits_for_the_chunk_running_to_record_what_it_sent(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    """A chunk still running at the cancel records what it sent after it: the command following
+    the job waits for it (its lease) before writing the results file, so an applied input is
+    listed done, not "not sent" (which --resume would send again)."""
+    import threading
+
+    from hubspot_associations.celery import JobLedger, Outcome
+
+    source = tmp_path / "pairs.csv"
+    source.write_text("from_id,to_id\n1,2\n3,4\n")
+    following = subprocess.Popen(
+        [CLI, "associate", str(source), "--from", "contact", "--to", "company", "--json",
+         "--broker", fleet.db(2), "--redis", fleet.db(0)],
+        env=fleet.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    job = _announced(following, r"job ([0-9a-f]+):")[1]
+    ledger = JobLedger(fleet.db(0))
+    holder = ledger.lease(job, 0, 30)  # a worker runs chunk 0 (no worker reads database 2)
+    assert holder is not None
+    ledger.cancel(job)
+
+    def finish_the_chunk() -> None:
+        time.sleep(1.0)  # the following command has seen the cancel by now
+        ledger.record(job, {0: Outcome("done")})
+        ledger.release(job, 0, holder)
+
+    worker = threading.Thread(target=finish_the_chunk)
+    worker.start()
+    out, err = following.communicate(timeout=30)
+    worker.join()
+    assert f"job {job} was cancelled: waiting for the 1 chunk(s) running" in err
+    summary = json.loads(out.splitlines()[-1])
+    assert (summary["done"], summary["not_sent"]) == (1, 1), err
 
 
 @pytest.mark.parametrize(

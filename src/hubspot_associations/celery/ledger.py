@@ -300,10 +300,20 @@ class JobLedger:
         return [self.status(job_id) for job_id in ids if job_id not in gone]
 
     def cancel(self, job_id: str) -> None:
-        """Stop a job: chunks not started record nothing; running ones finish their batch."""
+        """Stop a job: chunks not started record nothing; running ones finish the chunk they
+        are on (``running`` counts them), recording what they sent."""
         self.meta(job_id)  # an unknown job is an error, not a silent no-op
         self.redis.set(self._key(job_id, "cancelled"), "1")
         self._expire(job_id)
+
+    def running(self, job_id: str) -> int:
+        """How many of the job's chunks a worker holds right now (their leases: a lost worker's
+        lapses on its own)."""
+        chunks = int(self.meta(job_id)["chunks"])
+        pipe = self.redis.pipeline(transaction=False)
+        for chunk in range(chunks):
+            pipe.exists(self._key(job_id, f"lease:{chunk}"))
+        return sum(int(n) for n in pipe.execute())
 
     def cancelled(self, job_id: str) -> bool:
         """Whether the job was cancelled."""

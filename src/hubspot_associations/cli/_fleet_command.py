@@ -223,6 +223,11 @@ class _FleetRun:
         with out.progress(status.total, mode) as advance:
             while True:
                 advance(status.recorded, status.total)
+                if status.state == "cancelled":
+                    # Chunks running at the cancel finish and record what they sent: the
+                    # results file is written once they have, or an applied input would be
+                    # listed as not sent (and sent again by --resume).
+                    return self._settled(ledger, job_id, out)
                 if status.state != "running":
                     return status
                 problem = getattr(status, "problem", None)
@@ -237,6 +242,21 @@ class _FleetRun:
                     out.error(self._idle_hint(status))
                 time.sleep(POLL_SECONDS)
                 status = ledger.status(job_id)
+
+    def _settled(self, ledger: Any, job_id: str, out: Output) -> Any:
+        """A cancelled job's status once no chunk of it runs (a lost worker's lease lapses
+        within LEASE_SECONDS)."""
+        told = False
+        deadline = time.monotonic() + celery_module().LEASE_SECONDS + POLL_SECONDS
+        while (running := ledger.running(job_id)) and time.monotonic() < deadline:
+            if not told:
+                told = True
+                out.error(
+                    f"job {job_id} was cancelled: waiting for the {running} chunk(s) running "
+                    "to finish and record what they sent"
+                )
+            time.sleep(POLL_SECONDS)
+        return ledger.status(job_id)
 
     def _interrupted(self, out: Output, job_id: str) -> None:
         """Ctrl-C while following: the job is the fleet's now; how to follow or stop it."""
@@ -402,7 +422,7 @@ def run_jobs(args: argparse.Namespace, out: Output) -> int:
             ledger.cancel(args.job_id)
             status = ledger.status(args.job_id)
             said = (f"job {args.job_id} cancelled: chunks not started record nothing; running "
-                    "ones finish their batch")  # fmt: skip
+                    "ones finish the chunk they are on and record what they sent")  # fmt: skip
         else:
             said = f"job {args.job_id} is {status.state} already: nothing to cancel"
         if not out.json_mode:

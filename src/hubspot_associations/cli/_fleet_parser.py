@@ -90,7 +90,7 @@ def add_jobs(
     helps = {
         "list": "every job in the ledger, newest first",
         "status": "one job: its inputs done, failed and waiting, its state",
-        "cancel": "stop a job: chunks not started record nothing; running ones finish their batch",
+        "cancel": "stop a job: chunks not started record nothing; running ones finish their chunk",
     }
     for action, help_text in helps.items():
         p = actions.add_parser(action, parents=[common], help=help_text, description=help_text)
