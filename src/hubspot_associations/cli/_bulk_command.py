@@ -290,7 +290,8 @@ def _resolved_specs(job: _Job, client: HubSpotAssociations | None) -> dict[int, 
         raise UsageError(
             f"{job.source.name}: {len(missing)} label(s) the file names do not exist from "
             f"{job.from_type} to {job.to_type} in this portal: {shown}. Custom labels are "
-            "matched by name; create each first, e.g. `hubspot-associations labels create "
+            "matched by their text (the label HubSpot lists, not the internal name); create "
+            "each first, e.g. `hubspot-associations labels create "
             f"{job.from_type} {job.to_type} --name NAME --label {missing[0]!r}`. Nothing was sent."
         )
     return resolved

@@ -215,7 +215,11 @@ def _bulk() -> argparse.ArgumentParser:
 def _labelled() -> argparse.ArgumentParser:
     labelled = argparse.ArgumentParser(add_help=False)
     which = labelled.add_mutually_exclusive_group()
-    which.add_argument("--label", help="custom label name or text (looked up between the types)")
+    which.add_argument(
+        "--label",
+        help="custom label, by its text as `labels list` shows it (HubSpot's list does not give "
+        "the internal name)",
+    )
     which.add_argument("--type-id", type=bounded("type_id"), help="typeId of this direction")
     which.add_argument(
         "--primary", action="store_true", help="the HubSpot-defined primary type of this pair"
@@ -224,7 +228,7 @@ def _labelled() -> argparse.ArgumentParser:
         "--types-from-file",
         action="store_true",
         help="each line's own types: `export`'s type_id, category and label columns (JSONL: "
-        "types); custom labels are matched by name in this portal",
+        "types); custom labels are matched by their text in this portal",
     )
     labelled.add_argument(
         "--category",
